@@ -1,0 +1,38 @@
+"""Bytes → layout model: format detection and one reader per format (抽取).
+
+`extract(data)` is the one entry point: it detects the format from the content and returns a
+`Document` (see layout.py), or raises `UnusableInput` with a Chinese reason.
+"""
+from __future__ import annotations
+
+from .detect import FORMAT_NAMES_ZH, detect_format
+from .errors import UnusableInput
+from .layout import Document, Line, Page, Rule, Run
+
+__all__ = ["extract", "detect_format", "Document", "Page", "Line", "Run", "Rule", "UnusableInput", "FORMAT_NAMES_ZH"]
+
+
+def extract(data: bytes, fmt: str | None = None) -> Document:
+    """Read a file's bytes into the layout model. `fmt` skips detection when already known."""
+    fmt = fmt or detect_format(data)
+    if fmt == "docx":
+        from .docx_reader import read_docx
+        return read_docx(data)
+    if fmt == "pdf":
+        from .pdf_reader import read_pdf
+        return read_pdf(data)
+    if fmt == "txt":
+        from .text_reader import read_text
+        return read_text(data)
+    if fmt in ("doc", "wps"):
+        from .convert import convert_to_docx
+        from .docx_reader import read_docx
+        doc = read_docx(convert_to_docx(data, fmt))
+        doc.format = fmt
+        doc.notes.append(f"原件为{FORMAT_NAMES_ZH[fmt]},已用 LibreOffice 转换为 docx 后初审")
+        return doc
+    if fmt in ("tiff", "png", "jpeg"):
+        raise UnusableInput(f"{FORMAT_NAMES_ZH[fmt]}是扫描件或传真,需要文字识别(OCR);本版本尚不支持图像初审", "needs-ocr")
+    if fmt == "ofd":
+        raise UnusableInput("OFD 版式文件暂不支持,请来文单位同时报送 PDF 或 docx", "unsupported")
+    raise UnusableInput("不支持的文件格式", "unsupported")

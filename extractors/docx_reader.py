@@ -1,0 +1,364 @@
+"""docx → layout model, through python-docx and its oxml layer (Word 文档读取).
+
+Fonts are resolved the way Word does it: direct run formatting → character style chain → paragraph
+style chain → document defaults → theme fonts. East Asian text takes `w:eastAsia`, Latin text
+`w:ascii`. Paragraph properties (alignment, indents, exact line spacing, bottom border) follow the
+paragraph style chain the same way.
+"""
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from dataclasses import dataclass
+from typing import Optional
+
+import docx
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from lxml import etree
+
+from . import limits
+from .errors import UnusableInput
+from .fonts import family_of
+from .layout import Document, Line, Page, Run
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+A = "http://schemas.openxmlformats.org/drawingml/2006/main"
+NS = {"w": W, "a": A, "v": "urn:schemas-microsoft-com:vml"}
+EMU_PER_MM = 36000
+TWIPS_PER_MM = 1440 / 25.4
+CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
+_SAFE_XML = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+
+
+def _w(tag: str) -> str:
+    return f"{{{W}}}{tag}"
+
+
+def check_package(data: bytes) -> None:
+    """Refuse zip bombs and XML entity tricks before python-docx sees the file."""
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+        infos = zf.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+        raise UnusableInput(f"docx 文件损坏,压缩结构无法读取({type(exc).__name__})") from exc
+    if len(infos) > limits.MAX_ZIP_MEMBERS:
+        raise UnusableInput(f"docx 内部文件数异常({len(infos)} 个),疑似恶意构造", "hostile")
+    total = sum(i.file_size for i in infos)
+    if total > limits.MAX_ZIP_TOTAL_BYTES:
+        raise UnusableInput(f"docx 解压后过大({total / 1048576:.0f} MB),疑似压缩炸弹", "hostile")
+    for info in infos:
+        if info.filename.startswith("/") or ".." in info.filename.split("/"):
+            raise UnusableInput(f"docx 内含非法路径“{info.filename}”,疑似恶意构造", "hostile")
+        if info.compress_size and info.file_size / info.compress_size > limits.MAX_ZIP_RATIO and info.file_size > 1048576:
+            raise UnusableInput(f"docx 内部文件“{info.filename}”压缩比异常,疑似压缩炸弹", "hostile")
+        if info.filename.endswith((".xml", ".rels")):
+            if info.file_size > limits.MAX_XML_PART_BYTES:
+                raise UnusableInput(f"docx 内部文件“{info.filename}”过大", "hostile")
+            with zf.open(info) as fh:
+                head = fh.read(4096)
+            if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
+                raise UnusableInput("docx 含有 XML 实体声明(DTD),Word 文档不应包含,疑似恶意构造", "hostile")
+
+
+@dataclass
+class _Props:
+    east_asia: Optional[str] = None
+    ascii: Optional[str] = None
+    east_asia_theme: Optional[str] = None
+    ascii_theme: Optional[str] = None
+    size_pt: Optional[float] = None
+    color: Optional[str] = None
+    bold: Optional[bool] = None
+
+    def fill_from(self, rpr) -> None:
+        """Take every property this rPr sets that is still unset (inner levels were read first)."""
+        if rpr is None:
+            return
+        fonts = rpr.find(_w("rFonts"))
+        if fonts is not None:
+            self.east_asia = self.east_asia or fonts.get(_w("eastAsia"))
+            self.ascii = self.ascii or fonts.get(_w("ascii")) or fonts.get(_w("hAnsi"))
+            self.east_asia_theme = self.east_asia_theme or fonts.get(_w("eastAsiaTheme"))
+            self.ascii_theme = self.ascii_theme or fonts.get(_w("asciiTheme"))
+        sz = rpr.find(_w("sz"))
+        if self.size_pt is None and sz is not None and sz.get(_w("val")):
+            self.size_pt = int(sz.get(_w("val"))) / 2
+        color = rpr.find(_w("color"))
+        if self.color is None and color is not None and color.get(_w("val")):
+            self.color = color.get(_w("val")).upper()
+        b = rpr.find(_w("b"))
+        if self.bold is None and b is not None:
+            self.bold = b.get(_w("val"), "true") not in ("0", "false", "off")
+
+
+class _Styles:
+    """Style chains and defaults of one document, resolved once per style id."""
+
+    def __init__(self, document):
+        root = document.styles.element
+        self.by_id = {s.get(_w("styleId")): s for s in root.findall(_w("style"))}
+        self.default_para = next(
+            (s.get(_w("styleId")) for s in root.findall(_w("style"))
+             if s.get(_w("type")) == "paragraph" and s.get(_w("default")) in ("1", "true")), None)
+        self.default_rpr = root.find(f"{_w('docDefaults')}/{_w('rPrDefault')}/{_w('rPr')}")
+        self.default_ppr = root.find(f"{_w('docDefaults')}/{_w('pPrDefault')}/{_w('pPr')}")
+        self.theme = _theme_fonts(document)
+
+    def chain(self, style_id: Optional[str]) -> list:
+        out, seen = [], set()
+        while style_id and style_id in self.by_id and style_id not in seen:
+            seen.add(style_id)
+            style = self.by_id[style_id]
+            out.append(style)
+            based = style.find(_w("basedOn"))
+            style_id = based.get(_w("val")) if based is not None else None
+        return out
+
+
+def _theme_fonts(document) -> dict[str, str]:
+    """minorEastAsia/majorEastAsia/minorHAnsi… → typeface, from the theme part."""
+    try:
+        part = document.part.part_related_by(RT.THEME)
+    except KeyError:
+        return {}
+    root = etree.fromstring(part.blob, _SAFE_XML)
+    fonts: dict[str, str] = {}
+    for kind in ("major", "minor"):
+        node = root.find(f".//{{{A}}}{kind}Font")
+        if node is None:
+            continue
+        latin, ea = node.find(f"{{{A}}}latin"), node.find(f"{{{A}}}ea")
+        hans = node.find(f"{{{A}}}font[@script='Hans']")
+        fonts[f"{kind}HAnsi"] = latin.get("typeface") if latin is not None else None
+        fonts[f"{kind}Ascii"] = fonts[f"{kind}HAnsi"]
+        ea_face = ea.get("typeface") if ea is not None else ""
+        fonts[f"{kind}EastAsia"] = ea_face or (hans.get("typeface") if hans is not None else None)
+    return fonts
+
+
+def _mm(twips: Optional[str]) -> Optional[float]:
+    return int(twips) / TWIPS_PER_MM if twips not in (None, "") else None
+
+
+class _ParagraphReader:
+    def __init__(self, styles: _Styles):
+        self.styles = styles
+
+    def para_style_chain(self, p):
+        ppr = p.find(_w("pPr"))
+        style_id = None
+        if ppr is not None and ppr.find(_w("pStyle")) is not None:
+            style_id = ppr.find(_w("pStyle")).get(_w("val"))
+        return self.styles.chain(style_id or self.styles.default_para)
+
+    def ppr_levels(self, p) -> list:
+        """Direct pPr, then each paragraph style's pPr, then the document default."""
+        chain = self.para_style_chain(p)
+        return [p.find(_w("pPr"))] + [s.find(_w("pPr")) for s in chain] + [self.styles.default_ppr]
+
+    def run_props(self, r, p) -> _Props:
+        props = _Props()
+        rpr = r.find(_w("rPr"))
+        props.fill_from(rpr)
+        if rpr is not None and rpr.find(_w("rStyle")) is not None:
+            for style in self.styles.chain(rpr.find(_w("rStyle")).get(_w("val"))):
+                props.fill_from(style.find(_w("rPr")))
+        for style in self.para_style_chain(p):
+            props.fill_from(style.find(_w("rPr")))
+        props.fill_from(self.styles.default_rpr)
+        return props
+
+    def read(self, p, zone: str) -> Line:
+        line = Line(zone=zone)
+        for level in self.ppr_levels(p):
+            if level is None:
+                continue
+            jc = level.find(_w("jc"))
+            if line.align is None and jc is not None:
+                line.align = {"both": "justify", "distribute": "justify", "start": "left", "end": "right"}.get(
+                    jc.get(_w("val")), jc.get(_w("val")))
+            ind = level.find(_w("ind"))
+            if ind is not None:
+                if line.first_indent_mm is None:
+                    if ind.get(_w("firstLineChars")) is not None:
+                        line.first_indent_mm = -1.0  # in characters: resolved below from the font size
+                        line._first_chars = int(ind.get(_w("firstLineChars"))) / 100  # type: ignore[attr-defined]
+                    elif ind.get(_w("firstLine")) is not None:
+                        line.first_indent_mm = _mm(ind.get(_w("firstLine")))
+                    elif ind.get(_w("hanging")) is not None:
+                        line.first_indent_mm = -_mm(ind.get(_w("hanging")))
+                if line.left_indent_mm is None and (ind.get(_w("left")) or ind.get(_w("start"))):
+                    line.left_indent_mm = _mm(ind.get(_w("left")) or ind.get(_w("start")))
+                if line.right_indent_mm is None and (ind.get(_w("right")) or ind.get(_w("end"))):
+                    line.right_indent_mm = _mm(ind.get(_w("right")) or ind.get(_w("end")))
+            spacing = level.find(_w("spacing"))
+            if line.line_pitch_pt is None and spacing is not None and spacing.get(_w("lineRule")) == "exact":
+                line.line_pitch_pt = int(spacing.get(_w("line"))) / 20
+            border = level.find(f"{_w('pBdr')}/{_w('bottom')}")
+            if line.border_bottom_color is None and border is not None and border.get(_w("val")) not in (None, "nil", "none"):
+                line.border_bottom_color = (border.get(_w("color")) or "000000").upper().replace("AUTO", "000000")
+        for r in p.iter(_w("r")):
+            text = _run_text(r)
+            if not text:
+                continue
+            props = self.run_props(r, p)
+            font = self._font_for(text, props)
+            color = props.color if props.color and props.color != "AUTO" else None
+            line.runs.append(Run(text=text, font=font, family=family_of(font), size_pt=props.size_pt or 10.5,
+                                 color=color, bold=bool(props.bold)))
+        shape_color = _shape_line_color(p)
+        if shape_color and line.border_bottom_color is None:
+            line.border_bottom_color = shape_color
+        if getattr(line, "_first_chars", None) is not None:
+            size = next((r.size_pt for r in line.runs if r.size_pt), 16.0)
+            line.first_indent_mm = line._first_chars * size / 72 * 25.4  # type: ignore[attr-defined]
+        return line
+
+    def _font_for(self, text: str, props: _Props) -> Optional[str]:
+        theme = self.styles.theme
+        east = props.east_asia or theme.get(props.east_asia_theme or "minorEastAsia")
+        latin = props.ascii or theme.get(props.ascii_theme or "minorHAnsi")
+        return east if CJK.search(text) else (latin or east)
+
+
+def _run_text(r) -> str:
+    parts = []
+    for child in r:
+        tag = etree.QName(child).localname
+        if tag == "t":
+            parts.append(child.text or "")
+        elif tag == "tab":
+            parts.append("\t")
+        elif tag == "br" and child.get(_w("type")) not in ("page", "column"):
+            parts.append("\n")
+    return "".join(parts)
+
+
+def _has_page_break(p) -> bool:
+    if p.find(f"{_w('pPr')}/{_w('pageBreakBefore')}") is not None:
+        return True
+    return any(br.get(_w("type")) == "page" for br in p.iter(_w("br")))
+
+
+def _shape_line_color(p) -> Optional[str]:
+    """A separator drawn as a shape (DrawingML or VML line) inside the paragraph."""
+    for ln in p.iterfind(".//a:ln", NS):
+        clr = ln.find(".//a:srgbClr", NS)
+        if clr is not None:
+            return clr.get("val").upper()
+    for vline in p.iterfind(".//v:line", NS):
+        return (vline.get("strokecolor") or "#000000").lstrip("#").upper()
+    return None
+
+
+def _footer_page_numbers(document) -> list[dict]:
+    """Page-number paragraphs in the footers: the PAGE field is read as the digit 1 (odd) or 2 (even)."""
+    out = []
+    reader = _ParagraphReader(_Styles(document))
+    section = document.sections[-1]
+    footers = [("default", section.footer)]
+    if document.settings.odd_and_even_pages_header_footer:
+        footers.append(("even", section.even_page_footer))
+    for kind, footer in footers:
+        if kind == "even" and footer.is_linked_to_previous:
+            continue
+        for p in footer._element.iter(_w("p")):
+            has_field = any("PAGE" in (t.text or "") for t in p.iter(_w("instrText"))) or any(
+                "PAGE" in (f.get(_w("instr")) or "") for f in p.iter(_w("fldSimple")))
+            if not has_field:
+                continue
+            line = reader.read(p, "footer")
+            text = _page_field_text(p, "1" if kind == "default" else "2")
+            font_run = next((r for r in line.runs if r.text.strip(" —-")), line.runs[0] if line.runs else None)
+            out.append({"kind": kind, "text": text, "align": line.align,
+                        "font": font_run.font if font_run else None,
+                        "family": font_run.family if font_run else None,
+                        "size_pt": font_run.size_pt if font_run else None})
+    return out
+
+
+def _page_field_text(p, digit: str) -> str:
+    """Footer text with the PAGE field replaced by a digit, its cached result dropped."""
+    out, in_field, seen_separate = [], False, False
+    for node in p.iter(_w("t"), _w("fldChar"), _w("fldSimple"), _w("instrText")):
+        tag = etree.QName(node).localname
+        if tag == "fldChar":
+            kind = node.get(_w("fldCharType"))
+            in_field, seen_separate = (kind != "end"), (kind == "separate")
+            if kind == "begin":
+                out.append(digit)
+        elif tag == "fldSimple":
+            out.append(digit)
+        elif tag == "t" and not in_field and not _inside_fld_simple(node):
+            out.append(node.text or "")
+    return "".join(out)
+
+
+def _inside_fld_simple(node) -> bool:
+    parent = node.getparent()
+    while parent is not None:
+        if parent.tag == _w("fldSimple"):
+            return True
+        parent = parent.getparent()
+    return False
+
+
+def read_docx(data: bytes) -> Document:
+    check_package(data)
+    try:
+        document = docx.Document(io.BytesIO(data))
+    except etree.XMLSyntaxError as exc:
+        if "depth" in str(exc).lower() or "huge" in str(exc).lower():
+            raise UnusableInput("docx 的 XML 嵌套层级过深(超过 256 层),疑似恶意构造", "hostile") from exc
+        raise UnusableInput(f"docx 内容 XML 损坏:{exc}") from exc
+    except (KeyError, ValueError, zipfile.BadZipFile) as exc:
+        raise UnusableInput(f"docx 文件结构不完整或损坏({type(exc).__name__})") from exc
+
+    styles = _Styles(document)
+    reader = _ParagraphReader(styles)
+    section = document.sections[0]
+    sect_pr = section._sectPr
+    grid = sect_pr.find(_w("docGrid"))
+
+    def new_page(number: int) -> Page:
+        page = Page(number=number,
+                    width_mm=section.page_width / EMU_PER_MM if section.page_width else None,
+                    height_mm=section.page_height / EMU_PER_MM if section.page_height else None,
+                    margin_top_mm=section.top_margin / EMU_PER_MM if section.top_margin is not None else None,
+                    margin_bottom_mm=section.bottom_margin / EMU_PER_MM if section.bottom_margin is not None else None,
+                    margin_left_mm=section.left_margin / EMU_PER_MM if section.left_margin is not None else None,
+                    margin_right_mm=section.right_margin / EMU_PER_MM if section.right_margin is not None else None)
+        if grid is not None and grid.get(_w("linePitch")) and page.height_mm:
+            block_h = page.height_mm - (page.margin_top_mm or 0) - (page.margin_bottom_mm or 0)
+            page.grid_lines = round(block_h / (int(grid.get(_w("linePitch"))) / TWIPS_PER_MM))
+        base = _Props()  # the Normal style's size: the grid's character pitch is based on it
+        base.fill_from(styles.by_id[styles.default_para].find(_w("rPr")) if styles.default_para in styles.by_id else None)
+        base.fill_from(styles.default_rpr)
+        pitch_pt = base.size_pt or 10.5
+        if grid is not None and grid.get(_w("type")) == "linesAndChars" and grid.get(_w("charSpace")):
+            pitch_pt += int(grid.get(_w("charSpace"))) / 4096  # 1/4096 pt added to each character
+        block_w = (page.width_mm or 0) - (page.margin_left_mm or 0) - (page.margin_right_mm or 0)
+        if pitch_pt > 0 and block_w > 0:
+            page.grid_chars = int(block_w / (pitch_pt / 72 * 25.4) + 0.05)
+        return page
+
+    pages = [new_page(1)]
+    body = document.element.body
+    with limits.time_limit(what="读取 docx"):
+        for block in body.iterchildren():
+            tag = etree.QName(block).localname
+            if tag == "p":
+                if _has_page_break(block) and pages[-1].lines:
+                    pages.append(new_page(len(pages) + 1))
+                line = reader.read(block, "body")
+                if line.runs or line.border_bottom_color:
+                    pages[-1].lines.append(line)
+            elif tag == "tbl":
+                for p in block.iter(_w("p")):
+                    line = reader.read(p, "table")
+                    if line.runs:
+                        pages[-1].lines.append(line)
+    fonts = sorted({r.font for pg in pages for ln in pg.lines for r in ln.runs if r.font})
+    return Document(format="docx", pages=pages, geometry=True, fonts=fonts,
+                    page_number_footers=_footer_page_numbers(document))

@@ -1,0 +1,126 @@
+"""The one layout model that every format is read into (版面模型).
+
+Like pdfplumber's page objects, it is plain data: a Document has Pages, a Page has Lines (one
+line of text, or one paragraph where the format has no line breaks, as in docx), a Line has Runs
+(text of one font, size and colour). Lengths are millimetres, font sizes points. Where a format has
+no geometry (plain text) the positions are None and the layout rules do not run.
+
+Validators only ever see this model: they never know whether a page came from docx, PDF or OCR.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Optional
+
+PT_PER_MM = 72 / 25.4
+
+
+def pt_to_mm(pt: float) -> float:
+    return pt / PT_PER_MM
+
+
+def is_red(color: Optional[str]) -> bool:
+    """True for the reds of 发文机关标志 and separators (FF0000, C00000, E60012 …)."""
+    if not color or len(color) != 6:
+        return False
+    r, g, b = (int(color[i:i + 2], 16) for i in (0, 2, 4))
+    return r >= 160 and g <= 90 and b <= 90
+
+
+@dataclass
+class Run:
+    """Text of one font, size and colour (文字片段)."""
+
+    text: str
+    font: Optional[str] = None  # the font name as written in the file, e.g. "仿宋_GB2312"
+    family: Optional[str] = None  # canonical family: fangsong, heiti, kaiti, xiaobiaosong, songti, other
+    size_pt: Optional[float] = None
+    color: Optional[str] = None  # "RRGGBB", upper case; None = automatic/black
+    bold: bool = False
+    x0: Optional[float] = None
+    top: Optional[float] = None
+    x1: Optional[float] = None
+    bottom: Optional[float] = None
+
+
+@dataclass
+class Line:
+    """One line of text (一行), or one paragraph for formats without line breaks (docx)."""
+
+    runs: list[Run] = field(default_factory=list)
+    align: Optional[str] = None  # left, center, right, justify
+    x0: Optional[float] = None
+    top: Optional[float] = None
+    x1: Optional[float] = None
+    bottom: Optional[float] = None
+    first_indent_mm: Optional[float] = None  # docx: first-line indent
+    left_indent_mm: Optional[float] = None
+    right_indent_mm: Optional[float] = None
+    line_pitch_pt: Optional[float] = None  # docx: exact line spacing, when set
+    border_bottom_color: Optional[str] = None  # docx: a paragraph rule under the line (版头分隔线)
+    zone: str = "body"  # body, header, footer, table
+    ocr_confidence: Optional[float] = None
+
+    @property
+    def text(self) -> str:
+        return "".join(r.text for r in self.runs)
+
+
+@dataclass
+class Rule:
+    """A drawn line or thin rectangle: the red 版头 separator, the 版记 rules (分隔线)."""
+
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    color: Optional[str] = None
+    width_pt: Optional[float] = None
+
+    @property
+    def length_mm(self) -> float:
+        return max(self.x1 - self.x0, self.bottom - self.top)
+
+
+@dataclass
+class Page:
+    number: int
+    width_mm: Optional[float] = None
+    height_mm: Optional[float] = None
+    # Margins as set by the file (docx section); for PDF and OCR they are measured from the ink.
+    margin_top_mm: Optional[float] = None
+    margin_bottom_mm: Optional[float] = None
+    margin_left_mm: Optional[float] = None
+    margin_right_mm: Optional[float] = None
+    margins_measured: bool = False  # True when measured from ink rather than declared
+    lines: list[Line] = field(default_factory=list)
+    rules: list[Rule] = field(default_factory=list)
+    ocr: bool = False
+    # docx: lines per page and characters per line from the document grid (w:docGrid)
+    grid_lines: Optional[int] = None
+    grid_chars: Optional[int] = None
+
+
+@dataclass
+class Document:
+    """Everything read from one file, whatever its format."""
+
+    format: str
+    pages: list[Page] = field(default_factory=list)
+    geometry: bool = False  # True when positions and page sizes are real (docx, PDF, OCR)
+    ocr: bool = False
+    fonts: list[str] = field(default_factory=list)  # font names used (PDF: embedded BaseFont names)
+    producer: Optional[str] = None
+    notes: list[str] = field(default_factory=list)  # Chinese remarks for the report
+    # docx: odd/even page-number footers; each entry: {"kind": "default"|"even", "text":…, "align":…, "font":…, "size_pt":…}
+    page_number_footers: list[dict] = field(default_factory=list)
+
+    @property
+    def lines(self) -> list[Line]:
+        return [ln for p in self.pages for ln in p.lines]
+
+    def text(self) -> str:
+        return "\n".join(ln.text for ln in self.lines if ln.zone in ("body", "table"))
+
+    def to_dict(self) -> dict:
+        return asdict(self)

@@ -1,0 +1,39 @@
+"""Bounds on what one input may cost (资源上限). Every parser runs inside them."""
+from __future__ import annotations
+
+import contextlib
+import signal
+import threading
+
+from .errors import UnusableInput
+
+MAX_FILE_BYTES = 200 * 1024 * 1024  # a 300-page fax PDF is well under this
+MAX_ZIP_MEMBERS = 5000
+MAX_ZIP_TOTAL_BYTES = 300 * 1024 * 1024  # uncompressed, all members together
+MAX_ZIP_RATIO = 200  # uncompressed / compressed, per member: zip bombs reach thousands
+MAX_XML_PART_BYTES = 100 * 1024 * 1024
+MAX_PAGES = 1000
+PARSE_SECONDS = 60  # wall-clock bound on reading one file
+
+
+@contextlib.contextmanager
+def time_limit(seconds: float = PARSE_SECONDS, what: str = "解析"):
+    """Raise UnusableInput when the block runs longer than `seconds`.
+
+    Uses SIGALRM, so it bounds Python code (pdfplumber's loops on cyclic /Contents); it is a no-op
+    off the main thread, where the batch's own worker timeout applies instead.
+    """
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+        yield
+        return
+
+    def on_alarm(signum, frame):
+        raise UnusableInput(f"{what}超时(超过 {seconds:g} 秒),文件可能损坏或被恶意构造", "timeout")
+
+    previous = signal.signal(signal.SIGALRM, on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)

@@ -1,0 +1,55 @@
+"""The Chinese pipeline: spaCy's blank "zh" with the jieba segmenter, plus a pattern component (中文处理管线).
+
+No model is downloaded: `spacy.blank("zh")` with jieba needs only the jieba package's dictionary.
+The `gongwen_patterns` component marks the phrases the 初审 rules ask about (requests, downward
+orders, phone numbers, personal addressees…) as spans in `doc.spans["gongwen"]`, aligned to
+jieba's tokens. The pipeline is built once per process.
+"""
+from __future__ import annotations
+
+import logging
+import re
+from functools import lru_cache
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+# label → pattern. Labels are read by the drafting rules.
+PHRASES: dict[str, re.Pattern] = {
+    "REQUEST": re.compile(r"妥否[,，]?\s*请批[示复]|当否[,，]?\s*请批[示复]|请批示|请批复|请审批|请予审批|请予批准|请审定|请予批复|请核准|请示如下"),
+    "ORDER": re.compile(r"请遵照执行|请认真贯彻(?:落实|执行)?|请认真执行|请贯彻执行|遵照执行|请抓好落实"),
+    "REPORT_CLOSE": re.compile(r"特此报告"),
+    "REQUEST_CLOSE": re.compile(r"(?:妥否|当否)[,，]?\s*请(?:批示|批复|审定|审批)"),
+    "PHONE": re.compile(r"(?<!\d)(?:0\d{2,3}[-－—]?\d{7,8}|1[3-9]\d{9})(?!\d)"),
+    "OBSOLETE_BASIS": re.compile(r"《国家行政机关公文处理办法》|《中国共产党机关公文处理条例》|GB/T\s*9704[-－—]1999"),
+}
+
+
+@Language.component("gongwen_patterns")
+def gongwen_patterns(doc: Doc) -> Doc:
+    spans = []
+    for label, pattern in PHRASES.items():
+        for m in pattern.finditer(doc.text):
+            span = doc.char_span(m.start(), m.end(), label=label, alignment_mode="expand")
+            if span is not None:
+                spans.append(span)
+    doc.spans["gongwen"] = spans
+    return doc
+
+
+@lru_cache(maxsize=1)
+def get_nlp() -> Language:
+    """The shared pipeline; jieba loads its dictionary here, once."""
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
+    nlp.add_pipe("gongwen_patterns")
+    return nlp
+
+
+def phrases(text: str) -> list[tuple[str, str, int]]:
+    """(label, text, character offset) of every marked phrase in `text`."""
+    doc = get_nlp()(text)
+    return sorted(((s.label_, s.text, s.start_char) for s in doc.spans["gongwen"]), key=lambda t: t[2])

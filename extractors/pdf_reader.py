@@ -1,0 +1,322 @@
+"""PDF with a text layer → layout model (PDF 读取).
+
+Two readers give the same model:
+- `read_pdf` (default) walks PDFium's page objects through pypdfium2: text objects carry their font's
+  BaseFont name, size, fill colour and box; path objects are the drawn rules. It is several times
+  faster than pdfminer for the same facts.
+- `read_pdf_pdfplumber` reads pdfplumber's chars, lines and rects: the reference the tests hold the
+  fast reader to.
+Both hand their pieces of text to `assemble_page`, which groups them into lines and runs.
+"""
+from __future__ import annotations
+
+import ctypes
+import io
+import re
+from dataclasses import dataclass
+from typing import Iterable, Optional
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+
+from . import limits
+from .errors import UnusableInput
+from .fonts import family_of, looks_substituted
+from .layout import Document, Line, Page, Rule, Run, is_red, pt_to_mm  # noqa: F401 (is_red re-exported)
+
+PAGE_NUMBER = re.compile(r"^\s*[—–\-－一]?\s*\d{1,4}\s*[—–\-－一]?\s*$")
+PDFIUM_PASSWORD_ERROR = 4
+
+
+@dataclass
+class Piece:
+    """A bit of text with one font, as a PDF draws it (positions in mm from the top-left corner)."""
+
+    text: str
+    font: Optional[str]
+    size_pt: float
+    color: Optional[str]
+    bold: bool
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+
+
+def _hex(r: float, g: float, b: float) -> Optional[str]:
+    value = "%02X%02X%02X" % (round(r), round(g), round(b))
+    return None if value == "000000" else value
+
+
+def merge_chars(chars: Iterable[Piece]) -> list[Piece]:
+    """Join neighbouring chars of one font, size and colour on one baseline into pieces.
+
+    Only touching glyphs join: a gap (a justified space, a glyph placed later from another font,
+    such as a quotation mark) starts a new piece, so sorting by position puts every glyph in place.
+    """
+    pieces: list[Piece] = []
+    current: Optional[Piece] = None
+    for ch in chars:
+        if (current and current.font == ch.font and current.size_pt == ch.size_pt and current.color == ch.color
+                and abs(current.top - ch.top) < 0.5 and -0.5 < ch.x0 - current.x1 < pt_to_mm(ch.size_pt) * 0.3):
+            current.text += ch.text
+            current.x1, current.bottom = max(current.x1, ch.x1), max(current.bottom, ch.bottom)
+            continue
+        current = Piece(**vars(ch))
+        pieces.append(current)
+    return pieces
+
+
+def assemble_page(number: int, width_mm: float, height_mm: float, pieces: Iterable[Piece],
+                  rules: list[Rule]) -> Page:
+    """Group pieces into lines (by vertical overlap) and runs (by font, size and colour)."""
+    page = Page(number=number, width_mm=width_mm, height_mm=height_mm, rules=rules, margins_measured=True)
+    rows: list[list[Piece]] = []
+    for piece in sorted(pieces, key=lambda p: (round(p.top + p.bottom, 1), p.x0)):
+        if not piece.text.strip():
+            continue
+        middle = (piece.top + piece.bottom) / 2
+        for row in rows:
+            ref = row[0]
+            if abs((ref.top + ref.bottom) / 2 - middle) < max(ref.bottom - ref.top, piece.bottom - piece.top) * 0.45:
+                row.append(piece)
+                break
+        else:
+            rows.append([piece])
+    for row in sorted(rows, key=lambda r: min(p.top for p in r)):
+        row.sort(key=lambda p: p.x0)
+        line = Line()
+        previous: Optional[Piece] = None
+        for piece in row:
+            gap = piece.x0 - previous.x1 if previous else 0.0
+            # spaces next to Chinese are dropped and judged by the gaps below, the same way for every producer
+            text = _LATIN_SPACES.sub(" ", _CJK_SPACES.sub("", piece.text)).strip()
+            if not text:
+                continue
+            if previous and gap > pt_to_mm(piece.size_pt) * (0.25 if _latin_pair(previous.text, text) else 1.0):
+                text = " " + text  # a tab, a wide space or a word space: keep the words apart
+            last = line.runs[-1] if line.runs else None
+            if last and (last.font, last.size_pt, last.color, last.bold) == (piece.font, piece.size_pt, piece.color, piece.bold):
+                last.text += text
+                last.x1, last.bottom = piece.x1, max(last.bottom, piece.bottom)
+                last.top = min(last.top, piece.top)
+            else:
+                line.runs.append(Run(text=text, font=piece.font, family=family_of(piece.font), size_pt=piece.size_pt,
+                                     color=piece.color, bold=piece.bold, x0=piece.x0, top=piece.top,
+                                     x1=piece.x1, bottom=piece.bottom))
+            previous = piece
+        line.x0 = min(r.x0 for r in line.runs)
+        line.x1 = max(r.x1 for r in line.runs)
+        line.top = min(r.top for r in line.runs)
+        line.bottom = max(r.bottom for r in line.runs)
+        line.align = _alignment(line, width_mm)
+        if PAGE_NUMBER.match(line.text) and line.top > height_mm * 0.8:
+            line.zone = "footer"
+        page.lines.append(line)
+    _measure_margins(page)
+    return page
+
+
+_CJK_SPACES = re.compile(r"\s+(?=[^\x00-\x7f])|(?<=[^\x00-\x7f])\s+")
+_LATIN_SPACES = re.compile(r"\s+")
+
+
+def _latin_pair(left: str, right: str) -> bool:
+    return bool(left) and left[-1].isascii() and left[-1].isalnum() and right[0].isascii() and right[0].isalnum()
+
+
+def _alignment(line: Line, width_mm: float) -> str:
+    centre = (line.x0 + line.x1) / 2
+    return "center" if abs(centre - width_mm / 2 - 1) < 3 and line.x0 > 40 else "left"
+
+
+def _measure_margins(page: Page) -> None:
+    body = [ln for ln in page.lines if ln.zone == "body"]
+    if not body:
+        return
+    page.margin_left_mm = min(ln.x0 for ln in body)
+    page.margin_top_mm = min(ln.top for ln in body)
+    page.margin_right_mm = page.width_mm - max(ln.x1 for ln in body)
+    page.margin_bottom_mm = page.height_mm - max(ln.bottom for ln in body)
+
+
+def _open(data: bytes) -> pdfium.PdfDocument:
+    try:
+        return pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as exc:
+        if getattr(exc, "err_code", None) == PDFIUM_PASSWORD_ERROR:
+            raise UnusableInput("PDF 已加密(需要打开密码),无法读取;请来文单位去除密码后重新报送", "encrypted") from exc
+        raise UnusableInput("PDF 文件损坏或不完整,无法打开;请来文单位重新发送", "corrupt") from exc
+
+
+def _finish(doc: Document) -> Document:
+    if not any(ln for p in doc.pages for ln in p.lines):
+        raise UnusableInput("PDF 没有文字层(可能是扫描件),需经文字识别(OCR)后才能初审", "needs-ocr")
+    substituted = sorted({f for f in doc.fonts if looks_substituted(f)})
+    if substituted:
+        doc.notes.append("PDF 中的字体疑似被替换(" + "、".join(_clean(f) for f in substituted[:4]) +
+                         "),来文单位的电脑可能未安装公文标准字体(仿宋_GB2312、方正小标宋简体等)")
+    return doc
+
+
+def _clean(font: str) -> str:
+    return re.sub(r"^[A-Z]{6}\+", "", font)
+
+
+# --- PDFium (default) ----------------------------------------------------------------------------
+
+def read_pdf(data: bytes) -> Document:
+    pdf = _open(data)
+    try:
+        if len(pdf) > limits.MAX_PAGES:
+            raise UnusableInput(f"PDF 页数过多({len(pdf)} 页,上限 {limits.MAX_PAGES} 页)", "too-large")
+        producer = (pdf.get_metadata_dict().get("Producer") or None)
+        doc = Document(format="pdf", geometry=True, producer=producer)
+        fonts: set[str] = set()
+        with limits.time_limit(what="读取 PDF"):
+            for index in range(len(pdf)):
+                page = pdf[index]
+                try:
+                    doc.pages.append(_pdfium_page(page, index + 1, fonts))
+                finally:
+                    page.close()
+        doc.fonts = sorted(fonts)
+    finally:
+        pdf.close()
+    return _finish(doc)
+
+
+def _pdfium_page(page, number: int, fonts: set[str]) -> Page:
+    """Chars from PDFium's text page (content order, loose em boxes like pdfminer's), paths as rules."""
+    width_pt, height_pt = page.get_size()
+    textpage = page.get_textpage()
+    rules: list[Rule] = []
+    r, g, b, a = (ctypes.c_uint() for _ in range(4))
+    rect = pdfium_c.FS_RECTF()
+    font_names: dict[int, tuple[str, bool]] = {}
+    tp = textpage.raw
+    chars: list[Piece] = []
+    try:
+        for i in range(pdfium_c.FPDFText_CountChars(tp)):
+            code = pdfium_c.FPDFText_GetUnicode(tp, i)
+            if pdfium_c.FPDFText_IsGenerated(tp, i) == 1 or code in (0, 0xFFFE, 0xFFFF) or chr(code).isspace():
+                continue
+            ch = chr(code)
+            obj = pdfium_c.FPDFText_GetTextObject(tp, i)
+            font = pdfium_c.FPDFTextObj_GetFont(obj)
+            key = ctypes.cast(font, ctypes.c_void_p).value or 0
+            if key not in font_names:
+                font_names[key] = _font_name(font)
+                fonts.add(font_names[key][0])
+            name, bold = font_names[key]
+            size = round(pdfium_c.FPDFText_GetFontSize(tp, i), 1)
+            pdfium_c.FPDFText_GetFillColor(tp, i, r, g, b, a)
+            color = _hex(r.value, g.value, b.value)
+            pdfium_c.FPDFText_GetLooseCharBox(tp, i, rect)
+            x0, top, x1, bottom = (pt_to_mm(rect.left), pt_to_mm(height_pt - rect.top),
+                                   pt_to_mm(rect.right), pt_to_mm(height_pt - rect.bottom))
+            chars.append(Piece(text=ch, font=name, size_pt=size, color=color, bold=bold, x0=x0, top=top, x1=x1, bottom=bottom))
+        left, bottom_, right, top_ = (ctypes.c_float() for _ in range(4))
+        for obj in _page_paths(page.raw):
+            pdfium_c.FPDFPageObj_GetBounds(obj, left, bottom_, right, top_)
+            box = (pt_to_mm(left.value), pt_to_mm(height_pt - top_.value),
+                   pt_to_mm(right.value), pt_to_mm(height_pt - bottom_.value))
+            rule = _path_rule(obj, box, r, g, b, a)
+            if rule:
+                rules.append(rule)
+    finally:
+        textpage.close()
+    return assemble_page(number, pt_to_mm(width_pt), pt_to_mm(height_pt), merge_chars(chars), rules)
+
+
+def _page_paths(page, depth: int = 0):
+    """Every path object, descending into form XObjects (raw calls: fast)."""
+    count = pdfium_c.FPDFPage_CountObjects(page) if depth == 0 else pdfium_c.FPDFFormObj_CountObjects(page)
+    for i in range(count):
+        obj = pdfium_c.FPDFPage_GetObject(page, i) if depth == 0 else pdfium_c.FPDFFormObj_GetObject(page, i)
+        kind = pdfium_c.FPDFPageObj_GetType(obj)
+        if kind == pdfium_c.FPDF_PAGEOBJ_PATH:
+            yield obj
+        elif kind == pdfium_c.FPDF_PAGEOBJ_FORM and depth < 4:
+            yield from _page_paths(obj, depth + 1)
+
+
+def _font_name(font) -> tuple[str, bool]:
+    needed = pdfium_c.FPDFFont_GetBaseFontName(font, None, 0)
+    buffer = ctypes.create_string_buffer(max(needed, 1))
+    pdfium_c.FPDFFont_GetBaseFontName(font, buffer, needed)
+    name = buffer.value.decode("utf-8", errors="replace")
+    weight = pdfium_c.FPDFFont_GetWeight(font)
+    return name, weight >= 600 or "bold" in name.lower()
+
+
+def _path_rule(obj, box, r, g, b, a) -> Optional[Rule]:
+    x0, top, x1, bottom = box
+    if not (bottom - top < 2.0 and x1 - x0 > 20) and not (x1 - x0 < 2.0 and bottom - top > 20):
+        return None  # only long thin paths are rules; glyph outlines and boxes are not
+    fill_mode, stroke = ctypes.c_int(), ctypes.c_int()
+    pdfium_c.FPDFPath_GetDrawMode(obj, ctypes.byref(fill_mode), ctypes.byref(stroke))
+    if stroke.value:
+        pdfium_c.FPDFPageObj_GetStrokeColor(obj, r, g, b, a)
+    else:
+        pdfium_c.FPDFPageObj_GetFillColor(obj, r, g, b, a)
+    width = ctypes.c_float()
+    pdfium_c.FPDFPageObj_GetStrokeWidth(obj, ctypes.byref(width))
+    return Rule(x0=x0, top=top, x1=x1, bottom=bottom, color=_hex(r.value, g.value, b.value) or "000000",
+                width_pt=round(width.value, 2) if stroke.value else round((bottom - top) * 72 / 25.4, 2))
+
+
+# --- pdfplumber (reference) ----------------------------------------------------------------------
+
+def read_pdf_pdfplumber(data: bytes) -> Document:
+    import pdfplumber
+    from pdfminer.pdfdocument import PDFPasswordIncorrect
+
+    try:
+        pdf = pdfplumber.open(io.BytesIO(data))
+    except PDFPasswordIncorrect as exc:
+        raise UnusableInput("PDF 已加密(需要打开密码),无法读取", "encrypted") from exc
+    except Exception as exc:  # pdfminer raises many unrelated types for broken files
+        raise UnusableInput(f"PDF 文件损坏或不完整,无法打开({type(exc).__name__})") from exc
+    doc = Document(format="pdf", geometry=True, producer=(pdf.metadata or {}).get("Producer"))
+    fonts: set[str] = set()
+    with pdf, limits.time_limit(what="读取 PDF"):
+        for page in pdf.pages:
+            h = float(page.height)
+            pieces = []
+            for ch in page.chars:
+                fonts.add(ch["fontname"])
+                if ch["text"].isspace():
+                    continue  # spaces are judged from the gaps between glyphs, as in read_pdf
+                pieces.append(Piece(text=ch["text"], font=ch["fontname"], size_pt=round(ch["size"], 1),
+                                    color=_plumber_color(ch.get("non_stroking_color")),
+                                    bold="bold" in ch["fontname"].lower(),
+                                    x0=pt_to_mm(ch["x0"]), top=pt_to_mm(ch["top"]),
+                                    x1=pt_to_mm(ch["x1"]), bottom=pt_to_mm(ch["bottom"])))
+            rules = []
+            for shape in list(page.lines) + list(page.rects):
+                box = (pt_to_mm(shape["x0"]), pt_to_mm(shape["top"]), pt_to_mm(shape["x1"]), pt_to_mm(shape["bottom"]))
+                if (box[3] - box[1] < 2.0 and box[2] - box[0] > 20) or (box[2] - box[0] < 2.0 and box[3] - box[1] > 20):
+                    stroked = shape.get("stroke", True) and shape.get("stroking_color") is not None
+                    color = _plumber_color(shape.get("stroking_color") if stroked else shape.get("non_stroking_color"))
+                    rules.append(Rule(*box, color=color or "000000", width_pt=shape.get("linewidth")))
+            doc.pages.append(assemble_page(page.page_number, pt_to_mm(float(page.width)), pt_to_mm(h),
+                                           merge_chars(pieces), rules))
+    doc.fonts = sorted(fonts)
+    return _finish(doc)
+
+
+def _plumber_color(value) -> Optional[str]:
+    if value is None:
+        return None
+    if isinstance(value, (int, float)):
+        value = (value,)
+    value = tuple(float(v) for v in value if isinstance(v, (int, float)))
+    if len(value) == 1:
+        return _hex(value[0] * 255, value[0] * 255, value[0] * 255)
+    if len(value) == 3:
+        return _hex(*(v * 255 for v in value))
+    if len(value) == 4:  # CMYK
+        c, m, y, k = value
+        return _hex(255 * (1 - c) * (1 - k), 255 * (1 - m) * (1 - k), 255 * (1 - y) * (1 - k))
+    return None

@@ -1,0 +1,143 @@
+"""The `shouwen` command (命令行): help in Chinese and English, messages in Chinese.
+
+    shouwen validate FILE… [--profile P] [--format text|json] [--channel C]   初审 (exit 0 / 1 / 2)
+    shouwen extract FILE… [--format text|json]                               what was read
+    shouwen rules [--format text|markdown|json]                              the rule catalog
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+EXIT_ACCEPTED, EXIT_RETURNED, EXIT_UNUSABLE = 0, 1, 2
+
+_ZH = {  # argparse's own words, in Chinese beside the English
+    "usage: ": "用法 / usage: ",
+    "options": "选项 / options",
+    "positional arguments": "参数 / arguments",
+    "show this help message and exit": "显示帮助并退出 / show this help and exit",
+    "the following arguments are required: %s": "缺少必需的参数 / missing arguments: %s",
+    "invalid choice: %(value)r (choose from %(choices)s)": "无效的选项 / invalid choice: %(value)r(可选 / choose from %(choices)s)",
+    "unrecognized arguments: %s": "无法识别的参数 / unrecognized arguments: %s",
+    "%(prog)s: error: %(message)s\n": "%(prog)s: 错误 / error: %(message)s\n",
+}
+argparse._ = lambda text: _ZH.get(text, text)  # argparse looks its words up through the module's `_`
+
+
+def _parser() -> argparse.ArgumentParser:
+    from validators import DEFAULT_PROFILE, available_profiles
+
+    parser = argparse.ArgumentParser(
+        prog="shouwen",
+        description="收文:公文接收、初审(GB/T 9704-2012)、退文、分办与检索。\n"
+                    "shouwen: intake and pre-review of incoming official documents.",
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", metavar="命令 / command")
+
+    v = sub.add_parser("validate", help="初审公文并输出审核意见 / pre-review documents",
+                       description="初审公文:退出码 0 全部通过,1 有退文,2 有无法处理的文件或用法错误。\n"
+                                   "Pre-review: exit 0 all accepted, 1 any returned, 2 unusable input or usage.",
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    v.add_argument("files", nargs="+", metavar="FILE", help="公文文件(docx、PDF、文本…) / document files")
+    v.add_argument("--profile", default=DEFAULT_PROFILE,
+                   help=f"审核配置名称或 TOML 文件路径(可用:{'、'.join(available_profiles())}) / profile name or file")
+    v.add_argument("--format", choices=("text", "json"), default="text",
+                   help="text:中文审核意见;json:每个文件一行 JSON / text report or JSON Lines")
+    v.add_argument("--channel", choices=("edoc", "fax", "scan", "mail", "unknown"), default="unknown",
+                   help="来文渠道 / channel the document arrived through")
+
+    e = sub.add_parser("extract", help="显示读取到的文字或版面 / show what was read",
+                       description="显示读取到的文字(阅读顺序)或版面模型(JSON)。\nShow the text or the layout model.")
+    e.add_argument("files", nargs="+", metavar="FILE", help="文件 / files")
+    e.add_argument("--format", choices=("text", "json"), default="text", help="text 或 json / text or json")
+
+    r = sub.add_parser("rules", help="列出初审规则目录 / list the rule catalog",
+                       description="列出全部初审规则(由规则本身生成)。\nList every rule, generated from the rules.")
+    r.add_argument("--format", choices=("text", "markdown", "json"), default="text", help="输出格式 / output format")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return EXIT_UNUSABLE
+    try:
+        if args.command == "validate":
+            return _validate(args)
+        if args.command == "extract":
+            return _extract(args)
+        if args.command == "rules":
+            return _rules(args)
+    except BrokenPipeError:  # `shouwen … | head`
+        return 0
+    parser.print_help()
+    return EXIT_UNUSABLE
+
+
+def _validate(args) -> int:
+    from extractors import UnusableInput
+    from validators import ProfileError, load_profile
+
+    from .review import review_path
+
+    try:
+        load_profile(args.profile)
+    except ProfileError as exc:
+        print(f"shouwen: {exc}", file=sys.stderr)
+        return EXIT_UNUSABLE
+    unusable = returned = 0
+    for i, name in enumerate(args.files):
+        try:
+            report = review_path(Path(name), channel=args.channel, profile=args.profile)
+        except UnusableInput as exc:
+            unusable += 1
+            print(f"{name}: 无法处理:{exc.reason}", file=sys.stderr)
+            continue
+        returned += report["verdict"] == "return"
+        if args.format == "json":
+            print(json.dumps(report, ensure_ascii=False), flush=True)
+        else:
+            if i:
+                print()
+            from validators.report import render_text
+            print(render_text(report), flush=True)
+    if args.format == "text" and len(args.files) > 1:
+        accepted = len(args.files) - unusable - returned
+        print(f"\n共 {len(args.files)} 件:通过 {accepted} 件,退文 {returned} 件,无法处理 {unusable} 件", file=sys.stderr)
+    return EXIT_UNUSABLE if unusable else (EXIT_RETURNED if returned else EXIT_ACCEPTED)
+
+
+def _extract(args) -> int:
+    from extractors import UnusableInput, extract
+
+    status = EXIT_ACCEPTED
+    for name in args.files:
+        try:
+            document = extract(Path(name).read_bytes())
+        except (UnusableInput, OSError) as exc:
+            print(f"{name}: 无法处理:{getattr(exc, 'reason', exc)}", file=sys.stderr)
+            status = EXIT_UNUSABLE
+            continue
+        if args.format == "json":
+            print(json.dumps({"file": name, **document.to_dict()}, ensure_ascii=False), flush=True)
+        else:
+            for page in document.pages:
+                print(f"—— {name} 第 {page.number} 页 ——")
+                for line in page.lines:
+                    print(line.text)
+    return status
+
+
+def _rules(args) -> int:
+    from validators.catalog import render_catalog
+
+    print(render_catalog(args.format))
+    return EXIT_ACCEPTED
+
+
+if __name__ == "__main__":
+    sys.exit(main())

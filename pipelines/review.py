@@ -1,0 +1,31 @@
+"""初审 of one file: bytes → layout model → 公文 elements → findings → report."""
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from extractors import UnusableInput, extract
+from extractors.elements import parse_elements
+from validators import DEFAULT_PROFILE, validate
+from validators.report import build_report
+
+
+def review_bytes(data: bytes, file: str, channel: str = "unknown", profile: str = DEFAULT_PROFILE) -> dict:
+    """The report (a dict valid against validation-report.schema.json); raises UnusableInput."""
+    document = extract(data)
+    elements = parse_elements(document)
+    findings, skipped = validate(document, elements, profile, channel)
+    return build_report(file=file, sha256=hashlib.sha256(data).hexdigest(), channel=channel, document=document,
+                        elements=elements, findings=findings, skipped=skipped, profile=profile)
+
+
+def review_path(path: Path, channel: str = "unknown", profile: str = DEFAULT_PROFILE) -> dict:
+    try:
+        data = Path(path).read_bytes()
+    except FileNotFoundError as exc:
+        raise UnusableInput(f"找不到文件:{path}", "missing") from exc
+    except IsADirectoryError as exc:
+        raise UnusableInput(f"这是一个文件夹,不是文件:{path}", "missing") from exc
+    except PermissionError as exc:
+        raise UnusableInput(f"没有读取权限:{path}", "missing") from exc
+    return review_bytes(data, Path(path).name, channel, profile)

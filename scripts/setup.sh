@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# One-time set-up on a fresh Debian machine; safe to run again (it skips what is already there).
+#   bash scripts/setup.sh          installs what `shouwen` needs into .venv/
+#   bash scripts/setup.sh --dev    also the test and benchmark tools
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# Debian packages: LibreOffice converts .doc/.wps (and renders test PDFs), CJK fonts, poppler for PNG previews.
+APT_PACKAGES=(libreoffice-writer-nogui fonts-noto-cjk fonts-arphic-ukai fonts-arphic-uming poppler-utils)
+missing=()
+for p in "${APT_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "[setup] 安装系统软件包 / installing Debian packages: ${missing[*]}"
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+PY=${PYTHON:-python3}
+if [ ! -x .venv/bin/python ]; then
+  echo "[setup] 创建虚拟环境 / creating .venv"
+  "$PY" -m venv .venv
+fi
+extra=""
+[ "${1:-}" = "--dev" ] && extra="[dev]"
+stamp=".venv/.installed${extra}"
+if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
+  echo "[setup] 安装 Python 依赖 / installing Python dependencies"
+  .venv/bin/pip install -q --disable-pip-version-check -e ".${extra}"
+  touch "$stamp"
+fi

@@ -1,0 +1,44 @@
+"""Runs the rules of a profile over one document (初审引擎)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from extractors.elements import Elements
+from extractors.layout import Document
+
+from .profile import Profile
+from .registry import Finding, all_rules
+
+
+@dataclass
+class Context:
+    """What a rule's check function sees: the layout model, the parsed elements and its parameters."""
+
+    document: Document
+    el: Elements
+    params: dict
+    channel: str
+
+
+def run_rules(document: Document, elements: Elements, profile: Profile, channel: str = "unknown"):
+    """Return (findings, skipped rule ids). Rules needing geometry are skipped on plain text."""
+    findings: list[Finding] = []
+    skipped: list[str] = []
+    for rule in all_rules().values():
+        if not profile.enabled(rule.id):
+            continue
+        if rule.needs_geometry and not document.geometry:
+            skipped.append(rule.id)
+            continue
+        ctx = Context(document=document, el=elements, params=profile.params(rule.id, rule.params), channel=channel)
+        seen: set[str] = set()
+        for hit in rule.check(ctx):
+            if hit.message in seen:
+                continue  # e.g. the odd and the even footer repeating the same page-number fault
+            seen.add(hit.message)
+            severity = profile.severity(rule.id) or hit.severity or rule.severity
+            if document.ocr and rule.family == "layout":
+                severity = "warning"  # measurements on scans carry uncertainty (rules.md)
+            findings.append(Finding(rule=rule.id, severity=severity, clause=rule.clause, message=hit.message,
+                                    page=hit.page, evidence=hit.evidence, expected=hit.expected, aspect=hit.aspect))
+    return findings, skipped

@@ -1,0 +1,96 @@
+"""The 初审 report of one document (审核意见): the JSON form of the schema, and a readable Chinese text."""
+from __future__ import annotations
+
+from extractors.elements import Elements
+from extractors.layout import Document
+
+from .registry import Finding
+
+FORMATS = ("docx", "doc", "wps", "pdf", "ofd", "tiff", "png", "jpeg", "txt")
+SEVERITY_ZH = {"error": "错误(须退文)", "warning": "提示"}
+VERDICT_ZH = {"accept": "通过初审", "return": "退文"}
+
+
+def verdict_of(findings: list[Finding]) -> str:
+    return "return" if any(f.severity == "error" for f in findings) else "accept"
+
+
+def document_summary(el: Elements) -> dict:
+    """The 公文 elements found, in the schema's `document` shape."""
+    return {
+        "doc_type": el.doc_type,
+        "issuer": _issuer(el),
+        "doc_number": el.doc_number.text if el.doc_number else None,
+        "title": el.title.text if el.title else None,
+        "signer": _signer_name(el),
+        "addressees": el.addressees,
+        "cc": el.cc_list,
+        "date": el.date_iso,
+        "secrecy": el.secrecy.text if el.secrecy else None,
+        "urgency": el.urgency.text if el.urgency else None,
+        "contact": {"name": el.contact_name, "phone": el.contact_phone} if el.annotation else None,
+        "attachments": el.attachments,
+        "body_chars": el.body_chars,
+    }
+
+
+def _issuer(el: Elements) -> str | None:
+    if el.signature:
+        return el.signature.text
+    if el.issuer_mark:
+        text = el.issuer_mark.text
+        return text[:-2] if text.endswith("文件") else text
+    return None
+
+
+def _signer_name(el: Elements) -> str | None:
+    if not el.signer:
+        return None
+    _, _, name = el.signer.text.replace(":", "：").partition("：")
+    return name.strip() or None
+
+
+def build_report(*, file: str, sha256: str, channel: str, document: Document, elements: Elements,
+                 findings: list[Finding], skipped: list[str], profile: str) -> dict:
+    notes = list(document.notes)
+    if skipped:
+        notes.append(f"{'纯文本' if document.format == 'txt' else '该文件'}没有版面信息,版式规则({len(skipped)} 条 layout.*)未检查")
+    return {
+        "file": file,
+        "sha256": sha256,
+        "format": document.format if document.format in FORMATS else "other",
+        "channel": channel,
+        "ocr": document.ocr,
+        "pages": len(document.pages),
+        "document": document_summary(elements),
+        "findings": [f.to_dict() for f in findings],
+        "verdict": verdict_of(findings),
+        "route": None,
+        "profile": profile,
+        "skipped_rules": skipped,
+        "notes": notes,
+    }
+
+
+def render_text(report: dict) -> str:
+    """The report as a clerk reads it on screen."""
+    doc = report["document"]
+    lines = [f"文件:{report['file']}",
+             f"初审结论:{VERDICT_ZH[report['verdict']]}"
+             f"(错误 {sum(f['severity'] == 'error' for f in report['findings'])} 项,"
+             f"提示 {sum(f['severity'] == 'warning' for f in report['findings'])} 项)",
+             f"格式:{report['format']}  页数:{report['pages']}  渠道:{report['channel']}  审核配置:{report['profile']}"]
+    for label, key in (("文种", "doc_type"), ("发文机关", "issuer"), ("发文字号", "doc_number"), ("标题", "title"), ("成文日期", "date")):
+        if doc.get(key):
+            lines.append(f"{label}:{doc[key]}")
+    for i, f in enumerate(report["findings"], start=1):
+        where = f"第 {f['page']} 页" if f.get("page") else ""
+        lines.append(f"  {i}. [{SEVERITY_ZH[f['severity']]}] {f['rule']}({f['clause']}){where}")
+        lines.append(f"     {f['message']}")
+        if f.get("evidence") or f.get("expected"):
+            lines.append(f"     实际:{f.get('evidence') or '—'}  应为:{f.get('expected') or '—'}")
+    if not report["findings"]:
+        lines.append("  未发现问题。")
+    for note in report.get("notes", []):
+        lines.append(f"  说明:{note}")
+    return "\n".join(lines)
