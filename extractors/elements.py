@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 from . import nlp
-from .layout import Document, Line, is_red
+from .layout import PAGE_NUMBER, STRICT_PAGE_NUMBER, Document, Line, is_red
 
 DOC_TYPES = ("决议", "决定", "命令", "令", "公报", "公告", "通告", "意见", "通知", "通报", "报告", "请示", "批复", "议案", "函", "纪要")
 # Names often used for a document that are not one of the 15 legal 文种 of 条例 第八条.
@@ -37,7 +37,6 @@ ATTACHMENT_LABEL = re.compile(r"^\s*附\s*件\s*(?P<n>\d*)\s*$")
 CC = re.compile(r"^\s*抄\s*送\s*(?P<colon>[:：])?\s*(?P<rest>.*)$")
 ANNOTATION = re.compile(r"^\s*[（(].*(联系人|电话|此件|附注).*")
 CONTACT_NAME = re.compile(r"联系人\s*[:：]?\s*(?P<name>[\u4e00-\u9fff]{2,4})")
-PAGE_NUMBER = re.compile(r"^\s*[—–\-－一]?\s*\d{1,4}\s*[—–\-－一]?\s*$")
 HEADINGS = [  # level, pattern of the label at the start of a paragraph
     (1, re.compile(r"^(?P<label>(?P<n>[一二三四五六七八九十]{1,3})\s*(?P<sep>[、，,.．]))")),
     (2, re.compile(r"^(?P<label>(?P<open>[（(])(?P<n>[一二三四五六七八九十]{1,3})(?P<close>[）)]))")),
@@ -180,24 +179,27 @@ class _Parser:
     def __init__(self, document: Document):
         self.doc = document
         self.el = Elements()
+        # paragraphs start indented from the text block's left edge, the same on every page
+        lefts = [p.margin_left_mm for p in document.pages if p.margin_left_mm is not None and p.margins_measured]
+        self.block_left = min(lefts) if lefts else None
         for page in document.pages:
             for line in page.lines:
                 if line.zone in ("footer", "header") or not line.text.strip():
                     continue
-                if PAGE_NUMBER.match(line.text) and (line.top is None or line.top > (page.height_mm or 297) * 0.8):
-                    continue
+                if PAGE_NUMBER.match(line.text) and (line.top is not None and line.top > (page.height_mm or 297) * 0.8
+                                                     or line.top is None and STRICT_PAGE_NUMBER.match(line.text)):
+                    continue  # a page number: in a PDF by its place, in plain text only in the form "— 1 —"
                 self.el.lines.append(line)
                 self.el.pages_of.append(page.number)
-                if self._starts_paragraph(line, page):
+                if self._starts_paragraph(line):
                     self.el.paragraph_starts.add(len(self.el.lines) - 1)
         self.n = len(self.el.lines)
 
-    @staticmethod
-    def _starts_paragraph(line: Line, page) -> bool:
-        if line.x0 is None or page.margin_left_mm is None or not page.margins_measured:
+    def _starts_paragraph(self, line: Line) -> bool:
+        if line.x0 is None or self.block_left is None:
             return True  # docx and text: one line is one paragraph
         size_mm = (line.runs[0].size_pt or 16) * 25.4 / 72
-        return line.x0 - page.margin_left_mm > size_mm * 0.8
+        return line.x0 - self.block_left > size_mm * 0.8
 
     def text(self, i: int) -> str:
         return self.el.lines[i].text.strip()

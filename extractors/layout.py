@@ -9,10 +9,14 @@ Validators only ever see this model: they never know whether a page came from do
 """
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field
 from typing import Optional
 
 PT_PER_MM = 72 / 25.4
+# A page number as printed: "— 1 —", "-1-", "第1页", "1/3"; where a format has positions, only near the foot.
+PAGE_NUMBER = re.compile(r"^\s*[—–\-－一]?\s*(?:第\s*)?\d{1,4}\s*页?(?:\s*/\s*共?\s*\d+\s*页?)?\s*[—–\-－一]?\s*$")
+STRICT_PAGE_NUMBER = re.compile(r"^\s*[—–\-－]\s*\d{1,4}\s*[—–\-－]\s*$")
 
 
 def pt_to_mm(pt: float) -> float:

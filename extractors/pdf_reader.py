@@ -22,9 +22,8 @@ import pypdfium2.raw as pdfium_c
 from . import limits
 from .errors import UnusableInput
 from .fonts import family_of, looks_substituted
-from .layout import Document, Line, Page, Rule, Run, is_red, pt_to_mm  # noqa: F401 (is_red re-exported)
+from .layout import PAGE_NUMBER, Document, Line, Page, Rule, Run, is_red, pt_to_mm  # noqa: F401 (is_red re-exported)
 
-PAGE_NUMBER = re.compile(r"^\s*[—–\-－一]?\s*\d{1,4}\s*[—–\-－一]?\s*$")
 PDFIUM_PASSWORD_ERROR = 4
 
 

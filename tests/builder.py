@@ -153,6 +153,11 @@ class Block:
     border_bottom: Optional[str] = None  # colour of a rule drawn under the paragraph
     border_top: Optional[str] = None
     blank_before: int = 0  # empty lines before the block
+    head: int = 0  # a heading paragraph: the first `head` characters in `font`, the rest in `rest_font`
+    rest_font: Optional[str] = None
+
+    def font_at(self, index: int) -> str:
+        return self.font if not self.head or index < self.head else self.rest_font
 
 
 def blocks(spec: Spec) -> list[Block]:
@@ -181,12 +186,13 @@ def blocks(spec: Spec) -> list[Block]:
     if spec.addressee:
         add(spec.addressee, "addressee", align="left", blank_before=1)
     for para in spec.body:
-        font = fs
+        font, head = fs, 0
         for (pattern, _default), level_font in zip(HEADING, spec.heading_fonts):
             if pattern.match(para):
-                font = level_font
+                # the heading itself (up to its first full stop) takes the level's font, the rest is body text
+                font, head = level_font, (para.index("。") + 1 if "。" in para else len(para))
                 break
-        add(para, "body", font=font, first_indent_chars=2)
+        add(para, "body", font=font, first_indent_chars=2, head=head, rest_font=fs)
     for i, text in enumerate(spec.attachment_note()):
         add(text, "attachment_note", align="left", first_indent_chars=2 if i == 0 else 0,
             left_indent_chars=0, blank_before=1 if i == 0 else 0)
@@ -313,6 +319,9 @@ def write_docx(spec: Spec, path: Path) -> Path:
             _add_run(p, label + ("：" if name else ""), b, qn, OxmlElement, Pt, RGBColor)
             if name:
                 _add_run(p, name, dataclasses.replace(b, font=KAI), qn, OxmlElement, Pt, RGBColor)
+        elif b.head and b.head < len(b.text):
+            _add_run(p, b.text[:b.head], b, qn, OxmlElement, Pt, RGBColor)
+            _add_run(p, b.text[b.head:], dataclasses.replace(b, font=b.rest_font), qn, OxmlElement, Pt, RGBColor)
         else:
             _add_run(p, b.text, b, qn, OxmlElement, Pt, RGBColor)
     _add_page_numbers(doc, spec, qn, OxmlElement, Pt, align)
@@ -395,11 +404,7 @@ def write_named_font_pdf(spec: Spec, path: Path, font_dir: Path) -> Path:
     from reportlab.pdfgen import canvas
 
     all_blocks = blocks(spec)
-    chars = "".join(b.text for b in all_blocks) + "—0123456789 "
-    for family, ps_name in PDF_FONT_NAMES.items():
-        ttf = named_font(ps_name, chars, font_dir)
-        if ps_name not in pdfmetrics.getRegisteredFontNames():
-            pdfmetrics.registerFont(TTFont(ps_name, str(ttf)))
+    prepare_fonts("".join(b.text for b in all_blocks), font_dir)
     c = canvas.Canvas(str(path), pagesize=(spec.page_w * mm, spec.page_h * mm))
     pitch = spec.line_pitch_pt
     block_w = (spec.page_w - spec.margin_left - spec.margin_right) * mm
@@ -434,8 +439,9 @@ def write_named_font_pdf(spec: Spec, path: Path, font_dir: Path) -> Path:
         # body text sits on the 28-character grid; other blocks use their natural width
         char_w = block_w / spec.chars_per_line if b.size == spec.body_size else b.size
         lines = _wrap(b.text, width, char_w, b.first_indent_chars)
+        offset = 0
         for i, text in enumerate(lines):
-            baseline = state["y"] - (pitch + b.size * 0.76) / 2
+            baseline = state["y"] - max(pitch * 0.8, b.size * 0.9)  # glyphs never rise above the line box
             x_left = spec.margin_left * mm + b.left_indent_chars * b.size
             if i == 0:
                 x_left += b.first_indent_chars * char_w
@@ -446,7 +452,8 @@ def write_named_font_pdf(spec: Spec, path: Path, font_dir: Path) -> Path:
                 x = spec.margin_left * mm + block_w - b.right_indent_chars * b.size - text_w
             else:
                 x = x_left
-            _draw_grid_text(c, x, baseline, text, char_w)
+            _draw_grid_text(c, x, baseline, text, char_w, [font_of(b.font_at(offset + k)) for k in range(len(text))], b.size)
+            offset += len(text)
             if b.border_bottom and i == len(lines) - 1:
                 _pdf_rule(c, spec, baseline - (4 * mm if b.border_bottom == spec.separator_color else 3), b.border_bottom)
             if b.border_top and i == 0:
@@ -462,9 +469,10 @@ def _text_width(text: str, char_w: float) -> float:
     return sum(char_w if ord(ch) > 0x2000 else char_w / 2 for ch in text)
 
 
-def _draw_grid_text(c, x, baseline, text, char_w):
+def _draw_grid_text(c, x, baseline, text, char_w, fonts, size):
     """Place each character in its grid cell, as Word does on a document grid."""
-    for ch in text:
+    for ch, font in zip(text, fonts):
+        c.setFont(font, size)
         c.drawString(x, baseline, ch)
         x += char_w if ord(ch) > 0x2000 else char_w / 2
 
@@ -503,6 +511,20 @@ def _pdf_page_number(c, spec: Spec, number: int, font_of):
     else:
         x = spec.margin_left * mm + spec.page_number_size
     c.drawString(x, y, text)
+
+
+def prepare_fonts(chars: str, font_dir: Path) -> None:
+    """Register the renamed fonts with reportlab, covering `chars` (call once with every text to come)."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    chars += "—0123456789 第页"
+    for ps_name in PDF_FONT_NAMES.values():
+        marker = font_dir / f"{ps_name}.chars"
+        fresh = not (marker.exists() and set(chars) <= set(marker.read_text(encoding="utf-8")))
+        ttf = named_font(ps_name, chars, font_dir)
+        if fresh or ps_name not in pdfmetrics.getRegisteredFontNames():
+            pdfmetrics.registerFont(TTFont(ps_name, str(ttf)))
 
 
 def named_font(ps_name: str, chars: str, font_dir: Path) -> Path:

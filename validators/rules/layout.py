@@ -30,6 +30,24 @@ def _measured(ctx) -> bool:
     return any(p.margins_measured for p in ctx.document.pages)
 
 
+def _block_left(ctx) -> float | None:
+    """The 版心's left edge: declared (docx) or the leftmost ink of left-aligned body text (PDF, OCR)."""
+    if not _measured(ctx):
+        page = ctx.document.pages[0]
+        return page.margin_left_mm
+    lefts = [ln.x0 for page in _pages(ctx) for ln in page.lines
+             if ln.zone == "body" and ln.x0 is not None and ln.align != "center"]
+    return min(lefts) if lefts else None
+
+
+def _block_right(ctx) -> float | None:
+    if not _measured(ctx):
+        page = ctx.document.pages[0]
+        return page.width_mm - page.margin_right_mm if page.width_mm and page.margin_right_mm is not None else None
+    rights = [ln.x1 for page in _pages(ctx) for ln in page.lines if ln.zone == "body" and ln.x1 is not None]
+    return max(rights) if rights else None
+
+
 def _font_name(run) -> str:
     name = re.sub(r"^[A-Z]{6}\+", "", run.font or "未知字体")
     return f"{name}({FAMILY_NAMES_ZH.get(run.family or 'other', '其他字体')})"
@@ -126,8 +144,9 @@ def text_block(ctx):
                 return
         return
     # Measured: ink beyond the 版心 proves a breach; a short last line does not, but the widest
-    # line of a justified body must reach the right edge within one character.
-    right_edge, bottom_edge = p["left"] + p["width"], p["top"] + p["height"]
+    # line of a justified body must reach the right edge within one character. The width is taken from
+    # the measured left edge, so a block that is only shifted is left to the margin rules.
+    right_edge, bottom_edge = (_block_left(ctx) or p["left"]) + p["width"], p["top"] + p["height"]
     lines = [(ln, page) for page in _pages(ctx) for ln in page.lines if ln.zone == "body" and ln.x1 is not None]
     if not lines:
         return
@@ -135,9 +154,10 @@ def text_block(ctx):
     char_mm = (widest.runs[0].size_pt or 16) * 25.4 / 72
     lowest, low_page = max(lines, key=lambda t: t[0].bottom)
     if widest.x1 > right_edge + tol or widest.x1 < right_edge - tol - char_mm:
-        yield Hit(f"版心宽应为 {p['width']:g}mm(右缘在距纸左边 {right_edge:g}mm 处),实测正文右缘在 {widest.x1:.1f}mm,请调整右边距为 26mm",
-                  page=page.number, evidence=f"右缘 {_mm(widest.x1)}(按墨迹测量)",
-                  expected=f"{right_edge - char_mm - tol:.1f}–{right_edge + tol:g}mm", aspect="position")
+        width = widest.x1 - (right_edge - p["width"])
+        yield Hit(f"版心宽应为 {p['width']:g}mm,实测正文宽 {width:.1f}mm,请调整左右边距(左 28mm、右 26mm)",
+                  page=page.number, evidence=f"{_mm(width)}(按墨迹测量)",
+                  expected=f"{p['width'] - char_mm - tol:.1f}–{p['width'] + tol:g}mm", aspect="position")
     elif lowest.bottom > bottom_edge + tol:
         yield Hit(f"版心高应为 {p['height']:g}mm(下缘在 {bottom_edge:g}mm 处),第 {low_page.number} 页正文下缘在 {lowest.bottom:.1f}mm,请调整下边距为 35mm",
                   page=low_page.number, evidence=f"下缘 {_mm(lowest.bottom)}(按墨迹测量)", expected=f"≤ {bottom_edge + tol:g}mm",
@@ -265,9 +285,8 @@ def _centred(ctx, line) -> bool:
         return line.align == "center"
     if line.x0 is None:
         return True
-    page = ctx.document.pages[0]
-    left = page.margin_left_mm if not page.margins_measured else 28.0
-    centre = left + TEXT_BLOCK_W / 2
+    left, right = _block_left(ctx), _block_right(ctx)
+    centre = (left + right) / 2 if left is not None and right is not None else 28.0 + TEXT_BLOCK_W / 2
     return abs((line.x0 + line.x1) / 2 - centre) <= 3.0 or line.align == "center"
 
 
@@ -299,9 +318,11 @@ def separator(ctx):
     gap = rule_.top - number_line.bottom
     if not is_red(rule_.color):
         yield Hit("版头分隔线应为红色", page=page.number, evidence=f"颜色 #{rule_.color}", expected="红色", aspect="colour")
-    if abs(rule_.length_mm - p["width"]) > p["width_tolerance"]:
-        yield Hit(f"版头分隔线应与版心等宽(156mm),实测 {rule_.length_mm:.1f}mm", page=page.number,
-                  evidence=_mm(rule_.length_mm), expected=f"{p['width']:g}mm(±{p['width_tolerance']:g}mm)", aspect="size")
+    # "as wide as the 版心": the measured block, whose own size is layout.text-block's business
+    block = (_block_right(ctx) - _block_left(ctx)) if _block_left(ctx) is not None else p["width"]
+    if abs(rule_.length_mm - block) > p["width_tolerance"]:
+        yield Hit(f"版头分隔线应与版心等宽({block:.0f}mm),实测 {rule_.length_mm:.1f}mm", page=page.number,
+                  evidence=_mm(rule_.length_mm), expected=f"{block:.0f}mm(±{p['width_tolerance']:g}mm)", aspect="size")
     if not p["min_gap"] <= gap <= p["max_gap"]:
         yield Hit(f"版头分隔线应在发文字号之下约 4mm,实测 {gap:.1f}mm", page=page.number,
                   evidence=f"{_mm(gap)}(字形下缘至线)", expected=f"{p['min_gap']:g}–{p['max_gap']:g}mm", aspect="position")

@@ -17,12 +17,21 @@ def _checked_lines(el):
     if el.annotation:
         indexes.append(el.annotation.line)
     heading_lines = {h.line: h.label for h in el.headings}
+    # lines of one paragraph are joined, so that a mark split by a line break is still seen
+    paragraphs: list[tuple[int, str]] = []
+    previous = None
     for i in sorted(set(indexes)):
-        text = el.lines[i].text
+        text = el.lines[i].text.strip()
         label = heading_lines.get(i)
-        if label and text.lstrip().startswith(label):
-            text = text.lstrip()[len(label):]  # "1." is a legal heading label, not a stray full stop
-        yield i, text
+        if label and text.startswith(label):
+            text = text[len(label):]  # "1." is a legal heading label, not a stray full stop
+        if paragraphs and previous == i - 1 and i not in el.paragraph_starts:
+            first, joined = paragraphs[-1]
+            paragraphs[-1] = (first, joined + text)
+        else:
+            paragraphs.append((i, text))
+        previous = i
+    yield from paragraphs
 
 
 def _first_match(el, pattern: re.Pattern, skip=None):
