@@ -139,7 +139,14 @@ def _measure_margins(page: Page) -> None:
     page.margin_bottom_mm = page.height_mm - max(ln.bottom for ln in body)
 
 
+def check_complete(data: bytes) -> None:
+    """A PDF ends with %%EOF; without it the transfer broke off and what can be read is partial."""
+    if b"%%EOF" not in data[-2048:]:
+        raise UnusableInput("PDF 文件不完整(缺少文件结束标记 %%EOF),可能在传输中被截断;请来文单位重新发送", "corrupt")
+
+
 def _open(data: bytes) -> pdfium.PdfDocument:
+    check_complete(data)
     try:
         return pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
@@ -153,7 +160,7 @@ def _finish(doc: Document) -> Document:
         raise UnusableInput("PDF 没有文字层(可能是扫描件),需经文字识别(OCR)后才能初审", "needs-ocr")
     substituted = sorted({f for f in doc.fonts if looks_substituted(f)})
     if substituted:
-        doc.notes.append("PDF 中的字体疑似被替换(" + "、".join(_clean(f) for f in substituted[:4]) +
+        doc.notes.append("PDF 中的字体疑似被替换(" + "、".join(substituted[:4]) +
                          "),来文单位的电脑可能未安装公文标准字体(仿宋_GB2312、方正小标宋简体等)")
     return doc
 
@@ -244,7 +251,7 @@ def _font_name(font) -> tuple[str, bool]:
     needed = pdfium_c.FPDFFont_GetBaseFontName(font, None, 0)
     buffer = ctypes.create_string_buffer(max(needed, 1))
     pdfium_c.FPDFFont_GetBaseFontName(font, buffer, needed)
-    name = buffer.value.decode("utf-8", errors="replace")
+    name = _clean(buffer.value.decode("utf-8", errors="replace"))
     weight = pdfium_c.FPDFFont_GetWeight(font)
     return name, weight >= 600 or "bold" in name.lower()
 
@@ -271,6 +278,7 @@ def read_pdf_pdfplumber(data: bytes) -> Document:
     import pdfplumber
     from pdfminer.pdfdocument import PDFPasswordIncorrect
 
+    check_complete(data)
     try:
         pdf = pdfplumber.open(io.BytesIO(data))
     except PDFPasswordIncorrect as exc:
@@ -284,10 +292,11 @@ def read_pdf_pdfplumber(data: bytes) -> Document:
             h = float(page.height)
             pieces = []
             for ch in page.chars:
-                fonts.add(ch["fontname"])
+                font = _clean(ch["fontname"])  # "ABCDEF+SimSun" → "SimSun", as PDFium reports it
+                fonts.add(font)
                 if ch["text"].isspace():
                     continue  # spaces are judged from the gaps between glyphs, as in read_pdf
-                pieces.append(Piece(text=ch["text"], font=ch["fontname"], size_pt=round(ch["size"], 1),
+                pieces.append(Piece(text=ch["text"], font=font, size_pt=round(ch["size"], 1),
                                     color=_plumber_color(ch.get("non_stroking_color")),
                                     bold="bold" in ch["fontname"].lower(),
                                     x0=pt_to_mm(ch["x0"]), top=pt_to_mm(ch["top"]),

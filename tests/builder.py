@@ -529,8 +529,12 @@ def prepare_fonts(chars: str, font_dir: Path) -> None:
 
 def named_font(ps_name: str, chars: str, font_dir: Path) -> Path:
     """A subset of AR PL UMing holding `chars`, renamed to `ps_name` (family and PostScript name)."""
+    import logging
+
     from fontTools import subset
     from fontTools.ttLib import TTFont as FTFont
+
+    logging.getLogger("fontTools").setLevel(logging.ERROR)  # it lists every bitmap table it drops
 
     font_dir.mkdir(parents=True, exist_ok=True)
     wanted = set(chars)

@@ -1,0 +1,41 @@
+"""The design card's top-level package names are ours alone, and nothing downloads at run time."""
+from __future__ import annotations
+
+import importlib.metadata
+import socket
+
+import pytest
+
+OUR_PACKAGES = ("pipelines", "extractors", "validators", "index")
+
+
+def test_no_other_distribution_provides_our_top_level_names():
+    owners = importlib.metadata.packages_distributions()
+    for name in OUR_PACKAGES + ("flows",):
+        assert set(owners.get(name, [])) <= {"shouwen"}, f"{name} is also provided by {owners[name]}"
+
+
+def test_review_runs_with_the_network_closed(monkeypatch, corpus):
+    """Air-gapped: the whole 初审 path (jieba's dictionary, spaCy's blank pipeline) opens no socket."""
+    def refuse(*args, **kwargs):
+        raise AssertionError("network access at run time")
+
+    monkeypatch.setattr(socket, "socket", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    from pipelines.review import review_path
+
+    report = review_path(corpus.path("ok-request", "named"))
+    assert report["verdict"] == "accept"
+
+
+@pytest.mark.parametrize("module", OUR_PACKAGES)
+def test_extractors_validators_index_do_not_import_pipelines_or_prefect(module):
+    import pathlib
+
+    root = pathlib.Path(__file__).resolve().parents[1] / module
+    if module == "pipelines" or not root.exists():
+        pytest.skip("pipelines may import the others")
+    for source in root.rglob("*.py"):
+        text = source.read_text(encoding="utf-8")
+        assert "from pipelines" not in text and "import pipelines" not in text, source
+        assert "import prefect" not in text and "from prefect" not in text, source
