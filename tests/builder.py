@@ -413,7 +413,7 @@ def write_named_font_pdf(spec: Spec, path: Path, font_dir: Path) -> Path:
     state = {"y": top, "page": 1}
 
     def font_of(name):
-        return PDF_FONT_NAMES.get(name, name if name in pdfmetrics.getRegisteredFontNames() else "FangSong_GB2312")
+        return PDF_FONT_NAMES.get(name, "FangSong_GB2312")
 
     def finish_page():
         _pdf_page_number(c, spec, state["page"], font_of)
@@ -513,18 +513,30 @@ def _pdf_page_number(c, spec: Spec, number: int, font_of):
     c.drawString(x, y, text)
 
 
+# reportlab keeps one face per PostScript name for the whole process, so the renamed fonts are made once,
+# covering every character that the test and benchmark sources can put into a document.
+_FONTS: dict[str, str] = {}
+
+
+def _source_chars() -> str:
+    root = Path(__file__).resolve().parents[1]
+    text = "".join(p.read_text(encoding="utf-8") for d in ("tests", "bench") for p in (root / d).glob("*.py"))
+    return "".join(sorted(set(text) | set(map(chr, range(0x20, 0x7F))) | set("—…“”‘’　０１２３４５６７８９")))
+
+
 def prepare_fonts(chars: str, font_dir: Path) -> None:
-    """Register the renamed fonts with reportlab, covering `chars` (call once with every text to come)."""
+    """Register reportlab fonts named like the 公文 fonts (once per process)."""
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFont
 
-    chars += "—0123456789 第页"
-    for ps_name in PDF_FONT_NAMES.values():
-        marker = font_dir / f"{ps_name}.chars"
-        fresh = not (marker.exists() and set(chars) <= set(marker.read_text(encoding="utf-8")))
-        ttf = named_font(ps_name, chars, font_dir)
-        if fresh or ps_name not in pdfmetrics.getRegisteredFontNames():
-            pdfmetrics.registerFont(TTFont(ps_name, str(ttf)))
+    if not _FONTS:
+        covered = _source_chars()
+        for ps_name in PDF_FONT_NAMES.values():
+            pdfmetrics.registerFont(TTFont(ps_name, str(named_font(ps_name, covered, font_dir))))
+            _FONTS[ps_name] = covered
+    missing = set(chars) - set(next(iter(_FONTS.values()))) - set("\n\f")
+    if missing:
+        raise ValueError(f"characters not covered by the test fonts: {''.join(sorted(missing))}")
 
 
 def named_font(ps_name: str, chars: str, font_dir: Path) -> Path:
@@ -535,28 +547,19 @@ def named_font(ps_name: str, chars: str, font_dir: Path) -> Path:
     from fontTools.ttLib import TTFont as FTFont
 
     logging.getLogger("fontTools").setLevel(logging.ERROR)  # it lists every bitmap table it drops
-
     font_dir.mkdir(parents=True, exist_ok=True)
-    wanted = set(chars)
     out = font_dir / f"{ps_name}.ttf"
-    marker = font_dir / f"{ps_name}.chars"
-    if out.exists() and marker.exists() and wanted <= set(marker.read_text(encoding="utf-8")):
-        return out
-    source = _find_cjk_font()
-    font = FTFont(str(source), fontNumber=0)
+    font = FTFont(str(_find_cjk_font()), fontNumber=0)
     options = subset.Options()
     options.name_IDs = ["*"]
     options.notdef_outline = True
     subsetter = subset.Subsetter(options)
-    subsetter.populate(text="".join(sorted(wanted)))
+    subsetter.populate(text=chars)
     subsetter.subset(font)
     for record in font["name"].names:
-        if record.nameID in (1, 4, 16):
-            record.string = ps_name
-        elif record.nameID == 6:
+        if record.nameID in (1, 4, 6, 16):
             record.string = ps_name
     font.save(str(out))
-    marker.write_text("".join(sorted(wanted)), encoding="utf-8")
     return out
 
 
