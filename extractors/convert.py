@@ -37,7 +37,7 @@ def convert_files(sources: list[Path], target: str, outdir: Path, timeout: float
     """Convert files with one LibreOffice process; return the outputs that exist, in the order given."""
     binary = soffice_binary()
     if not binary:
-        raise UnusableInput("未安装 LibreOffice,无法转换文件格式;请运行 scripts/setup.sh", "unsupported")
+        raise UnusableInput("未安装 LibreOffice，无法转换文件格式；请运行 scripts/setup.sh", "unsupported")
     outdir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="shouwen-lo-") as profile:
         cmd = [binary, f"-env:UserInstallation=file://{profile}", "--headless", "--norestore", "--nolockcheck",
@@ -48,7 +48,7 @@ def convert_files(sources: list[Path], target: str, outdir: Path, timeout: float
         try:
             subprocess.run(cmd, capture_output=True, timeout=timeout, env=env, check=False)
         except subprocess.TimeoutExpired as exc:
-            raise UnusableInput(f"格式转换超时(超过 {timeout:g} 秒),文件可能损坏", "timeout") from exc
+            raise UnusableInput(f"格式转换超时（超过 {timeout:g} 秒），文件可能损坏", "timeout") from exc
     ext = target.split(":")[0]
     return [outdir / f"{Path(s).stem}.{ext}" for s in sources if (outdir / f"{Path(s).stem}.{ext}").exists()]
 
@@ -60,5 +60,5 @@ def convert_to_docx(data: bytes, fmt: str) -> bytes:
         source.write_bytes(data)
         outputs = convert_files([source], "docx:MS Word 2007 XML", Path(tmp) / "out")
         if not outputs:
-            raise UnusableInput(f"{fmt} 文件无法打开(可能已加密或损坏),LibreOffice 未能转换", "corrupt")
+            raise UnusableInput(f"{fmt} 文件无法打开（可能已加密或损坏），LibreOffice 未能转换", "corrupt")
         return outputs[0].read_bytes()

@@ -14,7 +14,7 @@ from .limits import MAX_FILE_BYTES
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 FORMAT_NAMES_ZH = {
-    "docx": "Word 文档(docx)", "doc": "Word 97-2003 文档(doc)", "wps": "WPS 文字文档(wps)",
+    "docx": "Word 文档（docx）", "doc": "Word 97-2003 文档（doc）", "wps": "WPS 文字文档（wps）",
     "pdf": "PDF 文件", "ofd": "OFD 版式文件", "tiff": "TIFF 图像", "png": "PNG 图像",
     "jpeg": "JPEG 图像", "txt": "纯文本",
 }
@@ -23,9 +23,9 @@ FORMAT_NAMES_ZH = {
 def detect_format(data: bytes) -> str:
     """Return one of docx, doc, wps, pdf, ofd, tiff, png, jpeg, txt; raise UnusableInput otherwise."""
     if not data:
-        raise UnusableInput("文件为空(0 字节),请来文单位重新发送", "empty")
+        raise UnusableInput("文件为空（0 字节），请来文单位重新发送", "empty")
     if len(data) > MAX_FILE_BYTES:
-        raise UnusableInput(f"文件过大({len(data) / 1048576:.0f} MB,上限 {MAX_FILE_BYTES // 1048576} MB)", "too-large")
+        raise UnusableInput(f"文件过大（{len(data) / 1048576:.0f} MB，上限 {MAX_FILE_BYTES // 1048576} MB）", "too-large")
     head = data[:1024]
     if b"%PDF-" in head:
         return "pdf"
@@ -41,20 +41,20 @@ def detect_format(data: bytes) -> str:
         return "tiff"
     if _decode_text(data) is not None:
         return "txt"
-    raise UnusableInput("无法识别的文件格式:不是 docx、doc、wps、PDF、OFD、图像或文本文件", "unsupported")
+    raise UnusableInput("无法识别的文件格式：不是 docx、doc、wps、PDF、OFD、图像或文本文件", "unsupported")
 
 
 def _zip_format(data: bytes) -> str:
     try:
         names = set(zipfile.ZipFile(io.BytesIO(data)).namelist())
     except (zipfile.BadZipFile, ValueError, OSError) as exc:
-        raise UnusableInput(f"压缩包结构损坏,无法打开({type(exc).__name__})", "corrupt") from exc
+        raise UnusableInput(f"压缩包结构损坏，无法打开（{type(exc).__name__}）", "corrupt") from exc
     if "word/document.xml" in names:
         return "docx"
     if "OFD.xml" in names:
         return "ofd"
     if "xl/workbook.xml" in names or "ppt/presentation.xml" in names:
-        raise UnusableInput("这是电子表格或演示文稿,不是公文正文;请以 docx、PDF 或 OFD 报送", "unsupported")
+        raise UnusableInput("这是电子表格或演示文稿，不是公文正文；请以 docx、PDF 或 OFD 报送", "unsupported")
     raise UnusableInput("压缩包中没有 Word 或 OFD 文档", "unsupported")
 
 
@@ -65,14 +65,14 @@ def _ole_format(data: bytes) -> str:
     if "WordDocument".encode("utf-16-le") in data:
         return "doc"
     if "EncryptedPackage".encode("utf-16-le") in data:
-        raise UnusableInput("文档已加密(设置了打开密码),无法读取;请来文单位去除密码后重新报送", "encrypted")
-    raise UnusableInput("无法识别的 OLE 复合文档(不是 doc 或 wps)", "unsupported")
+        raise UnusableInput("文档已加密（设置了打开密码），无法读取；请来文单位去除密码后重新报送", "encrypted")
+    raise UnusableInput("无法识别的 OLE 复合文档（不是 doc 或 wps）", "unsupported")
 
 
 def decode_text(data: bytes) -> str:
     text = _decode_text(data)
     if text is None:
-        raise UnusableInput("文本文件编码无法识别(应为 UTF-8 或 GB18030)", "corrupt")
+        raise UnusableInput("文本文件编码无法识别（应为 UTF-8 或 GB18030）", "corrupt")
     return text
 
 

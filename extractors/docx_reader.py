@@ -41,24 +41,24 @@ def check_package(data: bytes) -> None:
         zf = zipfile.ZipFile(io.BytesIO(data))
         infos = zf.infolist()
     except (zipfile.BadZipFile, ValueError, OSError) as exc:
-        raise UnusableInput(f"docx 文件损坏,压缩结构无法读取({type(exc).__name__})") from exc
+        raise UnusableInput(f"docx 文件损坏，压缩结构无法读取（{type(exc).__name__}）") from exc
     if len(infos) > limits.MAX_ZIP_MEMBERS:
-        raise UnusableInput(f"docx 内部文件数异常({len(infos)} 个),疑似恶意构造", "hostile")
+        raise UnusableInput(f"docx 内部文件数异常（{len(infos)} 个），疑似恶意构造", "hostile")
     total = sum(i.file_size for i in infos)
     if total > limits.MAX_ZIP_TOTAL_BYTES:
-        raise UnusableInput(f"docx 解压后过大({total / 1048576:.0f} MB),疑似压缩炸弹", "hostile")
+        raise UnusableInput(f"docx 解压后过大（{total / 1048576:.0f} MB），疑似压缩炸弹", "hostile")
     for info in infos:
         if info.filename.startswith("/") or ".." in info.filename.split("/"):
-            raise UnusableInput(f"docx 内含非法路径“{info.filename}”,疑似恶意构造", "hostile")
+            raise UnusableInput(f"docx 内含非法路径“{info.filename}”，疑似恶意构造", "hostile")
         if info.compress_size and info.file_size / info.compress_size > limits.MAX_ZIP_RATIO and info.file_size > 1048576:
-            raise UnusableInput(f"docx 内部文件“{info.filename}”压缩比异常,疑似压缩炸弹", "hostile")
+            raise UnusableInput(f"docx 内部文件“{info.filename}”压缩比异常，疑似压缩炸弹", "hostile")
         if info.filename.endswith((".xml", ".rels")):
             if info.file_size > limits.MAX_XML_PART_BYTES:
                 raise UnusableInput(f"docx 内部文件“{info.filename}”过大", "hostile")
             with zf.open(info) as fh:
                 head = fh.read(4096)
             if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
-                raise UnusableInput("docx 含有 XML 实体声明(DTD),Word 文档不应包含,疑似恶意构造", "hostile")
+                raise UnusableInput("docx 含有 XML 实体声明（DTD），Word 文档不应包含，疑似恶意构造", "hostile")
 
 
 @dataclass
@@ -310,10 +310,10 @@ def read_docx(data: bytes) -> Document:
         document = docx.Document(io.BytesIO(data))
     except etree.XMLSyntaxError as exc:
         if "depth" in str(exc).lower() or "huge" in str(exc).lower():
-            raise UnusableInput("docx 的 XML 嵌套层级过深(超过 256 层),疑似恶意构造", "hostile") from exc
-        raise UnusableInput(f"docx 内容 XML 损坏:{exc}") from exc
+            raise UnusableInput("docx 的 XML 嵌套层级过深（超过 256 层），疑似恶意构造", "hostile") from exc
+        raise UnusableInput(f"docx 内容 XML 损坏：{exc}") from exc
     except (KeyError, ValueError, zipfile.BadZipFile) as exc:
-        raise UnusableInput(f"docx 文件结构不完整或损坏({type(exc).__name__})") from exc
+        raise UnusableInput(f"docx 文件结构不完整或损坏（{type(exc).__name__}）") from exc
 
     styles = _Styles(document)
     reader = _ParagraphReader(styles)

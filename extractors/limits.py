@@ -28,7 +28,7 @@ def time_limit(seconds: float = PARSE_SECONDS, what: str = "解析"):
         return
 
     def on_alarm(signum, frame):
-        raise UnusableInput(f"{what}超时(超过 {seconds:g} 秒),文件可能损坏或被恶意构造", "timeout")
+        raise UnusableInput(f"{what}超时（超过 {seconds:g} 秒），文件可能损坏或被恶意构造", "timeout")
 
     previous = signal.signal(signal.SIGALRM, on_alarm)
     signal.setitimer(signal.ITIMER_REAL, seconds)

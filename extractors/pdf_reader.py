@@ -142,7 +142,7 @@ def _measure_margins(page: Page) -> None:
 def check_complete(data: bytes) -> None:
     """A PDF ends with %%EOF; without it the transfer broke off and what can be read is partial."""
     if b"%%EOF" not in data[-2048:]:
-        raise UnusableInput("PDF 文件不完整(缺少文件结束标记 %%EOF),可能在传输中被截断;请来文单位重新发送", "corrupt")
+        raise UnusableInput("PDF 文件不完整（缺少文件结束标记 %%EOF），可能在传输中被截断；请来文单位重新发送", "corrupt")
 
 
 def _open(data: bytes) -> pdfium.PdfDocument:
@@ -151,17 +151,17 @@ def _open(data: bytes) -> pdfium.PdfDocument:
         return pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
         if getattr(exc, "err_code", None) == PDFIUM_PASSWORD_ERROR:
-            raise UnusableInput("PDF 已加密(需要打开密码),无法读取;请来文单位去除密码后重新报送", "encrypted") from exc
-        raise UnusableInput("PDF 文件损坏或不完整,无法打开;请来文单位重新发送", "corrupt") from exc
+            raise UnusableInput("PDF 已加密（需要打开密码），无法读取；请来文单位去除密码后重新报送", "encrypted") from exc
+        raise UnusableInput("PDF 文件损坏或不完整，无法打开；请来文单位重新发送", "corrupt") from exc
 
 
 def _finish(doc: Document) -> Document:
     if not any(ln for p in doc.pages for ln in p.lines):
-        raise UnusableInput("PDF 没有文字层(可能是扫描件),需经文字识别(OCR)后才能初审", "needs-ocr")
+        raise UnusableInput("PDF 没有文字层（可能是扫描件），需经文字识别（OCR）后才能初审", "needs-ocr")
     substituted = sorted({f for f in doc.fonts if looks_substituted(f)})
     if substituted:
-        doc.notes.append("PDF 中的字体疑似被替换(" + "、".join(substituted[:4]) +
-                         "),来文单位的电脑可能未安装公文标准字体(仿宋_GB2312、方正小标宋简体等)")
+        doc.notes.append("PDF 中的字体疑似被替换（" + "、".join(substituted[:4]) +
+                         ")，来文单位的电脑可能未安装公文标准字体（仿宋_GB2312、方正小标宋简体等）")
     return doc
 
 
@@ -175,7 +175,7 @@ def read_pdf(data: bytes) -> Document:
     pdf = _open(data)
     try:
         if len(pdf) > limits.MAX_PAGES:
-            raise UnusableInput(f"PDF 页数过多({len(pdf)} 页,上限 {limits.MAX_PAGES} 页)", "too-large")
+            raise UnusableInput(f"PDF 页数过多（{len(pdf)} 页，上限 {limits.MAX_PAGES} 页）", "too-large")
         producer = (pdf.get_metadata_dict().get("Producer") or None)
         doc = Document(format="pdf", geometry=True, producer=producer)
         fonts: set[str] = set()
@@ -282,9 +282,9 @@ def read_pdf_pdfplumber(data: bytes) -> Document:
     try:
         pdf = pdfplumber.open(io.BytesIO(data))
     except PDFPasswordIncorrect as exc:
-        raise UnusableInput("PDF 已加密(需要打开密码),无法读取", "encrypted") from exc
+        raise UnusableInput("PDF 已加密（需要打开密码），无法读取", "encrypted") from exc
     except Exception as exc:  # pdfminer raises many unrelated types for broken files
-        raise UnusableInput(f"PDF 文件损坏或不完整,无法打开({type(exc).__name__})") from exc
+        raise UnusableInput(f"PDF 文件损坏或不完整，无法打开（{type(exc).__name__}）") from exc
     doc = Document(format="pdf", geometry=True, producer=(pdf.metadata or {}).get("Producer"))
     fonts: set[str] = set()
     with pdf, limits.time_limit(what="读取 PDF"):

@@ -19,7 +19,7 @@ _ZH = {  # argparse's own words, in Chinese beside the English
     "positional arguments": "参数 / arguments",
     "show this help message and exit": "显示帮助并退出 / show this help and exit",
     "the following arguments are required: %s": "缺少必需的参数 / missing arguments: %s",
-    "invalid choice: %(value)r (choose from %(choices)s)": "无效的选项 / invalid choice: %(value)r(可选 / choose from %(choices)s)",
+    "invalid choice: %(value)r (choose from %(choices)s)": "无效的选项 / invalid choice: %(value)r（可选 / choose from %(choices)s）",
     "unrecognized arguments: %s": "无法识别的参数 / unrecognized arguments: %s",
     "%(prog)s: error: %(message)s\n": "%(prog)s: 错误 / error: %(message)s\n",
 }
@@ -31,30 +31,30 @@ def _parser() -> argparse.ArgumentParser:
 
     parser = argparse.ArgumentParser(
         prog="shouwen",
-        description="收文:公文接收、初审(GB/T 9704-2012)、退文、分办与检索。\n"
+        description="收文：公文接收、初审（GB/T 9704-2012）、退文、分办与检索。\n"
                     "shouwen: intake and pre-review of incoming official documents.",
         formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", metavar="命令 / command")
 
     v = sub.add_parser("validate", help="初审公文并输出审核意见 / pre-review documents",
-                       description="初审公文:退出码 0 全部通过,1 有退文,2 有无法处理的文件或用法错误。\n"
+                       description="初审公文：退出码 0 全部通过，1 有退文，2 有无法处理的文件或用法错误。\n"
                                    "Pre-review: exit 0 all accepted, 1 any returned, 2 unusable input or usage.",
                        formatter_class=argparse.RawDescriptionHelpFormatter)
-    v.add_argument("files", nargs="+", metavar="FILE", help="公文文件(docx、PDF、文本…) / document files")
+    v.add_argument("files", nargs="+", metavar="FILE", help="公文文件（docx、PDF、文本…） / document files")
     v.add_argument("--profile", default=DEFAULT_PROFILE,
-                   help=f"审核配置名称或 TOML 文件路径(可用:{'、'.join(available_profiles())}) / profile name or file")
+                   help=f"审核配置名称或 TOML 文件路径（可用：{'、'.join(available_profiles())}） / profile name or file")
     v.add_argument("--format", choices=("text", "json"), default="text",
-                   help="text:中文审核意见;json:每个文件一行 JSON / text report or JSON Lines")
+                   help="text：中文审核意见；json：每个文件一行 JSON / text report or JSON Lines")
     v.add_argument("--channel", choices=("edoc", "fax", "scan", "mail", "unknown"), default="unknown",
                    help="来文渠道 / channel the document arrived through")
 
     e = sub.add_parser("extract", help="显示读取到的文字或版面 / show what was read",
-                       description="显示读取到的文字(阅读顺序)或版面模型(JSON)。\nShow the text or the layout model.")
+                       description="显示读取到的文字（阅读顺序）或版面模型（JSON）。\nShow the text or the layout model.")
     e.add_argument("files", nargs="+", metavar="FILE", help="文件 / files")
     e.add_argument("--format", choices=("text", "json"), default="text", help="text 或 json / text or json")
 
     r = sub.add_parser("rules", help="列出初审规则目录 / list the rule catalog",
-                       description="列出全部初审规则(由规则本身生成)。\nList every rule, generated from the rules.")
+                       description="列出全部初审规则（由规则本身生成）。\nList every rule, generated from the rules.")
     r.add_argument("--format", choices=("text", "markdown", "json"), default="text", help="输出格式 / output format")
     return parser
 
@@ -95,7 +95,7 @@ def _validate(args) -> int:
             report = review_path(Path(name), channel=args.channel, profile=args.profile)
         except UnusableInput as exc:
             unusable += 1
-            print(f"{name}: 无法处理:{exc.reason}", file=sys.stderr)
+            print(f"{name}: 无法处理：{exc.reason}", file=sys.stderr)
             continue
         returned += report["verdict"] == "return"
         if args.format == "json":
@@ -107,7 +107,7 @@ def _validate(args) -> int:
             print(render_text(report), flush=True)
     if args.format == "text" and len(args.files) > 1:
         accepted = len(args.files) - unusable - returned
-        print(f"\n共 {len(args.files)} 件:通过 {accepted} 件,退文 {returned} 件,无法处理 {unusable} 件", file=sys.stderr)
+        print(f"\n共 {len(args.files)} 件：通过 {accepted} 件，退文 {returned} 件，无法处理 {unusable} 件", file=sys.stderr)
     return EXIT_UNUSABLE if unusable else (EXIT_RETURNED if returned else EXIT_ACCEPTED)
 
 
@@ -119,7 +119,7 @@ def _extract(args) -> int:
         try:
             document = extract(Path(name).read_bytes())
         except (UnusableInput, OSError) as exc:
-            print(f"{name}: 无法处理:{getattr(exc, 'reason', exc)}", file=sys.stderr)
+            print(f"{name}: 无法处理：{getattr(exc, 'reason', exc)}", file=sys.stderr)
             status = EXIT_UNUSABLE
             continue
         if args.format == "json":

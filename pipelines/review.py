@@ -23,9 +23,9 @@ def review_path(path: Path, channel: str = "unknown", profile: str = DEFAULT_PRO
     try:
         data = Path(path).read_bytes()
     except FileNotFoundError as exc:
-        raise UnusableInput(f"找不到文件:{path}", "missing") from exc
+        raise UnusableInput(f"找不到文件：{path}", "missing") from exc
     except IsADirectoryError as exc:
-        raise UnusableInput(f"这是一个文件夹,不是文件:{path}", "missing") from exc
+        raise UnusableInput(f"这是一个文件夹，不是文件：{path}", "missing") from exc
     except PermissionError as exc:
-        raise UnusableInput(f"没有读取权限:{path}", "missing") from exc
+        raise UnusableInput(f"没有读取权限：{path}", "missing") from exc
     return review_bytes(data, Path(path).name, channel, profile)

@@ -6,7 +6,7 @@ import json
 from .registry import all_rules
 
 FAMILY_ZH = {"layout": "版式规则", "element": "要素规则", "drafting": "行文规则", "text": "文字规则", "security": "保密规则"}
-SEVERITY_ZH = {"error": "错误(退文)", "warning": "提示"}
+SEVERITY_ZH = {"error": "错误（退文）", "warning": "提示"}
 
 
 def catalog_entries() -> list[dict]:
@@ -27,9 +27,9 @@ def render_catalog(fmt: str = "text") -> str:
             out.append(f"\n## {FAMILY_ZH[family]}({family})\n" if fmt == "markdown" else f"\n【{FAMILY_ZH[family]}】")
         if fmt == "markdown":
             out += [f"### `{e['id']}` — {e['title']}", "",
-                    f"- 依据:{e['clause']}", f"- 默认级别:{SEVERITY_ZH[e['severity']]}",
-                    f"- 为什么:{e['why']}", f"- 错误示例:{e['bad']}", f"- 改正:{e['good']}", ""]
+                    f"- 依据：{e['clause']}", f"- 默认级别：{SEVERITY_ZH[e['severity']]}",
+                    f"- 为什么：{e['why']}", f"- 错误示例：{e['bad']}", f"- 改正：{e['good']}", ""]
         else:
             out += [f"{e['id']}  [{SEVERITY_ZH[e['severity']]}]  {e['title']}",
-                    f"    依据:{e['clause']}", f"    为什么:{e['why']}", f"    例:{e['bad']} → {e['good']}"]
+                    f"    依据：{e['clause']}", f"    为什么：{e['why']}", f"    例：{e['bad']} → {e['good']}"]
     return "\n".join(out).lstrip("\n")

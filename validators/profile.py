@@ -52,11 +52,11 @@ def load_profile(name_or_path: str = DEFAULT_PROFILE) -> Profile:
     if not path.suffix:
         path = PROFILE_DIR / f"{name_or_path}.toml"
     if not path.is_file():
-        raise ProfileError(f"找不到审核配置“{name_or_path}”;可用的有:{'、'.join(available_profiles())}")
+        raise ProfileError(f"找不到审核配置“{name_or_path}”；可用的有：{'、'.join(available_profiles())}")
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
-        raise ProfileError(f"审核配置“{path.name}”格式错误:{exc}") from exc
+        raise ProfileError(f"审核配置“{path.name}”格式错误：{exc}") from exc
     rules: dict[str, dict] = {}
     if data.get("extends"):
         base = load_profile(data["extends"])

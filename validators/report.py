@@ -7,8 +7,9 @@ from extractors.layout import Document
 from .registry import Finding
 
 FORMATS = ("docx", "doc", "wps", "pdf", "ofd", "tiff", "png", "jpeg", "txt")
-SEVERITY_ZH = {"error": "错误(须退文)", "warning": "提示"}
+SEVERITY_ZH = {"error": "错误（须退文）", "warning": "提示"}
 VERDICT_ZH = {"accept": "通过初审", "return": "退文"}
+CHANNEL_ZH = {"edoc": "电子公文", "fax": "传真", "scan": "扫描件", "mail": "邮件", "unknown": "未注明"}
 
 
 def verdict_of(findings: list[Finding]) -> str:
@@ -54,7 +55,7 @@ def build_report(*, file: str, sha256: str, channel: str, document: Document, el
                  findings: list[Finding], skipped: list[str], profile: str) -> dict:
     notes = list(document.notes)
     if skipped:
-        notes.append(f"{'纯文本' if document.format == 'txt' else '该文件'}没有版面信息,版式规则({len(skipped)} 条 layout.*)未检查")
+        notes.append(f"{'纯文本' if document.format == 'txt' else '该文件'}没有版面信息，版式规则（{len(skipped)} 条 layout.*）未检查")
     return {
         "file": file,
         "sha256": sha256,
@@ -75,22 +76,22 @@ def build_report(*, file: str, sha256: str, channel: str, document: Document, el
 def render_text(report: dict) -> str:
     """The report as a clerk reads it on screen."""
     doc = report["document"]
-    lines = [f"文件:{report['file']}",
-             f"初审结论:{VERDICT_ZH[report['verdict']]}"
-             f"(错误 {sum(f['severity'] == 'error' for f in report['findings'])} 项,"
-             f"提示 {sum(f['severity'] == 'warning' for f in report['findings'])} 项)",
-             f"格式:{report['format']}  页数:{report['pages']}  渠道:{report['channel']}  审核配置:{report['profile']}"]
+    lines = [f"文件：{report['file']}",
+             f"初审结论：{VERDICT_ZH[report['verdict']]}"
+             f"（错误 {sum(f['severity'] == 'error' for f in report['findings'])} 项，"
+             f"提示 {sum(f['severity'] == 'warning' for f in report['findings'])} 项）",
+             f"格式：{report['format']}  页数：{report['pages']}  渠道：{CHANNEL_ZH.get(report['channel'], report['channel'])}  审核配置：{report['profile']}"]
     for label, key in (("文种", "doc_type"), ("发文机关", "issuer"), ("发文字号", "doc_number"), ("标题", "title"), ("成文日期", "date")):
         if doc.get(key):
-            lines.append(f"{label}:{doc[key]}")
+            lines.append(f"{label}：{doc[key]}")
     for i, f in enumerate(report["findings"], start=1):
         where = f"第 {f['page']} 页" if f.get("page") else ""
-        lines.append(f"  {i}. [{SEVERITY_ZH[f['severity']]}] {f['rule']}({f['clause']}){where}")
+        lines.append(f"  {i}. [{SEVERITY_ZH[f['severity']]}] {f['rule']}（{f['clause']}）{where}")
         lines.append(f"     {f['message']}")
         if f.get("evidence") or f.get("expected"):
-            lines.append(f"     实际:{f.get('evidence') or '—'}  应为:{f.get('expected') or '—'}")
+            lines.append(f"     实际：{f.get('evidence') or '—'}  应为：{f.get('expected') or '—'}")
     if not report["findings"]:
         lines.append("  未发现问题。")
     for note in report.get("notes", []):
-        lines.append(f"  说明:{note}")
+        lines.append(f"  说明：{note}")
     return "\n".join(lines)

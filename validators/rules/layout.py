@@ -55,18 +55,18 @@ def _font_name(run) -> str:
 
 def _substitution_note(ctx, runs) -> str:
     if ctx.document.format == "pdf" and any(looks_substituted(r.font) for r in runs):
-        return ";PDF 中的字体疑似被替换,来文单位电脑可能缺少公文标准字体,请安装后重新生成 PDF"
+        return ";PDF 中的字体疑似被替换，来文单位电脑可能缺少公文标准字体，请安装后重新生成 PDF"
     return ""
 
 
 @rule("layout.paper-size", "GB/T 9704-2012 5.1", "error", "纸张为 A4(210mm×297mm)",
-      "公文用纸统一为 A4 幅面,便于印制、装订和归档。", "页面 216mm×279mm(Letter)", "页面设置为 A4 纵向 210mm×297mm",
+      "公文用纸统一为 A4 幅面，便于印制、装订和归档。", "页面 216mm×279mm(Letter)", "页面设置为 A4 纵向 210mm×297mm",
       needs_geometry=True, width=210.0, height=297.0, tolerance=1.0)
 def paper_size(ctx):
     p = ctx.params
     for page in _pages(ctx):
         if abs(page.width_mm - p["width"]) > p["tolerance"] or abs(page.height_mm - p["height"]) > p["tolerance"]:
-            yield Hit(f"纸张应为 A4(210mm×297mm),第 {page.number} 页为 {page.width_mm:.0f}mm×{page.height_mm:.0f}mm,请在页面设置中改为 A4",
+            yield Hit(f"纸张应为 A4(210mm×297mm)，第 {page.number} 页为 {page.width_mm:.0f}mm×{page.height_mm:.0f}mm，请在页面设置中改为 A4",
                       page=page.number, evidence=f"{page.width_mm:.1f}mm×{page.height_mm:.1f}mm",
                       expected=f"{p['width']:g}mm×{p['height']:g}mm(±{p['tolerance']:g}mm)", aspect="size")
             return
@@ -76,18 +76,18 @@ def _declared_margin(ctx, attr, expected, tol, label, what):
     for page in _pages(ctx):
         value = getattr(page, attr)
         if value is not None and abs(value - expected) > tol:
-            yield Hit(f"{label}应为 {expected:g}mm,实为 {value:.1f}mm,请在页面设置中调整{what}",
+            yield Hit(f"{label}应为 {expected:g}mm，实为 {value:.1f}mm，请在页面设置中调整{what}",
                       page=page.number, evidence=_mm(value), expected=f"{expected:g}mm(±{tol:g}mm)", aspect="position")
             return
 
 
-@rule("layout.margin-top", "GB/T 9704-2012 5.2.1", "error", "天头(上页边距)37mm",
-      "版心位置统一,公文才整齐划一、便于装订。", "上边距 25.4mm(Word 默认)", "上边距设为 37mm",
+@rule("layout.margin-top", "GB/T 9704-2012 5.2.1", "error", "天头（上页边距）37mm",
+      "版心位置统一，公文才整齐划一、便于装订。", "上边距 25.4mm（Word 默认）", "上边距设为 37mm",
       needs_geometry=True, expected=37.0, tolerance=1.0, line_pitch=10.2, issuer_gap=35.0)
 def margin_top(ctx):
     p = ctx.params
     if not _measured(ctx):
-        yield from _declared_margin(ctx, "margin_top_mm", p["expected"], p["tolerance"], "天头(上页边距)", "上边距")
+        yield from _declared_margin(ctx, "margin_top_mm", p["expected"], p["tolerance"], "天头（上页边距）", "上边距")
         return
     # Measured: the first line's glyphs sit somewhere inside its line box, so the ink top may lie up to one
     # line pitch below the 版心 top; a page may also begin with empty lines. The page whose text starts
@@ -100,18 +100,18 @@ def margin_top(ctx):
     low, high = p["expected"] - p["tolerance"], p["expected"] + p["line_pitch"] + p["tolerance"]
     ok = low <= top <= high or (len(tops) == 1 and ctx.el.issuer_mark and low <= top - p["issuer_gap"] <= high)
     if not ok:
-        yield Hit(f"天头(上页边距)应为 {p['expected']:g}mm,正文顶端实测在 {top:.1f}mm,请调整上边距",
-                  page=page_no, evidence=f"{_mm(top)}(按墨迹测量)",
-                  expected=f"{low:g}–{high:.1f}mm(37mm 加首行行距内的字形位置)", aspect="position")
+        yield Hit(f"天头（上页边距）应为 {p['expected']:g}mm，正文顶端实测在 {top:.1f}mm，请调整上边距",
+                  page=page_no, evidence=f"{_mm(top)}（按墨迹测量）",
+                  expected=f"{low:g}–{high:.1f}mm（37mm 加首行行距内的字形位置）", aspect="position")
 
 
-@rule("layout.margin-left", "GB/T 9704-2012 5.2.1", "error", "订口(左页边距)28mm",
-      "订口留足装订位置,版心统一。", "左边距 31.8mm(Word 默认)", "左边距设为 28mm",
+@rule("layout.margin-left", "GB/T 9704-2012 5.2.1", "error", "订口（左页边距）28mm",
+      "订口留足装订位置，版心统一。", "左边距 31.8mm（Word 默认）", "左边距设为 28mm",
       needs_geometry=True, expected=28.0, tolerance=1.0)
 def margin_left(ctx):
     p = ctx.params
     if not _measured(ctx):
-        yield from _declared_margin(ctx, "margin_left_mm", p["expected"], p["tolerance"], "订口(左页边距)", "左边距")
+        yield from _declared_margin(ctx, "margin_left_mm", p["expected"], p["tolerance"], "订口（左页边距）", "左边距")
         return
     lefts = [(ln.x0, page.number) for page in _pages(ctx) for ln in page.lines
              if ln.zone == "body" and ln.x0 is not None and ln.align != "center"]
@@ -119,13 +119,13 @@ def margin_left(ctx):
         return
     left, page_no = min(lefts)
     if abs(left - p["expected"]) > p["tolerance"]:
-        yield Hit(f"订口(左页边距)应为 {p['expected']:g}mm,实测正文左缘在 {left:.1f}mm,请调整左边距",
-                  page=page_no, evidence=f"{_mm(left)}(按墨迹测量)", expected=f"{p['expected']:g}mm(±{p['tolerance']:g}mm)",
+        yield Hit(f"订口（左页边距）应为 {p['expected']:g}mm，实测正文左缘在 {left:.1f}mm，请调整左边距",
+                  page=page_no, evidence=f"{_mm(left)}（按墨迹测量）", expected=f"{p['expected']:g}mm(±{p['tolerance']:g}mm)",
                   aspect="position")
 
 
 @rule("layout.text-block", "GB/T 9704-2012 5.2.1", "error", "版心 156mm×225mm",
-      "版心尺寸统一,每页 22 行、每行 28 字才能排得下。", "右边距 31.8mm,版心宽 150mm", "左 28mm、右 26mm、上 37mm、下 35mm",
+      "版心尺寸统一，每页 22 行、每行 28 字才能排得下。", "右边距 31.8mm，版心宽 150mm", "左 28mm、右 26mm、上 37mm、下 35mm",
       needs_geometry=True, width=TEXT_BLOCK_W, height=TEXT_BLOCK_H, left=28.0, top=37.0, tolerance=1.0)
 def text_block(ctx):
     p = ctx.params
@@ -137,7 +137,7 @@ def text_block(ctx):
             w = page.width_mm - page.margin_left_mm - page.margin_right_mm
             h = page.height_mm - page.margin_top_mm - page.margin_bottom_mm
             if abs(w - p["width"]) > tol or abs(h - p["height"]) > tol:
-                yield Hit(f"版心应为 {p['width']:g}mm×{p['height']:g}mm,实为 {w:.1f}mm×{h:.1f}mm;"
+                yield Hit(f"版心应为 {p['width']:g}mm×{p['height']:g}mm，实为 {w:.1f}mm×{h:.1f}mm;"
                           f"请将页边距设为上 37mm、下 35mm、左 28mm、右 26mm",
                           page=page.number, evidence=f"{_mm(w)}×{_mm(h)}", expected=f"{p['width']:g}mm×{p['height']:g}mm(±{tol:g}mm)",
                           aspect="position")
@@ -155,12 +155,12 @@ def text_block(ctx):
     lowest, low_page = max(lines, key=lambda t: t[0].bottom)
     if widest.x1 > right_edge + tol or widest.x1 < right_edge - tol - char_mm:
         width = widest.x1 - (right_edge - p["width"])
-        yield Hit(f"版心宽应为 {p['width']:g}mm,实测正文宽 {width:.1f}mm,请调整左右边距(左 28mm、右 26mm)",
-                  page=page.number, evidence=f"{_mm(width)}(按墨迹测量)",
+        yield Hit(f"版心宽应为 {p['width']:g}mm，实测正文宽 {width:.1f}mm，请调整左右边距（左 28mm、右 26mm）",
+                  page=page.number, evidence=f"{_mm(width)}（按墨迹测量）",
                   expected=f"{p['width'] - char_mm - tol:.1f}–{p['width'] + tol:g}mm", aspect="position")
     elif lowest.bottom > bottom_edge + tol:
-        yield Hit(f"版心高应为 {p['height']:g}mm(下缘在 {bottom_edge:g}mm 处),第 {low_page.number} 页正文下缘在 {lowest.bottom:.1f}mm,请调整下边距为 35mm",
-                  page=low_page.number, evidence=f"下缘 {_mm(lowest.bottom)}(按墨迹测量)", expected=f"≤ {bottom_edge + tol:g}mm",
+        yield Hit(f"版心高应为 {p['height']:g}mm（下缘在 {bottom_edge:g}mm 处），第 {low_page.number} 页正文下缘在 {lowest.bottom:.1f}mm，请调整下边距为 35mm",
+                  page=low_page.number, evidence=f"下缘 {_mm(lowest.bottom)}（按墨迹测量）", expected=f"≤ {bottom_edge + tol:g}mm",
                   aspect="position")
 
 
@@ -176,7 +176,7 @@ def _body_runs(ctx, include_headings=False):
 
 
 @rule("layout.body-font", "GB/T 9704-2012 5.2.2, 7.3.3", "error", "正文用 3 号仿宋体字",
-      "正文统一用 3 号仿宋,清晰易读,版面统一。", "正文用宋体小四号(12pt)", "正文改为仿宋_GB2312 三号(16pt)",
+      "正文统一用 3 号仿宋，清晰易读，版面统一。", "正文用宋体小四号（12pt）", "正文改为仿宋_GB2312 三号（16pt）",
       needs_geometry=True, family="fangsong", size=16.0, tolerance=0.3)
 def body_font(ctx):
     p = ctx.params
@@ -188,27 +188,27 @@ def body_font(ctx):
     if bad_family:
         i, r = bad_family[0]
         share = sum(len(x.text) for _, x in bad_family) * 100 // max(1, sum(len(x.text) for _, x in runs))
-        yield Hit(f"正文应使用仿宋体(仿宋_GB2312),实际使用 {_font_name(r)},约占正文 {share}%" + _substitution_note(ctx, [x for _, x in bad_family]),
-                  page=ctx.el.pages_of[i], evidence=f"{_font_name(r)}:“{r.text[:20]}”", expected="仿宋(仿宋_GB2312、FangSong 等)",
+        yield Hit(f"正文应使用仿宋体（仿宋_GB2312），实际使用 {_font_name(r)}，约占正文 {share}%" + _substitution_note(ctx, [x for _, x in bad_family]),
+                  page=ctx.el.pages_of[i], evidence=f"{_font_name(r)}:“{r.text[:20]}”", expected="仿宋（仿宋_GB2312、FangSong 等）",
                   aspect="font")
     if bad_size:
         i, r = bad_size[0]
-        yield Hit(f"正文应为 3 号字(16pt),实际为 {size_name(r.size_pt)}", page=ctx.el.pages_of[i],
-                  evidence=f"{size_name(r.size_pt)}:“{r.text[:20]}”", expected="三号(16pt)", aspect="size")
+        yield Hit(f"正文应为 3 号字（16pt），实际为 {size_name(r.size_pt)}", page=ctx.el.pages_of[i],
+                  evidence=f"{size_name(r.size_pt)}:“{r.text[:20]}”", expected="三号（16pt）", aspect="size")
 
 
-@rule("layout.grid", "GB/T 9704-2012 5.2.3", "warning", "每页 22 行,每行 28 字",
-      "行数字数统一,版面疏密一致。", "行距固定值 20 磅(每页 32 行)", "行距固定值约 28.95 磅,文档网格每页 22 行、每行 28 字",
+@rule("layout.grid", "GB/T 9704-2012 5.2.3", "warning", "每页 22 行，每行 28 字",
+      "行数字数统一，版面疏密一致。", "行距固定值 20 磅（每页 32 行）", "行距固定值约 28.95 磅，文档网格每页 22 行、每行 28 字",
       needs_geometry=True, lines=22, chars=28, line_tolerance=1, char_tolerance=1, block_height=TEXT_BLOCK_H, block_width=TEXT_BLOCK_W)
 def grid(ctx):
     p = ctx.params
     lines_per_page, chars_per_line, how = _grid(ctx, p)
     if lines_per_page is not None and abs(lines_per_page - p["lines"]) > p["line_tolerance"]:
-        yield Hit(f"每页应排 22 行,实为约 {lines_per_page} 行;请将行距设为固定值约 28.95 磅或在文档网格中设为每页 22 行",
-                  evidence=f"{lines_per_page} 行/页({how})", expected=f"{p['lines']} 行/页(±{p['line_tolerance']})", aspect="position")
+        yield Hit(f"每页应排 22 行，实为约 {lines_per_page} 行；请将行距设为固定值约 28.95 磅或在文档网格中设为每页 22 行",
+                  evidence=f"{lines_per_page} 行/页（{how}）", expected=f"{p['lines']} 行/页（±{p['line_tolerance']}）", aspect="position")
     if chars_per_line is not None and abs(chars_per_line - p["chars"]) > p["char_tolerance"]:
-        yield Hit(f"每行应排 28 字,实为约 {chars_per_line} 字;请在文档网格中设为每行 28 字",
-                  evidence=f"{chars_per_line} 字/行({how})", expected=f"{p['chars']} 字/行(±{p['char_tolerance']})", aspect="position")
+        yield Hit(f"每行应排 28 字，实为约 {chars_per_line} 字；请在文档网格中设为每行 28 字",
+                  evidence=f"{chars_per_line} 字/行（{how}）", expected=f"{p['chars']} 字/行（±{p['char_tolerance']}）", aspect="position")
 
 
 def _grid(ctx, p):
@@ -240,8 +240,8 @@ def _grid(ctx, p):
     return lines, chars, "按墨迹测量"
 
 
-@rule("layout.text-color", "GB/T 9704-2012 5.2.4", "warning", "文字颜色为黑色(发文机关标志和分隔线为红色)",
-      "除版头红色要素外,公文文字一律用黑色。", "正文中的强调文字用蓝色", "正文文字改为黑色",
+@rule("layout.text-color", "GB/T 9704-2012 5.2.4", "warning", "文字颜色为黑色（发文机关标志和分隔线为红色）",
+      "除版头红色要素外，公文文字一律用黑色。", "正文中的强调文字用蓝色", "正文文字改为黑色",
       needs_geometry=True, dark_limit=80)
 def text_color(ctx):
     el = ctx.el
@@ -251,7 +251,7 @@ def text_color(ctx):
             continue
         for run in line.runs:
             if run.color and not _dark(run.color, ctx.params["dark_limit"]) and run.text.strip():
-                yield Hit(f"除发文机关标志外,公文文字应为黑色;“{run.text.strip()[:16]}”为 #{run.color}",
+                yield Hit(f"除发文机关标志外，公文文字应为黑色；“{run.text.strip()[:16]}”为 #{run.color}",
                           page=el.pages_of[i], evidence=f"#{run.color}:“{run.text.strip()[:20]}”", expected="黑色", aspect="colour")
                 return
 
@@ -260,8 +260,8 @@ def _dark(color: str, limit: int) -> bool:
     return all(int(color[k:k + 2], 16) <= limit for k in (0, 2, 4))
 
 
-@rule("layout.issuer-mark", "GB/T 9704-2012 7.2.4", "warning", "发文机关标志居中、红色,推荐小标宋体字",
-      "红色居中的发文机关标志是公文版头的标识。", "发文机关标志为黑色、左对齐", "发文机关标志居中排布,红色,使用方正小标宋简体",
+@rule("layout.issuer-mark", "GB/T 9704-2012 7.2.4", "warning", "发文机关标志居中、红色，推荐小标宋体字",
+      "红色居中的发文机关标志是公文版头的标识。", "发文机关标志为黑色、左对齐", "发文机关标志居中排布，红色，使用方正小标宋简体",
       needs_geometry=True, family="xiaobiaosong")
 def issuer_mark(ctx):
     el = ctx.el
@@ -276,8 +276,8 @@ def issuer_mark(ctx):
         yield Hit("发文机关标志应为红色", page=page, evidence=f"颜色 #{colour or '000000'}", expected="红色", aspect="colour")
     fam = line.runs[0].family if line.runs else None
     if fam and fam != ctx.params["family"]:
-        yield Hit(f"发文机关标志推荐使用小标宋体字,实际为 {_font_name(line.runs[0])}" + _substitution_note(ctx, line.runs),
-                  page=page, evidence=_font_name(line.runs[0]), expected="小标宋(方正小标宋简体)", aspect="font")
+        yield Hit(f"发文机关标志推荐使用小标宋体字，实际为 {_font_name(line.runs[0])}" + _substitution_note(ctx, line.runs),
+                  page=page, evidence=_font_name(line.runs[0]), expected="小标宋（方正小标宋简体）", aspect="font")
 
 
 def _centred(ctx, line) -> bool:
@@ -291,7 +291,7 @@ def _centred(ctx, line) -> bool:
 
 
 @rule("layout.separator", "GB/T 9704-2012 7.2.7", "warning", "发文字号之下 4mm 处有与版心等宽的红色分隔线",
-      "红色分隔线把版头与主体分开。", "没有分隔线,或分隔线为黑色", "在发文字号下 4mm 处加一条与版心等宽(156mm)的红色线",
+      "红色分隔线把版头与主体分开。", "没有分隔线，或分隔线为黑色", "在发文字号下 4mm 处加一条与版心等宽（156mm）的红色线",
       needs_geometry=True, width=TEXT_BLOCK_W, width_tolerance=3.0, min_gap=1.0, max_gap=10.0)
 def separator(ctx):
     el = ctx.el
@@ -321,15 +321,15 @@ def separator(ctx):
     # "as wide as the 版心": the measured block, whose own size is layout.text-block's business
     block = (_block_right(ctx) - _block_left(ctx)) if _block_left(ctx) is not None else p["width"]
     if abs(rule_.length_mm - block) > p["width_tolerance"]:
-        yield Hit(f"版头分隔线应与版心等宽({block:.0f}mm),实测 {rule_.length_mm:.1f}mm", page=page.number,
+        yield Hit(f"版头分隔线应与版心等宽（{block:.0f}mm），实测 {rule_.length_mm:.1f}mm", page=page.number,
                   evidence=_mm(rule_.length_mm), expected=f"{block:.0f}mm(±{p['width_tolerance']:g}mm)", aspect="size")
     if not p["min_gap"] <= gap <= p["max_gap"]:
-        yield Hit(f"版头分隔线应在发文字号之下约 4mm,实测 {gap:.1f}mm", page=page.number,
-                  evidence=f"{_mm(gap)}(字形下缘至线)", expected=f"{p['min_gap']:g}–{p['max_gap']:g}mm", aspect="position")
+        yield Hit(f"版头分隔线应在发文字号之下约 4mm，实测 {gap:.1f}mm", page=page.number,
+                  evidence=f"{_mm(gap)}（字形下缘至线）", expected=f"{p['min_gap']:g}–{p['max_gap']:g}mm", aspect="position")
 
 
-@rule("layout.title-font", "GB/T 9704-2012 7.3.1", "error", "标题用 2 号小标宋体字,居中",
-      "标题醒目、统一。", "标题用黑体三号、左对齐", "标题改为方正小标宋简体二号(22pt),居中排布",
+@rule("layout.title-font", "GB/T 9704-2012 7.3.1", "error", "标题用 2 号小标宋体字，居中",
+      "标题醒目、统一。", "标题用黑体三号、左对齐", "标题改为方正小标宋简体二号（22pt），居中排布",
       needs_geometry=True, family="xiaobiaosong", size=22.0, tolerance=0.3)
 def title_font(ctx):
     el, p = ctx.el, ctx.params
@@ -339,12 +339,12 @@ def title_font(ctx):
     cjk = [r for r in runs if CJK.search(r.text)] or runs
     if cjk and cjk[0].family and any(r.family != p["family"] for r in cjk):
         r = next(r for r in cjk if r.family != p["family"])
-        yield Hit(f"标题应使用小标宋体字(方正小标宋简体),实际为 {_font_name(r)}" + _substitution_note(ctx, cjk),
+        yield Hit(f"标题应使用小标宋体字（方正小标宋简体），实际为 {_font_name(r)}" + _substitution_note(ctx, cjk),
                   page=el.title.page, evidence=_font_name(r), expected="小标宋", aspect="font")
     sizes = [r for r in cjk if r.size_pt and abs(r.size_pt - p["size"]) > p["tolerance"]]
     if sizes:
-        yield Hit(f"标题应为 2 号字(22pt),实际为 {size_name(sizes[0].size_pt)}", page=el.title.page,
-                  evidence=size_name(sizes[0].size_pt), expected="二号(22pt)", aspect="size")
+        yield Hit(f"标题应为 2 号字（22pt），实际为 {size_name(sizes[0].size_pt)}", page=el.title.page,
+                  evidence=size_name(sizes[0].size_pt), expected="二号（22pt）", aspect="size")
     last = el.lines[el.title_lines[-1]]
     if not _centred(ctx, last):
         yield Hit("标题应居中排布", page=el.title.page, evidence="标题未居中", expected="居中", aspect="position")
@@ -353,8 +353,8 @@ def title_font(ctx):
 HEADING_FAMILIES = {1: "heiti", 2: "kaiti", 3: "fangsong", 4: "fangsong"}
 
 
-@rule("layout.heading-fonts", "GB/T 9704-2012 7.3.3", "warning", "一级标题黑体,二级楷体,三级、四级仿宋",
-      "层次分明,一目了然。", "“一、”用仿宋", "“一、”用黑体,“(一)”用楷体,“1.”“(1)”用仿宋", needs_geometry=True)
+@rule("layout.heading-fonts", "GB/T 9704-2012 7.3.3", "warning", "一级标题黑体，二级楷体，三级、四级仿宋",
+      "层次分明，一目了然。", "“一、”用仿宋", "“一、”用黑体，“（一）”用楷体，“1.”“（1）”用仿宋", needs_geometry=True)
 def heading_fonts(ctx):
     el = ctx.el
     wrong: dict[int, list] = {}
@@ -366,8 +366,8 @@ def heading_fonts(ctx):
     for level, items in sorted(wrong.items()):  # one finding per level, however many headings share the fault
         h, run, line = items[0]
         want = HEADING_FAMILIES[level]
-        more = f"(共 {len(items)} 处)" if len(items) > 1 else ""
-        yield Hit(f"第{'一二三四'[level - 1]}层标题“{h.label}”应使用{FAMILY_NAMES_ZH[want]},实际为 {_font_name(run)}{more}"
+        more = f"（共 {len(items)} 处）" if len(items) > 1 else ""
+        yield Hit(f"第{'一二三四'[level - 1]}层标题“{h.label}”应使用{FAMILY_NAMES_ZH[want]}，实际为 {_font_name(run)}{more}"
                   + _substitution_note(ctx, [run]),
                   page=h.page, evidence=f"{_font_name(run)}:“{line.text.strip()[:16]}”", expected=FAMILY_NAMES_ZH[want], aspect="font")
 
@@ -375,20 +375,20 @@ def heading_fonts(ctx):
 PAGE_NUMBER_FORMAT = re.compile(r"^—\s?\d+\s?—$")
 
 
-@rule("layout.page-number", "GB/T 9704-2012 7.5", "warning", "页码 4 号半角宋体阿拉伯数字,两侧一字线,单页居右、双页居左",
-      "页码格式统一,便于装订后翻阅。", "页码为“第 1 页 共 3 页”,居中", "页码写作“— 1 —”,4 号宋体,单页码居右空一字,双页码居左空一字",
+@rule("layout.page-number", "GB/T 9704-2012 7.5", "warning", "页码 4 号半角宋体阿拉伯数字，两侧一字线，单页居右、双页居左",
+      "页码格式统一，便于装订后翻阅。", "页码为“第 1 页 共 3 页”，居中", "页码写作“— 1 —”，4 号宋体，单页码居右空一字，双页码居左空一字",
       needs_geometry=True, family="songti", size=14.0, tolerance=0.3)
 def page_number(ctx):
     doc, p = ctx.document, ctx.params
     if not _measured(ctx):
         footers = doc.page_number_footers
         if not footers:
-            yield Hit("公文应标注页码(4 号宋体“— 1 —”)", evidence="页脚中没有页码域", expected="— 1 —", aspect="content")
+            yield Hit("公文应标注页码（4 号宋体“— 1 —”）", evidence="页脚中没有页码域", expected="— 1 —", aspect="content")
             return
         entries = [(f["kind"], f["text"].strip(), f["align"], f.get("family"), f.get("size_pt"), f.get("font")) for f in footers]
         if len(doc.pages) > 1 and not any(k == "even" for k, *_ in entries):
-            yield Hit("单页码应居右、双页码应居左:请在页面设置中勾选“奇偶页不同”并分别设置页码位置",
-                      evidence="奇偶页页码相同", expected="单页居右,双页居左", aspect="position")
+            yield Hit("单页码应居右、双页码应居左：请在页面设置中勾选“奇偶页不同”并分别设置页码位置",
+                      evidence="奇偶页页码相同", expected="单页居右，双页居左", aspect="position")
         for kind, text, align, family, size, font in entries:
             yield from _page_number_hits(text, family, size, font, align, kind == "even", None, p)
         return
@@ -411,16 +411,16 @@ def page_number(ctx):
 
 def _page_number_hits(text, family, size, font, align, even, page, p):
     if not PAGE_NUMBER_FORMAT.match(text):
-        yield Hit(f"页码应写作“— 1 —”(阿拉伯数字两侧各一条一字线),实为“{text}”", page=page, evidence=text,
+        yield Hit(f"页码应写作“— 1 —”（阿拉伯数字两侧各一条一字线），实为“{text}”", page=page, evidence=text,
                   expected="— 1 —", aspect="content")
     if family and family != p["family"]:
-        yield Hit(f"页码应使用宋体,实际为 {re.sub(r'^[A-Z]{6}[+]', '', font or '')}", page=page, evidence=font,
+        yield Hit(f"页码应使用宋体，实际为 {re.sub(r'^[A-Z]{6}[+]', '', font or '')}", page=page, evidence=font,
                   expected="宋体", aspect="font")
     if size and abs(size - p["size"]) > p["tolerance"]:
-        yield Hit(f"页码应为 4 号字(14pt),实为 {size_name(size)}", page=page, evidence=size_name(size), expected="四号(14pt)",
+        yield Hit(f"页码应为 4 号字（14pt），实为 {size_name(size)}", page=page, evidence=size_name(size), expected="四号（14pt）",
                   aspect="size")
     want = "left" if even else "right"
     if align and align != want:
         where = "双页码居左" if even else "单页码居右"
-        yield Hit(f"页码位置不对:{where}", page=page, evidence={"left": "居左", "right": "居右", "center": "居中"}.get(align, align),
+        yield Hit(f"页码位置不对：{where}", page=page, evidence={"left": "居左", "right": "居右", "center": "居中"}.get(align, align),
                   expected="居左空一字" if even else "居右空一字", aspect="position")

@@ -4,6 +4,7 @@ from __future__ import annotations
 from extractors.elements import SECRECY
 
 from ..registry import Hit, rule
+from ..report import CHANNEL_ZH
 
 # Channels of this system are all non-classified: a classified document must never travel through them.
 NON_CLASSIFIED_CHANNELS = ("edoc", "fax", "mail", "scan", "unknown")
@@ -19,12 +20,12 @@ def classified_level(el) -> str | None:
     return level if level in CLASSIFIED_LEVELS else None
 
 
-@rule("security.classified", "宁波 领导批示件办理工作规程 五(六);保密法", "error", "涉密公文不得经非涉密渠道传递",
-      "涉密公文经普通渠道传递即属泄密隐患;必须转机要部门处理,且不得进入共享检索。",
-      "标注“机密★5年”的公文通过电子公文系统发来", "涉密公文通过机要渠道传递;本件已转机要室,未进入检索")
+@rule("security.classified", "宁波 领导批示件办理工作规程 五（六）；保密法", "error", "涉密公文不得经非涉密渠道传递",
+      "涉密公文经普通渠道传递即属泄密隐患；必须转机要部门处理，且不得进入共享检索。",
+      "标注“机密★5年”的公文通过电子公文系统发来", "涉密公文通过机要渠道传递；本件已转机要室，未进入检索")
 def classified(ctx):
     level = classified_level(ctx.el)
     if level and ctx.channel in NON_CLASSIFIED_CHANNELS:
-        yield Hit(f"本件标注密级“{level}”,却经非涉密渠道({ctx.channel})传来;已转机要室处理,正文不进入共享检索。"
+        yield Hit(f"本件标注密级“{level}”，却经非涉密渠道（{CHANNEL_ZH.get(ctx.channel, ctx.channel)}）传来；已转机要室处理，正文不进入共享检索。"
                   f"请来文单位今后通过机要渠道报送涉密公文", page=ctx.el.secrecy.page, evidence=ctx.el.secrecy.text,
                   expected="涉密公文经机要渠道传递")

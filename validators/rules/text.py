@@ -52,14 +52,14 @@ FULL = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！", ".": "。"}
 
 
 @rule("text.punctuation-width", "GB/T 15834-2011", "warning", "中文中使用全角标点",
-      "半角标点混在中文里,版面不齐,也不符合标点符号用法。", "“现将有关事项通知如下:”", "“现将有关事项通知如下：”")
+      "半角标点混在中文里，版面不齐，也不符合标点符号用法。", "“现将有关事项通知如下：”", "“现将有关事项通知如下：”")
 def punctuation_width(ctx):
     el = ctx.el
     hit = _first_match(el, HALF_PUNCT, skip=lambda m, t: m.group(0) == "." and m.start() + 1 < len(t) and t[m.start() + 1] == ".")
     if hit:
         i, m, text = hit
         mark = m.group(0)
-        yield Hit(f"中文文字中应使用全角标点“{FULL[mark]}”,不用半角“{mark}”", page=el.pages_of[i], evidence=_context(text, m),
+        yield Hit(f"中文文字中应使用全角标点“{FULL[mark]}”，不用半角“{mark}”", page=el.pages_of[i], evidence=_context(text, m),
                   expected=_context(text, m).replace(mark, FULL[mark]))
 
 
@@ -73,14 +73,14 @@ def repeated_punctuation(ctx):
     hit = _first_match(el, REPEATED)
     if hit:
         i, m, text = hit
-        yield Hit(f"标点符号重复:“{m.group(0)}”", page=el.pages_of[i], evidence=_context(text, m), expected=m.group(0)[0])
+        yield Hit(f"标点符号重复：“{m.group(0)}”", page=el.pages_of[i], evidence=_context(text, m), expected=m.group(0)[0])
 
 
 ELLIPSIS = re.compile(r"\.{3,}|。{3}|…(?!…)|……等|(?<![…])…{3,}")
 DASH_RANGE = re.compile(r"\d{1,4}\s*[年月日]\s*-\s*\d{1,4}\s*[年月日]|\d{4}\s*-\s*\d{4}\s*年|\d{1,2}月\d{1,2}日\s*-\s*\d")
 
 
-@rule("text.ellipsis", "GB/T 15834-2011 4.11, 4.13", "warning", "省略号用“……”且后不加“等”;时间范围用“—”或“～”",
+@rule("text.ellipsis", "GB/T 15834-2011 4.11, 4.13", "warning", "省略号用“……”且后不加“等”；时间范围用“—”或“～”",
       "标点符号用法规范。", "“学校、医院...”“2025-2026年”", "“学校、医院……”“2025—2026年”")
 def ellipsis(ctx):
     el = ctx.el
@@ -90,27 +90,27 @@ def ellipsis(ctx):
         if m.group(0).endswith("等"):
             msg, want = "省略号“……”后不再加“等”字", "……"
         else:
-            msg, want = f"省略号应写作“……”(两个三连点),不写作“{m.group(0)}”", "……"
+            msg, want = f"省略号应写作“……”（两个三连点），不写作“{m.group(0)}”", "……"
         yield Hit(msg, page=el.pages_of[i], evidence=_context(text, m), expected=want)
         return
     hit = _first_match(el, DASH_RANGE)
     if hit:
         i, m, text = hit
-        yield Hit("表示时间范围应使用一字线“—”或浪纹线“～”,不用连接号“-”", page=el.pages_of[i], evidence=m.group(0),
+        yield Hit("表示时间范围应使用一字线“—”或浪纹线“～”，不用连接号“-”", page=el.pages_of[i], evidence=m.group(0),
                   expected=re.sub(r"\s*-\s*", "—", m.group(0)))
 
 
 YEAR_ABBREV = re.compile(r"(?<![\d０-９年])[’'‘]?(\d{2})年(?=\d{1,2}月)")
 
 
-@rule("text.year-abbrev", "GB/T 15835-2011", "warning", "年份写全,不简写",
+@rule("text.year-abbrev", "GB/T 15835-2011", "warning", "年份写全，不简写",
       "简写年份容易产生歧义。", "“26年3月”", "“2026年3月”")
 def year_abbrev(ctx):
     el = ctx.el
     hit = _first_match(el, YEAR_ABBREV)
     if hit:
         i, m, text = hit
-        yield Hit(f"年份应写全 4 位,不应简写为“{m.group(0)}”", page=el.pages_of[i], evidence=_context(text, m),
+        yield Hit(f"年份应写全 4 位，不应简写为“{m.group(0)}”", page=el.pages_of[i], evidence=_context(text, m),
                   expected=f"20{m.group(1)}年")
 
 
@@ -118,13 +118,13 @@ FULLWIDTH = re.compile(r"[０-９]+")
 
 
 @rule("text.fullwidth-digits", "GB/T 15835-2011", "warning", "不用全角数字",
-      "全角数字与半角数字混排,宽窄不一,也影响检索。", "“共１２栋”", "“共12栋”")
+      "全角数字与半角数字混排，宽窄不一，也影响检索。", "“共１２栋”", "“共12栋”")
 def fullwidth_digits(ctx):
     el = ctx.el
     hit = _first_match(el, FULLWIDTH)
     if hit:
         i, m, text = hit
-        yield Hit(f"数字应使用半角阿拉伯数字,“{m.group(0)}”为全角", page=el.pages_of[i], evidence=_context(text, m),
+        yield Hit(f"数字应使用半角阿拉伯数字，“{m.group(0)}”为全角", page=el.pages_of[i], evidence=_context(text, m),
                   expected=m.group(0).translate({0xFF10 + k: 0x30 + k for k in range(10)}))
 
 
@@ -138,7 +138,7 @@ def number_range(ctx):
     hit = _first_match(el, PERCENT_RANGE)
     if hit:
         i, m, text = hit
-        yield Hit(f"百分数范围应在前后两个数值后都加百分号,“{m.group(0)}”", page=el.pages_of[i], evidence=m.group(0),
+        yield Hit(f"百分数范围应在前后两个数值后都加百分号，“{m.group(0)}”", page=el.pages_of[i], evidence=m.group(0),
                   expected=f"{m.group(1)}%～{m.group(2)}%")
 
 
@@ -146,23 +146,23 @@ DATE_HAO = re.compile(r"(?:\d{1,2}|[一二三四五六七八九十]{1,3})月(?:\
 
 
 @rule("text.date-hao", "公文惯用", "warning", "日期用“日”不用“号”",
-      "“号”是口语,公文中日期一律用“日”。", "“4月1号”", "“4月1日”")
+      "“号”是口语，公文中日期一律用“日”。", "“4月1号”", "“4月1日”")
 def date_hao(ctx):
     el = ctx.el
     hit = _first_match(el, DATE_HAO)
     if hit:
         i, m, text = hit
-        yield Hit(f"日期应写“日”不写“号”:“{m.group(0)}”", page=el.pages_of[i], evidence=_context(text, m),
+        yield Hit(f"日期应写“日”不写“号”：“{m.group(0)}”", page=el.pages_of[i], evidence=_context(text, m),
                   expected=m.group(0)[:-1] + "日")
 
 
 @rule("text.obsolete-basis", "条例 第四十二条", "warning", "不引用已废止的规定作依据",
-      "《国家行政机关公文处理办法》等已于 2012 年 7 月 1 日停止执行,引用它作依据无效。",
+      "《国家行政机关公文处理办法》等已于 2012 年 7 月 1 日停止执行，引用它作依据无效。",
       "“根据《国家行政机关公文处理办法》”", "“根据《党政机关公文处理工作条例》”")
 def obsolete_basis(ctx):
     el = ctx.el
     for label, phrase, line in el.phrases:
         if label == "OBSOLETE_BASIS":
-            yield Hit(f"引用的“{phrase}”已废止,应改为现行的《党政机关公文处理工作条例》或 GB/T 9704-2012",
+            yield Hit(f"引用的“{phrase}”已废止，应改为现行的《党政机关公文处理工作条例》或 GB/T 9704-2012",
                       page=el.pages_of[line], evidence=el.lines[line].text.strip()[:40], expected="《党政机关公文处理工作条例》")
             return

@@ -1,0 +1,38 @@
+"""Writes the bundled sample inbox (samples/inbox/) from the test builder, so it can be made again.
+
+    .venv/bin/python scripts/make_samples.py
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tests import builder  # noqa: E402
+
+
+def main() -> None:
+    inbox = ROOT / "samples" / "inbox"
+    for channel in ("edoc", "mail"):
+        (inbox / channel).mkdir(parents=True, exist_ok=True)
+    fonts = ROOT / "build" / "sample-fonts"
+    builder.write_docx(builder.conformant_notice(), inbox / "edoc" / "筑教发2026-12号-冬季学校安全工作通知.docx")
+    builder.write_named_font_pdf(builder.conformant_request(), inbox / "edoc" / "筑教呈2026-5号-校舍维修资金请示.pdf", fonts)
+    builder.write_text(builder.conformant_report(), inbox / "mail" / "筑教呈2026-6号-开学工作报告.txt")
+    returned = builder.conformant_report(
+        doc_number="筑教呈[2026]第07号", signer=None, addressee="张市长：",
+        title="贵阳市教育局关于2026年上半年工作情况的汇报",
+        body=["现将我局2026年上半年工作情况汇报如下:", "一、主要工作", "全市新建改扩建学校12所，新增学位1.2万个。",
+              "三、存在问题", "部分学校校舍老化，维修资金缺口较大，恳请市政府给予支持。", "以上汇报妥否，请批示。"],
+        date="2026年07月01日", cc="抄送：各区（市、县）教育局。")
+    builder.write_docx(returned, inbox / "edoc" / "筑教呈2026-7号-上半年工作汇报.docx")
+    complete = builder.write_named_font_pdf(builder.conformant_notice(title="贵阳市教育局关于开展校园安全检查的通知"),
+                                            ROOT / "build" / "complete.pdf", fonts)
+    data = complete.read_bytes()
+    (inbox / "edoc" / "传输中断-半截文件.pdf").write_bytes(data[: len(data) // 2])
+
+
+if __name__ == "__main__":
+    main()
