@@ -47,6 +47,15 @@ def _context(text: str, m, width: int = 8) -> str:
     return text[max(0, m.start() - width): m.end() + width].strip()
 
 
+def _pattern_hit(ctx, pattern: re.Pattern, message, expected, evidence_is_match=False, skip=None):
+    """One finding at the first match of `pattern`; `message` and `expected` are built from the match."""
+    hit = _first_match(ctx.el, pattern, skip)
+    if hit:
+        i, m, text = hit
+        yield Hit(message(m), page=ctx.el.pages_of[i], evidence=m.group(0) if evidence_is_match else _context(text, m),
+                  expected=expected(m, text))
+
+
 HALF_PUNCT = re.compile(rf"(?<={HAN})[,;:?!]|[,;:?!](?={HAN})|(?<={HAN})\.(?![\d.])")
 FULL = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！", ".": "。"}
 
@@ -54,13 +63,10 @@ FULL = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！", ".": "。"}
 @rule("text.punctuation-width", "GB/T 15834-2011", "warning", "中文中使用全角标点",
       "半角标点混在中文里，版面不齐，也不符合标点符号用法。", "“现将有关事项通知如下：”", "“现将有关事项通知如下：”")
 def punctuation_width(ctx):
-    el = ctx.el
-    hit = _first_match(el, HALF_PUNCT, skip=lambda m, t: m.group(0) == "." and m.start() + 1 < len(t) and t[m.start() + 1] == ".")
-    if hit:
-        i, m, text = hit
-        mark = m.group(0)
-        yield Hit(f"中文文字中应使用全角标点“{FULL[mark]}”，不用半角“{mark}”", page=el.pages_of[i], evidence=_context(text, m),
-                  expected=_context(text, m).replace(mark, FULL[mark]))
+    yield from _pattern_hit(
+        ctx, HALF_PUNCT, lambda m: f"中文文字中应使用全角标点“{FULL[m.group(0)]}”，不用半角“{m.group(0)}”",
+        lambda m, text: _context(text, m).replace(m.group(0), FULL[m.group(0)]),
+        skip=lambda m, t: m.group(0) == "." and m.start() + 1 < len(t) and t[m.start() + 1] == ".")
 
 
 REPEATED = re.compile(r"([，。；：？！、])\1+|[，、；：][。，]|。[，；]")
@@ -69,11 +75,7 @@ REPEATED = re.compile(r"([，。；：？！、])\1+|[，、；：][。，]|。[
 @rule("text.repeated-punctuation", "GB/T 15834-2011", "warning", "标点不重复",
       "重复的标点是录入错误。", "“通知如下，，”", "“通知如下，”")
 def repeated_punctuation(ctx):
-    el = ctx.el
-    hit = _first_match(el, REPEATED)
-    if hit:
-        i, m, text = hit
-        yield Hit(f"标点符号重复：“{m.group(0)}”", page=el.pages_of[i], evidence=_context(text, m), expected=m.group(0)[0])
+    yield from _pattern_hit(ctx, REPEATED, lambda m: f"标点符号重复：“{m.group(0)}”", lambda m, text: m.group(0)[0])
 
 
 ELLIPSIS = re.compile(r"\.{3,}|。{3}|…(?!…)|……等|(?<![…])…{3,}")
@@ -83,21 +85,12 @@ DASH_RANGE = re.compile(r"\d{1,4}\s*[年月日]\s*-\s*\d{1,4}\s*[年月日]|\d{4
 @rule("text.ellipsis", "GB/T 15834-2011 4.11, 4.13", "warning", "省略号用“……”且后不加“等”；时间范围用“—”或“～”",
       "标点符号用法规范。", "“学校、医院...”“2025-2026年”", "“学校、医院……”“2025—2026年”")
 def ellipsis(ctx):
-    el = ctx.el
-    hit = _first_match(el, ELLIPSIS)
-    if hit:
-        i, m, text = hit
-        if m.group(0).endswith("等"):
-            msg, want = "省略号“……”后不再加“等”字", "……"
-        else:
-            msg, want = f"省略号应写作“……”（两个三连点），不写作“{m.group(0)}”", "……"
-        yield Hit(msg, page=el.pages_of[i], evidence=_context(text, m), expected=want)
-        return
-    hit = _first_match(el, DASH_RANGE)
-    if hit:
-        i, m, text = hit
-        yield Hit("表示时间范围应使用一字线“—”或浪纹线“～”，不用连接号“-”", page=el.pages_of[i], evidence=m.group(0),
-                  expected=re.sub(r"\s*-\s*", "—", m.group(0)))
+    hits = list(_pattern_hit(
+        ctx, ELLIPSIS,
+        lambda m: "省略号“……”后不再加“等”字" if m.group(0).endswith("等") else f"省略号应写作“……”（两个三连点），不写作“{m.group(0)}”",
+        lambda m, text: "……"))
+    yield from hits or _pattern_hit(ctx, DASH_RANGE, lambda m: "表示时间范围应使用一字线“—”或浪纹线“～”，不用连接号“-”",
+                                    lambda m, text: re.sub(r"\s*-\s*", "—", m.group(0)), evidence_is_match=True)
 
 
 YEAR_ABBREV = re.compile(r"(?<![\d０-９年])[’'‘]?(\d{2})年(?=\d{1,2}月)")
@@ -106,12 +99,8 @@ YEAR_ABBREV = re.compile(r"(?<![\d０-９年])[’'‘]?(\d{2})年(?=\d{1,2}月)
 @rule("text.year-abbrev", "GB/T 15835-2011", "warning", "年份写全，不简写",
       "简写年份容易产生歧义。", "“26年3月”", "“2026年3月”")
 def year_abbrev(ctx):
-    el = ctx.el
-    hit = _first_match(el, YEAR_ABBREV)
-    if hit:
-        i, m, text = hit
-        yield Hit(f"年份应写全 4 位，不应简写为“{m.group(0)}”", page=el.pages_of[i], evidence=_context(text, m),
-                  expected=f"20{m.group(1)}年")
+    yield from _pattern_hit(ctx, YEAR_ABBREV, lambda m: f"年份应写全 4 位，不应简写为“{m.group(0)}”",
+                            lambda m, text: f"20{m.group(1)}年")
 
 
 FULLWIDTH = re.compile(r"[０-９]+")
@@ -120,12 +109,8 @@ FULLWIDTH = re.compile(r"[０-９]+")
 @rule("text.fullwidth-digits", "GB/T 15835-2011", "warning", "不用全角数字",
       "全角数字与半角数字混排，宽窄不一，也影响检索。", "“共１２栋”", "“共12栋”")
 def fullwidth_digits(ctx):
-    el = ctx.el
-    hit = _first_match(el, FULLWIDTH)
-    if hit:
-        i, m, text = hit
-        yield Hit(f"数字应使用半角阿拉伯数字，“{m.group(0)}”为全角", page=el.pages_of[i], evidence=_context(text, m),
-                  expected=m.group(0).translate({0xFF10 + k: 0x30 + k for k in range(10)}))
+    yield from _pattern_hit(ctx, FULLWIDTH, lambda m: f"数字应使用半角阿拉伯数字，“{m.group(0)}”为全角",
+                            lambda m, text: m.group(0).translate({0xFF10 + k: 0x30 + k for k in range(10)}))
 
 
 PERCENT_RANGE = re.compile(r"(?<![\d.%])(\d+(?:\.\d+)?)\s*[～~—至\-]\s*(\d+(?:\.\d+)?)\s*[%％]")
@@ -134,12 +119,8 @@ PERCENT_RANGE = re.compile(r"(?<![\d.%])(\d+(?:\.\d+)?)\s*[～~—至\-]\s*(\d+(
 @rule("text.number-range", "GB/T 15835-2011", "warning", "百分数范围前后都带百分号",
       "“10～20%”可误读为“10 到 20%”。", "“10～20%”", "“10%～20%”")
 def number_range(ctx):
-    el = ctx.el
-    hit = _first_match(el, PERCENT_RANGE)
-    if hit:
-        i, m, text = hit
-        yield Hit(f"百分数范围应在前后两个数值后都加百分号，“{m.group(0)}”", page=el.pages_of[i], evidence=m.group(0),
-                  expected=f"{m.group(1)}%～{m.group(2)}%")
+    yield from _pattern_hit(ctx, PERCENT_RANGE, lambda m: f"百分数范围应在前后两个数值后都加百分号，“{m.group(0)}”",
+                            lambda m, text: f"{m.group(1)}%～{m.group(2)}%", evidence_is_match=True)
 
 
 DATE_HAO = re.compile(r"(?:\d{1,2}|[一二三四五六七八九十]{1,3})月(?:\d{1,2}|[一二三四五六七八九十]{1,3})号")
@@ -148,12 +129,8 @@ DATE_HAO = re.compile(r"(?:\d{1,2}|[一二三四五六七八九十]{1,3})月(?:\
 @rule("text.date-hao", "公文惯用", "warning", "日期用“日”不用“号”",
       "“号”是口语，公文中日期一律用“日”。", "“4月1号”", "“4月1日”")
 def date_hao(ctx):
-    el = ctx.el
-    hit = _first_match(el, DATE_HAO)
-    if hit:
-        i, m, text = hit
-        yield Hit(f"日期应写“日”不写“号”：“{m.group(0)}”", page=el.pages_of[i], evidence=_context(text, m),
-                  expected=m.group(0)[:-1] + "日")
+    yield from _pattern_hit(ctx, DATE_HAO, lambda m: f"日期应写“日”不写“号”：“{m.group(0)}”",
+                            lambda m, text: m.group(0)[:-1] + "日")
 
 
 @rule("text.obsolete-basis", "条例 第四十二条", "warning", "不引用已废止的规定作依据",
