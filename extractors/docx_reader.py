@@ -280,12 +280,12 @@ def _footer_page_numbers(document) -> list[dict]:
 
 def _page_field_text(p, digit: str) -> str:
     """Footer text with the PAGE field replaced by a digit, its cached result dropped."""
-    out, in_field, seen_separate = [], False, False
+    out, in_field = [], False
     for node in p.iter(_w("t"), _w("fldChar"), _w("fldSimple"), _w("instrText")):
         tag = etree.QName(node).localname
         if tag == "fldChar":
             kind = node.get(_w("fldCharType"))
-            in_field, seen_separate = (kind != "end"), (kind == "separate")
+            in_field = kind != "end"
             if kind == "begin":
                 out.append(digit)
         elif tag == "fldSimple":

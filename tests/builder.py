@@ -399,8 +399,6 @@ def write_named_font_pdf(spec: Spec, path: Path, font_dir: Path) -> Path:
     the font *name* a sender's PDF carries, which is all a validator can see.
     """
     from reportlab.lib.units import mm
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
     from reportlab.pdfgen import canvas
 
     all_blocks = blocks(spec)

@@ -9,7 +9,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .builder import FANGSONG, HEI, KAI, Spec, conformant_notice, conformant_report, conformant_request
+from .builder import (
+    FANGSONG,
+    HEI,
+    KAI,
+    Spec,
+    conformant_notice,
+    conformant_report,
+    conformant_request,
+)
 
 ALL = ("docx", "pdf", "named", "txt")
 GEOMETRY = ("docx", "pdf", "named")

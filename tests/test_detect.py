@@ -40,8 +40,9 @@ def test_text_in_utf8_and_gb18030(files, encoding):
 
 
 def test_images_and_ofd_are_recognised_and_explained():
-    from PIL import Image
     import io
+
+    from PIL import Image
 
     for fmt, pil in (("png", "PNG"), ("jpeg", "JPEG"), ("tiff", "TIFF")):
         buf = io.BytesIO()

@@ -6,7 +6,13 @@ catalog. Nothing here knows which format a document came from.
 from __future__ import annotations
 
 from .engine import run_rules
-from .profile import DEFAULT_PROFILE, Profile, ProfileError, available_profiles, load_profile
+from .profile import (
+    DEFAULT_PROFILE,
+    Profile,
+    ProfileError,
+    available_profiles,
+    load_profile,
+)
 from .registry import Finding, Rule, all_rules
 
 __all__ = ["validate", "run_rules", "all_rules", "load_profile", "available_profiles", "Profile", "ProfileError",

@@ -3,8 +3,18 @@ from __future__ import annotations
 
 import re
 
-from extractors.elements import (ATTACHMENT_ITEM, ATTACHMENT_NOTE, CC, DATE, DOC_NUMBER, DOC_TYPES, PRINT_LINE,
-                                 SECRECY, SIGNER, doc_type_of)
+from extractors.elements import (
+    ATTACHMENT_ITEM,
+    ATTACHMENT_NOTE,
+    CC,
+    DATE,
+    DOC_NUMBER,
+    DOC_TYPES,
+    PRINT_LINE,
+    SECRECY,
+    SIGNER,
+    doc_type_of,
+)
 
 from ..registry import Hit, rule
 
