@@ -32,7 +32,8 @@ def extract(data: bytes, fmt: str | None = None) -> Document:
         doc.notes.append(f"原件为{FORMAT_NAMES_ZH[fmt]}，已用 LibreOffice 转换为 docx 后初审")
         return doc
     if fmt in ("tiff", "png", "jpeg"):
-        raise UnusableInput(f"{FORMAT_NAMES_ZH[fmt]}是扫描件或传真，需要文字识别（OCR）；本版本尚不支持图像初审", "needs-ocr")
+        from .scan import read_image
+        return read_image(data, fmt)
     if fmt == "ofd":
         raise UnusableInput("OFD 版式文件暂不支持，请来文单位同时报送 PDF 或 docx", "unsupported")
     raise UnusableInput("不支持的文件格式", "unsupported")

@@ -288,8 +288,14 @@ class _Parser:
         j = i + 1
         while j < self.n and j - i < 4:
             nxt = el.lines[j]
-            if self.doc.geometry and size and nxt.runs and nxt.runs[0].size_pt == size and size >= 18 \
-                    and not self.text(j).endswith(("：", ":")):
+            next_size = nxt.runs[0].size_pt if nxt.runs else None
+            if self.doc.ocr:
+                # OCR sizes of short lines scatter: a large, centred line under an unfinished title continues it
+                continues = bool(next_size and next_size >= 18 and nxt.align == "center"
+                                 and doc_type_of(el.text_of(lines)) is None)
+            else:
+                continues = bool(next_size and abs(next_size - size) <= 0.1)
+            if self.doc.geometry and size and size >= 18 and continues and not self.text(j).endswith(("：", ":")):
                 lines.append(j)  # a title wrapped over several lines
                 j += 1
                 continue

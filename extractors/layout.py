@@ -113,6 +113,7 @@ class Document:
     pages: list[Page] = field(default_factory=list)
     geometry: bool = False  # True when positions and page sizes are real (docx, PDF, OCR)
     ocr: bool = False
+    colour: bool = True  # False for faxes and grey scans: colours cannot be judged
     fonts: list[str] = field(default_factory=list)  # font names used (PDF: embedded BaseFont names)
     producer: Optional[str] = None
     notes: list[str] = field(default_factory=list)  # Chinese remarks for the report

@@ -13,7 +13,9 @@ MAX_ZIP_TOTAL_BYTES = 300 * 1024 * 1024  # uncompressed, all members together
 MAX_ZIP_RATIO = 200  # uncompressed / compressed, per member: zip bombs reach thousands
 MAX_XML_PART_BYTES = 100 * 1024 * 1024
 MAX_PAGES = 1000
-PARSE_SECONDS = 60  # wall-clock bound on reading one file
+PARSE_SECONDS = 60  # wall-clock bound on reading one file (text layers)
+OCR_SECONDS_PER_PAGE = 60  # wall-clock bound on recognising one scanned page
+MAX_IMAGE_PIXELS = 100_000_000  # an A4 page at 600 dpi has 35 million; beyond this is a decompression bomb
 
 
 @contextlib.contextmanager

@@ -48,9 +48,33 @@ def _open(data: bytes) -> pdfium.PdfDocument:
         raise UnusableInput("PDF 文件损坏或不完整，无法打开；请来文单位重新发送", "corrupt") from exc
 
 
+def _needs_ocr(page: Page, pdf_page) -> bool:
+    """A page without a usable text layer that carries an image: a scanned page inside the PDF."""
+    if sum(len(ln.text) for ln in page.lines) >= 10:
+        return False
+    count = pdfium_c.FPDFPage_CountObjects(pdf_page.raw)
+    return any(pdfium_c.FPDFPageObj_GetType(pdfium_c.FPDFPage_GetObject(pdf_page.raw, i)) == pdfium_c.FPDF_PAGEOBJ_IMAGE
+               for i in range(count))
+
+
+def _ocr_pdf_page(pdf_page, number: int) -> tuple[Page, bool]:
+    import cv2
+
+    from .scan import OCR_DPI, PageImage, ocr_page
+
+    bitmap = pdf_page.render(scale=OCR_DPI / 72)  # PDFium renders BGR(A), OpenCV's own order
+    pixels = bitmap.to_numpy()
+    image = cv2.cvtColor(pixels, cv2.COLOR_BGRA2BGR) if bitmap.n_channels == 4 else pixels.copy()
+    scanned = PageImage(image=image, dpi=OCR_DPI)
+    return ocr_page(scanned, number), scanned.colour
+
+
 def _finish(doc: Document) -> Document:
+    if doc.ocr:
+        from .scan import OCR_NOTE
+        doc.notes.append(OCR_NOTE)
     if not any(ln for p in doc.pages for ln in p.lines):
-        raise UnusableInput("PDF 没有文字层（可能是扫描件），需经文字识别（OCR）后才能初审", "needs-ocr")
+        raise UnusableInput("PDF 中没有可读的文字（空白页或图像无法识别）", "empty")
     substituted = sorted({f for f in doc.fonts if looks_substituted(f)})
     if substituted:
         doc.notes.append("PDF 中的字体疑似被替换（" + "、".join(substituted[:4]) +
@@ -72,13 +96,19 @@ def read_pdf(data: bytes) -> Document:
         producer = (pdf.get_metadata_dict().get("Producer") or None)
         doc = Document(format="pdf", geometry=True, producer=producer)
         fonts: set[str] = set()
-        with limits.time_limit(what="读取 PDF"):
-            for index in range(len(pdf)):
-                page = pdf[index]
-                try:
-                    doc.pages.append(_pdfium_page(page, index + 1, fonts))
-                finally:
-                    page.close()
+        for index in range(len(pdf)):
+            page = pdf[index]
+            try:
+                with limits.time_limit(what=f"读取 PDF 第 {index + 1} 页"):
+                    result = _pdfium_page(page, index + 1, fonts)
+                if _needs_ocr(result, page):
+                    with limits.time_limit(seconds=limits.OCR_SECONDS_PER_PAGE, what=f"第 {index + 1} 页文字识别"):
+                        result, colour = _ocr_pdf_page(page, index + 1)
+                    doc.colour = colour if not doc.ocr else (doc.colour or colour)
+                    doc.ocr = True
+                doc.pages.append(result)
+            finally:
+                page.close()
         doc.fonts = sorted(fonts)
     finally:
         pdf.close()

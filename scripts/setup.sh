@@ -7,6 +7,8 @@ cd "$(dirname "$0")/.."
 
 # Debian packages: LibreOffice converts .doc/.wps (and renders test PDFs), CJK fonts, poppler for PNG previews.
 APT_PACKAGES=(libreoffice-writer-nogui fonts-noto-cjk fonts-arphic-ukai fonts-arphic-uming poppler-utils)
+# Tesseract is the peer the OCR benchmark compares against: a development tool only.
+[ "${1:-}" = "--dev" ] && APT_PACKAGES+=(tesseract-ocr tesseract-ocr-chi-sim)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

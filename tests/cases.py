@@ -141,3 +141,12 @@ CASES = [
     # security -------------------------------------------------------------------------------------
     Case("security.classified", "jimi", conformant_notice(secrecy="机密★5年")),
 ]
+
+
+# One-page documents for the scan and fax tests (a JPEG holds one page).
+OCR_CONFORMANT = conformant_request(body=REQUEST_BODY[:2] + REQUEST_BODY[3:], attachments=[], print_line=None)
+OCR_BROKEN = conformant_request(
+    doc_number="筑教呈[2026]第05号", addressee="张市长：", title="贵阳市教育局关于2026年上半年校舍维修工作的汇报",
+    body=["现将我局上半年校舍维修工作情况汇报如下。", "全市共维修校舍12栋，总面积约3.6万平方米，完成投资860万元。",
+          "下半年维修资金缺口较大，恳请给予支持。", "以上汇报妥否，请批示。"],
+    attachments=[], print_line=None, date="2026年07月01日")

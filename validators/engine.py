@@ -30,7 +30,10 @@ def run_rules(document: Document, elements: Elements, profile: Profile, channel:
         if rule.needs_geometry and not document.geometry:
             skipped.append(rule.id)
             continue
-        ctx = Context(document=document, el=elements, params=profile.params(rule.id, rule.params), channel=channel)
+        params = profile.params(rule.id, rule.params)
+        if document.ocr and "ocr_tolerance" in params:
+            params["tolerance"] = params["ocr_tolerance"]  # sizes measured on a scan are uncertain
+        ctx = Context(document=document, el=elements, params=params, channel=channel)
         seen: set[str] = set()
         for hit in rule.check(ctx):
             if hit.message in seen:

@@ -61,7 +61,7 @@ def _substitution_note(ctx, runs) -> str:
 
 @rule("layout.paper-size", "GB/T 9704-2012 5.1", "error", "纸张为 A4(210mm×297mm)",
       "公文用纸统一为 A4 幅面，便于印制、装订和归档。", "页面 216mm×279mm(Letter)", "页面设置为 A4 纵向 210mm×297mm",
-      needs_geometry=True, width=210.0, height=297.0, tolerance=1.0)
+      needs_geometry=True, width=210.0, height=297.0, tolerance=1.0, ocr_tolerance=6.0)
 def paper_size(ctx):
     p = ctx.params
     for page in _pages(ctx):
@@ -83,7 +83,7 @@ def _declared_margin(ctx, attr, expected, tol, label, what):
 
 @rule("layout.margin-top", "GB/T 9704-2012 5.2.1", "error", "天头（上页边距）37mm",
       "版心位置统一，公文才整齐划一、便于装订。", "上边距 25.4mm（Word 默认）", "上边距设为 37mm",
-      needs_geometry=True, expected=37.0, tolerance=1.0, line_pitch=10.2, issuer_gap=35.0)
+      needs_geometry=True, expected=37.0, tolerance=1.0, ocr_tolerance=3.0, line_pitch=10.2, issuer_gap=35.0)
 def margin_top(ctx):
     p = ctx.params
     if not _measured(ctx):
@@ -107,7 +107,7 @@ def margin_top(ctx):
 
 @rule("layout.margin-left", "GB/T 9704-2012 5.2.1", "error", "订口（左页边距）28mm",
       "订口留足装订位置，版心统一。", "左边距 31.8mm（Word 默认）", "左边距设为 28mm",
-      needs_geometry=True, expected=28.0, tolerance=1.0)
+      needs_geometry=True, expected=28.0, tolerance=1.0, ocr_tolerance=3.0)
 def margin_left(ctx):
     p = ctx.params
     if not _measured(ctx):
@@ -126,7 +126,8 @@ def margin_left(ctx):
 
 @rule("layout.text-block", "GB/T 9704-2012 5.2.1", "error", "版心 156mm×225mm",
       "版心尺寸统一，每页 22 行、每行 28 字才能排得下。", "右边距 31.8mm，版心宽 150mm", "左 28mm、右 26mm、上 37mm、下 35mm",
-      needs_geometry=True, width=TEXT_BLOCK_W, height=TEXT_BLOCK_H, left=28.0, top=37.0, tolerance=1.0)
+      needs_geometry=True, width=TEXT_BLOCK_W, height=TEXT_BLOCK_H, left=28.0, top=37.0, tolerance=1.0,
+      ocr_tolerance=3.0)
 def text_block(ctx):
     p = ctx.params
     tol = p["tolerance"]
@@ -177,7 +178,7 @@ def _body_runs(ctx, include_headings=False):
 
 @rule("layout.body-font", "GB/T 9704-2012 5.2.2, 7.3.3", "error", "正文用 3 号仿宋体字",
       "正文统一用 3 号仿宋，清晰易读，版面统一。", "正文用宋体小四号（12pt）", "正文改为仿宋_GB2312 三号（16pt）",
-      needs_geometry=True, family="fangsong", size=16.0, tolerance=0.3)
+      needs_geometry=True, family="fangsong", size=16.0, tolerance=0.3, ocr_tolerance=3.0)
 def body_font(ctx):
     p = ctx.params
     runs = list(_body_runs(ctx))
@@ -185,16 +186,21 @@ def body_font(ctx):
         return
     bad_family = [(i, r) for i, r in runs if r.family and r.family != p["family"]]
     bad_size = [(i, r) for i, r in runs if r.size_pt and abs(r.size_pt - p["size"]) > p["tolerance"]]
+    if ctx.document.ocr:  # sizes estimated from OCR boxes scatter line by line: judge the body's median size
+        sizes = [r.size_pt for _, r in runs if r.size_pt]
+        median = statistics.median(sizes) if sizes else None
+        bad_size = [(i, r) for i, r in runs if median is not None and r.size_pt == median] \
+            if median is not None and abs(median - p["size"]) > p["tolerance"] else []
     if bad_family:
         i, r = bad_family[0]
         share = sum(len(x.text) for _, x in bad_family) * 100 // max(1, sum(len(x.text) for _, x in runs))
         yield Hit(f"正文应使用仿宋体（仿宋_GB2312），实际使用 {_font_name(r)}，约占正文 {share}%" + _substitution_note(ctx, [x for _, x in bad_family]),
-                  page=ctx.el.pages_of[i], evidence=f"{_font_name(r)}:“{r.text[:20]}”", expected="仿宋（仿宋_GB2312、FangSong 等）",
+                  page=ctx.el.pages_of[i], evidence=f"{_font_name(r)}：“{r.text[:20]}”", expected="仿宋（仿宋_GB2312、FangSong 等）",
                   aspect="font")
     if bad_size:
         i, r = bad_size[0]
         yield Hit(f"正文应为 3 号字（16pt），实际为 {size_name(r.size_pt)}", page=ctx.el.pages_of[i],
-                  evidence=f"{size_name(r.size_pt)}:“{r.text[:20]}”", expected="三号（16pt）", aspect="size")
+                  evidence=f"{size_name(r.size_pt)}：“{r.text[:20]}”", expected=f"三号（16pt，±{p['tolerance']:g}pt）", aspect="size")
 
 
 @rule("layout.grid", "GB/T 9704-2012 5.2.3", "warning", "每页 22 行，每行 28 字",
@@ -252,7 +258,7 @@ def text_color(ctx):
         for run in line.runs:
             if run.color and not _dark(run.color, ctx.params["dark_limit"]) and run.text.strip():
                 yield Hit(f"除发文机关标志外，公文文字应为黑色；“{run.text.strip()[:16]}”为 #{run.color}",
-                          page=el.pages_of[i], evidence=f"#{run.color}:“{run.text.strip()[:20]}”", expected="黑色", aspect="colour")
+                          page=el.pages_of[i], evidence=f"#{run.color}：“{run.text.strip()[:20]}”", expected="黑色", aspect="colour")
                 return
 
 
@@ -271,7 +277,7 @@ def issuer_mark(ctx):
     page = el.issuer_mark.page
     if not _centred(ctx, line):
         yield Hit("发文机关标志应居中排布", page=page, evidence=f"“{line.text.strip()}”未居中", expected="居中", aspect="position")
-    if not any(is_red(r.color) for r in line.runs):
+    if ctx.document.colour and not any(is_red(r.color) for r in line.runs):
         colour = next((r.color for r in line.runs if r.color), None)
         yield Hit("发文机关标志应为红色", page=page, evidence=f"颜色 #{colour or '000000'}", expected="红色", aspect="colour")
     fam = line.runs[0].family if line.runs else None
@@ -316,7 +322,7 @@ def separator(ctx):
         return
     rule_ = min(below, key=lambda r: r.top)
     gap = rule_.top - number_line.bottom
-    if not is_red(rule_.color):
+    if ctx.document.colour and not is_red(rule_.color):  # a fax or grey scan keeps the line, not its colour
         yield Hit("版头分隔线应为红色", page=page.number, evidence=f"颜色 #{rule_.color}", expected="红色", aspect="colour")
     # "as wide as the 版心": the measured block, whose own size is layout.text-block's business
     block = (_block_right(ctx) - _block_left(ctx)) if _block_left(ctx) is not None else p["width"]
@@ -330,7 +336,7 @@ def separator(ctx):
 
 @rule("layout.title-font", "GB/T 9704-2012 7.3.1", "error", "标题用 2 号小标宋体字，居中",
       "标题醒目、统一。", "标题用黑体三号、左对齐", "标题改为方正小标宋简体二号（22pt），居中排布",
-      needs_geometry=True, family="xiaobiaosong", size=22.0, tolerance=0.3)
+      needs_geometry=True, family="xiaobiaosong", size=22.0, tolerance=0.3, ocr_tolerance=3.0)
 def title_font(ctx):
     el, p = ctx.el, ctx.params
     if not el.title:
@@ -342,6 +348,10 @@ def title_font(ctx):
         yield Hit(f"标题应使用小标宋体字（方正小标宋简体），实际为 {_font_name(r)}" + _substitution_note(ctx, cjk),
                   page=el.title.page, evidence=_font_name(r), expected="小标宋", aspect="font")
     sizes = [r for r in cjk if r.size_pt and abs(r.size_pt - p["size"]) > p["tolerance"]]
+    if ctx.document.ocr:  # judge the title's median estimated size, not each OCR line's
+        estimates = sorted(r.size_pt for r in cjk if r.size_pt)
+        median = statistics.median(estimates) if estimates else p["size"]
+        sizes = [r for r in cjk if r.size_pt == median] if abs(median - p["size"]) > p["tolerance"] else []
     if sizes:
         yield Hit(f"标题应为 2 号字（22pt），实际为 {size_name(sizes[0].size_pt)}", page=el.title.page,
                   evidence=size_name(sizes[0].size_pt), expected="二号（22pt）", aspect="size")
@@ -369,15 +379,17 @@ def heading_fonts(ctx):
         more = f"（共 {len(items)} 处）" if len(items) > 1 else ""
         yield Hit(f"第{'一二三四'[level - 1]}层标题“{h.label}”应使用{FAMILY_NAMES_ZH[want]}，实际为 {_font_name(run)}{more}"
                   + _substitution_note(ctx, [run]),
-                  page=h.page, evidence=f"{_font_name(run)}:“{line.text.strip()[:16]}”", expected=FAMILY_NAMES_ZH[want], aspect="font")
+                  page=h.page, evidence=f"{_font_name(run)}：“{line.text.strip()[:16]}”", expected=FAMILY_NAMES_ZH[want], aspect="font")
 
 
 PAGE_NUMBER_FORMAT = re.compile(r"^—\s?\d+\s?—$")
+# OCR cannot tell 一字线 from a hyphen or the character 一: on scans only the form "dash, number, dash" is checked
+PAGE_NUMBER_FORMAT_OCR = re.compile(r"^[—–\-－一]\s?\d+\s?[—–\-－一]$")
 
 
 @rule("layout.page-number", "GB/T 9704-2012 7.5", "warning", "页码 4 号半角宋体阿拉伯数字，两侧一字线，单页居右、双页居左",
       "页码格式统一，便于装订后翻阅。", "页码为“第 1 页 共 3 页”，居中", "页码写作“— 1 —”，4 号宋体，单页码居右空一字，双页码居左空一字",
-      needs_geometry=True, family="songti", size=14.0, tolerance=0.3)
+      needs_geometry=True, family="songti", size=14.0, tolerance=0.3, ocr_tolerance=2.0)
 def page_number(ctx):
     doc, p = ctx.document, ctx.params
     if not _measured(ctx):
@@ -403,20 +415,21 @@ def page_number(ctx):
         run = ln.runs[0]
         centre = (ln.x0 + ln.x1) / 2
         side = "right" if centre > page.width_mm / 2 + 20 else ("left" if centre < page.width_mm / 2 - 20 else "center")
-        hits = list(_page_number_hits(ln.text.strip(), run.family, run.size_pt, run.font, side, page.number % 2 == 0, page.number, p))
+        hits = list(_page_number_hits(ln.text.strip(), run.family, run.size_pt, run.font, side, page.number % 2 == 0, page.number, p,
+                                      PAGE_NUMBER_FORMAT_OCR if doc.ocr else PAGE_NUMBER_FORMAT))
         if hits:
             yield from hits
             return
 
 
-def _page_number_hits(text, family, size, font, align, even, page, p):
-    if not PAGE_NUMBER_FORMAT.match(text):
+def _page_number_hits(text, family, size, font, align, even, page, p, form=PAGE_NUMBER_FORMAT):
+    if not form.match(text):
         yield Hit(f"页码应写作“— 1 —”（阿拉伯数字两侧各一条一字线），实为“{text}”", page=page, evidence=text,
                   expected="— 1 —", aspect="content")
     if family and family != p["family"]:
         yield Hit(f"页码应使用宋体，实际为 {re.sub(r'^[A-Z]{6}[+]', '', font or '')}", page=page, evidence=font,
                   expected="宋体", aspect="font")
-    if size and abs(size - p["size"]) > p["tolerance"]:
+    if size and abs(size - p["size"]) > p["tolerance"] and form is PAGE_NUMBER_FORMAT:  # digits alone mislead OCR size estimates
         yield Hit(f"页码应为 4 号字（14pt），实为 {size_name(size)}", page=page, evidence=size_name(size), expected="四号（14pt）",
                   aspect="size")
     want = "left" if even else "right"

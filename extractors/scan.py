@@ -1,0 +1,302 @@
+"""Scanned and faxed pages → layout model (扫描件与传真读取).
+
+Each page image goes through the steps official paper needs, then OCR:
+1. square pixels: faxes arrive at 204×98 or 204×196 dpi and are resampled first;
+2. blank pages are skipped;
+3. the red parts are found: the red 发文机关标志 is kept as text and marked red, the red separator is
+   kept as a rule, and red seals (印章) are whitened so that the signature and date under them read cleanly;
+4. orientation (0/90/180/270) and skew are corrected;
+5. OCR; each text line becomes a piece with its box in mm and a font size estimated from its height.
+Pages are handled one at a time, so a 300-page fax needs the memory of one page.
+"""
+from __future__ import annotations
+
+import io
+import re
+import warnings
+from dataclasses import dataclass
+from typing import Iterator, Optional
+
+import cv2
+import numpy as np
+from PIL import Image, ImageSequence
+
+from . import limits
+from .assemble import Piece, assemble_page
+from .errors import UnusableInput
+from .layout import Document, Page, Rule
+from .ocr import get_engine
+
+MM_PER_INCH = 25.4
+A4_WIDTH_IN = 210 / MM_PER_INCH
+# An OCR line box is about this many times the font's em size (PP-OCR boxes hug the glyphs, padded a little).
+BOX_HEIGHT_PER_EM = 1.2
+OCR_DPI = 200  # pages are brought to this resolution: enough for 三号 text, and fast on two cores
+
+# Pillow refuses images above this many pixels (an A4 page at 600 dpi is 35 million): a decompression bomb.
+Image.MAX_IMAGE_PIXELS = limits.MAX_IMAGE_PIXELS
+
+
+@dataclass
+class PageImage:
+    image: np.ndarray  # BGR, square pixels, at `dpi`
+    dpi: float
+
+    @property
+    def colour(self) -> bool:
+        """False for black-and-white faxes and grey scans: then colours are not evidence of anything."""
+        small = self.image[::8, ::8].astype(np.int16)
+        spread = np.abs(small[:, :, 2] - small[:, :, 1]) + np.abs(small[:, :, 2] - small[:, :, 0])
+        return bool((spread > 80).sum() > 20)
+
+
+# OCR reads full-width punctuation of Chinese text as often as not as its ASCII twin: the glyphs are alike.
+_OCR_PUNCT = {",": "，", ":": "：", ";": "；", "?": "？", "!": "！", "(": "（", ")": "）"}
+_CJK_NEIGHBOUR = re.compile(r"(?<=[\u4e00-\u9fff\u3000-\u303f\uff00-\uffef])[,:;?!()]|[,:;?!()](?=[\u4e00-\u9fff])")
+
+
+def normalise_ocr_text(text: str) -> str:
+    text = _CJK_NEIGHBOUR.sub(lambda m: _OCR_PUNCT[m.group(0)], text.strip())
+    # a bracket closing a full-width one is full-width too: "（电话：0851-85551234)" → "…）"
+    out, open_full = [], 0
+    for ch in text:
+        if ch == "（":
+            open_full += 1
+        elif ch in ")）" and open_full:
+            open_full -= 1
+            ch = "）"
+        out.append(ch)
+    return "".join(out)
+
+
+def open_images(data: bytes) -> Iterator[PageImage]:
+    """Yield each page of a PNG, JPEG or (multi-page) TIFF, one at a time, with square pixels."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        warnings.simplefilter("ignore", UserWarning)  # Pillow's remarks on damaged EXIF; damage is judged below
+        try:
+            image = Image.open(io.BytesIO(data))
+            image.size  # noqa: B018  (reading the header is where bombs are caught)
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+            raise UnusableInput("图像像素数超出上限，疑似解压炸弹，已拒绝处理", "hostile") from exc
+        except (OSError, ValueError, SyntaxError) as exc:
+            raise UnusableInput(f"图像文件损坏或不完整，无法打开（{type(exc).__name__}）", "corrupt") from exc
+        count = getattr(image, "n_frames", 1)
+        if count > limits.MAX_PAGES:
+            raise UnusableInput(f"图像页数过多（{count} 页，上限 {limits.MAX_PAGES} 页）", "too-large")
+        try:
+            for frame in ImageSequence.Iterator(image):
+                yield _page_image(frame)
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+            raise UnusableInput("图像像素数超出上限，疑似解压炸弹，已拒绝处理", "hostile") from exc
+        except (OSError, ValueError, SyntaxError, EOFError) as exc:
+            raise UnusableInput(f"图像数据不完整（可能在传输中被截断）：{type(exc).__name__}", "corrupt") from exc
+
+
+def _page_image(frame: Image.Image) -> PageImage:
+    width, height = frame.size
+    if width * height > limits.MAX_IMAGE_PIXELS:
+        raise UnusableInput("图像像素数超出上限，疑似解压炸弹，已拒绝处理", "hostile")
+    dpi_x, dpi_y = _resolution(frame)
+    rgb = frame.convert("RGB")
+    if abs(dpi_x - dpi_y) > 1:  # fax: 204×98 dpi → square pixels at the finer resolution
+        target = max(dpi_x, dpi_y)
+        rgb = rgb.resize((round(width * target / dpi_x), round(height * target / dpi_y)), Image.Resampling.BILINEAR)
+        dpi_x = dpi_y = target
+    array = cv2.cvtColor(np.asarray(rgb), cv2.COLOR_RGB2BGR)
+    if abs(dpi_x - OCR_DPI) > 20:
+        scale = OCR_DPI / dpi_x
+        array = cv2.resize(array, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA if scale < 1 else cv2.INTER_CUBIC)
+        dpi_x = OCR_DPI
+    return PageImage(image=array, dpi=dpi_x)
+
+
+def _resolution(frame: Image.Image) -> tuple[float, float]:
+    """The image's dpi; without one, assume the page is A4 wide (what offices scan)."""
+    dpi = frame.info.get("dpi")
+    if dpi and dpi[0] and dpi[1] and dpi[0] > 50:
+        return float(dpi[0]), float(dpi[1])
+    guess = frame.size[0] / A4_WIDTH_IN
+    if frame.size[1] / frame.size[0] < 1.0:  # a fax squeezed to half height: 204×98
+        return guess, guess / 2
+    return guess, guess
+
+
+# --- red parts -----------------------------------------------------------------------------------
+
+def red_mask(image: np.ndarray) -> np.ndarray:
+    """Pixels that are clearly red (issuer mark, separator, seal), as a 0/255 mask."""
+    b, g, r = (image[:, :, k].astype(np.int16) for k in range(3))
+    return (((r - g) > 70) & ((r - b) > 70) & (r > 140)).astype(np.uint8) * 255
+
+
+@dataclass
+class RedParts:
+    rules: list[tuple[int, int, int, int]]  # x0, y0, x1, y1 in px: long thin red lines
+    seals: list[tuple[int, int, int, int]]  # round red blobs
+    text_mask: np.ndarray  # red pixels that are neither: the red text of the 发文机关标志
+
+
+def find_red(image: np.ndarray, dpi: float) -> RedParts:
+    mask = red_mask(image)
+    px_per_mm = dpi / MM_PER_INCH
+    rules, seals = [], []
+    text_mask = mask.copy()
+    if not mask.any():
+        return RedParts(rules, seals, text_mask)
+    # seals: red blobs 25–60 mm across, about as tall as wide, found on a closed (filled-in) mask
+    closed = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (15, 15)))
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(closed)
+    for i in range(1, n):
+        x, y, w, h, area = stats[i]
+        w_mm, h_mm = w / px_per_mm, h / px_per_mm
+        if w_mm > 60 and h_mm < 2.5:
+            rules.append((x, y, x + w, y + h))
+            text_mask[labels == i] = 0
+        elif 25 <= w_mm <= 60 and 25 <= h_mm <= 60 and 0.75 < w / h < 1.33:
+            seals.append((x, y, x + w, y + h))
+            text_mask[y:y + h, x:x + w] = 0
+    return RedParts(rules, seals, text_mask)
+
+
+def for_ocr(image: np.ndarray, red: RedParts) -> np.ndarray:
+    """Grey page for the recogniser: red text turned dark, seals and red rules removed."""
+    grey = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
+    all_red = red_mask(image)
+    grey[all_red > 0] = 255  # seals and rules go; the red text comes back dark below
+    b, g, r = (image[:, :, k].astype(np.int16) for k in range(3))
+    reddish = ((r - g) > 35) & ((r - b) > 35)  # a seal's blurred, half-inked edges: red-tinged, not clearly red
+    for x0, y0, x1, y1 in red.seals:
+        patch = grey[y0:y1, x0:x1]
+        patch[reddish[y0:y1, x0:x1]] = 255  # black ink under the seal is not reddish and stays
+    grey[red.text_mask > 0] = 40
+    return cv2.cvtColor(grey, cv2.COLOR_GRAY2BGR)
+
+
+def find_lines(grey: np.ndarray, dpi: float, red: np.ndarray) -> list[Rule]:
+    """Long thin horizontal lines (版头 separator, 版记 rules), red or not: faxes keep their shape only."""
+    px_per_mm = dpi / MM_PER_INCH
+    dark = ((grey < 160) | (red > 0)).astype(np.uint8) * 255
+    # a thin line sent by fax arrives broken into dashes: bridge gaps of a few millimetres first
+    bridged = cv2.morphologyEx(dark, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (int(4 * px_per_mm), 1)))
+    kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (int(40 * px_per_mm), 1))
+    long_runs = cv2.morphologyEx(bridged, cv2.MORPH_OPEN, kernel)
+    n, _, stats, _ = cv2.connectedComponentsWithStats(long_runs)
+    out = []
+    for i in range(1, n):
+        x, y, w, h, _ = stats[i]
+        if w / px_per_mm > 60 and h / px_per_mm < 2.5:
+            is_red = red[y:y + h, x:x + w].mean() > 255 * 0.3
+            out.append(Rule(x0=x / px_per_mm, top=y / px_per_mm, x1=(x + w) / px_per_mm, bottom=(y + h) / px_per_mm,
+                            color="FF0000" if is_red else "000000", width_pt=round(h / px_per_mm * 72 / MM_PER_INCH, 2)))
+    return out
+
+
+# --- orientation and skew --------------------------------------------------------------------------
+
+def ink(grey: np.ndarray) -> np.ndarray:
+    return (grey < 128).astype(np.uint8)
+
+
+def is_blank(grey: np.ndarray) -> bool:
+    dark = ink(cv2.medianBlur(grey, 3))  # fax speckle is not ink
+    return dark.mean() < 0.0015
+
+
+def upright_quarter(grey: np.ndarray) -> int:
+    """0 or 90: whether text lines run across (0) or down (90) the page, from projection profiles."""
+    small = cv2.resize(ink(grey) * 255, None, fx=0.25, fy=0.25, interpolation=cv2.INTER_AREA)
+    rows, cols = small.sum(axis=1).astype(float), small.sum(axis=0).astype(float)
+    row_var = np.var(np.diff(rows)) / (rows.mean() ** 2 + 1e-9)
+    col_var = np.var(np.diff(cols)) / (cols.mean() ** 2 + 1e-9)
+    return 0 if row_var >= col_var else 90
+
+
+def skew_angle(grey: np.ndarray, limit: float = 5.0, step: float = 0.25) -> float:
+    """The small rotation (degrees) that makes text lines horizontal: the sharpest row profile wins."""
+    small = cv2.resize(ink(grey) * 255, None, fx=0.25, fy=0.25, interpolation=cv2.INTER_AREA)
+    h, w = small.shape
+    best, best_score = 0.0, -1.0
+    for angle in np.arange(-limit, limit + step / 2, step):
+        m = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
+        rotated = cv2.warpAffine(small, m, (w, h), flags=cv2.INTER_NEAREST)
+        score = float(np.var(rotated.sum(axis=1, dtype=np.float64)))
+        if score > best_score:
+            best, best_score = float(angle), score
+    return best
+
+
+def rotate(image: np.ndarray, angle: float) -> np.ndarray:
+    if abs(angle) < 1e-3:
+        return image
+    h, w = image.shape[:2]
+    m = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
+    return cv2.warpAffine(image, m, (w, h), flags=cv2.INTER_LINEAR, borderValue=(255, 255, 255))
+
+
+def turn(image: np.ndarray, quarter_turns: int) -> np.ndarray:
+    codes = {1: cv2.ROTATE_90_COUNTERCLOCKWISE, 2: cv2.ROTATE_180, 3: cv2.ROTATE_90_CLOCKWISE}
+    return cv2.rotate(image, codes[quarter_turns % 4]) if quarter_turns % 4 else image
+
+
+def straighten(image: np.ndarray) -> np.ndarray:
+    """Quarter turn if lines run down the page, then deskew."""
+    grey = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
+    if upright_quarter(grey) == 90:
+        image = turn(image, 3)
+        grey = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
+    return rotate(image, skew_angle(grey))
+
+
+# --- OCR → layout --------------------------------------------------------------------------------
+
+def ocr_page(page: PageImage, number: int, engine_name: Optional[str] = None) -> Page:
+    """One page image → one Page of the layout model (lines, red rules, sizes estimated)."""
+    image = page.image
+    grey = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
+    height_px, width_px = grey.shape
+    px_per_mm = page.dpi / MM_PER_INCH
+    if is_blank(grey):
+        return Page(number=number, width_mm=width_px / px_per_mm, height_mm=height_px / px_per_mm, ocr=True,
+                    margins_measured=True)
+    image = straighten(image)
+    height_px, width_px = image.shape[:2]  # a page scanned sideways has just been turned
+    red = find_red(image, page.dpi)
+    engine = get_engine(engine_name) if engine_name else get_engine()
+    lines = engine.read(for_ocr(image, red))
+    if lines and sum(ln.score for ln in lines) / len(lines) < 0.8:
+        # upside down reads as low-confidence garbage: try the page turned round
+        turned = turn(image, 2)
+        red_turned = find_red(turned, page.dpi)
+        again = engine.read(for_ocr(turned, red_turned))
+        if again and sum(ln.score for ln in again) / len(again) > sum(ln.score for ln in lines) / len(lines):
+            image, red, lines = turned, red_turned, again
+    pieces = []
+    for ln in lines:
+        x0, y0, x1, y1 = ln.box
+        box_mask = red.text_mask[int(y0):int(y1) + 1, int(x0):int(x1) + 1]
+        is_red_text = box_mask.size and box_mask.mean() > 255 * 0.04
+        size_pt = (y1 - y0) / px_per_mm / BOX_HEIGHT_PER_EM * 72 / MM_PER_INCH
+        pieces.append(Piece(text=normalise_ocr_text(ln.text), font=None, size_pt=round(size_pt * 2) / 2, color="FF0000" if is_red_text else None,
+                            bold=False, x0=x0 / px_per_mm, top=y0 / px_per_mm, x1=x1 / px_per_mm, bottom=y1 / px_per_mm))
+    rules = find_lines(cv2.cvtColor(image, cv2.COLOR_BGR2GRAY), page.dpi, red_mask(image))
+    result = assemble_page(number, width_px / px_per_mm, height_px / px_per_mm, pieces, rules)
+    result.ocr = True
+    for line in result.lines:
+        line.ocr_confidence = min((ln.score for ln in lines if ln.text and ln.text in line.text), default=None)
+    return result
+
+
+def read_image(data: bytes, fmt: str, engine_name: Optional[str] = None) -> Document:
+    doc = Document(format=fmt, geometry=True, ocr=True, colour=False)
+    for number, page in enumerate(open_images(data), start=1):
+        doc.colour = doc.colour or page.colour
+        with limits.time_limit(seconds=limits.OCR_SECONDS_PER_PAGE, what=f"第 {number} 页文字识别"):
+            doc.pages.append(ocr_page(page, number, engine_name))
+    if not any(p.lines for p in doc.pages):
+        raise UnusableInput("图像中没有识别出文字（空白页或图像过于模糊），请来文单位重新扫描", "empty")
+    doc.notes.append(OCR_NOTE)
+    return doc
+
+
+OCR_NOTE = "本件为扫描件或传真，文字经 OCR 识别；版式规则按图像测量，仅作提示"
