@@ -25,7 +25,7 @@ from . import limits
 from .assemble import Piece, assemble_page
 from .errors import UnusableInput
 from .layout import Document, Page, Rule
-from .ocr import get_engine
+from .ocr import OcrLine, get_engine
 
 MM_PER_INCH = 25.4
 A4_WIDTH_IN = 210 / MM_PER_INCH
@@ -271,6 +271,7 @@ def ocr_page(page: PageImage, number: int, engine_name: Optional[str] = None) ->
         again = engine.read(for_ocr(turned, red_turned))
         if again and sum(ln.score for ln in again) / len(again) > sum(ln.score for ln in lines) / len(lines):
             image, red, lines = turned, red_turned, again
+    lines += _footer_lines(engine, image, red, lines)
     pieces = []
     for ln in lines:
         x0, y0, x1, y1 = ln.box
@@ -283,8 +284,33 @@ def ocr_page(page: PageImage, number: int, engine_name: Optional[str] = None) ->
     result = assemble_page(number, width_px / px_per_mm, height_px / px_per_mm, pieces, rules)
     result.ocr = True
     for line in result.lines:
+        if line.zone == "footer" and line.runs:
+            line.runs = line.runs[:1]
+            line.runs[0].text = normalise_page_number(line.text)
         line.ocr_confidence = min((ln.score for ln in lines if ln.text and ln.text in line.text), default=None)
     return result
+
+
+FOOTER_BAND = 0.86  # the page number stands below the 版心, in the bottom seventh of an A4 page
+_OCR_PAGE_NUMBER = re.compile(r"^[—–\-－一]\s*(\d{1,4})\s*[—–\-－一]$")
+
+
+def _footer_lines(engine, image: np.ndarray, red: RedParts, lines: list) -> list:
+    """Read the page number on its own when the full-page detector passed over it: "— 1 —" is small and
+    sparse, and missing it would make every scanned page look unnumbered."""
+    height = image.shape[0]
+    top = int(height * FOOTER_BAND)
+    if any(ln.box[1] >= top for ln in lines):
+        return []
+    found = engine.read(for_ocr(image[top:], RedParts([], [], red.text_mask[top:])))
+    return [OcrLine(text=ln.text, box=(ln.box[0], ln.box[1] + top, ln.box[2], ln.box[3] + top), score=ln.score)
+            for ln in found]
+
+
+def normalise_page_number(text: str) -> str:
+    """"-1-", "一1一" → "— 1 —": OCR cannot tell 一字线 from a hyphen or 一, and 公文 page numbers are all of this form."""
+    m = _OCR_PAGE_NUMBER.match(text.replace(" ", ""))
+    return f"— {m.group(1)} —" if m else text
 
 
 def read_image(data: bytes, fmt: str, engine_name: Optional[str] = None) -> Document:
