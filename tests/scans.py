@@ -9,7 +9,7 @@ import math
 from pathlib import Path
 
 import numpy as np
-from PIL import Image, ImageDraw, ImageFilter, ImageFont
+from PIL import Image, ImageChops, ImageDraw, ImageFilter, ImageFont
 
 MM_PER_INCH = 25.4
 FAX_WIDTH_PX = 1728  # a G3/G4 fax line: 1728 pixels over 215 mm
@@ -43,9 +43,10 @@ def add_seal(page: Image.Image, centre_mm: tuple[float, float], dpi: int, diamet
         angle = math.radians(200 + k * 20)
         x, y = cx + r * 0.72 * math.cos(angle), cy + r * 0.72 * math.sin(angle)
         draw.text((x, y), ch, fill=red, font=font, anchor="mm")
-    page = page.convert("RGBA")
-    page.alpha_composite(overlay)
-    return page.convert("RGB")
+    # Ink is subtractive: red over black toner stays black, red over white paper is red (multiply blend).
+    seal = Image.new("RGB", page.size, (255, 255, 255))
+    seal.paste(overlay, mask=overlay)
+    return ImageChops.multiply(page.convert("RGB"), seal)
 
 
 def _font(size: int):
