@@ -8,7 +8,7 @@ renders each page at 300 dpi and degrades it as paper does:
   fax-fine    204×196 dpi black and white with line noise (fine resolution)
 Then every engine reads every page:
   rapidocr    shouwen's own path: resampling, red seal removal, deskew, orientation, PP-OCR (RapidOCR)
-  paddleocr   the same path with PaddleOCR, when it is installed with local models
+  paddleocr   the same path with PaddleOCR (`pip install .[paddle]`) on the same models, when installed
   tesseract   Tesseract 5 `chi_sim` (Debian packages), the peer other systems use, given the same
               square-pixel page image
 CER = Levenshtein distance / length of the known text, whitespace removed, per page.
@@ -20,6 +20,7 @@ Writes bench/results/ocr.json and prints a table.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import os
 import re
@@ -161,7 +162,7 @@ def main() -> None:
         workdir = Path(tmp)
         items = build(workdir, args.pages)
         results = {"rapidocr": summarise(items, run_shouwen_engine("rapidocr", items))}
-        if os.environ.get("SHOUWEN_PADDLE_MODEL_DIR"):
+        if importlib.util.find_spec("paddleocr"):
             results["paddleocr"] = summarise(items, run_shouwen_engine("paddleocr", items))
         results["tesseract"] = summarise(items, run_tesseract(items, workdir))
     out = {"benchmark": "OCR on degraded scans and faxes", "dpi_rendered": DPI, "cpu_count": os.cpu_count(),

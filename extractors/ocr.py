@@ -91,24 +91,29 @@ class RapidOcrEngine:
 
 
 class PaddleOcrEngine:
-    """PaddleOCR with local models only: SHOUWEN_PADDLE_MODEL_DIR holds det/ and rec/ model directories."""
+    """PaddleOCR (the design card's library) on local models only, through its ONNX Runtime engine.
+
+    PaddleOCR's default models come from a hub, which an air-gapped office cannot reach. Its `engine=
+    "onnxruntime"` loads a model directory holding `inference.onnx` and the `inference.yml` PaddleX reads;
+    `paddle_model_dirs` makes those directories from the PP-OCRv6 models shipped in the rapidocr wheel
+    (or SHOUWEN_PADDLE_MODEL_DIR points at det/ and rec/ directories of the office's own models).
+    """
 
     name = "paddleocr"
 
     def __init__(self):
-        model_dir = os.environ.get("SHOUWEN_PADDLE_MODEL_DIR")
-        if not model_dir or not Path(model_dir).is_dir():
-            raise OcrUnavailable("PaddleOCR 需要本地模型目录：请设置 SHOUWEN_PADDLE_MODEL_DIR（含 det 与 rec 子目录）")
         try:
             from paddleocr import PaddleOCR
         except ImportError as exc:
             raise OcrUnavailable("未安装 PaddleOCR：请运行 pip install '.[paddle]'") from exc
-        root = Path(model_dir)
+        det, rec = paddle_model_dirs()
+        logging.getLogger("paddlex").setLevel(logging.ERROR)
         self._engine = PaddleOCR(
-            text_detection_model_dir=str(root / "det"), text_recognition_model_dir=str(root / "rec"),
-            text_detection_model_name=_model_name(root / "det"), text_recognition_model_name=_model_name(root / "rec"),
+            engine="onnxruntime",
+            text_detection_model_name=_model_name(det), text_detection_model_dir=str(det),
+            text_recognition_model_name=_model_name(rec), text_recognition_model_dir=str(rec),
             use_doc_orientation_classify=False, use_doc_unwarping=False, use_textline_orientation=False,
-            enable_mkldnn=False)
+            text_det_limit_side_len=1280, text_det_limit_type="max")
 
     def read(self, image: np.ndarray) -> list[OcrLine]:
         out = []
@@ -118,6 +123,77 @@ class PaddleOcrEngine:
                 out.append(OcrLine(text=text, box=(float(min(xs)), float(min(ys)), float(max(xs)), float(max(ys))),
                                    score=float(score)))
         return out
+
+
+def paddle_model_dirs() -> tuple[Path, Path]:
+    """det/ and rec/ model directories for PaddleOCR, made once from rapidocr's ONNX models if need be."""
+    configured = os.environ.get("SHOUWEN_PADDLE_MODEL_DIR")
+    if configured:
+        root = Path(configured)
+        if not (root / "det").is_dir() or not (root / "rec").is_dir():
+            raise OcrUnavailable(f"PaddleOCR 模型目录 {root} 中应有 det 与 rec 两个子目录")
+        return root / "det", root / "rec"
+    try:
+        import rapidocr
+    except ImportError as exc:
+        raise OcrUnavailable("PaddleOCR 需要本地模型：请设置 SHOUWEN_PADDLE_MODEL_DIR，或安装 rapidocr 以使用其自带模型") from exc
+    source = Path(rapidocr.__file__).parent / "models"
+    root = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "shouwen" / "paddle-models"
+    det, rec = root / "PP-OCRv6_small_det", root / "PP-OCRv6_small_rec"
+    if not (det / "inference.yml").is_file() or not (rec / "inference.yml").is_file():
+        _write_model_dir(det, source / "PP-OCRv6_det_small.onnx", _DET_YML)
+        _write_model_dir(rec, source / "PP-OCRv6_rec_small.onnx",
+                         _REC_YML + _character_dict(source / "PP-OCRv6_rec_small.onnx"))
+    return det, rec
+
+
+def _write_model_dir(directory: Path, onnx: Path, yml: str) -> None:
+    if not onnx.is_file():
+        raise OcrUnavailable(f"文字识别模型缺失（{onnx}）；本机不联网下载模型，请重新安装 rapidocr")
+    directory.mkdir(parents=True, exist_ok=True)
+    target = directory / "inference.onnx"
+    if not target.exists():
+        target.symlink_to(onnx)
+    (directory / "inference.yml").write_text(yml, encoding="utf-8")
+
+
+def _character_dict(onnx: Path) -> str:
+    """The recogniser's alphabet, which the ONNX export keeps in its metadata, as a YAML list."""
+    import json
+
+    import onnxruntime
+
+    session = onnxruntime.InferenceSession(str(onnx), providers=["CPUExecutionProvider"])
+    characters = session.get_modelmeta().custom_metadata_map["character"].split("\n")
+    return "".join(f"  - {json.dumps(ch, ensure_ascii=False)}\n" for ch in characters)
+
+
+# The preprocessing of the PP-OCRv6 ONNX models as RapidOCR runs them (mean and std 0.5), in PaddleX's words.
+_DET_YML = """Global:
+  model_name: PP-OCRv6_small_det
+PreProcess:
+  transform_ops:
+  - DecodeImage: {channel_first: false, img_mode: BGR}
+  - DetResizeForTest: {resize_long: 1280, limit_type: max}
+  - NormalizeImage: {mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5], scale: 0.00392156862745098, order: hwc}
+  - ToCHWImage: null
+PostProcess:
+  name: DBPostProcess
+  thresh: 0.3
+  box_thresh: 0.5
+  max_candidates: 1000
+  unclip_ratio: 1.6
+"""
+_REC_YML = """Global:
+  model_name: PP-OCRv6_small_rec
+PreProcess:
+  transform_ops:
+  - DecodeImage: {channel_first: false, img_mode: BGR}
+  - RecResizeImg: {image_shape: [3, 48, 320]}
+PostProcess:
+  name: CTCLabelDecode
+  character_dict:
+"""
 
 
 def _model_name(directory: Path) -> str | None:

@@ -220,3 +220,25 @@ def test_ocr_text_keeps_chinese_punctuation_full_width():
     assert normalise_ocr_text("(联系人:王明,电话:0851-85551234)") == "（联系人：王明，电话：0851-85551234）"
     assert normalise_ocr_text("GB/T 9704-2012") == "GB/T 9704-2012"
 
+
+
+def test_paddleocr_engine_reads_a_page_for_real(paper, tmp_path):
+    """The design card's PaddleOCR, offline: its ONNX Runtime engine on model directories made from the
+    PP-OCR models in the rapidocr wheel (a fresh cache directory, so they are made here)."""
+    import importlib.util
+
+    if importlib.util.find_spec("paddleocr") is None:
+        pytest.skip("PaddleOCR is an optional extra: pip install '.[paddle]' (scripts/setup.sh --dev installs it)")
+    env = {**os.environ, "SHOUWEN_OCR_ENGINE": "paddleocr", "XDG_CACHE_HOME": str(tmp_path / "cache"),
+           "PADDLE_PDX_MODEL_SOURCE": "", "HF_HUB_OFFLINE": "1"}
+    code = ("import json, sys\nfrom pipelines.review import review_path\nfrom extractors.ocr import get_engine\n"
+            "report = review_path(sys.argv[1])\n"
+            "print(json.dumps({'engine': get_engine().name, 'document': report['document']}, ensure_ascii=False))")
+    result = subprocess.run([*_offline_prefix(), sys.executable, "-c", code, str(paper["bad"]["jpeg"])], capture_output=True,
+                            text=True, timeout=600, cwd=ROOT, env=env)
+    assert result.returncode == 0, result.stderr[-3000:]
+    out = json.loads(result.stdout.strip().splitlines()[-1])
+    assert out["engine"] == "paddleocr"
+    assert out["document"]["title"] == "贵阳市教育局关于2026年上半年校舍维修工作的汇报"
+    assert out["document"]["doc_number"] == "筑教呈[2026]第05号"
+    assert (tmp_path / "cache" / "shouwen" / "paddle-models" / "PP-OCRv6_small_rec" / "inference.yml").is_file()
