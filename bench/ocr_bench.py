@@ -8,6 +8,7 @@ renders each page at 300 dpi and degrades it as paper does:
   fax-fine    204×196 dpi black and white with line noise (fine resolution)
 Then every engine reads every page:
   rapidocr    shouwen's own path: resampling, red seal removal, deskew, orientation, PP-OCR (RapidOCR)
+              on OpenVINO (the default runtime); rapidocr-onnxruntime: the same on onnxruntime
   paddleocr   the same path with PaddleOCR (`pip install .[paddle]`) on the same models, when installed
   tesseract   Tesseract 5 `chi_sim` (Debian packages), the peer other systems use, given the same
               square-pixel page image
@@ -29,7 +30,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -90,7 +90,7 @@ def build(workdir: Path, limit: int) -> list[dict]:
     return items
 
 
-def run_shouwen_engine(engine: str, items: list[dict]) -> dict:
+def run_shouwen_engine(engine: str, items: list[dict], runtime: str | None = None) -> dict:
     """In a fresh process, so that its peak memory is its own."""
     code = f"""
 import json, re, sys, time
@@ -108,32 +108,41 @@ for item in items:
 hwm = int(re.search(r'VmHWM:\\s+(\\d+)', open('/proc/self/status').read()).group(1)) // 1024
 print(json.dumps({{'pages': out, 'load_seconds': load, 'peak_mib': hwm}}))
 """
+    env = {**os.environ, **({"SHOUWEN_OCR_RUNTIME": runtime} if runtime else {})}
     result = subprocess.run([sys.executable, "-c", code], input=json.dumps(items), capture_output=True, text=True,
-                            cwd=ROOT, timeout=3600)
+                            cwd=ROOT, timeout=3600, env=env)
     if result.returncode != 0:
         return {"error": result.stderr.strip().splitlines()[-1] if result.stderr.strip() else "failed"}
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
 def run_tesseract(items: list[dict], workdir: Path) -> dict:
+    """Tesseract on the same square-pixel page images, from a fresh process that reports its children's peak."""
     if not shutil.which("tesseract"):
         return {"error": "tesseract not installed (apt-get install tesseract-ocr tesseract-ocr-chi-sim)"}
     import cv2
 
     from extractors.scan import open_images
 
-    pages = []
+    pngs = []
     for n, item in enumerate(items):
         page = next(open_images(Path(item["path"]).read_bytes()))  # the same square-pixel page shouwen starts from
         png = workdir / f"tess{n}.png"
         cv2.imwrite(str(png), page.image)
-        t = time.perf_counter()
-        result = subprocess.run(["tesseract", str(png), "-", "-l", "chi_sim", "--dpi", str(int(page.dpi))],
-                                capture_output=True, text=True, timeout=600)
-        pages.append({"text": result.stdout, "seconds": time.perf_counter() - t})
-    import resource
-    return {"pages": pages, "load_seconds": 0.0,
-            "peak_mib": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024}
+        pngs.append((str(png), int(page.dpi)))
+    code = """
+import json, resource, subprocess, sys, time
+pages = []
+for png, dpi in json.load(sys.stdin):
+    t = time.perf_counter()
+    out = subprocess.run(["tesseract", png, "-", "-l", "chi_sim", "--dpi", str(dpi)], capture_output=True, text=True)
+    pages.append({"text": out.stdout, "seconds": time.perf_counter() - t})
+print(json.dumps({"pages": pages, "load_seconds": 0.0,
+                  "peak_mib": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024}))
+"""
+    result = subprocess.run([sys.executable, "-c", code], input=json.dumps(pngs), capture_output=True, text=True,
+                            timeout=3600)
+    return json.loads(result.stdout.strip().splitlines()[-1])
 
 
 def summarise(items: list[dict], run: dict) -> dict:
@@ -161,7 +170,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="shouwen-ocr-bench-") as tmp:
         workdir = Path(tmp)
         items = build(workdir, args.pages)
-        results = {"rapidocr": summarise(items, run_shouwen_engine("rapidocr", items))}
+        results = {"rapidocr": summarise(items, run_shouwen_engine("rapidocr", items)),
+                   "rapidocr-onnxruntime": summarise(items, run_shouwen_engine("rapidocr", items, "onnxruntime"))}
         if importlib.util.find_spec("paddleocr"):
             results["paddleocr"] = summarise(items, run_shouwen_engine("paddleocr", items))
         results["tesseract"] = summarise(items, run_tesseract(items, workdir))
@@ -173,13 +183,13 @@ def main() -> None:
     target = ROOT / "bench" / "results" / "ocr.json"
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(json.dumps(out, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    print(f"{'引擎':10} {'秒/页(中位)':>10} {'峰值内存':>8}  " + "  ".join(f"{k:>10}" for k in KINDS))
+    print(f"{'引擎':22} {'秒/页(中位)':>10} {'峰值内存':>8}  " + "  ".join(f"{k:>10}" for k in KINDS))
     for name, r in results.items():
         if "error" in r:
-            print(f"{name:10} 未运行:{r['error']}")
+            print(f"{name:22} 未运行:{r['error']}")
             continue
         cer = "  ".join(f"{r['by_kind'][k]['cer'] * 100:>9.2f}%" if k in r["by_kind"] else f"{'—':>10}" for k in KINDS)
-        print(f"{name:10} {r['median_seconds_per_page']:>10} {r['peak_mib']:>6}MiB  {cer}")
+        print(f"{name:22} {r['median_seconds_per_page']:>10} {r['peak_mib']:>6}MiB  {cer}")
     if "speedup_over_tesseract" in out:
         print(f"速度为 Tesseract 的 {out['speedup_over_tesseract']} 倍;{len(items)} 张图像;结果写入 {target.relative_to(ROOT)}")
 

@@ -10,12 +10,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests import builder  # noqa: E402
+from tests import builder, scans  # noqa: E402
+from tests.cases import OCR_BROKEN, OCR_CONFORMANT  # noqa: E402
 
 
 def main() -> None:
     inbox = ROOT / "samples" / "inbox"
-    for channel in ("edoc", "mail"):
+    for channel in ("edoc", "mail", "fax", "scan"):
         (inbox / channel).mkdir(parents=True, exist_ok=True)
     fonts = ROOT / "build" / "sample-fonts"
     builder.write_docx(builder.conformant_notice(), inbox / "edoc" / "筑教发2026-12号-冬季学校安全工作通知.docx")
@@ -32,6 +33,13 @@ def main() -> None:
                                             ROOT / "build" / "complete.pdf", fonts)
     data = complete.read_bytes()
     (inbox / "edoc" / "传输中断-半截文件.pdf").write_bytes(data[: len(data) // 2])
+    # paper: a fax of a conformant 请示 (204×98 dpi, G4) and a colour scan, with its red seal, of a faulty 汇报
+    fax_pdf = builder.write_named_font_pdf(OCR_CONFORMANT, ROOT / "build" / "fax-source.pdf", fonts)
+    pages = scans.render_pdf(fax_pdf, 300)
+    scans.save_tiff([scans.fax(p, 300, seed=1) for p in pages], inbox / "fax" / "传真-筑教呈2026-5号-校舍维修资金请示.tif")
+    scan_pdf = builder.write_named_font_pdf(OCR_BROKEN, ROOT / "build" / "scan-source.pdf", fonts)
+    page = scans.add_seal(scans.render_pdf(scan_pdf, 200)[0], (142, 200), 200)
+    scans.scan(page, seed=2).save(inbox / "scan" / "扫描件-上半年校舍维修工作汇报.jpg", quality=80, dpi=(200, 200))
 
 
 if __name__ == "__main__":

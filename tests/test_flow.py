@@ -21,9 +21,10 @@ def test_review_batch_flow_runs_for_real(tmp_path):
     import json
 
     results = json.loads(result.stdout.strip().splitlines()[-1])
-    assert len(results) == len(samples) == 5
+    assert len(results) == len(samples) == 7
     verdicts = sorted(r["report"]["verdict"] for r in results if "report" in r)
-    assert verdicts == ["accept", "accept", "accept", "return"]
+    assert verdicts == ["accept"] * 4 + ["return"] * 2
+    assert sum(1 for r in results if r.get("report", {}).get("ocr")) == 2  # the fax and the scan
     errors = [r for r in results if "error" in r]
     assert len(errors) == 1 and "截断" in errors[0]["error"]
     assert (tmp_path / "prefect").exists()  # the flow run was recorded by Prefect's own API

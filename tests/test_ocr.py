@@ -242,3 +242,24 @@ def test_paddleocr_engine_reads_a_page_for_real(paper, tmp_path):
     assert out["document"]["title"] == "贵阳市教育局关于2026年上半年校舍维修工作的汇报"
     assert out["document"]["doc_number"] == "筑教呈[2026]第05号"
     assert (tmp_path / "cache" / "shouwen" / "paddle-models" / "PP-OCRv6_small_rec" / "inference.yml").is_file()
+
+
+def test_openvino_and_onnxruntime_read_the_same_text(paper):
+    """Both runtimes run the same PP-OCR models: the faster one (OpenVINO) must not change what is read."""
+    import importlib.util
+
+    import cv2
+
+    from extractors.ocr import RapidOcrEngine
+    from extractors.scan import open_images
+
+    if importlib.util.find_spec("openvino") is None:
+        pytest.skip("openvino is not installed here")
+    page = next(open_images(paper["ok"]["jpeg"].read_bytes()))
+    image = cv2.cvtColor(cv2.cvtColor(page.image, cv2.COLOR_BGR2GRAY), cv2.COLOR_GRAY2BGR)
+    texts = {}
+    for runtime in ("openvino", "onnxruntime"):
+        lines = RapidOcrEngine(runtime=runtime).read(image)
+        texts[runtime] = [ln.text for ln in sorted(lines, key=lambda ln: (round(ln.box[1] / 20), ln.box[0]))]
+    assert texts["openvino"] == texts["onnxruntime"]
+    assert "贵阳市人民政府：" in "".join(texts["openvino"]) or "贵阳市人民政府:" in "".join(texts["openvino"])
