@@ -53,6 +53,28 @@ def _parser() -> argparse.ArgumentParser:
     e.add_argument("files", nargs="+", metavar="FILE", help="文件 / files")
     e.add_argument("--format", choices=("text", "json"), default="text", help="text 或 json / text or json")
 
+    root_help = "机关数据目录（默认 $SHOUWEN_ROOT，否则 ./shouwen-data）/ the office's data root"
+    b = sub.add_parser("run", help="运行一批收文：签收、登记、初审、退文、分办、检索 / run one batch",
+                       description="运行一批收文（Prefect 流程）：收件箱 inbox/{fax,edoc,scan,mail} 中的新文件逐件签收、登记、\n"
+                                   "初审，退文或分办，并入检索。Run one batch over the inboxes.",
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    b.add_argument("--root", help=root_help)
+    b.add_argument("--samples", action="store_true",
+                   help="先把仓库自带的示例文件放入收件箱 / first copy the bundled sample documents into the inboxes")
+    led = sub.add_parser("ledger", help="列出登记簿 / list the ledger", description="列出登记簿。List the ledger.")
+    led.add_argument("--root", help=root_help)
+    led.add_argument("--json", action="store_true", help="每件一行 JSON / one JSON object per document")
+    s = sub.add_parser("search", help="全文检索收文 / full-text search", description="全文检索收文。Full-text search.")
+    s.add_argument("query", nargs="+", metavar="QUERY", help="检索词，多个词须同时出现 / words, all required")
+    s.add_argument("--root", help=root_help)
+    for name, zh in (("issuer", "来文单位"), ("doc-type", "文种"), ("department", "承办部门"), ("channel", "来文渠道"),
+                     ("verdict", "初审结论 accept/return"), ("status", "状态")):
+        s.add_argument(f"--{name}", help=f"{zh} / {name}")
+    s.add_argument("--from", dest="date_from", metavar="YYYY-MM-DD", help="成文日期起 / date from")
+    s.add_argument("--to", dest="date_to", metavar="YYYY-MM-DD", help="成文日期止 / date to")
+    s.add_argument("--limit", type=int, default=20, help="最多显示条数 / at most this many hits")
+    s.add_argument("--json", action="store_true", help="每条结果一行 JSON / one JSON object per hit")
+
     r = sub.add_parser("rules", help="列出初审规则目录 / list the rule catalog",
                        description="列出全部初审规则（由规则本身生成）。\nList every rule, generated from the rules.")
     r.add_argument("--format", choices=("text", "markdown", "json"), default="text", help="输出格式 / output format")
@@ -72,6 +94,12 @@ def main(argv: list[str] | None = None) -> int:
             return _extract(args)
         if args.command == "rules":
             return _rules(args)
+        if args.command == "run":
+            return _run(args)
+        if args.command == "ledger":
+            return _ledger(args)
+        if args.command == "search":
+            return _search(args)
     except BrokenPipeError:  # `shouwen … | head`
         return 0
     parser.print_help()
@@ -130,6 +158,77 @@ def _extract(args) -> int:
                 for line in page.lines:
                     print(line.text)
     return status
+
+
+def _run(args) -> int:
+    import logging
+    import os
+    import shutil
+
+    from .intake import data_root, prepare
+
+    root = data_root(args.root).resolve()
+    prepare(root)
+    if args.samples:
+        samples = Path(__file__).resolve().parents[1] / "samples" / "inbox"
+        for path in sorted(samples.glob("*/*")):
+            shutil.copy2(path, root / "inbox" / path.parent.name / path.name)
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")  # the clerk reads our progress lines, not Prefect's
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")  # air-gapped: no telemetry
+    logging.getLogger("prefect").setLevel(logging.WARNING)
+    from flows import ingest
+
+    print(f"数据目录：{root}", file=sys.stderr)
+    summary = ingest(str(root))
+    print("\n".join(summary.lines()))
+    return EXIT_ACCEPTED
+
+
+LEDGER_FIELDS = ("number", "received_at", "channel", "file", "sha256", "issuer", "doc_number", "doc_type", "title",
+                 "verdict", "department", "status")
+
+
+def _ledger(args) -> int:
+    from .intake import data_root
+    from .ledger import STATUS_ZH, Ledger
+
+    root = data_root(args.root)
+    if not (root / "ledger.sqlite3").exists():
+        print(f"登记簿不存在：{root}（请先运行 shouwen run）", file=sys.stderr)
+        return EXIT_UNUSABLE
+    ledger = Ledger(root / "ledger.sqlite3")
+    for row in ledger.rows():
+        if args.json:
+            print(json.dumps({k: row[k] for k in LEDGER_FIELDS} | {"route_reason": row["route_reason"], "reason": row["reason"]},
+                             ensure_ascii=False))
+        else:
+            print(f"{row['number']}  {row['received_at'][:16]}  {row['channel']:4}  {STATUS_ZH[row['status']]}  "
+                  f"{row['department'] or '—'}  {row['title'] or row['file']}")
+    return EXIT_ACCEPTED
+
+
+def _search(args) -> int:
+    from index import SqliteIndex
+
+    from .intake import data_root
+
+    root = data_root(args.root)
+    if not (root / "index.sqlite3").exists():
+        print(f"检索库不存在：{root}（请先运行 shouwen run）", file=sys.stderr)
+        return EXIT_UNUSABLE
+    index = SqliteIndex(root / "index.sqlite3")
+    filters = {"issuer": args.issuer, "doc_type": args.doc_type, "department": args.department, "channel": args.channel,
+               "verdict": args.verdict, "status": args.status}
+    hits = index.search(" ".join(args.query), limit=args.limit, date_from=args.date_from, date_to=args.date_to, **filters)
+    for hit in hits:
+        if args.json:
+            print(json.dumps({"id": hit.id, "number": hit.number, "title": hit.title, "score": hit.score,
+                              "snippet": hit.snippet, **hit.fields}, ensure_ascii=False))
+        else:
+            print(f"{hit.number}  {hit.title}\n    {hit.snippet}")
+    if not args.json:
+        print(f"共 {len(hits)} 条", file=sys.stderr)
+    return EXIT_ACCEPTED
 
 
 def _rules(args) -> int:

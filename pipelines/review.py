@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 from pathlib import Path
 
 from extractors import UnusableInput, extract
@@ -10,13 +11,26 @@ from validators import DEFAULT_PROFILE, validate
 from validators.report import build_report
 
 
-def review_bytes(data: bytes, file: str, channel: str = "unknown", profile: str = DEFAULT_PROFILE) -> dict:
-    """The report (a dict valid against validation-report.schema.json); raises UnusableInput."""
+@dataclass
+class Review:
+    report: dict  # valid against validation-report.schema.json
+    body: str  # 正文, for routing and the index
+    text: str  # everything read, in reading order
+
+
+def review_document(data: bytes, file: str, channel: str = "unknown", profile: str = DEFAULT_PROFILE) -> Review:
+    """初审 of one file's bytes; raises UnusableInput."""
     document = extract(data)
     elements = parse_elements(document)
     findings, skipped = validate(document, elements, profile, channel)
-    return build_report(file=file, sha256=hashlib.sha256(data).hexdigest(), channel=channel, document=document,
-                        elements=elements, findings=findings, skipped=skipped, profile=profile)
+    report = build_report(file=file, sha256=hashlib.sha256(data).hexdigest(), channel=channel, document=document,
+                          elements=elements, findings=findings, skipped=skipped, profile=profile)
+    return Review(report=report, body=elements.body_text, text=document.text())
+
+
+def review_bytes(data: bytes, file: str, channel: str = "unknown", profile: str = DEFAULT_PROFILE) -> dict:
+    """The report (a dict valid against validation-report.schema.json); raises UnusableInput."""
+    return review_document(data, file, channel, profile).report
 
 
 def review_path(path: Path, channel: str = "unknown", profile: str = DEFAULT_PROFILE) -> dict:

@@ -1,0 +1,166 @@
+"""The batch's steps as plain functions (收文批处理): 签收 → 登记 → 初审 → 退文 | 分办 → 检索.
+
+Each step moves a document forward in the ledger, and every step can be done again: an interrupted batch is
+finished by the next one, which first takes up every document the ledger shows unfinished, working from the
+archived original. The flow in flows.py strings these together; they never import Prefect.
+"""
+from __future__ import annotations
+
+import shutil
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Optional
+
+from extractors import UnusableInput
+from index import SqliteIndex
+
+from .intake import inbox_files, prepare, receive
+from .ledger import Ledger
+from .returns import write_return
+from .review import review_document
+from .routing import load_rules, route
+
+FINAL = ("returned", "indexed", "quarantined")
+
+
+@dataclass
+class Office:
+    """The office's data root and what lives in it."""
+
+    root: Path
+
+    def __post_init__(self):
+        self.root = Path(self.root)
+        prepare(self.root)
+
+    @property
+    def ledger_path(self) -> Path:
+        return self.root / "ledger.sqlite3"
+
+    @property
+    def index_path(self) -> Path:
+        return self.root / "index.sqlite3"
+
+
+@dataclass
+class Outcome:
+    number: str
+    file: str
+    status: str
+    verdict: Optional[str] = None
+    department: Optional[str] = None
+    reason: Optional[str] = None
+
+
+@dataclass
+class Summary:
+    received: int = 0
+    duplicates: int = 0
+    outcomes: list[Outcome] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def lines(self) -> list[str]:
+        """The batch's summary as the clerk reads it."""
+        accepted = sum(1 for o in self.outcomes if o.status in ("indexed", "routed") and o.verdict == "accept")
+        out = [f"本批收文 {self.received} 件（重复 {self.duplicates} 件），处理 {len(self.outcomes)} 件，用时 {self.seconds:g} 秒",
+               f"  通过初审 {accepted} 件，退文 {self.count('returned')} 件，隔离 {self.count('quarantined')} 件"]
+        for department, n in sorted(self.departments().items(), key=lambda kv: -kv[1]):
+            out.append(f"  分办 {department}：{n} 件")
+        return out
+
+    def count(self, status: str) -> int:
+        return sum(1 for o in self.outcomes if o.status == status)
+
+    def departments(self) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for o in self.outcomes:
+            if o.department:
+                out[o.department] = out.get(o.department, 0) + 1
+        return out
+
+
+def take_in(office: Office, ledger: Ledger) -> tuple[int, int]:
+    """签收 every file in the inboxes: archive, register, then move it out of the inbox into received/.
+    Returns (newly registered, duplicates)."""
+    new = duplicates = 0
+    for channel, path in inbox_files(office.root):
+        registration = receive(office.root, ledger, channel, path)
+        row = ledger.get(registration.id)
+        resumed = not registration.created and row["file"] == path.name and row["channel"] == channel
+        if registration.created:
+            new += 1
+        elif not resumed:
+            duplicates += 1  # the same paper sent twice: one registration, the copy kept beside it
+        target = office.root / "received" / channel / f"{row['year']}-{row['seq']:06d}-{path.name}"
+        if not registration.created and not resumed:
+            target = target.with_name(f"{target.stem}-重复{path.stat().st_mtime_ns}{target.suffix}")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.move(str(path), target)
+    return new, duplicates
+
+
+def process(office: Office, ledger: Ledger, index: SqliteIndex, document_id: int, rules: list[dict]) -> Outcome:
+    """初审, then 退文 or 分办 and 检索, for one registered document (again, if it was interrupted)."""
+    row = ledger.get(document_id)
+    data = (office.root / row["archive_path"]).read_bytes()
+    try:
+        review = review_document(data, row["file"], channel=row["channel"])
+    except UnusableInput as exc:
+        return _quarantine(office, ledger, row, data, exc.reason)
+    report, doc = review.report, review.report["document"]
+    ledger.set_status(document_id, "reviewed", f"初审：{'退文' if report['verdict'] == 'return' else '通过'}",
+                      format=report["format"], pages=report["pages"], issuer=doc["issuer"], doc_number=doc["doc_number"],
+                      doc_type=doc["doc_type"], title=doc["title"], urgency=doc["urgency"], secrecy=doc["secrecy"],
+                      verdict=report["verdict"], findings=report["findings"])
+    classified = any(f["rule"] == "security.classified" for f in report["findings"])
+    if report["verdict"] == "return" and not classified:
+        path = write_return(office.root / "outbox", row["number"], row["received_at"], report)
+        ledger.set_status(document_id, "returned", f"退文通知单：{path.relative_to(office.root)}")
+        return Outcome(row["number"], row["file"], "returned", report["verdict"])
+    decision = route(doc, review.body, row["channel"], rules, classified=classified)
+    ledger.set_status(document_id, "routed", decision.reason, department=decision.department, route_reason=decision.reason)
+    if classified:  # 机要: never in the shared index; routing is its final step here
+        return Outcome(row["number"], row["file"], "routed", report["verdict"], decision.department, decision.reason)
+    index.add(document_id, title=doc["title"] or row["file"], body=review.text, secrecy=doc["secrecy"],
+              number=row["number"], issuer=doc["issuer"], doc_type=doc["doc_type"], department=decision.department,
+              channel=row["channel"], verdict=report["verdict"], status="indexed", date=doc["date"],
+              received_at=row["received_at"])
+    ledger.set_status(document_id, "indexed", "已入检索")
+    return Outcome(row["number"], row["file"], "indexed", report["verdict"], decision.department, decision.reason)
+
+
+def _quarantine(office: Office, ledger: Ledger, row: dict, data: bytes, reason: str) -> Outcome:
+    """A file that cannot be read: a copy and its reason go to quarantine/, the original stays archived."""
+    folder = office.root / "quarantine"
+    (folder / f"{row['year']}-{row['seq']:06d}-{row['file']}").write_bytes(data)
+    (folder / f"{row['year']}-{row['seq']:06d}-{row['file']}.原因.txt").write_text(reason + "\n", encoding="utf-8")
+    ledger.set_status(row["id"], "quarantined", reason, reason=reason)
+    return Outcome(row["number"], row["file"], "quarantined", reason=reason)
+
+
+def pending(ledger: Ledger) -> list[int]:
+    """Documents to (re)process: unfinished ones, except classified documents already routed to 机要室."""
+    return [r["id"] for r in ledger.unfinished() if not (r["status"] == "routed" and r["department"] == "机要室")]
+
+
+def run_batch(root: Path, progress=None) -> Summary:
+    """One whole batch without Prefect (tests, and the flow's fallback): take in, then process what is pending."""
+    started = time.perf_counter()
+    office = Office(root)
+    ledger, index = Ledger(office.ledger_path), SqliteIndex(office.index_path)
+    try:
+        summary = Summary()
+        summary.received, summary.duplicates = take_in(office, ledger)
+        rules = load_rules(office.root)
+        todo = pending(ledger)
+        for n, document_id in enumerate(todo, start=1):
+            outcome = process(office, ledger, index, document_id, rules)
+            summary.outcomes.append(outcome)
+            if progress:
+                progress(n, len(todo), outcome)
+        summary.seconds = round(time.perf_counter() - started, 1)
+        return summary
+    finally:
+        ledger.close()
+        index.close()

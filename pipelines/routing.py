@@ -1,0 +1,55 @@
+"""分办 (routing): which department handles a document, and why, from rules the office edits.
+
+Rules are a TOML data file (routing_rules.toml, or <root>/routing.toml): the first rule whose conditions all
+hold wins. A classified document always goes to the 机要室. Where no rule holds, the document goes to the
+办公室 for a person to route, and the reason says so.
+"""
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Optional
+
+DEFAULT_RULES = Path(__file__).with_name("routing_rules.toml")
+CONDITIONS = ("doc_type", "urgency", "channel", "issuer", "keywords", "body_keywords")
+FALLBACK = ("办公室", "没有分办规则适用，送办公室人工分办")
+
+
+@dataclass
+class Route:
+    department: str
+    reason: str
+
+
+def load_rules(root: Optional[Path] = None) -> list[dict]:
+    path = root / "routing.toml" if root and (root / "routing.toml").is_file() else DEFAULT_RULES
+    rules = tomllib.loads(path.read_text(encoding="utf-8")).get("rule", [])
+    for rule in rules:
+        unknown = set(rule) - set(CONDITIONS) - {"department", "reason"}
+        if unknown or "department" not in rule:
+            raise ValueError(f"分办规则格式错误（{path.name}）：{rule}")
+    return rules
+
+
+def route(document: dict, body: str, channel: str, rules: list[dict], classified: bool = False) -> Route:
+    """document: the report's `document` part (doc_type, issuer, title, urgency…)."""
+    if classified:
+        return Route("机要室", "涉密公文经非涉密渠道传来，转机要室处理，不进入共享检索")
+    text = (document.get("title") or "") + "\n" + body
+    values = {"doc_type": document.get("doc_type"), "urgency": document.get("urgency"), "channel": channel}
+    for rule in rules:
+        if all(_holds(rule, name, values, document, text) for name in CONDITIONS if name in rule):
+            return Route(rule["department"], rule.get("reason") or f"按分办规则送{rule['department']}")
+    return Route(*FALLBACK)
+
+
+def _holds(rule: dict, name: str, values: dict, document: dict, text: str) -> bool:
+    wanted = rule[name] if isinstance(rule[name], list) else [rule[name]]
+    if name == "keywords":  # the title says what a document is about; a passing word in the body does not
+        return any(word in (document.get("title") or "") for word in wanted)
+    if name == "body_keywords":
+        return any(word in text for word in wanted)
+    if name == "issuer":
+        return any(word in (document.get("issuer") or "") for word in wanted)
+    return values.get(name) in wanted

@@ -1,0 +1,154 @@
+"""The batch on a real data root: 签收 → 登记 → 初审 → 退文 | 分办 → 检索, nothing lost, even when killed."""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import docx
+import pytest
+
+from index import SqliteIndex
+from pipelines.batch import run_batch
+from pipelines.ledger import Ledger
+from pipelines.routing import load_rules, route
+
+from . import builder
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = ROOT / "samples" / "inbox"
+
+
+@pytest.fixture
+def office(tmp_path):
+    root = tmp_path / "office"
+    shutil.copytree(SAMPLES, root / "inbox")
+    builder.write_docx(builder.conformant_notice(secrecy="机密★5年", title="贵阳市教育局关于某涉密事项的通知"),
+                       root / "inbox" / "edoc" / "涉密件.docx")
+    return root
+
+
+def test_a_batch_registers_reviews_returns_routes_and_indexes(office):
+    summary = run_batch(office)
+    ledger = Ledger(office / "ledger.sqlite3")
+    rows = {r["file"]: r for r in ledger.rows()}
+    assert summary.received == len(rows) == 8
+    assert sorted(r["seq"] for r in rows.values()) == list(range(1, 9))
+    statuses = sorted(r["status"] for r in rows.values())
+    assert statuses == ["indexed"] * 4 + ["quarantined"] + ["returned"] * 2 + ["routed"]
+    # the classified one goes to the 机要室 and never into the index
+    secret = rows["涉密件.docx"]
+    assert secret["department"] == "机要室" and secret["status"] == "routed"
+    index = SqliteIndex(office / "index.sqlite3")
+    assert index.search("涉密事项") == [] and index.count() == 4
+    assert [h.number for h in index.search("开学工作")] == [rows["筑教呈2026-6号-开学工作报告.txt"]["number"]]
+    # returns: a 退文通知单 in 公文 form and the JSON report, in the sender's outbox folder
+    returned = [r for r in rows.values() if r["status"] == "returned"]
+    for row in returned:
+        notice = office / "outbox" / "贵阳市教育局" / f"{row['number']}-退文通知单.docx"
+        text = "\n".join(p.text for p in docx.Document(str(notice)).paragraphs)
+        assert "退文通知单" in text and row["number"] in text and "贵阳市教育局：" in text
+        report = json.loads((notice.parent / f"{row['number']}-审核意见.json").read_text(encoding="utf-8"))
+        assert report["verdict"] == "return" and all(f["message"] in text for f in report["findings"])
+    # the broken file: quarantined with its reason, the original still archived
+    broken = rows["传输中断-半截文件.pdf"]
+    assert "截断" in broken["reason"]
+    assert list((office / "quarantine").glob("*.原因.txt"))
+    # every original is archived, read-only, byte for byte; the inbox is empty
+    for row in rows.values():
+        kept = office / row["archive_path"]
+        assert kept.is_file() and not (kept.stat().st_mode & 0o222)
+    assert not any(p.is_file() for p in (office / "inbox").rglob("*"))
+    history = ledger.history(rows["筑教呈2026-5号-校舍维修资金请示.pdf"]["id"])
+    assert [h["status"] for h in history] == ["registered", "reviewed", "routed", "indexed"]
+
+
+def test_the_same_file_again_is_not_registered_twice(office):
+    run_batch(office)
+    again = office / "inbox" / "mail" / "再次发送.docx"
+    shutil.copy(next((office / "received" / "edoc").glob("*冬季学校安全工作通知.docx")), again)
+    summary = run_batch(office)
+    assert (summary.received, summary.duplicates, len(summary.outcomes)) == (0, 1, 0)
+    assert len(Ledger(office / "ledger.sqlite3").rows()) == 8
+
+
+def test_routing_follows_the_rules_and_says_why():
+    rules = load_rules()
+    assert route({"doc_type": "请示", "title": "关于拨付资金的请示"}, "", "edoc", rules).department == "文秘科"
+    urgent = route({"doc_type": "通知", "urgency": "特急", "title": "关于防汛的通知"}, "", "fax", rules)
+    assert urgent.department == "值班室" and "紧急" in urgent.reason
+    assert route({"doc_type": "函", "title": "关于邀请参加座谈会议的函"}, "", "edoc", rules).department == "办公室"
+    assert route({"doc_type": "通知", "title": "关于转办群众来信的通知"}, "市民来信来访反映……", "mail", rules).department == "信访局"
+    fallback = route({"doc_type": "公告", "title": "关于某事项的公告"}, "", "edoc", rules)
+    assert fallback.department == "办公室" and "人工" in fallback.reason
+    assert route({"doc_type": "通知"}, "", "edoc", rules, classified=True).department == "机要室"
+
+
+def test_the_office_edits_its_own_routing_rules(tmp_path):
+    (tmp_path / "routing.toml").write_text('[[rule]]\ndepartment = "教育科"\nreason = "教育事项"\nissuer = ["教育局"]\n',
+                                           encoding="utf-8")
+    assert route({"issuer": "贵阳市教育局", "title": "x"}, "", "edoc", load_rules(tmp_path)).department == "教育科"
+
+
+KILLED_BATCH = """
+import sys
+from pipelines.batch import run_batch
+run_batch(sys.argv[1])
+"""
+
+
+def test_a_batch_killed_at_any_moment_is_finished_by_the_next(tmp_path):
+    """kill -9 at several points: every input ends registered exactly once and in exactly one final state."""
+    root = tmp_path / "office"
+    inbox = root / "inbox" / "edoc"
+    inbox.mkdir(parents=True)
+    count = 12
+    for i in range(count):
+        spec = builder.conformant_notice(doc_number=f"筑教发〔2026〕{i + 1}号", title=f"贵阳市教育局关于第{i + 1}项工作的通知")
+        builder.write_docx(spec, inbox / f"文件{i:02d}.docx")
+    shutil.copy(SAMPLES / "edoc" / "传输中断-半截文件.pdf", inbox / "半截.pdf")
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    for delay in (0.6, 1.2, 1.8, 2.6):  # interpreter start, then intake, then review
+        proc = subprocess.Popen([sys.executable, "-c", KILLED_BATCH, str(root)], cwd=ROOT, env=env,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(delay)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+    final = subprocess.run([sys.executable, "-c", KILLED_BATCH, str(root)], cwd=ROOT, env=env, capture_output=True, text=True,
+                           timeout=300)
+    assert final.returncode == 0, final.stderr[-2000:]
+    rows = Ledger(root / "ledger.sqlite3").rows()
+    assert len(rows) == count + 1 and len({r["sha256"] for r in rows}) == count + 1
+    assert sorted(r["seq"] for r in rows) == list(range(1, count + 2))
+    assert sorted(r["status"] for r in rows) == ["indexed"] * count + ["quarantined"]
+    archived = [p for p in (root / "archive").rglob("*") if p.is_file() and not p.name.startswith(".")]
+    assert len(archived) == count + 1
+    assert SqliteIndex(root / "index.sqlite3").count() == count
+
+
+def test_cli_run_ledger_and_search_for_real(tmp_path):
+    """`shouwen run` through the real Prefect flow (ephemeral local API), then the ledger and search commands."""
+    root = tmp_path / "office"
+    env = {**os.environ, "PREFECT_HOME": str(tmp_path / "prefect"), "PREFECT_API_URL": ""}
+
+    def cli(*args):
+        return subprocess.run([sys.executable, "-m", "pipelines.cli", *args], capture_output=True, text=True, cwd=ROOT,
+                              env=env, timeout=600)
+
+    run = cli("run", "--root", str(root), "--samples")
+    assert run.returncode == 0, run.stderr[-3000:]
+    assert "本批收文 7 件" in run.stdout and "退文 2 件" in run.stdout and "隔离 1 件" in run.stdout
+    assert "[7/7]" in run.stderr
+    ledger = [json.loads(line) for line in cli("ledger", "--root", str(root), "--json").stdout.splitlines()]
+    assert len(ledger) == 7
+    for field in ("number", "received_at", "channel", "file", "sha256", "issuer", "doc_number", "doc_type", "title",
+                  "verdict", "department", "status"):
+        assert field in ledger[0]
+    hits = [json.loads(line) for line in cli("search", "校舍", "维修", "--root", str(root), "--json").stdout.splitlines()]
+    assert hits and all("【校舍】" in h["snippet"] for h in hits) and all(h["doc_type"] == "请示" for h in hits)
+    assert cli("search", "校舍", "--root", str(root), "--doc-type", "通知", "--json").stdout.count("\n") == 1
