@@ -92,6 +92,13 @@ class SqliteIndex:
             self.conn.execute("ROLLBACK")
             raise
 
+    def update(self, doc_id: int, **fields) -> None:
+        """Change filter fields of an indexed document (a clerk's 改办 changes its department)."""
+        for name, value in fields.items():
+            if name not in FILTERS:
+                raise ValueError(f"unknown field {name}")
+            self.conn.execute(f"UPDATE docs SET {name} = ? WHERE id = ?", (value, doc_id))
+
     def remove(self, doc_id: int) -> None:
         self.conn.execute("DELETE FROM fts WHERE rowid = ?", (doc_id,))
         self.conn.execute("DELETE FROM docs WHERE id = ?", (doc_id,))

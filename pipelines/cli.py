@@ -75,6 +75,13 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--limit", type=int, default=20, help="最多显示条数 / at most this many hits")
     s.add_argument("--json", action="store_true", help="每条结果一行 JSON / one JSON object per hit")
 
+    rt = sub.add_parser("route", help="改办：把一件收文改送另一承办部门 / correct a routing",
+                        description="改办：把一件收文改送另一承办部门，记入登记簿和检索。Correct a routing.")
+    rt.add_argument("document", metavar="DOC", help="收文编号，如 收〔2026〕12号 或 2026-12 / ledger number")
+    rt.add_argument("department", metavar="DEPT", help="承办部门 / department")
+    rt.add_argument("--reason", default=None, help="改办理由 / why")
+    rt.add_argument("--root", help=root_help)
+
     r = sub.add_parser("rules", help="列出初审规则目录 / list the rule catalog",
                        description="列出全部初审规则（由规则本身生成）。\nList every rule, generated from the rules.")
     r.add_argument("--format", choices=("text", "markdown", "json"), default="text", help="输出格式 / output format")
@@ -100,6 +107,8 @@ def main(argv: list[str] | None = None) -> int:
             return _ledger(args)
         if args.command == "search":
             return _search(args)
+        if args.command == "route":
+            return _route(args)
     except BrokenPipeError:  # `shouwen … | head`
         return 0
     parser.print_help()
@@ -228,6 +237,30 @@ def _search(args) -> int:
             print(f"{hit.number}  {hit.title}\n    {hit.snippet}")
     if not args.json:
         print(f"共 {len(hits)} 条", file=sys.stderr)
+    return EXIT_ACCEPTED
+
+
+def _route(args) -> int:
+    from index import SqliteIndex
+
+    from .intake import data_root
+    from .ledger import Ledger
+
+    root = data_root(args.root)
+    ledger = Ledger(root / "ledger.sqlite3")
+    row = ledger.find(args.document)
+    if row is None:
+        print(f"登记簿中没有“{args.document}”", file=sys.stderr)
+        return EXIT_UNUSABLE
+    if row["status"] in ("returned", "quarantined"):
+        print(f"{row['number']} 已{'退文' if row['status'] == 'returned' else '隔离'}，没有分办", file=sys.stderr)
+        return EXIT_UNUSABLE
+    reason = args.reason or f"文秘人员改办：由{row['department'] or '未分办'}改送{args.department}"
+    ledger.set_status(row["id"], row["status"], reason, department=args.department, route_reason=reason)
+    if row["status"] == "indexed":
+        index = SqliteIndex(root / "index.sqlite3")
+        index.update(row["id"], department=args.department)
+    print(f"{row['number']}《{row['title'] or row['file']}》已改送{args.department}")
     return EXIT_ACCEPTED
 
 

@@ -8,6 +8,7 @@ The schema is created and migrated by the program itself (`PRAGMA user_version`)
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -137,6 +138,17 @@ class Ledger:
             conn.execute(f"UPDATE documents SET status = ?{columns} WHERE id = ?", (status, *fields.values(), document_id))
             conn.execute("INSERT INTO history(document_id, status, at, note) VALUES (?, ?, ?, ?)",
                          (document_id, status, now(), note))
+
+    def find(self, key: str) -> Optional[dict]:
+        """A document by 收文编号 (收〔2026〕12号, or 2026-12) or by its database id."""
+        m = re.fullmatch(r"\s*(?:收〔)?(\d{4})(?:〕|-)(\d+)号?\s*", key)
+        if m:
+            row = self.conn.execute("SELECT * FROM documents WHERE year = ? AND seq = ?", (int(m[1]), int(m[2]))).fetchone()
+        elif key.strip().isdigit():
+            row = self.conn.execute("SELECT * FROM documents WHERE id = ?", (int(key),)).fetchone()
+        else:
+            row = None
+        return dict(row) if row else None
 
     def get(self, document_id: int) -> Optional[dict]:
         row = self.conn.execute("SELECT * FROM documents WHERE id = ?", (document_id,)).fetchone()

@@ -152,3 +152,12 @@ def test_cli_run_ledger_and_search_for_real(tmp_path):
     hits = [json.loads(line) for line in cli("search", "校舍", "维修", "--root", str(root), "--json").stdout.splitlines()]
     assert hits and all("【校舍】" in h["snippet"] for h in hits) and all(h["doc_type"] == "请示" for h in hits)
     assert cli("search", "校舍", "--root", str(root), "--doc-type", "通知", "--json").stdout.count("\n") == 1
+    notice = next(r for r in ledger if r["doc_type"] == "通知")
+    moved = cli("route", notice["number"], "综合科", "--root", str(root))
+    assert moved.returncode == 0 and "改送综合科" in moved.stdout
+    assert [json.loads(h)["number"] for h in cli("search", "冬季", "--root", str(root), "--department", "综合科", "--json")
+            .stdout.splitlines()] == [notice["number"]]
+    after = {json.loads(line)["number"]: json.loads(line) for line in cli("ledger", "--root", str(root), "--json").stdout.splitlines()}
+    assert after[notice["number"]]["department"] == "综合科" and "改办" in after[notice["number"]]["route_reason"]
+    returned = next(r for r in ledger if r["status"] == "returned")
+    assert cli("route", returned["number"], "综合科", "--root", str(root)).returncode == 2
