@@ -55,7 +55,7 @@ def _notice(report: dict, number: str, received_at: str, office: Office):
     section.page_width, section.page_height = Mm(210), Mm(297)
     section.top_margin, section.bottom_margin, section.left_margin, section.right_margin = Mm(37), Mm(35), Mm(28), Mm(26)
     normal = d.styles["Normal"]
-    _fonts(normal.element.get_or_add_rPr(), "仿宋_GB2312")
+    set_fonts(normal.element.get_or_add_rPr(), "仿宋_GB2312")
     normal.font.size = Pt(16)
     normal.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
     normal.paragraph_format.line_spacing = Pt(28.95)
@@ -69,7 +69,7 @@ def _notice(report: dict, number: str, received_at: str, office: Office):
         if text:
             run = p.add_run(text)
             if font:
-                _fonts(run._r.get_or_add_rPr(), font)
+                set_fonts(run._r.get_or_add_rPr(), font)
             if size:
                 run.font.size = Pt(size)
             if color:
@@ -114,7 +114,8 @@ def _zh_date(iso: str) -> str:
     return f"{int(y)}年{int(m)}月{int(d)}日"
 
 
-def _fonts(rpr, east_asia: str) -> None:
+def set_fonts(rpr, east_asia: str, latin: str = "Times New Roman") -> None:
+    """Name a run's or style's fonts outright (East Asian and Latin), dropping theme fonts that would win."""
     fonts = rpr.find(qn("w:rFonts"))
     if fonts is None:
         fonts = OxmlElement("w:rFonts")
@@ -122,5 +123,5 @@ def _fonts(rpr, east_asia: str) -> None:
     for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
         fonts.attrib.pop(qn(attr), None)
     fonts.set(qn("w:eastAsia"), east_asia)
-    fonts.set(qn("w:ascii"), "Times New Roman")
-    fonts.set(qn("w:hAnsi"), "Times New Roman")
+    fonts.set(qn("w:ascii"), latin)
+    fonts.set(qn("w:hAnsi"), latin)

@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
+from pipelines.returns import set_fonts
+
 FANGSONG, XBS, HEI, KAI, SONG = "仿宋_GB2312", "方正小标宋简体", "黑体", "楷体_GB2312", "宋体"
 HEADING = [(re.compile(r"^[一二三四五六七八九十]+、"), HEI), (re.compile(r"^（[一二三四五六七八九十]+）"), KAI),
            (re.compile(r"^\d+[．.]"), FANGSONG), (re.compile(r"^（\d+）"), FANGSONG)]
@@ -248,7 +250,7 @@ def write_docx(spec: Spec, path: Path) -> Path:
              "right": WD_ALIGN_PARAGRAPH.RIGHT, "justify": WD_ALIGN_PARAGRAPH.JUSTIFY}
     doc = Document()
     normal = doc.styles["Normal"]
-    _set_fonts(normal.element.get_or_add_rPr(), spec.body_font, "Times New Roman", qn, OxmlElement)
+    set_fonts(normal.element.get_or_add_rPr(), spec.body_font)
     normal.font.size = Pt(spec.body_size)
     # LibreOffice takes the character grid's base pitch from the document defaults, Word from Normal:
     # set both to the body size so the 28-character grid means the same in each.
@@ -329,23 +331,11 @@ def write_docx(spec: Spec, path: Path) -> Path:
     return path
 
 
-def _set_fonts(rpr, east_asia, latin, qn, OxmlElement):
-    fonts = rpr.find(qn("w:rFonts"))
-    if fonts is None:
-        fonts = OxmlElement("w:rFonts")
-        rpr.insert(0, fonts)
-    for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
-        fonts.attrib.pop(qn(attr), None)
-    fonts.set(qn("w:eastAsia"), east_asia)
-    fonts.set(qn("w:ascii"), latin)
-    fonts.set(qn("w:hAnsi"), latin)
-
-
 def _add_run(p, text, b: Block, qn, OxmlElement, Pt, RGBColor):
     run = p.add_run(text)
     # page numbers are 半角宋体 digits: the Latin font is 宋体 too; elsewhere digits take Times New Roman
     latin = b.font if b.role == "page_number" else "Times New Roman"
-    _set_fonts(run._r.get_or_add_rPr(), b.font, latin, qn, OxmlElement)
+    set_fonts(run._r.get_or_add_rPr(), b.font, latin)
     run.font.size = Pt(b.size)
     if b.color:
         run.font.color.rgb = RGBColor.from_string(b.color)
