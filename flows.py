@@ -22,7 +22,7 @@ from validators import DEFAULT_PROFILE
 
 @task(name="签收登记 take-in", retries=2, retry_delay_seconds=2)  # a file still being copied in: try again shortly
 def take_in(root: str) -> tuple[int, int]:
-    office = batch.Office(Path(root))
+    office = batch.DataRoot(Path(root))
     ledger = Ledger(office.ledger_path)
     try:
         return batch.take_in(office, ledger)
@@ -32,7 +32,7 @@ def take_in(root: str) -> tuple[int, int]:
 
 @task(name="初审分办 process", retries=1, retry_delay_seconds=1)  # only I/O can fail here: a bad file is quarantined
 def process(root: str, document_id: int) -> batch.Outcome:
-    office = batch.Office(Path(root))
+    office = batch.DataRoot(Path(root))
     ledger, index = Ledger(office.ledger_path), SqliteIndex(office.index_path)
     try:
         return batch.process(office, ledger, index, document_id, load_rules(office.root))
@@ -47,7 +47,7 @@ def ingest(root: str) -> batch.Summary:
     started = time.perf_counter()
     summary = batch.Summary()
     summary.received, summary.duplicates = take_in(root)
-    ledger = Ledger(batch.Office(Path(root)).ledger_path)
+    ledger = Ledger(batch.DataRoot(Path(root)).ledger_path)
     todo = batch.pending(ledger)
     ledger.close()
     for n, document_id in enumerate(todo, start=1):

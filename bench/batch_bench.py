@@ -98,7 +98,7 @@ summary = batch.run_batch(sys.argv[1])
 total = time.perf_counter() - t
 hwm = int(re.search(r"VmHWM:\\s+(\\d+)", open("/proc/self/status").read()).group(1)) // 1024
 from pipelines.ledger import Ledger
-pages = sum(r["pages"] or 0 for r in Ledger(batch.Office(sys.argv[1]).ledger_path).rows())
+pages = sum(r["pages"] or 0 for r in Ledger(batch.DataRoot(sys.argv[1]).ledger_path).rows())
 print(json.dumps({"seconds": total, "received": summary.received, "outcomes": len(summary.outcomes), "pages": pages,
                   "stages": stages, "peak_mib": hwm,
                   "statuses": {s: summary.count(s) for s in ("indexed", "returned", "quarantined", "routed")}}))

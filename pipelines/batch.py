@@ -25,8 +25,8 @@ FINAL = ("returned", "indexed", "quarantined")
 
 
 @dataclass
-class Office:
-    """The office's data root and what lives in it."""
+class DataRoot:
+    """The office's data root (inboxes, archive, ledger, index, outbox, quarantine) and where each lives."""
 
     root: Path
 
@@ -80,7 +80,7 @@ class Summary:
         return out
 
 
-def take_in(office: Office, ledger: Ledger) -> tuple[int, int]:
+def take_in(office: DataRoot, ledger: Ledger) -> tuple[int, int]:
     """签收 every file in the inboxes: archive, register, then move it out of the inbox into received/.
     Returns (newly registered, duplicates)."""
     new = duplicates = 0
@@ -100,7 +100,7 @@ def take_in(office: Office, ledger: Ledger) -> tuple[int, int]:
     return new, duplicates
 
 
-def process(office: Office, ledger: Ledger, index: SqliteIndex, document_id: int, rules: list[dict]) -> Outcome:
+def process(office: DataRoot, ledger: Ledger, index: SqliteIndex, document_id: int, rules: list[dict]) -> Outcome:
     """初审, then 退文 or 分办 and 检索, for one registered document (again, if it was interrupted)."""
     row = ledger.get(document_id)
     data = (office.root / row["archive_path"]).read_bytes()
@@ -130,7 +130,7 @@ def process(office: Office, ledger: Ledger, index: SqliteIndex, document_id: int
     return Outcome(row["number"], row["file"], "indexed", report["verdict"], decision.department, decision.reason)
 
 
-def _quarantine(office: Office, ledger: Ledger, row: dict, data: bytes, reason: str) -> Outcome:
+def _quarantine(office: DataRoot, ledger: Ledger, row: dict, data: bytes, reason: str) -> Outcome:
     """A file that cannot be read: a copy and its reason go to quarantine/, the original stays archived."""
     folder = office.root / "quarantine"
     (folder / f"{row['year']}-{row['seq']:06d}-{row['file']}").write_bytes(data)
@@ -147,7 +147,7 @@ def pending(ledger: Ledger) -> list[int]:
 def run_batch(root: Path, progress=None) -> Summary:
     """One whole batch without Prefect (tests, and the flow's fallback): take in, then process what is pending."""
     started = time.perf_counter()
-    office = Office(root)
+    office = DataRoot(root)
     ledger, index = Ledger(office.ledger_path), SqliteIndex(office.index_path)
     try:
         summary = Summary()
