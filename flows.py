@@ -31,11 +31,11 @@ def take_in(root: str) -> tuple[int, int]:
 
 
 @task(name="初审分办 process", retries=1, retry_delay_seconds=1)  # only I/O can fail here: a bad file is quarantined
-def process(root: str, document_id: int) -> batch.Outcome:
+def process(root: str, document_id: int, rules: list[dict]) -> batch.Outcome:
     office = batch.DataRoot(Path(root))
     ledger, index = Ledger(office.ledger_path), SqliteIndex(office.index_path)
     try:
-        return batch.process(office, ledger, index, document_id, load_rules(office.root))
+        return batch.process(office, ledger, index, document_id, rules)
     finally:
         ledger.close()
         index.close()
@@ -50,8 +50,9 @@ def ingest(root: str) -> batch.Summary:
     ledger = Ledger(batch.DataRoot(Path(root)).ledger_path)
     todo = batch.pending(ledger)
     ledger.close()
+    rules = load_rules(Path(root))  # the office's routing rules, read once for the whole batch
     for n, document_id in enumerate(todo, start=1):
-        outcome = process(root, document_id)
+        outcome = process(root, document_id, rules)
         summary.outcomes.append(outcome)
         print(f"[{n}/{len(todo)}] {outcome.number} {outcome.file}：{STATUS_ZH[outcome.status]}"
               + (f"（{outcome.department}）" if outcome.department else "") + (f"：{outcome.reason}" if outcome.status == "quarantined" else ""),

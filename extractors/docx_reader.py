@@ -252,10 +252,9 @@ def _shape_line_color(p) -> Optional[str]:
     return None
 
 
-def _footer_page_numbers(document) -> list[dict]:
+def _footer_page_numbers(document, reader: "_ParagraphReader") -> list[dict]:
     """Page-number paragraphs in the footers: the PAGE field is read as the digit 1 (odd) or 2 (even)."""
     out = []
-    reader = _ParagraphReader(_Styles(document))
     section = document.sections[-1]
     footers = [("default", section.footer)]
     if document.settings.odd_and_even_pages_header_footer:
@@ -361,4 +360,4 @@ def read_docx(data: bytes) -> Document:
                         pages[-1].lines.append(line)
     fonts = sorted({r.font for pg in pages for ln in pg.lines for r in ln.runs if r.font})
     return Document(format="docx", pages=pages, geometry=True, fonts=fonts,
-                    page_number_footers=_footer_page_numbers(document))
+                    page_number_footers=_footer_page_numbers(document, reader))

@@ -36,9 +36,13 @@ SIZE_NAMES_PT = {
 }
 
 
+def without_subset_prefix(name: str) -> str:
+    """"ABCDEF+SimSun" → "SimSun": the six letters a PDF writer puts before an embedded subset's name."""
+    return re.sub(r"^[A-Z]{6}\+", "", name)
+
+
 def _normalise(name: str) -> str:
-    name = re.sub(r"^[A-Z]{6}\+", "", name)  # PDF subset prefix
-    return re.sub(r"[\s_\-,]", "", name).lower()
+    return re.sub(r"[\s_\-,]", "", without_subset_prefix(name)).lower()
 
 
 @lru_cache(maxsize=4096)

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import ctypes
 import io
-import re
 from typing import Optional
 
 import pypdfium2 as pdfium
@@ -21,7 +20,7 @@ import pypdfium2.raw as pdfium_c
 from . import limits
 from .assemble import Piece, assemble_page, merge_chars
 from .errors import UnusableInput
-from .fonts import looks_substituted
+from .fonts import looks_substituted, without_subset_prefix
 from .layout import Document, Page, Rule, pt_to_mm
 
 PDFIUM_PASSWORD_ERROR = 4
@@ -78,12 +77,8 @@ def _finish(doc: Document) -> Document:
     substituted = sorted({f for f in doc.fonts if looks_substituted(f)})
     if substituted:
         doc.notes.append("PDF 中的字体疑似被替换（" + "、".join(substituted[:4]) +
-                         ")，来文单位的电脑可能未安装公文标准字体（仿宋_GB2312、方正小标宋简体等）")
+                         "），来文单位的电脑可能未安装公文标准字体（仿宋_GB2312、方正小标宋简体等）")
     return doc
-
-
-def _clean(font: str) -> str:
-    return re.sub(r"^[A-Z]{6}\+", "", font)
 
 
 # --- PDFium (default) ----------------------------------------------------------------------------
@@ -174,7 +169,7 @@ def _font_name(font) -> tuple[str, bool]:
     needed = pdfium_c.FPDFFont_GetBaseFontName(font, None, 0)
     buffer = ctypes.create_string_buffer(max(needed, 1))
     pdfium_c.FPDFFont_GetBaseFontName(font, buffer, needed)
-    name = _clean(buffer.value.decode("utf-8", errors="replace"))
+    name = without_subset_prefix(buffer.value.decode("utf-8", errors="replace"))
     weight = pdfium_c.FPDFFont_GetWeight(font)
     return name, weight >= 600 or "bold" in name.lower()
 
@@ -215,7 +210,7 @@ def read_pdf_pdfplumber(data: bytes) -> Document:
             h = float(page.height)
             pieces = []
             for ch in page.chars:
-                font = _clean(ch["fontname"])  # "ABCDEF+SimSun" → "SimSun", as PDFium reports it
+                font = without_subset_prefix(ch["fontname"])  # as PDFium reports it
                 fonts.add(font)
                 if ch["text"].isspace():
                     continue  # spaces are judged from the gaps between glyphs, as in read_pdf

@@ -22,6 +22,7 @@ from .review import review_document
 from .routing import load_rules, route
 
 FINAL = ("returned", "indexed", "quarantined")
+LEDGER_FILE, INDEX_FILE = "ledger.sqlite3", "index.sqlite3"
 
 
 @dataclass
@@ -36,11 +37,11 @@ class DataRoot:
 
     @property
     def ledger_path(self) -> Path:
-        return self.root / "ledger.sqlite3"
+        return self.root / LEDGER_FILE
 
     @property
     def index_path(self) -> Path:
-        return self.root / "index.sqlite3"
+        return self.root / INDEX_FILE
 
 
 @dataclass

@@ -193,19 +193,29 @@ def _run(args) -> int:
     return EXIT_ACCEPTED
 
 
+def _existing(args, name: str, what: str) -> Path | None:
+    """A database file of the data root, or None (and a Chinese message) where no batch has made it yet."""
+    from .intake import data_root
+
+    root = data_root(args.root)
+    if not (root / name).exists():
+        print(f"{what}不存在：{root}（请先运行 shouwen run）", file=sys.stderr)
+        return None
+    return root / name
+
+
 LEDGER_FIELDS = ("number", "received_at", "channel", "file", "sha256", "issuer", "doc_number", "doc_type", "title",
                  "verdict", "department", "status")
 
 
 def _ledger(args) -> int:
-    from .intake import data_root
+    from .batch import LEDGER_FILE
     from .ledger import STATUS_ZH, Ledger
 
-    root = data_root(args.root)
-    if not (root / "ledger.sqlite3").exists():
-        print(f"登记簿不存在：{root}（请先运行 shouwen run）", file=sys.stderr)
+    path = _existing(args, LEDGER_FILE, "登记簿")
+    if path is None:
         return EXIT_UNUSABLE
-    ledger = Ledger(root / "ledger.sqlite3")
+    ledger = Ledger(path)
     for row in ledger.rows():
         if args.json:
             print(json.dumps({k: row[k] for k in LEDGER_FIELDS} | {"route_reason": row["route_reason"], "reason": row["reason"]},
@@ -219,13 +229,12 @@ def _ledger(args) -> int:
 def _search(args) -> int:
     from index import SqliteIndex
 
-    from .intake import data_root
+    from .batch import INDEX_FILE
 
-    root = data_root(args.root)
-    if not (root / "index.sqlite3").exists():
-        print(f"检索库不存在：{root}（请先运行 shouwen run）", file=sys.stderr)
+    path = _existing(args, INDEX_FILE, "检索库")
+    if path is None:
         return EXIT_UNUSABLE
-    index = SqliteIndex(root / "index.sqlite3")
+    index = SqliteIndex(path)
     filters = {"issuer": args.issuer, "doc_type": args.doc_type, "department": args.department, "channel": args.channel,
                "verdict": args.verdict, "status": args.status}
     hits = index.search(" ".join(args.query), limit=args.limit, date_from=args.date_from, date_to=args.date_to, **filters)
@@ -243,11 +252,13 @@ def _search(args) -> int:
 def _route(args) -> int:
     from index import SqliteIndex
 
-    from .intake import data_root
+    from .batch import INDEX_FILE, LEDGER_FILE
     from .ledger import Ledger
 
-    root = data_root(args.root)
-    ledger = Ledger(root / "ledger.sqlite3")
+    path = _existing(args, LEDGER_FILE, "登记簿")
+    if path is None:
+        return EXIT_UNUSABLE
+    ledger = Ledger(path)
     row = ledger.find(args.document)
     if row is None:
         print(f"登记簿中没有“{args.document}”", file=sys.stderr)
@@ -258,7 +269,7 @@ def _route(args) -> int:
     reason = args.reason or f"文秘人员改办：由{row['department'] or '未分办'}改送{args.department}"
     ledger.set_status(row["id"], row["status"], reason, department=args.department, route_reason=reason)
     if row["status"] == "indexed":
-        index = SqliteIndex(root / "index.sqlite3")
+        index = SqliteIndex(path.with_name(INDEX_FILE))
         index.update(row["id"], department=args.department)
     print(f"{row['number']}《{row['title'] or row['file']}》已改送{args.department}")
     return EXIT_ACCEPTED

@@ -49,7 +49,7 @@ def _block_right(ctx) -> float | None:
 
 
 def _font_name(run) -> str:
-    name = re.sub(r"^[A-Z]{6}\+", "", run.font or "未知字体")
+    name = run.font or "未知字体"  # the readers already drop a PDF subset's "ABCDEF+" prefix
     return f"{name}({FAMILY_NAMES_ZH.get(run.family or 'other', '其他字体')})"
 
 
@@ -427,7 +427,7 @@ def _page_number_hits(text, family, size, font, align, even, page, p, form=PAGE_
         yield Hit(f"页码应写作“— 1 —”（阿拉伯数字两侧各一条一字线），实为“{text}”", page=page, evidence=text,
                   expected="— 1 —", aspect="content")
     if family and family != p["family"]:
-        yield Hit(f"页码应使用宋体，实际为 {re.sub(r'^[A-Z]{6}[+]', '', font or '')}", page=page, evidence=font,
+        yield Hit(f"页码应使用宋体，实际为 {font or '未知字体'}", page=page, evidence=font,
                   expected="宋体", aspect="font")
     if size and abs(size - p["size"]) > p["tolerance"] and form is PAGE_NUMBER_FORMAT:  # digits alone mislead OCR size estimates
         yield Hit(f"页码应为 4 号字（14pt），实为 {size_name(size)}", page=page, evidence=size_name(size), expected="四号（14pt）",
