@@ -8,15 +8,19 @@ from __future__ import annotations
 import sys
 import time
 from pathlib import Path
+from typing import Optional
 
 from prefect import flow, task
+from prefect.cache_policies import NO_CACHE
+from prefect.futures import as_completed
+from prefect.task_runners import ThreadPoolTaskRunner
 
 from extractors import UnusableInput
-from index import SqliteIndex
 from pipelines import batch
 from pipelines.ledger import STATUS_ZH, Ledger
 from pipelines.review import review_path
 from pipelines.routing import load_rules
+from pipelines.workers import WorkerCrashed, Workers, assign, kind_of, process_in_worker, warm_up
 from validators import DEFAULT_PROFILE
 
 
@@ -30,35 +34,59 @@ def take_in(root: str) -> tuple[int, int]:
         ledger.close()
 
 
-@task(name="初审分办 process", retries=1, retry_delay_seconds=1)  # only I/O can fail here: a bad file is quarantined
-def process(root: str, document_id: int, rules: list[dict]) -> batch.Outcome:
-    office = batch.DataRoot(Path(root))
-    ledger, index = Ledger(office.ledger_path), SqliteIndex(office.index_path)
+_workers: Optional[Workers] = None  # the batch's worker processes; tasks run in threads of this process
+
+
+@task(name="初审分办 process", retries=1, retry_delay_seconds=1, cache_policy=NO_CACHE)  # a bad file is quarantined, not retried
+def process(root: str, document_id: int, rules: list[dict], worker: str) -> batch.Outcome:
     try:
-        return batch.process(office, ledger, index, document_id, rules)
-    finally:
-        ledger.close()
-        index.close()
+        return _workers.run(worker, process_in_worker, root, document_id, rules)
+    except WorkerCrashed as exc:
+        office = batch.DataRoot(Path(root))
+        ledger = Ledger(office.ledger_path)
+        try:
+            return batch.quarantine(office, ledger, ledger.get(document_id), exc.reason)
+        finally:
+            ledger.close()
 
 
-@flow(name="收文批处理 ingest")  # progress lines go straight to the clerk's terminal
+@flow(name="收文批处理 ingest")
 def ingest(root: str) -> batch.Summary:
-    # One document after another in this worker: the OCR engine stays loaded, and PDFium is not thread-safe.
+    """签收 every inbox, then 初审 → 退文 | 分办 → 检索 each document in two worker processes (see
+    pipelines/workers.py); a progress line per document goes to the clerk's terminal as it finishes."""
+    global _workers
     started = time.perf_counter()
     summary = batch.Summary()
     summary.received, summary.duplicates = take_in(root)
-    ledger = Ledger(batch.DataRoot(Path(root)).ledger_path)
+    office = batch.DataRoot(Path(root))
+    ledger = Ledger(office.ledger_path)
     todo = batch.pending(ledger)
+    kinds = [kind_of((office.root / ledger.get(i)["archive_path"]).read_bytes()) for i in todo]
     ledger.close()
     rules = load_rules(Path(root))  # the office's routing rules, read once for the whole batch
-    for n, document_id in enumerate(todo, start=1):
-        outcome = process(root, document_id, rules)
-        summary.outcomes.append(outcome)
-        print(f"[{n}/{len(todo)}] {outcome.number} {outcome.file}：{STATUS_ZH[outcome.status]}"
-              + (f"（{outcome.department}）" if outcome.department else "") + (f"：{outcome.reason}" if outcome.status == "quarantined" else ""),
-              file=sys.stderr)
+    # Two threads a worker: one document being read while the next one's task is set up; no deeper queue,
+    # so a worker that dies takes at most one waiting document with it.
+    with Workers(initializer=warm_up) as _workers, \
+            ThreadPoolTaskRunner(max_workers=2) as ocr_tasks, ThreadPoolTaskRunner(max_workers=2) as text_tasks:
+        runners = {"ocr": ocr_tasks, "text": text_tasks}
+        futures = [runners[w].submit(process, {"root": root, "document_id": d, "rules": rules, "worker": w})
+                   for d, w in zip(todo, assign(kinds))]
+        for n, future in enumerate(as_completed(futures), start=1):
+            outcome = future.result()
+            summary.outcomes.append(outcome)
+            print(progress_line(n, len(todo), outcome), file=sys.stderr, flush=True)
+    _workers = None
     summary.seconds = round(time.perf_counter() - started, 1)
     return summary
+
+
+def progress_line(n: int, total: int, outcome: batch.Outcome) -> str:
+    line = f"[{n}/{total}] {outcome.number} {outcome.file}：{STATUS_ZH[outcome.status]}"
+    if outcome.department:
+        line += f"（{outcome.department}）"
+    if outcome.status == "quarantined":
+        line += f"：{outcome.reason}"
+    return line
 
 
 @task(name="初审 review", retries=0)  # a corrupt file stays corrupt: retrying does not help

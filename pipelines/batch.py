@@ -108,7 +108,7 @@ def process(office: DataRoot, ledger: Ledger, index: SqliteIndex, document_id: i
     try:
         review = review_document(data, row["file"], channel=row["channel"])
     except UnusableInput as exc:
-        return _quarantine(office, ledger, row, data, exc.reason)
+        return quarantine(office, ledger, row, exc.reason)
     report, doc = review.report, review.report["document"]
     ledger.set_status(document_id, "reviewed", f"初审：{'退文' if report['verdict'] == 'return' else '通过'}",
                       format=report["format"], pages=report["pages"], issuer=doc["issuer"], doc_number=doc["doc_number"],
@@ -131,9 +131,10 @@ def process(office: DataRoot, ledger: Ledger, index: SqliteIndex, document_id: i
     return Outcome(row["number"], row["file"], "indexed", report["verdict"], decision.department, decision.reason)
 
 
-def _quarantine(office: DataRoot, ledger: Ledger, row: dict, data: bytes, reason: str) -> Outcome:
+def quarantine(office: DataRoot, ledger: Ledger, row: dict, reason: str) -> Outcome:
     """A file that cannot be read: a copy and its reason go to quarantine/, the original stays archived."""
     folder = office.root / "quarantine"
+    data = (office.root / row["archive_path"]).read_bytes()
     (folder / f"{row['year']}-{row['seq']:06d}-{row['file']}").write_bytes(data)
     (folder / f"{row['year']}-{row['seq']:06d}-{row['file']}.原因.txt").write_text(reason + "\n", encoding="utf-8")
     ledger.set_status(row["id"], "quarantined", reason, reason=reason)

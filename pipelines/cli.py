@@ -170,11 +170,10 @@ def _extract(args) -> int:
 
 
 def _run(args) -> int:
-    import logging
-    import os
     import shutil
 
     from .intake import data_root, prepare
+    from .prefect_setup import configure
 
     root = data_root(args.root).resolve()
     prepare(root)
@@ -182,9 +181,7 @@ def _run(args) -> int:
         samples = Path(__file__).resolve().parents[1] / "samples" / "inbox"
         for path in sorted(samples.glob("*/*")):
             shutil.copy2(path, root / "inbox" / path.parent.name / path.name)
-    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")  # the clerk reads our progress lines, not Prefect's
-    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")  # air-gapped: no telemetry
-    logging.getLogger("prefect").setLevel(logging.WARNING)
+    configure(root)
     from flows import ingest
 
     print(f"数据目录：{root}", file=sys.stderr)

@@ -95,40 +95,76 @@ def test_the_office_edits_its_own_routing_rules(tmp_path):
     assert route({"issuer": "贵阳市教育局", "title": "x"}, "", "edoc", load_rules(tmp_path)).department == "教育科"
 
 
-KILLED_BATCH = """
-import sys
-from pipelines.batch import run_batch
-run_batch(sys.argv[1])
-"""
+def _ledger_counts(path: Path) -> tuple[int, int]:
+    """(registered, in a final state), read without disturbing the batch."""
+    if not path.exists():
+        return 0, 0
+    import sqlite3
+
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)
+        rows = conn.execute("SELECT status FROM documents").fetchall()
+        conn.close()
+    except sqlite3.OperationalError:  # the table is not there yet
+        return 0, 0
+    return len(rows), sum(1 for (status,) in rows if status in ("returned", "indexed", "quarantined"))
 
 
-def test_a_batch_killed_at_any_moment_is_finished_by_the_next(tmp_path):
-    """kill -9 at several points: every input ends registered exactly once and in exactly one final state."""
+def test_a_real_batch_killed_at_any_moment_is_finished_by_the_next(tmp_path):
+    """`shouwen run` (the Prefect flow and its two worker processes) killed with kill -9 at several points —
+    starting up, during intake, with the first documents done, halfway — then run again: every input ends
+    registered exactly once and in exactly one final state, and no worker outlives its batch."""
     root = tmp_path / "office"
     inbox = root / "inbox" / "edoc"
     inbox.mkdir(parents=True)
-    count = 12
+    count = 16
     for i in range(count):
         spec = builder.conformant_notice(doc_number=f"筑教发〔2026〕{i + 1}号", title=f"贵阳市教育局关于第{i + 1}项工作的通知")
         builder.write_docx(spec, inbox / f"文件{i:02d}.docx")
     shutil.copy(SAMPLES / "edoc" / "传输中断-半截文件.pdf", inbox / "半截.pdf")
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    for delay in (0.6, 1.2, 1.8, 2.6):  # interpreter start, then intake, then review
-        proc = subprocess.Popen([sys.executable, "-c", KILLED_BATCH, str(root)], cwd=ROOT, env=env,
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(delay)
+    (root / "inbox" / "fax").mkdir()
+    shutil.copy(next((SAMPLES / "fax").iterdir()), root / "inbox" / "fax" / "传真.tif")
+    total = count + 2
+    env = {**os.environ, "PREFECT_API_URL": ""}
+    command = [sys.executable, "-m", "pipelines.cli", "run", "--root", str(root)]
+    ledger = root / "ledger.sqlite3"
+    kill_when = [lambda: True,  # while Python and Prefect start
+                 lambda: _ledger_counts(ledger)[0] >= 1,  # intake under way
+                 lambda: _ledger_counts(ledger)[1] >= 1,  # the first documents done
+                 lambda: _ledger_counts(ledger)[1] >= total // 2]
+    for moment in kill_when:
+        proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                start_new_session=True)
+        deadline = time.monotonic() + 120
+        while not moment() and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.02)
         proc.send_signal(signal.SIGKILL)
         proc.wait()
-    final = subprocess.run([sys.executable, "-c", KILLED_BATCH, str(root)], cwd=ROOT, env=env, capture_output=True, text=True,
-                           timeout=300)
+        time.sleep(0.5)
+    final = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
     assert final.returncode == 0, final.stderr[-2000:]
-    rows = Ledger(root / "ledger.sqlite3").rows()
-    assert len(rows) == count + 1 and len({r["sha256"] for r in rows}) == count + 1
-    assert sorted(r["seq"] for r in rows) == list(range(1, count + 2))
-    assert sorted(r["status"] for r in rows) == ["indexed"] * count + ["quarantined"]
+    rows = Ledger(ledger).rows()
+    assert len(rows) == total and len({r["sha256"] for r in rows}) == total
+    assert sorted(r["seq"] for r in rows) == list(range(1, total + 1))
+    assert sorted(r["status"] for r in rows) == ["indexed"] * (count + 1) + ["quarantined"]
     archived = [p for p in (root / "archive").rglob("*") if p.is_file() and not p.name.startswith(".")]
-    assert len(archived) == count + 1
-    assert SqliteIndex(root / "index.sqlite3").count() == count
+    assert len(archived) == total
+    assert SqliteIndex(root / "index.sqlite3").count() == count + 1
+    assert not list(root.glob("inbox/*/*")), "every input was taken out of the inbox"
+    time.sleep(1)
+    assert not _workers_of(root), "a worker outlived its batch"
+
+
+def _workers_of(root: Path) -> list[str]:
+    """Worker processes (multiprocessing spawn children) still running for this data root."""
+    found = []
+    for pid in subprocess.run(["pgrep", "-f", "spawn_main"], capture_output=True, text=True).stdout.split():
+        try:
+            if f"PREFECT_HOME={root}/prefect".encode() in Path(f"/proc/{pid}/environ").read_bytes():
+                found.append(pid)
+        except OSError:
+            pass  # gone meanwhile
+    return found
 
 
 def test_cli_run_ledger_and_search_for_real(tmp_path):

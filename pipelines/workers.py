@@ -1,0 +1,139 @@
+"""Worker processes (工作进程) for the batch on a two-core machine.
+
+Two long-lived processes do the reading and checking, each with its models loaded once:
+  * the "ocr" worker takes scans, faxes and image-only PDFs; OCR already keeps both cores busy inside the
+    inference runtime, and one OCR engine (~1 GiB) is all the memory budget allows;
+  * the "text" worker takes e-documents (docx, PDF with text, text), which need one core each and no OCR.
+E-documents also go to the OCR worker whenever it has less queued work, so an all-e-document batch uses both
+cores. Each worker is a single-process executor: documents in a worker run one after another (PDFium is
+not thread-safe), and its ledger and index connections stay open for the whole batch.
+
+A worker that dies (a file that crashes a native library, the kernel's OOM killer) is started again; the
+document it was reading is tried once more in a fresh worker and, if that dies too, quarantined.
+"""
+from __future__ import annotations
+
+import multiprocessing
+import os
+import threading
+import time
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
+
+from extractors.detect import detect_format
+
+IMAGE_FORMATS = ("tiff", "png", "jpeg")
+COST = {"ocr": 1.0, "text": 0.03}  # rough seconds per document, for balancing the two queues
+CRASHED = "读取该文件时处理进程异常退出（文件可能已损坏或含有恶意构造的内容），已隔离，请人工核查"
+
+
+def kind_of(data: bytes) -> str:
+    """'ocr' when reading the file means OCR (images; PDFs without fonts, i.e. no text layer), else 'text'.
+    Only a routing hint: either worker reads every kind of file."""
+    try:
+        fmt = detect_format(data)
+    except Exception:
+        return "text"  # unusable: the worker says why, quickly
+    if fmt in IMAGE_FORMATS:
+        return "ocr"
+    if fmt == "pdf" and b"/Font" not in data:
+        return "ocr"  # no font resources anywhere (fonts in compressed object streams land here too: harmless)
+    return "text"
+
+
+class Workers:
+    """The two worker processes; `run(name, fn, *args)` runs fn in worker `name` ('ocr' or 'text') and waits."""
+
+    def __init__(self, initializer=None, initargs=()):
+        self._context = multiprocessing.get_context("spawn")  # never fork a process that runs threads
+        self._initializer, self._initargs = initializer, initargs
+        self._lock = threading.Lock()
+        self._pools = {name: self._start() for name in ("ocr", "text")}
+
+    def _start(self) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(max_workers=1, mp_context=self._context, initializer=self._initializer,
+                                   initargs=self._initargs)
+
+    def __enter__(self) -> "Workers":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        for pool in self._pools.values():
+            pool.shutdown(wait=True, cancel_futures=True)
+
+    def run(self, name: str, fn, *args):
+        """A worker that dies takes the documents queued in it along; each is tried once more, alone in a
+        fresh single-use process, so a document that kills its reader again harms nobody else: WorkerCrashed."""
+        with self._lock:
+            pool = self._pools[name]
+        try:
+            return pool.submit(fn, *args).result()
+        except BrokenProcessPool:
+            with self._lock:
+                if self._pools[name] is pool:  # the first caller to notice starts a fresh worker
+                    self._pools[name] = self._start()
+        alone = self._start()
+        try:
+            return alone.submit(fn, *args).result()
+        except BrokenProcessPool:
+            raise WorkerCrashed(CRASHED) from None
+        finally:
+            alone.shutdown(wait=True)
+
+
+def assign(kinds: list[str]) -> list[str]:
+    """Which worker takes each document: OCR work to the OCR worker, e-documents to whichever worker has
+    less estimated work queued (so a batch of e-documents keeps both cores busy)."""
+    load = {"ocr": COST["ocr"] * kinds.count("ocr"), "text": 0.0}
+    out = []
+    for kind in kinds:
+        name = "ocr" if kind == "ocr" or load["ocr"] < load["text"] else "text"
+        if kind != "ocr":
+            load[name] += COST["text"]
+        out.append(name)
+    return out
+
+
+class WorkerCrashed(RuntimeError):
+    """A document killed its worker twice."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+# What runs inside a worker: the process keeps its ledger, index and routing model between documents.
+_open: dict[str, tuple] = {}
+
+
+def warm_up() -> None:
+    """At worker start: follow the batch if it is killed, and load the language pipeline before the first
+    document (the OCR engine loads on first use, in the worker that gets the first scan)."""
+    from extractors.nlp import get_nlp
+
+    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
+    get_nlp()
+
+
+def _exit_with_parent(parent: int) -> None:
+    # A batch killed with kill -9 must not leave workers writing on: the next run takes up their documents.
+    while os.getppid() == parent:
+        time.sleep(0.2)
+    os._exit(1)
+
+
+def process_in_worker(root: str, document_id: int, rules: list[dict]):
+    """初审 → 退文 | 分办 → 检索 for one document, inside a worker process."""
+    from index import SqliteIndex
+    from pipelines import batch
+    from pipelines.ledger import Ledger
+
+    if root not in _open:
+        office = batch.DataRoot(Path(root))
+        _open[root] = (office, Ledger(office.ledger_path), SqliteIndex(office.index_path))
+    office, ledger, index = _open[root]
+    return batch.process(office, ledger, index, document_id, rules)
