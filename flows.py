@@ -50,6 +50,12 @@ def process(root: str, document_id: int, rules: list[dict], worker: str) -> batc
             ledger.close()
 
 
+@task(name="学习分办 learn", cache_policy=NO_CACHE)
+def learn(root: str) -> Optional[dict]:
+    """Retrain the routing model when rule decisions or clerk corrections changed since it was trained."""
+    return batch.learn(batch.DataRoot(Path(root)))
+
+
 @flow(name="收文批处理 ingest")
 def ingest(root: str) -> batch.Summary:
     """签收 every inbox, then 初审 → 退文 | 分办 → 检索 each document in two worker processes (see
@@ -64,6 +70,7 @@ def ingest(root: str) -> batch.Summary:
     kinds = [kind_of((office.root / ledger.get(i)["archive_path"]).read_bytes()) for i in todo]
     ledger.close()
     rules = load_rules(Path(root))  # the office's routing rules, read once for the whole batch
+    summary.learned = learn(root)  # corrections made since the last batch count from this one on
     # Two threads a worker: one document being read while the next one's task is set up; no deeper queue,
     # so a worker that dies takes at most one waiting document with it.
     with Workers(initializer=warm_up) as _workers, \

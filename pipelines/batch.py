@@ -15,10 +15,11 @@ from typing import Optional
 from extractors import UnusableInput
 from index import SqliteIndex
 
+from . import router_model
 from .intake import inbox_files, prepare, receive
 from .ledger import Ledger
 from .returns import write_return
-from .review import review_document
+from .review import Review, review_document
 from .routing import load_rules, route
 
 FINAL = ("returned", "indexed", "quarantined")
@@ -60,6 +61,7 @@ class Summary:
     duplicates: int = 0
     outcomes: list[Outcome] = field(default_factory=list)
     seconds: float = 0.0
+    learned: Optional[dict] = None  # the routing model retrained at the batch's start, if it was
 
     def lines(self) -> list[str]:
         """The batch's summary as the clerk reads it."""
@@ -68,6 +70,8 @@ class Summary:
                f"  通过初审 {accepted} 件，退文 {self.count('returned')} 件，隔离 {self.count('quarantined')} 件"]
         for department, n in sorted(self.departments().items(), key=lambda kv: -kv[1]):
             out.append(f"  分办 {department}：{n} 件")
+        if self.learned:
+            out.append("  " + learned_line(self.learned))
         return out
 
     def count(self, status: str) -> int:
@@ -79,6 +83,12 @@ class Summary:
             if o.department:
                 out[o.department] = out.get(o.department, 0) + 1
         return out
+
+
+def learned_line(meta: dict) -> str:
+    accuracy = meta.get("held_out_accuracy")
+    return (f"分办模型已重新训练：样本 {meta['examples']} 件（其中改办 {meta['corrections']} 件），部门 {len(meta['departments'])} 个"
+            + (f"，留出样本准确率 {accuracy:.0%}" if accuracy is not None else ""))
 
 
 def take_in(office: DataRoot, ledger: Ledger) -> tuple[int, int]:
@@ -101,8 +111,10 @@ def take_in(office: DataRoot, ledger: Ledger) -> tuple[int, int]:
     return new, duplicates
 
 
-def process(office: DataRoot, ledger: Ledger, index: SqliteIndex, document_id: int, rules: list[dict]) -> Outcome:
-    """初审, then 退文 or 分办 and 检索, for one registered document (again, if it was interrupted)."""
+def process(office: DataRoot, ledger: Ledger, index: SqliteIndex, document_id: int, rules: list[dict],
+            model=None) -> Outcome:
+    """初审, then 退文 or 分办 and 检索, for one registered document (again, if it was interrupted).
+    model: the learned router (分办模型) for documents no rule covers, or None."""
     row = ledger.get(document_id)
     data = (office.root / row["archive_path"]).read_bytes()
     try:
@@ -115,12 +127,22 @@ def process(office: DataRoot, ledger: Ledger, index: SqliteIndex, document_id: i
                       doc_type=doc["doc_type"], title=doc["title"], urgency=doc["urgency"], secrecy=doc["secrecy"],
                       verdict=report["verdict"], findings=report["findings"])
     classified = any(f["rule"] == "security.classified" for f in report["findings"])
-    if report["verdict"] == "return" and not classified:
+    withdrawn = row["return_state"] == "withdrawn"  # the clerk took the return back: 分办 it (a rerun keeps to that)
+    if report["verdict"] == "return" and not classified and not withdrawn:
         path = write_return(office.root / "outbox", row["number"], row["received_at"], report)
-        ledger.set_status(document_id, "returned", f"退文通知单：{path.relative_to(office.root)}")
+        where = str(path.relative_to(office.root))
+        ledger.set_status(document_id, "returned", f"退文通知单：{where}", return_state="sent", return_path=where)
         return Outcome(row["number"], row["file"], "returned", report["verdict"])
-    decision = route(doc, review.body, row["channel"], rules, classified=classified)
-    ledger.set_status(document_id, "routed", decision.reason, department=decision.department, route_reason=decision.reason)
+    return route_and_index(ledger, index, row, review, rules, model, classified)
+
+
+def route_and_index(ledger: Ledger, index: SqliteIndex, row: dict, review: Review, rules: list[dict], model=None,
+                    classified: bool = False) -> Outcome:
+    """分办 a reviewed document, then put it into the search index (classified ones stop at the 机要室)."""
+    report, doc, document_id = review.report, review.report["document"], row["id"]
+    decision = route(doc, review.body, row["channel"], rules, classified=classified, model=model)
+    ledger.set_status(document_id, "routed", decision.reason, department=decision.department, route_reason=decision.reason,
+                      route_source=decision.source, route_confidence=decision.confidence)
     if classified:  # 机要: never in the shared index; routing is its final step here
         return Outcome(row["number"], row["file"], "routed", report["verdict"], decision.department, decision.reason)
     index.add(document_id, title=doc["title"] or row["file"], body=review.text, secrecy=doc["secrecy"],
@@ -141,6 +163,11 @@ def quarantine(office: DataRoot, ledger: Ledger, row: dict, reason: str) -> Outc
     return Outcome(row["number"], row["file"], "quarantined", reason=reason)
 
 
+def learn(office: DataRoot, force: bool = False) -> Optional[dict]:
+    """学习分办: retrain the learned router when the rule decisions or corrections changed."""
+    return router_model.learn(office.root, office.ledger_path, office.index_path, force=force)
+
+
 def pending(ledger: Ledger) -> list[int]:
     """Documents to (re)process: unfinished ones, except classified documents already routed to 机要室."""
     return [r["id"] for r in ledger.unfinished() if not (r["status"] == "routed" and r["department"] == "机要室")]
@@ -154,10 +181,11 @@ def run_batch(root: Path, progress=None) -> Summary:
     try:
         summary = Summary()
         summary.received, summary.duplicates = take_in(office, ledger)
-        rules = load_rules(office.root)
+        summary.learned = learn(office)  # corrections made since the last batch count from this one on
+        rules, model = load_rules(office.root), router_model.load(office.root)
         todo = pending(ledger)
         for n, document_id in enumerate(todo, start=1):
-            outcome = process(office, ledger, index, document_id, rules)
+            outcome = process(office, ledger, index, document_id, rules, model)
             summary.outcomes.append(outcome)
             if progress:
                 progress(n, len(todo), outcome)

@@ -3,6 +3,7 @@
     shouwen validate FILE… [--profile P] [--format text|json] [--channel C]   初审 (exit 0 / 1 / 2)
     shouwen extract FILE… [--format text|json]                               what was read
     shouwen rules [--format text|markdown|json]                              the rule catalog
+    shouwen run | schedule | ledger | search | route | resend | withdraw | learn   the office's batch (--root)
 """
 from __future__ import annotations
 
@@ -82,6 +83,23 @@ def _parser() -> argparse.ArgumentParser:
     rt.add_argument("--reason", default=None, help="改办理由 / why")
     rt.add_argument("--root", help=root_help)
 
+    rs = sub.add_parser("resend", help="重发退文通知单 / resend a return notice",
+                        description="重发退文通知单（以今天的日期重新生成，与原件并存于发件箱）。Resend a return notice.")
+    rs.add_argument("document", metavar="DOC", help="收文编号，如 收〔2026〕12号 或 2026-12 / ledger number")
+    rs.add_argument("--root", help=root_help)
+    wd = sub.add_parser("withdraw", help="撤回退文并转入分办 / withdraw a return and route the document",
+                        description="撤回退文：退文通知单移出发件箱（保存在 withdrawn/），该件转入分办和检索。\n"
+                                    "Withdraw a return: the notice leaves the outbox, the document is routed and indexed.",
+                        formatter_class=argparse.RawDescriptionHelpFormatter)
+    wd.add_argument("document", metavar="DOC", help="收文编号 / ledger number")
+    wd.add_argument("--reason", default="文秘人员复核后撤回退文", help="撤回理由 / why")
+    wd.add_argument("--root", help=root_help)
+    ln = sub.add_parser("learn", help="重新训练分办模型 / retrain the routing model",
+                        description="用按规则分办和改办过的收文重新训练分办模型（每批开始时也会自动进行）。\n"
+                                    "Retrain the routing model from rule decisions and corrections.",
+                        formatter_class=argparse.RawDescriptionHelpFormatter)
+    ln.add_argument("--root", help=root_help)
+
     r = sub.add_parser("rules", help="列出初审规则目录 / list the rule catalog",
                        description="列出全部初审规则（由规则本身生成）。\nList every rule, generated from the rules.")
     r.add_argument("--format", choices=("text", "markdown", "json"), default="text", help="输出格式 / output format")
@@ -109,6 +127,10 @@ def main(argv: list[str] | None = None) -> int:
             return _search(args)
         if args.command == "route":
             return _route(args)
+        if args.command in ("resend", "withdraw"):
+            return _return_desk(args)
+        if args.command == "learn":
+            return _learn(args)
     except BrokenPipeError:  # `shouwen … | head`
         return 0
     parser.print_help()
@@ -264,11 +286,65 @@ def _route(args) -> int:
         print(f"{row['number']} 已{'退文' if row['status'] == 'returned' else '隔离'}，没有分办", file=sys.stderr)
         return EXIT_UNUSABLE
     reason = args.reason or f"文秘人员改办：由{row['department'] or '未分办'}改送{args.department}"
-    ledger.set_status(row["id"], row["status"], reason, department=args.department, route_reason=reason)
+    ledger.set_status(row["id"], row["status"], reason, department=args.department, route_reason=reason,
+                      route_source="clerk", route_confidence=None)
     if row["status"] == "indexed":
         index = SqliteIndex(path.with_name(INDEX_FILE))
         index.update(row["id"], department=args.department)
     print(f"{row['number']}《{row['title'] or row['file']}》已改送{args.department}")
+    return EXIT_ACCEPTED
+
+
+def _return_desk(args) -> int:
+    from extractors import UnusableInput
+    from index import SqliteIndex
+
+    from .batch import INDEX_FILE, LEDGER_FILE, DataRoot
+    from .ledger import Ledger
+    from .return_desk import NotReturned, resend, withdraw
+
+    path = _existing(args, LEDGER_FILE, "登记簿")
+    if path is None:
+        return EXIT_UNUSABLE
+    ledger = Ledger(path)
+    row = ledger.find(args.document)
+    if row is None:
+        print(f"登记簿中没有“{args.document}”", file=sys.stderr)
+        return EXIT_UNUSABLE
+    office = DataRoot(path.parent)
+    title = f"{row['number']}《{row['title'] or row['file']}》"
+    try:
+        if args.command == "resend":
+            notice = resend(office, ledger, row)
+            print(f"{title}退文通知单已重发：{notice}")
+        else:
+            outcome, moved = withdraw(office, ledger, SqliteIndex(path.with_name(INDEX_FILE)), row, args.reason)
+            print(f"{title}已撤回退文，{'已入检索' if outcome.status == 'indexed' else '已分办'}，承办部门：{outcome.department}"
+                  f"（{outcome.reason}）")
+            if moved:
+                print(f"原退文通知单已移至 {moved[0].parent}；如已送达来文单位，请告知作废")
+    except NotReturned as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_UNUSABLE
+    except UnusableInput as exc:
+        print(f"{title}原件无法读取：{exc.reason}", file=sys.stderr)
+        return EXIT_UNUSABLE
+    return EXIT_ACCEPTED
+
+
+def _learn(args) -> int:
+    from . import router_model
+    from .batch import LEDGER_FILE, DataRoot, learn, learned_line
+
+    path = _existing(args, LEDGER_FILE, "登记簿")
+    if path is None:
+        return EXIT_UNUSABLE
+    meta = learn(DataRoot(path.parent), force=True)
+    if meta is None:
+        print(f"样本不足，未训练：至少需要 {router_model.MIN_EXAMPLES} 件按规则分办或经改办的收文，涉及 "
+              f"{router_model.MIN_DEPARTMENTS} 个以上部门", file=sys.stderr)
+        return EXIT_UNUSABLE
+    print(learned_line(meta))
     return EXIT_ACCEPTED
 
 

@@ -51,6 +51,13 @@ MIGRATIONS = [
     );
     CREATE INDEX history_document ON history(document_id);
     """,
+    # 2: how a document was routed (rule, classified, model, fallback, clerk) and what became of its return
+    """
+    ALTER TABLE documents ADD COLUMN route_source TEXT;
+    ALTER TABLE documents ADD COLUMN route_confidence REAL;
+    ALTER TABLE documents ADD COLUMN return_state TEXT;
+    ALTER TABLE documents ADD COLUMN return_path TEXT;
+    """,
 ]
 
 

@@ -33,13 +33,15 @@ def sender_folder(issuer: str | None) -> str:
     return name[:40]
 
 
-def write_return(outbox: Path, number: str, received_at: str, report: dict, office: Office | None = None) -> Path:
-    """Write the 退文通知单 (docx) and the JSON report into outbox/<sender>/; return the docx path."""
+def write_return(outbox: Path, number: str, received_at: str, report: dict, office: Office | None = None,
+                 suffix: str = "") -> Path:
+    """Write the 退文通知单 (docx) and the JSON report into outbox/<sender>/; return the docx path.
+    suffix: marks a resent notice (（重发2）), written beside the first."""
     office = office or Office()
     doc = report["document"]
     folder = outbox / sender_folder(doc.get("issuer"))
     folder.mkdir(parents=True, exist_ok=True)
-    stem = f"{number}-退文通知单"
+    stem = f"{number}-退文通知单{suffix}"
     (folder / f"{number}-审核意见.json").write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
     path = folder / f"{stem}.docx"
     _notice(report, number, received_at, office).save(str(path))

@@ -1,8 +1,9 @@
 """分办 (routing): which department handles a document, and why, from rules the office edits.
 
 Rules are a TOML data file (routing_rules.toml, or <root>/routing.toml): the first rule whose conditions all
-hold wins. A classified document always goes to the 机要室. Where no rule holds, the document goes to the
-办公室 for a person to route, and the reason says so.
+hold wins. A classified document always goes to the 机要室. Where no rule holds, the learned router
+(router_model.py) may propose a department: taken at or above its confidence threshold, otherwise the
+document goes to the 办公室 for a person to route, and the reason shows the proposal.
 """
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
+
+from .router_model import THRESHOLD
 
 DEFAULT_RULES = Path(__file__).with_name("routing_rules.toml")
 CONDITIONS = ("doc_type", "urgency", "channel", "issuer", "keywords", "body_keywords")
@@ -20,6 +23,8 @@ FALLBACK = ("办公室", "没有分办规则适用，送办公室人工分办")
 class Route:
     department: str
     reason: str
+    source: str = "rule"  # rule | classified | model | fallback | clerk
+    confidence: Optional[float] = None  # the model's, where it proposed
 
 
 def load_rules(root: Optional[Path] = None) -> list[dict]:
@@ -32,16 +37,24 @@ def load_rules(root: Optional[Path] = None) -> list[dict]:
     return rules
 
 
-def route(document: dict, body: str, channel: str, rules: list[dict], classified: bool = False) -> Route:
-    """document: the report's `document` part (doc_type, issuer, title, urgency…)."""
-    if classified:
-        return Route("机要室", "涉密公文经非涉密渠道传来，转机要室处理，不进入共享检索")
+def route(document: dict, body: str, channel: str, rules: list[dict], classified: bool = False, model=None) -> Route:
+    """document: the report's `document` part (doc_type, issuer, title, urgency…); model: a RouterModel or None."""
+    if classified:  # decided before the model ever sees the text
+        return Route("机要室", "涉密公文经非涉密渠道传来，转机要室处理，不进入共享检索", "classified")
     text = (document.get("title") or "") + "\n" + body
     values = {"doc_type": document.get("doc_type"), "urgency": document.get("urgency"), "channel": channel}
     for rule in rules:
         if all(_holds(rule, name, values, document, text) for name in CONDITIONS if name in rule):
             return Route(rule["department"], rule.get("reason") or f"按分办规则送{rule['department']}")
-    return Route(*FALLBACK)
+    if model is None:
+        return Route(*FALLBACK, source="fallback")
+    proposal = model.propose(document.get("title") or "", body)
+    share = f"{proposal.confidence:.0%}"
+    if proposal.confidence >= THRESHOLD:
+        return Route(proposal.department, f"没有分办规则适用；分办模型依以往分办和改办建议送{proposal.department}（置信度 {share}）",
+                     "model", proposal.confidence)
+    return Route(FALLBACK[0], f"{FALLBACK[1]}（分办模型建议{proposal.department}，置信度 {share}，不足以自动分办）",
+                 "fallback", proposal.confidence)
 
 
 def _holds(rule: dict, name: str, values: dict, document: dict, text: str) -> bool:

@@ -8,7 +8,7 @@ import stat
 import pytest
 
 from pipelines.intake import archive, inbox_files, prepare, receive, sha256_of
-from pipelines.ledger import Ledger, format_number
+from pipelines.ledger import MIGRATIONS, Ledger, format_number
 
 
 def _register_many(args):
@@ -59,7 +59,28 @@ def test_schema_is_created_once_and_reopened(tmp_path):
     first.register(sha256="d" * 64, file="d.pdf", channel="scan", archive_path="x")
     first.close()
     again = Ledger(path)
-    assert again.schema_version == 1 and len(again.rows()) == 1
+    assert again.schema_version == len(MIGRATIONS) and len(again.rows()) == 1
+
+
+def test_a_ledger_of_the_first_schema_is_migrated_in_place(tmp_path):
+    """A ledger written by the first release (schema 1) gains the new columns and keeps every row."""
+    import sqlite3
+
+    path = tmp_path / "old.sqlite3"
+    conn = sqlite3.connect(path)
+    conn.executescript(MIGRATIONS[0] + "; PRAGMA user_version = 1;")
+    conn.execute("INSERT INTO documents(year, seq, number, received_at, channel, file, sha256, archive_path, status, department)"
+                 " VALUES (2025, 7, '收〔2025〕7号', '2025-12-30T10:00:00+08:00', 'fax', 'a.tif', ?, 'x', 'indexed', '办公室')",
+                 ("e" * 64,))
+    conn.execute("INSERT INTO sequences(year, last) VALUES (2025, 7)")
+    conn.commit()
+    conn.close()
+    ledger = Ledger(path)
+    assert ledger.schema_version == len(MIGRATIONS) >= 2
+    row = ledger.find("收〔2025〕7号")
+    assert row["department"] == "办公室" and row["route_source"] is None and row["return_state"] is None
+    assert ledger.register(sha256="f" * 64, file="b.pdf", channel="edoc", archive_path="y",
+                           received_at="2025-12-31T09:00:00+08:00").number == "收〔2025〕8号"
 
 
 def test_receive_archives_the_original_before_registering(tmp_path):

@@ -5,7 +5,7 @@ import os
 import signal
 from concurrent.futures import ThreadPoolExecutor
 
-from pipelines.workers import Workers, WorkerCrashed, assign, kind_of
+from pipelines.workers import WorkerCrashed, Workers, assign, kind_of
 
 from . import builder
 

@@ -1,0 +1,69 @@
+"""The clerk's second look at a return (退文的重发与撤回).
+
+    resend    重发: write the 退文通知单 again (today's date) into the sender's outbox folder, beside the first,
+              e.g. when the sender says it never arrived; the ledger notes each resend.
+    withdraw  撤回: the return was wrong (the clerk accepts the document after all). The notice and report
+              leave the outbox for withdrawn/<sender>/ (kept, never deleted) and the document goes on to
+              分办 and 检索 like an accepted one. The ledger keeps the 初审 verdict and notes the withdrawal.
+
+Both work from the archived original, so they do not depend on what a mail process did to the outbox.
+"""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from index import SqliteIndex
+
+from . import router_model
+from .batch import DataRoot, Outcome, route_and_index
+from .ledger import Ledger
+from .returns import sender_folder, write_return
+from .review import Review, review_document
+from .routing import load_rules
+
+
+class NotReturned(ValueError):
+    """The document is not (or no longer) returned: nothing to resend or withdraw."""
+
+
+def _returned(row: dict) -> None:
+    if row["status"] != "returned":
+        raise NotReturned(f"{row['number']} 当前状态不是已退文，无法办理")
+
+
+def _review(office: DataRoot, row: dict) -> Review:
+    data = (office.root / row["archive_path"]).read_bytes()
+    return review_document(data, row["file"], channel=row["channel"])
+
+
+def resend(office: DataRoot, ledger: Ledger, row: dict) -> Path:
+    """重发 the 退文通知单; returns the new notice's path."""
+    _returned(row)
+    review = _review(office, row)
+    folder = office.root / "outbox" / sender_folder(row["issuer"])
+    n = 2
+    while (folder / f"{row['number']}-退文通知单（重发{n}）.docx").exists():
+        n += 1
+    path = write_return(office.root / "outbox", row["number"], row["received_at"], review.report, suffix=f"（重发{n}）")
+    where = str(path.relative_to(office.root))
+    ledger.set_status(row["id"], "returned", f"重发退文通知单：{where}", return_state="resent", return_path=where)
+    return path
+
+
+def withdraw(office: DataRoot, ledger: Ledger, index: SqliteIndex, row: dict, reason: str) -> tuple[Outcome, list[Path]]:
+    """撤回 the return and 分办 the document; returns the outcome and where the withdrawn files went."""
+    _returned(row)
+    review = _review(office, row)
+    source = office.root / "outbox" / sender_folder(row["issuer"])
+    target = office.root / "withdrawn" / sender_folder(row["issuer"])
+    moved = []
+    for path in sorted(source.glob(f"{row['number']}-*")):
+        target.mkdir(parents=True, exist_ok=True)
+        moved.append(Path(shutil.move(str(path), target / path.name)))
+    # "reviewed" with return_state withdrawn: an interrupted withdrawal is finished by the next batch as 分办
+    ledger.set_status(row["id"], "reviewed", f"撤回退文：{reason}", return_state="withdrawn")
+    row = ledger.get(row["id"])
+    classified = any(f["rule"] == "security.classified" for f in review.report["findings"])
+    outcome = route_and_index(ledger, index, row, review, load_rules(office.root), router_model.load(office.root), classified)
+    return outcome, moved
