@@ -84,6 +84,7 @@ def ingest(root: str) -> batch.Summary:
             print(progress_line(n, len(todo), outcome), file=sys.stderr, flush=True)
     _workers = None
     summary.seconds = round(time.perf_counter() - started, 1)
+    print("\n".join(summary.lines()), flush=True)  # also where the schedule's runner shows a batch's output
     return summary
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -62,6 +63,16 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--root", help=root_help)
     b.add_argument("--samples", action="store_true",
                    help="先把仓库自带的示例文件放入收件箱 / first copy the bundled sample documents into the inboxes")
+    sc = sub.add_parser("schedule", help="定时收文：按 cron 计划反复运行收文批处理 / serve the batch on a schedule",
+                        description="定时收文：在本机启动流程服务（Prefect，仅监听 127.0.0.1，不联网），按 cron 计划运行收文批处理，\n"
+                                    "按 Ctrl-C 停止（流程服务随之关闭）。Serve the batch on a cron schedule.",
+                        formatter_class=argparse.RawDescriptionHelpFormatter)
+    sc.add_argument("--cron", required=True, help='cron 计划（分 时 日 月 周），如 "*/10 * * * *" 每 10 分钟 / cron schedule')
+    sc.add_argument("--timezone", default=os.environ.get("SHOUWEN_TIMEZONE", "Asia/Shanghai"),
+                    help="计划所用时区（默认 $SHOUWEN_TIMEZONE 或 Asia/Shanghai）/ time zone of the schedule")
+    sc.add_argument("--port", type=int, default=4200, help="流程服务端口，被占用时自动另选 / server port")
+    sc.add_argument("--now", action="store_true", help="启动后立即先运行一批 / run one batch right away")
+    sc.add_argument("--root", help=root_help)
     led = sub.add_parser("ledger", help="列出登记簿 / list the ledger", description="列出登记簿。List the ledger.")
     led.add_argument("--root", help=root_help)
     led.add_argument("--json", action="store_true", help="每件一行 JSON / one JSON object per document")
@@ -121,6 +132,8 @@ def main(argv: list[str] | None = None) -> int:
             return _rules(args)
         if args.command == "run":
             return _run(args)
+        if args.command == "schedule":
+            return _schedule(args)
         if args.command == "ledger":
             return _ledger(args)
         if args.command == "search":
@@ -207,8 +220,21 @@ def _run(args) -> int:
     from flows import ingest
 
     print(f"数据目录：{root}", file=sys.stderr)
-    summary = ingest(str(root))
-    print("\n".join(summary.lines()))
+    ingest(str(root))  # prints its progress and its summary
+    return EXIT_ACCEPTED
+
+
+def _schedule(args) -> int:
+    from .intake import data_root, prepare
+    from .schedule import ScheduleError, serve
+
+    root = data_root(args.root).resolve()
+    prepare(root)
+    try:
+        serve(root, args.cron, args.timezone, args.port, args.now, say=lambda line: print(line, file=sys.stderr, flush=True))
+    except ScheduleError as exc:
+        print(f"shouwen: {exc}", file=sys.stderr)
+        return EXIT_UNUSABLE
     return EXIT_ACCEPTED
 
 
