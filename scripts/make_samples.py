@@ -29,6 +29,7 @@ def main() -> None:
               "三、存在问题", "部分学校校舍老化，维修资金缺口较大，恳请市政府给予支持。", "以上汇报妥否，请批示。"],
         date="2026年07月01日", cc="抄送：各区（市、县）教育局。")
     builder.write_docx(returned, inbox / "edoc" / "筑教呈2026-7号-上半年工作汇报.docx")
+    write_classified_and_unruled(inbox)
     complete = builder.write_named_font_pdf(builder.conformant_notice(title="贵阳市教育局关于开展校园安全检查的通知"),
                                             ROOT / "build" / "complete.pdf", fonts)
     data = complete.read_bytes()
@@ -40,6 +41,21 @@ def main() -> None:
     scan_pdf = builder.write_named_font_pdf(OCR_BROKEN, ROOT / "build" / "scan-source.pdf", fonts)
     page = scans.add_seal(scans.render_pdf(scan_pdf, 200)[0], (142, 200), 200)
     scans.scan(page, seed=2).save(inbox / "scan" / "扫描件-上半年校舍维修工作汇报.jpg", quality=80, dpi=(200, 200))
+
+
+def write_classified_and_unruled(inbox: Path) -> None:
+    """A 机密 notice sent by e-mail (it must go to the 机要室 and stay out of the index), and a 函 that no
+    routing rule covers (it goes to the 办公室 for a person, or wherever the routing model learned)."""
+    classified = builder.conformant_notice(copy_number="000003", secrecy="机密★1年", doc_number="筑教发〔2026〕15号",
+                                           title="贵阳市教育局关于做好2026年高考试卷保密管理工作的通知")
+    builder.write_docx(classified, inbox / "mail" / "机密-筑教发2026-15号-高考试卷保密管理.docx")
+    letter = builder.conformant_notice(
+        issuer_mark="贵阳市交通运输局文件", doc_number="筑交函〔2026〕21号", signature="贵阳市交通运输局",
+        title="贵阳市交通运输局关于商请协调农村公路养护资金的函", addressee="市人民政府办公厅：",
+        body=["今年汛期，我市部分农村公路路面损毁、边坡塌方，桥涵亟需维修加固。", "经测算，全市农村公路养护资金缺口约3200万元。",
+              "请协调相关部门统筹安排养护资金，确保群众安全出行。"],
+        attachments=[], cc=None, print_line="贵阳市交通运输局办公室　　　　　　　2026年11月20日印发")
+    builder.write_docx(letter, inbox / "edoc" / "筑交函2026-21号-农村公路养护资金.docx")
 
 
 if __name__ == "__main__":

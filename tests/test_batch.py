@@ -28,8 +28,6 @@ SAMPLES = ROOT / "samples" / "inbox"
 def office(tmp_path):
     root = tmp_path / "office"
     shutil.copytree(SAMPLES, root / "inbox")
-    builder.write_docx(builder.conformant_notice(secrecy="机密★5年", title="贵阳市教育局关于某涉密事项的通知"),
-                       root / "inbox" / "edoc" / "涉密件.docx")
     return root
 
 
@@ -37,15 +35,18 @@ def test_a_batch_registers_reviews_returns_routes_and_indexes(office):
     summary = run_batch(office)
     ledger = Ledger(office / "ledger.sqlite3")
     rows = {r["file"]: r for r in ledger.rows()}
-    assert summary.received == len(rows) == 8
-    assert sorted(r["seq"] for r in rows.values()) == list(range(1, 9))
+    assert summary.received == len(rows) == 9
+    assert sorted(r["seq"] for r in rows.values()) == list(range(1, 10))
     statuses = sorted(r["status"] for r in rows.values())
-    assert statuses == ["indexed"] * 4 + ["quarantined"] + ["returned"] * 2 + ["routed"]
+    assert statuses == ["indexed"] * 5 + ["quarantined"] + ["returned"] * 2 + ["routed"]
     # the classified one goes to the 机要室 and never into the index
-    secret = rows["涉密件.docx"]
-    assert secret["department"] == "机要室" and secret["status"] == "routed"
+    secret = rows["机密-筑教发2026-15号-高考试卷保密管理.docx"]
+    assert secret["department"] == "机要室" and secret["status"] == "routed" and secret["route_source"] == "classified"
     index = SqliteIndex(office / "index.sqlite3")
-    assert index.search("涉密事项") == [] and index.count() == 4
+    assert index.search("试卷保密") == [] and index.count() == 5
+    # the 函 no rule covers goes to the 办公室 for a person, and says so
+    letter = rows["筑交函2026-21号-农村公路养护资金.docx"]
+    assert letter["department"] == "办公室" and letter["route_source"] == "fallback" and "人工分办" in letter["route_reason"]
     assert [h.number for h in index.search("开学工作")] == [rows["筑教呈2026-6号-开学工作报告.txt"]["number"]]
     # returns: a 退文通知单 in 公文 form and the JSON report, in the sender's outbox folder
     returned = [r for r in rows.values() if r["status"] == "returned"]
@@ -74,7 +75,7 @@ def test_the_same_file_again_is_not_registered_twice(office):
     shutil.copy(next((office / "received" / "edoc").glob("*冬季学校安全工作通知.docx")), again)
     summary = run_batch(office)
     assert (summary.received, summary.duplicates, len(summary.outcomes)) == (0, 1, 0)
-    assert len(Ledger(office / "ledger.sqlite3").rows()) == 8
+    assert len(Ledger(office / "ledger.sqlite3").rows()) == 9
 
 
 def test_routing_follows_the_rules_and_says_why():
@@ -96,14 +97,15 @@ def test_the_office_edits_its_own_routing_rules(tmp_path):
 
 
 def _ledger_counts(path: Path) -> tuple[int, int]:
-    """(registered, in a final state), read without disturbing the batch."""
+    """(registered, in a final state), read without disturbing the batch. A classified document's final
+    state is routed (to the 机要室): it never enters the index."""
     if not path.exists():
         return 0, 0
     import sqlite3
 
     try:
         conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)
-        rows = conn.execute("SELECT status FROM documents").fetchall()
+        rows = conn.execute("SELECT CASE WHEN department = '机要室' THEN 'indexed' ELSE status END FROM documents").fetchall()
         conn.close()
     except sqlite3.OperationalError:  # the table is not there yet
         return 0, 0
@@ -178,10 +180,11 @@ def test_cli_run_ledger_and_search_for_real(tmp_path):
 
     run = cli("run", "--root", str(root), "--samples")
     assert run.returncode == 0, run.stderr[-3000:]
-    assert "本批收文 7 件" in run.stdout and "退文 2 件" in run.stdout and "隔离 1 件" in run.stdout
-    assert "[7/7]" in run.stderr
+    assert "本批收文 9 件" in run.stdout and "退文 2 件" in run.stdout and "隔离 1 件" in run.stdout
+    assert "分办 机要室：1 件" in run.stdout
+    assert "[9/9]" in run.stderr
     ledger = [json.loads(line) for line in cli("ledger", "--root", str(root), "--json").stdout.splitlines()]
-    assert len(ledger) == 7
+    assert len(ledger) == 9
     for field in ("number", "received_at", "channel", "file", "sha256", "issuer", "doc_number", "doc_type", "title",
                   "verdict", "department", "status"):
         assert field in ledger[0]

@@ -21,9 +21,9 @@ def test_review_batch_flow_runs_for_real(tmp_path):
     import json
 
     results = json.loads(result.stdout.strip().splitlines()[-1])
-    assert len(results) == len(samples) == 7
+    assert len(results) == len(samples) == 9
     verdicts = sorted(r["report"]["verdict"] for r in results if "report" in r)
-    assert verdicts == ["accept"] * 4 + ["return"] * 2
+    assert verdicts == ["accept"] * 5 + ["return"] * 3  # the classified one sent by mail is returned by 初审
     assert sum(1 for r in results if r.get("report", {}).get("ocr")) == 2  # the fax and the scan
     errors = [r for r in results if "error" in r]
     assert len(errors) == 1 and "截断" in errors[0]["error"]

@@ -51,7 +51,7 @@ def test_schedule_serves_the_batch_offline_and_stops_its_server(tmp_path):
         proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 400
         try:
-            while _ledger_counts(root / "ledger.sqlite3")[1] < 7 and proc.poll() is None and time.monotonic() < deadline:
+            while _ledger_counts(root / "ledger.sqlite3")[1] < 9 and proc.poll() is None and time.monotonic() < deadline:
                 time.sleep(0.5)
             time.sleep(2)  # the batch prints its summary
             assert proc.poll() is None, log.read_text(encoding="utf-8")[-3000:]
@@ -62,14 +62,14 @@ def test_schedule_serves_the_batch_offline_and_stops_its_server(tmp_path):
     output = log.read_text(encoding="utf-8")
     assert proc.returncode == 0, output[-3000:]
     assert "定时收文已开始：0 3 * * *（Asia/Shanghai）" in output and "下次运行：" in output
-    assert "[7/7]" in output and "本批收文 7 件" in output
+    assert "[9/9]" in output and "本批收文 9 件" in output
     assert "定时收文已停止，本机流程服务已关闭" in output
-    assert _ledger_counts(root / "ledger.sqlite3") == (7, 7)
+    assert _ledger_counts(root / "ledger.sqlite3") == (9, 9)
     time.sleep(1)
     assert not _servers_of(root / "prefect"), "the server stopped with the schedule"
     ledger = subprocess.run([sys.executable, "-m", "pipelines.cli", "ledger", "--root", str(root), "--json"], cwd=ROOT,
                             capture_output=True, text=True, env=env)
-    assert {json.loads(line)["status"] for line in ledger.stdout.splitlines()} == {"indexed", "returned", "quarantined"}
+    assert {json.loads(line)["status"] for line in ledger.stdout.splitlines()} == {"indexed", "returned", "quarantined", "routed"}
 
 
 def test_next_run_is_in_the_offices_time_zone():
