@@ -67,7 +67,7 @@ def ingest(root: str) -> batch.Summary:
     office = batch.DataRoot(Path(root))
     ledger = Ledger(office.ledger_path)
     todo = batch.pending(ledger)
-    kinds = [kind_of((office.root / ledger.get(i)["archive_path"]).read_bytes()) for i in todo]
+    kinds = [kind_of(office.root / ledger.get(i)["archive_path"]) for i in todo]
     ledger.close()
     rules = load_rules(Path(root))  # the office's routing rules, read once for the whole batch
     summary.learned = learn(root)  # corrections made since the last batch count from this one on
@@ -76,10 +76,13 @@ def ingest(root: str) -> batch.Summary:
     with Workers(initializer=warm_up) as _workers, \
             ThreadPoolTaskRunner(max_workers=2) as ocr_tasks, ThreadPoolTaskRunner(max_workers=2) as text_tasks:
         runners = {"ocr": ocr_tasks, "text": text_tasks}
-        futures = [runners[w].submit(process, {"root": root, "document_id": d, "rules": rules, "worker": w})
-                   for d, w in zip(todo, assign(kinds))]
-        for n, future in enumerate(as_completed(futures), start=1):
-            outcome = future.result()
+        futures = {runners[w].submit(process, {"root": root, "document_id": d, "rules": rules, "worker": w}): d
+                   for d, w in zip(todo, assign(kinds))}
+        for n, future in enumerate(as_completed(list(futures)), start=1):
+            try:
+                outcome = future.result()
+            except Exception as exc:  # a fault of ours, not the file's: the document waits for the next batch
+                outcome = batch.failed(office, futures[future], exc)
             summary.outcomes.append(outcome)
             print(progress_line(n, len(todo), outcome), file=sys.stderr, flush=True)
     _workers = None
@@ -89,10 +92,10 @@ def ingest(root: str) -> batch.Summary:
 
 
 def progress_line(n: int, total: int, outcome: batch.Outcome) -> str:
-    line = f"[{n}/{total}] {outcome.number} {outcome.file}：{STATUS_ZH[outcome.status]}"
+    line = f"[{n}/{total}] {outcome.number} {outcome.file}：{STATUS_ZH.get(outcome.status, '处理出错')}"
     if outcome.department:
         line += f"（{outcome.department}）"
-    if outcome.status == "quarantined":
+    if outcome.status in ("quarantined", "failed"):
         line += f"：{outcome.reason}"
     return line
 

@@ -49,7 +49,7 @@ class DataRoot:
 class Outcome:
     number: str
     file: str
-    status: str
+    status: str  # a ledger status, or "failed" (left unfinished for the next batch)
     verdict: Optional[str] = None
     department: Optional[str] = None
     reason: Optional[str] = None
@@ -67,7 +67,8 @@ class Summary:
         """The batch's summary as the clerk reads it."""
         accepted = sum(1 for o in self.outcomes if o.status in ("indexed", "routed") and o.verdict == "accept")
         out = [f"本批收文 {self.received} 件（重复 {self.duplicates} 件），处理 {len(self.outcomes)} 件，用时 {self.seconds:g} 秒",
-               f"  通过初审 {accepted} 件，退文 {self.count('returned')} 件，隔离 {self.count('quarantined')} 件"]
+               f"  通过初审 {accepted} 件，退文 {self.count('returned')} 件，隔离 {self.count('quarantined')} 件"
+               + (f"，出错 {self.count('failed')} 件（下批自动重试）" if self.count("failed") else "")]
         for department, n in sorted(self.departments().items(), key=lambda kv: -kv[1]):
             out.append(f"  分办 {department}：{n} 件")
         if self.learned:
@@ -161,6 +162,19 @@ def quarantine(office: DataRoot, ledger: Ledger, row: dict, reason: str) -> Outc
     (folder / f"{row['year']}-{row['seq']:06d}-{row['file']}.原因.txt").write_text(reason + "\n", encoding="utf-8")
     ledger.set_status(row["id"], "quarantined", reason, reason=reason)
     return Outcome(row["number"], row["file"], "quarantined", reason=reason)
+
+
+def failed(office: DataRoot, document_id: int, error: Exception) -> Outcome:
+    """A document whose processing failed on our side (not the file's fault): it stays unfinished in the
+    ledger, with the error in its history, and the next batch tries it again."""
+    ledger = Ledger(office.ledger_path)
+    try:
+        row = ledger.get(document_id)
+        reason = f"处理出错：{type(error).__name__}: {error}"[:300]
+        ledger.set_status(document_id, row["status"], reason + "（下批自动重试）")
+        return Outcome(row["number"], row["file"], "failed", reason=reason)
+    finally:
+        ledger.close()
 
 
 def learn(office: DataRoot, force: bool = False) -> Optional[dict]:

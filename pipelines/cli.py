@@ -220,7 +220,12 @@ def _run(args) -> int:
     from flows import ingest
 
     print(f"数据目录：{root}", file=sys.stderr)
-    ingest(str(root))  # prints its progress and its summary
+    try:
+        ingest(str(root))  # prints its progress and its summary
+    except Exception as exc:  # the inbox or the data root itself failed (disk full, permissions…)
+        print(f"本批处理中断：{type(exc).__name__}: {exc}\n已登记的文件不受影响，下次运行会接着处理；"
+              f"详细日志见 {root / 'prefect' / 'prefect.log'}", file=sys.stderr)
+        return EXIT_UNUSABLE
     return EXIT_ACCEPTED
 
 
@@ -263,10 +268,11 @@ def _ledger(args) -> int:
     ledger = Ledger(path)
     for row in ledger.rows():
         if args.json:
-            print(json.dumps({k: row[k] for k in LEDGER_FIELDS} | {"route_reason": row["route_reason"], "reason": row["reason"]},
-                             ensure_ascii=False))
+            extra = ("route_reason", "route_source", "route_confidence", "return_state", "return_path", "reason", "pages")
+            print(json.dumps({k: row[k] for k in LEDGER_FIELDS + extra}, ensure_ascii=False))
         else:
-            print(f"{row['number']}  {row['received_at'][:16]}  {row['channel']:4}  {STATUS_ZH[row['status']]}  "
+            state = {"resent": "（已重发）", "withdrawn": "（退文已撤回）"}.get(row["return_state"] or "", "")
+            print(f"{row['number']}  {row['received_at'][:16]}  {row['channel']:4}  {STATUS_ZH[row['status']]}{state}  "
                   f"{row['department'] or '—'}  {row['title'] or row['file']}")
     return EXIT_ACCEPTED
 
@@ -274,7 +280,8 @@ def _ledger(args) -> int:
 def _search(args) -> int:
     from index import SqliteIndex
 
-    from .batch import INDEX_FILE
+    from .batch import INDEX_FILE, LEDGER_FILE
+    from .ledger import Ledger
 
     path = _existing(args, INDEX_FILE, "检索库")
     if path is None:
@@ -283,10 +290,13 @@ def _search(args) -> int:
     filters = {"issuer": args.issuer, "doc_type": args.doc_type, "department": args.department, "channel": args.channel,
                "verdict": args.verdict, "status": args.status}
     hits = index.search(" ".join(args.query), limit=args.limit, date_from=args.date_from, date_to=args.date_to, **filters)
+    ledger = Ledger(path.with_name(LEDGER_FILE)) if args.json and path.with_name(LEDGER_FILE).exists() else None
     for hit in hits:
         if args.json:
-            print(json.dumps({"id": hit.id, "number": hit.number, "title": hit.title, "score": hit.score,
-                              "snippet": hit.snippet, **hit.fields}, ensure_ascii=False))
+            row = (ledger.get(hit.id) if ledger else None) or {}
+            print(json.dumps({k: row.get(k) for k in LEDGER_FIELDS} | hit.fields
+                             | {"id": hit.id, "number": hit.number, "title": hit.title, "score": hit.score,
+                                "snippet": hit.snippet}, ensure_ascii=False))
         else:
             print(f"{hit.number}  {hit.title}\n    {hit.snippet}")
     if not args.json:

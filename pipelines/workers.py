@@ -28,13 +28,14 @@ COST = {"ocr": 1.0, "text": 0.03}  # rough seconds per document, for balancing t
 CRASHED = "读取该文件时处理进程异常退出（文件可能已损坏或含有恶意构造的内容），已隔离，请人工核查"
 
 
-def kind_of(data: bytes) -> str:
+def kind_of(source: bytes | Path) -> str:
     """'ocr' when reading the file means OCR (images; PDFs without fonts, i.e. no text layer), else 'text'.
     Only a routing hint: either worker reads every kind of file."""
     try:
+        data = source.read_bytes() if isinstance(source, Path) else source
         fmt = detect_format(data)
     except Exception:
-        return "text"  # unusable: the worker says why, quickly
+        return "text"  # unreadable or unusable: the worker says why, quickly
     if fmt in IMAGE_FORMATS:
         return "ocr"
     if fmt == "pdf" and b"/Font" not in data:

@@ -190,6 +190,11 @@ def test_cli_run_ledger_and_search_for_real(tmp_path):
         assert field in ledger[0]
     hits = [json.loads(line) for line in cli("search", "校舍", "维修", "--root", str(root), "--json").stdout.splitlines()]
     assert hits and all("【校舍】" in h["snippet"] for h in hits) and all(h["doc_type"] == "请示" for h in hits)
+    by_number = {r["number"]: r for r in ledger}
+    for hit in hits:  # each hit carries the ledger's fields beside its score and snippet
+        assert {k: hit[k] for k in ("sha256", "file", "doc_number", "received_at")} == \
+            {k: by_number[hit["number"]][k] for k in ("sha256", "file", "doc_number", "received_at")}
+        assert isinstance(hit["score"], float)
     assert cli("search", "校舍", "--root", str(root), "--doc-type", "通知", "--json").stdout.count("\n") == 1
     notice = next(r for r in ledger if r["doc_type"] == "通知")
     moved = cli("route", notice["number"], "综合科", "--root", str(root))
@@ -200,3 +205,22 @@ def test_cli_run_ledger_and_search_for_real(tmp_path):
     assert after[notice["number"]]["department"] == "综合科" and "改办" in after[notice["number"]]["route_reason"]
     returned = next(r for r in ledger if r["status"] == "returned")
     assert cli("route", returned["number"], "综合科", "--root", str(root)).returncode == 2
+
+
+def test_a_document_failing_on_our_side_waits_for_the_next_batch_and_the_batch_goes_on(tmp_path):
+    """A registered document whose archived original has gone missing (a disk fault, not the sender's): the
+    flow retries it, reports it as 出错, leaves it unfinished for the next batch, and finishes the others."""
+    root = tmp_path / "office"
+    (root / "inbox" / "edoc").mkdir(parents=True)
+    shutil.copy(SAMPLES / "edoc" / "筑教发2026-12号-冬季学校安全工作通知.docx", root / "inbox" / "edoc" / "通知.docx")
+    ledger = Ledger(root / "ledger.sqlite3")
+    lost = ledger.register(sha256="0" * 64, file="丢失.pdf", channel="edoc", archive_path="archive/00/00/missing.pdf")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
+    run = subprocess.run([sys.executable, "-m", "pipelines.cli", "run", "--root", str(root)], cwd=ROOT, env=env,
+                         capture_output=True, text=True, timeout=600)
+    assert run.returncode == 0, run.stderr[-3000:]
+    assert "出错 1 件（下批自动重试）" in run.stdout and "通过初审 1 件" in run.stdout
+    assert "丢失.pdf：处理出错" in run.stderr and "FileNotFoundError" in run.stderr
+    row = ledger.get(lost.id)
+    assert row["status"] == "registered" and "下批自动重试" in ledger.history(lost.id)[-1]["note"]
+    assert [r["id"] for r in ledger.unfinished()] == [lost.id]
