@@ -76,6 +76,7 @@ def ingest(root: str) -> batch.Summary:
     with Workers(initializer=warm_up) as _workers, \
             ThreadPoolTaskRunner(max_workers=2) as ocr_tasks, ThreadPoolTaskRunner(max_workers=2) as text_tasks:
         runners = {"ocr": ocr_tasks, "text": text_tasks}
+        working = time.perf_counter()
         futures = {runners[w].submit(process, {"root": root, "document_id": d, "rules": rules, "worker": w}): d
                    for d, w in zip(todo, assign(kinds))}
         for n, future in enumerate(as_completed(list(futures)), start=1):
@@ -84,20 +85,28 @@ def ingest(root: str) -> batch.Summary:
             except Exception as exc:  # a fault of ours, not the file's: the document waits for the next batch
                 outcome = batch.failed(office, futures[future], exc)
             summary.outcomes.append(outcome)
-            print(progress_line(n, len(todo), outcome), file=sys.stderr, flush=True)
+            print(progress_line(n, len(todo), outcome, time.perf_counter() - working), file=sys.stderr, flush=True)
     _workers = None
     summary.seconds = round(time.perf_counter() - started, 1)
     print("\n".join(summary.lines()), flush=True)  # also where the schedule's runner shows a batch's output
     return summary
 
 
-def progress_line(n: int, total: int, outcome: batch.Outcome) -> str:
+def progress_line(n: int, total: int, outcome: batch.Outcome, elapsed: float = 0.0) -> str:
+    """One line per finished document; on long batches, an estimate of the time left."""
     line = f"[{n}/{total}] {outcome.number} {outcome.file}：{STATUS_ZH.get(outcome.status, '处理出错')}"
     if outcome.department:
         line += f"（{outcome.department}）"
     if outcome.status in ("quarantined", "failed"):
         line += f"：{outcome.reason}"
+    if total >= 20 and 5 <= n < total:
+        line += f"　约剩 {_duration(elapsed / n * (total - n))}"
     return line
+
+
+def _duration(seconds: float) -> str:
+    minutes, seconds = divmod(int(seconds + 0.5), 60)
+    return f"{minutes}分{seconds:02d}秒" if minutes else f"{seconds}秒"
 
 
 @task(name="初审 review", retries=0)  # a corrupt file stays corrupt: retrying does not help

@@ -170,8 +170,8 @@ def failed(office: DataRoot, document_id: int, error: Exception) -> Outcome:
     ledger = Ledger(office.ledger_path)
     try:
         row = ledger.get(document_id)
-        reason = f"处理出错：{type(error).__name__}: {error}"[:300]
-        ledger.set_status(document_id, row["status"], reason + "（下批自动重试）")
+        reason = f"{type(error).__name__}: {error}"[:300]
+        ledger.set_status(document_id, row["status"], f"处理出错：{reason}（下批自动重试）")
         return Outcome(row["number"], row["file"], "failed", reason=reason)
     finally:
         ledger.close()

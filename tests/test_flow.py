@@ -28,3 +28,15 @@ def test_review_batch_flow_runs_for_real(tmp_path):
     errors = [r for r in results if "error" in r]
     assert len(errors) == 1 and "截断" in errors[0]["error"]
     assert (tmp_path / "prefect").exists()  # the flow run was recorded by Prefect's own API
+
+
+def test_progress_lines_say_what_happened_and_how_long_is_left():
+    from flows import progress_line
+    from pipelines.batch import Outcome
+
+    done = Outcome("收〔2026〕5号", "a.docx", "indexed", "accept", "文秘科")
+    assert progress_line(5, 7, done) == "[5/7] 收〔2026〕5号 a.docx：已入检索（文秘科）"
+    assert progress_line(10, 100, done, elapsed=20.0).endswith("约剩 3分00秒")  # 2 s a document, 90 to go
+    assert progress_line(4, 100, done, elapsed=8.0).endswith("（文秘科）"), "no estimate from too few documents"
+    failed = Outcome("收〔2026〕6号", "b.pdf", "failed", reason="OSError: 磁盘故障")
+    assert progress_line(6, 7, failed) == "[6/7] 收〔2026〕6号 b.pdf：处理出错：OSError: 磁盘故障"

@@ -39,3 +39,21 @@ def test_extractors_validators_index_do_not_import_pipelines_or_prefect(module):
         text = source.read_text(encoding="utf-8")
         assert "from pipelines" not in text and "import pipelines" not in text, source
         assert "import prefect" not in text and "from prefect" not in text, source
+
+
+def test_the_wheel_carries_the_data_files_the_code_reads(tmp_path):
+    """Installed from a wheel (not this checkout), shouwen still finds its profiles, routing rules and
+    Prefect logging configuration."""
+    import pathlib
+    import subprocess
+    import sys
+    import zipfile
+
+    root = pathlib.Path(__file__).resolve().parents[1]
+    built = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w",
+                            str(tmp_path), str(root)], capture_output=True, text=True, timeout=600)
+    assert built.returncode == 0, built.stderr[-2000:]
+    names = zipfile.ZipFile(next(tmp_path.glob("shouwen-*.whl"))).namelist()
+    for needed in ("validators/profiles/gb9704-2012.toml", "pipelines/routing_rules.toml", "pipelines/prefect_logging.yml",
+                   "flows.py"):
+        assert needed in names, needed
