@@ -304,20 +304,31 @@ def _search(args) -> int:
     return EXIT_ACCEPTED
 
 
-def _route(args) -> int:
-    from index import SqliteIndex
-
-    from .batch import INDEX_FILE, LEDGER_FILE
+def _registered(args):
+    """(ledger path, ledger, row) of the document the clerk named (收文编号), or None with a Chinese message."""
+    from .batch import LEDGER_FILE
     from .ledger import Ledger
 
     path = _existing(args, LEDGER_FILE, "登记簿")
     if path is None:
-        return EXIT_UNUSABLE
+        return None
     ledger = Ledger(path)
     row = ledger.find(args.document)
     if row is None:
         print(f"登记簿中没有“{args.document}”", file=sys.stderr)
+        return None
+    return path, ledger, row
+
+
+def _route(args) -> int:
+    from index import SqliteIndex
+
+    from .batch import INDEX_FILE
+
+    found = _registered(args)
+    if found is None:
         return EXIT_UNUSABLE
+    path, ledger, row = found
     if row["status"] in ("returned", "quarantined"):
         print(f"{row['number']} 已{'退文' if row['status'] == 'returned' else '隔离'}，没有分办", file=sys.stderr)
         return EXIT_UNUSABLE
@@ -335,18 +346,13 @@ def _return_desk(args) -> int:
     from extractors import UnusableInput
     from index import SqliteIndex
 
-    from .batch import INDEX_FILE, LEDGER_FILE, DataRoot
-    from .ledger import Ledger
+    from .batch import INDEX_FILE, DataRoot
     from .return_desk import NotReturned, resend, withdraw
 
-    path = _existing(args, LEDGER_FILE, "登记簿")
-    if path is None:
+    found = _registered(args)
+    if found is None:
         return EXIT_UNUSABLE
-    ledger = Ledger(path)
-    row = ledger.find(args.document)
-    if row is None:
-        print(f"登记簿中没有“{args.document}”", file=sys.stderr)
-        return EXIT_UNUSABLE
+    path, ledger, row = found
     office = DataRoot(path.parent)
     title = f"{row['number']}《{row['title'] or row['file']}》"
     try:

@@ -159,10 +159,15 @@ def test_a_real_batch_killed_at_any_moment_is_finished_by_the_next(tmp_path):
 
 def _workers_of(root: Path) -> list[str]:
     """Worker processes (multiprocessing spawn children) still running for this data root."""
+    return processes_of("spawn_main", root / "prefect")
+
+
+def processes_of(command: str, prefect_home: Path) -> list[str]:
+    """Pids of running processes whose command line has `command` and whose Prefect home is this one."""
     found = []
-    for pid in subprocess.run(["pgrep", "-f", "spawn_main"], capture_output=True, text=True).stdout.split():
+    for pid in subprocess.run(["pgrep", "-f", command], capture_output=True, text=True).stdout.split():
         try:
-            if f"PREFECT_HOME={root}/prefect".encode() in Path(f"/proc/{pid}/environ").read_bytes():
+            if f"PREFECT_HOME={prefect_home}".encode() in Path(f"/proc/{pid}/environ").read_bytes():
                 found.append(pid)
         except OSError:
             pass  # gone meanwhile

@@ -16,7 +16,7 @@ import pytest
 
 from pipelines.schedule import ScheduleError, check_cron, free_port, next_run
 
-from .test_batch import ROOT, SAMPLES, _ledger_counts
+from .test_batch import ROOT, SAMPLES, _ledger_counts, processes_of
 
 
 def _loopback_only() -> list[str]:
@@ -30,14 +30,7 @@ def _loopback_only() -> list[str]:
 
 
 def _servers_of(home: Path) -> list[str]:
-    found = []
-    for pid in subprocess.run(["pgrep", "-f", "server start"], capture_output=True, text=True).stdout.split():
-        try:
-            if f"PREFECT_HOME={home}".encode() in Path(f"/proc/{pid}/environ").read_bytes():
-                found.append(pid)
-        except OSError:
-            pass
-    return found
+    return processes_of("server start", home)
 
 
 def test_schedule_serves_the_batch_offline_and_stops_its_server(tmp_path):
