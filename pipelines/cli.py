@@ -332,6 +332,9 @@ def _route(args) -> int:
     if row["status"] in ("returned", "quarantined"):
         print(f"{row['number']} 已{'退文' if row['status'] == 'returned' else '隔离'}，没有分办", file=sys.stderr)
         return EXIT_UNUSABLE
+    if row["route_source"] == "classified":
+        print(f"{row['number']} 是涉密公文，须由机要室办理，不能改办", file=sys.stderr)
+        return EXIT_UNUSABLE
     reason = args.reason or f"文秘人员改办：由{row['department'] or '未分办'}改送{args.department}"
     ledger.set_status(row["id"], row["status"], reason, department=args.department, route_reason=reason,
                       route_source="clerk", route_confidence=None)

@@ -201,7 +201,10 @@ def test_cli_run_ledger_and_search_for_real(tmp_path):
             {k: by_number[hit["number"]][k] for k in ("sha256", "file", "doc_number", "received_at")}
         assert isinstance(hit["score"], float)
     assert cli("search", "校舍", "--root", str(root), "--doc-type", "通知", "--json").stdout.count("\n") == 1
-    notice = next(r for r in ledger if r["doc_type"] == "通知")
+    notice = next(r for r in ledger if "冬季" in (r["title"] or ""))
+    secret = next(r for r in ledger if r["department"] == "机要室")
+    refused = cli("route", secret["number"], "综合科", "--root", str(root))
+    assert refused.returncode == 2 and "机要室" in refused.stderr, "a classified document stays with the 机要室"
     moved = cli("route", notice["number"], "综合科", "--root", str(root))
     assert moved.returncode == 0 and "改送综合科" in moved.stdout
     assert [json.loads(h)["number"] for h in cli("search", "冬季", "--root", str(root), "--department", "综合科", "--json")
