@@ -87,7 +87,7 @@ BATCH = """
 import json, re, sys, time
 from pipelines import batch
 stages = {"intake": 0.0, "review": 0.0, "returns": 0.0, "route_and_index": 0.0}
-original = {name: getattr(batch, name) for name in ("take_in", "review_document", "write_return", "route")}
+original = {name: getattr(batch, name) for name in ("take_in", "review_document", "write_return", "route_and_index")}
 def timed(stage, fn):
     def wrapper(*a, **k):
         t = time.perf_counter()
@@ -99,7 +99,7 @@ def timed(stage, fn):
 batch.take_in = timed("intake", original["take_in"])
 batch.review_document = timed("review", original["review_document"])
 batch.write_return = timed("returns", original["write_return"])
-batch.route = timed("route_and_index", original["route"])
+batch.route_and_index = timed("route_and_index", original["route_and_index"])
 t = time.perf_counter()
 summary = batch.run_batch(sys.argv[1])
 total = time.perf_counter() - t
