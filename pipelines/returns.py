@@ -44,11 +44,11 @@ def write_return(outbox: Path, number: str, received_at: str, report: dict, offi
     stem = f"{number}-退文通知单{suffix}"
     (folder / f"{number}-审核意见.json").write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
     path = folder / f"{stem}.docx"
-    _notice(report, number, received_at, office).save(str(path))
+    _notice(report, number, received_at, office, resent=bool(suffix)).save(str(path))
     return path
 
 
-def _notice(report: dict, number: str, received_at: str, office: Office):
+def _notice(report: dict, number: str, received_at: str, office: Office, resent: bool = False):
     doc = report["document"]
     errors = [f for f in report["findings"] if f["severity"] == "error"]
     warnings = [f for f in report["findings"] if f["severity"] == "warning"]
@@ -80,7 +80,7 @@ def _notice(report: dict, number: str, received_at: str, office: Office):
 
     para(office.name, "方正小标宋简体", 26, WD_ALIGN_PARAGRAPH.CENTER, color="FF0000")
     para()
-    para("退文通知单", "方正小标宋简体", 22, WD_ALIGN_PARAGRAPH.CENTER)
+    para("退文通知单（重发）" if resent else "退文通知单", "方正小标宋简体", 22, WD_ALIGN_PARAGRAPH.CENTER)
     para()
     para(f"{doc.get('issuer') or '来文单位'}：", indent=False)
     title = doc.get("title") or report["file"]

@@ -37,7 +37,9 @@ def test_resend_writes_the_notice_again_beside_the_first(tmp_path, capsys):
     assert notices == [f"{returned['number']}-退文通知单.docx", f"{returned['number']}-退文通知单（重发2）.docx",
                        f"{returned['number']}-退文通知单（重发3）.docx"]
     text = "\n".join(p.text for p in docx.Document(str(folder / notices[2])).paragraphs)
-    assert "退文通知单" in text and returned["title"] in text
+    assert "退文通知单（重发）" in text and returned["title"] in text
+    first = "\n".join(p.text for p in docx.Document(str(folder / notices[0])).paragraphs)
+    assert "重发" not in first
     row = ledger.get(returned["id"])
     assert row["status"] == "returned" and row["return_state"] == "resent" and row["return_path"].endswith("（重发3）.docx")
     assert [h["note"][:7] for h in ledger.history(returned["id"])][-2:] == ["重发退文通知单", "重发退文通知单"]
