@@ -67,8 +67,8 @@ def ingest(root: str) -> batch.Summary:
     office = batch.DataRoot(Path(root))
     ledger = Ledger(office.ledger_path)
     todo = batch.pending(ledger)
-    kinds = [kind_of(office.root / ledger.get(i)["archive_path"]) for i in todo]
     ledger.close()
+    kinds = [kind_of(office.root / row["archive_path"]) for row in todo]
     rules = load_rules(Path(root))  # the office's routing rules, read once for the whole batch
     summary.learned = learn(root)  # corrections made since the last batch count from this one on
     # Two threads a worker: one document being read while the next one's task is set up; no deeper queue,
@@ -77,8 +77,8 @@ def ingest(root: str) -> batch.Summary:
             ThreadPoolTaskRunner(max_workers=2) as ocr_tasks, ThreadPoolTaskRunner(max_workers=2) as text_tasks:
         runners = {"ocr": ocr_tasks, "text": text_tasks}
         working = time.perf_counter()
-        futures = {runners[w].submit(process, {"root": root, "document_id": d, "rules": rules, "worker": w}): d
-                   for d, w in zip(todo, assign(kinds))}
+        futures = {runners[w].submit(process, {"root": root, "document_id": row["id"], "rules": rules, "worker": w}): row["id"]
+                   for row, w in zip(todo, assign(kinds))}
         for n, future in enumerate(as_completed(list(futures)), start=1):
             try:
                 outcome = future.result()

@@ -182,9 +182,9 @@ def learn(office: DataRoot, force: bool = False) -> Optional[dict]:
     return router_model.learn(office.root, office.ledger_path, office.index_path, force=force)
 
 
-def pending(ledger: Ledger) -> list[int]:
-    """Documents to (re)process: unfinished ones, except classified documents already routed to 机要室."""
-    return [r["id"] for r in ledger.unfinished() if not (r["status"] == "routed" and r["department"] == "机要室")]
+def pending(ledger: Ledger) -> list[dict]:
+    """Ledger rows to (re)process: unfinished ones, except classified documents already routed to 机要室."""
+    return [r for r in ledger.unfinished() if not (r["status"] == "routed" and r["department"] == "机要室")]
 
 
 def run_batch(root: Path, progress=None) -> Summary:
@@ -198,8 +198,8 @@ def run_batch(root: Path, progress=None) -> Summary:
         summary.learned = learn(office)  # corrections made since the last batch count from this one on
         rules, model = load_rules(office.root), router_model.load(office.root)
         todo = pending(ledger)
-        for n, document_id in enumerate(todo, start=1):
-            outcome = process(office, ledger, index, document_id, rules, model)
+        for n, row in enumerate(todo, start=1):
+            outcome = process(office, ledger, index, row["id"], rules, model)
             summary.outcomes.append(outcome)
             if progress:
                 progress(n, len(todo), outcome)

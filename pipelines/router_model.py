@@ -93,7 +93,8 @@ def train(examples: list[Example], epochs: int = 12, seed: int = 0):
     for department in departments:
         textcat.add_label(department)
     weighted = [e for e in examples for _ in range(CORRECTION_WEIGHT if e.source == "clerk" else 1)]
-    docs = {text: doc for text, doc in zip({e.text for e in weighted}, nlp.tokenizer.pipe({e.text for e in weighted}))}
+    texts = list({e.text for e in weighted})  # each distinct text tokenised once
+    docs = dict(zip(texts, nlp.tokenizer.pipe(texts)))
     data = [SpacyExample.from_dict(docs[e.text], {"cats": {d: float(d == e.department) for d in departments}})
             for e in weighted]
     optimizer = nlp.initialize(lambda: data)

@@ -45,13 +45,18 @@ def test_the_wheel_carries_the_data_files_the_code_reads(tmp_path):
     """Installed from a wheel (not this checkout), shouwen still finds its profiles, routing rules and
     Prefect logging configuration."""
     import pathlib
+    import shutil
     import subprocess
     import sys
     import zipfile
 
     root = pathlib.Path(__file__).resolve().parents[1]
+    # From a copy without build/: setuptools reuses build/lib, where a deleted file would linger and hide its loss.
+    source = tmp_path / "source"
+    shutil.copytree(root, source, ignore=shutil.ignore_patterns(".venv", ".git", "build", "*.egg-info", "__pycache__",
+                                                                  "shouwen-data", ".pytest_cache", ".ruff_cache"))
     built = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w",
-                            str(tmp_path), str(root)], capture_output=True, text=True, timeout=600)
+                            str(tmp_path), str(source)], capture_output=True, text=True, timeout=600)
     assert built.returncode == 0, built.stderr[-2000:]
     names = zipfile.ZipFile(next(tmp_path.glob("shouwen-*.whl"))).namelist()
     for needed in ("validators/profiles/gb9704-2012.toml", "pipelines/routing_rules.toml", "pipelines/prefect_logging.yml",
