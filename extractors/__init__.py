@@ -34,6 +34,9 @@ def extract(data: bytes, fmt: str | None = None) -> Document:
     if fmt in ("tiff", "png", "jpeg"):
         from .scan import read_image
         return read_image(data, fmt)
+    if fmt == "eml":  # a mail message: the 公文 inside it (extractors/mail)
+        from .mail import read_message
+        return read_message(data)[1]
     if fmt == "ofd":
         raise UnusableInput("OFD 版式文件暂不支持，请来文单位同时报送 PDF 或 docx", "unsupported")
     raise UnusableInput("不支持的文件格式", "unsupported")

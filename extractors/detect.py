@@ -18,10 +18,11 @@ FORMAT_NAMES_ZH = {
     "pdf": "PDF 文件", "ofd": "OFD 版式文件", "tiff": "TIFF 图像", "png": "PNG 图像",
     "jpeg": "JPEG 图像", "txt": "纯文本",
 }
+FORMAT_NAMES_ZH["eml"] = "电子邮件（eml）"
 
 
 def detect_format(data: bytes) -> str:
-    """Return one of docx, doc, wps, pdf, ofd, tiff, png, jpeg, txt; raise UnusableInput otherwise."""
+    """Return one of docx, doc, wps, pdf, ofd, tiff, png, jpeg, eml, txt; raise UnusableInput otherwise."""
     if not data:
         raise UnusableInput("文件为空（0 字节），请来文单位重新发送", "empty")
     if len(data) > MAX_FILE_BYTES:
@@ -39,6 +40,10 @@ def detect_format(data: bytes) -> str:
         return "jpeg"
     if data[:4] in (b"II*\x00", b"MM\x00*"):
         return "tiff"
+    from .mail.sniff import looks_like_message
+
+    if looks_like_message(data):
+        return "eml"  # a mail message (RFC 5322 headers first): extractors/mail
     if _decode_text(data) is not None:
         return "txt"
     raise UnusableInput("无法识别的文件格式：不是 docx、doc、wps、PDF、OFD、图像或文本文件", "unsupported")

@@ -17,6 +17,15 @@ PARSE_SECONDS = 60  # wall-clock bound on reading one file (text layers)
 OCR_SECONDS_PER_PAGE = 60  # wall-clock bound on recognising one scanned page
 MAX_IMAGE_PIXELS = 100_000_000  # an A4 page at 600 dpi has 35 million; beyond this is a decompression bomb
 
+# Mail (邮件, extractors/mail): a mail system caps a message near 50 MB; a 公文 has a main document and a few 附件.
+MAX_MAIL_BYTES = 100 * 1024 * 1024  # one .eml as received
+MAX_MAIL_DECODED_BYTES = 150 * 1024 * 1024  # every attachment decoded, forwarded messages included
+MAX_MAIL_ATTACHMENTS = 100
+MAX_MAIL_PARTS = 500  # MIME parts of every kind, containers included: message bombs reach thousands
+MAX_MAIL_FORWARD_DEPTH = 8  # message/rfc822 inside message/rfc822 …
+MAX_MAIL_MIME_DEPTH = 32  # multipart inside multipart, all forwarded levels together
+MAX_MAIL_HEADER_CHARS = 64 * 1024  # one header field's value; longer ones are cut (header bombs)
+
 
 @contextlib.contextmanager
 def time_limit(seconds: float = PARSE_SECONDS, what: str = "解析"):

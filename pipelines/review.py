@@ -4,11 +4,15 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Optional
 
-from extractors import UnusableInput, extract
+from extractors import UnusableInput, detect_format, extract
 from extractors.elements import parse_elements
 from validators import DEFAULT_PROFILE, validate
 from validators.report import build_report
+
+if TYPE_CHECKING:
+    from extractors.mail import MailMessage
 
 
 @dataclass
@@ -16,16 +20,29 @@ class Review:
     report: dict  # valid against validation-report.schema.json
     body: str  # 正文, for routing and the index
     text: str  # everything read, in reading order
+    mail: Optional[MailMessage] = None  # when the file was a mail message: sender, date, attachments (邮件)
 
 
 def review_document(data: bytes, file: str, channel: str = "unknown", profile: str = DEFAULT_PROFILE) -> Review:
-    """初审 of one file's bytes; raises UnusableInput."""
-    document = extract(data)
+    """初审 of one file's bytes; raises UnusableInput.
+
+    A mail message (.eml, detected from content) is reviewed through its main document (extractors/mail):
+    the report says where it came from in `notes` and carries the message's summary as `mail`."""
+    fmt = detect_format(data)
+    mail = None
+    if fmt == "eml":
+        from extractors.mail import read_message
+        mail, document = read_message(data)
+        channel = "mail" if channel == "unknown" else channel
+    else:
+        document = extract(data, fmt)
     elements = parse_elements(document)
     findings, skipped = validate(document, elements, profile, channel)
     report = build_report(file=file, sha256=hashlib.sha256(data).hexdigest(), channel=channel, document=document,
                           elements=elements, findings=findings, skipped=skipped, profile=profile)
-    return Review(report=report, body=elements.body_text, text=document.text())
+    if mail is not None:
+        report["mail"] = mail.summary()
+    return Review(report=report, body=elements.body_text, text=document.text(), mail=mail)
 
 
 def review_bytes(data: bytes, file: str, channel: str = "unknown", profile: str = DEFAULT_PROFILE) -> dict:

@@ -1,0 +1,64 @@
+"""The mail channel (邮件渠道): .eml messages and maildir folders → the 公文 inside and what came with it.
+
+    unpack(data) -> MailMessage          one message: sender, recipients, subject, date, Message-ID, body,
+                                         attachments (format from the bytes), the main document (主件)
+    read_message(data) -> (MailMessage, Document)   the same, plus the main document read into the layout model
+    list_maildir(folder) -> [MaildirMessage]         the messages of a maildir (new/ and cur/)
+    looks_like_message(data) -> bool     detection from content (extractors/detect.py calls it)
+
+How intake registers a message (登记; for pipelines/intake.py, to be wired):
+  - one 收文 per message: an .eml file in inbox/mail/, or each file of a maildir folder there
+    (`list_maildir`, keyed by `MaildirMessage.key` so a message moved from new/ to cur/ is not taken twice);
+  - archive the message's own bytes, as for any file: the .eml is the original, and every attachment
+    can be taken out of it again at any time (`unpack(archived_bytes).attachments`), so nothing is lost.
+    Where the clerk should see the files, write `mail.main` and `mail.annexes` beside the received .eml
+    (names from `Attachment.name`, already stripped of folders; `sha256` to tell equal names apart);
+  - record in the ledger: `mail.sender.address` and `.name` (the 来文 sender), `mail.date` (aware;
+    `date_source` says Date or Received), `mail.message_id` (a resent message has the same one),
+    `mail.subject`, and the attachment list `mail.summary()["attachments"]`;
+  - the review needs nothing more: pipelines/review.py recognises the archived .eml by content, reviews
+    `mail.main` and puts `mail.summary()` in the report as `mail` (and `Review.mail`), channel `mail`.
+  An unusable message raises UnusableInput with a Chinese reason: quarantine it as any unreadable file.
+"""
+from __future__ import annotations
+
+from ..errors import UnusableInput
+from ..layout import Document
+from ..limits import PARSE_SECONDS, time_limit
+from .maildir import MaildirMessage, is_maildir, list_maildir
+from .sniff import looks_like_message
+from .unpack import Address, Attachment, MailMessage, choose_main
+from .unpack import unpack as _unpack
+
+__all__ = ["unpack", "read_message", "MailMessage", "Attachment", "Address", "choose_main", "list_maildir",
+           "is_maildir", "MaildirMessage", "looks_like_message"]
+
+
+def unpack(data: bytes) -> MailMessage:
+    """One message (.eml bytes) → MailMessage, within PARSE_SECONDS; raises UnusableInput (Chinese reason).
+    See extractors/mail/unpack.py for the fields and `choose_main` for how the 公文 is chosen."""
+    try:
+        with time_limit(PARSE_SECONDS, "拆解邮件"):
+            return _unpack(data)
+    except UnusableInput:
+        raise
+    except (ValueError, TypeError, LookupError, IndexError, AttributeError, UnicodeError, MemoryError) as exc:
+        raise UnusableInput(f"邮件结构损坏，无法拆解（{type(exc).__name__}）", "corrupt") from exc
+
+
+def read_message(data: bytes) -> tuple[MailMessage, Document]:
+    """The message and its main document read into the layout model, with the mail notes first in
+    `Document.notes`; raises UnusableInput naming the attachment when the main document is unusable."""
+    from .. import extract
+
+    mail = unpack(data)
+    main = mail.main
+    if main.problem:
+        raise UnusableInput(f"邮件中的公文附件“{main.name}”无法使用：{main.problem}", "corrupt")
+    try:
+        document = extract(main.data, main.format)
+    except UnusableInput as exc:
+        where = "邮件正文" if main.from_body else f"邮件中的公文附件“{main.name}”"
+        raise UnusableInput(f"{where}无法处理：{exc.reason}", exc.code) from exc
+    document.notes[:0] = mail.notes_zh()
+    return mail, document
