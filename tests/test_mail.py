@@ -20,7 +20,7 @@ import pytest
 
 from extractors import detect_format, extract
 from extractors.mail import choose_main, is_maildir, list_maildir, looks_like_message, read_message, unpack
-from extractors.mail.unpack import Attachment
+from extractors.mail.parse import Attachment
 
 from . import builder
 

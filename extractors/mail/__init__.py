@@ -26,9 +26,9 @@ from ..errors import UnusableInput
 from ..layout import Document
 from ..limits import PARSE_SECONDS, time_limit
 from .maildir import MaildirMessage, is_maildir, list_maildir
+from .parse import Address, Attachment, MailMessage, choose_main
+from .parse import unpack as _unpack
 from .sniff import looks_like_message
-from .unpack import Address, Attachment, MailMessage, choose_main
-from .unpack import unpack as _unpack
 
 __all__ = ["unpack", "read_message", "MailMessage", "Attachment", "Address", "choose_main", "list_maildir",
            "is_maildir", "MaildirMessage", "looks_like_message"]
@@ -36,7 +36,7 @@ __all__ = ["unpack", "read_message", "MailMessage", "Attachment", "Address", "ch
 
 def unpack(data: bytes) -> MailMessage:
     """One message (.eml bytes) → MailMessage, within PARSE_SECONDS; raises UnusableInput (Chinese reason).
-    See extractors/mail/unpack.py for the fields and `choose_main` for how the 公文 is chosen."""
+    See extractors/mail/parse.py for the fields and `choose_main` for how the 公文 is chosen."""
     try:
         with time_limit(PARSE_SECONDS, "拆解邮件"):
             return _unpack(data)

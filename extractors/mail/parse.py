@@ -114,8 +114,8 @@ class Attachment:
 
     @property
     def meant_as_document(self) -> bool:
-        """Broken in transfer, but named or typed as a document: the sender meant a 公文 here."""
-        if self.format is not None or not self.problem or "截断" not in self.problem:
+        """Unreadable (truncated, corrupt), but named or typed as a document: the sender meant a 公文 here."""
+        if self.format is not None or not self.problem:
             return False
         return bool(DOCUMENT_NAME.search(self.name)) or self.content_type in DOCUMENT_TYPES
 
@@ -244,8 +244,6 @@ class _Walk:
 
     def multipart(self, part, ctype, mail, bodies, depth, mime_depth) -> None:
         children = [c for c in part.get_payload() if isinstance(c, email.message.Message)]
-        if any(type(d).__name__ == "CloseBoundaryNotFoundDefect" for d in part.defects):
-            self.note("邮件结尾不完整（缺少 MIME 结束分隔线，可能在传输中被截断），最后一个附件可能不完整")
         if ctype == "multipart/alternative":
             # one body written several ways: text/plain preferred, else the last (richest, RFC 2046 5.1.4)
             plain = next((c for c in children if _is_body_leaf(c) and c.get_content_type() == "text/plain"
@@ -254,9 +252,18 @@ class _Walk:
             if chosen is not None:
                 self.part(chosen, mail, bodies, depth, mime_depth + 1, related_root=True)
             return
+        before = len(self.attachments)
         related = ctype == "multipart/related"
         for i, child in enumerate(children):
             self.part(child, mail, bodies, depth, mime_depth + 1, related_root=not related or i == 0)
+        if any(type(d).__name__ == "CloseBoundaryNotFoundDefect" for d in part.defects):
+            # the message stops before its closing boundary: cut off in transfer, the last file with it
+            last = self.attachments[-1] if len(self.attachments) > before else None
+            if last is not None and last.problem:
+                if "截断" not in last.problem:
+                    last.problem += "（邮件在此处中断，附件在传输中被截断）"
+            elif last is not None:
+                self.note(f"邮件结尾不完整（缺少 MIME 结束分隔线），最后一个附件“{last.name}”可能被截断")
 
     def forwarded(self, part, mail: MailMessage, depth: int, mime_depth: int) -> None:
         if depth + 1 > MAX_MAIL_FORWARD_DEPTH:
@@ -348,8 +355,8 @@ def choose_main(attachments: list[Attachment]) -> Optional[Attachment]:
        e-document (OFD, PDF, docx, wps, doc) in message order, else the first image, else the first text;
     3. when every document is named as an 附件, the first document in message order;
     4. no document at all: None (the caller takes the body text as the 公文).
-    A document that is broken (truncated) still counts, so that the report says the 公文 is broken
-    rather than reviewing an 附件 in its place.
+    A file that cannot be read but is named or typed as a document (通知.docx cut off in transfer) still
+    counts, so that the report says the 公文 is broken rather than reviewing an 附件 in its place.
     """
     documents = [a for a in attachments if a.is_document or a.meant_as_document]
     if not documents:
