@@ -79,6 +79,10 @@ def test_outlook_gb2312_words_in_quotes_and_a_gbk_character_under_a_gb2312_label
     assert [(a.name, a.format) for a in mail.attachments] == [("附件1：学校安全隐患排查表.pdf", "pdf"), (NOTICE, "docx")]
     # the 附件 comes first in the message; the 公文 is the one not named 附件
     assert mail.main.name == NOTICE and [a.name for a in mail.annexes] == ["附件1：学校安全隐患排查表.pdf"]
+    fields = mail.ledger_fields()
+    assert (fields["mail_from"], fields["mail_from_name"], fields["mail_date"]) == (
+        "bgs@gyjy.gov.cn", "贵阳市教育局办公室", "2026-11-20T09:30:12+08:00")
+    assert [a["name"] for a in json.loads(fields["mail_attachments"])] == ["附件1：学校安全隐患排查表.pdf", NOTICE]
 
 
 def test_foxmail_gbk_words_cut_in_the_middle_of_a_character_are_joined():

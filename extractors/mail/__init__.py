@@ -6,18 +6,23 @@
     list_maildir(folder) -> [MaildirMessage]         the messages of a maildir (new/ and cur/)
     looks_like_message(data) -> bool     detection from content (extractors/detect.py calls it)
 
-How intake registers a message (登记; for pipelines/intake.py, to be wired):
-  - one 收文 per message: an .eml file in inbox/mail/, or each file of a maildir folder there
-    (`list_maildir`, keyed by `MaildirMessage.key` so a message moved from new/ to cur/ is not taken twice);
-  - archive the message's own bytes, as for any file: the .eml is the original, and every attachment
-    can be taken out of it again at any time (`unpack(archived_bytes).attachments`), so nothing is lost.
-    Where the clerk should see the files, write `mail.main` and `mail.annexes` beside the received .eml
-    (names from `Attachment.name`, already stripped of folders; `sha256` to tell equal names apart);
-  - record in the ledger: `mail.sender.address` and `.name` (the 来文 sender), `mail.date` (aware;
-    `date_source` says Date or Received), `mail.message_id` (a resent message has the same one),
-    `mail.subject`, and the attachment list `mail.summary()["attachments"]`;
+How intake registers a message (登记; for pipelines/intake.py and ledger.py, to be wired by the lead):
+  - one 收文 per message: an .eml file in inbox/mail/, or each message file of a maildir folder there.
+    In `inbox_files`, beside the plain files:
+        if channel == "mail" and is_maildir(path):
+            found += [("mail", m.path) for m in list_maildir(path)]
+    (tmp/ is skipped, a message is then received like any file: archived by sha256, moved to received/);
+  - the archived original is the message's own bytes: every attachment can be taken out of it again at
+    any time (`unpack(archived_bytes).attachments`), so nothing is lost. Where the clerk should see the
+    files, write `mail.main` and `mail.annexes` beside the received .eml (`Attachment.name` is already a
+    bare file name, no folders; `sha256` tells equal names apart);
+  - record in the ledger `mail.ledger_fields()`: mail_from (the sender's address), mail_from_name,
+    mail_date (aware, ISO 8601; `date_source` says Date or Received), mail_message_id (a message sent
+    twice keeps its Message-ID), mail_subject, mail_attachments (JSON: name, format, size, sha256, problem);
   - the review needs nothing more: pipelines/review.py recognises the archived .eml by content, reviews
-    `mail.main` and puts `mail.summary()` in the report as `mail` (and `Review.mail`), channel `mail`.
+    `mail.main`, puts `mail.summary()` in the report as `mail` and returns it as `Review.mail`; the
+    channel becomes `mail`. The OCR/text worker hint (pipelines/workers.kind_of) should look at
+    `unpack(data).main.format` for a message (an image 公文 needs the OCR worker).
   An unusable message raises UnusableInput with a Chinese reason: quarantine it as any unreadable file.
 """
 from __future__ import annotations

@@ -175,6 +175,20 @@ class MailMessage:
                            "date": f.date.isoformat() if f.date else None} for f in self.forwarded],
         }
 
+    def ledger_fields(self) -> dict:
+        """What the 登记簿 records of the message (str or None each; `mail_attachments` is JSON text):
+        mail_from, mail_from_name, mail_date (ISO 8601 with offset), mail_message_id, mail_subject."""
+        import json
+
+        return {
+            "mail_from": self.sender.address or None if self.sender else None,
+            "mail_from_name": self.sender.name or None if self.sender else None,
+            "mail_date": self.date.isoformat() if self.date else None,
+            "mail_message_id": self.message_id,
+            "mail_subject": self.subject or None,
+            "mail_attachments": json.dumps(self.summary()["attachments"], ensure_ascii=False),
+        }
+
     def notes_zh(self) -> list[str]:
         """What the report says about where the document came from (Chinese)."""
         when = self.date.strftime("%Y-%m-%d %H:%M（UTC%z）").replace("UTC+0000", "UTC") if self.date else "不详"
@@ -183,8 +197,8 @@ class MailMessage:
         if self.main and self.main.from_body:
             lines.append("邮件没有公文附件，以邮件正文作为公文初审")
         elif self.main:
-            where = "转发邮件中的" if self.main.depth else ""
-            lines.append(f"初审对象为{where}邮件附件“{self.main.name}”（{FORMAT_NAMES_ZH.get(self.main.format, self.main.format)}）")
+            where = "转发邮件中的附件" if self.main.depth else "邮件附件"
+            lines.append(f"初审对象为{where}“{self.main.name}”（{FORMAT_NAMES_ZH.get(self.main.format, self.main.format)}）")
         if self.annexes:
             lines.append(f"其余附件 {len(self.annexes)} 个：" + "；".join(a.describe() for a in self.annexes))
         return lines + self.notes
