@@ -274,3 +274,27 @@ def test_validate_text_report_says_it_came_by_mail():
     assert result.returncode == 0, result.stdout + result.stderr
     assert "渠道：邮件" in result.stdout and "发件人 王丽 <wangli@gyjy.gov.cn>" in result.stdout
     assert f"初审对象为邮件附件“{REQUEST}”" in result.stdout
+
+
+def test_apple_mail_attachment_inside_the_html_alternative(docs):
+    name = base64.b64encode("请示".encode()).decode()
+    raw = ("From: a@b.cn\r\nMIME-Version: 1.0\r\nSubject: apple\r\nContent-Type: multipart/alternative; boundary=A\r\n\r\n"
+           "--A\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n请查收\r\n"
+           "--A\r\nContent-Type: multipart/mixed; boundary=M\r\n\r\n--M\r\nContent-Type: text/html; charset=utf-8\r\n\r\n"
+           "<p>请查收</p>\r\n--M\r\nContent-Disposition: inline; filename=\"=?UTF-8?B?" + name + "?=.pdf\"\r\n"
+           "Content-Type: application/pdf\r\nContent-Transfer-Encoding: base64\r\n\r\n"
+           + base64.encodebytes(docs["pdf"]).decode() + "\r\n--M--\r\n--A--\r\n").encode()
+    mail = unpack(raw)
+    assert [(a.name, a.format) for a in mail.attachments] == [("请示.pdf", "pdf")]
+    assert mail.body_text == "请查收"  # the text/plain alternative, once
+
+
+def test_smime_signature_is_noted_not_listed():
+    raw = ("From: a@b.cn\r\nMIME-Version: 1.0\r\nSubject: s\r\n"
+           "Content-Type: multipart/signed; protocol=\"application/pkcs7-signature\"; boundary=S\r\n\r\n"
+           "--S\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n正文\r\n--S\r\n"
+           "Content-Type: application/pkcs7-signature; name=smime.p7s\r\nContent-Disposition: attachment; filename=smime.p7s\r\n"
+           "Content-Transfer-Encoding: base64\r\n\r\nMIAGCSqGSIb3DQEHAqCAMIACAQEx\r\n--S--\r\n").encode()
+    mail = unpack(raw)
+    assert mail.attachments == [] and mail.body_text == "正文"
+    assert any("数字签名" in n for n in mail.notes)

@@ -40,6 +40,8 @@ ANNEX_NAME = re.compile(r"^\s*(?:附件|附表|附录|附图|附\s*[:：\d０-�
 DOCUMENT_NAME = re.compile(r"(?i)\.(ofd|pdf|docx?|wps|tiff?|png|jpe?g)$")
 DOCUMENT_TYPES = ("application/pdf", "application/ofd", "application/msword", "image/tiff", "image/png", "image/jpeg",
                   "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "application/vnd.ms-works")
+SIGNATURE_TYPES = ("application/pkcs7-signature", "application/x-pkcs7-signature", "application/pgp-signature")
+SEALED_TYPES = ("application/pkcs7-mime", "application/x-pkcs7-mime", "application/pgp-encrypted")
 TNEF_MAGIC = b"\x78\x9f\x3e\x22"  # Outlook's winmail.dat
 _CONTAINER_LINE = re.compile(rb"(?im)^content-type:[ \t]*(?:\r?\n[ \t]+)?(?:multipart|message)/")
 _BASE64_BROKEN = ("InvalidBase64LengthDefect", "InvalidBase64PaddingDefect")
@@ -259,12 +261,13 @@ class _Walk:
     def multipart(self, part, ctype, mail, bodies, depth, mime_depth) -> None:
         children = [c for c in part.get_payload() if isinstance(c, email.message.Message)]
         if ctype == "multipart/alternative":
-            # one body written several ways: text/plain preferred, else the last (richest, RFC 2046 5.1.4)
+            # one body written several ways: text/plain preferred, else the last (richest, RFC 2046 5.1.4).
+            # The others are still walked for files (Apple Mail puts attachments in the HTML alternative).
             plain = next((c for c in children if _is_body_leaf(c) and c.get_content_type() == "text/plain"
                           and _text_of(c).strip()), None)
             chosen = plain if plain is not None else (children[-1] if children else None)
-            if chosen is not None:
-                self.part(chosen, mail, bodies, depth, mime_depth + 1, related_root=True)
+            for child in children:
+                self.part(child, mail, bodies if child is chosen else [], depth, mime_depth + 1, related_root=True)
             return
         before = len(self.attachments)
         related = ctype == "multipart/related"
@@ -309,6 +312,9 @@ class _Walk:
             return
         if not related_root and disposition != "attachment":
             return  # an image the HTML body shows (signature logo …): part of the body, not a file sent
+        if ctype in SIGNATURE_TYPES:
+            self.note("邮件带有数字签名（S/MIME 或 PGP），本系统未验证该签名")
+            return
         if len(self.attachments) >= MAX_MAIL_ATTACHMENTS:
             raise UnusableInput(f"邮件附件超过 {MAX_MAIL_ATTACHMENTS} 个，疑似恶意构造，未拆解；"
                                 "请来文单位将公文和附件分封发送", "hostile")
@@ -321,7 +327,9 @@ class _Walk:
             data = b""
         self.decoded += len(data)
         if problem is None:
-            if data.startswith(TNEF_MAGIC):
+            if ctype in SEALED_TYPES:
+                problem = "S/MIME 加密或封装的邮件内容，无法读取；请来文单位以普通（不加密）邮件重新发送"
+            elif data.startswith(TNEF_MAGIC):
                 problem = "Outlook 专用格式（winmail.dat / TNEF），附件无法读取；请来文单位改用 HTML 或纯文本格式重新发送"
             else:
                 try:
