@@ -47,7 +47,7 @@ def unpack(data: bytes) -> MailMessage:
             return _unpack(data)
     except UnusableInput:
         raise
-    except (ValueError, TypeError, LookupError, IndexError, AttributeError, UnicodeError, MemoryError) as exc:
+    except Exception as exc:  # the email package on hostile input (HeaderParseError, …): a reason, not a traceback
         raise UnusableInput(f"邮件结构损坏，无法拆解（{type(exc).__name__}）", "corrupt") from exc
 
 

@@ -34,6 +34,7 @@ IMAGES = ("tiff", "png", "jpeg")
 DOCUMENT_FORMATS = E_DOCUMENTS + IMAGES + ("txt",)
 MIN_TEXT_DOCUMENT_CJK = 20  # a text attachment counts as a document only with this many Chinese characters
 BODY_NAME = "邮件正文.txt"
+MAX_BODY_BYTES = 10 * 1024 * 1024  # one text/plain or text/html body part read as text
 
 # 附件 named as such: 附件1.docx, 附件二 xx.pdf, 附表.xls, 附录…, or "…通知-附件2.pdf".
 ANNEX_NAME = re.compile(r"^\s*(?:附件|附表|附录|附图|附\s*[:：\d０-９一二三四五六七八九十])|附件\s*[\d０-９一二三四五六七八九十]+")
@@ -308,6 +309,8 @@ class _Walk:
         name = decode.file_name(part)
         if ctype in ("text/plain", "text/html") and disposition != "attachment" and not name:
             text = _text_of(part)
+            if len(part.get_payload() or "") > MAX_BODY_BYTES:
+                self.note(f"邮件正文超过 {MAX_BODY_BYTES // 1048576} MB，只读取了前 {MAX_BODY_BYTES // 1048576} MB")
             bodies.append(decode.html_to_text(text) if ctype == "text/html" else text)
             return
         if not related_root and disposition != "attachment":
@@ -353,8 +356,9 @@ def _is_body_leaf(part) -> bool:
 
 
 def _text_of(part) -> str:
+    """A text part's content, decoded; at most MAX_BODY_BYTES of it (a 公文's text is far smaller)."""
     data = part.get_payload(decode=True) or b""
-    return decode.decode_bytes(data[:MAX_MAIL_DECODED_BYTES], part.get_content_charset())
+    return decode.decode_bytes(data[:MAX_BODY_BYTES], part.get_content_charset())
 
 
 def _parse(data: bytes) -> email.message.Message:
