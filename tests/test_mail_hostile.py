@@ -187,3 +187,29 @@ def test_validate_a_truncated_message_exits_2_with_a_chinese_reason(tmp_path):
                             text=True, timeout=300, cwd=ROOT)
     assert result.returncode == 2, result.stdout + result.stderr
     assert NOTICE in result.stderr and "无法" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_mutated_real_shaped_messages_never_raise_a_traceback():
+    rng = random.Random(2012)
+    samples = [p.read_bytes() for p in sorted(SAMPLES.glob("*.eml"))]
+    for _ in range(150):
+        data = bytearray(rng.choice(samples))
+        for _ in range(rng.randrange(1, 20)):
+            pos = rng.randrange(min(len(data), 6000))
+            op = rng.randrange(3)
+            if op == 0:
+                data[pos] = rng.randrange(256)
+            elif op == 1:
+                del data[pos:pos + rng.randrange(1, 50)]
+            else:
+                data[pos:pos] = rng.choice([b"=?", b"?=", b"\r\n", b";", b'"', b"*0*=", b"%", b"\xff\xfe", b"boundary=",
+                                            b"--", b"\x00", b"<br>"])
+        try:
+            unpack(bytes(data))
+        except UnusableInput as exc:
+            assert CJK(exc.reason)
+
+
+def test_html_body_with_control_characters():
+    raw = b"From: a@b.cn\r\nSubject: x\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<div>\x00\x01</div>\x02<p>\xe6\xad\xa3\xe6\x96\x87</p>"
+    assert unpack(raw).body_text == "正文"

@@ -30,6 +30,7 @@ _ASCII_LABELS = {"us-ascii", "ascii", "ansi_x3.4-1968", "iso646-us", "unknown-8b
 _ENCODED_WORD = re.compile(r"=\?[^?\s]+\?[bBqQ]\?[^?\s]*\?=")
 _FOLD = re.compile(r"\r?\n(?=[ \t])")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]+")
+_NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 
@@ -216,19 +217,21 @@ def html_to_text(html: str) -> str:
     import lxml.etree
     import lxml.html
 
+    html = _NOT_XML.sub(" ", html)  # lxml refuses NUL and other controls in text
     if not html.strip():
         return ""
     try:
         root = lxml.html.document_fromstring(html)
-    except (lxml.etree.ParserError, ValueError):
+        for junk in root.xpath("//script|//style|//head|//title|//noscript"):
+            junk.drop_tree()
+        for element in root.iter(*_BLOCKS):
+            element.tail = "\n" + (element.tail or "")
+        for cell in root.iter("td", "th"):
+            cell.tail = " " + (cell.tail or "")
+        text = re.sub(r"[ \t]+", " ", root.text_content())  # HTML collapses blanks (not the ideographic space)
+        return tidy_text(re.sub(r"(?m)^ ", "", text))
+    except (lxml.etree.LxmlError, ValueError):
         return ""
-    for junk in root.xpath("//script|//style|//head|//title|//noscript"):
-        junk.drop_tree()
-    for element in root.iter(*_BLOCKS):
-        element.tail = "\n" + (element.tail or "")
-    for cell in root.iter("td", "th"):
-        cell.tail = " " + (cell.tail or "")
-    return tidy_text(root.text_content())
 
 
 def tidy_text(text: str) -> str:
