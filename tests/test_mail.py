@@ -152,6 +152,10 @@ def test_html_only_body_keeps_its_lines():
         "<script>alert(1)</script><p>特此报告。</p></body></html>".encode("gbk"))
     mail = unpack(raw)
     assert mail.body_text == "市政府：\n现报告如下。\n一、基本情况\n特此报告。"
+    # Word-made HTML (Outlook) wraps lines in its source: a break between Chinese characters is nothing
+    word_html = '<p class=MsoNormal>现将通知报送\r\n你们，请查收。</p>\r\n<p class=MsoNormal><span\r\nlang=EN-US>2026</span>年</p>'
+    raw = b"From: a@b.cn\r\nSubject: x\r\nContent-Type: text/html; charset=utf-8\r\n\r\n" + word_html.encode()
+    assert unpack(raw).body_text == "现将通知报送你们，请查收。\n2026年"
 
 
 def test_date_missing_comes_from_received_and_invalid_date_is_none():

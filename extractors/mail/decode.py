@@ -224,6 +224,13 @@ def html_to_text(html: str) -> str:
         root = lxml.html.document_fromstring(html)
         for junk in root.xpath("//script|//style|//head|//title|//noscript"):
             junk.drop_tree()
+        for element in root.iter():  # a line break in the HTML source is a blank, or nothing between Chinese
+            if element.tag == "pre" or not isinstance(element.tag, str):
+                continue
+            if element.text and "\n" in element.text:
+                element.text = _source_breaks(element.text)
+            if element.tail and "\n" in element.tail:
+                element.tail = _source_breaks(element.tail)
         for element in root.iter(*_BLOCKS):
             element.tail = "\n" + (element.tail or "")
         for cell in root.iter("td", "th"):
@@ -232,6 +239,13 @@ def html_to_text(html: str) -> str:
         return tidy_text(re.sub(r"(?m)^ ", "", text))
     except (lxml.etree.LxmlError, ValueError):
         return ""
+
+
+_CJK_BREAK = re.compile(r"(?<=[\u3000-\u9fff\uff00-\uffef])[ \t]*\r?\n[ \t]*(?=[\u3000-\u9fff\uff00-\uffef])")
+
+
+def _source_breaks(text: str) -> str:
+    return re.sub(r"[ \t]*\r?\n[ \t]*", " ", _CJK_BREAK.sub("", text))
 
 
 def tidy_text(text: str) -> str:
