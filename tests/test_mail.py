@@ -184,6 +184,10 @@ def test_main_document_rule():
     assert choose_main([_att("数据.xlsx", None)]) is None
     assert choose_main([_att("名片.vcf", "txt", "BEGIN:VCARD\nFN:张三\nEND:VCARD".encode())]) is None
     assert choose_main([_att("通知-附件2.pdf", "pdf"), main]) is main
+    broken = Attachment(name="通知.docx", format=None, data=b"PK", content_type="application/octet-stream",
+                        problem="压缩包结构损坏")
+    assert choose_main([img, broken, a1]) is broken  # the broken 公文 is reported, not the photo reviewed
+    assert choose_main([broken, main]) is main
 
 
 def test_no_document_attachment_takes_the_body(docs):

@@ -378,17 +378,18 @@ def choose_main(attachments: list[Attachment]) -> Optional[Attachment]:
     1. only documents count: detected (from the bytes) as OFD, PDF, docx, wps, doc, an image, or a
        text with at least MIN_TEXT_DOCUMENT_CJK Chinese characters;
     2. of those not named as an 附件 (附件1…, 附件二, 附表, 附录, 附图, “…-附件2”), the first
-       e-document (OFD, PDF, docx, wps, doc) in message order, else the first image, else the first text;
+       e-document (OFD, PDF, docx, wps, doc) in message order, else the first unreadable one (below),
+       else the first image, else the first text;
     3. when every document is named as an 附件, the first document in message order;
     4. no document at all: None (the caller takes the body text as the 公文).
     A file that cannot be read but is named or typed as a document (通知.docx cut off in transfer) still
-    counts, so that the report says the 公文 is broken rather than reviewing an 附件 in its place.
+    counts, so that the report says the 公文 is broken rather than reviewing an 附件 or a photo in its place.
     """
     documents = [a for a in attachments if a.is_document or a.meant_as_document]
     if not documents:
         return None
     named = [a for a in documents if not a.looks_like_annex]
-    for kinds in (E_DOCUMENTS, IMAGES, ("txt",), (None,)):
+    for kinds in (E_DOCUMENTS, (None,), IMAGES, ("txt",)):
         for a in named:
             if a.format in kinds:
                 return a
