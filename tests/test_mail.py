@@ -306,3 +306,15 @@ def test_smime_signature_is_noted_not_listed():
     mail = unpack(raw)
     assert mail.attachments == [] and mail.body_text == "正文"
     assert any("数字签名" in n for n in mail.notes)
+
+
+def test_a_document_by_mail_gets_the_same_findings_as_the_file_itself(tmp_path):
+    from pipelines.review import review_bytes
+
+    bad = builder.write_docx(builder.conformant_request(signer=None, addressee="张市长："), tmp_path / "bad.docx").read_bytes()
+    direct = review_bytes(bad, "bad.docx", channel="mail")
+    by_mail = review_bytes(bytes(message(None, ("附件1.pdf", b"%PDF-1.4\n%%EOF\n", "application/pdf"),
+                                         ("请示.docx", bad, "application/octet-stream"))), "m.eml")
+    assert by_mail["channel"] == "mail" and by_mail["verdict"] == direct["verdict"] == "return"
+    assert by_mail["findings"] == direct["findings"] and by_mail["document"] == direct["document"]
+    assert {"element.signer", "drafting.no-personal-addressee"} <= {f["rule"] for f in by_mail["findings"]}
