@@ -35,5 +35,6 @@ def extract(data: bytes, fmt: str | None = None) -> Document:
         from .scan import read_image
         return read_image(data, fmt)
     if fmt == "ofd":
-        raise UnusableInput("OFD 版式文件暂不支持，请来文单位同时报送 PDF 或 docx", "unsupported")
+        from .ofd_reader import read_ofd
+        return read_ofd(data)
     raise UnusableInput("不支持的文件格式", "unsupported")
