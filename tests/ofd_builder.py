@@ -309,8 +309,11 @@ class OfdWriter:
         table.platformID, table.platEncID, table.language = 3, 1, 0
         table.cmap = mapping
         font["cmap"].tables = [table]
+        post = font["post"]
         if self.pua == "unmapped":
-            font["post"].formatType = 3.0  # no glyph names: nothing in the font says what a glyph is
+            post.formatType = 3.0  # no glyph names: nothing in the font says what a glyph is
+        else:  # keep the names fontTools gave the glyphs from the real cmap (uni4E3A …) in the font
+            post.formatType, post.extraNames, post.mapping = 2.0, [], {}
         buf = io.BytesIO()
         font.save(buf)
         self.pua_font = buf.getvalue()

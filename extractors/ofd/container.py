@@ -31,10 +31,17 @@ def normalise(path: str, base: str = "") -> str:
     if not path:
         raise UnusableInput("OFD 文件内部引用了空路径，文件结构损坏", "corrupt")
     joined = path if path.startswith("/") else posixpath.join("/", base, path)
-    normal = posixpath.normpath(joined)
-    if not normal.startswith("/") or normal.startswith("//"):
-        raise UnusableInput(f"OFD 内部路径“{path}”越出文件范围，疑似恶意构造", "hostile")
-    return normal.lstrip("/")
+    parts: list[str] = []
+    for part in joined.split("/"):
+        if part in ("", "."):
+            continue
+        if part == "..":
+            if not parts:  # normpath would quietly stop at the root; a path that tries to climb is refused
+                raise UnusableInput(f"OFD 内部路径“{path}”越出文件范围，疑似恶意构造", "hostile")
+            parts.pop()
+            continue
+        parts.append(part)
+    return "/".join(parts)
 
 
 class Package:

@@ -64,7 +64,11 @@ def open_ofd(data: bytes) -> OfdFile:
         signatures = body.findtext("Signatures")
         part = normalise(doc_root)
         if signatures and signatures.strip():
-            ofd.signatures.append((normalise(signatures, posixpath.dirname(part)), part))
+            # paths in OFD.xml are relative to the package root; some producers write them from the document
+            sig_part = normalise(signatures)
+            if not package.has(sig_part):
+                sig_part = normalise(signatures, posixpath.dirname(part))
+            ofd.signatures.append((sig_part, part))
         _read_document(ofd, part)
         ofd.documents += 1
     if not ofd.pages:
@@ -168,7 +172,8 @@ def to_pieces(glyphs: list[Glyph], fonts: FontMapper) -> tuple[list[Piece], int]
         if is_private_use(text):
             mapped = fonts.unicode_for(g.font, text, g.glyph_id)
             if mapped is None:
-                unmapped += 1
+                # U+F020–F0FF is where symbol fonts (Wingdings …) keep their bullets: not lost text
+                unmapped += 0 if 0xF000 <= ord(text) <= 0xF0FF else 1
                 continue
             text = mapped
         if text.isspace():
@@ -211,7 +216,7 @@ def read_ofd(data: bytes) -> Document:
         pieces, unmapped = to_pieces(content.glyphs, ofd.fonts)
         fonts.update(p.font for p in pieces if p.font)
         page = assemble_page(index + 1, content.width_mm, content.height_mm, merge_chars(pieces), to_rules(content))
-        if unmapped and unmapped >= max(3, 0.05 * (unmapped + len(pieces))) or (
+        if unmapped >= 3 or (
                 sum(len(ln.text) for ln in page.lines) < 10 and content.pictures):
             from .render import ocr_ofd_page
             with limits.time_limit(seconds=limits.OCR_SECONDS_PER_PAGE, what=f"第 {index + 1} 页文字识别"):

@@ -114,6 +114,10 @@ def seal_notes(seals: list[dict]) -> list[str]:
         label = "电子印章" if s["stamps"] else "电子签名"
         if s["unchanged"]:
             verdict = f"签章保护的 {s['references']} 个文件摘要核验一致，签章后未被改动"
+        elif s["references"] > 1 and len(s["changed"]) == s["references"]:
+            # every file differs, the seal file too: a digest method computed otherwise, not proof of changes
+            verdict = (f"签章保护的 {s['references']} 个文件摘要全部不一致（摘要方式 {s['method']}），无法核验"
+                       "是否被改动，请以签章系统验证")
         elif s["changed"] or s["missing"]:
             parts = s["changed"] + [f"{m}（缺失）" for m in s["missing"]]
             verdict = "签章后文件被改动：" + "、".join(parts[:5]) + "（摘要不一致）"
