@@ -363,3 +363,18 @@ def test_render_real_page_draws_the_red_header_and_text(tmp_path):
     assert ((mark[..., 0] > 180) & (mark[..., 1] < 100)).sum() > 200  # red 发文机关标志
     body = pixels[round(130 * scale):round(200 * scale), round(28 * scale):round(184 * scale)]
     assert (body.max(axis=2) < 100).sum() > 500  # black body text
+
+
+def test_render_draws_the_real_seal_from_its_seal_file(tmp_path):
+    import numpy as np
+    from PIL import Image
+
+    from extractors.ofd_reader import render_page
+
+    out = render_page((REAL / "luqiao-pifu-sealed.ofd").read_bytes(), 2, tmp_path / "p2.png", dpi=100)
+    pixels = np.asarray(Image.open(out).convert("RGB")).astype(int)
+    scale = 100 / 25.4
+    box = pixels[round(37 * scale):round(70 * scale), round(122.9 * scale):round(155.9 * scale)]  # StampAnnot box
+    outside = pixels[round(150 * scale):round(183 * scale), round(122.9 * scale):round(155.9 * scale)]
+    red = lambda a: ((a[..., 0] > 180) & (a[..., 1] < 100) & (a[..., 2] < 100)).sum()  # noqa: E731
+    assert red(box) > 0.1 * box.shape[0] * box.shape[1] and red(outside) == 0

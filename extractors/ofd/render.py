@@ -91,11 +91,25 @@ def render_content(page: PageContent, fonts, dpi: int = 150) -> Image.Image:
 def render_page(data: bytes, number: int, out: Path, dpi: int = 150) -> Path:
     """Render page `number` (1-based) of an OFD file to a PNG at `out`; raises UnusableInput/IndexError."""
     from .reader import open_ofd
+    from .seals import read_seals, seal_picture
 
     ofd = open_ofd(data)
     if not 1 <= number <= len(ofd.pages):
         raise IndexError(f"OFD 只有 {len(ofd.pages)} 页")
-    render_content(ofd.pages[number - 1], ofd.fonts, dpi).save(out)
+    image = render_content(ofd.pages[number - 1], ofd.fonts, dpi)
+    scale = dpi / 25.4
+    for seal in read_seals(ofd):  # drawn on top, as OFD viewers show them (not for OCR: text stays readable)
+        for stamp in seal.get("stamps", []):
+            picture = seal_picture(ofd.package, seal) if stamp["page"] == number and stamp["box_mm"] else None
+            if picture is None:
+                continue
+            x, y, w, h = stamp["box_mm"]
+            size = (max(1, round(w * scale)), max(1, round(h * scale)))
+            if size[0] * size[1] > MAX_RENDER_PIXELS:
+                continue
+            tile = picture.convert("RGBA").resize(size)
+            image.paste(tile, (round(x * scale), round(y * scale)), tile)
+    image.save(out)
     return out
 
 

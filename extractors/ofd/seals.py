@@ -86,6 +86,8 @@ def _signature(ofd, sig, kind: str) -> dict:
         page = ofd.page_ids.index(page_ref) + 1 if page_ref in ofd.page_ids else None
         stamps.append({"page": page, "box_mm": [round(v, 1) for v in box[:4]] if len(box) >= 4 else None})
     provider = info.find("Provider")
+    seal_loc = info.findtext("Seal/BaseLoc") or ""
+    value_loc = (sig.findtext("SignedValue") or "").strip()
     return {
         "kind": kind,
         "stamps": stamps,
@@ -97,7 +99,31 @@ def _signature(ofd, sig, kind: str) -> dict:
         "unchanged": checked > 0 and not changed and not missing,
         "changed": changed,
         "missing": missing,
+        # where the seal's picture lives: the seal file (SES v1-v3) or the signed value (v4 embeds the seal)
+        "seal_parts": [normalise(p) for p in (seal_loc.strip(), value_loc) if p],
     }
+
+
+def seal_picture(package, seal: dict):
+    """The seal's image (PNG/JPEG/GIF inside the SES structure) as a Pillow image, or None."""
+    import io
+
+    from PIL import Image
+
+    for part in seal.get("seal_parts", []):
+        if not package.has(part):
+            continue
+        data = package.read(part)
+        for magic in (b"\x89PNG\r\n", b"\xff\xd8\xff", b"GIF8"):
+            at = data.find(magic)
+            if at >= 0:
+                try:
+                    image = Image.open(io.BytesIO(data[at:]))
+                    image.load()
+                    return image
+                except Exception:  # a truncated or odd picture: no appearance, the note still stands
+                    continue
+    return None
 
 
 def seal_notes(seals: list[dict]) -> list[str]:
