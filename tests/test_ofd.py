@@ -378,3 +378,32 @@ def test_render_draws_the_real_seal_from_its_seal_file(tmp_path):
     outside = pixels[round(150 * scale):round(183 * scale), round(122.9 * scale):round(155.9 * scale)]
     red = lambda a: ((a[..., 0] > 180) & (a[..., 1] < 100) & (a[..., 2] < 100)).sum()  # noqa: E731
     assert red(box) > 0.1 * box.shape[0] * box.shape[1] and red(outside) == 0
+
+
+def test_hostile_glyph_count_and_time_bound(monkeypatch):
+    assert "字符过多" in _refused(_package(_text(text="字" * 200_001, code='X="0" Y="5"')))
+    from extractors import limits
+
+    # a legal but slow file (100,000 characters) under a bound far below what it needs: refused, not hung
+    monkeypatch.setattr(limits, "PARSE_SECONDS", 0.01)
+    lines = "".join(_text(text="字" * 1000, boundary=f"10 {10 + i * 2} 150 2", code='X="0" Y="1" DeltaX="g 999 0.1"')
+                    for i in range(100))
+    reason = _refused(_package(lines), code="timeout")
+    assert "超时" in reason
+
+
+def test_json_report_for_sealed_ofd_is_valid_against_the_schema(fonts, tmp_path, report_schema):
+    import json
+
+    import jsonschema
+
+    path = ofd_builder.write_ofd(CONFORMANT["request"], tmp_path / "s.ofd", fonts, seal=True)
+    run = subprocess.run([sys.executable, "-m", "pipelines.cli", "validate", str(path), "--format", "json"],
+                         cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert run.returncode == 0, run.stderr
+    report = json.loads(run.stdout.splitlines()[0])
+    jsonschema.validate(report, report_schema)
+    pdf = builder.write_named_font_pdf(CONFORMANT["request"], tmp_path / "s.pdf", fonts)
+    assert report["format"] == "ofd" and report["verdict"] == "accept"
+    assert report["pages"] == len(extract(pdf.read_bytes()).pages)
+    assert any("电子印章" in n for n in report["notes"])

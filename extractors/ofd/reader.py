@@ -207,7 +207,7 @@ def read_ofd(data: bytes) -> Document:
     Positions in mm from the page's top-left corner, sizes in pt; pages of every DocBody in order.
     Under limits.time_limit (PARSE_SECONDS) for the text, OCR_SECONDS_PER_PAGE per OCR'd page.
     """
-    with limits.time_limit(what="读取 OFD"):
+    with limits.time_limit(seconds=limits.PARSE_SECONDS, what="读取 OFD"):
         ofd = open_ofd(data)
     doc = Document(format="ofd", geometry=True, producer=ofd.producer)
     fonts: set[str] = set()
