@@ -29,8 +29,11 @@ def digest(method: str, data: bytes) -> bytes | None:
     if key in SM3 or "sm3" in key:
         try:
             return hashlib.new("sm3", data).digest()
-        except ValueError:  # OpenSSL built without SM3
-            from gmssl import func, sm3
+        except ValueError:  # OpenSSL built without SM3: pure-Python gmssl where installed, else not checked
+            try:
+                from gmssl import func, sm3
+            except ImportError:
+                return None
             return bytes.fromhex(sm3.sm3_hash(func.bytes_to_list(data)))
     if key in SHA256 or key == "":
         return hashlib.sha256(data).digest()
