@@ -213,9 +213,10 @@ def read_ofd(data: bytes) -> Document:
     fonts: set[str] = set()
     ocr_pages = []
     for index, content in enumerate(ofd.pages):
-        pieces, unmapped = to_pieces(content.glyphs, ofd.fonts)
-        fonts.update(p.font for p in pieces if p.font)
-        page = assemble_page(index + 1, content.width_mm, content.height_mm, merge_chars(pieces), to_rules(content))
+        with limits.time_limit(seconds=limits.PARSE_SECONDS, what=f"读取 OFD 第 {index + 1} 页"):
+            pieces, unmapped = to_pieces(content.glyphs, ofd.fonts)
+            fonts.update(p.font for p in pieces if p.font)
+            page = assemble_page(index + 1, content.width_mm, content.height_mm, merge_chars(pieces), to_rules(content))
         if unmapped >= 3 or (
                 sum(len(ln.text) for ln in page.lines) < 10 and content.pictures):
             from .render import ocr_ofd_page
@@ -238,7 +239,8 @@ def read_ofd(data: bytes) -> Document:
     if ofd.fonts.mapped:
         doc.notes.append(f"OFD 中 {ofd.fonts.mapped} 个私用区编码字符已按嵌入字体的字形表还原为汉字")
     from .seals import read_seals, seal_notes
-    doc.seals = read_seals(ofd)
+    with limits.time_limit(seconds=limits.PARSE_SECONDS, what="核验 OFD 电子印章"):
+        doc.seals = read_seals(ofd)
     doc.notes.extend(seal_notes(doc.seals))
     if not any(ln for p in doc.pages for ln in p.lines):
         raise UnusableInput("OFD 中没有可读的文字（空白页或图像无法识别）", "empty")
