@@ -407,3 +407,11 @@ def test_json_report_for_sealed_ofd_is_valid_against_the_schema(fonts, tmp_path,
     assert report["format"] == "ofd" and report["verdict"] == "accept"
     assert report["pages"] == len(extract(pdf.read_bytes()).pages)
     assert any("电子印章" in n for n in report["notes"])
+
+
+def test_filled_thin_rectangle_is_a_rule_in_its_fill_colour():
+    bar = ('<ofd:PathObject ID="8" Fill="true" Boundary="28 80 156 0.6"><ofd:FillColor Value="230 0 18"/>'
+           "<ofd:AbbreviatedData>M 0 0 L 156 0 L 156 0.6 L 0 0.6 C</ofd:AbbreviatedData></ofd:PathObject>")
+    rules = extract(_package(_text() + bar)).pages[0].rules
+    assert len(rules) == 1 and rules[0].color == "E60012"
+    assert abs(rules[0].x0 - 28) < 0.01 and abs(rules[0].x1 - 184) < 0.01 and abs(rules[0].top - 80) < 0.01

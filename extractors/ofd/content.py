@@ -195,8 +195,11 @@ class ContentReader:
         params = self.res.draw_param(el.get("DrawParam"))
         stroked = el.get("Stroke", "true") != "false"
         filled = el.get("Fill", "false") == "true"
+        explicit_stroke = el.find("StrokeColor") is not None or params.stroke is not None
         stroke = (self.res.colour(el.find("StrokeColor")) or "000000") if el.find("StrokeColor") is not None \
             else (params.stroke or "000000")
+        if filled and not explicit_stroke and el.get("Stroke") is None:
+            stroked = False  # a filled shape that names no stroke (WPS's red 版头 bar): its colour is the fill
         fill = (self.res.colour(el.find("FillColor")) or "000000") if el.find("FillColor") is not None \
             else (params.fill or "000000")
         width = numbers(el.get("LineWidth"))
