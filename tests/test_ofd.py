@@ -178,12 +178,15 @@ def test_private_use_text_is_mapped_back_through_the_embedded_font(fonts, tmp_pa
 
 
 def test_private_use_text_the_font_cannot_explain_is_read_by_ocr(fonts, tmp_path):
-    data = ofd_builder.write_ofd(OCR_CONFORMANT, tmp_path / "pua.ofd", fonts, pua="unmapped").read_bytes()
+    # sealed too: the seal image lies over the date, and the OCR'd page must still give the date
+    data = ofd_builder.write_ofd(OCR_CONFORMANT, tmp_path / "pua.ofd", fonts, pua="unmapped", seal=True).read_bytes()
     document = extract(data)
     assert document.ocr and any("私用区" in n and "OCR" in n for n in document.notes)
     text = document.text()
     for phrase in ("校舍", "维修", "请批示"):
         assert phrase in text, text
+    elements, _ = _verdict(document)
+    assert elements.date_iso == "2026-11-20", text
 
 
 def test_real_ofd_with_private_use_font_is_ocrd_per_page():
