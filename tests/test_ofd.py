@@ -418,3 +418,20 @@ def test_filled_thin_rectangle_is_a_rule_in_its_fill_colour():
     rules = extract(_package(_text() + bar)).pages[0].rules
     assert len(rules) == 1 and rules[0].color == "E60012"
     assert abs(rules[0].x0 - 28) < 0.01 and abs(rules[0].x1 - 184) < 0.01 and abs(rules[0].top - 80) < 0.01
+
+
+def test_hostile_numbers_are_read_or_refused_never_a_traceback(tmp_path):
+    """NaN, infinities and 1e308 in positions and sizes (found by mutating the real samples)."""
+    from extractors.ofd_reader import render_page
+
+    content = (_text(boundary="NaN 40 150 10") + _text(size="1e308", boundary="30 60 150 10")
+               + _text(code='X="inf" Y="5" DeltaX="g 3 -1e308"', boundary="30 80 150 10")
+               + _text(text="正常文字", boundary="30 100 150 10")
+               + '<ofd:PathObject ID="9" LineWidth="NaN" Boundary="0 0 1e308 1"><ofd:AbbreviatedData>M 0 0 L 1e308 0'
+                 "</ofd:AbbreviatedData></ofd:PathObject>"
+               + '<ofd:PathObject ID="10" Boundary="0 0 1 1"><ofd:AbbreviatedData>M 0 0 L 1e308 0'
+                 "</ofd:AbbreviatedData></ofd:PathObject>")
+    data = _package(content)
+    document = extract(data)
+    assert "正常文字" in document.text() and document.pages[0].rules == []
+    assert render_page(data, 1, tmp_path / "p.png", dpi=30).exists()

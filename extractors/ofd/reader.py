@@ -10,6 +10,7 @@ Electronic seals (Signatures.xml) are reported with their place and a digest che
 """
 from __future__ import annotations
 
+import math
 import posixpath
 from dataclasses import dataclass, field
 from typing import Optional
@@ -28,6 +29,7 @@ A4 = (210.0, 297.0)
 # A glyph's box around its baseline, as fractions of the size (PDFium's loose boxes for CJK faces).
 ASCENT, DESCENT = 0.88, 0.12
 MAX_TEMPLATES_DEEP = 4
+FAR_MM = 10_000  # ten metres: anything placed further is a hostile or broken number, not a page's content
 
 
 @dataclass
@@ -169,6 +171,8 @@ def to_pieces(glyphs: list[Glyph], fonts: FontMapper) -> tuple[list[Piece], int]
     unmapped = 0
     for g in glyphs:
         text = g.text
+        if not all(math.isfinite(v) and abs(v) < FAR_MM for v in (g.x, g.y, g.advance, g.size_mm)):
+            continue  # NaN or infinite coordinates: nothing to place
         if is_private_use(text):
             mapped = fonts.unicode_for(g.font, text, g.glyph_id)
             if mapped is None:
@@ -189,6 +193,9 @@ def to_rules(page: PageContent) -> list[Rule]:
     """Long thin paths → Rules (the red 版头 separator, the 版记 rules), as the PDF reader keeps them."""
     rules = []
     for path in page.paths:
+        if not all(math.isfinite(v) and abs(v) < FAR_MM for sp in path.subpaths for pt in sp for v in pt) \
+                or not math.isfinite(path.width_mm):
+            continue
         xs = [x for sp in path.subpaths for x, _ in sp]
         ys = [y for sp in path.subpaths for _, y in sp]
         pad = path.width_mm / 2 if path.stroke else 0.0  # PDFium's bounds include half the stroke

@@ -8,6 +8,7 @@ one (so private-use code points show their real shapes), else with the CJK fonts
 from __future__ import annotations
 
 import io
+import math
 from functools import lru_cache
 from pathlib import Path
 from typing import Optional
@@ -36,6 +37,11 @@ def _system_font(family: str, px: int):
     return ImageFont.load_default()
 
 
+def _sane(*values: float) -> bool:
+    """Coordinates a page can hold: finite and within a few metres (hostile files write 1e308 and NaN)."""
+    return all(math.isfinite(v) and abs(v) < 10_000 for v in values)
+
+
 def _hex(color: Optional[str]) -> tuple[int, int, int]:
     color = color or "000000"
     return tuple(int(color[i:i + 2], 16) for i in (0, 2, 4))  # type: ignore[return-value]
@@ -51,6 +57,8 @@ def render_content(page: PageContent, fonts, dpi: int = 150) -> Image.Image:
     draw = ImageDraw.Draw(image)
     embedded: dict[tuple[str, int], object] = {}
     for pic in page.pictures:
+        if not _sane(pic.x0, pic.top, pic.x1, pic.bottom):
+            continue
         try:
             with Image.open(io.BytesIO(fonts.package.read(pic.part))) as src:
                 box = [round(v * scale) for v in (pic.x0, pic.top, pic.x1, pic.bottom)]
@@ -62,14 +70,18 @@ def render_content(page: PageContent, fonts, dpi: int = 150) -> Image.Image:
         except Exception:  # an image Pillow cannot read (JBIG2, broken): left blank, as viewers do
             continue
     for path in page.paths:
+        if not _sane(path.width_mm):
+            continue
         for sp in path.subpaths:
+            if not all(_sane(x, y) for x, y in sp):
+                continue
             points = [(x * scale, y * scale) for x, y in sp]
             if path.fill and len(points) > 2:
                 draw.polygon(points, fill=_hex(path.fill))
             if path.stroke:
                 draw.line(points, fill=_hex(path.stroke), width=max(1, round(path.width_mm * scale)))
     for g in page.glyphs:
-        if g.text.isspace():
+        if g.text.isspace() or not _sane(g.x, g.y, g.size_mm) or g.size_mm * scale > 2000:
             continue
         px = max(4, round(g.size_mm * scale))
         font = None
