@@ -241,8 +241,7 @@ def read_ofd(data: bytes) -> Document:
                   else "该页没有文字层，只有图像")
         doc.notes.append(f"OFD 第 {number} 页{reason}，已渲染后文字识别（OCR）")
     if doc.ocr:
-        from ..scan import OCR_NOTE
-        doc.notes.append(OCR_NOTE)
+        doc.notes.append("OFD 中有页面的文字经 OCR 识别；版式规则按图像测量，仅作提示")
     if ofd.fonts.mapped:
         doc.notes.append(f"OFD 中 {ofd.fonts.mapped} 个私用区编码字符已按嵌入字体的字形表还原为汉字")
     from .seals import read_seals, seal_notes
