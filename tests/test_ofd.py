@@ -435,3 +435,12 @@ def test_hostile_numbers_are_read_or_refused_never_a_traceback(tmp_path):
     document = extract(data)
     assert "正常文字" in document.text() and document.pages[0].rules == []
     assert render_page(data, 1, tmp_path / "p.png", dpi=30).exists()
+
+
+def test_every_docbody_is_read(fonts, tmp_path):
+    spec = CONFORMANT["report"]
+    one = extract(ofd_builder.write_ofd(spec, tmp_path / "one.ofd", fonts).read_bytes())
+    two = extract(ofd_builder.write_ofd(spec, tmp_path / "two.ofd", fonts, documents=2).read_bytes())
+    assert len(two.pages) == 2 * len(one.pages)
+    assert [ln.text for ln in two.lines] == [ln.text for ln in one.lines] * 2
+    assert any("包含 2 个文档" in n for n in two.notes)
