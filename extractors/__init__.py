@@ -38,5 +38,6 @@ def extract(data: bytes, fmt: str | None = None) -> Document:
         from .mail import read_message
         return read_message(data)[1]
     if fmt == "ofd":
-        raise UnusableInput("OFD 版式文件暂不支持，请来文单位同时报送 PDF 或 docx", "unsupported")
+        from .ofd_reader import read_ofd
+        return read_ofd(data)
     raise UnusableInput("不支持的文件格式", "unsupported")

@@ -119,6 +119,9 @@ class Document:
     notes: list[str] = field(default_factory=list)  # Chinese remarks for the report
     # docx: odd/even page-number footers; each entry: {"kind": "default"|"even", "text":…, "align":…, "font":…, "size_pt":…}
     page_number_footers: list[dict] = field(default_factory=list)
+    # OFD: electronic seals and signatures (电子印章), see extractors/ofd/seals.py: each {kind, stamps:
+    # [{page, box_mm: [x, y, w, h]}], signed_at, provider, method, references, unchanged, changed, missing}
+    seals: list[dict] = field(default_factory=list)
 
     @property
     def lines(self) -> list[Line]:

@@ -54,6 +54,8 @@ def _parser() -> argparse.ArgumentParser:
                        description="显示读取到的文字（阅读顺序）或版面模型（JSON）。\nShow the text or the layout model.")
     e.add_argument("files", nargs="+", metavar="FILE", help="文件 / files")
     e.add_argument("--format", choices=("text", "json"), default="text", help="text 或 json / text or json")
+    e.add_argument("--render", nargs=2, metavar=("PAGE", "PNG"),
+                   help="把 OFD 的第 PAGE 页画成 PNG 图片 / draw page PAGE of an OFD file to a PNG")
 
     root_help = "机关数据目录（默认 $SHOUWEN_ROOT，否则 ./shouwen-data）/ the office's data root"
     b = sub.add_parser("run", help="运行一批收文：签收、登记、初审、退文、分办、检索 / run one batch",
@@ -186,6 +188,8 @@ def _validate(args) -> int:
 def _extract(args) -> int:
     from extractors import UnusableInput, extract
 
+    if args.render:
+        return _render(args)
     status = EXIT_ACCEPTED
     for name in args.files:
         try:
@@ -202,6 +206,24 @@ def _extract(args) -> int:
                 for line in page.lines:
                     print(line.text)
     return status
+
+
+def _render(args) -> int:
+    """`shouwen extract FILE --render PAGE out.png`: an OFD page drawn from what was read."""
+    from extractors import UnusableInput, detect_format
+    from extractors.ofd_reader import render_page
+
+    try:
+        data = Path(args.files[0]).read_bytes()
+        if detect_format(data) != "ofd":
+            print(f"{args.files[0]}: 只能渲染 OFD 文件（PDF 请用 pdftoppm）", file=sys.stderr)
+            return EXIT_UNUSABLE
+        out = render_page(data, int(args.render[0]), Path(args.render[1]))
+    except (UnusableInput, OSError, ValueError, IndexError) as exc:
+        print(f"{args.files[0]}: 无法渲染：{getattr(exc, 'reason', exc)}", file=sys.stderr)
+        return EXIT_UNUSABLE
+    print(f"已渲染第 {args.render[0]} 页：{out}")
+    return EXIT_ACCEPTED
 
 
 def _run(args) -> int:

@@ -382,18 +382,19 @@ PDF_FONT_NAMES = {FANGSONG: "FangSong_GB2312", XBS: "FZXiaoBiaoSong-B05S", HEI: 
                   KAI: "KaiTi_GB2312", SONG: "SimSun"}
 
 
-def write_named_font_pdf(spec: Spec, path: Path, font_dir: Path) -> Path:
+def write_named_font_pdf(spec: Spec, path: Path, font_dir: Path, canvas_factory=None) -> Path:
     """Typeset the spec with reportlab, embedding fonts whose names are the standard 公文 fonts.
 
     The glyphs come from a free CJK face (AR PL UMing), renamed with fontTools: what is tested is
-    the font *name* a sender's PDF carries, which is all a validator can see.
+    the font *name* a sender's PDF carries, which is all a validator can see. `canvas_factory`
+    (default reportlab's Canvas) lets tests/ofd_builder.py typeset the same pages as OFD.
     """
     from reportlab.lib.units import mm
     from reportlab.pdfgen import canvas
 
     all_blocks = blocks(spec)
     prepare_fonts("".join(b.text for b in all_blocks), font_dir)
-    c = canvas.Canvas(str(path), pagesize=(spec.page_w * mm, spec.page_h * mm))
+    c = (canvas_factory or canvas.Canvas)(str(path), pagesize=(spec.page_w * mm, spec.page_h * mm))
     pitch = spec.line_pitch_pt
     block_w = (spec.page_w - spec.margin_left - spec.margin_right) * mm
     top = spec.page_h * mm - spec.margin_top * mm
