@@ -10,6 +10,8 @@ from extractors.elements import parse_elements
 from validators import DEFAULT_PROFILE, validate
 from validators.report import build_report
 
+from .terminal import shown
+
 
 @dataclass
 class Review:
@@ -19,7 +21,9 @@ class Review:
 
 
 def review_document(data: bytes, file: str, channel: str = "unknown", profile: str = DEFAULT_PROFILE) -> Review:
-    """初审 of one file's bytes; raises UnusableInput."""
+    """初审 of one file's bytes; raises UnusableInput. `file` is shown in the report as pipelines.terminal.shown
+    makes it (a name with control characters or bytes that are not UTF-8 is escaped or decoded)."""
+    file = shown(file)
     document = extract(data)
     elements = parse_elements(document)
     findings, skipped = validate(document, elements, profile, channel)
@@ -37,9 +41,11 @@ def review_path(path: Path, channel: str = "unknown", profile: str = DEFAULT_PRO
     try:
         data = Path(path).read_bytes()
     except FileNotFoundError as exc:
-        raise UnusableInput(f"找不到文件：{path}", "missing") from exc
+        raise UnusableInput(f"找不到文件：{shown(path)}", "missing") from exc
     except IsADirectoryError as exc:
-        raise UnusableInput(f"这是一个文件夹，不是文件：{path}", "missing") from exc
+        raise UnusableInput(f"这是一个文件夹，不是文件：{shown(path)}", "missing") from exc
     except PermissionError as exc:
-        raise UnusableInput(f"没有读取权限：{path}", "missing") from exc
+        raise UnusableInput(f"没有读取权限：{shown(path)}", "missing") from exc
+    except OSError as exc:
+        raise UnusableInput(f"无法读取文件：{shown(path)}（{exc.strerror or type(exc).__name__}）", "missing") from exc
     return review_bytes(data, Path(path).name, channel, profile)
