@@ -171,8 +171,11 @@ def _logging(debug: bool) -> bool:
     import logging
 
     logger = logging.getLogger("shouwen")
-    if not logger.handlers:
-        logger.addHandler(logging.StreamHandler(sys.stderr) if debug else logging.NullHandler())
+    for old in [h for h in logger.handlers if getattr(h, "shouwen_cli", False)]:
+        logger.removeHandler(old)
+    handler = logging.StreamHandler(sys.stderr) if debug else logging.NullHandler()
+    handler.shouwen_cli = True
+    logger.addHandler(handler)
     logger.setLevel(logging.DEBUG if debug else logging.WARNING)
     return debug
 
