@@ -25,7 +25,14 @@ def extract(data: bytes, fmt: str | None = None) -> Document:
     with guarded(FORMAT_NAMES_ZH.get(fmt, "文件")):
         document = _read(data, fmt)
         check_text_size(document)
+    document.notes.extend(seal_notes(document))
     return document
+
+
+def seal_notes(document: Document) -> list[str]:
+    """A remark per scanned page where a seal's own text was read and kept out of the lines (印章文字)."""
+    return [f"第 {page.number} 页识别到印章，印章上的文字（{'、'.join(page.seal_text)}）未作为发文机关署名等公文要素"
+            for page in document.pages if page.seal_text]
 
 
 def _read(data: bytes, fmt: str) -> Document:

@@ -356,18 +356,8 @@ def read_image(data: bytes, fmt: str, engine_name: Optional[str] = None) -> Docu
     if not any(p.lines for p in doc.pages):
         raise UnusableInput("图像中没有识别出文字（空白页或图像过于模糊），请来文单位重新扫描", "empty")
     doc.notes.append(OCR_NOTE)
-    doc.notes.extend(seal_notes(doc))
     return doc
 
 
 OCR_NOTE = "本件为扫描件或传真，文字经 OCR 识别；版式规则按图像测量，仅作提示"
 
-
-def seal_notes(doc: Document) -> list[str]:
-    """A remark per page where seal text was read and kept out of the elements (印章文字不作为公文要素)."""
-    out = []
-    for page in doc.pages:
-        dropped = getattr(page, "seal_text", [])
-        if dropped:
-            out.append(f"第 {page.number} 页识别到印章，印章上的文字（{'、'.join(dropped)}）未作为发文机关署名等公文要素")
-    return out
