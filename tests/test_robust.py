@@ -294,3 +294,24 @@ def test_the_batch_shows_names_escaped_in_progress_ledger_and_quarantine(tmp_pat
     assert len(reasons) == 1
     reason = _assert_safe(reasons[0].read_bytes())
     assert "cut\\n\\x1b[31m.docx" in reason and CJK(reason)
+
+
+def test_the_return_notice_names_a_hostile_file_and_title_escaped(tmp_path):
+    """A PDF's text layer can carry control characters in its title; a Word file cannot hold them at all
+    (python-docx refuses), so the 退文通知单 must show them escaped, and the sender's name readable."""
+    import docx
+
+    from pipelines.returns import write_return
+    from pipelines.review import review_bytes
+
+    spec = builder.conformant_notice(doc_number="示教发〔2026〕05号")  # a leading zero: an error, so a return
+    report = review_bytes(builder.to_text(spec).encode(), os.fsdecode(b"\xb9\xab\xce\xc4\n\x1b[31m.txt"))
+    assert report["verdict"] == "return"
+    report["document"]["title"] = None  # the notice then names the file
+    path = write_return(tmp_path / "outbox", "收〔2026〕7号", "2026-03-02T09:00:00", report)
+    text = "\n".join(p.text for p in docx.Document(str(path)).paragraphs)
+    assert "《公文\\n\\x1b[31m.txt》" in text
+    report["document"]["title"] = "关于\x1b]0;x\x07加强\u202e管理的通知"
+    path = write_return(tmp_path / "outbox", "收〔2026〕8号", "2026-03-02T09:00:00", report)
+    text = "\n".join(p.text for p in docx.Document(str(path)).paragraphs)
+    assert "《关于\\x1b]0;x\\x07加强\\u202e管理的通知》" in text
