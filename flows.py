@@ -20,6 +20,7 @@ from pipelines import batch
 from pipelines.ledger import STATUS_ZH, Ledger
 from pipelines.review import review_path
 from pipelines.routing import load_rules
+from pipelines.terminal import shown
 from pipelines.workers import WorkerCrashed, Workers, assign, kind_of, process_in_worker, warm_up
 from validators import DEFAULT_PROFILE
 
@@ -94,11 +95,11 @@ def ingest(root: str) -> batch.Summary:
 
 def progress_line(n: int, total: int, outcome: batch.Outcome, elapsed: float = 0.0) -> str:
     """One line per finished document; on long batches, an estimate of the time left."""
-    line = f"[{n}/{total}] {outcome.number} {outcome.file}：{STATUS_ZH.get(outcome.status, '处理出错')}"
+    line = f"[{n}/{total}] {outcome.number} {shown(outcome.file)}：{STATUS_ZH.get(outcome.status, '处理出错')}"
     if outcome.department:
-        line += f"（{outcome.department}）"
+        line += f"（{shown(outcome.department)}）"
     if outcome.status in ("quarantined", "failed"):
-        line += f"：{outcome.reason}"
+        line += f"：{shown(outcome.reason)}"
     if total >= 20 and 5 <= n < total:
         line += f"　约剩 {_duration(elapsed / n * (total - n))}"
     return line

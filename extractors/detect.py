@@ -6,6 +6,7 @@ binary nor a known container is tried as UTF-8 or GB18030 text.
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 
 from .errors import UnusableInput
@@ -75,22 +76,61 @@ def _ole_format(data: bytes) -> str:
 
 
 def decode_text(data: bytes) -> str:
+    """The text of a plain-text file, terminal escape sequences and other control characters removed.
+
+    Encodings, as offices' tools write them: UTF-16 with a byte-order mark (Notepad's "Unicode"), UTF-8 with
+    or without BOM, GB18030 (which includes GBK and GB2312). Raises UnusableInput when none fits.
+    """
+    return read_plain_text(data)[0]
+
+
+def read_plain_text(data: bytes) -> tuple[str, bool]:
+    """(text, whether escape sequences or control characters were removed); as `decode_text`."""
     text = _decode_text(data)
     if text is None:
-        raise UnusableInput("文本文件编码无法识别（应为 UTF-8 或 GB18030）", "corrupt")
-    return text
+        raise UnusableInput("文本文件编码无法识别（应为 UTF-8、UTF-16 或 GB18030）", "corrupt")
+    clean = strip_controls(text)
+    return clean, len(clean) != len(text)
+
+
+# ECMA-48 sequences a terminal acts on: CSI (colours, cursor moves), OSC (window title, hyperlinks), and
+# the two-character escapes; then every other C0/C1 control but tab, newline, carriage return, form feed.
+_ESCAPES = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x9b[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?"
+                      r"|\x1b[PX^_][^\x1b]*(?:\x1b\\)?|\x1b[ -/]*[0-~]?")
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
+
+
+def strip_controls(text: str) -> str:
+    """`text` without terminal escape sequences and control characters (tab, newlines, form feed kept)."""
+    return _CONTROLS.sub("", _ESCAPES.sub("", text))
+
+
+_BOMS = ((b"\xff\xfe\x00\x00", "utf-32-le"), (b"\x00\x00\xfe\xff", "utf-32-be"),
+         (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"), (b"\xef\xbb\xbf", "utf-8"))
 
 
 def _decode_text(data: bytes) -> str | None:
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                return _plausible(data[len(bom):].decode(encoding))
+            except UnicodeDecodeError:
+                return None
     if b"\x00" in data[:65536]:
         return None
-    for encoding in ("utf-8-sig", "gb18030"):
+    for encoding in ("utf-8", "gb18030"):
         try:
             text = data.decode(encoding)
         except UnicodeDecodeError:
             continue
-        sample = text[:4096]
-        controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\r\n\t\f")
-        if controls <= len(sample) // 100:
+        if _plausible(text) is not None:
             return text
     return None
+
+
+def _plausible(text: str) -> str | None:
+    """The text, unless it is more than 1 % stray control characters once escape sequences are taken out
+    (then it is binary data that happened to decode, not a text with some terminal colouring in it)."""
+    sample = _ESCAPES.sub("", text[:8192])
+    stray = len(_CONTROLS.findall(sample))
+    return text if stray <= len(sample) // 100 else None

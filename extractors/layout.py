@@ -103,6 +103,9 @@ class Page:
     # docx: lines per page and characters per line from the document grid (w:docGrid)
     grid_lines: Optional[int] = None
     grid_chars: Optional[int] = None
+    # scans: round seals found (centre x, centre y, diameter, in mm) and the seal text kept out of `lines`
+    seals: list[tuple[float, float, float]] = field(default_factory=list)
+    seal_text: list[str] = field(default_factory=list)
 
 
 @dataclass

@@ -16,6 +16,17 @@ MAX_PAGES = 1000
 PARSE_SECONDS = 60  # wall-clock bound on reading one file (text layers)
 OCR_SECONDS_PER_PAGE = 60  # wall-clock bound on recognising one scanned page
 MAX_IMAGE_PIXELS = 100_000_000  # an A4 page at 600 dpi has 35 million; beyond this is a decompression bomb
+# Characters of text one document may hold: a long 公文 with its attachments is a few hundred thousand; the
+# rules and the language pipeline (spaCy, chunked under its max_length) are linear in it.
+MAX_TEXT_CHARS = 3_000_000
+
+
+def check_text_size(document) -> None:
+    """Refuse a document whose text exceeds MAX_TEXT_CHARS (超出处理上限), in Chinese."""
+    total = sum(len(run.text) for page in document.pages for line in page.lines for run in line.runs)
+    if total > MAX_TEXT_CHARS:
+        raise UnusableInput(f"文字量超出处理上限（约 {total / 10000:.0f} 万字，上限 {MAX_TEXT_CHARS // 10000} 万字），"
+                            "不像一件公文；请来文单位核对后报送", "too-large")
 
 # Mail (邮件, extractors/mail): a mail system caps a message near 50 MB; a 公文 has a main document and a few 附件.
 MAX_MAIL_BYTES = 100 * 1024 * 1024  # one .eml as received

@@ -53,7 +53,29 @@ def get_nlp() -> Language:
     return nlp
 
 
+CHUNK_CHARS = 100_000  # spaCy refuses texts over nlp.max_length (1,000,000); jieba's memory grows with the text
+
+
 def phrases(text: str) -> list[tuple[str, str, int]]:
-    """(label, text, character offset) of every marked phrase in `text`."""
-    doc = get_nlp()(text)
-    return sorted(((s.label_, s.text, s.start_char) for s in doc.spans["gongwen"]), key=lambda t: t[2])
+    """(label, text, character offset) of every marked phrase in `text`, of any length: a long text is
+    read in chunks of at most CHUNK_CHARS, cut at line ends, and offsets are given in the whole text."""
+    nlp = get_nlp()
+    out = []
+    for offset, chunk in chunks(text, CHUNK_CHARS):
+        doc = nlp(chunk)
+        out.extend((s.label_, s.text, s.start_char + offset) for s in doc.spans["gongwen"])
+    return sorted(out, key=lambda t: t[2])
+
+
+def chunks(text: str, size: int) -> list[tuple[int, str]]:
+    """(offset, piece) covering `text` in order, each at most `size` characters, cut after a newline where
+    one lies in the second half of the piece."""
+    out, start = [], 0
+    while start < len(text):
+        end = min(len(text), start + size)
+        if end < len(text):
+            cut = text.rfind("\n", start + size // 2, end)
+            end = cut + 1 if cut >= 0 else end
+        out.append((start, text[start:end]))
+        start = end
+    return out

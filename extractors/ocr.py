@@ -30,6 +30,7 @@ class OcrLine:
     text: str
     box: tuple[float, float, float, float]
     score: float
+    angle: float = 0.0  # slant of the line's top edge in degrees (arc text on a seal is slanted)
 
 
 class OcrEngine(Protocol):
@@ -103,8 +104,16 @@ class RapidOcrEngine:
         for box, text, score in zip(result.boxes, result.txts, result.scores):
             xs, ys = [p[0] for p in box], [p[1] for p in box]
             out.append(OcrLine(text=text, box=(float(min(xs)), float(min(ys)), float(max(xs)), float(max(ys))),
-                               score=float(score)))
+                               score=float(score), angle=_slant(box)))
         return out
+
+
+def _slant(quad) -> float:
+    """Degrees the top edge of a detected quadrilateral (top-left, top-right, …) departs from horizontal."""
+    import math
+
+    (x0, y0), (x1, y1) = quad[0][:2], quad[1][:2]
+    return math.degrees(math.atan2(float(y1) - float(y0), float(x1) - float(x0))) if x1 != x0 or y1 != y0 else 0.0
 
 
 class PaddleOcrEngine:
@@ -138,7 +147,7 @@ class PaddleOcrEngine:
             for poly, text, score in zip(page["rec_polys"], page["rec_texts"], page["rec_scores"]):
                 xs, ys = [p[0] for p in poly], [p[1] for p in poly]
                 out.append(OcrLine(text=text, box=(float(min(xs)), float(min(ys)), float(max(xs)), float(max(ys))),
-                                   score=float(score)))
+                                   score=float(score), angle=_slant(poly)))
         return out
 
 

@@ -21,7 +21,7 @@ import cv2
 import numpy as np
 from PIL import Image, ImageSequence
 
-from . import limits
+from . import limits, seals
 from .assemble import Piece, assemble_page
 from .errors import UnusableInput
 from .layout import Document, Page, Rule
@@ -276,15 +276,19 @@ def ocr_page(page: PageImage, number: int, engine_name: Optional[str] = None) ->
     height_px, width_px = image.shape[:2]  # a page scanned sideways has just been turned
     red = find_red(image, page.dpi)
     engine = get_engine(engine_name) if engine_name else get_engine()
-    lines = engine.read(for_ocr(image, red))
+    prepared, stamps = _without_seal_marks(for_ocr(image, red), page.dpi)
+    lines = engine.read(prepared)
     if lines and sum(ln.score for ln in lines) / len(lines) < 0.8:
         # upside down reads as low-confidence garbage: try the page turned round
         turned = turn(image, 2)
         red_turned = find_red(turned, page.dpi)
-        again = engine.read(for_ocr(turned, red_turned))
+        prepared_turned, stamps_turned = _without_seal_marks(for_ocr(turned, red_turned), page.dpi)
+        again = engine.read(prepared_turned)
         if again and sum(ln.score for ln in again) / len(again) > sum(ln.score for ln in lines) / len(lines):
-            image, red, lines = turned, red_turned, again
+            image, red, lines, stamps = turned, red_turned, again, stamps_turned
     lines += _footer_lines(engine, image, red, lines)
+    seal_text = [ln for ln in lines if stamps and seals.is_seal_text(ln.box, ln.angle, stamps)]
+    lines = [ln for ln in lines if ln not in seal_text]
     pieces = []
     for ln in lines:
         x0, y0, x1, y1 = ln.box
@@ -296,12 +300,28 @@ def ocr_page(page: PageImage, number: int, engine_name: Optional[str] = None) ->
     rules = find_lines(cv2.cvtColor(image, cv2.COLOR_BGR2GRAY), page.dpi, red.mask)
     result = assemble_page(number, width_px / px_per_mm, height_px / px_per_mm, pieces, rules)
     result.ocr = True
+    result.seals = [(round(s.cx / px_per_mm, 1), round(s.cy / px_per_mm, 1), round(s.diameter_mm(page.dpi), 1))
+                    for s in stamps + _red_seals(red, px_per_mm)]
+    result.seal_text = [ln.text for ln in seal_text]
     for line in result.lines:
         if line.zone == "footer" and line.runs:
             line.runs = line.runs[:1]
             line.runs[0].text = normalise_page_number(line.text)
         line.ocr_confidence = min((ln.score for ln in lines if ln.text and ln.text in line.text), default=None)
     return result
+
+
+def _without_seal_marks(prepared: np.ndarray, dpi: float) -> tuple[np.ndarray, list]:
+    """Round seals found by shape on the page made ready for OCR (red seals are already gone from it),
+    and the page with their rings and stars whitened (see seals.py)."""
+    grey = cv2.cvtColor(prepared, cv2.COLOR_BGR2GRAY)
+    found = seals.find_round_seals(grey, dpi)
+    return seals.erase_marks(prepared, found, dpi), found
+
+
+def _red_seals(red: RedParts, px_per_mm: float) -> list:
+    return [seals.Seal(cx=(x0 + x1) / 2, cy=(y0 + y1) / 2, r=(x1 - x0 + y1 - y0) / 4, coverage=1.0)
+            for x0, y0, x1, y1 in red.seals]
 
 
 FOOTER_BAND = 0.86  # the page number stands below the 版心, in the bottom seventh of an A4 page
@@ -340,3 +360,4 @@ def read_image(data: bytes, fmt: str, engine_name: Optional[str] = None) -> Docu
 
 
 OCR_NOTE = "本件为扫描件或传真，文字经 OCR 识别；版式规则按图像测量，仅作提示"
+

@@ -21,6 +21,7 @@ from .ledger import Ledger
 from .returns import write_return
 from .review import Review, review_document
 from .routing import load_rules, route
+from .terminal import shown
 
 FINAL = ("returned", "indexed", "quarantined")
 LEDGER_FILE, INDEX_FILE = "ledger.sqlite3", "index.sqlite3"
@@ -70,7 +71,7 @@ class Summary:
                f"  通过初审 {accepted} 件，退文 {self.count('returned')} 件，隔离 {self.count('quarantined')} 件"
                + (f"，出错 {self.count('failed')} 件（下批自动重试）" if self.count("failed") else "")]
         for department, n in sorted(self.departments().items(), key=lambda kv: -kv[1]):
-            out.append(f"  分办 {department}：{n} 件")
+            out.append(f"  分办 {shown(department)}：{n} 件")
         if self.learned:
             out.append("  " + learned_line(self.learned))
         return out
@@ -159,7 +160,8 @@ def quarantine(office: DataRoot, ledger: Ledger, row: dict, reason: str) -> Outc
     folder = office.root / "quarantine"
     data = (office.root / row["archive_path"]).read_bytes()
     (folder / f"{row['year']}-{row['seq']:06d}-{row['file']}").write_bytes(data)
-    (folder / f"{row['year']}-{row['seq']:06d}-{row['file']}.原因.txt").write_text(reason + "\n", encoding="utf-8")
+    (folder / f"{row['year']}-{row['seq']:06d}-{row['file']}.原因.txt").write_text(
+        f"{shown(reason)}\n原文件名：{shown(row['file'])}\n收文编号：{row['number']}\n", encoding="utf-8")
     ledger.set_status(row["id"], "quarantined", reason, reason=reason)
     return Outcome(row["number"], row["file"], "quarantined", reason=reason)
 

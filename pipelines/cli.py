@@ -13,6 +13,8 @@ import os
 import sys
 from pathlib import Path
 
+from .terminal import shown, shown_text
+
 EXIT_ACCEPTED, EXIT_RETURNED, EXIT_UNUSABLE = 0, 1, 2
 
 _ZH = {  # argparse's own words, in Chinese beside the English
@@ -49,6 +51,7 @@ def _parser() -> argparse.ArgumentParser:
                    help="text：中文审核意见；json：每个文件一行 JSON / text report or JSON Lines")
     v.add_argument("--channel", choices=("edoc", "fax", "scan", "mail", "unknown"), default="unknown",
                    help="来文渠道 / channel the document arrived through")
+    v.add_argument("--debug", action="store_true", help="出错时显示程序详细信息（调用栈） / show tracebacks of faults")
 
     e = sub.add_parser("extract", help="显示读取到的文字或版面 / show what was read",
                        description="显示读取到的文字（阅读顺序）或版面模型（JSON）。\nShow the text or the layout model.")
@@ -56,6 +59,7 @@ def _parser() -> argparse.ArgumentParser:
     e.add_argument("--format", choices=("text", "json"), default="text", help="text 或 json / text or json")
     e.add_argument("--render", nargs=2, metavar=("PAGE", "PNG"),
                    help="把 OFD 的第 PAGE 页画成 PNG 图片 / draw page PAGE of an OFD file to a PNG")
+    e.add_argument("--debug", action="store_true", help="出错时显示程序详细信息（调用栈） / show tracebacks of faults")
 
     root_help = "机关数据目录（默认 $SHOUWEN_ROOT，否则 ./shouwen-data）/ the office's data root"
     b = sub.add_parser("run", help="运行一批收文：签收、登记、初审、退文、分办、检索 / run one batch",
@@ -120,11 +124,15 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from .terminal import safe_streams
+
+    safe_streams()  # whatever is printed, the output stays valid UTF-8
     parser = _parser()
     args = parser.parse_args(argv)
     if args.command is None:
         parser.print_help()
         return EXIT_UNUSABLE
+    debug = _logging(getattr(args, "debug", False) or bool(os.environ.get("SHOUWEN_DEBUG")))
     try:
         if args.command == "validate":
             return _validate(args)
@@ -148,8 +156,30 @@ def main(argv: list[str] | None = None) -> int:
             return _learn(args)
     except BrokenPipeError:  # `shouwen … | head`
         return 0
+    except Exception as exc:  # a fault of ours: exit 2 (never 1, which means 退文), the detail under --debug
+        if debug:
+            import traceback
+            traceback.print_exc()
+        print(shown(f"shouwen: 程序内部错误（{type(exc).__name__}: {exc}），请联系系统管理员"
+                    + ("" if debug else "；加 --debug 或设置 SHOUWEN_DEBUG=1 可查看详细信息")), file=sys.stderr)
+        return EXIT_UNUSABLE
     parser.print_help()
     return EXIT_UNUSABLE
+
+
+def _logging(debug: bool) -> bool:
+    """Readers log what they turned into a Chinese reason (logger shouwen.*, with its traceback): shown on
+    stderr under --debug / SHOUWEN_DEBUG=1, else kept off the clerk's screen."""
+    import logging
+
+    logger = logging.getLogger("shouwen")
+    for old in [h for h in logger.handlers if getattr(h, "shouwen_cli", False)]:
+        logger.removeHandler(old)
+    handler = logging.StreamHandler(sys.stderr) if debug else logging.NullHandler()
+    handler.shouwen_cli = True
+    logger.addHandler(handler)
+    logger.setLevel(logging.DEBUG if debug else logging.WARNING)
+    return debug
 
 
 def _validate(args) -> int:
@@ -169,7 +199,14 @@ def _validate(args) -> int:
             report = review_path(Path(name), channel=args.channel, profile=args.profile)
         except UnusableInput as exc:
             unusable += 1
-            print(f"{name}: 无法处理：{exc.reason}", file=sys.stderr)
+            print(shown(f"{name}: 无法处理：{exc.reason}"), file=sys.stderr)
+            continue
+        except Exception as exc:  # a fault of ours while checking this file: say so, go on with the others
+            if args.debug or os.environ.get("SHOUWEN_DEBUG"):
+                import traceback
+                traceback.print_exc()
+            unusable += 1
+            print(shown(f"{name}: 无法处理：初审时程序内部错误（{type(exc).__name__}），请联系系统管理员"), file=sys.stderr)
             continue
         returned += report["verdict"] == "return"
         if args.format == "json":
@@ -178,7 +215,7 @@ def _validate(args) -> int:
             if i:
                 print()
             from validators.report import render_text
-            print(render_text(report), flush=True)
+            print(shown_text(render_text(report)), flush=True)
     if args.format == "text" and len(args.files) > 1:
         accepted = len(args.files) - unusable - returned
         print(f"\n共 {len(args.files)} 件：通过 {accepted} 件，退文 {returned} 件，无法处理 {unusable} 件", file=sys.stderr)
@@ -195,16 +232,16 @@ def _extract(args) -> int:
         try:
             document = extract(Path(name).read_bytes())
         except (UnusableInput, OSError) as exc:
-            print(f"{name}: 无法处理：{getattr(exc, 'reason', exc)}", file=sys.stderr)
+            print(shown(f"{name}: 无法处理：{getattr(exc, 'reason', exc)}"), file=sys.stderr)
             status = EXIT_UNUSABLE
             continue
         if args.format == "json":
-            print(json.dumps({"file": name, **document.to_dict()}, ensure_ascii=False), flush=True)
+            print(json.dumps({"file": shown(name), **document.to_dict()}, ensure_ascii=False), flush=True)
         else:
             for page in document.pages:
-                print(f"—— {name} 第 {page.number} 页 ——")
+                print(f"—— {shown(name)} 第 {page.number} 页 ——")
                 for line in page.lines:
-                    print(line.text)
+                    print(shown(line.text))
     return status
 
 
@@ -245,7 +282,7 @@ def _run(args) -> int:
     try:
         ingest(str(root))  # prints its progress and its summary
     except Exception as exc:  # the inbox or the data root itself failed (disk full, permissions…)
-        print(f"本批处理中断：{type(exc).__name__}: {exc}\n已登记的文件不受影响，下次运行会接着处理；"
+        print(f"本批处理中断：{type(exc).__name__}: {shown(str(exc))}\n已登记的文件不受影响，下次运行会接着处理；"
               f"详细日志见 {root / 'prefect' / 'prefect.log'}", file=sys.stderr)
         return EXIT_UNUSABLE
     return EXIT_ACCEPTED
@@ -291,11 +328,11 @@ def _ledger(args) -> int:
     for row in ledger.rows():
         if args.json:
             extra = ("route_reason", "route_source", "route_confidence", "return_state", "return_path", "reason", "pages")
-            print(json.dumps({k: row[k] for k in LEDGER_FIELDS + extra}, ensure_ascii=False))
+            print(json.dumps({k: row[k] for k in LEDGER_FIELDS + extra} | {"file": shown(row["file"])}, ensure_ascii=False))
         else:
             state = {"resent": "（已重发）", "withdrawn": "（退文已撤回）"}.get(row["return_state"] or "", "")
             print(f"{row['number']}  {row['received_at'][:16]}  {row['channel']:4}  {STATUS_ZH[row['status']]}{state}  "
-                  f"{row['department'] or '—'}  {row['title'] or row['file']}")
+                  f"{shown(row['department']) or '—'}  {shown(row['title'] or row['file'])}")
     return EXIT_ACCEPTED
 
 
@@ -318,9 +355,9 @@ def _search(args) -> int:
             row = (ledger.get(hit.id) if ledger else None) or {}
             print(json.dumps({k: row.get(k) for k in LEDGER_FIELDS} | hit.fields
                              | {"id": hit.id, "number": hit.number, "title": hit.title, "score": hit.score,
-                                "snippet": hit.snippet}, ensure_ascii=False))
+                                "snippet": hit.snippet} | {"file": shown(row.get("file"))}, ensure_ascii=False))
         else:
-            print(f"{hit.number}  {hit.title}\n    {hit.snippet}")
+            print(f"{hit.number}  {shown(hit.title)}\n    {shown(hit.snippet)}")
     if not args.json:
         print(f"共 {len(hits)} 条", file=sys.stderr)
     return EXIT_ACCEPTED
@@ -337,7 +374,7 @@ def _registered(args):
     ledger = Ledger(path)
     row = ledger.find(args.document)
     if row is None:
-        print(f"登记簿中没有“{args.document}”", file=sys.stderr)
+        print(f"登记簿中没有“{shown(args.document)}”", file=sys.stderr)
         return None
     return path, ledger, row
 
@@ -363,7 +400,7 @@ def _route(args) -> int:
     if row["status"] == "indexed":
         index = SqliteIndex(path.with_name(INDEX_FILE))
         index.update(row["id"], department=args.department)
-    print(f"{row['number']}《{row['title'] or row['file']}》已改送{args.department}")
+    print(f"{row['number']}《{shown(row['title'] or row['file'])}》已改送{shown(args.department)}")
     return EXIT_ACCEPTED
 
 
@@ -379,17 +416,17 @@ def _return_desk(args) -> int:
         return EXIT_UNUSABLE
     path, ledger, row = found
     office = DataRoot(path.parent)
-    title = f"{row['number']}《{row['title'] or row['file']}》"
+    title = f"{row['number']}《{shown(row['title'] or row['file'])}》"
     try:
         if args.command == "resend":
             notice = resend(office, ledger, row)
-            print(f"{title}退文通知单已重发：{notice}")
+            print(f"{title}退文通知单已重发：{shown(notice)}")
         else:
             outcome, moved = withdraw(office, ledger, SqliteIndex(path.with_name(INDEX_FILE)), row, args.reason)
             print(f"{title}已撤回退文，{'已入检索' if outcome.status == 'indexed' else '已分办'}，承办部门：{outcome.department}"
                   f"（{outcome.reason}）")
             if moved:
-                print(f"原退文通知单已移至 {moved[0].parent}；如已送达来文单位，请告知作废")
+                print(f"原退文通知单已移至 {shown(moved[0].parent)}；如已送达来文单位，请告知作废")
     except NotReturned as exc:
         print(str(exc), file=sys.stderr)
         return EXIT_UNUSABLE

@@ -18,6 +18,8 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
+from .terminal import shown
+
 
 @dataclass
 class Office:
@@ -82,17 +84,17 @@ def _notice(report: dict, number: str, received_at: str, office: Office, resent:
     para()
     para("退文通知单（重发）" if resent else "退文通知单", "方正小标宋简体", 22, WD_ALIGN_PARAGRAPH.CENTER)
     para()
-    para(f"{doc.get('issuer') or '来文单位'}：", indent=False)
-    title = doc.get("title") or report["file"]
-    ref = "，".join(x for x in (doc.get("doc_number"), f"收文编号{number}", f"{_zh_date(received_at)}收") if x)
+    para(f"{shown(doc.get('issuer')) or '来文单位'}：", indent=False)
+    title = shown(doc.get("title") or report["file"])  # a sender's name or title never carries control characters
+    ref = "，".join(x for x in (shown(doc.get("doc_number")), f"收文编号{number}", f"{_zh_date(received_at)}收") if x)
     para(f"你单位报送的《{title}》（{ref}）经初审，存在以下问题，不符合《党政机关公文处理工作条例》和"
          f"GB/T 9704-2012《党政机关公文格式》等规定，现予退回。请修改后重新报送。")
     for i, f in enumerate(errors, start=1):
-        para(f"{i}．{f['message']}" + _detail(f))
+        para(shown(f"{i}．{f['message']}" + _detail(f)))
     if warnings:
         para("另请注意以下问题（不影响本次办理）：")
         for i, f in enumerate(warnings, start=1):
-            para(f"（{i}）{f['message']}" + _detail(f))
+            para(shown(f"（{i}）{f['message']}" + _detail(f)))
     para("特此通知。")
     para()
     para(office.name, align=WD_ALIGN_PARAGRAPH.RIGHT).paragraph_format.right_indent = Pt(64)

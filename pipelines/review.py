@@ -11,6 +11,8 @@ from extractors.elements import parse_elements
 from validators import DEFAULT_PROFILE, validate
 from validators.report import build_report
 
+from .terminal import shown
+
 if TYPE_CHECKING:
     from extractors.mail import MailMessage
 
@@ -24,10 +26,12 @@ class Review:
 
 
 def review_document(data: bytes, file: str, channel: str = "unknown", profile: str = DEFAULT_PROFILE) -> Review:
-    """初审 of one file's bytes; raises UnusableInput.
+    """初审 of one file's bytes; raises UnusableInput. `file` is shown in the report as pipelines.terminal.shown
+    makes it (a name with control characters or bytes that are not UTF-8 is escaped or decoded).
 
     A mail message (.eml, detected from content) is reviewed through its main document (extractors/mail):
     the report says where it came from in `notes` and carries the message's summary as `mail`."""
+    file = shown(file)
     fmt = detect_format(data)
     mail = None
     if fmt == "eml":
@@ -54,9 +58,11 @@ def review_path(path: Path, channel: str = "unknown", profile: str = DEFAULT_PRO
     try:
         data = Path(path).read_bytes()
     except FileNotFoundError as exc:
-        raise UnusableInput(f"找不到文件：{path}", "missing") from exc
+        raise UnusableInput(f"找不到文件：{shown(path)}", "missing") from exc
     except IsADirectoryError as exc:
-        raise UnusableInput(f"这是一个文件夹，不是文件：{path}", "missing") from exc
+        raise UnusableInput(f"这是一个文件夹，不是文件：{shown(path)}", "missing") from exc
     except PermissionError as exc:
-        raise UnusableInput(f"没有读取权限：{path}", "missing") from exc
+        raise UnusableInput(f"没有读取权限：{shown(path)}", "missing") from exc
+    except OSError as exc:
+        raise UnusableInput(f"无法读取文件：{shown(path)}（{exc.strerror or type(exc).__name__}）", "missing") from exc
     return review_bytes(data, Path(path).name, channel, profile)

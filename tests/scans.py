@@ -101,3 +101,61 @@ def save_image_pdf(pages: list[Image.Image], path: Path, dpi: int) -> Path:
 
 def rotate_page(page: Image.Image, quarter_turns: int) -> Image.Image:
     return page.rotate(90 * quarter_turns, expand=True)
+
+
+def stamp_round_seal(page: Image.Image, centre_mm: tuple[float, float], dpi: int, text: str,
+                     diameter_mm: float = 42.0, ink: tuple[int, int, int] = (215, 25, 30),
+                     opacity: int = 235, span_deg: float = 130.0) -> Image.Image:
+    """A round official seal (公章) as a real one is cut: a ring about 1.2 mm wide, the unit's name along the
+    upper arc with every character turned to face the centre, a five-pointed star in the middle.
+
+    `ink` red for a colour page (then faxed or scanned in black and white by the caller), black for a seal
+    stamped on a black-and-white copy. `span_deg`: how much of the arc the name takes. Printed over the page (multiply blend: ink darkens what lies beneath).
+    """
+    page = page.convert("RGB")
+    px = dpi / MM_PER_INCH
+    cx, cy, r = centre_mm[0] * px, centre_mm[1] * px, diameter_mm / 2 * px
+    layer = Image.new("L", page.size, 0)  # how much ink, per pixel
+    draw = ImageDraw.Draw(layer)
+    draw.ellipse((cx - r, cy - r, cx + r, cy + r), outline=opacity, width=max(2, round(1.2 * px)))
+    star_r = r * 0.26
+    star = []
+    for k in range(10):  # outer and inner points alternately, the first one straight up
+        radius = star_r if k % 2 == 0 else star_r * 0.382
+        angle = math.pi / 2 + k * math.pi / 5
+        star.append((cx + radius * math.cos(angle), cy - radius * math.sin(angle)))
+    draw.polygon(star, fill=opacity)
+    size = round(diameter_mm * 0.16 * px)  # 6.7 mm characters on a 42 mm seal
+    font = _seal_font(size)
+    span = span_deg  # degrees the name spans along the upper arc, centred on the top
+    text_r = r - 1.2 * px - size * 0.62
+    for k, ch in enumerate(text):
+        # degrees clockwise from straight up; the glyph is turned so that its foot faces the centre
+        theta = -span / 2 + (span * k / (len(text) - 1) if len(text) > 1 else 0.0)
+        glyph = Image.new("L", (size * 2, size * 2), 0)
+        ImageDraw.Draw(glyph).text((size, size), ch, fill=opacity, font=font, anchor="mm")
+        glyph = glyph.rotate(-theta, resample=Image.Resampling.BICUBIC)
+        gx = cx + text_r * math.sin(math.radians(theta))
+        gy = cy - text_r * math.cos(math.radians(theta))
+        layer.paste(glyph, (round(gx - size), round(gy - size)), glyph)
+    colour = Image.new("RGB", page.size, ink)
+    tinted = Image.composite(colour, Image.new("RGB", page.size, (255, 255, 255)), layer)
+    return ImageChops.multiply(page, tinted)
+
+
+def black_and_white_scan(page: Image.Image, seed: int, threshold: int = 150) -> Image.Image:
+    """A scanner set to black and white (1 bit, 300 dpi): slightly turned, then thresholded; no colour left."""
+    rng = np.random.default_rng(seed)
+    img = page.convert("L").rotate(0.6, resample=Image.Resampling.BICUBIC, fillcolor=255)
+    arr = np.asarray(img.filter(ImageFilter.GaussianBlur(0.5))).astype(np.int16)
+    arr = arr + rng.normal(0, 8, arr.shape).astype(np.int16)
+    return Image.fromarray(np.where(arr < threshold, 0, 255).astype(np.uint8)).convert("1")
+
+
+def _seal_font(size: int):
+    for path, index in (("/usr/share/fonts/opentype/noto/NotoSerifCJK-Bold.ttc", 2),
+                        ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", 2),
+                        ("/usr/share/fonts/truetype/arphic/uming.ttc", 0)):
+        if Path(path).exists():
+            return ImageFont.truetype(path, size, index=index)
+    return ImageFont.load_default()
