@@ -4,11 +4,14 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Optional
 
 from extractors import UnusableInput, extract
 from extractors.elements import parse_elements
 from validators import DEFAULT_PROFILE, validate
 from validators.report import build_report
+
+from .decision import unreadable_mark
 
 
 @dataclass
@@ -16,6 +19,7 @@ class Review:
     report: dict  # valid against validation-report.schema.json
     body: str  # 正文, for routing and the index
     text: str  # everything read, in reading order
+    secrecy_unreadable: Optional[str] = None  # a 密级 line whose level could not be read (see decision.py)
 
 
 def review_document(data: bytes, file: str, channel: str = "unknown", profile: str = DEFAULT_PROFILE) -> Review:
@@ -25,7 +29,7 @@ def review_document(data: bytes, file: str, channel: str = "unknown", profile: s
     findings, skipped = validate(document, elements, profile, channel)
     report = build_report(file=file, sha256=hashlib.sha256(data).hexdigest(), channel=channel, document=document,
                           elements=elements, findings=findings, skipped=skipped, profile=profile)
-    return Review(report=report, body=elements.body_text, text=document.text())
+    return Review(report=report, body=elements.body_text, text=document.text(), secrecy_unreadable=unreadable_mark(elements))
 
 
 def review_bytes(data: bytes, file: str, channel: str = "unknown", profile: str = DEFAULT_PROFILE) -> dict:
