@@ -16,7 +16,6 @@ import pytest
 from index import SqliteIndex
 from pipelines.batch import run_batch
 from pipelines.cli import main
-from pipelines.intake import NotTaken, copy_in, display_name, safe_name, scan
 from pipelines.ledger import Ledger
 
 from . import builder
@@ -106,6 +105,8 @@ def test_links_fifos_and_hard_links_are_quarantined_unread(tmp_path):
 
 
 def test_a_link_swapped_in_after_the_scan_is_not_followed(tmp_path):
+    from pipelines.intake import NotTaken, copy_in, scan
+
     root = _office(tmp_path)
     path = root / "inbox" / "edoc" / "文件.docx"
     shutil.copy(NOTICE, path)
@@ -142,6 +143,8 @@ def test_gbk_and_254_byte_names_are_taken_in_and_kept(tmp_path):
 
 
 def test_safe_names_keep_the_extension_under_255_bytes():
+    from pipelines.intake import display_name, safe_name
+
     name = safe_name("2026-000001-", "文" * 90 + ".docx", "-重复1234567890123456789")
     assert len(name.encode()) <= 255 and name.endswith("-重复1234567890123456789.docx") and name.startswith("2026-000001-文")
     assert display_name("公文.pdf".encode("gbk")) == ("公文.pdf", "公文.pdf".encode("gbk").hex())
