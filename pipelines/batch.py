@@ -6,6 +6,7 @@ archived original. The flow in flows.py strings these together; they never impor
 """
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 import time
@@ -168,7 +169,13 @@ def take_one(office: DataRoot, ledger: Ledger, arrival: Arrival) -> tuple[bool, 
     if duplicate:  # the same paper sent twice (also under the same name): one registration, the copy kept beside
         target = folder / safe_name(f"{row['year']}-{row['seq']:06d}-", arrival.name, f"-重复{arrival.st.st_mtime_ns}")
     folder.mkdir(parents=True, exist_ok=True)
-    os.rename(arrival.path, target)  # the name itself moves: a link swapped in is moved, not followed
+    try:
+        os.rename(arrival.path, target)  # the name itself moves: a link swapped in is moved, not followed
+    except OSError as exc:
+        if exc.errno != errno.EXDEV:
+            raise
+        shutil.copyfile(arrival.path, target, follow_symlinks=False)  # an inbox on another disk: copy, then remove
+        os.unlink(arrival.path)
     return registration.created, duplicate
 
 

@@ -318,7 +318,8 @@ def _ledger(args) -> int:
     ledger = Ledger(path)
     for row in ledger.rows():
         if args.json:
-            extra = ("route_reason", "route_source", "route_confidence", "return_state", "return_path", "reason", "pages")
+            extra = ("route_reason", "route_source", "route_confidence", "return_state", "return_path", "reason", "pages",
+                     "file_raw")
             print(json.dumps({k: row[k] for k in LEDGER_FIELDS + extra}, ensure_ascii=False))
         else:
             state = {"resent": "（已重发）", "withdrawn": "（退文已撤回）"}.get(row["return_state"] or "", "")
