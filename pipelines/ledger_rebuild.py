@@ -31,17 +31,19 @@ RECEIVED_NAME = re.compile(r"^(\d{4})-(\d{6})-(.*)$")
 DUPLICATE = re.compile(r"-重复\d+(\.[^.]*)?$")
 
 
-def _originals(root: Path) -> list[Path]:
+def _originals(root: Path):
+    """The archived originals (archive/ab/cd/<sha256>.ext), lazily."""
     archive = root / "archive"
     if not archive.is_dir():
-        return []
-    return [p for p in archive.rglob("*") if p.is_file() and not p.name.startswith(TEMP_PREFIX) and len(p.parent.name) == 2
-            and p.parent.parent.parent == archive]
+        return
+    for path in archive.glob("??/??/*"):
+        if path.is_file() and not path.name.startswith(TEMP_PREFIX):
+            yield path
 
 
 def _has_documents(root: Path) -> bool:
     received = root / "received"
-    return bool(_originals(root)) or (received.is_dir() and any(p.is_file() for p in received.rglob("*")))
+    return next(_originals(root), None) is not None or (received.is_dir() and any(p.is_file() for p in received.glob("*/*")))
 
 
 def check_ledger(root: Path) -> None:
