@@ -218,7 +218,8 @@ def process(office: DataRoot, ledger: Ledger, index: SqliteIndex, document_id: i
             document_id, "reviewed", f"初审：{'退文' if report['verdict'] == 'return' else '通过'}",
             expect_version=row["version"], format=report["format"], pages=report["pages"], issuer=doc["issuer"],
             doc_number=doc["doc_number"], doc_type=doc["doc_type"], title=doc["title"], urgency=doc["urgency"],
-            secrecy=doc["secrecy"], verdict=report["verdict"], findings=report["findings"])
+            secrecy=doc["secrecy"] or (review.secrecy_unreadable if decision.kind != OPEN else None),
+            verdict=report["verdict"], findings=report["findings"])
         row = {**row, "version": version}
         withdrawn = row["return_state"] == "withdrawn"  # the clerk took the return back: 分办 it (a rerun keeps to that)
         if withdrawn:

@@ -6,9 +6,10 @@
                                                     机要员 (ledger status `held`), never indexed, never returned
 
 The batch, 撤回 (withdraw), 改办 (route) and any re-indexing ask this function; the search index refuses
-classified text again on its side. A document is held, not guessed: a line at the head of the document that
-looks like a 密级 mark (密级：…, 机　密★…, 秘 密 …) which the element parser did not turn into a level is
-enough (the parser's own `secrecy_unreadable` where it gives one). Source: GB/T 9704-2012 7.2.2 (密级和保密
+classified text again on its side. A line at the head of the document that looks like a 密级 mark (密级：…,
+机　密★…, 秘 密 …) which the element parser did not turn into a level (or the parser's own
+`secrecy_unreadable`) is enough: classified where a level can be read in it once spacing and labels are set
+aside, otherwise held, not guessed. Source: GB/T 9704-2012 7.2.2 (密级和保密
 期限); 保密法 — classified text must never reach the shared index.
 """
 from __future__ import annotations
@@ -69,6 +70,8 @@ def index_decision(review) -> Decision:
     if level:
         return Decision(CLASSIFIED, "涉密公文经非涉密渠道传来，转机要室处理，不进入共享检索", level)
     mark = getattr(review, "secrecy_unreadable", None)
+    if mark and level_of(mark):  # a mark the parser missed, but its level is plain once spacing and labels go
+        return Decision(CLASSIFIED, "涉密公文经非涉密渠道传来，转机要室处理，不进入共享检索", level_of(mark))
     if mark:
         return Decision(HELD, f"本件有密级标志“{mark[:40]}”但无法确定密级，暂存待机要员核定，不进入检索、不退文、不分办")
     return Decision(OPEN)

@@ -76,6 +76,24 @@ def test_classified_variants_through_the_real_batch_are_never_searchable(tmp_pat
     assert "待机要员核定" in listing.stdout
 
 
+def test_the_one_decision_reads_spaced_and_labelled_levels_and_holds_what_it_cannot_read(tmp_path):
+    from pipelines.decision import index_decision
+    from pipelines.review import review_document
+
+    def decide(secrecy, **changes):
+        path = builder.write_text(builder.conformant_notice(secrecy=secrecy, **changes), tmp_path / "x.txt")
+        decision = index_decision(review_document(path.read_bytes(), path.name, channel="edoc"))
+        return decision.kind, decision.level
+
+    assert decide("机　密★1年") == ("classified", "机密")
+    assert decide("密级：秘密") == ("classified", "秘密")
+    assert decide("绝 密★10年") == ("classified", "绝密")
+    assert decide("密级：▇▇")[0] == "held"
+    assert decide(None) == ("open", None) and decide("内部") == ("open", None)
+    # a title that begins with 秘密 is not a 密级 mark
+    assert decide(None, title="贵阳市教育局关于秘密载体管理工作的通知") == ("open", None)
+
+
 # ---- 2. only regular files inside the inbox ----------------------------------------------------------------------
 
 def test_links_fifos_and_hard_links_are_quarantined_unread(tmp_path):
