@@ -298,6 +298,7 @@ def _existing(args, name: str, what: str) -> Path | None:
 
     root = data_root(args.root)
     if not (root / name).exists():
+        _check_ledger(root / name)  # gone while the archive holds documents: 登记簿损坏, rebuild it
         print(f"{what}不存在：{root}（请先运行 shouwen run）", file=sys.stderr)
         return None
     return root / name
