@@ -22,6 +22,7 @@ import errno
 import hashlib
 import json
 import os
+import re
 import stat
 import tempfile
 import time
@@ -62,15 +63,33 @@ def settle_seconds() -> float:
 
 def display_name(raw: bytes) -> tuple[str, Optional[str]]:
     """(the name as shown, the original bytes in hex or None): UTF-8 as is; otherwise GB18030 where the bytes
-    decode as such (Windows shares), else UTF-8 with the bad bytes as \\xNN. Lossless through the hex."""
+    decode as such (Windows shares), else UTF-8 with the bad bytes as \\xNN. Lossless through the hex.
+    Short GBK names can also be valid UTF-8 by chance (通知 → ֪ͨ): where the UTF-8 reading has letters
+    of U+0300–U+07FF (combining marks, Greek, Cyrillic, Hebrew, Arabic) and the GB18030 reading is all Chinese
+    and ASCII, GB18030 is taken."""
     try:
-        return raw.decode("utf-8"), None
+        text = raw.decode("utf-8")
     except UnicodeDecodeError:
-        pass
+        text = None
     try:
-        return raw.decode("gb18030"), raw.hex()
+        gbk = raw.decode("gb18030")
     except UnicodeDecodeError:
-        return raw.decode("utf-8", "backslashreplace"), raw.hex()
+        gbk = None
+    if text is not None and not (gbk and _garbled(text) and _CHINESE.fullmatch(gbk)):
+        return text, None
+    if gbk is not None:
+        return gbk, raw.hex()
+    return raw.decode("utf-8", "backslashreplace"), raw.hex()
+
+
+def _garbled(text: str) -> bool:
+    import unicodedata
+
+    scripts = {(ord(c) - 0x370) // 0x100 for c in text if 0x370 <= ord(c) <= 0x7FF}
+    return any(unicodedata.combining(c) for c in text) or len(scripts) > 1
+
+
+_CHINESE = re.compile(r"[\x20-\x7e\u3000-\u303f\u3400-\u9fff\uff00-\uffef]+")
 
 
 def safe_name(prefix: str, name: str, tail: str = "", limit: int = NAME_MAX) -> str:

@@ -166,7 +166,7 @@ def rebuild_ledger(root: Path) -> Rebuilt:
             received_at = r.get("received_at") or now()
             conn.execute(
                 "INSERT INTO documents(id, year, seq, number, received_at, channel, file, file_raw, sha256, archive_path,"
-                " status, " + ", ".join(fields) + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?"
+                " status" + "".join(f", {name}" for name in fields) + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?"
                 + ", ?" * len(fields) + ")",
                 (doc_id, r["year"], r["seq"], r["number"], received_at, r["channel"], r["file"], r.get("file_raw"), sha,
                  archive_path, status, *fields.values()))

@@ -167,6 +167,10 @@ def test_safe_names_keep_the_extension_under_255_bytes():
     assert len(name.encode()) <= 255 and name.endswith("-重复1234567890123456789.docx") and name.startswith("2026-000001-文")
     assert display_name("公文.pdf".encode("gbk")) == ("公文.pdf", "公文.pdf".encode("gbk").hex())
     assert display_name(b"\xff\xfe.pdf")[1] == "fffe2e706466"
+    # short GBK names that happen to be valid UTF-8 (通知 reads as ֪ͨ) are read as GBK; real names stay
+    assert display_name("通知.docx".encode("gbk")) == ("通知.docx", "通知.docx".encode("gbk").hex())
+    for name in ("通知.docx", "Проект.docx", "résumé.pdf", "Ελλάδα.txt"):
+        assert display_name(name.encode()) == (name, None)
 
 
 # ---- 5. a file still being written -------------------------------------------------------------------------------
