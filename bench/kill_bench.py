@@ -98,6 +98,7 @@ def main() -> None:
     parser.add_argument("--docs", type=int, default=8)
     parser.add_argument("--max-delay", type=float, default=40.0, help="kill within this many seconds of the start")
     parser.add_argument("--seed", type=int, default=9)
+    parser.add_argument("--out", default="kill_trials.json", help="file name under bench/results/")
     args = parser.parse_args()
     rng = random.Random(args.seed)
     results = []
@@ -107,7 +108,7 @@ def main() -> None:
             results.append(result)
             print(json.dumps(result, ensure_ascii=False), flush=True)
     totals = {k: sum(r[k] for r in results) for k in ("lost", "duplicated", "stuck", "orphan_workers_after_kill")}
-    out = ROOT / "bench" / "results" / "kill_trials.json"
+    out = ROOT / "bench" / "results" / args.out
     out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps({"trials": args.trials, "docs_per_trial": args.docs, "max_delay_s": args.max_delay,
                                "totals": totals, "results": results}, ensure_ascii=False, indent=2), encoding="utf-8")
