@@ -235,12 +235,11 @@ def process(office: DataRoot, ledger: Ledger, index: SqliteIndex, document_id: i
         return Outcome(row["number"], row["file"], "failed", reason=str(exc))
 
 
-def route_and_index(ledger: Ledger, index: SqliteIndex, row: dict, review: Review, rules: list[dict], model=None,
-                    classified: Optional[bool] = None) -> Outcome:
+def route_and_index(ledger: Ledger, index: SqliteIndex, row: dict, review: Review, rules: list[dict],
+                    model=None) -> Outcome:
     """分办 a reviewed document, then put it into the search index — as index_decision says: a classified
     document stops at the 机要室, one with an unreadable 密级 is held for the 机要员. `row` is the ledger row
-    as last seen (its version is compared). `classified` is ignored (kept for old callers): the decision is
-    taken from the review alone."""
+    as last seen (its version is compared); the decision is taken from the review alone."""
     report, doc, document_id = review.report, review.report["document"], row["id"]
     decision = index_decision(review)
     if decision.kind == HELD:
