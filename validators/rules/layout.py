@@ -9,7 +9,8 @@ from __future__ import annotations
 import re
 import statistics
 
-from extractors.fonts import FAMILY_NAMES_ZH, looks_substituted, size_name
+from extractors.fonts import FAMILY_NAMES_ZH, looks_substituted, size_name, stands_in_for
+from extractors.geometry import block_edges, line_end
 from extractors.layout import is_red
 
 from ..registry import Hit, rule
@@ -30,22 +31,30 @@ def _measured(ctx) -> bool:
     return any(p.margins_measured for p in ctx.document.pages)
 
 
+def _edges(ctx):
+    """The measured 版心 edges over every page's body lines (extractors/geometry.py: robust, not one glyph)."""
+    return block_edges(ln for page in _pages(ctx) for ln in page.lines if ln.zone == "body")
+
+
 def _block_left(ctx) -> float | None:
-    """The 版心's left edge: declared (docx) or the leftmost ink of left-aligned body text (PDF, OCR)."""
+    """The 版心's left edge: declared (docx) or the start most body lines share (PDF, OCR)."""
     if not _measured(ctx):
         page = ctx.document.pages[0]
         return page.margin_left_mm
-    lefts = [ln.x0 for page in _pages(ctx) for ln in page.lines
-             if ln.zone == "body" and ln.x0 is not None and ln.align != "center"]
-    return min(lefts) if lefts else None
+    return _edges(ctx).left
 
 
 def _block_right(ctx) -> float | None:
+    """The 版心's right edge: declared (docx) or the end most full lines share, hanging punctuation left out."""
     if not _measured(ctx):
         page = ctx.document.pages[0]
         return page.width_mm - page.margin_right_mm if page.width_mm and page.margin_right_mm is not None else None
-    rights = [ln.x1 for page in _pages(ctx) for ln in page.lines if ln.zone == "body" and ln.x1 is not None]
-    return max(rights) if rights else None
+    return _edges(ctx).right
+
+
+def _page_of_start(ctx, x: float) -> int:
+    return next((page.number for page in _pages(ctx) for ln in page.lines
+                 if ln.zone == "body" and ln.x0 is not None and abs(ln.x0 - x) <= 1.0), 1)
 
 
 def _font_name(run) -> str:
@@ -113,15 +122,15 @@ def margin_left(ctx):
     if not _measured(ctx):
         yield from _declared_margin(ctx, "margin_left_mm", p["expected"], p["tolerance"], "订口（左页边距）", "左边距")
         return
-    lefts = [(ln.x0, page.number) for page in _pages(ctx) for ln in page.lines
-             if ln.zone == "body" and ln.x0 is not None and ln.align != "center"]
-    if not lefts:
+    edges = _edges(ctx)
+    if edges.left is None:
         return
-    left, page_no = min(lefts)
+    left = edges.left
     if abs(left - p["expected"]) > p["tolerance"]:
         yield Hit(f"订口（左页边距）应为 {p['expected']:g}mm，实测正文左缘在 {left:.1f}mm，请调整左边距",
-                  page=page_no, evidence=f"{_mm(left)}（按墨迹测量）", expected=f"{p['expected']:g}mm(±{p['tolerance']:g}mm)",
-                  aspect="position")
+                  page=_page_of_start(ctx, left),
+                  evidence=f"{_mm(left)}（按墨迹测量：{edges.left_support} 行的行首）",
+                  expected=f"{p['expected']:g}mm(±{p['tolerance']:g}mm)", aspect="position")
 
 
 @rule("layout.text-block", "GB/T 9704-2012 5.2.1", "error", "版心 156mm×225mm",
@@ -144,24 +153,36 @@ def text_block(ctx):
                           aspect="position")
                 return
         return
-    # Measured: ink beyond the 版心 proves a breach; a short last line does not, but the widest
-    # line of a justified body must reach the right edge within one character. The width is taken from
-    # the measured left edge, so a block that is only shifted is left to the margin rules.
-    right_edge, bottom_edge = (_block_left(ctx) or p["left"]) + p["width"], p["top"] + p["height"]
+    # Measured: the right edge is the end that most full lines share, a closing mark hanging past the margin
+    # left out (extractors/geometry.py); it must lie within one character inside the 版心's right edge. The
+    # width is taken from the measured left edge, so a block that is only shifted is left to the margin rules.
+    # With fewer than two full lines there is nothing to measure the width by, and no finding.
+    edges = _edges(ctx)
     lines = [(ln, page) for page in _pages(ctx) for ln in page.lines if ln.zone == "body" and ln.x1 is not None]
-    if not lines:
+    if not lines or edges.right is None:
         return
-    widest, page = max(lines, key=lambda t: t[0].x1)
-    char_mm = (widest.runs[0].size_pt or 16) * 25.4 / 72
-    lowest, low_page = max(lines, key=lambda t: t[0].bottom)
-    if widest.x1 > right_edge + tol or widest.x1 < right_edge - tol - char_mm:
-        width = widest.x1 - (right_edge - p["width"])
+    left = edges.left if edges.left is not None else p["left"]
+    right_edge, bottom_edge = left + p["width"], p["top"] + p["height"]
+    # A full line that is not justified stops short of the edge by less than one character: the allowance is
+    # the body's measured character pitch (a grid squeezed into a narrower 版心 has a smaller pitch), plus the
+    # OCR tolerance on scans.
+    char_mm = _char_pitch(ctx) or statistics.median([r.size_pt or 16 for ln, _ in lines for r in ln.runs] or [16]) * 25.4 / 72
+    slack = char_mm + (tol if ctx.document.ocr else 0.0)
+    right = edges.right
+    too_wide = right > right_edge + tol and edges.right_support >= 2
+    too_narrow = right < right_edge - slack and edges.right_support >= 2
+    low = sorted((ln.bottom, page.number) for ln, page in lines)
+    if too_wide or too_narrow:
+        width = right - left
+        page = next((pg for ln, pg in lines if line_end(ln) is not None and abs(line_end(ln) - right) <= 1.0), lines[0][1])
         yield Hit(f"版心宽应为 {p['width']:g}mm，实测正文宽 {width:.1f}mm，请调整左右边距（左 28mm、右 26mm）",
-                  page=page.number, evidence=f"{_mm(width)}（按墨迹测量）",
-                  expected=f"{p['width'] - char_mm - tol:.1f}–{p['width'] + tol:g}mm", aspect="position")
-    elif lowest.bottom > bottom_edge + tol:
-        yield Hit(f"版心高应为 {p['height']:g}mm（下缘在 {bottom_edge:g}mm 处），第 {low_page.number} 页正文下缘在 {lowest.bottom:.1f}mm，请调整下边距为 35mm",
-                  page=low_page.number, evidence=f"下缘 {_mm(lowest.bottom)}（按墨迹测量）", expected=f"≤ {bottom_edge + tol:g}mm",
+                  page=page.number,
+                  evidence=f"{_mm(width)}（按墨迹测量：{edges.right_support} 行的行尾，行末悬挂标点不计）",
+                  expected=f"{p['width'] - slack:.1f}–{p['width'] + tol:g}mm（未两端对齐的行可短一字）", aspect="position")
+    elif low[-1][0] > bottom_edge + tol:
+        lowest, low_page = low[-1]
+        yield Hit(f"版心高应为 {p['height']:g}mm（下缘在 {bottom_edge:g}mm 处），第 {low_page} 页正文下缘在 {lowest:.1f}mm，请调整下边距为 35mm",
+                  page=low_page, evidence=f"下缘 {_mm(lowest)}（按墨迹测量）", expected=f"≤ {bottom_edge + tol:g}mm",
                   aspect="position")
 
 
@@ -178,7 +199,7 @@ def _body_runs(ctx, include_headings=False):
 
 @rule("layout.body-font", "GB/T 9704-2012 5.2.2, 7.3.3", "error", "正文用 3 号仿宋体字",
       "正文统一用 3 号仿宋，清晰易读，版面统一。", "正文用宋体小四号（12pt）", "正文改为仿宋_GB2312 三号（16pt）",
-      needs_geometry=True, family="fangsong", size=16.0, tolerance=0.3, ocr_tolerance=3.0)
+      needs_geometry=True, family="fangsong", size=16.0, tolerance=0.3, ocr_tolerance=3.0, min_share=5)
 def body_font(ctx):
     p = ctx.params
     runs = list(_body_runs(ctx))
@@ -191,12 +212,20 @@ def body_font(ctx):
         median = statistics.median(sizes) if sizes else None
         bad_size = [(i, r) for i, r in runs if median is not None and r.size_pt == median] \
             if median is not None and abs(median - p["size"]) > p["tolerance"] else []
-    if bad_family:
-        i, r = bad_family[0]
-        share = sum(len(x.text) for _, x in bad_family) * 100 // max(1, sum(len(x.text) for _, x in runs))
-        yield Hit(f"正文应使用仿宋体（仿宋_GB2312），实际使用 {_font_name(r)}，约占正文 {share}%" + _substitution_note(ctx, [x for _, x in bad_family]),
-                  page=ctx.el.pages_of[i], evidence=f"{_font_name(r)}：“{r.text[:20]}”", expected="仿宋（仿宋_GB2312、FangSong 等）",
-                  aspect="font")
+    # Shares by characters: a glyph or two that the sender's font lacked (drawn from a fallback font) is not a
+    # body in another font; below min_share of the body's characters the body is judged by its main font.
+    total = sum(len(r.text) for _, r in runs)
+    wrong = sum(len(r.text) for _, r in bad_family)
+    if bad_family and wrong * 100 >= p["min_share"] * total:
+        by_font: dict[str, int] = {}
+        for _, r in runs:
+            by_font[_font_name(r)] = by_font.get(_font_name(r), 0) + len(r.text)
+        measured = "，".join(f"{name} {n * 100 // max(1, total)}%" for name, n in sorted(by_font.items(), key=lambda t: -t[1])[:3])
+        i, r = max(bad_family, key=lambda t: len(t[1].text))
+        yield Hit(f"正文应使用仿宋体（仿宋_GB2312），实际使用 {_font_name(r)}，约占正文 {wrong * 100 // max(1, total)}%"
+                  + _substitution_note(ctx, [x for _, x in bad_family]),
+                  page=ctx.el.pages_of[i], evidence=f"正文 {total} 字：{measured}；例“{r.text[:20]}”",
+                  expected="仿宋（仿宋_GB2312、FangSong 等）", aspect="font")
     if bad_size:
         i, r = bad_size[0]
         yield Hit(f"正文应为 3 号字（16pt），实际为 {size_name(r.size_pt)}", page=ctx.el.pages_of[i],
@@ -215,6 +244,24 @@ def grid(ctx):
     if chars_per_line is not None and abs(chars_per_line - p["chars"]) > p["char_tolerance"]:
         yield Hit(f"每行应排 28 字，实为约 {chars_per_line} 字；请在文档网格中设为每行 28 字",
                   evidence=f"{chars_per_line} 字/行（{how}）", expected=f"{p['chars']} 字/行（±{p['char_tolerance']}）", aspect="position")
+
+
+def _char_pitches(lines) -> list[float]:
+    """Character pitch (mm) of each pure-Chinese line of ten characters or more, hanging punctuation left out."""
+    pitches = []
+    for ln in lines:
+        # Latin letters and digits get extra space around them in CJK typesetting: measure pure-Chinese lines
+        if ln.x1 is not None and len(ln.text) >= 10 and not re.search(r"[\x21-\x7e]", ln.text):
+            text = ln.text.replace(" ", "")
+            if line_end(ln) != ln.x1:  # a hanging closing mark: measure the characters before it
+                text = text[:-1]
+            pitches.append((line_end(ln) - ln.x0) / len(text))
+    return pitches
+
+
+def _char_pitch(ctx) -> float | None:
+    pitches = _char_pitches(ln for page in _pages(ctx) for ln in page.lines if ln.zone == "body")
+    return statistics.median(pitches) if len(pitches) >= 3 else None
 
 
 def _grid(ctx, p):
@@ -236,11 +283,7 @@ def _grid(ctx, p):
             gap = lb.top - la.top
             if 0 < gap < 20:
                 gaps.append(gap)
-    for i in el.body_lines:
-        ln = el.lines[i]
-        # Latin letters and digits get extra space around them in CJK typesetting: measure pure-Chinese lines
-        if ln.x1 is not None and len(ln.text) >= 10 and not re.search(r"[\x21-\x7e]", ln.text):
-            pitches.append((ln.x1 - ln.x0) / len(ln.text.replace(" ", "")))
+    pitches = _char_pitches(el.lines[i] for i in el.body_lines)
     lines = round(p["block_height"] / statistics.median(gaps)) if len(gaps) >= 3 else None
     chars = int(p["block_width"] / statistics.median(pitches) + 0.3) if len(pitches) >= 3 else None
     return lines, chars, "按墨迹测量"
@@ -281,7 +324,7 @@ def issuer_mark(ctx):
         colour = next((r.color for r in line.runs if r.color), None)
         yield Hit("发文机关标志应为红色", page=page, evidence=f"颜色 #{colour or '000000'}", expected="红色", aspect="colour")
     fam = line.runs[0].family if line.runs else None
-    if fam and fam != ctx.params["family"]:
+    if fam and fam != ctx.params["family"] and not stands_in_for(line.runs[0].font, ctx.params["family"]):
         yield Hit(f"发文机关标志推荐使用小标宋体字，实际为 {_font_name(line.runs[0])}" + _substitution_note(ctx, line.runs),
                   page=page, evidence=_font_name(line.runs[0]), expected="小标宋（方正小标宋简体）", aspect="font")
 
@@ -343,8 +386,9 @@ def title_font(ctx):
         return
     runs = [r for i in el.title_lines for r in el.lines[i].runs if r.text.strip()]
     cjk = [r for r in runs if CJK.search(r.text)] or runs
-    if cjk and cjk[0].family and any(r.family != p["family"] for r in cjk):
-        r = next(r for r in cjk if r.family != p["family"])
+    wrong = [r for r in cjk if r.family and r.family != p["family"] and not stands_in_for(r.font, p["family"])]
+    if cjk and cjk[0].family and wrong:
+        r = wrong[0]
         yield Hit(f"标题应使用小标宋体字（方正小标宋简体），实际为 {_font_name(r)}" + _substitution_note(ctx, cjk),
                   page=el.title.page, evidence=_font_name(r), expected="小标宋", aspect="font")
     sizes = [r for r in cjk if r.size_pt and abs(r.size_pt - p["size"]) > p["tolerance"]]
