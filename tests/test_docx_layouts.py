@@ -1,0 +1,69 @@
+"""docx layouts real senders use (kind: docx layouts): 版头 in a borderless table, 信函 mark in the page
+header, a Normal style left at 五号. Real docx files written with python-docx (tests/docx_layouts.py)."""
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from extractors import extract
+from extractors.elements import parse_elements
+from validators import validate
+
+from . import builder, docx_layouts
+
+
+def _read(path):
+    document = extract(path.read_bytes())
+    elements = parse_elements(document)
+    findings, _ = validate(document, elements, "gb9704-2012", "edoc")
+    return document, elements, findings
+
+
+@pytest.mark.parametrize("rule", ["table", "paragraph"])
+def test_head_in_a_borderless_table_is_read_in_reading_order_with_its_red_rule(tmp_path, rule):
+    spec = builder.conformant_request()
+    document, elements, findings = _read(docx_layouts.table_head(spec, tmp_path / "head.docx", rule))
+    texts = [ln.text.strip() for ln in document.pages[0].lines]
+    # 发文机关标志, then the left cell (发文字号), then the right cell (签发人), then the title
+    assert texts[:4] == ["贵阳市教育局", "筑教呈〔2026〕5号", "签发人：张建国", spec.title]
+    assert document.pages[0].lines[2].border_bottom_color == "FF0000"
+    assert elements.doc_number.text == "筑教呈〔2026〕5号"
+    assert findings == [], [(f.rule, f.message) for f in findings]
+
+
+def test_head_table_without_a_rule_is_still_reported(tmp_path):
+    spec = builder.conformant_request(separator_color=None)
+    _, _, findings = _read(docx_layouts.table_head(spec, tmp_path / "norule.docx", "table"))
+    assert [(f.rule, f.evidence) for f in findings] == [("layout.separator", "未见分隔线")]
+
+
+def test_head_table_with_a_black_rule_is_reported_as_not_red(tmp_path):
+    spec = builder.conformant_request(separator_color="000000")
+    _, _, findings = _read(docx_layouts.table_head(spec, tmp_path / "black.docx", "table"))
+    assert [(f.rule, f.aspect) for f in findings] == [("layout.separator", "colour")]
+
+
+def test_letter_mark_in_the_first_page_header_is_read_as_the_issuer_mark(tmp_path):
+    spec = builder.conformant_notice()
+    document, elements, findings = _read(docx_layouts.letter_mark_in_header(spec, tmp_path / "letter.docx"))
+    first = document.pages[0].lines[0]
+    assert first.text == "贵阳市教育局文件" and first.runs[0].color == "FF0000" and first.border_bottom_color == "FF0000"
+    assert elements.issuer_mark.text == "贵阳市教育局文件"
+    assert findings == [], [(f.rule, f.message) for f in findings]
+
+
+def test_grid_is_judged_from_the_size_the_runs_use_not_the_normal_style(tmp_path):
+    spec = builder.conformant_notice()
+    document, _, findings = _read(docx_layouts.normal_style_small(spec, tmp_path / "small.docx"))
+    # 156 mm / 三号 (16 pt = 5.64 mm) = 27.6: 27 characters, not 156 / 五号 (3.70 mm) = 42
+    assert document.pages[0].grid_chars == 27
+    assert findings == [], [(f.rule, f.message) for f in findings]
+
+
+def test_body_really_in_a_smaller_size_still_breaks_the_grid(tmp_path):
+    spec = dataclasses.replace(builder.conformant_notice(), body_size=14.0)
+    document, _, findings = _read(docx_layouts.normal_style_small(spec, tmp_path / "small14.docx"))
+    # 156 mm / 四号 (14 pt = 4.94 mm) = 31.6 characters a line
+    assert document.pages[0].grid_chars == 31
+    assert {"layout.grid", "layout.body-font"} <= {f.rule for f in findings}
