@@ -24,8 +24,9 @@ fi
 # LibreOffice makes here uses fonts of the right families, and the fontconfig aliases that map the names
 # documents use (仿宋_GB2312, FangSong, 楷体_GB2312, 黑体, 方正小标宋简体 …) to them. Debian ships Fandol only inside
 # texlive-lang-chinese (which pulls in TeX Live): the package is downloaded and only the fonts are unpacked.
-FONT_DIR=/usr/local/share/fonts/shouwen-fandol
-FC_CONF=/etc/fonts/conf.d/65-shouwen-gongwen-fonts.conf
+# They go to a folder fontconfig does not scan by default: only the LibreOffice that shouwen runs sees them
+# (extractors/convert.py gives it its own fontconfig file), the machine's font set stays as it was.
+FONT_DIR=/usr/local/share/shouwen/fonts
 SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
 if [ ! -f "$FONT_DIR/FandolFang-Regular.otf" ]; then
   echo "[setup] 安装 Fandol 公文字体 / installing the Fandol fonts"
@@ -37,9 +38,16 @@ if [ ! -f "$FONT_DIR/FandolFang-Regular.otf" ]; then
   $SUDO cp "$tmp"/x/usr/share/doc/texlive-doc/fonts/fandol/{README,COPYING.gz} "$FONT_DIR"/ 2>/dev/null || true
   rm -rf "$tmp"
 fi
-if ! cmp -s extractors/fontconfig/65-shouwen-gongwen-fonts.conf "$FC_CONF"; then
-  $SUDO cp extractors/fontconfig/65-shouwen-gongwen-fonts.conf "$FC_CONF"
-  $SUDO fc-cache -f >/dev/null
+# The font cache, built with the aliases (they mark Fandol's Bold faces bold when scanning) into the system's
+# cache folder, because LibreOffice runs with a throw-away HOME; again whenever the alias file changes.
+ALIASES="$PWD/extractors/fontconfig/65-shouwen-gongwen-fonts.conf"
+if [ ! -f "$FONT_DIR/.cache-stamp" ] || [ "$ALIASES" -nt "$FONT_DIR/.cache-stamp" ]; then
+  conf=$(mktemp --suffix=.conf)
+  printf '<?xml version="1.0"?>\n<fontconfig><include ignore_missing="yes">/etc/fonts/fonts.conf</include><dir>%s</dir><include>%s</include></fontconfig>\n' \
+    "$FONT_DIR" "$ALIASES" > "$conf"
+  $SUDO env FONTCONFIG_FILE="$conf" fc-cache -f "$FONT_DIR" >/dev/null
+  rm -f "$conf"
+  $SUDO touch "$FONT_DIR/.cache-stamp"
 fi
 
 PY=${PYTHON:-python3}
