@@ -79,7 +79,7 @@ def letter_mark_in_header(spec: builder.Spec, path: Path) -> Path:
     """The 发文机关标志 moved from the body into the first page's header, with a red double line under it."""
     import docx
     from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Pt, RGBColor
+    from docx.shared import Mm, Pt, RGBColor
 
     OxmlElement, qn = _oxml()
     builder.write_docx(spec, path)
@@ -88,6 +88,7 @@ def letter_mark_in_header(spec: builder.Spec, path: Path) -> Path:
     mark_p._p.getparent().remove(mark_p._p)
     section = doc.sections[0]
     section.different_first_page_header_footer = True
+    section.header_distance = Mm(30)  # GB/T 9704-2012 10.1: the mark's top 30 mm from the page's top edge
     header = section.first_page_header
     p = header.paragraphs[0]
     p.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER

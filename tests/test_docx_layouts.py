@@ -67,3 +67,27 @@ def test_body_really_in_a_smaller_size_still_breaks_the_grid(tmp_path):
     # 156 mm / 四号 (14 pt = 4.94 mm) = 31.6 characters a line
     assert document.pages[0].grid_chars == 31
     assert {"layout.grid", "layout.body-font"} <= {f.rule for f in findings}
+
+
+def test_these_layouts_rendered_by_libreoffice_are_accepted(tmp_path):
+    """The same docx files as PDFs made by LibreOffice: the 信函 mark stands above the 版心 (10.1) and its first
+    page has no page number; nothing is returned or warned about."""
+    from extractors.convert import convert_files
+
+    sources = [docx_layouts.table_head(builder.conformant_request(), tmp_path / "head.docx", "table"),
+               docx_layouts.letter_mark_in_header(builder.conformant_notice(), tmp_path / "letter.docx"),
+               docx_layouts.normal_style_small(builder.conformant_notice(), tmp_path / "small.docx")]
+    pdfs = convert_files(sources, "pdf", tmp_path / "pdf")
+    assert len(pdfs) == 3
+    for pdf in pdfs:
+        _, _, findings = _read(pdf)
+        assert findings == [], (pdf.name, [(f.rule, f.evidence) for f in findings])
+
+
+def test_a_letter_mark_in_the_header_does_not_excuse_a_wrong_top_margin_on_later_pages(tmp_path):
+    from extractors.convert import convert_files
+
+    spec = builder.conformant_notice(margin_top=25.0)
+    pdf, = convert_files([docx_layouts.letter_mark_in_header(spec, tmp_path / "letter25.docx")], "pdf", tmp_path / "pdf")
+    _, _, findings = _read(pdf)
+    assert "layout.margin-top" in {f.rule for f in findings}

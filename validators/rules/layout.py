@@ -101,8 +101,12 @@ def margin_top(ctx):
     # Measured: the first line's glyphs sit somewhere inside its line box, so the ink top may lie up to one
     # line pitch below the 版心 top; a page may also begin with empty lines. The page whose text starts
     # highest is the measure; a 发文机关标志 may stand 35mm below the 版心 top (GB/T 9704 7.2.4).
+    # A 信函's first page is laid out from its mark down (GB/T 9704-2012 10.1), not from the 版心's top: the
+    # following pages are measured.
+    letter_page = ctx.el.issuer_mark.page if _letter_mark(ctx) is not None else None
     tops = [(min(ln.top for ln in page.lines if ln.zone == "body" and ln.top is not None), page.number)
-            for page in _pages(ctx) if any(ln.zone == "body" and ln.top is not None for ln in page.lines)]
+            for page in _pages(ctx) if page.number != letter_page
+            and any(ln.zone == "body" and ln.top is not None for ln in page.lines)]
     if not tops:
         return
     top, page_no = min(tops)
@@ -112,6 +116,21 @@ def margin_top(ctx):
         yield Hit(f"天头（上页边距）应为 {p['expected']:g}mm，正文顶端实测在 {top:.1f}mm，请调整上边距",
                   page=page_no, evidence=f"{_mm(top)}（按墨迹测量）",
                   expected=f"{low:g}–{high:.1f}mm（37mm 加首行行距内的字形位置）", aspect="position")
+
+
+def _letter_mark(ctx):
+    """The 发文机关标志 of a 信函 (GB/T 9704-2012 10.1) on a measured page: above the 版心 (its top 30 mm from the
+    page's edge) with a red rule under it. It stands outside the 版心, so margins are measured without it."""
+    el = ctx.el
+    if not el.issuer_mark or not _measured(ctx):
+        return None
+    line = el.lines[el.issuer_mark.line]
+    page = next((pg for pg in _pages(ctx) if pg.number == el.issuer_mark.page), None)
+    if page is None or line.top is None or line.top >= 37.0 - 1.0:
+        return None
+    if any(is_red(r.color) and -2.0 <= r.top - line.bottom <= 12 for r in page.rules):
+        return line
+    return None
 
 
 @rule("layout.margin-left", "GB/T 9704-2012 5.2.1", "error", "订口（左页边距）28mm",
@@ -448,9 +467,12 @@ def page_number(ctx):
         for kind, text, align, family, size, font in entries:
             yield from _page_number_hits(text, family, size, font, align, kind == "even", None, p)
         return
+    letter = _letter_mark(ctx)
     for page in doc.pages:
         footer = [ln for ln in page.lines if ln.zone == "footer"]
         if not footer:
+            if letter is not None and page.number == ctx.el.issuer_mark.page:
+                continue  # 信函格式: 首页不显示页码 (GB/T 9704-2012 10.1)
             if len(doc.pages) > 1:
                 yield Hit(f"第 {page.number} 页没有页码", page=page.number, evidence="未见页码", expected="— N —", aspect="content")
                 return
