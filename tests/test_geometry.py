@@ -78,3 +78,13 @@ def test_libreoffice_pdf_with_punctuation_at_the_margin_is_accepted(tmp_path):
     document = extract(pdf.read_bytes())
     findings, _ = validate(document, parse_elements(document), "gb9704-2012", "edoc")
     assert findings == [], [(f.rule, f.evidence) for f in findings]
+
+
+def test_lines_ending_in_a_full_stop_at_the_margin_are_not_one_character_short(tmp_path, font_dir):
+    """Two paragraphs whose one line ends with 。 exactly at the margin (2 + 25 characters + 。 = 28), no other
+    full line: the 。 is inside the 版心, so the lines end at 184 mm, not one character earlier."""
+    spec = builder.conformant_request(body=[A[:25] + "。", A[1:26] + "。", "妥否，请批示。"], attachments=[])
+    document, findings = _check(spec, tmp_path / "stops.pdf", font_dir)
+    full = [ln for ln in document.pages[0].lines if ln.text.endswith("。") and len(ln.text) == 26]
+    assert len(full) == 2 and all(abs(ln.x1 - 184.0) < 0.5 for ln in full)
+    assert findings == [], [(f.rule, f.evidence) for f in findings]

@@ -193,7 +193,7 @@ def text_block(ctx):
     low = sorted((ln.bottom, page.number) for ln, page in lines)
     if too_wide or too_narrow:
         width = right - left
-        page = next((pg for ln, pg in lines if line_end(ln) is not None and abs(line_end(ln) - right) <= 1.0), lines[0][1])
+        page = next((pg for ln, pg in lines if abs(line_end(ln, None, right_edge) - right) <= 1.0), lines[0][1])
         yield Hit(f"版心宽应为 {p['width']:g}mm，实测正文宽 {width:.1f}mm，请调整左右边距（左 28mm、右 26mm）",
                   page=page.number,
                   evidence=f"{_mm(width)}（按墨迹测量：{edges.right_support} 行的行尾，行末悬挂标点不计）",
@@ -266,13 +266,13 @@ def grid(ctx):
 
 
 def _char_pitches(lines) -> list[float]:
-    """Character pitch (mm) of each pure-Chinese line of ten characters or more, hanging punctuation left out."""
+    """Character pitch (mm) of each pure-Chinese line of ten characters or more, a trailing closing mark left out."""
     pitches = []
     for ln in lines:
         # Latin letters and digits get extra space around them in CJK typesetting: measure pure-Chinese lines
         if ln.x1 is not None and len(ln.text) >= 10 and not re.search(r"[\x21-\x7e]", ln.text):
             text = ln.text.replace(" ", "")
-            if line_end(ln) != ln.x1:  # a hanging closing mark: measure the characters before it
+            if line_end(ln) != ln.x1:  # a trailing closing mark: measure the characters before it
                 text = text[:-1]
             pitches.append((line_end(ln) - ln.x0) / len(text))
     return pitches
