@@ -83,14 +83,17 @@ def false_returns(tmp: Path, ocr: bool = True) -> dict:
     out = {}
     for producer, items in _conformant_files(tmp, ocr).items():
         channel = producer if producer in ("scan", "fax") else "edoc"
-        returns = []
+        returns, warned = [], []
         for name, path in items:
             document = extract(path.read_bytes())
             findings, _ = validate(document, parse_elements(document), "gb9704-2012", channel)
             if verdict_of(findings) == "return":
                 returns.append({"document": name, "rules": sorted({f.rule for f in findings if f.severity == "error"})})
+            if any(f.severity != "error" for f in findings):  # accepted or not, a warning that is not true
+                warned.append({"document": name, "rules": sorted({f.rule for f in findings if f.severity != "error"})})
         out[producer] = {"producer": PRODUCERS[producer], "documents": len(items), "returned": len(returns),
-                         "rate": len(returns) / len(items) if items else None, "returns": returns}
+                         "rate": len(returns) / len(items) if items else None, "returns": returns,
+                         "with_warnings": len(warned), "warnings": warned}
     return {k: out[k] for k in PRODUCERS if k in out}
 
 
@@ -147,10 +150,11 @@ def main() -> None:
     fn = sum(c["fn"] for pf in table.values() for c in pf.values())
     print(f"合计 TP {tp}  FP {fp}  FN {fn};LibreOffice PDF 上未预期的字体提示 {substituted_font_findings} 条")
     print()
-    print(f"{'来文制作方式（合格公文）':24} {'份数':>4} {'误退':>4} {'误退率':>7}  误退规则")
+    print(f"{'来文制作方式（合格公文）':24} {'份数':>4} {'误退':>4} {'误退率':>7} {'有提示':>6}  误退规则 / 提示规则")
     for r in returns.values():
         rules = "；".join(f"{x['document']}: {','.join(x['rules'])}" for x in r["returns"]) or "—"
-        print(f"{r['producer']:24} {r['documents']:>4} {r['returned']:>4} {r['rate']:>7.0%}  {rules}")
+        notes = "；".join(f"{x['document']}: {','.join(x['rules'])}" for x in r["warnings"]) or "—"
+        print(f"{r['producer']:24} {r['documents']:>4} {r['returned']:>4} {r['rate']:>7.0%} {r['with_warnings']:>6}  {rules} / {notes}")
     print(f"结果写入 {target.relative_to(ROOT)}")
 
 

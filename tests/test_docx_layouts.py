@@ -91,3 +91,32 @@ def test_a_letter_mark_in_the_header_does_not_excuse_a_wrong_top_margin_on_later
     pdf, = convert_files([docx_layouts.letter_mark_in_header(spec, tmp_path / "letter25.docx")], "pdf", tmp_path / "pdf")
     _, _, findings = _read(pdf)
     assert "layout.margin-top" in {f.rule for f in findings}
+
+
+def test_separator_drawn_as_each_cells_border_is_one_rule_in_the_libreoffice_pdf(tmp_path):
+    """LibreOffice draws a bottom border under each cell's paragraph: two pieces, end to end, 156 mm together."""
+    from extractors.convert import convert_files
+
+    pdf, = convert_files([docx_layouts.table_head(builder.conformant_request(), tmp_path / "cells.docx", "paragraph")],
+                         "pdf", tmp_path / "pdf")
+    document, _, findings = _read(pdf)
+    red = [r for r in document.pages[0].rules if r.color == "FF0000"]
+    assert len(red) >= 2, "the input must draw the separator in pieces"
+    assert findings == [], [(f.rule, f.evidence) for f in findings]
+
+
+def test_separator_pieces_that_leave_a_gap_are_still_too_short(tmp_path):
+    """Only the left cell carries the border: 78 mm of a 156 mm 版心 is reported."""
+    import docx as python_docx
+    from docx.oxml.ns import qn
+
+    from extractors.convert import convert_files
+
+    path = docx_layouts.table_head(builder.conformant_request(), tmp_path / "half.docx", "paragraph")
+    doc = python_docx.Document(str(path))
+    right_cell = doc.tables[0].rows[0].cells[1].paragraphs[0]
+    right_cell._p.pPr.remove(right_cell._p.pPr.find(qn("w:pBdr")))
+    doc.save(str(path))
+    pdf, = convert_files([path], "pdf", tmp_path / "pdf")
+    _, _, findings = _read(pdf)
+    assert [(f.rule, f.aspect) for f in findings] == [("layout.separator", "size")]
