@@ -1,13 +1,19 @@
-"""Per-rule precision and recall of 初审 on the fixture corpus (tests/cases.py), per format.
+"""Accuracy of 初审: false returns of conformant documents per producer, and per-rule precision and recall.
 
-Each document is expected to break exactly the rules its case names (none for the conformant ones).
-A finding of an expected rule is a true positive, of any other rule a false positive, a missing
-expected rule a false negative. On PDFs rendered by LibreOffice, font findings are expected (the
-standard 公文 fonts are not installed here and are substituted) and are counted separately.
+1. False-return rate (退文误判率): conformant documents, each made by one producer — python-docx docx,
+   LibreOffice PDF (those docx rendered with the Fandol fonts of scripts/setup.sh), named-font PDF
+   (reportlab, fonts named as the standard's), plain text, a colour scan with a red seal, a G4 fax — and
+   the share of them that 初审 returns (any error). The conformant set is tests/cases.py's CONFORMANT plus
+   documents real senders make: closing punctuation hanging past the margin, a 版头 in a borderless
+   table, a 信函 mark in the page header, a Normal style left at 五号 (tests/docx_layouts.py).
+2. Per rule and format on the fixture corpus (tests/cases.py): each document is expected to break exactly
+   the rules its case names; a finding of an expected rule is a true positive, of any other rule a false
+   positive, a missing expected rule a false negative. Font findings on LibreOffice PDFs count like any
+   other (substituted fonts are counted separately too).
 
-    .venv/bin/python bench/accuracy_bench.py
+    .venv/bin/python bench/accuracy_bench.py [--no-ocr]
 
-Writes bench/results/accuracy.json and prints a table.
+Writes bench/results/accuracy.json and prints both tables.
 """
 from __future__ import annotations
 
@@ -23,9 +29,72 @@ sys.path.insert(0, str(ROOT))
 from extractors import extract  # noqa: E402
 from extractors.convert import convert_files  # noqa: E402
 from extractors.elements import parse_elements  # noqa: E402
-from tests import builder  # noqa: E402
-from tests.cases import CASES, CONFORMANT  # noqa: E402
+from extractors.fonts import looks_substituted  # noqa: E402
+from tests import builder, docx_layouts, scans  # noqa: E402
+from tests.cases import CASES, CONFORMANT, OCR_CONFORMANT  # noqa: E402
 from validators import all_rules, validate  # noqa: E402
+from validators.report import verdict_of  # noqa: E402
+
+PRODUCERS = {"docx": "python-docx docx", "pdf": "LibreOffice PDF", "named": "具名字体 PDF（reportlab）",
+             "txt": "纯文本", "scan": "彩色扫描件（带印章）", "fax": "传真（G4）"}
+A = "各单位要把安全工作摆在突出位置落实主体责任层层签订责任书确保责任到人"
+HANGING_BODY = [A[:26] + "，" + A[:27] + "。" + A[:10] + "。", "一、高度重视安全工作",
+                A[:26] + "；" + A[:20] + "。", A[:26] + "：" + A[:10] + "。", A[:20] + "。"]
+SCAN_DPI = 300
+
+
+def _conformant_files(tmp: Path, ocr: bool) -> dict[str, list[tuple[str, Path]]]:
+    """Conformant documents per producer: {producer: [(name, path)]}."""
+    files: dict[str, list[tuple[str, Path]]] = defaultdict(list)
+    specs = {f"ok-{k}": v for k, v in CONFORMANT.items()}
+    specs["hanging-notice"] = builder.conformant_notice(body=HANGING_BODY, hang_punctuation=True)
+    specs["hanging-request"] = builder.conformant_request(
+        body=[A[:26] + "。", A[:26] + "，" + A[:30] + "。" + A[:3] + "。", "妥否，请批示。"], hang_punctuation=True)
+    specs["lo-margin-punctuation"] = builder.conformant_notice(
+        body=[A[:k] + "。" + A[:10] + "。" for k in (24, 25, 26)] + [A[:24] + "，" + A[:k] + "”" + A[:5] + "。" for k in (25, 26)])
+    docx = []
+    for name, spec in specs.items():
+        docx.append((name, builder.write_docx(spec, tmp / f"c-{name}.docx")))
+        files["txt"].append((name, builder.write_text(spec, tmp / f"c-{name}.txt")))
+        files["named"].append((name, builder.write_named_font_pdf(spec, tmp / f"c-{name}.named.pdf", tmp / "fonts")))
+    docx += [("table-head", docx_layouts.table_head(builder.conformant_request(), tmp / "c-table-head.docx", "table")),
+             ("table-head-cell-border", docx_layouts.table_head(builder.conformant_request(), tmp / "c-table-cell.docx", "paragraph")),
+             ("letter-mark-in-header", docx_layouts.letter_mark_in_header(builder.conformant_notice(), tmp / "c-letter.docx")),
+             ("normal-style-wuhao", docx_layouts.normal_style_small(builder.conformant_notice(), tmp / "c-wuhao.docx"))]
+    files["docx"] = docx
+    by_stem = {path.stem: name for name, path in docx}
+    files["pdf"] = [(by_stem[pdf.stem], pdf) for pdf in convert_files([p for _, p in docx], "pdf", tmp / "lo-c", timeout=900)]
+    if ocr:
+        pdf = builder.write_named_font_pdf(OCR_CONFORMANT, tmp / "paper.pdf", tmp / "fonts")
+        pages = scans.render_pdf(pdf, SCAN_DPI)
+        document = extract(pdf.read_bytes())
+        el = parse_elements(document)
+        date = el.lines[el.date.line]
+        sealed = scans.add_seal(pages[0], ((date.x0 + date.x1) / 2, (date.top + date.bottom) / 2 - 5), SCAN_DPI)
+        jpg = tmp / "paper.scan.jpg"
+        scans.scan(sealed, seed=1).save(jpg, quality=90, dpi=(SCAN_DPI, SCAN_DPI))
+        files["scan"].append(("ocr-request", jpg))
+        files["fax"].append(("ocr-request", scans.save_tiff([scans.fax(p, SCAN_DPI, seed=2) for p in pages], tmp / "paper.tif")))
+    return files
+
+
+def false_returns(tmp: Path, ocr: bool = True) -> dict:
+    """{producer: {documents, returned, rate, returns: [{document, rules}]}} over the conformant documents."""
+    out = {}
+    for producer, items in _conformant_files(tmp, ocr).items():
+        channel = producer if producer in ("scan", "fax") else "edoc"
+        returns, warned = [], []
+        for name, path in items:
+            document = extract(path.read_bytes())
+            findings, _ = validate(document, parse_elements(document), "gb9704-2012", channel)
+            if verdict_of(findings) == "return":
+                returns.append({"document": name, "rules": sorted({f.rule for f in findings if f.severity == "error"})})
+            if any(f.severity != "error" for f in findings):  # accepted or not, a warning that is not true
+                warned.append({"document": name, "rules": sorted({f.rule for f in findings if f.severity != "error"})})
+        out[producer] = {"producer": PRODUCERS[producer], "documents": len(items), "returned": len(returns),
+                         "rate": len(returns) / len(items) if items else None, "returns": returns,
+                         "with_warnings": len(warned), "warnings": warned}
+    return {k: out[k] for k in PRODUCERS if k in out}
 
 
 def main() -> None:
@@ -48,12 +117,14 @@ def main() -> None:
                 document = extract(paths[(name, fmt)].read_bytes())
                 findings, _ = validate(document, parse_elements(document), "gb9704-2012", "edoc")
                 if fmt == "pdf":
-                    substituted_font_findings += sum(f.aspect == "font" and f.rule not in expected for f in findings)
-                    findings = [f for f in findings if f.aspect != "font" or f.rule in expected]
+                    substituted_font_findings += sum(f.aspect == "font" and f.rule not in expected
+                                                     and any(looks_substituted(x) for x in document.fonts) for f in findings)
                 found = {f.rule for f in findings} - allowed
                 for rule in found | expected:
                     key = "tp" if rule in found and rule in expected else ("fp" if rule in found else "fn")
                     counts[rule][fmt][key] += 1
+        (tmp / "conformant").mkdir()
+        returns = false_returns(tmp / "conformant", ocr="--no-ocr" not in sys.argv)
     table = {}
     for rule_id in all_rules():
         per_format = {}
@@ -62,7 +133,8 @@ def main() -> None:
             recall = c["tp"] / (c["tp"] + c["fn"]) if c["tp"] + c["fn"] else None
             per_format[fmt] = {**c, "precision": precision, "recall": recall}
         table[rule_id] = per_format
-    out = {"corpus": {"documents": len(documents), "checks": sum(len(d[4]) for d in documents)},
+    out = {"false_returns": returns,
+           "corpus": {"documents": len(documents), "checks": sum(len(d[4]) for d in documents)},
            "font_findings_on_substituted_pdfs": substituted_font_findings, "rules": table}
     target = ROOT / "bench" / "results" / "accuracy.json"
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -76,8 +148,14 @@ def main() -> None:
     tp = sum(c["tp"] for pf in table.values() for c in pf.values())
     fp = sum(c["fp"] for pf in table.values() for c in pf.values())
     fn = sum(c["fn"] for pf in table.values() for c in pf.values())
-    print(f"合计 TP {tp}  FP {fp}  FN {fn};LibreOffice 替换字体引起的字体提示 {substituted_font_findings} 条(不计入);"
-          f"结果写入 {target.relative_to(ROOT)}")
+    print(f"合计 TP {tp}  FP {fp}  FN {fn};LibreOffice PDF 上未预期的字体提示 {substituted_font_findings} 条")
+    print()
+    print(f"{'来文制作方式（合格公文）':24} {'份数':>4} {'误退':>4} {'误退率':>7} {'有提示':>6}  误退规则 / 提示规则")
+    for r in returns.values():
+        rules = "；".join(f"{x['document']}: {','.join(x['rules'])}" for x in r["returns"]) or "—"
+        notes = "；".join(f"{x['document']}: {','.join(x['rules'])}" for x in r["warnings"]) or "—"
+        print(f"{r['producer']:24} {r['documents']:>4} {r['returned']:>4} {r['rate']:>7.0%} {r['with_warnings']:>6}  {rules} / {notes}")
+    print(f"结果写入 {target.relative_to(ROOT)}")
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Iterable, Optional
 
 from .fonts import family_of
+from .geometry import block_edges
 from .layout import PAGE_NUMBER, Line, Page, Rule, Run, pt_to_mm
 
 
@@ -115,9 +116,10 @@ def _measure_margins(page: Page) -> None:
     body = [ln for ln in page.lines if ln.zone == "body"]
     if not body:
         return
-    page.margin_left_mm = min(ln.x0 for ln in body)
+    edges = block_edges(body)  # line starts and ends most lines share, hanging punctuation left out
+    page.margin_left_mm = edges.left if edges.left is not None else min(ln.x0 for ln in body)
     page.margin_top_mm = min(ln.top for ln in body)
-    page.margin_right_mm = page.width_mm - max(ln.x1 for ln in body)
+    page.margin_right_mm = page.width_mm - (edges.right if edges.right is not None else max(ln.x1 for ln in body))
     page.margin_bottom_mm = page.height_mm - max(ln.bottom for ln in body)
 
 

@@ -16,6 +16,26 @@ from pathlib import Path
 from .errors import UnusableInput
 
 CONVERT_SECONDS = 120
+# Free fonts of the 公文 families (Fandol), unpacked here by scripts/setup.sh, and the aliases that render the
+# names documents use (仿宋_GB2312, 楷体_GB2312, 黑体, 方正小标宋简体 …) with them: given to LibreOffice only,
+# through its own fontconfig file; the machine's font set is left as it is.
+GONGWEN_FONT_DIR = Path("/usr/local/share/shouwen/fonts")
+GONGWEN_ALIASES = Path(__file__).with_name("fontconfig") / "65-shouwen-gongwen-fonts.conf"
+
+
+def fontconfig_file(folder: Path) -> Path | None:
+    """Write a fontconfig file into `folder`: the system's configuration plus the 公文 fonts and aliases.
+
+    None when the fonts are not installed (then LibreOffice substitutes fonts, and the report says so).
+    """
+    if not (GONGWEN_FONT_DIR / "FandolFang-Regular.otf").exists():
+        return None
+    conf = folder / "fonts.conf"
+    conf.write_text(
+        '<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">\n<fontconfig>\n'
+        '  <include ignore_missing="yes">/etc/fonts/fonts.conf</include>\n'
+        f"  <dir>{GONGWEN_FONT_DIR}</dir>\n  <include>{GONGWEN_ALIASES}</include>\n</fontconfig>\n", encoding="utf-8")
+    return conf
 
 
 def soffice_binary() -> str | None:
@@ -45,6 +65,9 @@ def convert_files(sources: list[Path], target: str, outdir: Path, timeout: float
         if _can_unshare_network():
             cmd = ["unshare", "-rn", *cmd]  # no network: a document's external links are not fetched
         env = {**os.environ, "HOME": profile}
+        fonts_conf = fontconfig_file(Path(profile))
+        if fonts_conf:
+            env["FONTCONFIG_FILE"] = str(fonts_conf)
         try:
             subprocess.run(cmd, capture_output=True, timeout=timeout, env=env, check=False)
         except subprocess.TimeoutExpired as exc:

@@ -303,6 +303,94 @@ def _inside_fld_simple(node) -> bool:
     return False
 
 
+_NO_BORDER = (None, "nil", "none")
+
+
+def _border_color(el) -> Optional[str]:
+    if el is None or el.get(_w("val")) in _NO_BORDER:
+        return None
+    return (el.get(_w("color")) or "000000").upper().replace("AUTO", "000000")
+
+
+def _top_border_color(p) -> Optional[str]:
+    """Colour of a border drawn over a paragraph (w:pBdr/w:top), None without one."""
+    return _border_color(p.find(f"{_w('pPr')}/{_w('pBdr')}/{_w('top')}"))
+
+
+def _table_bottom_rule(tbl) -> Optional[str]:
+    """Colour of the rule under a table: its own bottom border (w:tblBorders) or every last-row cell's.
+
+    GB/T 9704-2012 7.2.7: the red separator under a 版头 laid out as a borderless table is often the
+    table's bottom border. A table style's borders are not resolved (a 版头 table sets its own).
+    """
+    rows = tbl.findall(_w("tr"))
+    if not rows:
+        return None
+    cell_colours = [_border_color(tc.find(f"{_w('tcPr')}/{_w('tcBorders')}/{_w('bottom')}"))
+                    for tc in rows[-1].findall(_w("tc"))]
+    if cell_colours and all(cell_colours):
+        return cell_colours[0]
+    return _border_color(tbl.find(f"{_w('tblPr')}/{_w('tblBorders')}/{_w('bottom')}"))
+
+
+def _first_page_header_lines(document, reader: "_ParagraphReader") -> list[Line]:
+    """Text of the first page's header (信函格式 puts the 发文机关标志 and its red double line there).
+
+    The first-page header when the section has one (Word's 首页不同), else the default header; page-number
+    fields are left out. The lines are handed to the element parser as the top of page 1 (zone "body").
+    """
+    section = document.sections[0]
+    header = section.first_page_header if section.different_first_page_header_footer else section.header
+    try:
+        if header.is_linked_to_previous:
+            return []
+    except (KeyError, ValueError):
+        return []
+    lines = []
+    for p in header._element.iter(_w("p")):
+        if any("PAGE" in (t.text or "") for t in p.iter(_w("instrText"))):
+            continue
+        line = reader.read(p, "body")
+        if line.runs and line.text.strip():
+            lines.append(line)
+        elif line.border_bottom_color and lines:
+            lines[-1].border_bottom_color = lines[-1].border_bottom_color or line.border_bottom_color
+    return lines
+
+
+def _grid_chars_from_runs(pages: list[Page], grid, styles: "_Styles") -> None:
+    """Characters per line from the size the body's runs actually use (GB/T 9704-2012 5.2.3).
+
+    Word's character grid has the pitch of the Normal style's size plus w:charSpace; a character larger than
+    a cell takes as many whole cells as it needs. Without a character grid a line holds the 版心 width
+    divided by the characters' own size. So a Normal style left at 五号 with every run set to 三号 still
+    gives 27–28 characters, not 42.
+    """
+    sizes: dict[float, int] = {}
+    for page in pages:
+        for line in page.lines:
+            if line.zone != "body":
+                continue
+            for run in line.runs:
+                if run.size_pt and CJK.search(run.text):
+                    sizes[run.size_pt] = sizes.get(run.size_pt, 0) + len(run.text)
+    if not sizes:
+        return
+    body_pt = max(sizes.items(), key=lambda t: t[1])[0]  # the size most characters use
+    base = _Props()
+    base.fill_from(styles.by_id[styles.default_para].find(_w("rPr")) if styles.default_para in styles.by_id else None)
+    base.fill_from(styles.default_rpr)
+    pitch_pt = body_pt
+    if grid is not None and grid.get(_w("type")) in ("linesAndChars", "snapToChars") and grid.get(_w("charSpace")):
+        cell = (base.size_pt or 10.5) + int(grid.get(_w("charSpace"))) / 4096
+        if cell > 0:
+            pitch_pt = cell * max(1, -(-body_pt // cell)) if body_pt > cell * 1.05 else cell
+    for page in pages:
+        block_w = (page.width_mm or 0) - (page.margin_left_mm or 0) - (page.margin_right_mm or 0)
+        if block_w > 0 and pitch_pt > 0:
+            page.grid_chars = int(block_w / (pitch_pt / 72 * 25.4) + 0.05)
+
+
 def read_docx(data: bytes) -> Document:
     check_package(data)
     try:
@@ -351,13 +439,20 @@ def read_docx(data: bytes) -> Document:
                 if _has_page_break(block) and pages[-1].lines:
                     pages.append(new_page(len(pages) + 1))
                 line = reader.read(block, "body")
+                above = _top_border_color(block)
+                if above and pages[-1].lines and pages[-1].lines[-1].border_bottom_color is None:
+                    pages[-1].lines[-1].border_bottom_color = above  # a rule over this paragraph is under the last
                 if line.runs or line.border_bottom_color:
                     pages[-1].lines.append(line)
             elif tag == "tbl":
-                for p in block.iter(_w("p")):
-                    line = reader.read(p, "table")
-                    if line.runs:
-                        pages[-1].lines.append(line)
+                # cells in reading order (row by row, left to right): a 版头 table's 文号 and 签发人 become lines
+                table_lines = [line for line in (reader.read(p, "table") for p in block.iter(_w("p"))) if line.runs]
+                rule = _table_bottom_rule(block)
+                if table_lines and rule and table_lines[-1].border_bottom_color is None:
+                    table_lines[-1].border_bottom_color = rule  # the red separator drawn as the table's border
+                pages[-1].lines.extend(table_lines)
+    pages[0].lines[:0] = _first_page_header_lines(document, reader)
+    _grid_chars_from_runs(pages, grid, styles)
     fonts = sorted({r.font for pg in pages for ln in pg.lines for r in ln.runs if r.font})
     return Document(format="docx", pages=pages, geometry=True, fonts=fonts,
                     page_number_footers=_footer_page_numbers(document, reader))

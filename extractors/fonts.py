@@ -1,34 +1,29 @@
 """Font family resolution by alias tables (字体别名表).
 
 A file names its fonts in many ways: "仿宋_GB2312", "FangSong", "FZFSK--GBK1-0", a PDF subset
-"ABCDEF+FangSong_GB2312", Chinese or English. Rules compare canonical families, never one exact string.
+"ABCDEF+FangSong_GB2312", Chinese or English, macOS "STFangsong", Adobe "AdobeFangsongStd-Regular", the free
+"FandolFang-Regular". Rules compare canonical families, never one exact string. The table is data:
+extractors/font_aliases.toml (longest matching alias wins).
 """
 from __future__ import annotations
 
 import re
+import tomllib
 from functools import lru_cache
+from pathlib import Path
 
-# Canonical family → substrings of a normalised name (lower case, no spaces, "_" or "-").
-# Order matters: 小标宋 before 宋体, 仿宋 before 宋体.
+_TABLE = tomllib.loads((Path(__file__).with_name("font_aliases.toml")).read_text(encoding="utf-8"))
+
+# Canonical family → aliases (normalised substrings), as read from font_aliases.toml.
 FAMILY_ALIASES: dict[str, tuple[str, ...]] = {
-    "xiaobiaosong": ("小标宋", "xiaobiaosong", "fzxbs", "xbsong", "fzxiaobiaosong", "biaosong"),
-    "fangsong": ("仿宋", "fangsong", "fzfs", "simfang", "stfangsong", "fangsonggb2312"),
-    "heiti": ("黑体", "simhei", "heiti", "fzht", "sthei", "stheiti", "fzhei"),
-    "kaiti": ("楷体", "kaiti", "simkai", "fzkt", "stkaiti", "fzkai"),
-    "songti": ("宋体", "simsun", "nsimsun", "songti", "stsong", "fzss", "fzsong"),
-}
+    family: tuple(entry["aliases"]) for family, entry in _TABLE["families"].items()}
+# (alias, family), longest alias first: "stfangsong" is tried before "song"-like shorter aliases.
+_BY_LENGTH = sorted(((a, f) for f, aliases in FAMILY_ALIASES.items() for a in aliases), key=lambda t: -len(t[0]))
 
-FAMILY_NAMES_ZH = {
-    "xiaobiaosong": "小标宋",
-    "fangsong": "仿宋",
-    "heiti": "黑体",
-    "kaiti": "楷体",
-    "songti": "宋体",
-    "other": "其他字体",
-}
+FAMILY_NAMES_ZH = {family: entry["zh"] for family, entry in _TABLE["families"].items()} | {"other": "其他字体"}
 
 # Fonts that LibreOffice or a PDF printer substitutes when the standard 公文 fonts are missing.
-SUBSTITUTE_MARKERS = ("noto", "dejavu", "liberation", "arplu", "arpl", "wqy", "droid", "sourcehan", "ukai", "uming")
+SUBSTITUTE_MARKERS = tuple(_TABLE["substitutes"]["markers"])
 
 SIZE_NAMES_PT = {
     "初号": 42, "小初": 36, "一号": 26, "小一": 24, "二号": 22, "小二": 18,
@@ -51,10 +46,22 @@ def family_of(name: str | None) -> str | None:
     if not name:
         return None
     norm = _normalise(name)
-    for family, aliases in FAMILY_ALIASES.items():
-        if any(a in norm for a in aliases):
-            return family
-    return "other"
+    return next((family for alias, family in _BY_LENGTH if alias in norm), "other")
+
+
+_STAND_INS = {family: tuple(_normalise(n) for n in names) for family, names in _TABLE.get("stand_ins", {}).items()}
+
+
+def stands_in_for(name: str | None, family: str) -> bool:
+    """True when `name` is a documented stand-in accepted for `family` (font_aliases.toml [stand_ins]).
+
+    Only 小标宋 has stand-ins (no free font of that family exists); "FandolSong-Bold" and "STZhongsong"
+    stand in for it, "SimSun" or "FandolSong-Regular" do not.
+    """
+    if not name:
+        return False
+    norm = _normalise(name)
+    return any(norm == s or norm.startswith(s) for s in _STAND_INS.get(family, ()))
 
 
 def looks_substituted(name: str | None) -> bool:
@@ -70,3 +77,12 @@ def size_name(pt: float | None) -> str:
         if abs(pt - value) < 0.3:
             return f"{zh}({value:g}pt)"
     return f"{pt:.1f}pt"
+
+
+def stand_in_note(fonts: list[str]) -> str | None:
+    """A Chinese note naming the fonts that stood in for 小标宋 (font_aliases.toml [stand_ins]), or None."""
+    used = sorted({without_subset_prefix(f) for f in fonts if stands_in_for(f, "xiaobiaosong")})
+    if not used:
+        return None
+    return ("PDF 中以 " + "、".join(used) + " 代替小标宋（无免费的小标宋字体，按字体别名表视同小标宋）；"
+            "正式发文请使用方正小标宋简体")

@@ -20,7 +20,7 @@ import pypdfium2.raw as pdfium_c
 from . import limits
 from .assemble import Piece, assemble_page, merge_chars
 from .errors import UnusableInput
-from .fonts import looks_substituted, without_subset_prefix
+from .fonts import looks_substituted, stand_in_note, without_subset_prefix
 from .layout import Document, Page, Rule, pt_to_mm
 
 PDFIUM_PASSWORD_ERROR = 4
@@ -78,6 +78,8 @@ def _finish(doc: Document) -> Document:
     if substituted:
         doc.notes.append("PDF 中的字体疑似被替换（" + "、".join(substituted[:4]) +
                          "），来文单位的电脑可能未安装公文标准字体（仿宋_GB2312、方正小标宋简体等）")
+    if stand_in_note(doc.fonts):
+        doc.notes.append(stand_in_note(doc.fonts))
     return doc
 
 

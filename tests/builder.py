@@ -76,6 +76,9 @@ class Spec:
     page_number_font: str = SONG
     page_number_size: float = 14.0
     page_number_odd_even: bool = True
+    # named-font PDF only: a closing 。，、；：”）》 that falls past the right margin hangs there, as Word and
+    # LibreOffice set it by default (标点溢出边界), instead of wrapping
+    hang_punctuation: bool = False
 
     def attachment_note(self) -> list[str]:
         if self.attachment_line is not None:
@@ -427,7 +430,7 @@ def write_named_font_pdf(spec: Spec, path: Path, font_dir: Path, canvas_factory=
         width = block_w - (b.left_indent_chars + b.right_indent_chars) * b.size
         # body text sits on the 28-character grid; other blocks use their natural width
         char_w = block_w / spec.chars_per_line if b.size == spec.body_size else b.size
-        lines = _wrap(b.text, width, char_w, b.first_indent_chars)
+        lines = _wrap(b.text, width, char_w, b.first_indent_chars, spec.hang_punctuation)
         offset = 0
         for i, text in enumerate(lines):
             baseline = state["y"] - max(pitch * 0.8, b.size * 0.9)  # glyphs never rise above the line box
@@ -454,6 +457,9 @@ def write_named_font_pdf(spec: Spec, path: Path, font_dir: Path, canvas_factory=
     return path
 
 
+HANGING = set("。，、；：！？”’）》")
+
+
 def _text_width(text: str, char_w: float) -> float:
     return sum(char_w if ord(ch) > 0x2000 else char_w / 2 for ch in text)
 
@@ -466,11 +472,11 @@ def _draw_grid_text(c, x, baseline, text, char_w, fonts, size):
         x += char_w if ord(ch) > 0x2000 else char_w / 2
 
 
-def _wrap(text: str, width: float, char_w: float, first_indent: float) -> list[str]:
+def _wrap(text: str, width: float, char_w: float, first_indent: float, hang: bool = False) -> list[str]:
     lines, current, used = [], "", first_indent * char_w
     for ch in text:
         w = char_w if ord(ch) > 0x2000 else char_w / 2
-        if used + w > width + 0.01 and current:
+        if used + w > width + 0.01 and current and not (hang and ch in HANGING and used <= width + 0.01):
             lines.append(current)
             current, used = "", 0.0
         current += ch

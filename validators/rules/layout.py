@@ -9,7 +9,8 @@ from __future__ import annotations
 import re
 import statistics
 
-from extractors.fonts import FAMILY_NAMES_ZH, looks_substituted, size_name
+from extractors.fonts import FAMILY_NAMES_ZH, looks_substituted, size_name, stands_in_for
+from extractors.geometry import block_edges, line_end
 from extractors.layout import is_red
 
 from ..registry import Hit, rule
@@ -30,22 +31,30 @@ def _measured(ctx) -> bool:
     return any(p.margins_measured for p in ctx.document.pages)
 
 
+def _edges(ctx):
+    """The measured 版心 edges over every page's body lines (extractors/geometry.py: robust, not one glyph)."""
+    return block_edges(ln for page in _pages(ctx) for ln in page.lines if ln.zone == "body")
+
+
 def _block_left(ctx) -> float | None:
-    """The 版心's left edge: declared (docx) or the leftmost ink of left-aligned body text (PDF, OCR)."""
+    """The 版心's left edge: declared (docx) or the start most body lines share (PDF, OCR)."""
     if not _measured(ctx):
         page = ctx.document.pages[0]
         return page.margin_left_mm
-    lefts = [ln.x0 for page in _pages(ctx) for ln in page.lines
-             if ln.zone == "body" and ln.x0 is not None and ln.align != "center"]
-    return min(lefts) if lefts else None
+    return _edges(ctx).left
 
 
 def _block_right(ctx) -> float | None:
+    """The 版心's right edge: declared (docx) or the end most full lines share, hanging punctuation left out."""
     if not _measured(ctx):
         page = ctx.document.pages[0]
         return page.width_mm - page.margin_right_mm if page.width_mm and page.margin_right_mm is not None else None
-    rights = [ln.x1 for page in _pages(ctx) for ln in page.lines if ln.zone == "body" and ln.x1 is not None]
-    return max(rights) if rights else None
+    return _edges(ctx).right
+
+
+def _page_of_start(ctx, x: float) -> int:
+    return next((page.number for page in _pages(ctx) for ln in page.lines
+                 if ln.zone == "body" and ln.x0 is not None and abs(ln.x0 - x) <= 1.0), 1)
 
 
 def _font_name(run) -> str:
@@ -92,8 +101,12 @@ def margin_top(ctx):
     # Measured: the first line's glyphs sit somewhere inside its line box, so the ink top may lie up to one
     # line pitch below the 版心 top; a page may also begin with empty lines. The page whose text starts
     # highest is the measure; a 发文机关标志 may stand 35mm below the 版心 top (GB/T 9704 7.2.4).
+    # A 信函's first page is laid out from its mark down (GB/T 9704-2012 10.1), not from the 版心's top: the
+    # following pages are measured.
+    letter_page = ctx.el.issuer_mark.page if _letter_mark(ctx) is not None else None
     tops = [(min(ln.top for ln in page.lines if ln.zone == "body" and ln.top is not None), page.number)
-            for page in _pages(ctx) if any(ln.zone == "body" and ln.top is not None for ln in page.lines)]
+            for page in _pages(ctx) if page.number != letter_page
+            and any(ln.zone == "body" and ln.top is not None for ln in page.lines)]
     if not tops:
         return
     top, page_no = min(tops)
@@ -105,6 +118,21 @@ def margin_top(ctx):
                   expected=f"{low:g}–{high:.1f}mm（37mm 加首行行距内的字形位置）", aspect="position")
 
 
+def _letter_mark(ctx):
+    """The 发文机关标志 of a 信函 (GB/T 9704-2012 10.1) on a measured page: above the 版心 (its top 30 mm from the
+    page's edge) with a red rule under it. It stands outside the 版心, so margins are measured without it."""
+    el = ctx.el
+    if not el.issuer_mark or not _measured(ctx):
+        return None
+    line = el.lines[el.issuer_mark.line]
+    page = next((pg for pg in _pages(ctx) if pg.number == el.issuer_mark.page), None)
+    if page is None or line.top is None or line.top >= 37.0 - 1.0:
+        return None
+    if any(is_red(r.color) and -2.0 <= r.top - line.bottom <= 12 for r in page.rules):
+        return line
+    return None
+
+
 @rule("layout.margin-left", "GB/T 9704-2012 5.2.1", "error", "订口（左页边距）28mm",
       "订口留足装订位置，版心统一。", "左边距 31.8mm（Word 默认）", "左边距设为 28mm",
       needs_geometry=True, expected=28.0, tolerance=1.0, ocr_tolerance=3.0)
@@ -113,15 +141,15 @@ def margin_left(ctx):
     if not _measured(ctx):
         yield from _declared_margin(ctx, "margin_left_mm", p["expected"], p["tolerance"], "订口（左页边距）", "左边距")
         return
-    lefts = [(ln.x0, page.number) for page in _pages(ctx) for ln in page.lines
-             if ln.zone == "body" and ln.x0 is not None and ln.align != "center"]
-    if not lefts:
+    edges = _edges(ctx)
+    if edges.left is None:
         return
-    left, page_no = min(lefts)
+    left = edges.left
     if abs(left - p["expected"]) > p["tolerance"]:
         yield Hit(f"订口（左页边距）应为 {p['expected']:g}mm，实测正文左缘在 {left:.1f}mm，请调整左边距",
-                  page=page_no, evidence=f"{_mm(left)}（按墨迹测量）", expected=f"{p['expected']:g}mm(±{p['tolerance']:g}mm)",
-                  aspect="position")
+                  page=_page_of_start(ctx, left),
+                  evidence=f"{_mm(left)}（按墨迹测量：{edges.left_support} 行的行首）",
+                  expected=f"{p['expected']:g}mm(±{p['tolerance']:g}mm)", aspect="position")
 
 
 @rule("layout.text-block", "GB/T 9704-2012 5.2.1", "error", "版心 156mm×225mm",
@@ -144,24 +172,36 @@ def text_block(ctx):
                           aspect="position")
                 return
         return
-    # Measured: ink beyond the 版心 proves a breach; a short last line does not, but the widest
-    # line of a justified body must reach the right edge within one character. The width is taken from
-    # the measured left edge, so a block that is only shifted is left to the margin rules.
-    right_edge, bottom_edge = (_block_left(ctx) or p["left"]) + p["width"], p["top"] + p["height"]
+    # Measured: the right edge is the end that most full lines share, a closing mark hanging past the margin
+    # left out (extractors/geometry.py); it must lie within one character inside the 版心's right edge. The
+    # width is taken from the measured left edge, so a block that is only shifted is left to the margin rules.
+    # With fewer than two full lines there is nothing to measure the width by, and no finding.
+    edges = _edges(ctx)
     lines = [(ln, page) for page in _pages(ctx) for ln in page.lines if ln.zone == "body" and ln.x1 is not None]
-    if not lines:
+    if not lines or edges.right is None:
         return
-    widest, page = max(lines, key=lambda t: t[0].x1)
-    char_mm = (widest.runs[0].size_pt or 16) * 25.4 / 72
-    lowest, low_page = max(lines, key=lambda t: t[0].bottom)
-    if widest.x1 > right_edge + tol or widest.x1 < right_edge - tol - char_mm:
-        width = widest.x1 - (right_edge - p["width"])
+    left = edges.left if edges.left is not None else p["left"]
+    right_edge, bottom_edge = left + p["width"], p["top"] + p["height"]
+    # A full line that is not justified stops short of the edge by less than one character: the allowance is
+    # the body's measured character pitch (a grid squeezed into a narrower 版心 has a smaller pitch), plus the
+    # OCR tolerance on scans.
+    char_mm = _char_pitch(ctx) or statistics.median([r.size_pt or 16 for ln, _ in lines for r in ln.runs] or [16]) * 25.4 / 72
+    slack = char_mm + (tol if ctx.document.ocr else 0.0)
+    right = edges.right
+    too_wide = right > right_edge + tol and edges.right_support >= 2
+    too_narrow = right < right_edge - slack and edges.right_support >= 2
+    low = sorted((ln.bottom, page.number) for ln, page in lines)
+    if too_wide or too_narrow:
+        width = right - left
+        page = next((pg for ln, pg in lines if abs(line_end(ln, None, right_edge) - right) <= 1.0), lines[0][1])
         yield Hit(f"版心宽应为 {p['width']:g}mm，实测正文宽 {width:.1f}mm，请调整左右边距（左 28mm、右 26mm）",
-                  page=page.number, evidence=f"{_mm(width)}（按墨迹测量）",
-                  expected=f"{p['width'] - char_mm - tol:.1f}–{p['width'] + tol:g}mm", aspect="position")
-    elif lowest.bottom > bottom_edge + tol:
-        yield Hit(f"版心高应为 {p['height']:g}mm（下缘在 {bottom_edge:g}mm 处），第 {low_page.number} 页正文下缘在 {lowest.bottom:.1f}mm，请调整下边距为 35mm",
-                  page=low_page.number, evidence=f"下缘 {_mm(lowest.bottom)}（按墨迹测量）", expected=f"≤ {bottom_edge + tol:g}mm",
+                  page=page.number,
+                  evidence=f"{_mm(width)}（按墨迹测量：{edges.right_support} 行的行尾，行末悬挂标点不计）",
+                  expected=f"{p['width'] - slack:.1f}–{p['width'] + tol:g}mm（未两端对齐的行可短一字）", aspect="position")
+    elif low[-1][0] > bottom_edge + tol:
+        lowest, low_page = low[-1]
+        yield Hit(f"版心高应为 {p['height']:g}mm（下缘在 {bottom_edge:g}mm 处），第 {low_page} 页正文下缘在 {lowest:.1f}mm，请调整下边距为 35mm",
+                  page=low_page, evidence=f"下缘 {_mm(lowest)}（按墨迹测量）", expected=f"≤ {bottom_edge + tol:g}mm",
                   aspect="position")
 
 
@@ -178,7 +218,7 @@ def _body_runs(ctx, include_headings=False):
 
 @rule("layout.body-font", "GB/T 9704-2012 5.2.2, 7.3.3", "error", "正文用 3 号仿宋体字",
       "正文统一用 3 号仿宋，清晰易读，版面统一。", "正文用宋体小四号（12pt）", "正文改为仿宋_GB2312 三号（16pt）",
-      needs_geometry=True, family="fangsong", size=16.0, tolerance=0.3, ocr_tolerance=3.0)
+      needs_geometry=True, family="fangsong", size=16.0, tolerance=0.3, ocr_tolerance=3.0, min_share=5)
 def body_font(ctx):
     p = ctx.params
     runs = list(_body_runs(ctx))
@@ -191,12 +231,20 @@ def body_font(ctx):
         median = statistics.median(sizes) if sizes else None
         bad_size = [(i, r) for i, r in runs if median is not None and r.size_pt == median] \
             if median is not None and abs(median - p["size"]) > p["tolerance"] else []
-    if bad_family:
-        i, r = bad_family[0]
-        share = sum(len(x.text) for _, x in bad_family) * 100 // max(1, sum(len(x.text) for _, x in runs))
-        yield Hit(f"正文应使用仿宋体（仿宋_GB2312），实际使用 {_font_name(r)}，约占正文 {share}%" + _substitution_note(ctx, [x for _, x in bad_family]),
-                  page=ctx.el.pages_of[i], evidence=f"{_font_name(r)}：“{r.text[:20]}”", expected="仿宋（仿宋_GB2312、FangSong 等）",
-                  aspect="font")
+    # Shares by characters: a glyph or two that the sender's font lacked (drawn from a fallback font) is not a
+    # body in another font; below min_share of the body's characters the body is judged by its main font.
+    total = sum(len(r.text) for _, r in runs)
+    wrong = sum(len(r.text) for _, r in bad_family)
+    if bad_family and wrong * 100 >= p["min_share"] * total:
+        by_font: dict[str, int] = {}
+        for _, r in runs:
+            by_font[_font_name(r)] = by_font.get(_font_name(r), 0) + len(r.text)
+        measured = "，".join(f"{name} {n * 100 // max(1, total)}%" for name, n in sorted(by_font.items(), key=lambda t: -t[1])[:3])
+        i, r = max(bad_family, key=lambda t: len(t[1].text))
+        yield Hit(f"正文应使用仿宋体（仿宋_GB2312），实际使用 {_font_name(r)}，约占正文 {wrong * 100 // max(1, total)}%"
+                  + _substitution_note(ctx, [x for _, x in bad_family]),
+                  page=ctx.el.pages_of[i], evidence=f"正文 {total} 字：{measured}；例“{r.text[:20]}”",
+                  expected="仿宋（仿宋_GB2312、FangSong 等）", aspect="font")
     if bad_size:
         i, r = bad_size[0]
         yield Hit(f"正文应为 3 号字（16pt），实际为 {size_name(r.size_pt)}", page=ctx.el.pages_of[i],
@@ -215,6 +263,24 @@ def grid(ctx):
     if chars_per_line is not None and abs(chars_per_line - p["chars"]) > p["char_tolerance"]:
         yield Hit(f"每行应排 28 字，实为约 {chars_per_line} 字；请在文档网格中设为每行 28 字",
                   evidence=f"{chars_per_line} 字/行（{how}）", expected=f"{p['chars']} 字/行（±{p['char_tolerance']}）", aspect="position")
+
+
+def _char_pitches(lines) -> list[float]:
+    """Character pitch (mm) of each pure-Chinese line of ten characters or more, a trailing closing mark left out."""
+    pitches = []
+    for ln in lines:
+        # Latin letters and digits get extra space around them in CJK typesetting: measure pure-Chinese lines
+        if ln.x1 is not None and len(ln.text) >= 10 and not re.search(r"[\x21-\x7e]", ln.text):
+            text = ln.text.replace(" ", "")
+            if line_end(ln) != ln.x1:  # a trailing closing mark: measure the characters before it
+                text = text[:-1]
+            pitches.append((line_end(ln) - ln.x0) / len(text))
+    return pitches
+
+
+def _char_pitch(ctx) -> float | None:
+    pitches = _char_pitches(ln for page in _pages(ctx) for ln in page.lines if ln.zone == "body")
+    return statistics.median(pitches) if len(pitches) >= 3 else None
 
 
 def _grid(ctx, p):
@@ -236,11 +302,7 @@ def _grid(ctx, p):
             gap = lb.top - la.top
             if 0 < gap < 20:
                 gaps.append(gap)
-    for i in el.body_lines:
-        ln = el.lines[i]
-        # Latin letters and digits get extra space around them in CJK typesetting: measure pure-Chinese lines
-        if ln.x1 is not None and len(ln.text) >= 10 and not re.search(r"[\x21-\x7e]", ln.text):
-            pitches.append((ln.x1 - ln.x0) / len(ln.text.replace(" ", "")))
+    pitches = _char_pitches(el.lines[i] for i in el.body_lines)
     lines = round(p["block_height"] / statistics.median(gaps)) if len(gaps) >= 3 else None
     chars = int(p["block_width"] / statistics.median(pitches) + 0.3) if len(pitches) >= 3 else None
     return lines, chars, "按墨迹测量"
@@ -281,7 +343,7 @@ def issuer_mark(ctx):
         colour = next((r.color for r in line.runs if r.color), None)
         yield Hit("发文机关标志应为红色", page=page, evidence=f"颜色 #{colour or '000000'}", expected="红色", aspect="colour")
     fam = line.runs[0].family if line.runs else None
-    if fam and fam != ctx.params["family"]:
+    if fam and fam != ctx.params["family"] and not stands_in_for(line.runs[0].font, ctx.params["family"]):
         yield Hit(f"发文机关标志推荐使用小标宋体字，实际为 {_font_name(line.runs[0])}" + _substitution_note(ctx, line.runs),
                   page=page, evidence=_font_name(line.runs[0]), expected="小标宋（方正小标宋简体）", aspect="font")
 
@@ -322,16 +384,34 @@ def separator(ctx):
         return
     rule_ = min(below, key=lambda r: r.top)
     gap = rule_.top - number_line.bottom
+    length = _joined_length(rule_, page.rules)
     if ctx.document.colour and not is_red(rule_.color):  # a fax or grey scan keeps the line, not its colour
         yield Hit("版头分隔线应为红色", page=page.number, evidence=f"颜色 #{rule_.color}", expected="红色", aspect="colour")
     # "as wide as the 版心": the measured block, whose own size is layout.text-block's business
     block = (_block_right(ctx) - _block_left(ctx)) if _block_left(ctx) is not None else p["width"]
-    if abs(rule_.length_mm - block) > p["width_tolerance"]:
-        yield Hit(f"版头分隔线应与版心等宽（{block:.0f}mm），实测 {rule_.length_mm:.1f}mm", page=page.number,
-                  evidence=_mm(rule_.length_mm), expected=f"{block:.0f}mm(±{p['width_tolerance']:g}mm)", aspect="size")
+    if abs(length - block) > p["width_tolerance"]:
+        yield Hit(f"版头分隔线应与版心等宽（{block:.0f}mm），实测 {length:.1f}mm", page=page.number,
+                  evidence=_mm(length), expected=f"{block:.0f}mm(±{p['width_tolerance']:g}mm)", aspect="size")
     if not p["min_gap"] <= gap <= p["max_gap"]:
         yield Hit(f"版头分隔线应在发文字号之下约 4mm，实测 {gap:.1f}mm", page=page.number,
                   evidence=f"{_mm(gap)}（字形下缘至线）", expected=f"{p['min_gap']:g}–{p['max_gap']:g}mm", aspect="position")
+
+
+def _joined_length(rule_, rules) -> float:
+    """Length of a horizontal rule with the pieces that continue it on the same height (mm).
+
+    A 版头 laid out in a table draws its separator as each cell's bottom border: pieces end to end, one line
+    to the eye. Pieces join when they lie within 0.8 mm in height and leave less than 3 mm between them.
+    """
+    pieces = sorted((r for r in rules if abs(r.top - rule_.top) <= 0.8 and r.bottom - r.top < 3), key=lambda r: r.x0)
+    x0, x1 = rule_.x0, rule_.x1
+    grown = True
+    while grown:
+        grown = False
+        for r in pieces:
+            if r.x0 <= x1 + 3.0 and r.x1 >= x0 - 3.0 and (r.x0 < x0 or r.x1 > x1):
+                x0, x1, grown = min(x0, r.x0), max(x1, r.x1), True
+    return max(x1 - x0, rule_.length_mm)
 
 
 @rule("layout.title-font", "GB/T 9704-2012 7.3.1", "error", "标题用 2 号小标宋体字，居中",
@@ -343,8 +423,9 @@ def title_font(ctx):
         return
     runs = [r for i in el.title_lines for r in el.lines[i].runs if r.text.strip()]
     cjk = [r for r in runs if CJK.search(r.text)] or runs
-    if cjk and cjk[0].family and any(r.family != p["family"] for r in cjk):
-        r = next(r for r in cjk if r.family != p["family"])
+    wrong = [r for r in cjk if r.family and r.family != p["family"] and not stands_in_for(r.font, p["family"])]
+    if cjk and cjk[0].family and wrong:
+        r = wrong[0]
         yield Hit(f"标题应使用小标宋体字（方正小标宋简体），实际为 {_font_name(r)}" + _substitution_note(ctx, cjk),
                   page=el.title.page, evidence=_font_name(r), expected="小标宋", aspect="font")
     sizes = [r for r in cjk if r.size_pt and abs(r.size_pt - p["size"]) > p["tolerance"]]
@@ -404,9 +485,12 @@ def page_number(ctx):
         for kind, text, align, family, size, font in entries:
             yield from _page_number_hits(text, family, size, font, align, kind == "even", None, p)
         return
+    letter = _letter_mark(ctx)
     for page in doc.pages:
         footer = [ln for ln in page.lines if ln.zone == "footer"]
         if not footer:
+            if letter is not None and page.number == ctx.el.issuer_mark.page:
+                continue  # 信函格式: 首页不显示页码 (GB/T 9704-2012 10.1)
             if len(doc.pages) > 1:
                 yield Hit(f"第 {page.number} 页没有页码", page=page.number, evidence="未见页码", expected="— N —", aspect="content")
                 return
