@@ -7,6 +7,7 @@ from pathlib import Path
 
 from extractors import UnusableInput, extract
 from extractors.elements import parse_elements
+from extractors.normalise import normalise
 from validators import DEFAULT_PROFILE, validate
 from validators.report import build_report
 
@@ -25,7 +26,8 @@ def review_document(data: bytes, file: str, channel: str = "unknown", profile: s
     findings, skipped = validate(document, elements, profile, channel)
     report = build_report(file=file, sha256=hashlib.sha256(data).hexdigest(), channel=channel, document=document,
                           elements=elements, findings=findings, skipped=skipped, profile=profile)
-    return Review(report=report, body=elements.body_text, text=document.text())
+    # body and text normalised (Kangxi radicals, full-width digits: extractors/normalise.py) for routing and search
+    return Review(report=report, body=elements.body_text, text=normalise(document.text()))
 
 
 def review_bytes(data: bytes, file: str, channel: str = "unknown", profile: str = DEFAULT_PROFILE) -> dict:
