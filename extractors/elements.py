@@ -49,7 +49,16 @@ COPY_NUMBER = re.compile(r"^[0-9]{1,8}$")
 DOC_NUMBER = re.compile(
     r"(?P<prefix>[\u4e00-\u9fffA-Za-z]{1,15})\s*(?P<lb>[〔\[【(（〈［〖])\s*(?P<year>[0-9]{2,4})\s*"
     r"(?P<rb>[〕\]】)）〉］〗])\s*(?P<di>第)?\s*(?P<num>[0-9]+)\s*号")
-ORDER_NUMBER = re.compile(r"^[（(]?\s*第\s*(?P<num>[0-9]+)\s*号\s*[）)]?$")  # 命令（令）格式 10.2: "第12号"
+# 命令（令）格式 10.2: "第12号", "（九届第37号）"; a mark and its number on one line: "广州市人民政府令第5号"
+ORDER_NUMBER = re.compile(r"^[（(]?\s*(?:[\u4e00-\u9fff]{1,4}届\s*)?第\s*(?P<num>[0-9]+|[一二三四五六七八九十百〇零]+)\s*号\s*[）)]?$")
+ORDER_MARK_NUMBER = re.compile(r"^(?P<mark>[\u4e00-\u9fff]{2,30}?(?:命令|令))\s*(?P<number>第\s*[0-9]+\s*号)$")
+# a web page's or a mail's lines around a document: navigation, metadata, mail headers (never part of the 公文)
+PREAMBLE = re.compile(r"^(?:当前位置|您的位置|你的位置|首页\s*[>＞]|来源\s*[:：]|信息来源|发布日期|发布时间|发布机构|浏览|访问次数|点击|字号|"
+                      r"视力保护|归档时间|索\s*引\s*号|主题分类|有\s*效\s*性|成文日期\s*[|｜:：\d]|文\s*号\s+|打印|关闭|分享|字体\s*[:：]|【|发件人|收件人|发送时间|主\s*题\s*[:：]|"
+                      r"From\s*:|To\s*:|Sent\s*:|Date\s*:|Subject\s*:)|[|｜]")
+FORWARDED = re.compile(r"转发的邮件|原始邮件|Forwarded message|Original Message", re.I)
+# labelled fields of a 政府信息公开 table: "发文字号 | 金政发〔2025〕33号 |", "标 题 | …的通知 |"
+META_FIELD = re.compile(r"(?P<label>标\s*题|发文字号|文\s*号)\s*[|｜:：]\s*(?P<value>[^|｜]+?)\s*(?:[|｜]|$)")
 PERIOD = re.compile(r"^[（(]?\s*第\s*(?P<num>[0-9]+|[一二三四五六七八九十百]+)\s*期\s*[）)]?$")  # 纪要 期号
 SIGNER = re.compile(r"签发人\s*(?P<colon>[:：])?\s*(?P<names>[\u4e00-\u9fff·\s]+)?")
 ZERO = "〇○零ＯOoΟ0◯"
@@ -337,8 +346,13 @@ class _Parser:
     def _head(self) -> int:
         """Classify the lines before the 正文 by what they are; returns the index of the 正文's first line."""
         el = self.el
-        i, limit = 0, min(self.n, 20)
+        i = self._forwarded_mail()
+        limit = min(self.n, i + 30)
+        self.meta: dict[str, Found] = {}
         while i < limit:
+            if self._preamble(i):
+                i += 1
+                continue
             if el.title is None and el.addressee is None and el.doc_number is None and self._marks(i):
                 i += 1
                 continue
@@ -364,16 +378,69 @@ class _Parser:
                 if span:
                     i += span
                     continue
+            if el.title is None and el.addressee is None and el.doc_number is None and not el.issuer_mark_lines \
+                    and self._document_follows(i):
+                i += 1  # a line of the web page or mail before the document starts
+                continue
             break
+        if el.title is None and "title" in self.meta:
+            el.title = self.meta["title"]
+        if el.doc_number is None and "doc_number" in self.meta:
+            el.doc_number = self.meta["doc_number"]
         if el.issuer_mark_lines:
             el.issuer_mark = el.found(el.issuer_mark_lines[0])
         if el.title:
             el.doc_type = doc_type_of(el.title.text)
         if el.format == "order" and el.doc_type is None:
-            el.doc_type = "命令" if self.text(el.issuer_mark_lines[-1]).endswith("命令") else "令"
+            mark = self.text(el.issuer_mark_lines[-1]) if el.issuer_mark_lines else ""
+            el.doc_type = "命令" if re.sub(r"第\s*\d+\s*号$", "", mark).endswith("命令") else "令"
         if el.format == "minutes" and el.doc_type is None:
             el.doc_type = "纪要"
         return i
+
+    def _forwarded_mail(self) -> int:
+        """A forwarded mail's own lines come before "-------- 转发的邮件 --------": the document starts after."""
+        for i in range(min(self.n, 30)):
+            if FORWARDED.search(self.text(i)):
+                return i + 1
+        return 0
+
+    def _preamble(self, i: int) -> bool:
+        """A line of a web page or a mail header around the document (navigation, metadata, 浏览量)."""
+        t = self.text(i)
+        if not PREAMBLE.search(t):
+            m = DOC_NUMBER.search(t)
+            if m and self._titleish_text(t[m.end():]) and (re.search(r"《[^》]+》", t) or m.start() <= 1):
+                return True  # "鲁政发〔2014〕20号《山东省人民政府关于…的实施意见》": a page heading
+            el = self.el
+            if el.doc_number and m and m.group(0) == el.doc_number.text and len(t) < 40:
+                return True  # the number printed twice
+            if el.title and t and el.addressee is None and len(t) >= 6 and (t in el.title.text or el.title.text in t):
+                if t in el.title.text and t != el.title.text and doc_type_of(t):
+                    el.title = el.found(i)  # the page's heading had more ("…的通知(2019修订)"): the document's own title
+                    el.title_lines = [i]
+                return True  # the title printed twice (page heading, then the document)
+            return False
+        for m in META_FIELD.finditer(t):
+            label = re.sub(r"\s", "", m.group("label"))
+            value = m.group("value").strip()
+            if label == "标题" and value and "title" not in self.meta:
+                self.meta["title"] = self.el.found(i, value)
+            elif label in ("发文字号", "文号") and DOC_NUMBER.search(value) and "doc_number" not in self.meta:
+                self.meta["doc_number"] = self.el.found(i, DOC_NUMBER.search(value).group(0))
+        return True
+
+    def _document_follows(self, i: int) -> bool:
+        """Whether a title or a 发文字号 comes within the next lines: line i is then a page's line, not the 正文."""
+        t = self.text(i)
+        if self._indented(i) and len(t) > 30:
+            return False
+        for j in range(i + 1, min(self.n, i + 12)):
+            u = self.text(j)
+            if DOC_NUMBER.search(u) and len(u) < 40 or ORDER_MARK_NUMBER.match(u) \
+                    or self._titleish_text(u) and not SENTENCE_END.search(u) and len(u) <= 80:
+                return True
+        return False
 
     def _marks(self, i: int) -> bool:
         """份号, 密级 (with 保密期限 and 紧急程度 on the same line), 紧急程度 at the top of the 版头."""
@@ -409,6 +476,14 @@ class _Parser:
         if order and el.issuer_mark_lines and el.format == "order":
             el.doc_number = el.found(i)
             return 1
+        both = ORDER_MARK_NUMBER.match(re.sub(r"\s", "", t))
+        if both and "关于" not in t:  # "广州市人民政府令第5号": the mark and the number on one line
+            el.format = "order"
+            el.issuer_mark_lines.append(i)
+            el.doc_number = el.found(i, both.group("number")) if both.group("number") in t else el.found(i)
+            if el.title is not None and el.title.line < i:
+                el.title, el.title_lines = None, []  # a web page's heading above the order, not its title
+            return 1
         m = DOC_NUMBER.search(t)
         if not m or t.endswith(("：", ":")):
             return 0
@@ -419,6 +494,8 @@ class _Parser:
         if len(re.sub(r"[\s（）()]", "", rest)) > 2:
             return 0  # a sentence that cites a number, not the 发文字号 line
         el.doc_number = el.found(i, m.group(0))
+        if m.group("prefix").endswith("令"):
+            el.format = "order"  # "政府令〔2010〕第15号"
         s = SIGNER.search(t)
         if s:
             el.signer = el.found(i, t[s.start():].strip())
@@ -503,13 +580,19 @@ class _Parser:
         if not t or t.endswith(("：", ":")) or DOC_NUMBER.search(t) and len(t) < 40 or PERIOD.match(t) or ORDER_NUMBER.match(t):
             return 0
         geometric = bool(self.doc.geometry and self._large(i) and not self.red(i))
+        if SENTENCE_END.search(t) or len(t) > 120 or DATE.match(t):
+            return 0  # a sentence of the 正文, not a title
+        lines = [i]
         if not (self._titleish_text(t) or geometric):
             # a short line before the 主送机关 or 发文字号 is still the title (one that lacks its 文种)
             nxt = self.text(i + 1) if i + 1 < self.n else ""
-            if SENTENCE_END.search(t) or len(t) > 60 or self._indented(i) \
-                    or not (nxt.endswith(("：", ":")) or DOC_NUMBER.search(nxt)):
+            if len(t) > 60 or self._indented(i):
                 return 0
-        lines = [i]
+            if not (nxt.endswith(("：", ":")) or DOC_NUMBER.search(nxt)):
+                wrapped = self._wrapped_title(i, False)  # or a title whose first line is its issuer's name
+                if len(wrapped) == 1:
+                    return 0
+                lines = wrapped
         size = self.size(i)
         if geometric:
             j = i + 1
@@ -527,21 +610,35 @@ class _Parser:
                     j += 1
                     continue
                 break
-        if len(lines) == 1 and doc_type_of(t) is None:
-            # a title broken over short lines until its 文种 ("关于加强城区排水设施维护的" / "通知")
-            candidate = [i]
-            for j in range(i + 1, min(self.n, i + 3)):
-                u = self.text(j)
-                if not u or u.endswith(("：", ":")) or SENTENCE_END.search(u) or len(u) > 40 or DOC_NUMBER.search(u) \
-                        or self._indented(j) or (geometric and not self._large(j)):
-                    break
-                candidate.append(j)
-                if doc_type_of(el.text_of(candidate)):
-                    lines = candidate
-                    break
+        if len(lines) == 1 and doc_type_of(t) not in DOC_TYPES:
+            lines = self._wrapped_title(i, geometric)
         el.title_lines = lines
         el.title = el.found_span(lines)
+        cited = re.search(r"[（(](?P<number>[^（）()]*〔\d{4}〕\d+号)[）)]$", el.title.text)
+        if cited and DOC_NUMBER.search(cited.group("number")):  # "…的通知(岳办发〔2017〕2号)": a page's heading
+            number = DOC_NUMBER.search(cited.group("number")).group(0)
+            el.title = Found(el.title.text[:cited.start()], el.title.page, el.title.line,
+                             (el.title.original or "")[:cited.start()])
+            if el.doc_number is None:
+                el.doc_number = Found(number, el.title.page, el.title.line, number)
+        wrapped = re.fullmatch(r"《(.+)》", el.title.text)
+        if wrapped and doc_type_of(wrapped.group(1)):  # a web page quoting the title: "《…的通知》"
+            el.title = Found(wrapped.group(1), el.title.page, el.title.line, (el.title.original or "")[1:-1])
         return len(lines)
+
+    def _wrapped_title(self, i: int, geometric: bool) -> list[int]:
+        """A title broken over short lines until its 文种 ("关于加强城区排水设施维护的" / "通知"); [i] if none."""
+        el, t = self.el, self.text(i)
+        candidate = [i]
+        for j in range(i + 1, min(self.n, i + 3)):
+            u = self.text(j)
+            if not u or u.endswith(("：", ":")) or SENTENCE_END.search(u) or len(u) > 40 or DOC_NUMBER.search(u) or DATE.match(u) \
+                    or self._indented(j) or (geometric and not self._large(j)):
+                break
+            candidate.append(j)
+            if doc_type_of(el.text_of(candidate)) in (DOC_TYPES if doc_type_of(t) else DOC_TYPES + NON_LEGAL_TYPES):
+                return candidate
+        return [i]
 
     def _addressee_at(self, i: int) -> int:
         """主送机关: ends with a colon; a long list may wrap after 、 or ， (never glued to a title's last line)."""
@@ -737,7 +834,8 @@ class _Parser:
         for i in el.issuer_mark_lines:
             t = self.text(i)
             if el.format == "order":
-                marks += [re.sub(r"(命令|令)$", "", re.sub(r"\s", "", t))]
+                t = re.sub(r"第\s*\d+\s*号$", "", re.sub(r"\s", "", t))
+                marks += [re.sub(r"(命令|令)$", "", t)] if not DOC_NUMBER.search(t) else []
             elif el.format == "minutes":
                 marks += [re.sub(r"(?:常务)?(?:会议)?纪要$", "", re.sub(r"\s", "", t))]
             else:
@@ -756,6 +854,12 @@ class _Parser:
             el.issuers = signed or marks
         else:
             el.issuers = marks if len(marks) > len(signed) else (signed or marks)
+        if not el.issuers and el.title and el.format != "order":
+            # no mark and no signature (a web page's copy): the issuer the title names ("国务院关于…")
+            split = re.search(r"关于|转发|印发", el.title.text)
+            head = el.title.text[:split.start()].strip() if split else ""
+            if 2 <= len(head) <= 40 and ORGAN.search(head):
+                el.issuers = _names(head)
 
     # 结构层次 ---------------------------------------------------------------------------------
     def _headings(self) -> None:
