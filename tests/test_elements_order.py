@@ -228,3 +228,80 @@ def test_format_applicability_is_one_table():
     assert applies("element.date", "minutes")
     assert not requires("minutes", "date") and requires("standard", "date") and requires("order", "date")
     assert not requires("order", "title")
+
+
+# texts as they really arrive: copied from a web page, forwarded in a mail ------------------------------
+
+def test_a_web_page_copy_keeps_its_navigation_and_repeats_out_of_the_elements():
+    text = """当前位置：首页 > 政务公开 > 政府文件
+示例市人民政府办公室关于做好汛期安全工作的通知
+来源：示例市人民政府办公室　发布日期：2026-05-21　浏览次数：
+示府办发〔2026〕16号
+示府办发〔2026〕16号
+示例市人民政府办公室关于做好汛期安全工作的通知
+各区人民政府，市政府各部门：
+　　为做好汛期安全工作，现将有关事项通知如下。
+示例市人民政府办公室
+2026年5月20日
+"""
+    el, findings, report = check(text)
+    assert el.title.text == "示例市人民政府办公室关于做好汛期安全工作的通知"
+    assert el.doc_number.text == "示府办发〔2026〕16号"
+    assert el.addressees == ["各区人民政府", "市政府各部门"]
+    assert [el.lines[i].text.strip() for i in el.body_lines] == ["为做好汛期安全工作，现将有关事项通知如下。"]
+    assert report["verdict"] == "accept", findings
+
+
+def test_an_information_table_gives_title_and_number():
+    text = """索引号 | 11520100/2026-00016 | 主题分类 | 城乡建设 |
+发文字号 | 示府发〔2026〕3号 | 发布机构 | 示例市人民政府 |
+标 题 | 示例市人民政府关于加强城区排水管理的通知 |
+各区人民政府：
+　　为加强城区排水管理，现将有关事项通知如下。
+示例市人民政府
+2026年5月20日
+"""
+    el, findings, _ = check(text)
+    assert el.title.text == "示例市人民政府关于加强城区排水管理的通知"
+    assert el.doc_number.text == "示府发〔2026〕3号"
+    assert el.addressees == ["各区人民政府"]
+    assert not rules(findings) & {"element.title", "element.doc-number"}
+
+
+def test_a_forwarded_mail_order_the_mail_greeting_is_not_an_addressee():
+    text = """李科长：
+转发如下，请查收。
+-------- 转发的邮件 --------
+发件人：市政府办公室
+主题：转发：示例市人民政府令第12号
+""" + ORDER
+    el, findings, _ = check(text)
+    assert el.format == "order"
+    assert el.addressee is None and el.addressees == []
+    assert el.issuers == ["示例市人民政府"]
+    assert el.doc_number.text == "第12号"
+
+
+def test_an_order_mark_and_number_on_one_line_under_a_web_heading():
+    text = """示例市人民政府关于修改《示例市城市排水管理办法》的决定
+示例市人民政府令第13号
+　　《示例市人民政府关于修改〈示例市城市排水管理办法〉的决定》已经市人民政府常务会议通过，现予公布，自公布之日起施行。
+市长　张三
+2026年6月1日
+"""
+    el, findings, report = check(text)
+    assert el.format == "order" and el.doc_type == "令"
+    assert el.doc_number.text == "第13号"
+    assert el.issuers == ["示例市人民政府"]
+    assert el.date_iso == "2026-06-01"
+    assert report["verdict"] == "accept", findings
+
+
+def test_the_issuer_named_by_the_title_when_nothing_else_names_it():
+    text = """示例市水务局关于城区排水设施汛前检查情况的报告
+示例市人民政府：
+　　现将城区排水设施汛前检查情况报告如下。特此报告。
+"""
+    el, _, report = check(text)
+    assert el.issuers == ["示例市水务局"]
+    assert report["document"]["issuer"] == "示例市水务局"
