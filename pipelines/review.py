@@ -4,9 +4,10 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Optional
 
 from extractors import UnusableInput, extract
-from extractors.elements import parse_elements
+from extractors.elements import Elements, parse_elements
 from extractors.normalise import normalise
 from validators import DEFAULT_PROFILE, validate
 from validators.report import build_report
@@ -17,6 +18,7 @@ class Review:
     report: dict  # valid against validation-report.schema.json
     body: str  # 正文, for routing and the index
     text: str  # everything read, in reading order
+    elements: Optional[Elements] = None  # the parsed 公文 elements (format, issuers, secrecy_unreadable …)
 
 
 def review_document(data: bytes, file: str, channel: str = "unknown", profile: str = DEFAULT_PROFILE) -> Review:
@@ -27,7 +29,7 @@ def review_document(data: bytes, file: str, channel: str = "unknown", profile: s
     report = build_report(file=file, sha256=hashlib.sha256(data).hexdigest(), channel=channel, document=document,
                           elements=elements, findings=findings, skipped=skipped, profile=profile)
     # body and text normalised (Kangxi radicals, full-width digits: extractors/normalise.py) for routing and search
-    return Review(report=report, body=elements.body_text, text=normalise(document.text()))
+    return Review(report=report, body=elements.body_text, text=normalise(document.text()), elements=elements)
 
 
 def review_bytes(data: bytes, file: str, channel: str = "unknown", profile: str = DEFAULT_PROFILE) -> dict:

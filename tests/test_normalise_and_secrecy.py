@@ -183,3 +183,10 @@ def test_read_secrecy_refuses_sentences():
     assert read_secrecy("做好秘密载体管理") is None
     assert read_secrecy("机密文件管理规定") is None
     assert read_secrecy("机　密★1年")["level"] == "机密"
+
+
+def test_the_batch_sees_an_unreadable_mark_and_holds_the_document():
+    review = review_document(notice(head="密级：■■★1年\n").encode("utf-8"), "t.txt", "mail")
+    assert review.elements.secrecy_unreadable.original == "密级：■■★1年"
+    # the batch sends a document with security.classified to the 机要室 and never indexes it
+    assert any(f["rule"] == "security.classified" for f in review.report["findings"])
