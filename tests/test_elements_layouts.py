@@ -74,7 +74,32 @@ JOINT = [
     Para("2026年5月20日", align="right"),
 ]
 
-DOCS = {"letter": LETTER, "web-order": WEB_ORDER, "title-two-lines": TITLE_TWO_LINES, "joint": JOINT}
+ORDER = [
+    mark("示例市人民政府令"),
+    Para(""),
+    Para("第12号", align="center", border_bottom=("single", "FF0000")),
+    Para(""),
+    body("《示例市城市排水管理办法》已经2026年5月10日市人民政府第8次常务会议通过，现予公布，自2026年7月1日起施行。"),
+    Para(""),
+    Para("市长　张三", align="right"),
+    Para("2026年5月20日", align="right"),
+]
+
+MINUTES = [
+    mark("示例市人民政府常务会议纪要"),
+    Para("第3期", align="center"),
+    Para("示例市人民政府办公室　　　　　　　　　2026年5月20日", border_bottom=("single", "FF0000")),
+    Para(""),
+    body("2026年5月18日，市长张三主持召开市人民政府第8次常务会议，研究城区排水设施维护等事项。纪要如下："),
+    body("一、原则同意《示例市城区排水设施维护管理办法（试行）》，由市水务局修改完善后印发。"),
+    Para(""),
+    body("出席：张三、李四、王五"),
+    body("请假：赵六"),
+    body("列席：市水务局、市财政局负责同志"),
+]
+
+DOCS = {"letter": LETTER, "web-order": WEB_ORDER, "title-two-lines": TITLE_TWO_LINES, "joint": JOINT, "order": ORDER,
+        "minutes": MINUTES}
 
 
 @pytest.fixture(scope="module")
@@ -152,3 +177,25 @@ def test_spaced_secrecy_in_a_docx_is_classified(files, fmt):
     el, findings, _ = run(files[("secret", fmt)])
     assert el.secrecy.text == "机密★1年"
     assert "security.classified" in {f.rule for f in findings}
+
+
+@pytest.mark.parametrize("fmt", ["docx", "pdf"])
+def test_order_format_on_paper_layouts(files, fmt):
+    el, findings, report = run(files[("order", fmt)])
+    assert el.format == "order" and el.doc_type == "令"
+    assert el.doc_number.text == "第12号"
+    assert el.issuers == ["示例市人民政府"]
+    assert el.date_iso == "2026-05-20"
+    assert not {f.rule for f in findings} & {"element.title", "element.doc-number", "element.addressee", "element.date"}
+
+
+@pytest.mark.parametrize("fmt", ["docx", "pdf"])
+def test_minutes_format_on_paper_layouts(files, fmt):
+    el, findings, report = run(files[("minutes", fmt)])
+    assert el.format == "minutes" and el.doc_type == "纪要"
+    assert el.period.text == "第3期"
+    assert el.date_iso == "2026-05-20"
+    assert el.issuers == ["示例市人民政府办公室"]
+    assert set(el.attendance) == {"出席", "请假", "列席"}
+    got = {f.rule for f in findings}
+    assert not got & {"element.title", "element.doc-number", "element.addressee", "element.date", "layout.separator"}
