@@ -305,3 +305,13 @@ def test_the_issuer_named_by_the_title_when_nothing_else_names_it():
     el, _, report = check(text)
     assert el.issuers == ["示例市水务局"]
     assert report["document"]["issuer"] == "示例市水务局"
+
+
+def test_the_issue_examples_exactly():
+    el, findings, _ = check("示例市水务局关于申请防汛物资储备经费的请示\n示水呈〔2026〕8号\n示例市人民政府：\n"
+                            "为做好今年防汛工作，……妥否，请批示。\n")
+    assert (el.doc_type, el.title.text, el.doc_number.text) == ("请示", "示例市水务局关于申请防汛物资储备经费的请示", "示水呈〔2026〕8号")
+    assert {"element.signer", "element.annotation"} <= rules(findings)
+    el, _, _ = check("关于加强城区排水设施维护的\n通知\n各区水务局：\n为做好今年防汛工作，请各区水务局加强巡查。\n")
+    assert el.title.text == "关于加强城区排水设施维护的通知"
+    assert el.addressees == ["各区水务局"]
