@@ -438,7 +438,7 @@ class _Parser:
         for j in range(i + 1, min(self.n, i + 12)):
             u = self.text(j)
             if DOC_NUMBER.search(u) and len(u) < 40 or ORDER_MARK_NUMBER.match(u) \
-                    or self._titleish_text(u) and not SENTENCE_END.search(u) and len(u) <= 80:
+                    or doc_type_of(u) in DOC_TYPES and not SENTENCE_END.search(u) and len(u) <= 80 and not HEADINGS[0][1].match(u):
                 return True
         return False
 
@@ -808,8 +808,8 @@ class _Parser:
             return
         if not el.issuer_mark and not any(is_red(r.color) for ln in self.header_lines for r in ln.runs if r.text.strip()):
             return
-        if el.doc_number and el.signer is None:
-            line = el.lines[el.doc_number.line]
+        if el.doc_number and el.signer is None and not (el.issuer_mark and el.issuer_mark.text.endswith("文件")):
+            line = el.lines[el.doc_number.line]  # a 信函's mark is the organ's name, never "…文件"
             page = next((p for p in self.doc.pages if p.number == el.doc_number.page), None)
             width = page.width_mm if page else None
             if line.align == "right" or (line.x0 is not None and width and line.x0 > width * 0.5):
