@@ -35,7 +35,7 @@ LEVELS = ("绝密", "机密", "秘密")
 # 紧急程度 on the same line; OCR reads the ★ as * ☆ ※ or drops it. Matched on the line without whitespace.
 STARS = "★☆*＊✱✲✳⭐※"
 SECRECY_LINE = re.compile(
-    rf"^(?:密级[:：]?)?(?P<level>绝密|机密|秘密|内部|保密)"
+    rf"^(?:(?:紧急程度[:：]?)?(?P<urgency_first>特急|加急|特提|平急|急件))?(?:密级[:：]?)?(?P<level>绝密|机密|秘密|内部|保密)"
     rf"(?P<term>(?:保密期限[:：]?)?(?P<star>[{STARS}])?(?P<period>\d+年|[一二三四五六七八九十]+年|长期|\d+个月|[一二三四五六七八九十]+个月)?"
     rf"|[{STARS}])?"
     rf"(?:(?:紧急程度[:：]?)?(?P<urgency>特急|加急|特提|平急|急件))?$")
@@ -271,7 +271,8 @@ def read_secrecy(text: str) -> Optional[dict]:
     if not m:
         return None
     return {"level": m.group("level"), "star": m.group("star") or (m.group("term") if m.group("term") in STARS else None),
-            "period": m.group("period"), "urgency": m.group("urgency"), "copy": copy.group(0) if copy else None}
+            "period": m.group("period"), "urgency": m.group("urgency") or m.group("urgency_first"),
+            "copy": copy.group(0) if copy else None}
 
 
 def secrecy_text(reading: dict) -> str:
