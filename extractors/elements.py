@@ -488,7 +488,7 @@ class _Parser:
         m = DOC_NUMBER.search(t)
         if not m or t.endswith(("：", ":")):
             return 0
-        rest = t[:m.start()] + t[m.end():]
+        rest = re.sub(r"^\s*(?:发文字号|文号)\s*[:：]?", "", t[:m.start()]) + t[m.end():]  # "文号：示政发〔2026〕3号"
         s = SIGNER.search(rest)
         if s:
             rest = rest[:s.start()]

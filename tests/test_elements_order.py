@@ -315,3 +315,9 @@ def test_the_issue_examples_exactly():
     el, _, _ = check("关于加强城区排水设施维护的\n通知\n各区水务局：\n为做好今年防汛工作，请各区水务局加强巡查。\n")
     assert el.title.text == "关于加强城区排水设施维护的通知"
     assert el.addressees == ["各区水务局"]
+
+
+def test_a_labelled_number_line_is_the_doc_number():
+    el, _, _ = check("示例市水务局关于加强排水设施巡查的通知\n文号：示水发〔2026〕11号\n各区水务局：\n　　请加强巡查。\n")
+    assert el.doc_number.text == "示水发〔2026〕11号"
+    assert el.addressees == ["各区水务局"]
