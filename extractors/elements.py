@@ -56,7 +56,7 @@ ORDER_MARK_NUMBER = re.compile(r"^(?P<mark>[\u4e00-\u9fff]{2,30}?(?:命令|令))
 PREAMBLE = re.compile(r"^(?:当前位置|您的位置|你的位置|首页\s*[>＞]|来源\s*[:：]|信息来源|发布日期|发布时间|发布机构|浏览|访问次数|点击|字号|"
                       r"视力保护|归档时间|索\s*引\s*号|主题分类|有\s*效\s*性|成文日期\s*[|｜:：\d]|文\s*号\s+|打印|关闭|分享|字体\s*[:：]|【|发件人|收件人|发送时间|主\s*题\s*[:：]|"
                       r"From\s*:|To\s*:|Sent\s*:|Date\s*:|Subject\s*:)|[|｜]")
-FORWARDED = re.compile(r"转发的邮件|原始邮件|Forwarded message|Original Message", re.I)
+FORWARDED = re.compile(r"^[-—=_*\s]*(?:转发的邮件|原始邮件|Forwarded message|Original Message)[-—=_*\s]*$", re.I)
 # labelled fields of a 政府信息公开 table: "发文字号 | 金政发〔2025〕33号 |", "标 题 | …的通知 |"
 META_FIELD = re.compile(r"(?P<label>标\s*题|发文字号|文\s*号)\s*[|｜:：]\s*(?P<value>[^|｜]+?)\s*(?:[|｜]|$)")
 PERIOD = re.compile(r"^[（(]?\s*第\s*(?P<num>[0-9]+|[一二三四五六七八九十百]+)\s*期\s*[）)]?$")  # 纪要 期号
