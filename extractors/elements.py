@@ -1,8 +1,15 @@
 """公文 element parser (要素识别): finds 份号, 密级, 紧急程度, 发文机关标志, 发文字号, 签发人, 标题, 文种,
-主送机关, 正文 and its heading levels, 附件说明, 署名, 成文日期, 附注, 附件, 抄送, 印发 and 页码.
+主送机关, 正文 and its heading levels, 附件说明, 署名, 成文日期, 附注, 附件, 抄送, 印发 and 页码, and the
+format of the document (GB/T 9704-2012 chapter 10: 文件格式, 信函格式, 命令（令）格式, 纪要格式).
 
-It reads the layout model in order and uses geometry and fonts when they are there (the red line
-on top is the 发文机关标志; a large centred line is the title), and patterns alone on bare text.
+Elements are found by what they are — patterns, their place relative to each other, and fonts, sizes,
+colours and alignment where the format has them — not by a fixed order: a text copied from a web page
+puts the 标题 before the 发文字号, a title may break over two or three lines (GB/T 9704-2012 7.3.1 回行),
+a joint document (联合行文) carries several issuers in its mark and its signature.
+
+The parser matches on normalised text (extractors/normalise.py: Kangxi radicals, compatibility
+ideographs and full-width digits mapped one for one) and keeps what the document says: `Found.text` is
+the normalised text, `Found.original` the text as written, which evidence quotes.
 Patterns are deliberately tolerant ("[2026]", "第5号", "2026年07月01日"): the parser finds an
 element even when it is written wrong, so that the rules can say what is wrong with it.
 """
@@ -15,45 +22,86 @@ from typing import Optional
 
 from . import nlp
 from .layout import PAGE_NUMBER, STRICT_PAGE_NUMBER, Document, Line, is_red
+from .normalise import normalise
 
 DOC_TYPES = ("决议", "决定", "命令", "令", "公报", "公告", "通告", "意见", "通知", "通报", "报告", "请示", "批复", "议案", "函", "纪要")
 # Names often used for a document that are not one of the 15 legal 文种 of 条例 第八条.
 NON_LEGAL_TYPES = ("汇报", "报告书", "请求", "申请", "总结", "要点", "规划", "方案", "简报", "讲话", "建议", "答复", "说明", "计划")
 UPWARD_TYPES = ("请示", "报告")
+FORMATS = ("standard", "letter", "order", "minutes")  # GB/T 9704-2012 chapter 7 and 10.1, 10.2, 10.3
 
-SECRECY = re.compile(r"^(绝密|机密|秘密|内部|保密)\s*(?:([★☆*]).*)?$")
+LEVELS = ("绝密", "机密", "秘密")
+# 密级 as documents carry it: spaced (机　密, the 1999 layout), labelled (密级：机密), with 保密期限 (★1年) and
+# 紧急程度 on the same line; OCR reads the ★ as * ☆ ※ or drops it. Matched on the line without whitespace.
+STARS = "★☆*＊✱✲✳⭐※"
+SECRECY_LINE = re.compile(
+    rf"^(?:(?:紧急程度[:：]?)?(?P<urgency_first>特急|加急|特提|平急|急件))?(?:密级[:：]?)?(?P<level>绝密|机密|秘密|内部|保密)"
+    rf"(?P<term>(?:保密期限[:：]?)?(?P<star>[{STARS}])?(?P<period>\d+年|[一二三四五六七八九十]+年|长期|\d+个月|[一二三四五六七八九十]+个月)?"
+    rf"|[{STARS}])?"
+    rf"(?:(?:紧急程度[:：]?)?(?P<urgency>特急|加急|特提|平急|急件))?$")
+SECRECY = re.compile(rf"^(绝密|机密|秘密|内部|保密)\s*(?:([{STARS}]).*)?$")  # a 密级 already found: level and star
+# a line that is a 密级 mark whatever its level says: a label, or a star with a 保密期限
+SECRECY_LABEL = re.compile(r"^密\s*级\s*[:：]")
+SECRECY_TERM = re.compile(rf"[{STARS}]\s*(?:\d+|[一二三四五六七八九十]+)\s*(?:年|个月)|[{STARS}]\s*长期")
 URGENCY = re.compile(r"^(特急|加急|特提|平急|急件|急)$")
-COPY_NUMBER = re.compile(r"^[0-9０-９]{1,8}$")
+URGENCY_LABELLED = re.compile(r"^紧急程度[:：]?(特急|加急|特提|平急|急件|急)$")
+COPY_NUMBER = re.compile(r"^[0-9]{1,8}$")
 DOC_NUMBER = re.compile(
-    r"(?P<prefix>[\u4e00-\u9fffA-Za-z]{1,15})\s*(?P<lb>[〔\[【(（〈［〖])\s*(?P<year>[0-9０-９]{2,4})\s*"
-    r"(?P<rb>[〕\]】)）〉］〗])\s*(?P<di>第)?\s*(?P<num>[0-9０-９]+)\s*号")
+    r"(?P<prefix>[\u4e00-\u9fffA-Za-z]{1,15})\s*(?P<lb>[〔\[【(（〈［〖])\s*(?P<year>[0-9]{2,4})\s*"
+    r"(?P<rb>[〕\]】)）〉］〗])\s*(?P<di>第)?\s*(?P<num>[0-9]+)\s*号")
+# 命令（令）格式 10.2: "第12号", "（九届第37号）"; a mark and its number on one line: "广州市人民政府令第5号"
+ORDER_NUMBER = re.compile(r"^[（(]?\s*(?:[\u4e00-\u9fff]{1,4}届\s*)?第\s*(?P<num>[0-9]+|[一二三四五六七八九十百〇零]+)\s*号\s*[）)]?$")
+ORDER_MARK_NUMBER = re.compile(r"^(?P<mark>[\u4e00-\u9fff]{2,30}?(?:命令|令))\s*(?P<number>第\s*[0-9]+\s*号)$")
+# a web page's or a mail's lines around a document: navigation, metadata, mail headers (never part of the 公文)
+PREAMBLE = re.compile(r"^(?:当前位置|您的位置|你的位置|首页\s*[>＞]|来源\s*[:：]|信息来源|发布日期|发布时间|发布机构|浏览|访问次数|点击|字号|"
+                      r"视力保护|归档时间|索\s*引\s*号|主题分类|有\s*效\s*性|成文日期\s*[|｜:：\d]|文\s*号\s+|打印|关闭|分享|字体\s*[:：]|【|发件人|收件人|发送时间|主\s*题\s*[:：]|"
+                      r"From\s*:|To\s*:|Sent\s*:|Date\s*:|Subject\s*:)|[|｜]")
+FORWARDED = re.compile(r"^[-—=_*\s]*(?:转发的邮件|原始邮件|Forwarded message|Original Message)[-—=_*\s]*$", re.I)
+# labelled fields of a 政府信息公开 table: "发文字号 | 金政发〔2025〕33号 |", "标 题 | …的通知 |"
+META_FIELD = re.compile(r"(?P<label>标\s*题|发文字号|文\s*号)\s*[|｜:：]\s*(?P<value>[^|｜]+?)\s*(?:[|｜]|$)")
+PERIOD = re.compile(r"^[（(]?\s*第\s*(?P<num>[0-9]+|[一二三四五六七八九十百]+)\s*期\s*[）)]?$")  # 纪要 期号
 SIGNER = re.compile(r"签发人\s*(?P<colon>[:：])?\s*(?P<names>[\u4e00-\u9fff·\s]+)?")
-DATE = re.compile(r"^\s*(?P<y>[0-9０-９]{2,4}|[〇○零Ｏ0一二三四五六七八九]{2,4})\s*年\s*(?P<m>[0-9０-９]{1,2}|[一二三四五六七八九十]{1,3})\s*月"
-                  r"\s*(?P<d>[0-9０-９]{1,2}|[一二三四五六七八九十]{1,3})\s*[日号]\s*$")
-PRINT_LINE = re.compile(r"^(?P<issuer>.*?)\s*(?P<date>(?:[0-9０-９]{2,4}|[〇○零一二三四五六七八九]{2,4})\s*年.{1,3}月.{1,3}[日号])\s*印\s*发\s*$")
+ZERO = "〇○零ＯOoΟ0◯"
+CN_DIGIT = f"[{ZERO}一二三四五六七八九]"
+DATE_CORE = (rf"(?P<y>[0-9]{{2,4}}|{CN_DIGIT}{{2,4}})\s*年\s*(?P<m>[0-9]{{1,2}}|[一二三四五六七八九十]{{1,3}})\s*月"
+             rf"\s*(?P<d>[0-9]{{1,2}}|[一二三四五六七八九十]{{1,3}})\s*[日号]")
+DATE = re.compile(rf"^\s*{DATE_CORE}\s*$")
+# 纪要格式: the office and the date on one line under the mark
+OFFICE_DATE = re.compile(rf"^(?P<office>[\u4e00-\u9fff（）()]{{2,30}}?)\s+{DATE_CORE}\s*$")
+PRINT_LINE = re.compile(rf"^(?P<issuer>.*?)\s*(?P<date>(?:[0-9]{{2,4}}|{CN_DIGIT}{{2,4}})\s*年.{{1,3}}月.{{1,3}}[日号])\s*印\s*发\s*$")
 ATTACHMENT_NOTE = re.compile(r"^\s*附\s*件\s*(?P<colon>[:：])?\s*(?P<rest>.*)$")
 ATTACHMENT_ITEM = re.compile(r"^\s*(?P<n>\d+)\s*(?P<dot>[．.、,，]?)\s*(?P<name>.+)$")
 ATTACHMENT_LABEL = re.compile(r"^\s*附\s*件\s*(?P<n>\d*)\s*$")
 CC = re.compile(r"^\s*抄\s*送\s*(?P<colon>[:：])?\s*(?P<rest>.*)$")
 ANNOTATION = re.compile(r"^\s*[（(].*(联系人|电话|此件|附注).*")
 CONTACT_NAME = re.compile(r"联系人\s*[:：]?\s*(?P<name>[\u4e00-\u9fff]{2,4})")
+ATTENDANCE = re.compile(r"^\s*(?P<label>出\s*席|请\s*假|列\s*席)\s*(?:人\s*员)?\s*[:：]\s*(?P<rest>.*)$")  # 纪要 10.3
+# the end of a body's name (机关): 局, 委员会, 人民政府, 办公室 …
+ORGAN = re.compile(r"(?:局|委员会|委|办公室|办公厅|办|政府|厅|部|院|中心|公司|小组|会|处|署|所|站|队|室|社|团|集团|学校|大学|银行|党委|党组|支部)$")
 HEADINGS = [  # level, pattern of the label at the start of a paragraph
     (1, re.compile(r"^(?P<label>(?P<n>[一二三四五六七八九十]{1,3})\s*(?P<sep>[、，,.．]))")),
     (2, re.compile(r"^(?P<label>(?P<open>[（(])(?P<n>[一二三四五六七八九十]{1,3})(?P<close>[）)]))")),
     (3, re.compile(r"^(?P<label>(?P<n>\d{1,2})(?P<sep>[．.、])(?!\d))")),
     (4, re.compile(r"^(?P<label>(?P<open>[（(])(?P<n>\d{1,2})(?P<close>[）)]))")),
 ]
-CHINESE_DIGITS = {"〇": 0, "○": 0, "零": 0, "Ｏ": 0, "0": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5,
-                  "六": 6, "七": 7, "八": 8, "九": 9}
+CHINESE_DIGITS = {ch: 0 for ch in ZERO}
+CHINESE_DIGITS.update({"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9})
+SENTENCE_END = re.compile(r"[。；;，,！？!?]$")
 
 
 @dataclass
 class Found:
-    """An element as written: its text, the page and the index of its first line."""
+    """An element: its normalised text, the page and the index of its first line, and the text as written."""
 
     text: str
     page: Optional[int]
     line: int
+    original: Optional[str] = None  # as the document writes it (Kangxi radicals, full-width digits kept)
+
+    @property
+    def quote(self) -> str:
+        """What evidence quotes: the document's own text."""
+        return self.original if self.original is not None else self.text
 
 
 @dataclass
@@ -69,11 +117,17 @@ class Heading:
 class Elements:
     lines: list[Line] = field(default_factory=list)  # the document's lines, in reading order
     pages_of: list[int] = field(default_factory=list)  # page number of each line
+    norm: list[str] = field(default_factory=list)  # each line's text normalised (same length as the line's text)
+    format: str = "standard"  # standard | letter (信函) | order (命令) | minutes (纪要): GB/T 9704-2012 ch. 10
+    issuers: list[str] = field(default_factory=list)  # 发文机关, the 主办机关 first (联合行文: several)
     copy_number: Optional[Found] = None
-    secrecy: Optional[Found] = None
+    secrecy: Optional[Found] = None  # text: the level and 保密期限 ("机密★1年"), original: the line
+    secrecy_unreadable: Optional[Found] = None  # a line that is a 密级 mark whose level cannot be read
     urgency: Optional[Found] = None
     issuer_mark: Optional[Found] = None
+    issuer_mark_lines: list[int] = field(default_factory=list)
     doc_number: Optional[Found] = None
+    period: Optional[Found] = None  # 纪要: 期号 "第3期"
     signer: Optional[Found] = None
     title: Optional[Found] = None
     title_lines: list[int] = field(default_factory=list)
@@ -85,12 +139,14 @@ class Elements:
     headings: list[Heading] = field(default_factory=list)
     attachment_note: list[Found] = field(default_factory=list)
     attachments: list[str] = field(default_factory=list)
-    signature: Optional[Found] = None
+    signature: Optional[Found] = None  # the 署名 line next to the date (an order: 职务 and 姓名)
+    signature_lines: list[int] = field(default_factory=list)
     date: Optional[Found] = None
     date_iso: Optional[str] = None
     annotation: Optional[Found] = None
     contact_name: Optional[str] = None
     contact_phone: Optional[str] = None
+    attendance: dict[str, Found] = field(default_factory=dict)  # 纪要: 出席, 请假, 列席
     attachment_pages: list[tuple[Found, Optional[Found]]] = field(default_factory=list)
     cc: Optional[Found] = None
     cc_list: list[str] = field(default_factory=list)
@@ -102,19 +158,42 @@ class Elements:
         """上行文: a 请示 or 报告, or any document that names its 签发人."""
         return self.doc_type in UPWARD_TYPES or self.signer is not None
 
+    @property
+    def joint(self) -> bool:
+        """联合行文: more than one issuer."""
+        return len(self.issuers) > 1
+
     def text_of(self, indexes) -> str:
-        return "".join(self.lines[i].text for i in indexes)
+        """The normalised text of some lines, joined."""
+        return "".join(self.norm[i] for i in indexes)
 
     @property
     def body_text(self) -> str:
-        return "\n".join(self.lines[i].text for i in self.body_lines)
+        """正文, normalised: what routing and the search index read."""
+        return "\n".join(self.norm[i] for i in self.body_lines)
+
+    @property
+    def normalised_text(self) -> str:
+        """Every line the parser read (版头 to 版记), normalised, in reading order."""
+        return "\n".join(self.norm)
 
     @property
     def body_chars(self) -> int:
         return sum(1 for ch in self.body_text if not ch.isspace())
 
     def found(self, i: int, text: Optional[str] = None) -> Found:
-        return Found(text=self.lines[i].text.strip() if text is None else text, page=self.pages_of[i], line=i)
+        """The element on line i: the whole line, or the part `text` of its normalised text."""
+        raw = self.lines[i].text
+        if text is None:
+            return Found(text=self.norm[i].strip(), page=self.pages_of[i], line=i, original=raw.strip())
+        k = self.norm[i].find(text)
+        return Found(text=text, page=self.pages_of[i], line=i, original=raw[k:k + len(text)] if k >= 0 else text)
+
+    def found_span(self, indexes, sep: str = "") -> Found:
+        """An element over several lines (a title wrapped over two lines)."""
+        indexes = list(indexes)
+        return Found(text=sep.join(self.norm[i].strip() for i in indexes).strip(), page=self.pages_of[indexes[0]],
+                     line=indexes[0], original=sep.join(self.lines[i].text.strip() for i in indexes).strip())
 
 
 def normalise_digits(text: str) -> str:
@@ -122,9 +201,9 @@ def normalise_digits(text: str) -> str:
 
 
 def chinese_number(text: str) -> Optional[int]:
-    """二〇二六 → 2026 (digit by digit), 二十三 → 23, 十一 → 11."""
+    """二〇二六 → 2026 (digit by digit; 〇, ○, 零 and a Latin O or 0 read as zero), 二十三 → 23, 十一 → 11."""
     text = normalise_digits(text)
-    if text.isdigit():
+    if text.isdigit() and text.isascii():
         return int(text)
     if "十" in text:
         tens, _, ones = text.partition("十")
@@ -135,16 +214,19 @@ def chinese_number(text: str) -> Optional[int]:
     return int("".join(str(d) for d in digits))
 
 
-def parse_date(text: str) -> Optional[str]:
-    m = DATE.match(text)
-    if not m:
-        return None
+def _date_of(m: re.Match) -> Optional[str]:
     y, mo, d = (chinese_number(m.group(k)) for k in ("y", "m", "d"))
     if y is None or mo is None or d is None or not (1 <= mo <= 12 and 1 <= d <= 31):
         return None
     if y < 100:
         y += 2000
     return f"{y:04d}-{mo:02d}-{d:02d}"
+
+
+def parse_date(text: str) -> Optional[str]:
+    """"2026年7月1日" / "二〇二六年七月一日" / "二O二六年七月一日" → "2026-07-01"; None if not a date line."""
+    m = DATE.match(normalise(text))
+    return _date_of(m) if m else None
 
 
 def split_names(text: str) -> list[str]:
@@ -168,11 +250,46 @@ def split_names(text: str) -> list[str]:
 
 def doc_type_of(title: str) -> Optional[str]:
     """The 文种 a title ends in ("…的请示" → 请示), or the non-legal name it uses ("…的汇报" → 汇报)."""
-    stripped = re.sub(r"[（(][^（）()]*[）)]$", "", title.strip()).rstrip("。.")
+    stripped = re.sub(r"[（(][^（）()]*[）)]$", "", normalise(title).strip()).rstrip("。.")
     for name in sorted(DOC_TYPES + NON_LEGAL_TYPES, key=len, reverse=True):
         if stripped.endswith(name):
             return name
     return None
+
+
+def read_secrecy(text: str) -> Optional[dict]:
+    """A 密级 line read: {"level", "star", "period", "urgency", "copy"} or None.
+
+    Accepts "机密★1年", "机　密★1年" (spaced, the 1999 layout), "密级：机密", "机密★1年 特急", "000123 秘密"
+    and OCR's "机密*1年", "机密☆1年", "机密 1年". The whole line must be the mark: "做好秘密载体管理" is not.
+    """
+    compact = re.sub(r"\s", "", normalise(text))
+    copy = re.match(r"^[0-9]{1,8}(?=\D)", compact)
+    if copy:
+        compact = compact[copy.end():]
+    m = SECRECY_LINE.match(compact)
+    if not m:
+        return None
+    return {"level": m.group("level"), "star": m.group("star") or (m.group("term") if m.group("term") in STARS else None),
+            "period": m.group("period"), "urgency": m.group("urgency") or m.group("urgency_first"),
+            "copy": copy.group(0) if copy else None}
+
+
+def secrecy_text(reading: dict) -> str:
+    """The canonical form of a 密级 read by `read_secrecy`: "机密★1年", "秘密"."""
+    text = reading["level"]
+    if reading["star"] or reading["period"]:
+        text += (reading["star"] or "") + (reading["period"] or "")
+    return text
+
+
+def _names(text: str) -> list[str]:
+    """Issuers on one line of a mark or a signature: "示例市教育局　示例市财政局" → both; one name kept whole."""
+    parts = [p for p in re.split(r"\s+", text.strip()) if p]
+    if len(parts) > 1 and all(ORGAN.search(p) and len(p) >= 3 for p in parts):
+        return parts
+    joined = "".join(parts)
+    return [joined] if joined else []
 
 
 class _Parser:
@@ -182,8 +299,11 @@ class _Parser:
         # paragraphs start indented from the text block's left edge, the same on every page
         lefts = [p.margin_left_mm for p in document.pages if p.margin_left_mm is not None and p.margins_measured]
         self.block_left = min(lefts) if lefts else None
+        self.header_lines: list[Line] = []  # page 1's header zone (a 信函 mark may sit there in a docx)
         for page in document.pages:
             for line in page.lines:
+                if line.zone == "header" and page.number == 1 and line.text.strip():
+                    self.header_lines.append(line)
                 if line.zone in ("footer", "header") or not line.text.strip():
                     continue
                 if PAGE_NUMBER.match(line.text) and (line.top is not None and line.top > (page.height_mm or 297) * 0.8
@@ -191,6 +311,7 @@ class _Parser:
                     continue  # a page number: in a PDF by its place, in plain text only in the form "— 1 —"
                 self.el.lines.append(line)
                 self.el.pages_of.append(page.number)
+                self.el.norm.append(normalise(line.text))
                 if self._starts_paragraph(line):
                     self.el.paragraph_starts.add(len(self.el.lines) - 1)
         self.n = len(self.el.lines)
@@ -202,138 +323,375 @@ class _Parser:
         return line.x0 - self.block_left > size_mm * 0.8
 
     def text(self, i: int) -> str:
-        return self.el.lines[i].text.strip()
+        """Line i's normalised text, stripped."""
+        return self.el.norm[i].strip()
+
+    def size(self, i: int) -> Optional[float]:
+        runs = [r for r in self.el.lines[i].runs if r.text.strip()]
+        return runs[0].size_pt if runs else None
+
+    def red(self, i: int) -> bool:
+        return any(is_red(r.color) for r in self.el.lines[i].runs if r.text.strip())
 
     def parse(self) -> Elements:
-        i = self._header()
-        i = self._title(i)
-        i = self._addressee(i)
-        end = self._closing(i)
-        self.el.body_lines = list(range(i, end))
+        start = self._head()
+        end = self._closing(start)
+        self.el.body_lines = list(range(start, end))
         self._headings()
         self._phrases()
+        self._format()
+        self._issuers()
         return self.el
 
-    # 版头 -------------------------------------------------------------------------------------
-    def _header(self) -> int:
-        el, i = self.el, 0
-        number_at = None
-        for j in range(min(self.n, 8)):
-            if DOC_NUMBER.search(self.text(j)) and len(self.text(j)) < 60 and not self.text(j).endswith(("：", ":")):
-                number_at = j
-                break
-        limit = number_at if number_at is not None else min(self.n, 4)
+    # 版头, 标题, 主送机关: in whatever order they come ------------------------------------------------
+    def _head(self) -> int:
+        """Classify the lines before the 正文 by what they are; returns the index of the 正文's first line."""
+        el = self.el
+        i = self._forwarded_mail()
+        limit = min(self.n, i + 30)
+        self.meta: dict[str, Found] = {}
         while i < limit:
-            t = normalise_digits(self.text(i))
-            if COPY_NUMBER.match(t) and el.copy_number is None:
-                el.copy_number = el.found(i)
-            elif SECRECY.match(t) and el.secrecy is None:
-                el.secrecy = el.found(i)
-            elif URGENCY.match(t) and el.urgency is None:
-                el.urgency = el.found(i)
-            elif self._secrecy_and_urgency(i):
-                pass
-            elif el.issuer_mark is None and (number_at is not None or self._looks_like_issuer_mark(i)):
-                el.issuer_mark = el.found(i)
-            else:
-                break
-            i += 1
-        if number_at is not None:
-            t = self.text(number_at)
-            m = DOC_NUMBER.search(t)
-            el.doc_number = el.found(number_at, m.group(0))
-            s = SIGNER.search(t)
-            if s:
-                el.signer = el.found(number_at, t[s.start():].strip())
-            # 签发人 may stand on the next line (several signers, or a line break in the PDF)
-            nxt = number_at + 1
-            if nxt < self.n and SIGNER.search(self.text(nxt)) and el.signer is None:
-                el.signer = el.found(nxt)
-                return nxt + 1
-            if nxt < self.n and el.signer and not self._is_titleish(nxt) and re.fullmatch(r"[\u4e00-\u9fff·\s]{2,12}", self.text(nxt)) \
-                    and el.lines[nxt].align != "center":
-                el.signer = Found(el.signer.text + self.text(nxt), el.signer.page, el.signer.line)
-                return nxt + 1
-            return number_at + 1
+            if self._preamble(i):
+                i += 1
+                continue
+            if el.title is None and el.addressee is None and el.doc_number is None and self._marks(i):
+                i += 1
+                continue
+            if el.doc_number is None:
+                span = self._doc_number_at(i)
+                if span:
+                    i += span
+                    continue
+            if el.format == "minutes" and self._minutes_header(i):
+                i += 1
+                continue
+            if el.addressee is None:
+                span = self._addressee_at(i)
+                if span:
+                    i += span
+                    break  # the 正文 follows the 主送机关
+            if el.title is None and el.doc_number is None and self._is_issuer_mark(i):
+                el.issuer_mark_lines.append(i)
+                i += 1
+                continue
+            if el.title is None:
+                span = self._title_at(i)
+                if span:
+                    i += span
+                    continue
+            if el.title is None and el.addressee is None and el.doc_number is None and not el.issuer_mark_lines \
+                    and self._document_follows(i):
+                i += 1  # a line of the web page or mail before the document starts
+                continue
+            break
+        if el.title is None and "title" in self.meta:
+            el.title = self.meta["title"]
+        if el.doc_number is None and "doc_number" in self.meta:
+            el.doc_number = self.meta["doc_number"]
+        if el.issuer_mark_lines:
+            el.issuer_mark = el.found(el.issuer_mark_lines[0])
+        if el.title:
+            el.doc_type = doc_type_of(el.title.text)
+        if el.format == "order" and el.doc_type is None:
+            mark = self.text(el.issuer_mark_lines[-1]) if el.issuer_mark_lines else ""
+            el.doc_type = "命令" if re.sub(r"第\s*\d+\s*号$", "", mark).endswith("命令") else "令"
+        if el.format == "minutes" and el.doc_type is None:
+            el.doc_type = "纪要"
         return i
 
-    def _secrecy_and_urgency(self, i: int) -> bool:
-        """"秘密★1年 特急" on one line."""
-        parts = self.text(i).split()
-        if len(parts) == 2 and SECRECY.match(parts[0]) and URGENCY.match(parts[1]):
-            self.el.secrecy = self.el.found(i, parts[0])
-            self.el.urgency = self.el.found(i, parts[1])
+    def _forwarded_mail(self) -> int:
+        """A forwarded mail's own lines come before "-------- 转发的邮件 --------": the document starts after."""
+        for i in range(min(self.n, 30)):
+            if FORWARDED.search(self.text(i)):
+                return i + 1
+        return 0
+
+    def _preamble(self, i: int) -> bool:
+        """A line of a web page or a mail header around the document (navigation, metadata, 浏览量)."""
+        t = self.text(i)
+        if not PREAMBLE.search(t):
+            m = DOC_NUMBER.search(t)
+            if m and self._titleish_text(t[m.end():]) and (re.search(r"《[^》]+》", t) or m.start() <= 1):
+                return True  # "鲁政发〔2014〕20号《山东省人民政府关于…的实施意见》": a page heading
+            el = self.el
+            if el.doc_number and m and m.group(0) == el.doc_number.text and len(t) < 40:
+                return True  # the number printed twice
+            if el.title and t and el.addressee is None and len(t) >= 6 and (t in el.title.text or el.title.text in t):
+                if t in el.title.text and t != el.title.text and doc_type_of(t):
+                    el.title = el.found(i)  # the page's heading had more ("…的通知(2019修订)"): the document's own title
+                    el.title_lines = [i]
+                return True  # the title printed twice (page heading, then the document)
+            return False
+        for m in META_FIELD.finditer(t):
+            label = re.sub(r"\s", "", m.group("label"))
+            value = m.group("value").strip()
+            if label == "标题" and value and "title" not in self.meta:
+                self.meta["title"] = self.el.found(i, value)
+            elif label in ("发文字号", "文号") and DOC_NUMBER.search(value) and "doc_number" not in self.meta:
+                self.meta["doc_number"] = self.el.found(i, DOC_NUMBER.search(value).group(0))
+        return True
+
+    def _document_follows(self, i: int) -> bool:
+        """Whether a title or a 发文字号 comes within the next lines: line i is then a page's line, not the 正文."""
+        t = self.text(i)
+        if self._indented(i) and len(t) > 30:
+            return False
+        for j in range(i + 1, min(self.n, i + 12)):
+            u = self.text(j)
+            if DOC_NUMBER.search(u) and len(u) < 40 or ORDER_MARK_NUMBER.match(u) \
+                    or doc_type_of(u) in DOC_TYPES and not SENTENCE_END.search(u) and len(u) <= 80 and not HEADINGS[0][1].match(u):
+                return True
+        return False
+
+    def _marks(self, i: int) -> bool:
+        """份号, 密级 (with 保密期限 and 紧急程度 on the same line), 紧急程度 at the top of the 版头."""
+        el, t = self.el, self.text(i)
+        compact = re.sub(r"\s", "", t)
+        if COPY_NUMBER.match(compact) and el.copy_number is None:
+            el.copy_number = el.found(i)
+            return True
+        reading = read_secrecy(t)
+        if reading and el.secrecy is None:
+            el.secrecy = Found(text=secrecy_text(reading), page=el.pages_of[i], line=i, original=el.lines[i].text.strip())
+            if reading["urgency"] and el.urgency is None:
+                el.urgency = Found(text=reading["urgency"], page=el.pages_of[i], line=i, original=reading["urgency"])
+            if reading["copy"] and el.copy_number is None:
+                el.copy_number = Found(text=reading["copy"], page=el.pages_of[i], line=i, original=reading["copy"])
+            return True
+        urgency = URGENCY.match(compact) or URGENCY_LABELLED.match(compact)
+        if urgency and el.urgency is None:
+            el.urgency = el.found(i, urgency.group(1))
+            return True
+        if el.issuer_mark_lines or el.secrecy is not None:
+            return False
+        # a 密级 mark whose level cannot be read (a label, or a ★ with a 保密期限): the 机要员 must look at it
+        if len(compact) <= 24 and (SECRECY_LABEL.match(compact) or SECRECY_TERM.search(compact)) and el.secrecy_unreadable is None:
+            el.secrecy_unreadable = el.found(i)
             return True
         return False
 
-    def _looks_like_issuer_mark(self, i: int) -> bool:
-        line = self.el.lines[i]
-        red = any(is_red(r.color) for r in line.runs)
-        return red or self.text(i).endswith("文件")
+    def _doc_number_at(self, i: int) -> int:
+        """发文字号 (and 签发人 on its line or the next); a 命令's "第12号" under its mark. Returns lines used."""
+        el, t = self.el, self.text(i)
+        order = ORDER_NUMBER.match(t)
+        if order and el.issuer_mark_lines and el.format == "order":
+            el.doc_number = el.found(i)
+            return 1
+        both = ORDER_MARK_NUMBER.match(re.sub(r"\s", "", t))
+        if both and "关于" not in t:  # "广州市人民政府令第5号": the mark and the number on one line
+            el.format = "order"
+            el.issuer_mark_lines.append(i)
+            el.doc_number = el.found(i, both.group("number")) if both.group("number") in t else el.found(i)
+            if el.title is not None and el.title.line < i:
+                el.title, el.title_lines = None, []  # a web page's heading above the order, not its title
+            return 1
+        m = DOC_NUMBER.search(t)
+        if not m or t.endswith(("：", ":")):
+            return 0
+        rest = re.sub(r"^\s*(?:发文字号|文号)\s*[:：]?", "", t[:m.start()]) + t[m.end():]  # "文号：示政发〔2026〕3号"
+        s = SIGNER.search(rest)
+        if s:
+            rest = rest[:s.start()]
+        if len(re.sub(r"[\s（）()]", "", rest)) > 2:
+            return 0  # a sentence that cites a number, not the 发文字号 line
+        el.doc_number = el.found(i, m.group(0))
+        if m.group("prefix").endswith("令"):
+            el.format = "order"  # "政府令〔2010〕第15号"
+        s = SIGNER.search(t)
+        if s:
+            el.signer = el.found(i, t[s.start():].strip())
+        # 签发人 may stand on the next line (several signers, a table cell, a line break in the PDF)
+        nxt = i + 1
+        if nxt < self.n and el.signer is None and SIGNER.search(self.text(nxt)) and self.text(nxt).startswith("签发人"):
+            el.signer = el.found(nxt)
+            return 2
+        if nxt < self.n and el.signer and not self._large(nxt) and re.fullmatch(r"[\u4e00-\u9fff·\s]{2,12}", self.text(nxt)) \
+                and el.lines[nxt].align != "center" and not doc_type_of(self.text(nxt)) and not ORGAN.search(self.text(nxt)):
+            el.signer = Found(el.signer.text + self.text(nxt), el.signer.page, el.signer.line,
+                              (el.signer.original or "") + el.lines[nxt].text.strip())
+            return 2
+        return 1
 
-    def _is_titleish(self, i: int) -> bool:
-        line = self.el.lines[i]
-        return bool(line.runs and (line.runs[0].size_pt or 0) >= 18)
+    def _minutes_header(self, i: int) -> bool:
+        """纪要格式: 期号, and the office and date on one line."""
+        el, t = self.el, self.text(i)
+        if el.period is None and PERIOD.match(t):
+            el.period = el.found(i)
+            return True
+        m = OFFICE_DATE.match(t)
+        if m and el.date is None:
+            el.date = el.found(i, t[m.start("y"):].strip())
+            el.date_iso = _date_of(m)
+            el.signature = el.found(i, m.group("office"))
+            return True
+        return False
 
-    # 标题 -------------------------------------------------------------------------------------
-    def _title(self, i: int) -> int:
-        el = self.el
-        if i >= self.n:
-            return i
-        if self.text(i).endswith(("：", ":")):
-            return i  # no title: the addressee follows the header directly
+    def _is_issuer_mark(self, i: int) -> bool:
+        """发文机关标志: red, or "…文件", or a 命令/纪要 mark, or the organ name(s) above the 发文字号."""
+        el, t = self.el, self.text(i)
+        if not t or SENTENCE_END.search(t) or len(t) > 40 or "关于" in t or t.endswith(("：", ":")):
+            return False
+        after = [self.text(j) for j in range(i + 1, min(self.n, i + 4))]
+        if t.endswith(("令", "命令")) and after and ORDER_NUMBER.match(after[0]):
+            el.format = "order"  # GB/T 9704-2012 10.2
+            return True
+        if t.endswith("纪要") and any(PERIOD.match(x) or OFFICE_DATE.match(x) for x in after[:2]):
+            el.format = "minutes"  # GB/T 9704-2012 10.3
+            return True
+        if self.red(i) or t.endswith("文件"):
+            return True
+        if doc_type_of(t):
+            return False
+        size = self.size(i)
+        if size and size >= 24:
+            return True  # set larger than a 2号 title
+        for j in range(i + 1, min(self.n, i + 5)):  # the organ names stacked above the 发文字号
+            u = self.text(j)
+            if DOC_NUMBER.search(u) and len(u) < 60:
+                return bool(ORGAN.search(t) or t.endswith("文件"))
+            if not (ORGAN.search(u) or u.endswith("文件")) or "关于" in u:
+                break
+        # an organ's name right above a title, with no 发文字号 (a 信函 without number, a pasted text)
+        return bool(ORGAN.search(t)) and len(t) <= 30 and bool(after) and self._titleish_text(after[0])
+
+    @staticmethod
+    def _titleish_text(t: str) -> bool:
+        return "关于" in t or doc_type_of(t) is not None
+
+    def _large(self, i: int) -> bool:
+        size = self.size(i)
+        return bool(size and size >= 18)
+
+    def _indented(self, i: int) -> bool:
+        """A paragraph indented like body text (an addressee and a title are not)."""
+        line = self.el.lines[i]
+        raw = line.text
+        if len(raw) - len(raw.lstrip()) >= 2:
+            return True
+        if line.first_indent_mm and line.first_indent_mm > 3:
+            return True
+        if line.x0 is not None and self.block_left is not None and line.align != "center":
+            size_mm = (self.size(i) or 16) * 25.4 / 72
+            return line.x0 - self.block_left > size_mm * 0.8
+        return False
+
+    def _title_at(self, i: int) -> int:
+        """标题 starting on line i, over one to three lines (回行); returns the lines used, 0 if no title here."""
+        el, t = self.el, self.text(i)
+        if not t or t.endswith(("：", ":")) or DOC_NUMBER.search(t) and len(t) < 40 or PERIOD.match(t) or ORDER_NUMBER.match(t):
+            return 0
+        geometric = bool(self.doc.geometry and self._large(i) and not self.red(i))
+        if SENTENCE_END.search(t) or len(t) > 120 or DATE.match(t):
+            return 0  # a sentence of the 正文, not a title
         lines = [i]
-        first = el.lines[i]
-        size = first.runs[0].size_pt if first.runs else None
-        j = i + 1
-        while j < self.n and j - i < 4:
-            nxt = el.lines[j]
-            next_size = nxt.runs[0].size_pt if nxt.runs else None
-            if self.doc.ocr:
-                # OCR sizes of short lines scatter: a large, centred line under an unfinished title continues it
-                continues = bool(next_size and next_size >= 18 and nxt.align == "center"
-                                 and doc_type_of(el.text_of(lines)) is None)
-            else:
-                continues = bool(next_size and abs(next_size - size) <= 0.1)
-            if self.doc.geometry and size and size >= 18 and continues and not self.text(j).endswith(("：", ":")):
-                lines.append(j)  # a title wrapped over several lines
-                j += 1
-                continue
-            break
+        if not (self._titleish_text(t) or geometric):
+            # a short line before the 主送机关 or 发文字号 is still the title (one that lacks its 文种)
+            nxt = self.text(i + 1) if i + 1 < self.n else ""
+            if len(t) > 60 or self._indented(i):
+                return 0
+            if not (nxt.endswith(("：", ":")) or DOC_NUMBER.search(nxt)):
+                wrapped = self._wrapped_title(i, False)  # or a title whose first line is its issuer's name
+                if len(wrapped) == 1:
+                    return 0
+                lines = wrapped
+        size = self.size(i)
+        if geometric:
+            j = i + 1
+            while j < self.n and j - i < 4:
+                nxt = el.lines[j]
+                next_size = self.size(j)
+                if self.doc.ocr:
+                    # OCR sizes of short lines scatter: a large, centred line under an unfinished title continues it
+                    continues = bool(next_size and next_size >= 18 and nxt.align == "center"
+                                     and doc_type_of(el.text_of(lines)) is None)
+                else:
+                    continues = bool(next_size and abs(next_size - size) <= 0.1)
+                if continues and not self.text(j).endswith(("：", ":")) and not self.red(j):
+                    lines.append(j)  # a title wrapped over several lines
+                    j += 1
+                    continue
+                break
+        if len(lines) == 1 and doc_type_of(t) not in DOC_TYPES:
+            lines = self._wrapped_title(i, geometric)
         el.title_lines = lines
-        el.title = Found(el.text_of(lines).strip(), el.pages_of[i], i)
-        el.doc_type = doc_type_of(el.title.text)
-        return j
+        el.title = el.found_span(lines)
+        cited = re.search(r"[（(](?P<number>[^（）()]*〔\d{4}〕\d+号)[）)]$", el.title.text)
+        if cited and DOC_NUMBER.search(cited.group("number")):  # "…的通知(岳办发〔2017〕2号)": a page's heading
+            number = DOC_NUMBER.search(cited.group("number")).group(0)
+            el.title = Found(el.title.text[:cited.start()], el.title.page, el.title.line,
+                             (el.title.original or "")[:cited.start()])
+            if el.doc_number is None:
+                el.doc_number = Found(number, el.title.page, el.title.line, number)
+        wrapped = re.fullmatch(r"《(.+)》", el.title.text)
+        if wrapped and doc_type_of(wrapped.group(1)):  # a web page quoting the title: "《…的通知》"
+            el.title = Found(wrapped.group(1), el.title.page, el.title.line, (el.title.original or "")[1:-1])
+        return len(lines)
 
-    # 主送机关 ---------------------------------------------------------------------------------
-    def _addressee(self, i: int) -> int:
+    def _wrapped_title(self, i: int, geometric: bool) -> list[int]:
+        """A title broken over short lines until its 文种 ("关于加强城区排水设施维护的" / "通知"); [i] if none."""
+        el, t = self.el, self.text(i)
+        candidate = [i]
+        for j in range(i + 1, min(self.n, i + 3)):
+            u = self.text(j)
+            if not u or u.endswith(("：", ":")) or SENTENCE_END.search(u) or len(u) > 40 or DOC_NUMBER.search(u) or DATE.match(u) \
+                    or self._indented(j) or (geometric and not self._large(j)):
+                break
+            candidate.append(j)
+            if doc_type_of(el.text_of(candidate)) in (DOC_TYPES if doc_type_of(t) else DOC_TYPES + NON_LEGAL_TYPES):
+                return candidate
+        return [i]
+
+    def _addressee_at(self, i: int) -> int:
+        """主送机关: ends with a colon; a long list may wrap after 、 or ， (never glued to a title's last line)."""
         el = self.el
+        if self._indented(i):
+            return 0
         for span in (1, 2, 3):
             if i + span > self.n:
                 break
-            text = el.text_of(range(i, i + span)).strip()
-            if text.endswith(("：", ":")) and len(text) < 120 and not ATTACHMENT_NOTE.match(text):
-                el.addressee = el.found(i, text)
-                el.addressees = split_names(text.rstrip("：:"))
-                return i + span
-        return i
+            indexes = range(i, i + span)
+            text = el.text_of(indexes).strip()
+            last = self.text(i + span - 1)
+            if last.endswith(("：", ":")):
+                if len(text) >= 120 or ATTACHMENT_NOTE.match(text) or SIGNER.search(text) or SECRECY_LABEL.match(text) \
+                        or ATTENDANCE.match(text) or "如下" in text or DOC_NUMBER.search(text):
+                    return 0
+                if any(not (re.search(r"[、，,；;]$", self.text(k)) or len(self.text(k)) >= 20)
+                       or self._titleish_text(self.text(k)) or self._large(k) for k in indexes[:-1]):
+                    return 0
+                el.addressee = el.found_span(indexes)
+                el.addressees = split_names(el.addressee.text.rstrip("：:"))
+                return span
+            if SENTENCE_END.search(last) and not re.search(r"[、，,]$", last):
+                return 0
+        return 0
 
-    # 附件说明, 署名, 成文日期, 附注, 附件, 版记 -------------------------------------------------------
+    # 附件说明, 署名, 成文日期, 附注, 附件, 纪要的出席名单, 版记 ----------------------------------------------
     def _closing(self, start: int) -> int:
         el = self.el
         date_at = None
-        for j in range(start, self.n):
-            if DATE.match(self.text(j)) and not PRINT_LINE.match(self.text(j)):
-                date_at = j
-                break
+        if el.date is None:  # a 纪要's date stands under its mark
+            for j in range(start, self.n):
+                if DATE.match(self.text(j)) and not PRINT_LINE.match(self.text(j)):
+                    date_at = j
+                    break
         body_end = date_at if date_at is not None else self.n
         if date_at is not None:
             el.date = el.found(date_at)
             el.date_iso = parse_date(self.text(date_at))
-            sig = date_at - 1
-            if sig >= start and self._looks_like_signature(sig):
-                el.signature = el.found(sig)
-                body_end = sig
+            el.signature_lines = self._signature_lines(start, date_at)
+            if el.signature_lines:
+                el.signature = el.found(el.signature_lines[0])
+                body_end = el.signature_lines[0]
+        else:
+            # no date line: the 正文 ends where the 版记 (抄送, 印发) begins
+            for j in range(start, self.n):
+                if CC.match(self.text(j)) and j in el.paragraph_starts or PRINT_LINE.match(self.text(j)):
+                    body_end = j
+                    break
+        attendance_end = self._attendance(start, body_end)
+        if el.attendance:
+            body_end = min(f.line for f in el.attendance.values())
         # 附件说明: the last "附件：" paragraph before the signature, with its numbered continuation lines
         for j in range(start, body_end):
             m = ATTACHMENT_NOTE.match(self.text(j))
@@ -347,15 +705,51 @@ class _Parser:
                 el.attachments = self._attachment_names(notes)
                 body_end = j
                 break
-        after = (date_at + 1) if date_at is not None else self.n
+        after = (date_at + 1) if date_at is not None else max(body_end, attendance_end)
         self._after_date(after)
         return body_end
+
+    def _signature_lines(self, start: int, date_at: int) -> list[int]:
+        """署名 above the date: one line, or several organs' names stacked (联合行文), first = 主办机关."""
+        lines: list[int] = []
+        j = date_at - 1
+        while j >= start and len(lines) < 4:
+            t = self.text(j)
+            if ATTACHMENT_NOTE.match(t) or ATTACHMENT_ITEM.match(t) and not lines:
+                break
+            if not lines:
+                if not self._looks_like_signature(j):
+                    break
+            elif not (all(ORGAN.search(p) for p in t.split()) and not SENTENCE_END.search(t) and len(t) <= 40
+                      and all(ORGAN.search(p) for p in self.text(lines[0]).split())):
+                break
+            lines.insert(0, j)
+            j -= 1
+        return lines
 
     def _looks_like_signature(self, j: int) -> bool:
         text, line = self.text(j), self.el.lines[j]
         if re.search(r"[。；;，,：:！？]$", text) or len(text) > 40:
             return False
         return line.align in ("right", "center") or (line.x0 is not None and line.x0 > 80) or len(text) <= 25
+
+    def _attendance(self, start: int, end: int) -> int:
+        """纪要 10.3: "出席：" "请假：" "列席：" lists after the 正文; returns the line after the last list."""
+        el = self.el
+        j, last = start, start
+        while j < self.n:
+            m = ATTENDANCE.match(self.text(j))
+            if not m or (j < end and j not in el.paragraph_starts):
+                j += 1
+                continue
+            k = j
+            while k + 1 < self.n and k + 1 not in el.paragraph_starts and not ATTENDANCE.match(self.text(k + 1)):
+                k += 1  # a long list wrapped in a PDF
+            label = re.sub(r"\s", "", m.group("label"))
+            el.attendance.setdefault(label, el.found_span(range(j, k + 1)))
+            last = k + 1
+            j = k + 1
+        return last
 
     def _attachment_names(self, notes: list[int]) -> list[str]:
         text = self.text(notes[0])
@@ -380,7 +774,7 @@ class _Parser:
             while not text.rstrip().endswith(("）", ")")) and k + 1 < self.n and k - j < 3:
                 k += 1
                 text += self.text(k)
-            el.annotation = el.found(j, text)
+            el.annotation = el.found_span(range(j, k + 1))
             name = CONTACT_NAME.search(text)
             el.contact_name = name.group("name") if name else None
             phone = nlp.PHRASES["PHONE"].search(text)
@@ -397,12 +791,76 @@ class _Parser:
                 while not text.endswith(("。", ".")) and k + 1 < self.n and not PRINT_LINE.match(self.text(k + 1)) and k - j < 3:
                     k += 1
                     text += self.text(k)
-                el.cc = el.found(j, text)
+                el.cc = el.found_span(range(j, k + 1))
                 el.cc_list = split_names(CC.match(text).group("rest").rstrip("。."))
                 j = k
             elif PRINT_LINE.match(t):
                 el.print_line = el.found(j)
             j += 1
+
+    # 格式 and 发文机关 -------------------------------------------------------------------------------
+    def _format(self) -> None:
+        """信函格式 (10.1): the number at the top right under the mark, red double lines, or the mark in the header."""
+        el = self.el
+        if el.format != "standard":
+            return
+        if el.attachment_pages == [] and el.attendance and el.doc_type == "纪要":
+            el.format = "minutes"
+            return
+        if not el.issuer_mark and not any(is_red(r.color) for ln in self.header_lines for r in ln.runs if r.text.strip()):
+            return
+        if el.doc_number and el.signer is None and not (el.issuer_mark and el.issuer_mark.text.endswith("文件")):
+            line = el.lines[el.doc_number.line]  # a 信函's mark is the organ's name, never "…文件"
+            page = next((p for p in self.doc.pages if p.number == el.doc_number.page), None)
+            width = page.width_mm if page else None
+            if line.align == "right" or (line.x0 is not None and width and line.x0 > width * 0.5):
+                el.format = "letter"
+                return
+        page1 = self.doc.pages[0] if self.doc.pages else None
+        if page1 and page1.height_mm:
+            number_top = el.lines[el.doc_number.line].top if el.doc_number else None
+            reds = sorted({round(r.top, 1) for r in page1.rules if is_red(r.color) and r.length_mm > 100
+                           and r.top < page1.height_mm * 0.35 and (number_top is None or r.top < number_top)})
+            # two lines 0.4–3 mm apart (one drawn twice, fill and stroke, is one line)
+            if any(0.4 < b - a < 3.0 for a, b in zip(reds, reds[1:])):
+                el.format = "letter"  # 武文线: a thick and a thin red line together
+                return
+        if any(is_red(r.color) for ln in self.header_lines for r in ln.runs if r.text.strip()):
+            el.format = "letter"  # the 信函 mark set in the page header (docx)
+
+    def _issuers(self) -> None:
+        """发文机关: from the mark and the signature; 联合行文 lists every one, the 主办机关 first."""
+        el = self.el
+        marks: list[str] = []
+        for i in el.issuer_mark_lines:
+            t = self.text(i)
+            if el.format == "order":
+                t = re.sub(r"第\s*\d+\s*号$", "", re.sub(r"\s", "", t))
+                marks += [re.sub(r"(命令|令)$", "", t)] if not DOC_NUMBER.search(t) else []
+            elif el.format == "minutes":
+                marks += [re.sub(r"(?:常务)?(?:会议)?纪要$", "", re.sub(r"\s", "", t))]
+            else:
+                t = re.sub(r"\s*文件$", "", t)
+                marks += _names(t) if t.strip() else []
+        marks = [m for m in marks if m]
+        signed: list[str] = []
+        if el.format == "minutes" and el.signature:
+            signed = [re.sub(r"\s", "", el.signature.text)]
+        elif el.format != "order":
+            for i in el.signature_lines:
+                signed += _names(self.text(i))
+        if el.format == "order":
+            el.issuers = marks
+        elif el.format == "minutes":
+            el.issuers = signed or marks
+        else:
+            el.issuers = marks if len(marks) > len(signed) else (signed or marks)
+        if not el.issuers and el.title and el.format != "order":
+            # no mark and no signature (a web page's copy): the issuer the title names ("国务院关于…")
+            split = re.search(r"关于|转发|印发", el.title.text)
+            head = el.title.text[:split.start()].strip() if split else ""
+            if 2 <= len(head) <= 40 and ORGAN.search(head):
+                el.issuers = _names(head)
 
     # 结构层次 ---------------------------------------------------------------------------------
     def _headings(self) -> None:
@@ -424,11 +882,14 @@ class _Parser:
         offsets, text = [], ""
         for i in range(self.n):
             offsets.append(len(text))
-            text += el.lines[i].text + "\n"
+            text += el.norm[i] + "\n"
         for label, phrase, start in nlp.phrases(text):
             el.phrases.append((label, phrase, bisect.bisect_right(offsets, start) - 1))
 
 
 def parse_elements(document: Document) -> Elements:
-    """Find the 公文 elements of a document read into the layout model."""
+    """Find the 公文 elements of a document read into the layout model (any format: docx, PDF, OCR, text).
+
+    Returns an `Elements`; never raises on odd input (missing elements are None or empty).
+    """
     return _Parser(document).parse()

@@ -7,7 +7,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Optional
 
 from extractors import UnusableInput, detect_format, extract
-from extractors.elements import parse_elements
+from extractors.elements import Elements, parse_elements
+from extractors.normalise import normalise
 from validators import DEFAULT_PROFILE, validate
 from validators.report import build_report
 
@@ -25,6 +26,7 @@ class Review:
     text: str  # everything read, in reading order
     mail: Optional[MailMessage] = None  # when the file was a mail message: sender, date, attachments (邮件)
     secrecy_unreadable: Optional[str] = None  # a 密级 line whose level could not be read (see decision.py)
+    elements: Optional[Elements] = None  # the parsed 公文 elements (format, issuers, secrecy_unreadable …)
 
 
 def review_document(data: bytes, file: str, channel: str = "unknown", profile: str = DEFAULT_PROFILE) -> Review:
@@ -48,8 +50,9 @@ def review_document(data: bytes, file: str, channel: str = "unknown", profile: s
                           elements=elements, findings=findings, skipped=skipped, profile=profile)
     if mail is not None:
         report["mail"] = mail.summary()
-    return Review(report=report, body=elements.body_text, text=document.text(), mail=mail,
-                  secrecy_unreadable=unreadable_mark(elements))
+    # body and text normalised (Kangxi radicals, full-width digits: extractors/normalise.py) for routing and search
+    return Review(report=report, body=elements.body_text, text=normalise(document.text()), mail=mail,
+                  secrecy_unreadable=unreadable_mark(elements), elements=elements)
 
 
 def review_bytes(data: bytes, file: str, channel: str = "unknown", profile: str = DEFAULT_PROFILE) -> dict:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from extractors.elements import Elements
 from extractors.layout import Document
 
+from .formats import applies
 from .profile import Profile
 from .registry import Finding, all_rules
 
@@ -21,11 +22,16 @@ class Context:
 
 
 def run_rules(document: Document, elements: Elements, profile: Profile, channel: str = "unknown"):
-    """Return (findings, skipped rule ids). Rules needing geometry are skipped on plain text."""
+    """Return (findings, skipped rule ids). Rules needing geometry are skipped on plain text; rules that
+    GB/T 9704-2012 chapter 10 does not apply to the document's format (validators/formats.py) are skipped too."""
     findings: list[Finding] = []
     skipped: list[str] = []
+    fmt = getattr(elements, "format", "standard")
     for rule in all_rules().values():
         if not profile.enabled(rule.id):
+            continue
+        if not applies(rule.id, fmt):
+            skipped.append(rule.id)
             continue
         if rule.needs_geometry and not document.geometry:
             skipped.append(rule.id)

@@ -4,6 +4,7 @@ from __future__ import annotations
 from extractors.elements import Elements
 from extractors.layout import Document
 
+from .formats import FORMAT_CLAUSES, FORMAT_NAMES_ZH, applies, why_not
 from .registry import Finding
 
 FORMATS = ("docx", "doc", "wps", "pdf", "ofd", "tiff", "png", "jpeg", "txt")
@@ -32,10 +33,15 @@ def document_summary(el: Elements) -> dict:
         "contact": {"name": el.contact_name, "phone": el.contact_phone} if el.annotation else None,
         "attachments": el.attachments,
         "body_chars": el.body_chars,
+        # additions beside the schema's fields: the GB/T 9704-2012 format, and every issuer (联合行文), 主办机关 first
+        "format": getattr(el, "format", "standard"),
+        "issuers": list(getattr(el, "issuers", [])),
     }
 
 
 def _issuer(el: Elements) -> str | None:
+    if getattr(el, "issuers", None):
+        return el.issuers[0]  # the 主办机关 of a joint document; the body in a 命令's mark, not the official
     if el.signature:
         return el.signature.text
     if el.issuer_mark:
@@ -54,8 +60,17 @@ def _signer_name(el: Elements) -> str | None:
 def build_report(*, file: str, sha256: str, channel: str, document: Document, elements: Elements,
                  findings: list[Finding], skipped: list[str], profile: str) -> dict:
     notes = list(document.notes)
-    if skipped:
-        notes.append(f"{'纯文本' if document.format == 'txt' else '该文件'}没有版面信息，版式规则（{len(skipped)} 条 layout.*）未检查")
+    fmt = getattr(elements, "format", "standard")
+    by_format = [r for r in skipped if not applies(r, fmt)]
+    for_geometry = [r for r in skipped if r not in by_format]
+    if for_geometry:
+        notes.append(f"{'纯文本' if document.format == 'txt' else '该文件'}没有版面信息，版式规则（{len(for_geometry)} 条 layout.*）未检查")
+    if fmt != "standard":
+        notes.append(f"本件为{FORMAT_NAMES_ZH[fmt]}（{FORMAT_CLAUSES[fmt]}），按该格式的规定初审")
+    for rule_id in by_format:
+        notes.append(f"{rule_id} 未检查：{why_not(rule_id, fmt)}")
+    if len(getattr(elements, "issuers", [])) > 1:
+        notes.append(f"联合行文：{'、'.join(elements.issuers)}（主办机关：{elements.issuers[0]}）")
     return {
         "file": file,
         "sha256": sha256,
@@ -81,6 +96,8 @@ def render_text(report: dict) -> str:
              f"（错误 {sum(f['severity'] == 'error' for f in report['findings'])} 项，"
              f"提示 {sum(f['severity'] == 'warning' for f in report['findings'])} 项）",
              f"格式：{report['format']}  页数：{report['pages']}  渠道：{CHANNEL_ZH.get(report['channel'], report['channel'])}  审核配置：{report['profile']}"]
+    if doc.get("format") and doc["format"] != "standard":
+        lines.append(f"公文格式：{FORMAT_NAMES_ZH.get(doc['format'], doc['format'])}")
     for label, key in (("文种", "doc_type"), ("发文机关", "issuer"), ("发文字号", "doc_number"), ("标题", "title"), ("成文日期", "date")):
         if doc.get(key):
             lines.append(f"{label}：{doc[key]}")

@@ -10,15 +10,15 @@ from extractors.elements import (
     DATE,
     DOC_NUMBER,
     DOC_TYPES,
+    ORDER_NUMBER,
     PRINT_LINE,
-    SECRECY,
     SIGNER,
     doc_type_of,
+    read_secrecy,
 )
 
+from ..formats import requires
 from ..registry import Hit, rule
-
-FULLWIDTH_DIGITS = re.compile(r"[０-９]")
 
 
 @rule("element.copy-number", "GB/T 9704-2012 7.2.1", "warning", "份号为 6 位阿拉伯数字",
@@ -26,25 +26,35 @@ FULLWIDTH_DIGITS = re.compile(r"[０-９]")
 def copy_number(ctx):
     found = ctx.el.copy_number
     if found and not re.fullmatch(r"\d{6}", found.text):
-        yield Hit(f"份号应为 6 位阿拉伯数字（不足 6 位前面补 0），实为“{found.text}”", page=found.page,
-                  evidence=found.text, expected=found.text.translate({0xFF10 + i: 0x30 + i for i in range(10)}).zfill(6)[-6:])
+        yield Hit(f"份号应为 6 位阿拉伯数字（不足 6 位前面补 0），实为“{found.quote}”", page=found.page,
+                  evidence=found.quote, expected=found.text.zfill(6)[-6:])
 
 
 @rule("element.secrecy", "GB/T 9704-2012 7.2.2", "error", "密级为绝密、机密或秘密，保密期限写作“★N年”",
       "密级和保密期限决定公文的保管与传递方式，必须规范。", "“秘密★一年”或“内部”", "“秘密★1年”")
 def secrecy(ctx):
+    """The level and the 保密期限 as read by extractors.elements.read_secrecy (spacing and labels tolerated).
+
+    On OCR'd pages a ★ read as * or ☆, or lost, is the scan's fault, not the sender's: only the level and
+    the numerals of the period are judged there.
+    """
     found = ctx.el.secrecy
     if not found:
         return
-    m = SECRECY.match(found.text)
-    level = m.group(1) if m else found.text
+    reading = read_secrecy(found.text) or {"level": found.text, "star": None, "period": None}
+    level = reading["level"]
     if level not in ("绝密", "机密", "秘密"):
-        yield Hit(f"密级应为“绝密”“机密”或“秘密”，“{level}”不是法定密级", page=found.page, evidence=found.text,
+        yield Hit(f"密级应为“绝密”“机密”或“秘密”，“{level}”不是法定密级", page=found.page, evidence=found.quote,
                   expected="绝密/机密/秘密")
         return
-    rest = found.text[len(level):].strip()
-    if rest and not re.fullmatch(r"★\d+年", rest):
-        yield Hit(f"保密期限应写作“★”加阿拉伯数字和“年”（如“★1年”），实为“{rest}”", page=found.page, evidence=found.text,
+    star, period = reading["star"], reading["period"]
+    if not star and not period:
+        return
+    star_ok = star == "★" or ctx.document.ocr
+    period_ok = period is not None and re.fullmatch(r"\d+(?:年|个月)|长期", period)
+    if not (star_ok and period_ok):
+        rest = (star or "") + (period or "")
+        yield Hit(f"保密期限应写作“★”加阿拉伯数字和“年”（如“★1年”），实为“{rest}”", page=found.page, evidence=found.quote,
                   expected=f"{level}★1年")
 
 
@@ -53,7 +63,7 @@ def secrecy(ctx):
 def urgency(ctx):
     found = ctx.el.urgency
     if found and found.text not in ("特急", "加急"):
-        yield Hit(f"紧急程度应标注为“特急”或“加急”，实为“{found.text}”", page=found.page, evidence=found.text,
+        yield Hit(f"紧急程度应标注为“特急”或“加急”，实为“{found.quote}”", page=found.page, evidence=found.quote,
                   expected="特急/加急")
 
 
@@ -63,11 +73,19 @@ def doc_number(ctx):
     el = ctx.el
     found = el.doc_number
     if not found:
-        if el.issuer_mark:
+        if el.issuer_mark and requires(el.format, "doc_number"):
             yield Hit("有发文机关标志的公文应标注发文字号", page=el.issuer_mark.page, evidence="未见发文字号",
                       expected="机关代字〔年份〕序号号")
         return
+    order = ORDER_NUMBER.match(found.text)
+    if order:  # 命令（令）格式 (GB/T 9704-2012 10.2): "第12号", no 虚位
+        if order.group("num").startswith("0"):
+            yield Hit(f"令的发文字号序号不编虚位（不加前导 0），实为“{found.quote}”", page=found.page, evidence=found.quote,
+                      expected=f"第{int(order.group('num'))}号")
+        return
     m = DOC_NUMBER.search(found.text)
+    if not m:
+        return
     problems = []
     if m.group("lb") != "〔" or m.group("rb") != "〕":
         problems.append(f"年份应用六角括号“〔〕”括入，不能用“{m.group('lb')}{m.group('rb')}”")
@@ -77,11 +95,11 @@ def doc_number(ctx):
     if m.group("di"):
         problems.append("序号前不加“第”字")
     num = m.group("num")
-    if num.startswith("0") or FULLWIDTH_DIGITS.search(num):
+    if num.startswith("0"):
         problems.append(f"序号不编虚位（不加前导 0），实为“{num}”")
     if problems:
-        fixed = f"{m.group('prefix')}〔{year if len(year) == 4 else '20' + year[-2:]}〕{int(num.translate({0xFF10 + i: 0x30 + i for i in range(10)}))}号"
-        yield Hit("发文字号格式不规范：" + "；".join(problems), page=found.page, evidence=found.text, expected=fixed)
+        fixed = f"{m.group('prefix')}〔{year if len(year) == 4 else '20' + year[-2:]}〕{int(num)}号"
+        yield Hit("发文字号格式不规范：" + "；".join(problems), page=found.page, evidence=found.quote, expected=fixed)
 
 
 @rule("element.signer", "GB/T 9704-2012 7.2.6；条例 第九条（六）", "error", "上行文标注“签发人：姓名”（全角冒号）",
@@ -96,9 +114,9 @@ def signer(ctx):
         return
     m = SIGNER.search(el.signer.text)
     if not m.group("colon") or m.group("colon") != "：":
-        yield Hit("“签发人”后应用全角冒号“：”", page=el.signer.page, evidence=el.signer.text, expected="签发人：姓名")
+        yield Hit("“签发人”后应用全角冒号“：”", page=el.signer.page, evidence=el.signer.quote, expected="签发人：姓名")
     if not (m.group("names") or "").strip():
-        yield Hit("签发人后应写明签发人姓名", page=el.signer.page, evidence=el.signer.text, expected="签发人：姓名")
+        yield Hit("签发人后应写明签发人姓名", page=el.signer.page, evidence=el.signer.quote, expected="签发人：姓名")
 
 
 @rule("element.title", "条例 第九条（七）", "error", "有标题，且标题以法定文种结尾",
@@ -106,11 +124,12 @@ def signer(ctx):
 def title(ctx):
     el = ctx.el
     if not el.title:
-        yield Hit("公文应有标题（发文机关名称 + 事由 + 文种）", evidence="未识别到标题", expected="××关于××的（文种）")
+        if requires(el.format, "title"):  # a 命令 or a 纪要 may carry none (GB/T 9704-2012 10.2, 10.3)
+            yield Hit("公文应有标题（发文机关名称 + 事由 + 文种）", evidence="未识别到标题", expected="××关于××的（文种）")
         return
     if doc_type_of(el.title.text) is None:
-        yield Hit(f"标题应以文种结尾（如“通知”“请示”“报告”），“{el.title.text}”未标明文种", page=el.title.page,
-                  evidence=el.title.text, expected="××关于××的" + "/".join(DOC_TYPES[7:11]))
+        yield Hit(f"标题应以文种结尾（如“通知”“请示”“报告”），“{el.title.quote}”未标明文种", page=el.title.page,
+                  evidence=el.title.quote, expected="××关于××的" + "/".join(DOC_TYPES[7:11]))
 
 
 ADDRESSEE_REQUIRED = ("请示", "报告", "批复", "函", "通知", "通报", "议案")
@@ -126,7 +145,7 @@ def addressee(ctx):
                       page=el.title.page if el.title else 1, evidence="未见主送机关", expected="××××：")
         return
     if el.addressee.text.endswith(":"):
-        yield Hit("主送机关最后一个名称后应用全角冒号“：”", page=el.addressee.page, evidence=el.addressee.text,
+        yield Hit("主送机关最后一个名称后应用全角冒号“：”", page=el.addressee.page, evidence=el.addressee.quote,
                   expected=el.addressee.text[:-1] + "：")
 
 
@@ -175,12 +194,12 @@ def attachment_note(ctx):
     if not el.attachment_note:
         if el.attachment_pages:
             label, _ = el.attachment_pages[0]
-            yield Hit("公文附有附件，但正文之后没有附件说明", page=label.page, evidence=label.text, expected="附件：附件名称")
+            yield Hit("公文附有附件，但正文之后没有附件说明", page=label.page, evidence=label.quote, expected="附件：附件名称")
         return
     first = el.attachment_note[0]
     m = ATTACHMENT_NOTE.match(first.text)
     if m.group("colon") != "：":
-        yield Hit("“附件”后应用全角冒号“：”", page=first.page, evidence=first.text, expected="附件：名称")
+        yield Hit("“附件”后应用全角冒号“：”", page=first.page, evidence=first.quote, expected="附件：名称")
     names = el.attachments
     texts = [f.text for f in el.attachment_note]
     if len(names) > 1:
@@ -211,16 +230,31 @@ def attachment_note(ctx):
       "成文日期是公文生效的时间，写法统一才能准确登记。", "“二〇二六年十一月二十日”或“2026年07月01日”", "“2026年7月1日”",
       allow_chinese_numerals=False)
 def date(ctx):
+    """GB/T 9704-2012 7.3.5.4: 成文日期 in Arabic numerals, the year in full, no 虚位 in month or day.
+
+    With `allow_chinese_numerals` (the gb9704-1999 profile) a date in Chinese numerals is accepted as
+    GB/T 9704-1999 7.3.5 wrote it: 成文时间 "用汉字将年、月、日标全；‘零’写为‘〇’" (二〇〇九年三月二日). So there
+    〇 (U+3007, and its look-alike ○ U+25CB) is the zero; 零, a Latin "O" or a digit "0" is not.
+    A 纪要 need not carry a date line (GB/T 9704-2012 10.3; see validators/formats.py).
+    """
     el = ctx.el
     if not el.date:
-        yield Hit("公文应标注成文日期（署名之下，用阿拉伯数字）", evidence="未见成文日期", expected="2026年7月1日")
+        if requires(el.format, "date"):
+            yield Hit("公文应标注成文日期（署名之下，用阿拉伯数字）", evidence="未见成文日期", expected="2026年7月1日")
         return
     text = re.sub(r"\s", "", el.date.text)
+    quote = re.sub(r"\s", "", el.date.quote)
     if re.fullmatch(r"[1-9]\d{3}年[1-9]\d?月[1-9]\d?日", text):
         return
-    if ctx.params["allow_chinese_numerals"] and re.fullmatch(r"[〇○零一二三四五六七八九]{4}年[一二三四五六七八九十]{1,2}月[一二三四五六七八九十]{1,3}日", text):
+    chinese = re.fullmatch(r"(?P<y>[〇○零ＯOoΟ0◯一二三四五六七八九]{4})年[一二三四五六七八九十]{1,2}月[一二三四五六七八九十]{1,3}日", text)
+    if ctx.params["allow_chinese_numerals"] and chinese:
+        wrong_zero = sorted(set(chinese.group("y")) & set("零ＯOoΟ0◯"))
+        if not wrong_zero:
+            return
+        yield Hit(f"按 GB/T 9704-1999 7.3.5，成文日期中的“零”应写为“〇”，不写作“{'”“'.join(wrong_zero)}”，实为“{quote}”",
+                  page=el.date.page, evidence=quote, expected=re.sub("[零ＯOoΟ0◯]", "〇", text))
         return
-    yield Hit(f"成文日期应用阿拉伯数字将年、月、日标全，月、日不编虚位，实为“{text}”", page=el.date.page, evidence=text,
+    yield Hit(f"成文日期应用阿拉伯数字将年、月、日标全，月、日不编虚位，实为“{quote}”", page=el.date.page, evidence=quote,
               expected=_iso_to_zh(el.date_iso) or "2026年7月1日")
 
 
@@ -256,12 +290,12 @@ def cc(ctx):
         return
     m = CC.match(found.text)
     if m.group("colon") != "：":
-        yield Hit("“抄送”后应用全角冒号“：”", page=found.page, evidence=found.text, expected="抄送：机关名称。")
+        yield Hit("“抄送”后应用全角冒号“：”", page=found.page, evidence=found.quote, expected="抄送：机关名称。")
     rest = m.group("rest").strip()
     if not rest:
-        yield Hit("“抄送：”后应列出抄送机关名称", page=found.page, evidence=found.text, expected="抄送：机关名称。")
+        yield Hit("“抄送：”后应列出抄送机关名称", page=found.page, evidence=found.quote, expected="抄送：机关名称。")
     elif not rest.endswith("。"):
-        yield Hit("抄送机关名称最后应标句号“。”", page=found.page, evidence=found.text, expected=found.text.rstrip(".，,;；") + "。")
+        yield Hit("抄送机关名称最后应标句号“。”", page=found.page, evidence=found.quote, expected=found.text.rstrip(".，,;；") + "。")
 
 
 @rule("element.print-line", "GB/T 9704-2012 7.4.3", "warning", "印发机关和印发日期“2026年7月1日印发”，阿拉伯数字，不编虚位",
@@ -271,11 +305,13 @@ def print_line(ctx):
     if not found:
         return
     m = PRINT_LINE.match(found.text)
+    if not m:
+        return
     date_text = re.sub(r"\s", "", m.group("date"))
     if not m.group("issuer").strip():
-        yield Hit("印发日期前应写明印发机关", page=found.page, evidence=found.text, expected="××办公室　　2026年7月1日印发")
+        yield Hit("印发日期前应写明印发机关", page=found.page, evidence=found.quote, expected="××办公室　　2026年7月1日印发")
     if not re.fullmatch(r"[1-9]\d{3}年[1-9]\d?月[1-9]\d?日", date_text):
-        yield Hit(f"印发日期应用阿拉伯数字标全年、月、日，不编虚位，实为“{date_text}”", page=found.page, evidence=found.text,
+        yield Hit(f"印发日期应用阿拉伯数字标全年、月、日，不编虚位，实为“{date_text}”", page=found.page, evidence=found.quote,
                   expected="2026年7月1日印发")
 
 

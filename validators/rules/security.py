@@ -1,7 +1,7 @@
 """Security rules (保密规则): classified documents that arrive through ordinary channels."""
 from __future__ import annotations
 
-from extractors.elements import SECRECY
+from extractors.elements import read_secrecy
 
 from ..registry import Hit, rule
 from ..report import CHANNEL_ZH
@@ -12,11 +12,15 @@ CLASSIFIED_LEVELS = ("绝密", "机密", "秘密")
 
 
 def classified_level(el) -> str | None:
-    """The secrecy level a document is marked with (绝密/机密/秘密), or None."""
+    """The secrecy level a document is marked with (绝密/机密/秘密), or None.
+
+    The parser reads the 密级 in every form documents carry it ("机　密★1年", "密级：机密", "机密★1年 特急",
+    OCR's "机密*1年"); see extractors.elements.read_secrecy.
+    """
     if not el.secrecy:
         return None
-    m = SECRECY.match(el.secrecy.text)
-    level = m.group(1) if m else el.secrecy.text[:2]
+    reading = read_secrecy(el.secrecy.text)
+    level = reading["level"] if reading else el.secrecy.text[:2]
     return level if level in CLASSIFIED_LEVELS else None
 
 
@@ -27,5 +31,10 @@ def classified(ctx):
     level = classified_level(ctx.el)
     if level and ctx.channel in NON_CLASSIFIED_CHANNELS:
         yield Hit(f"本件标注密级“{level}”，却经非涉密渠道（{CHANNEL_ZH.get(ctx.channel, ctx.channel)}）传来；已转机要室处理，正文不进入共享检索。"
-                  f"请来文单位今后通过机要渠道报送涉密公文", page=ctx.el.secrecy.page, evidence=ctx.el.secrecy.text,
+                  f"请来文单位今后通过机要渠道报送涉密公文", page=ctx.el.secrecy.page, evidence=ctx.el.secrecy.quote,
                   expected="涉密公文经机要渠道传递")
+    elif not level and ctx.el.secrecy_unreadable is not None and ctx.channel in NON_CLASSIFIED_CHANNELS:
+        # a 密级 mark is there but its level cannot be read: treated as classified until the 机要员 has read it
+        found = ctx.el.secrecy_unreadable
+        yield Hit(f"本件版头有密级标志（“{found.quote}”），但密级无法辨认；按涉密公文转机要员核对，正文不进入共享检索",
+                  page=found.page, evidence=found.quote, expected="密级清晰可辨（绝密/机密/秘密）")

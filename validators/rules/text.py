@@ -8,9 +8,13 @@ from ..registry import Hit, rule
 HAN = r"[\u4e00-\u9fff]"
 
 
-def _checked_lines(el):
-    """The lines a sender wrote as running text: title, addressee, body, annotation, attachment note."""
-    indexes = list(el.title_lines)
+def _checked_lines(el, extra=()):
+    """The lines a sender wrote as running text: title, addressee, body, annotation, attachment note.
+
+    Yields (first line index, normalised text, text as written) per paragraph; the two texts have the same
+    length (extractors/normalise.py maps one code point for one), so a match in one is quoted from the other.
+    """
+    indexes = list(el.title_lines) + [i for i in extra if i is not None]
     if el.addressee:
         indexes.append(el.addressee.line)
     indexes += el.body_lines + [f.line for f in el.attachment_note]
@@ -18,28 +22,32 @@ def _checked_lines(el):
         indexes.append(el.annotation.line)
     heading_lines = {h.line: h.label for h in el.headings}
     # lines of one paragraph are joined, so that a mark split by a line break is still seen
-    paragraphs: list[tuple[int, str]] = []
+    paragraphs: list[tuple[int, str, str]] = []
     previous = None
     for i in sorted(set(indexes)):
-        text = el.lines[i].text.strip()
+        raw = el.lines[i].text
+        norm = el.norm[i] if len(getattr(el, "norm", [])) > i and len(el.norm[i]) == len(raw) else raw
+        text, original = norm.strip(), raw.strip()
         label = heading_lines.get(i)
         if label and text.startswith(label):
-            text = text[len(label):]  # "1." is a legal heading label, not a stray full stop
+            text, original = text[len(label):], original[len(label):]  # "1." is a legal heading label, not a stray full stop
         if paragraphs and previous == i - 1 and i not in el.paragraph_starts:
-            first, joined = paragraphs[-1]
-            paragraphs[-1] = (first, joined + text)
+            first, joined, joined_original = paragraphs[-1]
+            paragraphs[-1] = (first, joined + text, joined_original + original)
         else:
-            paragraphs.append((i, text))
+            paragraphs.append((i, text, original))
         previous = i
     yield from paragraphs
 
 
-def _first_match(el, pattern: re.Pattern, skip=None):
-    for i, text in _checked_lines(el):
-        for m in pattern.finditer(text):
-            if skip and skip(m, text):
+def _first_match(el, pattern: re.Pattern, skip=None, on_original=False, extra=()):
+    """The first match of `pattern` in the checked paragraphs: (line, match, text matched, text as written)."""
+    for i, text, original in _checked_lines(el, extra):
+        subject = original if on_original else text
+        for m in pattern.finditer(subject):
+            if skip and skip(m, subject):
                 continue
-            return i, m, text
+            return i, m, subject, original
     return None
 
 
@@ -47,13 +55,15 @@ def _context(text: str, m, width: int = 8) -> str:
     return text[max(0, m.start() - width): m.end() + width].strip()
 
 
-def _pattern_hit(ctx, pattern: re.Pattern, message, expected, evidence_is_match=False, skip=None):
-    """One finding at the first match of `pattern`; `message` and `expected` are built from the match."""
-    hit = _first_match(ctx.el, pattern, skip)
+def _pattern_hit(ctx, pattern: re.Pattern, message, expected, evidence_is_match=False, skip=None, on_original=False,
+                 extra=()):
+    """One finding at the first match of `pattern` (on the normalised text unless `on_original`); `message` and
+    `expected` are built from the match, the evidence quotes the document as written."""
+    hit = _first_match(ctx.el, pattern, skip, on_original, extra)
     if hit:
-        i, m, text = hit
-        yield Hit(message(m), page=ctx.el.pages_of[i], evidence=m.group(0) if evidence_is_match else _context(text, m),
-                  expected=expected(m, text))
+        i, m, text, original = hit
+        evidence = original[m.start():m.end()] if evidence_is_match else _context(original, m)
+        yield Hit(message(m), page=ctx.el.pages_of[i], evidence=evidence, expected=expected(m, text))
 
 
 HALF_PUNCT = re.compile(rf"(?<={HAN})[,;:?!]|[,;:?!](?={HAN})|(?<={HAN})\.(?![\d.])")
@@ -93,14 +103,41 @@ def ellipsis(ctx):
                                     lambda m, text: re.sub(r"\s*-\s*", "—", m.group(0)), evidence_is_match=True)
 
 
-YEAR_ABBREV = re.compile(r"(?<![\d０-９年])[’'‘]?(\d{2})年(?=\d{1,2}月)")
+YEAR_ABBREV = re.compile(r"(?<![\d年第★☆*＊.．])[’'‘]?(\d{2})年")
+# what follows a year that is a point in time: a month, 底/初/末, 度, a half or a quarter, a season
+_CALENDAR_AFTER = re.compile(r"^(?:\d{1,2}月|[一二三四五六七八九十]{1,2}月|底|初|末|年底|年初|度|上半年|下半年|第?[一二三四1-4]季度|[春夏秋冬]季?)")
+# what follows a number of years, a duration: 25年来, 25年间, 25年以上, 25年前 …
+_DURATION_AFTER = re.compile(r"^(?:来|间|里|内|以上|以下|以内|左右|多|余|之久|之内|前|后|的时间|时间|期间|工龄|党龄|教龄|周年|一贯|制)")
+# what precedes a duration: 近25年, 满25年, 历时25年 …
+_DURATION_BEFORE = re.compile(r"(?:近|满|逾|超过|超|达|长达|历时|连续|已有|有|用|经过|这|那|过去|未来|每|几|多|工作|服务|任职|坚持|持续|共|约|大约|将近|不到|不足)$")
+# what precedes a point in time: 截至25年底, 到26年, 于25年 …
+_POINT_BEFORE = re.compile(r"(?:截至|截止到|截止|直到|到|至|于|在|从|自|是|定于|预计|计划|力争|确保|争取)$")
+
+
+def _not_abbreviated_year(m: re.Match, text: str) -> bool:
+    """GB/T 15835-2011: a year is written in full ("2026年", not "26年"); a number of years is not a year.
+
+    "截至25年底" "26年拟新建" "于26年1月" are years; "近25年来" "25年间" "工作满25年" are durations.
+    """
+    before, after = text[:m.start()], text[m.end():]
+    if _DURATION_AFTER.match(after):
+        return True
+    if _CALENDAR_AFTER.match(after):
+        return False
+    if _DURATION_BEFORE.search(before):
+        return True
+    if _POINT_BEFORE.search(before):
+        return False
+    # at the head of a clause, followed by what the year does: "26年拟…", "25年我市…"
+    clause_start = not before or before[-1] in "，。；：、（(“\"　 "
+    return not (clause_start and after[:1] and "\u4e00" <= after[0] <= "\u9fff" and after[0] not in "的")
 
 
 @rule("text.year-abbrev", "GB/T 15835-2011", "warning", "年份写全，不简写",
-      "简写年份容易产生歧义。", "“26年3月”", "“2026年3月”")
+      "简写年份容易产生歧义。", "“26年3月”“截至25年底”“26年拟新建”", "“2026年3月”“截至2025年底”“2026年拟新建”")
 def year_abbrev(ctx):
     yield from _pattern_hit(ctx, YEAR_ABBREV, lambda m: f"年份应写全 4 位，不应简写为“{m.group(0)}”",
-                            lambda m, text: f"20{m.group(1)}年")
+                            lambda m, text: f"20{m.group(1)}年", skip=_not_abbreviated_year)
 
 
 FULLWIDTH = re.compile(r"[０-９]+")
@@ -109,8 +146,12 @@ FULLWIDTH = re.compile(r"[０-９]+")
 @rule("text.fullwidth-digits", "GB/T 15835-2011", "warning", "不用全角数字",
       "全角数字与半角数字混排，宽窄不一，也影响检索。", "“共１２栋”", "“共12栋”")
 def fullwidth_digits(ctx):
+    """Seen on the text as written, in the running text and in the 发文字号, 成文日期, 份号 and 印发 lines too."""
+    el = ctx.el
+    extra = [f.line if f else None for f in (el.doc_number, el.date, el.copy_number, el.print_line, el.signer)]
     yield from _pattern_hit(ctx, FULLWIDTH, lambda m: f"数字应使用半角阿拉伯数字，“{m.group(0)}”为全角",
-                            lambda m, text: m.group(0).translate({0xFF10 + k: 0x30 + k for k in range(10)}))
+                            lambda m, text: m.group(0).translate({0xFF10 + k: 0x30 + k for k in range(10)}),
+                            on_original=True, extra=extra)
 
 
 PERCENT_RANGE = re.compile(r"(?<![\d.%])(\d+(?:\.\d+)?)\s*[～~—至\-]\s*(\d+(?:\.\d+)?)\s*[%％]")

@@ -1,0 +1,68 @@
+"""Character normalisation before parsing (字符规范化).
+
+PDF text layers often carry code points that look like ordinary characters but are not: Kangxi
+radicals (U+2F00–U+2FD5, "⽇" for 日), CJK radicals-supplement forms ("⻓" for 长), CJK compatibility
+ideographs (U+F900–U+FAFF, U+2F800–U+2FA1F), and full-width digits and Latin letters ("２０２４").
+`normalise(text)` maps each of them to the ordinary character, **one code point for one**, so that an
+offset in the normalised text is the same offset in the original: the parser matches on the
+normalised text and quotes the original (evidence says what the document says).
+
+Where Unicode's NFKC mapping is right (Kangxi radicals, compatibility ideographs, full-width
+alphanumerics), it is used character by character; NFKC is NOT applied to whole strings, because it
+would also turn the full-width punctuation of Chinese text (，：（）) and the ideographic space into
+ASCII, which the punctuation rules must still see. The radicals-supplement forms have no NFKC mapping
+and come from the small table below (Unicode names "CJK RADICAL C-SIMPLIFIED …").
+"""
+from __future__ import annotations
+
+import unicodedata
+from functools import lru_cache
+
+# CJK Radicals Supplement → ordinary simplified characters (no NFKC decomposition exists for these)
+RADICALS_SUPPLEMENT = {
+    "⺟": "母", "⺠": "民", "⻅": "见", "⻆": "角", "⻈": "讠", "⻉": "贝", "⻋": "车", "⻐": "钅", "⻓": "长", "⻔": "门",
+    "⻙": "韦", "⻚": "页", "⻛": "风", "⻜": "飞", "⻠": "饣", "⻢": "马", "⻥": "鱼", "⻦": "鸟", "⻧": "卤", "⻨": "麦",
+    "⻩": "黄", "⻪": "黾", "⻬": "齐", "⻮": "齿", "⻰": "龙", "⻳": "龟",
+}
+
+
+def _nfkc_ranges() -> list[tuple[int, int]]:
+    return [
+        (0x2F00, 0x2FD5),  # Kangxi radicals
+        (0xF900, 0xFAFF),  # CJK compatibility ideographs
+        (0x2F800, 0x2FA1F),  # CJK compatibility ideographs supplement
+        (0xFF10, 0xFF19),  # full-width digits ０–９
+        (0xFF21, 0xFF3A),  # full-width Latin capitals
+        (0xFF41, 0xFF5A),  # full-width Latin small letters
+    ]
+
+
+@lru_cache(maxsize=1)
+def _table() -> dict[int, str]:
+    table: dict[int, str] = {}
+    for low, high in _nfkc_ranges():
+        for cp in range(low, high + 1):
+            ch = chr(cp)
+            mapped = unicodedata.normalize("NFKC", ch)
+            if mapped != ch and len(mapped) == 1:
+                table[cp] = mapped
+    table.update({ord(k): v for k, v in RADICALS_SUPPLEMENT.items()})
+    return table
+
+
+def normalise(text: str) -> str:
+    """The text with look-alike code points replaced, one for one (len(result) == len(text)).
+
+    "2024年5⽉20⽇" → "2024年5月20日"; "示教发〔２０２４〕２１号" → "示教发〔2024〕21号"; punctuation,
+    spaces and everything else unchanged.
+    """
+    return text.translate(_table())
+
+
+def changed(text: str) -> bool:
+    """True when `normalise` would change `text`."""
+    return normalise(text) != text
+
+
+def has_fullwidth_digits(text: str) -> bool:
+    return any("０" <= ch <= "９" for ch in text)
