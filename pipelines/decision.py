@@ -65,13 +65,14 @@ def index_decision(review) -> Decision:
     """OPEN, CLASSIFIED or HELD for a Review (pipelines.review): see the module's docstring."""
     report = review.report
     level = level_of(report["document"].get("secrecy"))
-    if level is None and any(f["rule"] == "security.classified" for f in report["findings"]):
-        level = level_of(" ".join(f.get("evidence") or "" for f in report["findings"] if f["rule"] == "security.classified")) or "涉密"
     if level:
         return Decision(CLASSIFIED, "涉密公文经非涉密渠道传来，转机要室处理，不进入共享检索", level)
     mark = getattr(review, "secrecy_unreadable", None)
     if mark and level_of(mark):  # a mark the parser missed, but its level is plain once spacing and labels go
         return Decision(CLASSIFIED, "涉密公文经非涉密渠道传来，转机要室处理，不进入共享检索", level_of(mark))
-    if mark:
+    if mark:  # the parser's secrecy_unreadable, or a mark-like line it did not read: held, not guessed
         return Decision(HELD, f"本件有密级标志“{mark[:40]}”但无法确定密级，暂存待机要员核定，不进入检索、不退文、不分办")
+    if any(f["rule"] == "security.classified" for f in report["findings"]):  # any other reason the rule fired
+        evidence = " ".join(f.get("evidence") or "" for f in report["findings"] if f["rule"] == "security.classified")
+        return Decision(CLASSIFIED, "涉密公文经非涉密渠道传来，转机要室处理，不进入共享检索", level_of(evidence) or "涉密")
     return Decision(OPEN)
