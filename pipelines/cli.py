@@ -216,16 +216,31 @@ def _run(args) -> int:
         samples = Path(__file__).resolve().parents[1] / "samples" / "inbox"
         for path in sorted(samples.glob("*/*")):
             shutil.copy2(path, root / "inbox" / path.parent.name / path.name)
-    configure(root)
-    from flows import ingest
+    home = configure(root)
+    from .batch_server import MARKER, BatchServer, ServerStartError
 
-    print(f"数据目录：{root}", file=sys.stderr)
+    os.environ[MARKER] = str(root)  # every process this batch starts carries it (see tests/test_batch_server.py)
+    server = None
+    if not os.environ.get("PREFECT_API_URL"):  # no standing server configured: the batch's own, started first
+        server = BatchServer(home, root).start()
+        os.environ["PREFECT_API_URL"] = server.url
     try:
+        from flows import ingest
+
+        print(f"数据目录：{root}", file=sys.stderr)
+        if server:
+            server.wait()
         ingest(str(root))  # prints its progress and its summary
+    except ServerStartError as exc:
+        print(f"shouwen: {exc}", file=sys.stderr)
+        return EXIT_UNUSABLE
     except Exception as exc:  # the inbox or the data root itself failed (disk full, permissions…)
         print(f"本批处理中断：{type(exc).__name__}: {exc}\n已登记的文件不受影响，下次运行会接着处理；"
               f"详细日志见 {root / 'prefect' / 'prefect.log'}", file=sys.stderr)
         return EXIT_UNUSABLE
+    finally:
+        if server:
+            server.stop()
     return EXIT_ACCEPTED
 
 
