@@ -18,9 +18,10 @@ from . import builder
 from .test_batch import ROOT, SAMPLES, _ledger_counts
 
 
-def processes_marked(root: Path) -> list[tuple[int, str]]:
-    """(pid, command line) of every live process whose environment says it was started by the batch on `root`."""
-    marker = f"{MARKER}={root}".encode() + b"\0"
+def processes_marked(root: Path, variable: str = MARKER) -> list[tuple[int, str]]:
+    """(pid, command line) of every live process whose environment says it was started by the batch on `root`
+    (or, with variable="SHOUWEN_ROOT", by any shouwen command on that data root)."""
+    marker = f"{variable}={root}".encode() + b"\0"
     found = []
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit() or int(entry.name) == os.getpid():
