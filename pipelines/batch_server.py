@@ -10,7 +10,7 @@ first Prefect client when no PREFECT_API_URL is set):
   * a `shouwen run` killed with SIGKILL leaves it running (uvicorn, ~200 MB, a port) with no parent.
 
 So the batch starts the same uvicorn app itself, first thing (it loads while our own modules import, on the
-other core), with the services a one-batch server does not need turned off, block-type registration off, a
+other core), on a new data root from a copy of the machine's migrated empty database (seed_database), with the services a one-batch server does not need turned off, block-type registration off, a
 60 s database timeout, a generous start-up deadline and a second try when it exits during start-up. The
 kernel kills it when `shouwen run` dies however it dies (PR_SET_PDEATHSIG), and it carries SHOUWEN_BATCH_OF
 (the data root) in its environment so a test can find what a batch left behind.
@@ -22,8 +22,10 @@ from __future__ import annotations
 
 import ctypes
 import os
+import shutil
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -67,6 +69,48 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+def template_path() -> Path:
+    """Where an empty, fully migrated Prefect database of this Prefect version is kept on this machine."""
+    from importlib.metadata import version
+
+    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "shouwen"
+    return cache / f"prefect-{version('prefect')}-empty.db"
+
+
+def seed_database(home: Path) -> Optional[str]:
+    """A new data root's Prefect database, copied from the machine's migrated empty one where there is one: the
+    ~150 schema migrations Prefect would otherwise run are most of a new root's start-up. Returns 'seeded',
+    'fresh' (no template yet: the server migrates, and save_template keeps the result) or None (the database
+    exists already, or Prefect is configured with another database)."""
+    database = Path(home) / "prefect.db"
+    if os.environ.get("PREFECT_API_DATABASE_CONNECTION_URL") or database.exists():
+        return None
+    template = template_path()
+    if not template.is_file():
+        return "fresh"
+    partial = database.with_name(f".prefect.db.{os.getpid()}")
+    shutil.copyfile(template, partial)
+    os.replace(partial, database)  # never a half-copied database under the name Prefect opens
+    return "seeded"
+
+
+def save_template(home: Path) -> None:
+    """Keep the just-migrated empty database (SQLite's online backup: consistent while the server runs)."""
+    template = template_path()
+    try:
+        template.parent.mkdir(parents=True, exist_ok=True)
+        partial = template.with_name(f".{template.name}.{os.getpid()}")
+        source = sqlite3.connect(f"file:{Path(home) / 'prefect.db'}?mode=ro", uri=True, timeout=60)
+        target = sqlite3.connect(partial)
+        with target:
+            source.backup(target)
+        source.close()
+        target.close()
+        os.replace(partial, template)
+    except (OSError, sqlite3.Error):
+        pass  # only a speed-up: the next new root migrates again
+
+
 class BatchServer:
     """Prefect's API app under uvicorn on 127.0.0.1 for one batch.
 
@@ -88,10 +132,11 @@ class BatchServer:
         return f"http://127.0.0.1:{self.port}/api"
 
     def start(self) -> "BatchServer":
+        self.home.mkdir(parents=True, exist_ok=True)
+        self.seeded = seed_database(self.home)
         self.port = _free_port()
         env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
         env.update(SERVER_SETTINGS, PREFECT_HOME=str(self.home), **{MARKER: str(self.root)})
-        self.home.mkdir(parents=True, exist_ok=True)
         with open(self.log, "ab") as log:
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "uvicorn", "--factory", "prefect.server.api.server:create_app",
@@ -109,6 +154,8 @@ class BatchServer:
                     break
                 time.sleep(0.1)
             else:
+                if self.seeded == "fresh":
+                    save_template(self.home)
                 return self.url
             timed_out = time.monotonic() > deadline
             self.stop()

@@ -77,3 +77,30 @@ def test_a_server_that_cannot_start_stand_in_false_is_said_in_chinese(tmp_path, 
             pass
     assert "本批的流程服务未能启动（已尝试 2 次" in str(caught.value)
     assert server.process.poll() is not None
+
+
+def test_a_new_data_root_starts_from_the_machines_migrated_empty_database(tmp_path, monkeypatch):
+    import sqlite3
+
+    from pipelines import batch_server
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.delenv("PREFECT_API_DATABASE_CONNECTION_URL", raising=False)
+    template = batch_server.template_path()
+    assert not template.exists()
+
+    def head(database: Path) -> str:
+        with sqlite3.connect(database) as conn:
+            return conn.execute("SELECT version_num FROM alembic_version").fetchone()[0]
+
+    first = BatchServer(tmp_path / "first" / "prefect", tmp_path / "first")
+    with first:
+        assert first.seeded == "fresh"  # no template yet: Prefect migrates, and the result is kept
+    assert template.is_file()
+    second = BatchServer(tmp_path / "second" / "prefect", tmp_path / "second")
+    with second:
+        assert second.seeded == "seeded" and second.healthy()
+    assert head(tmp_path / "second" / "prefect" / "prefect.db") == head(tmp_path / "first" / "prefect" / "prefect.db")
+    again = BatchServer(tmp_path / "second" / "prefect", tmp_path / "second")
+    with again:
+        assert again.seeded is None  # an existing database is never replaced
