@@ -53,6 +53,23 @@ def _as_unprivileged(uid: int, gid: int, death_signal: Optional[int] = None):
     return drop
 
 
+def sweep_stale(older_than_s: float = 3600) -> None:
+    """Remove the directories of clusters whose test session was killed (the kernel stopped the server, nobody
+    removed its files): older than an hour, with no live postmaster."""
+    for directory in glob.glob("/tmp/shouwen-pg-*"):
+        path = Path(directory)
+        try:
+            if time.time() - path.stat().st_mtime < older_than_s:
+                continue
+            pidfile = path / "data" / "postmaster.pid"
+            pid = int(pidfile.read_text().split()[0]) if pidfile.exists() else 0
+            if pid and Path(f"/proc/{pid}").exists():
+                continue
+        except (OSError, ValueError, IndexError):
+            continue
+        shutil.rmtree(path, ignore_errors=True)
+
+
 class PostgresServer:
     """One throwaway cluster: start() → url; stop() (fast shutdown, then immediate, then kill) removes the directory."""
 
@@ -131,6 +148,7 @@ def postgres() -> Iterator[PostgresServer]:
     bindir = bin_dir()
     if bindir is None:
         pytest.skip("PostgreSQL server binaries are not installed (run scripts/setup.sh --dev)")
+    sweep_stale()
     server = PostgresServer(bindir)
     try:
         yield server.start()
