@@ -292,7 +292,7 @@ def _unwired_backends() -> str:
 
 
 def _config(args) -> int:
-    from .config import current
+    from .config import current, mask
 
     config = current()
     rows = config.rows()
@@ -303,8 +303,8 @@ def _config(args) -> int:
         return EXIT_ACCEPTED
     print(f"配置文件：{config.path or '（无，使用默认值）'}")
     print(f"数据目录：{config.root}")
-    print(f"登记簿：{config.ledger_location()}")
-    print(f"检索：{config.index_location()}")
+    print(f"登记簿：{mask(config.ledger_location())}")
+    print(f"检索：{mask(config.index_location())}")
     width = max(len(key) for key, _, _ in rows)
     for key, value, source in rows:
         where = {"file": "配置文件", "default": "默认"}.get(source, source.replace("env:", "环境变量 "))

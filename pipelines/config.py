@@ -232,15 +232,16 @@ class Config:
         out = []
         for section, model in self.settings:
             for key, value in model:
-                shown = _mask(value) if isinstance(value, str) else value
+                shown = mask(value) if isinstance(value, str) else value
                 if isinstance(shown, list):
                     shown = "、".join(shown) or "（未设）"
-                out.append((f"{section}.{key}", "（未设）" if shown is None else str(shown),
+                out.append((f"{section}.{key}", "（未设）" if shown in (None, "") else str(shown),
                             self.sources.get((section, key), "default")))
         return out
 
 
-def _mask(value: str) -> str:
+def mask(value: str) -> str:
+    """A URL with its password replaced by ***, for showing; anything else unchanged."""
     parts = urlsplit(value) if "://" in value else None
     if parts and parts.password:
         return value.replace(f":{parts.password}@", ":***@", 1)

@@ -191,6 +191,8 @@ def test_shouwen_config_shows_values_and_where_they_came_from(tmp_path):
     assert shown["values"]["office.timezone"] == {"value": "Asia/Shanghai", "source": "default"}
     text = _cli("--config", str(tmp_path / "shouwen.toml"), "config", "--root", str(tmp_path / "elsewhere"))
     assert text.returncode == 0 and "贵阳市人民政府办公厅　［配置文件］" in text.stdout and "［默认］" in text.stdout
+    secret = _cli("config", "--root", str(tmp_path), env={"SHOUWEN_LEDGER_URL": "postgresql://shouwen:s3cret@db/shouwen"})
+    assert "s3cret" not in secret.stdout and "登记簿：postgresql://shouwen:***@db/shouwen" in secret.stdout
 
 
 @pytest.mark.parametrize("command", [["config"], ["run"], ["ledger"]])
