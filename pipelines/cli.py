@@ -38,6 +38,8 @@ def _parser() -> argparse.ArgumentParser:
         description="收文：公文接收、初审（GB/T 9704-2012）、退文、分办与检索。\n"
                     "shouwen: intake and pre-review of incoming official documents.",
         formatter_class=argparse.RawDescriptionHelpFormatter)
+    config_help = "机关配置文件（默认 $SHOUWEN_CONFIG，否则数据目录下的 shouwen.toml）/ the office's configuration file"
+    parser.add_argument("--config", metavar="PATH", help=config_help)
     sub = parser.add_subparsers(dest="command", metavar="命令 / command")
 
     v = sub.add_parser("validate", help="初审公文并输出审核意见 / pre-review documents",
@@ -74,8 +76,8 @@ def _parser() -> argparse.ArgumentParser:
                                     "按 Ctrl-C 停止（流程服务随之关闭）。Serve the batch on a cron schedule.",
                         formatter_class=argparse.RawDescriptionHelpFormatter)
     sc.add_argument("--cron", required=True, help='cron 计划（分 时 日 月 周），如 "*/10 * * * *" 每 10 分钟 / cron schedule')
-    sc.add_argument("--timezone", default=os.environ.get("SHOUWEN_TIMEZONE", "Asia/Shanghai"),
-                    help="计划所用时区（默认 $SHOUWEN_TIMEZONE 或 Asia/Shanghai）/ time zone of the schedule")
+    sc.add_argument("--timezone", default=None,
+                    help="计划所用时区（默认配置 [office] timezone、$SHOUWEN_TIMEZONE 或 Asia/Shanghai）/ time zone")
     sc.add_argument("--port", type=int, default=4200, help="流程服务端口，被占用时自动另选 / server port")
     sc.add_argument("--now", action="store_true", help="启动后立即先运行一批 / run one batch right away")
     sc.add_argument("--root", help=root_help)
@@ -123,6 +125,19 @@ def _parser() -> argparse.ArgumentParser:
                         formatter_class=argparse.RawDescriptionHelpFormatter)
     ln.add_argument("--root", help=root_help)
 
+    cf = sub.add_parser("config", help="显示生效的机关配置及其来源 / show the effective configuration",
+                        description="显示生效的机关配置（shouwen.toml、环境变量、默认值）及每项的来源；配置有误时退出码为 2。\n"
+                                    "Show the effective configuration and where each value came from.",
+                        formatter_class=argparse.RawDescriptionHelpFormatter)
+    cf.add_argument("--root", help=root_help)
+    cf.add_argument("--json", action="store_true", help="以 JSON 输出 / as JSON")
+    from .worker_cmd import add_parser as add_worker_parser
+
+    add_worker_parser(sub, root_help)
+    for name, command in sub.choices.items():  # `shouwen run --config X` as well as `shouwen --config X run`
+        if any(a.dest == "root" for a in command._actions):
+            command.add_argument("--config", metavar="PATH", default=argparse.SUPPRESS, help=config_help)
+
     r = sub.add_parser("rules", help="列出初审规则目录 / list the rule catalog",
                        description="列出全部初审规则（由规则本身生成）。\nList every rule, generated from the rules.")
     r.add_argument("--format", choices=("text", "markdown", "json"), default="text", help="输出格式 / output format")
@@ -139,6 +154,15 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return EXIT_UNUSABLE
     debug = _logging(getattr(args, "debug", False) or bool(os.environ.get("SHOUWEN_DEBUG")))
+    if hasattr(args, "root"):  # a command on the office's data root: its configuration, read once, checked first
+        from .config import ConfigError, activate, load
+        from .intake import data_root
+
+        try:
+            activate(load(data_root(args.root), args.config))
+        except ConfigError as exc:
+            print(f"shouwen: {exc}", file=sys.stderr)
+            return EXIT_UNUSABLE
     try:
         if args.command == "validate":
             return _validate(args)
@@ -162,6 +186,12 @@ def main(argv: list[str] | None = None) -> int:
             return _learn(args)
         if args.command == "rebuild-ledger":
             return _rebuild_ledger(args)
+        if args.command == "config":
+            return _config(args)
+        if args.command == "worker":
+            from .worker_cmd import run_worker
+
+            return run_worker(args)
     except BrokenPipeError:  # `shouwen … | head`
         return 0
     except Exception as exc:  # 磁盘已满, 数据目录只读, 登记簿损坏, 另一批正在处理, 他人刚改过: one line, no traceback
@@ -318,12 +348,28 @@ def _run_locked(args, root: Path) -> int:
         samples = Path(__file__).resolve().parents[1] / "samples" / "inbox"
         for path in sorted(samples.glob("*/*")):
             shutil.copy2(path, root / "inbox" / path.parent.name / path.name)
-    configure(root)
-    from flows import ingest
+    unwired = _unwired_backends()
+    if unwired:
+        print(f"shouwen: {unwired}", file=sys.stderr)
+        return EXIT_UNUSABLE
+    home = configure(root)
+    from .batch_server import MARKER, BatchServer, ServerStartError
 
-    print(f"数据目录：{root}", file=sys.stderr)
+    os.environ[MARKER] = str(root)  # every process this batch starts carries it (see tests/test_batch_server.py)
+    server = None
+    if not os.environ.get("PREFECT_API_URL"):  # no standing server configured: the batch's own, started first
+        server = BatchServer(home, root).start()
+        os.environ["PREFECT_API_URL"] = server.url
     try:
+        from flows import ingest
+
+        print(f"数据目录：{root}", file=sys.stderr)
+        if server:
+            server.wait()
         ingest(str(root))  # prints its progress and its summary
+    except ServerStartError as exc:
+        print(f"shouwen: {exc}", file=sys.stderr)
+        return EXIT_UNUSABLE
     except Exception as exc:  # the inbox or the data root itself failed (disk full, permissions…)
         line = describe(exc, root)
         if line:
@@ -332,17 +378,55 @@ def _run_locked(args, root: Path) -> int:
         print(f"本批处理中断：{type(exc).__name__}: {shown(str(exc))}\n已登记的文件不受影响，下次运行会接着处理；"
               f"详细日志见 {root / 'prefect' / 'prefect.log'}", file=sys.stderr)
         return EXIT_UNUSABLE
+    finally:
+        if server:
+            server.stop()
+    return EXIT_ACCEPTED
+
+
+def _unwired_backends() -> str:
+    """Configured backends the batch cannot open yet (the PostgreSQL ledger and Elasticsearch come with the
+    composition root, issue 11 item 2/3): refused in Chinese rather than silently ignored."""
+    from .config import current
+
+    config = current()
+    if not config.ledger_is_default():
+        return f"配置的登记簿 {config.ledger_location()} 尚未接入批处理（目前只支持数据目录下的 ledger.sqlite3）"
+    if config.settings.index.url != "embedded":
+        return f"配置的检索服务 {config.settings.index.url} 尚未接入批处理（目前只支持内置检索 embedded）"
+    return ""
+
+
+def _config(args) -> int:
+    from .config import current, mask
+
+    config = current()
+    rows = config.rows()
+    if args.json:
+        print(json.dumps({"file": str(config.path) if config.path else None, "root": str(config.root),
+                          "values": {key: {"value": value, "source": source} for key, value, source in rows}},
+                         ensure_ascii=False, indent=2))
+        return EXIT_ACCEPTED
+    print(f"配置文件：{config.path or '（无，使用默认值）'}")
+    print(f"数据目录：{config.root}")
+    print(f"登记簿：{mask(config.ledger_location())}")
+    print(f"检索：{mask(config.index_location())}")
+    width = max(len(key) for key, _, _ in rows)
+    for key, value, source in rows:
+        where = {"file": "配置文件", "default": "默认"}.get(source, source.replace("env:", "环境变量 "))
+        print(f"  {key:<{width}}  {value}　［{where}］")
     return EXIT_ACCEPTED
 
 
 def _schedule(args) -> int:
+    from .config import current
     from .intake import data_root, prepare
     from .schedule import ScheduleError, serve
 
     root = data_root(args.root).resolve()
     prepare(root)
     try:
-        serve(root, args.cron, args.timezone, args.port, args.now, say=lambda line: print(line, file=sys.stderr, flush=True))
+        serve(root, args.cron, args.timezone or current().office.timezone, args.port, args.now, say=lambda line: print(line, file=sys.stderr, flush=True))
     except ScheduleError as exc:
         print(f"shouwen: {exc}", file=sys.stderr)
         return EXIT_UNUSABLE

@@ -6,7 +6,6 @@ every error as a numbered item with the clause it breaks and what it should be, 
 from __future__ import annotations
 
 import json
-import os
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -23,11 +22,18 @@ from .terminal import shown
 
 @dataclass
 class Office:
-    """Who returns the document: set by SHOUWEN_OFFICE, SHOUWEN_OFFICE_CONTACT and SHOUWEN_OFFICE_PHONE."""
+    """Who returns the document: the office's configuration, [office] name/contact/phone in shouwen.toml
+    (overridden by SHOUWEN_OFFICE, SHOUWEN_OFFICE_CONTACT, SHOUWEN_OFFICE_PHONE); see pipelines/config.py."""
 
-    name: str = field(default_factory=lambda: os.environ.get("SHOUWEN_OFFICE", "市人民政府办公厅"))
-    contact: str = field(default_factory=lambda: os.environ.get("SHOUWEN_OFFICE_CONTACT", "文秘科"))
-    phone: str = field(default_factory=lambda: os.environ.get("SHOUWEN_OFFICE_PHONE", ""))
+    name: str = field(default_factory=lambda: _configured("name"))  # shouwen.toml [office] (env SHOUWEN_OFFICE…)
+    contact: str = field(default_factory=lambda: _configured("contact"))
+    phone: str = field(default_factory=lambda: _configured("phone"))
+
+
+def _configured(key: str) -> str:
+    from .config import current
+
+    return getattr(current().office, key)
 
 
 def sender_folder(issuer: str | None) -> str:

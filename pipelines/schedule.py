@@ -69,6 +69,7 @@ class LocalServer:
         command = [str(prefect)] if prefect.exists() else [sys.executable, "-m", "prefect"]
         env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
         env.update(PREFECT_SERVER_ANALYTICS_ENABLED="false", PREFECT_HOME=str(self.home),
+                   PREFECT_API_DATABASE_TIMEOUT="60", PREFECT_API_DATABASE_CONNECTION_TIMEOUT="60",  # busy machine: wait for SQLite's lock
                    PREFECT_SERVER_API_HOST="127.0.0.1", PREFECT_SERVER_API_PORT=str(self.port))
         log = open(self.log, "ab")
         self.process = subprocess.Popen([*command, "server", "start", "--host", "127.0.0.1", "--port", str(self.port)],

@@ -9,6 +9,9 @@ cd "$(dirname "$0")/.."
 APT_PACKAGES=(libreoffice-writer-nogui fonts-noto-cjk fonts-arphic-ukai fonts-arphic-uming poppler-utils)
 # Tesseract is the peer the OCR benchmark compares against: a development tool only.
 [ "${1:-}" = "--dev" ] && APT_PACKAGES+=(tesseract-ocr tesseract-ocr-chi-sim)
+# PostgreSQL's server binaries, for the tests (tests/postgres.py runs its own throwaway server on a Unix socket):
+# no cluster is created and no system service started.
+[ "${1:-}" = "--dev" ] && APT_PACKAGES+=(postgresql)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -16,6 +19,10 @@ done
 if [ ${#missing[@]} -gt 0 ]; then
   echo "[setup] 安装系统软件包 / installing Debian packages: ${missing[*]}"
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  if [[ " ${missing[*]} " == *" postgresql "* ]]; then
+    $SUDO mkdir -p /etc/postgresql-common/createcluster.d
+    echo "create_main_cluster = false" | $SUDO tee /etc/postgresql-common/createcluster.d/shouwen.conf >/dev/null
+  fi
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi

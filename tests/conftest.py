@@ -18,6 +18,8 @@ from validators import validate
 from . import builder
 from .cases import CASES, CONFORMANT
 
+pytest_plugins = ["tests.postgres"]  # the `postgres` and `postgres_url` fixtures: a real PostgreSQL on a Unix socket
+
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMA_COPY = ROOT / "tests" / "data" / "validation-report.schema.json"
 SHARED_SPEC = ROOT.parent / "shared" / "spec"

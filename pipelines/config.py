@@ -1,0 +1,387 @@
+"""The office's configuration (机关配置): shouwen.toml, read once, validated, with environment overrides.
+
+Where the file is: `--config PATH`, else $SHOUWEN_CONFIG, else `<data root>/shouwen.toml` (optional there; a
+file named explicitly must exist). Every key has a default, so an office without a file runs as before.
+
+    [office]                         # 机关
+    name = "某市人民政府办公厅"        # on every 退文通知单 (env SHOUWEN_OFFICE)
+    contact = "文秘科"                # 联系人 on the notice (SHOUWEN_OFFICE_CONTACT)
+    phone = "0851-12345678"          # (SHOUWEN_OFFICE_PHONE)
+    departments = ["办公室", "综合科"] # 承办部门: the departments documents may be routed to
+    timezone = "Asia/Shanghai"       # the office's clock, for schedules (SHOUWEN_TIMEZONE)
+    profile = "gb9704-2012"          # 初审 profile: a shipped name or a TOML file (SHOUWEN_PROFILE)
+    [ledger]
+    url = "sqlite:///ledger.sqlite3" # 登记簿 (SHOUWEN_LEDGER_URL): sqlite:///relative-to-root, sqlite:////absolute,
+                                     # postgresql://user:pw@host:5432/db or postgresql://user@/db?host=/socket/dir
+    [index]
+    url = "embedded"                 # 检索 (SHOUWEN_INDEX_URL): embedded (index.sqlite3 in the root) or http(s)://… (Elasticsearch)
+    [ocr]
+    engine = "rapidocr"              # or "paddleocr" (SHOUWEN_OCR_ENGINE)
+    runtime = "openvino"             # or "onnxruntime" (SHOUWEN_OCR_RUNTIME)
+    model_dir = "/srv/models/ppocr"  # (SHOUWEN_OCR_MODEL_DIR); relative paths are relative to this file
+    paddle_model_dir = "…"           # (SHOUWEN_PADDLE_MODEL_DIR)
+    max_side = 1280                  # longest page side, pixels, given to the text detector (SHOUWEN_OCR_MAX_SIDE)
+    [prefect]
+    api_url = "http://prefect.office.lan:4200/api"   # a standing Prefect server (PREFECT_API_URL); none: the batch starts its own
+    work_pool = "shouwen"            # the work pool of `shouwen worker` and prefect.yaml (SHOUWEN_WORK_POOL)
+
+Precedence, per key: environment variable > file > default. A wrong value or an unknown key is a ConfigError
+whose Chinese message names the key and the file (or the variable); the command exits with 2.
+`shouwen config` prints the effective values and where each came from.
+"""
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal, Optional
+from urllib.parse import urlsplit
+
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+
+FILE_NAME = "shouwen.toml"
+DEFAULT_OFFICE = "市人民政府办公厅"
+
+# (section, key) → the environment variable that overrides it
+ENV = {
+    ("office", "name"): "SHOUWEN_OFFICE",
+    ("office", "contact"): "SHOUWEN_OFFICE_CONTACT",
+    ("office", "phone"): "SHOUWEN_OFFICE_PHONE",
+    ("office", "timezone"): "SHOUWEN_TIMEZONE",
+    ("office", "profile"): "SHOUWEN_PROFILE",
+    ("ledger", "url"): "SHOUWEN_LEDGER_URL",
+    ("index", "url"): "SHOUWEN_INDEX_URL",
+    ("ocr", "engine"): "SHOUWEN_OCR_ENGINE",
+    ("ocr", "runtime"): "SHOUWEN_OCR_RUNTIME",
+    ("ocr", "model_dir"): "SHOUWEN_OCR_MODEL_DIR",
+    ("ocr", "paddle_model_dir"): "SHOUWEN_PADDLE_MODEL_DIR",
+    ("ocr", "max_side"): "SHOUWEN_OCR_MAX_SIDE",
+    ("prefect", "api_url"): "PREFECT_API_URL",
+    ("prefect", "work_pool"): "SHOUWEN_WORK_POOL",
+}
+
+
+class ConfigError(ValueError):
+    """A configuration the office cannot run with; the message (Chinese) names the key and where it was set."""
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class OfficeSettings(_Section):
+    name: str = DEFAULT_OFFICE
+    contact: str = "文秘科"
+    phone: str = ""
+    departments: list[str] = []
+    timezone: str = "Asia/Shanghai"
+    profile: str = "gb9704-2012"
+
+    @field_validator("name", "contact")
+    @classmethod
+    def _not_blank(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("不能为空")
+        return value.strip()
+
+    @field_validator("departments")
+    @classmethod
+    def _departments(cls, value: list[str]) -> list[str]:
+        names = [v.strip() for v in value]
+        if any(not n for n in names):
+            raise ValueError("部门名称不能为空")
+        if len(set(names)) != len(names):
+            raise ValueError(f"部门重复：{'、'.join(sorted({n for n in names if names.count(n) > 1}))}")
+        return names
+
+    @field_validator("timezone")
+    @classmethod
+    def _timezone(cls, value: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"未知的时区 {value!r}（应为如 Asia/Shanghai 的 IANA 时区名）") from None
+        return value
+
+
+class LedgerSettings(_Section):
+    url: str = "sqlite:///ledger.sqlite3"
+
+    @field_validator("url")
+    @classmethod
+    def _url(cls, value: str) -> str:
+        scheme = urlsplit(value).scheme
+        if scheme == "sqlite":
+            if not value.startswith("sqlite:///") or value == "sqlite:///":
+                raise ValueError("SQLite 地址应为 sqlite:///相对数据目录的路径 或 sqlite:////绝对路径")
+            return value
+        if scheme in ("postgresql", "postgres"):
+            return _check_postgres(value)
+        raise ValueError(f"不支持的登记簿地址 {value!r}（应以 sqlite:/// 或 postgresql:// 开头）")
+
+
+class IndexSettings(_Section):
+    url: str = "embedded"
+
+    @field_validator("url")
+    @classmethod
+    def _url(cls, value: str) -> str:
+        if value == "embedded":
+            return value
+        parts = urlsplit(value)
+        if parts.scheme in ("http", "https") and parts.hostname:
+            return value
+        raise ValueError(f"不支持的检索地址 {value!r}（应为 embedded，或 Elasticsearch 的 http(s)://主机:端口）")
+
+
+class OcrSettings(_Section):
+    engine: Literal["rapidocr", "paddleocr"] = "rapidocr"
+    runtime: Literal["openvino", "onnxruntime"] = "openvino"
+    model_dir: Optional[str] = None
+    paddle_model_dir: Optional[str] = None
+    max_side: int = 1280
+
+    @field_validator("max_side")
+    @classmethod
+    def _max_side(cls, value: int) -> int:
+        if not 320 <= value <= 8192:
+            raise ValueError("应在 320 到 8192 像素之间")
+        return value
+
+
+class PrefectSettings(_Section):
+    api_url: Optional[str] = None
+    work_pool: str = "shouwen"
+
+    @field_validator("api_url")
+    @classmethod
+    def _api_url(cls, value: Optional[str]) -> Optional[str]:
+        if value in (None, ""):
+            return None
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError(f"应为 Prefect 服务的 http(s)://主机:端口/api 地址，而不是 {value!r}")
+        return value.rstrip("/")
+
+    @field_validator("work_pool")
+    @classmethod
+    def _pool(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("不能为空")
+        return value.strip()
+
+
+class Settings(_Section):
+    office: OfficeSettings = OfficeSettings()
+    ledger: LedgerSettings = LedgerSettings()
+    index: IndexSettings = IndexSettings()
+    ocr: OcrSettings = OcrSettings()
+    prefect: PrefectSettings = PrefectSettings()
+
+
+def _check_postgres(url: str) -> str:
+    """A libpq URI (psycopg parses it as libpq does); the database must be named; a socket directory
+    (?host=/path) must be absolute."""
+    from psycopg.conninfo import conninfo_to_dict
+
+    try:
+        params = conninfo_to_dict(url)
+    except Exception as exc:  # psycopg.ProgrammingError: libpq's own words
+        raise ValueError(f"PostgreSQL 地址无法解析：{str(exc).strip()}") from None
+    if not params.get("dbname"):
+        raise ValueError("PostgreSQL 地址缺少数据库名（如 postgresql://shouwen@/shouwen?host=/run/postgresql）")
+    host = str(params.get("host") or "")
+    if host.startswith(".") or ("/" in host and not host.startswith("/")):
+        raise ValueError(f"PostgreSQL 套接字目录应为绝对路径：{host}")
+    return url
+
+
+@dataclass(frozen=True)
+class Config:
+    """The effective configuration: `settings` (validated values), `root` (the data root), `path` (the file
+    read, or None), and `sources[(section, key)]`: 'file', 'env:NAME' or 'default'."""
+    settings: Settings
+    root: Path
+    path: Optional[Path]
+    sources: dict = field(default_factory=dict)
+
+    @property
+    def office(self) -> OfficeSettings:
+        return self.settings.office
+
+    def ledger_location(self) -> str:
+        """The ledger as a path (SQLite; relative URLs resolved against the data root) or the PostgreSQL URL."""
+        url = self.settings.ledger.url
+        if url.startswith("sqlite:///"):
+            path = Path(url[len("sqlite:///"):])
+            return str(path if path.is_absolute() else self.root / path)
+        return url
+
+    def index_location(self) -> str:
+        url = self.settings.index.url
+        return str(self.root / "index.sqlite3") if url == "embedded" else url
+
+    def ledger_is_default(self) -> bool:
+        return self.ledger_location() == str(self.root / "ledger.sqlite3")
+
+    def rows(self) -> list[tuple[str, str, str]]:
+        """(key, value shown, source) for every key, passwords masked: what `shouwen config` prints."""
+        out = []
+        for section, model in self.settings:
+            for key, value in model:
+                shown = mask(value) if isinstance(value, str) else value
+                if isinstance(shown, list):
+                    shown = "、".join(shown) or "（未设）"
+                out.append((f"{section}.{key}", "（未设）" if shown in (None, "") else str(shown),
+                            self.sources.get((section, key), "default")))
+        return out
+
+
+def mask(value: str) -> str:
+    """A URL with its password replaced by ***, for showing; anything else unchanged."""
+    parts = urlsplit(value) if "://" in value else None
+    if parts and parts.password:
+        return value.replace(f":{parts.password}@", ":***@", 1)
+    return value
+
+
+def find_file(root: Path, explicit: Optional[str], environ=os.environ) -> Optional[Path]:
+    """--config, else $SHOUWEN_CONFIG, else <root>/shouwen.toml where it exists; ConfigError where a file
+    named explicitly is missing."""
+    named = explicit or environ.get("SHOUWEN_CONFIG")
+    if named:
+        path = Path(named).expanduser()
+        if not path.is_file():
+            where = "--config" if explicit else "$SHOUWEN_CONFIG"
+            raise ConfigError(f"配置文件不存在：{path}（由 {where} 指定）")
+        return path.resolve()
+    default = Path(root) / FILE_NAME
+    return default.resolve() if default.is_file() else None
+
+
+def load(root: Path, explicit: Optional[str] = None, environ=os.environ) -> Config:
+    """Read, merge and validate: ConfigError (Chinese, naming the key and the file or variable) on any fault."""
+    root = Path(root).resolve()
+    path = find_file(root, explicit, environ)
+    raw: dict[str, Any] = {}
+    if path:
+        try:
+            raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"配置文件 {path} 不是有效的 TOML：{exc}") from None
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"配置文件 {path} 无法读取：{exc}") from None
+    sources: dict = {}
+    merged: dict[str, dict] = {}
+    for section, table in raw.items():
+        if section not in Settings.model_fields:
+            raise ConfigError(f"配置文件 {path} 中有未知的配置节 [{section}]（可用：{'、'.join(Settings.model_fields)}）")
+        if not isinstance(table, dict):
+            raise ConfigError(f"配置文件 {path} 中 {section} 应为配置节 [{section}]")
+        merged[section] = dict(table)
+        for key in table:
+            sources[(section, key)] = "file"
+    # Paths in the file are relative to the file.
+    for key in ("model_dir", "paddle_model_dir"):
+        value = merged.get("ocr", {}).get(key)
+        if isinstance(value, str) and path and not Path(value).is_absolute():
+            merged["ocr"][key] = str((path.parent / value).resolve())
+    _validate(merged, sources, path)  # the file alone first: its faults are named as the file's
+    for (section, key), name in ENV.items():
+        value = environ.get(name)
+        if value is None or (value == "" and name == "PREFECT_API_URL"):
+            continue
+        merged.setdefault(section, {})[key] = value
+        sources[(section, key)] = f"env:{name}"
+    settings = _validate(merged, sources, path)
+    _check_paths(settings, sources, path)
+    _check_profile(settings, sources, path)
+    return Config(settings, root, path, sources)
+
+
+def _validate(merged: dict, sources: dict, path: Optional[Path]) -> Settings:
+    try:
+        return Settings.model_validate(merged)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        loc = [str(p) for p in error["loc"]]
+        section, key = (loc + ["", ""])[:2]
+        raise ConfigError(_where(section, key, sources, path) + _reason(error)) from None
+
+
+def _where(section: str, key: str, sources: dict, path: Optional[Path]) -> str:
+    source = sources.get((section, key), "file")
+    if source.startswith("env:"):
+        return f"环境变量 {source[4:]}（配置项 [{section}] {key}）的值无效："
+    return f"配置文件 {path} 中 [{section}] {key} 的值无效：" if key else f"配置文件 {path} 中 [{section}] 有误："
+
+
+def _reason(error: dict) -> str:
+    kind, ctx = error["type"], error.get("ctx") or {}
+    if kind == "extra_forbidden":
+        return "未知的配置项（请检查拼写）"
+    if kind == "literal_error":
+        return f"应为 {ctx.get('expected', '').replace(' or ', ' 或 ')} 之一，而不是 {error.get('input')!r}"
+    if kind in ("string_type", "str_type"):
+        return f"应为字符串，而不是 {error.get('input')!r}"
+    if kind in ("int_parsing", "int_type", "int_from_float"):
+        return f"应为整数，而不是 {error.get('input')!r}"
+    if kind == "list_type":
+        return f"应为列表，如 [\"办公室\", \"综合科\"]，而不是 {error.get('input')!r}"
+    if kind == "model_type":
+        return "应为配置节（[节名] 下的 键 = 值）"
+    if kind == "value_error":
+        return str(ctx.get("error", error["msg"]))
+    return error["msg"]
+
+
+def _check_paths(settings: Settings, sources: dict, path: Optional[Path]) -> None:
+    for key in ("model_dir", "paddle_model_dir"):
+        value = getattr(settings.ocr, key)
+        if value and not Path(value).is_dir():
+            raise ConfigError(_where("ocr", key, sources, path) + f"目录不存在：{value}")
+
+
+def _check_profile(settings: Settings, sources: dict, path: Optional[Path]) -> None:
+    from validators import ProfileError, load_profile
+
+    try:
+        load_profile(settings.office.profile)
+    except ProfileError as exc:
+        raise ConfigError(_where("office", "profile", sources, path) + str(exc)) from None
+
+
+# The process's configuration: read once (by the CLI, from its --root and --config), then handed to the
+# processes the batch starts through the environment ($SHOUWEN_CONFIG and the OCR variables).
+_current: Optional[Config] = None
+
+
+def activate(config: Config) -> Config:
+    """Make `config` this process's configuration and export it to child processes: $SHOUWEN_CONFIG (the file),
+    $SHOUWEN_ROOT, and the OCR and office settings as the variables extractors/ocr.py and returns.py read."""
+    global _current
+    _current = config
+    os.environ["SHOUWEN_ROOT"] = str(config.root)
+    if config.path:
+        os.environ["SHOUWEN_CONFIG"] = str(config.path)
+    for (section, key), name in ENV.items():
+        if config.sources.get((section, key), "default") == "default":
+            continue
+        value = getattr(getattr(config.settings, section), key)
+        if value is not None:
+            os.environ[name] = str(value)
+    return config
+
+
+def current() -> Config:
+    """This process's configuration: the one activated, else read from $SHOUWEN_CONFIG / $SHOUWEN_ROOT (a worker
+    process, a Prefect worker's flow run). Read once."""
+    global _current
+    if _current is None:
+        from .intake import data_root
+
+        _current = load(data_root(None))
+    return _current
