@@ -18,6 +18,7 @@ Writes bench/results/accuracy.json and prints both tables.
 from __future__ import annotations
 
 import json
+import runpy
 import sys
 import tempfile
 from collections import defaultdict
@@ -156,6 +157,9 @@ def main() -> None:
         notes = "；".join(f"{x['document']}: {','.join(x['rules'])}" for x in r["warnings"]) or "—"
         print(f"{r['producer']:24} {r['documents']:>4} {r['returned']:>4} {r['rate']:>7.0%} {r['with_warnings']:>6}  {rules} / {notes}")
     print(f"结果写入 {target.relative_to(ROOT)}")
+    print()
+    # field accuracy per field on the real corpus (tests/data/real/), written beside: bench/results/fields.json
+    runpy.run_path(str(ROOT / "bench" / "field_accuracy.py"), run_name="field_accuracy")["main"]([])
 
 
 if __name__ == "__main__":

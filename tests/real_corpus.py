@@ -24,7 +24,7 @@ FIELD_ZH = {"doc_type": "文种", "title": "标题", "issuers": "发文机关", 
 LIST_FIELDS = ("issuers", "addressees", "cc", "signers")
 # Where a report may one day say which format of chapter 10 it read (not in the schema yet): the first key
 # present in report["document"] is used. Absent → None, and every `format` check fails (kept as xfail).
-FORMAT_KEYS = ("gongwen_format", "layout_format", "special_format", "doc_format")
+FORMAT_KEYS = ("format", "gongwen_format", "layout_format", "special_format", "doc_format")
 
 
 @dataclass

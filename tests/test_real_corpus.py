@@ -19,45 +19,7 @@ CASES = {case.id: case for case in load_cases()}
 # ---- the one list of known failures on main's code (issue 8) -----------------------------------------------
 # document id → the checks that fail today: field names, "verdict" (a conformant document returned), or
 # "breaks:<rule id>" (a rule the document breaks, not found). Remove an entry when it passes.
-KNOWN_FAILURES: dict[str, set[str]] = {
-    "r01": {"format"},
-    "r02": {"doc_type", "title", "issuers", "addressees", "format", "verdict"},
-    "r03": {"issuers", "format"},
-    "r04": {"doc_type", "format"},
-    "r05": {"doc_type", "title", "format"},
-    "r06": {"issuers", "format"},
-    "r07": {"issuers", "date", "format"},
-    "r08": {"doc_type", "title", "issuers", "format"},
-    "r09": {"doc_type", "title", "addressees", "format"},
-    "r10": {"doc_type", "title", "issuers", "addressees", "format"},
-    "r11": {"addressees", "format"},
-    "r12": {"issuers", "format"},
-    "r13": {"issuers", "format"},
-    "r14": {"issuers", "format"},
-    "r15": {"doc_type", "issuers", "format"},
-    "r16": {"doc_type", "title", "addressees", "format", "verdict"},
-    "r17": {"doc_type", "title", "format", "verdict"},
-    "r18": {"doc_type", "title", "issuers", "addressees", "format"},
-    "r19": {"doc_type", "title", "format"},
-    "r20": {"doc_type", "title", "date", "format"},
-    "r21": {"doc_type", "addressees", "format"},
-    "r22": {"format"},
-    "r23": {"title", "addressees", "format"},
-    "d01": {"doc_type", "title", "format", "verdict"},
-    "d02": {"format", "verdict"},
-    "d03": {"title", "issuers", "date", "addressees", "format", "verdict"},
-    "d04": {"issuers", "format"},
-    "d05": {"doc_type", "title", "format"},
-    "d06": {"issuers", "format"},
-    "d07": {"doc_type", "title", "format", "verdict"},
-    "d08": {"format"},
-    "d09": {"format"},
-    "d10": {"format"},
-    "d11": {"format"},
-    "d12": {"title", "date", "addressees", "format"},
-    "d13": {"doc_type", "issuers", "addressees", "format", "verdict"},
-    "d14": {"doc_type", "title", "issuers", "format"},
-}
+KNOWN_FAILURES: dict[str, set[str]] = {}
 
 REASONS = {
     "doc_type": "issue 8: 文种 is read from a title found by line order",
