@@ -1,0 +1,144 @@
+"""Search benchmark (检索): build time, index size, peak memory, query latency and P@5 / R@10 per backend and size.
+
+    python bench/search_bench.py --sizes 10000              # while developing
+    nice python bench/search_bench.py --sizes 100000 1000000
+
+Each (backend, size) runs in its own process (peak memory is that process's). The corpus and the relevance
+set come from bench/search_corpus.py (realistic 公文 of 1,000–3,000 characters; 112 planted questions).
+Results are merged into bench/results/search.json (a run for one size keeps the others' figures) and
+printed as a table. Latency is the search the clerk runs (best 10, with snippets); "with facets" adds the
+facet counts over every match. The machine's load average is recorded at start and end: it is shared.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+RESULTS = ROOT / "bench" / "results" / "search.json"
+BACKENDS = ("tantivy",)
+WORKERS = int(os.environ.get("SHOUWEN_BENCH_WORKERS", "2"))  # processes cutting text during the build
+
+
+def _percentile(values: list[float], p: float) -> float:
+    values = sorted(values)
+    return round(values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))], 2)
+
+
+def _du(path: Path) -> int:
+    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
+
+
+def measure(backend: str, size: int, workdir: Path) -> dict:
+    from search_corpus import Corpus, latency_queries
+
+    from index import Doc, open_index
+
+    corpus = Corpus(size)
+    root = workdir / "root"
+    index = open_index(root)
+    started = time.perf_counter()
+    last = [started]
+
+    def progress(n):
+        if time.perf_counter() - last[0] > 60:
+            last[0] = time.perf_counter()
+            print(f"  {backend} {size}: {n} 件已入检索，{n / (last[0] - started):.0f} 件/秒", file=sys.stderr, flush=True)
+
+    added = index.add_many((Doc(d.id, d.title, d.body, d.fields) for d in corpus.docs()), progress, workers=WORKERS)
+    build = time.perf_counter() - started
+    size_bytes = _du(root)
+    chars = sum(len(corpus.doc(i).body) for i in range(1, min(size, 2000) + 1)) / min(size, 2000)
+
+    queries = latency_queries()
+    for q, f in queries[:20]:  # warm the caches as a day's first searches do
+        index.search(q, limit=10, **f)
+    plain, faceted, by_kind = [], [], {}
+    for k, (q, f) in enumerate(queries):
+        t = time.perf_counter()
+        index.search(q, limit=10, **f)
+        ms = (time.perf_counter() - t) * 1000
+        plain.append(ms)
+        by_kind.setdefault(("frequent", "topic", "one character", "phrase", "three words", "发文字号 part",
+                            "subject", "punctuation inside")[k % 8], []).append(ms)
+        t = time.perf_counter()
+        index.results(q, limit=10, **f)
+        faceted.append((time.perf_counter() - t) * 1000)
+    paste = corpus.doc(size // 2).body[:10000] * (1 + 10000 // max(1, len(corpus.doc(size // 2).body)))
+    t = time.perf_counter()
+    paste_hits = index.search(paste[:10000], limit=10)
+    paste_ms = (time.perf_counter() - t) * 1000
+
+    precision, recall = [], []
+    for question in corpus.questions:
+        got = [h.id for h in index.search(question.query, limit=10)]
+        relevant = set(question.relevant)
+        precision.append(sum(1 for i in got[:5] if i in relevant) / min(5, len(relevant)))
+        recall.append(sum(1 for i in got[:10] if i in relevant) / len(relevant))
+    index.close()
+    return {"backend": backend, "documents": added, "mean_chars": round(chars), "build_seconds": round(build, 1),
+            "documents_per_second": round(added / build), "index_mib": round(size_bytes / 1048576),
+            "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024,
+            "queries": len(plain), "p50_ms": _percentile(plain, 50), "p95_ms": _percentile(plain, 95),
+            "max_ms": round(max(plain), 2), "with_facets_p50_ms": _percentile(faceted, 50),
+            "with_facets_p95_ms": _percentile(faceted, 95),
+            "p95_ms_by_kind": {k: _percentile(v, 95) for k, v in by_kind.items()},
+            "paste_10000_chars_ms": round(paste_ms, 1), "paste_finds_its_document": size // 2 in [h.id for h in paste_hits],
+            "questions": len(corpus.questions), "p_at_5": round(statistics.mean(precision), 3),
+            "r_at_10": round(statistics.mean(recall), 3)}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--sizes", type=int, nargs="+", default=[10000])
+    ap.add_argument("--backends", nargs="+", default=list(BACKENDS))
+    ap.add_argument("--one", nargs=2, metavar=("BACKEND", "SIZE"), help=argparse.SUPPRESS)
+    ap.add_argument("--workdir", default=None, help="where indexes are built (default: a temporary folder)")
+    args = ap.parse_args()
+    if args.one:
+        work = Path(tempfile.mkdtemp(prefix="shouwen-search-", dir=args.workdir))
+        try:
+            print(json.dumps(measure(args.one[0], int(args.one[1]), work), ensure_ascii=False))
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+        return
+    results = json.loads(RESULTS.read_text(encoding="utf-8")) if RESULTS.exists() else {"runs": {}}
+    for size in args.sizes:
+        for backend in args.backends:
+            load_before = os.getloadavg()
+            cmd = [sys.executable, __file__, "--one", backend, str(size)] + (["--workdir", args.workdir] if args.workdir else [])
+            proc = subprocess.run(cmd, stdout=subprocess.PIPE, text=True, cwd=ROOT)
+            if proc.returncode != 0:
+                print(f"{backend} {size}: failed ({proc.returncode})", file=sys.stderr)
+                continue
+            row = json.loads(proc.stdout.strip().splitlines()[-1])
+            row["machine"] = {"cpus": os.cpu_count(), "load_average_before": [round(x, 2) for x in load_before],
+                              "load_average_after": [round(x, 2) for x in os.getloadavg()],
+                              "note": "shared by 8 engineers; run with nice", "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())}
+            results["runs"][f"{backend}@{size}"] = row
+            RESULTS.parent.mkdir(parents=True, exist_ok=True)
+            RESULTS.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    print_table(results)
+
+
+def print_table(results: dict) -> None:
+    cols = ("documents", "build_seconds", "index_mib", "peak_rss_mib", "p50_ms", "p95_ms", "max_ms", "with_facets_p95_ms",
+            "paste_10000_chars_ms", "p_at_5", "r_at_10")
+    print("backend@size".ljust(18) + "".join(c[:14].rjust(15) for c in cols))
+    for key, row in sorted(results["runs"].items(), key=lambda kv: (kv[1]["backend"], kv[1]["documents"])):
+        print(key.ljust(18) + "".join(str(row.get(c)).rjust(15) for c in cols))
+
+
+if __name__ == "__main__":
+    main()
