@@ -113,11 +113,11 @@ class TantivyIndex:
             new.rename(self.path)
 
     @contextmanager
-    def _writer(self, heap: int = 64_000_000):
+    def _writer(self, heap: int = 64_000_000, threads: int = 1):
         self.path.mkdir(parents=True, exist_ok=True)
         with self._lock, open(self.path / "shouwen-writer.lock", "a+") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)  # the other worker process writes first; wait for it
-            writer = self.index.writer(heap_size=heap, num_threads=1)
+            writer = self.index.writer(heap_size=heap, num_threads=threads)
             try:
                 yield writer
                 writer.commit()
@@ -145,7 +145,7 @@ class TantivyIndex:
             for chunk in iter_batches((d for d in docs if not _classified(d)), commit_every):
                 analysed = (pool.imap(_analyse, ((d.title, d.body) for d in chunk), chunksize=64) if pool
                             else map(_analyse, ((d.title, d.body) for d in chunk)))
-                with self._writer(heap=256_000_000) as writer:
+                with self._writer(heap=512_000_000, threads=2) as writer:
                     for doc, fields in zip(chunk, analysed):
                         writer.delete_documents_by_term("id", int(doc.id))
                         writer.add_document(_document(doc, fields))
