@@ -10,8 +10,7 @@ from pathlib import Path
 from typing import Optional
 
 from .analysis import QueryError, parse_query
-from .base import (FILTERS, ClassifiedRefused, Doc, Hit, IndexUnavailable, Results, SearchIndex,
-                   refuse_classified)
+from .base import FILTERS, ClassifiedRefused, Doc, Hit, IndexUnavailable, Results, SearchIndex, refuse_classified
 
 __all__ = ["ClassifiedRefused", "Doc", "FILTERS", "Hit", "IndexUnavailable", "QueryError", "Results", "SearchIndex",
            "open_index", "parse_query", "refuse_classified"]

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Optional
 
 from extractors import UnusableInput
-from index import SqliteIndex
+from index import IndexUnavailable, SearchIndex
 
 from . import router_model
 from .intake import inbox_files, prepare, receive
@@ -21,9 +21,10 @@ from .ledger import Ledger
 from .returns import write_return
 from .review import Review, review_document
 from .routing import load_rules, route
+from .search_sync import catch_up, open_office_index
 
 FINAL = ("returned", "indexed", "quarantined")
-LEDGER_FILE, INDEX_FILE = "ledger.sqlite3", "index.sqlite3"
+LEDGER_FILE = "ledger.sqlite3"
 
 
 @dataclass
@@ -40,9 +41,9 @@ class DataRoot:
     def ledger_path(self) -> Path:
         return self.root / LEDGER_FILE
 
-    @property
-    def index_path(self) -> Path:
-        return self.root / INDEX_FILE
+    def open_index(self) -> SearchIndex:
+        """The office's search index (embedded under the root, or $SHOUWEN_INDEX_URL's Elasticsearch)."""
+        return open_office_index(self.root)
 
 
 @dataclass
@@ -112,7 +113,7 @@ def take_in(office: DataRoot, ledger: Ledger) -> tuple[int, int]:
     return new, duplicates
 
 
-def process(office: DataRoot, ledger: Ledger, index: SqliteIndex, document_id: int, rules: list[dict],
+def process(office: DataRoot, ledger: Ledger, index: SearchIndex, document_id: int, rules: list[dict],
             model=None) -> Outcome:
     """初审, then 退文 or 分办 and 检索, for one registered document (again, if it was interrupted).
     model: the learned router (分办模型) for documents no rule covers, or None."""
@@ -137,7 +138,7 @@ def process(office: DataRoot, ledger: Ledger, index: SqliteIndex, document_id: i
     return route_and_index(ledger, index, row, review, rules, model, classified)
 
 
-def route_and_index(ledger: Ledger, index: SqliteIndex, row: dict, review: Review, rules: list[dict], model=None,
+def route_and_index(ledger: Ledger, index: SearchIndex, row: dict, review: Review, rules: list[dict], model=None,
                     classified: bool = False) -> Outcome:
     """分办 a reviewed document, then put it into the search index (classified ones stop at the 机要室)."""
     report, doc, document_id = review.report, review.report["document"], row["id"]
@@ -146,10 +147,14 @@ def route_and_index(ledger: Ledger, index: SqliteIndex, row: dict, review: Revie
                       route_source=decision.source, route_confidence=decision.confidence)
     if classified:  # 机要: never in the shared index; routing is its final step here
         return Outcome(row["number"], row["file"], "routed", report["verdict"], decision.department, decision.reason)
-    index.add(document_id, title=doc["title"] or row["file"], body=review.text, secrecy=doc["secrecy"],
-              number=row["number"], issuer=doc["issuer"], doc_type=doc["doc_type"], department=decision.department,
-              channel=row["channel"], verdict=report["verdict"], status="indexed", date=doc["date"],
-              received_at=row["received_at"])
+    try:
+        index.add(document_id, title=doc["title"] or row["file"], body=review.text, secrecy=doc["secrecy"],
+                  number=row["number"], issuer=doc["issuer"], doc_type=doc["doc_type"], department=decision.department,
+                  channel=row["channel"], verdict=report["verdict"], status="indexed", date=doc["date"],
+                  received_at=row["received_at"])
+    except IndexUnavailable as exc:  # search is down: the document stays 分办 (to index) and is sent next batch
+        ledger.set_status(document_id, "routed", f"检索服务不可用，下批补入检索：{exc}"[:300])
+        return Outcome(row["number"], row["file"], "routed", report["verdict"], decision.department, decision.reason)
     ledger.set_status(document_id, "indexed", "已入检索")
     return Outcome(row["number"], row["file"], "indexed", report["verdict"], decision.department, decision.reason)
 
@@ -177,9 +182,25 @@ def failed(office: DataRoot, document_id: int, error: Exception) -> Outcome:
         ledger.close()
 
 
-def learn(office: DataRoot, force: bool = False) -> Optional[dict]:
-    """学习分办: retrain the learned router when the rule decisions or corrections changed."""
-    return router_model.learn(office.root, office.ledger_path, office.index_path, force=force)
+def learn(office: DataRoot, force: bool = False, index: Optional[SearchIndex] = None) -> Optional[dict]:
+    """学习分办: retrain the learned router when the rule decisions or corrections changed (texts from the index)."""
+    own = index is None
+    try:
+        index = office.open_index() if own else index
+        return router_model.learn(office.root, office.ledger_path, index, force=force)
+    except IndexUnavailable:  # search is down: the model is trained again next batch
+        return None
+    finally:
+        if own and index is not None:
+            index.close()
+
+
+def catch_up_index(office: DataRoot, ledger: Ledger, index: SearchIndex) -> int:
+    """补入检索 what the ledger shows indexed but the index lacks; search being down never stops the batch."""
+    try:
+        return catch_up(office.root, ledger, index)
+    except IndexUnavailable:
+        return 0
 
 
 def pending(ledger: Ledger) -> list[dict]:
@@ -191,11 +212,12 @@ def run_batch(root: Path, progress=None) -> Summary:
     """One whole batch without Prefect (tests, and the flow's fallback): take in, then process what is pending."""
     started = time.perf_counter()
     office = DataRoot(root)
-    ledger, index = Ledger(office.ledger_path), SqliteIndex(office.index_path)
+    ledger, index = Ledger(office.ledger_path), office.open_index()
     try:
         summary = Summary()
         summary.received, summary.duplicates = take_in(office, ledger)
-        summary.learned = learn(office)  # corrections made since the last batch count from this one on
+        catch_up_index(office, ledger, index)
+        summary.learned = learn(office, index=index)  # corrections made since the last batch count from this one on
         rules, model = load_rules(office.root), router_model.load(office.root)
         todo = pending(ledger)
         for n, row in enumerate(todo, start=1):
