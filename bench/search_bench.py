@@ -40,7 +40,9 @@ def _du(path: Path) -> int:
     return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
 
 
-def measure(backend: str, size: int, workdir: Path) -> dict:
+def measure(backend: str, size: int, workdir: Path, build_until: float = 0.0) -> dict:
+    """build_until: a time.time() after which no more documents are added (the shared machine may not build
+    the whole size before a deadline): the queries then run on what was built, and the row says so."""
     from search_corpus import Corpus, latency_queries
 
     from index import Doc, open_index
@@ -56,9 +58,16 @@ def measure(backend: str, size: int, workdir: Path) -> dict:
             last[0] = time.perf_counter()
             print(f"  {backend} {size}: {n} 件已入检索，{n / (last[0] - started):.0f} 件/秒", file=sys.stderr, flush=True)
 
-    added = index.add_many((Doc(d.id, d.title, d.body, d.fields) for d in corpus.docs()), progress, workers=WORKERS)
+    def docs():
+        for d in corpus.docs():
+            if build_until and time.time() > build_until:
+                return
+            yield Doc(d.id, d.title, d.body, d.fields)
+
+    added = index.add_many(docs(), progress, workers=WORKERS, commit_every=50_000)
     build = time.perf_counter() - started
     size_bytes = _du(root)
+    size = added  # the documents 1..added were built
     chars = sum(len(corpus.doc(i).body) for i in range(1, min(size, 2000) + 1)) / min(size, 2000)
 
     queries = latency_queries()
@@ -81,9 +90,13 @@ def measure(backend: str, size: int, workdir: Path) -> dict:
     paste_ms = (time.perf_counter() - t) * 1000
 
     precision, recall = [], []
+    asked = 0
     for question in corpus.questions:
+        relevant = {i for i in question.relevant if i <= size}
+        if not relevant:
+            continue
+        asked += 1
         got = [h.id for h in index.search(question.query, limit=10)]
-        relevant = set(question.relevant)
         precision.append(sum(1 for i in got[:5] if i in relevant) / min(5, len(relevant)))
         recall.append(sum(1 for i in got[:10] if i in relevant) / len(relevant))
     index.close()
@@ -95,7 +108,8 @@ def measure(backend: str, size: int, workdir: Path) -> dict:
             "with_facets_p95_ms": _percentile(faceted, 95),
             "p95_ms_by_kind": {k: _percentile(v, 95) for k, v in by_kind.items()},
             "paste_10000_chars_ms": round(paste_ms, 1), "paste_finds_its_document": size // 2 in [h.id for h in paste_hits],
-            "questions": len(corpus.questions), "p_at_5": round(statistics.mean(precision), 3),
+            "build_stopped_early": added < corpus.n, "planned_documents": corpus.n,
+            "questions": asked, "p_at_5": round(statistics.mean(precision), 3),
             "r_at_10": round(statistics.mean(recall), 3)}
 
 
@@ -105,11 +119,14 @@ def main() -> None:
     ap.add_argument("--backends", nargs="+", default=list(BACKENDS))
     ap.add_argument("--one", nargs=2, metavar=("BACKEND", "SIZE"), help=argparse.SUPPRESS)
     ap.add_argument("--workdir", default=None, help="where indexes are built (default: a temporary folder)")
+    ap.add_argument("--build-until", default=None, metavar="HH:MM",
+                    help="UTC time after which building stops and the queries run on what was built")
     args = ap.parse_args()
     if args.one:
         work = Path(tempfile.mkdtemp(prefix="shouwen-search-", dir=args.workdir))
         try:
-            print(json.dumps(measure(args.one[0], int(args.one[1]), work), ensure_ascii=False))
+            until = float(args.build_until) if args.build_until else 0.0
+            print(json.dumps(measure(args.one[0], int(args.one[1]), work, until), ensure_ascii=False))
         finally:
             shutil.rmtree(work, ignore_errors=True)
         return
@@ -118,6 +135,11 @@ def main() -> None:
         for backend in args.backends:
             load_before = os.getloadavg()
             cmd = [sys.executable, __file__, "--one", backend, str(size)] + (["--workdir", args.workdir] if args.workdir else [])
+            if args.build_until:
+                hh, mm = map(int, args.build_until.split(":"))
+                now = time.gmtime()
+                until = time.mktime((now.tm_year, now.tm_mon, now.tm_mday, hh, mm, 0, 0, 0, 0)) - time.timezone
+                cmd += ["--build-until", str(until)]
             proc = subprocess.run(cmd, stdout=subprocess.PIPE, text=True, cwd=ROOT)
             if proc.returncode != 0:
                 print(f"{backend} {size}: failed ({proc.returncode})", file=sys.stderr)
@@ -126,7 +148,8 @@ def main() -> None:
             row["machine"] = {"cpus": os.cpu_count(), "load_average_before": [round(x, 2) for x in load_before],
                               "load_average_after": [round(x, 2) for x in os.getloadavg()],
                               "note": "shared by 8 engineers; run with nice", "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())}
-            results["runs"][f"{backend}@{size}"] = row
+            results = json.loads(RESULTS.read_text(encoding="utf-8")) if RESULTS.exists() else {"runs": {}}
+            results["runs"][f"{backend}@{size}"] = row  # read again: another run may have written meanwhile
             RESULTS.parent.mkdir(parents=True, exist_ok=True)
             RESULTS.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     print_table(results)
