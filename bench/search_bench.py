@@ -40,7 +40,7 @@ def _du(path: Path) -> int:
     return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
 
 
-def measure(backend: str, size: int, workdir: Path, build_until: float = 0.0) -> dict:
+def measure(backend: str, size: int, workdir: Path, build_until: float = 0.0, existing: Path | None = None) -> dict:
     """build_until: a time.time() after which no more documents are added (the shared machine may not build
     the whole size before a deadline): the queries then run on what was built, and the row says so."""
     from search_corpus import Corpus, latency_queries
@@ -48,7 +48,7 @@ def measure(backend: str, size: int, workdir: Path, build_until: float = 0.0) ->
     from index import Doc, open_index
 
     corpus = Corpus(size)
-    root = workdir / "root"
+    root = existing or workdir / "root"
     index = open_index(root)
     started = time.perf_counter()
     last = [started]
@@ -64,8 +64,11 @@ def measure(backend: str, size: int, workdir: Path, build_until: float = 0.0) ->
                 return
             yield Doc(d.id, d.title, d.body, d.fields)
 
-    added = index.add_many(docs(), progress, workers=WORKERS, commit_every=50_000)
-    build = time.perf_counter() - started
+    if existing:  # queries only, on an index this bench built before (same corpus and seed)
+        added, build = index.count(), None
+    else:
+        added = index.add_many(docs(), progress, workers=WORKERS, commit_every=50_000)
+    build = time.perf_counter() - started if not existing else build
     size_bytes = _du(root)
     size = added  # the documents 1..added were built
     chars = sum(len(corpus.doc(i).body) for i in range(1, min(size, 2000) + 1)) / min(size, 2000)
@@ -73,11 +76,12 @@ def measure(backend: str, size: int, workdir: Path, build_until: float = 0.0) ->
     queries = latency_queries()
     for q, f in queries[:20]:  # warm the caches as a day's first searches do
         index.search(q, limit=10, **f)
-    plain, faceted, by_kind = [], [], {}
+    plain, faceted, by_kind, cpu = [], [], {}, []
     for k, (q, f) in enumerate(queries):
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         index.search(q, limit=10, **f)
         ms = (time.perf_counter() - t) * 1000
+        cpu.append((time.process_time() - c) * 1000)  # this process's CPU: what the query costs, load aside
         plain.append(ms)
         by_kind.setdefault(("frequent", "topic", "one character", "phrase", "three words", "发文字号 part",
                             "subject", "punctuation inside")[k % 8], []).append(ms)
@@ -100,11 +104,12 @@ def measure(backend: str, size: int, workdir: Path, build_until: float = 0.0) ->
         precision.append(sum(1 for i in got[:5] if i in relevant) / min(5, len(relevant)))
         recall.append(sum(1 for i in got[:10] if i in relevant) / len(relevant))
     index.close()
-    return {"backend": backend, "documents": added, "mean_chars": round(chars), "build_seconds": round(build, 1),
-            "documents_per_second": round(added / build), "index_mib": round(size_bytes / 1048576),
+    return {"backend": backend, "documents": added, "mean_chars": round(chars), "build_seconds": round(build, 1) if build else None,
+            "documents_per_second": round(added / build) if build else None, "index_mib": round(size_bytes / 1048576),
             "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024,
             "queries": len(plain), "p50_ms": _percentile(plain, 50), "p95_ms": _percentile(plain, 95),
-            "max_ms": round(max(plain), 2), "with_facets_p50_ms": _percentile(faceted, 50),
+            "max_ms": round(max(plain), 2), "cpu_p50_ms": _percentile(cpu, 50), "cpu_p95_ms": _percentile(cpu, 95),
+            "with_facets_p50_ms": _percentile(faceted, 50),
             "with_facets_p95_ms": _percentile(faceted, 95),
             "p95_ms_by_kind": {k: _percentile(v, 95) for k, v in by_kind.items()},
             "paste_10000_chars_ms": round(paste_ms, 1), "paste_finds_its_document": size // 2 in [h.id for h in paste_hits],
@@ -119,6 +124,8 @@ def main() -> None:
     ap.add_argument("--backends", nargs="+", default=list(BACKENDS))
     ap.add_argument("--one", nargs=2, metavar=("BACKEND", "SIZE"), help=argparse.SUPPRESS)
     ap.add_argument("--workdir", default=None, help="where indexes are built (default: a temporary folder)")
+    ap.add_argument("--query-only", default=None, metavar="ROOT",
+                    help="measure queries on the index already built in ROOT/search-index (built for the first SIZE)")
     ap.add_argument("--build-until", default=None, metavar="HH:MM",
                     help="UTC time after which building stops and the queries run on what was built")
     args = ap.parse_args()
@@ -126,7 +133,8 @@ def main() -> None:
         work = Path(tempfile.mkdtemp(prefix="shouwen-search-", dir=args.workdir))
         try:
             until = float(args.build_until) if args.build_until else 0.0
-            print(json.dumps(measure(args.one[0], int(args.one[1]), work, until), ensure_ascii=False))
+            existing = Path(args.query_only) if args.query_only else None
+            print(json.dumps(measure(args.one[0], int(args.one[1]), work, until, existing), ensure_ascii=False))
         finally:
             shutil.rmtree(work, ignore_errors=True)
         return
@@ -135,6 +143,8 @@ def main() -> None:
         for backend in args.backends:
             load_before = os.getloadavg()
             cmd = [sys.executable, __file__, "--one", backend, str(size)] + (["--workdir", args.workdir] if args.workdir else [])
+            if args.query_only:
+                cmd += ["--query-only", args.query_only]
             if args.build_until:
                 hh, mm = map(int, args.build_until.split(":"))
                 now = time.gmtime()
@@ -149,14 +159,17 @@ def main() -> None:
                               "load_average_after": [round(x, 2) for x in os.getloadavg()],
                               "note": "shared by 8 engineers; run with nice", "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())}
             results = json.loads(RESULTS.read_text(encoding="utf-8")) if RESULTS.exists() else {"runs": {}}
-            results["runs"][f"{backend}@{size}"] = row  # read again: another run may have written meanwhile
+            if args.query_only:
+                row["build_seconds"] = row["documents_per_second"] = None
+                row["note"] = "queries measured again on the index built by the run above (build figures there)"
+            results["runs"][f"{backend}@{size}" + ("-queries" if args.query_only else "")] = row  # read again: another run may have written meanwhile
             RESULTS.parent.mkdir(parents=True, exist_ok=True)
             RESULTS.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     print_table(results)
 
 
 def print_table(results: dict) -> None:
-    cols = ("documents", "build_seconds", "index_mib", "peak_rss_mib", "p50_ms", "p95_ms", "max_ms", "with_facets_p95_ms",
+    cols = ("documents", "build_seconds", "index_mib", "peak_rss_mib", "p50_ms", "p95_ms", "max_ms", "cpu_p95_ms", "with_facets_p95_ms",
             "paste_10000_chars_ms", "p_at_5", "r_at_10")
     print("backend@size".ljust(18) + "".join(c[:14].rjust(15) for c in cols))
     for key, row in sorted(results["runs"].items(), key=lambda kv: (kv[1]["backend"], kv[1]["documents"])):

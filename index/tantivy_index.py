@@ -209,8 +209,9 @@ class TantivyIndex:
         out: set[int] = set()
         total = searcher.num_docs
         if total:
-            result = searcher.search(tantivy.Query.all_query(), limit=total, count=False)
-            out = {searcher.doc(addr)["id"][0] for _, addr in result.hits}
+            # ordered by the id fast field, each hit's key is the id itself: no stored document is read
+            result = searcher.search(tantivy.Query.all_query(), limit=total, count=False, order_by_field="id")
+            out = {int(key) for key, _ in result.hits}
         return out
 
     def _stored(self, ids: Iterable[int]) -> dict[int, tuple[str, str, dict]]:
@@ -257,11 +258,13 @@ class TantivyIndex:
         return tantivy.Query.boolean_query(clauses)
 
     def results(self, query: str, limit: int = 20, date_from: Optional[str] = None, date_to: Optional[str] = None,
-                facets: bool = True, **filters) -> Results:
+                facets: bool = True, total: bool = True, **filters) -> Results:
+        """total=False skips counting every match (search() needs only the best hits: counting would visit
+        every matching document, where the top-k collector can skip blocks that cannot make the top)."""
         parsed = parse_query(query)
         q = self._query(parsed, date_from, date_to, filters)
         searcher = self._searcher()
-        result = searcher.search(q, limit=max(1, limit), count=True)
+        result = searcher.search(q, limit=max(1, limit), count=total or facets)
         hits = []
         for score, addr in result.hits[:limit]:
             doc_id, title, body, fields = _unpack(searcher.doc(addr))
@@ -271,11 +274,11 @@ class TantivyIndex:
         if facets and result.count:
             agg = searcher.aggregate(q, {name: {"terms": {"field": name, "size": 50}} for name in FACETS})
             counted = {name: {b["key"]: b["doc_count"] for b in agg.get(name, {}).get("buckets", [])} for name in FACETS}
-        return Results(hits, result.count, counted, parsed.notices)
+        return Results(hits, result.count if (total or facets) else len(hits), counted, parsed.notices)
 
     def search(self, query: str, limit: int = 20, date_from: Optional[str] = None, date_to: Optional[str] = None,
                **filters) -> list[Hit]:
-        return self.results(query, limit, date_from, date_to, facets=False, **filters).hits
+        return self.results(query, limit, date_from, date_to, facets=False, total=False, **filters).hits
 
     def close(self) -> None:
         self.index = None
