@@ -76,15 +76,17 @@ def measure(backend: str, size: int, workdir: Path, build_until: float = 0.0, ex
     queries = latency_queries()
     for q, f in queries[:20]:  # warm the caches as a day's first searches do
         index.search(q, limit=10, **f)
-    plain, faceted, by_kind, cpu = [], [], {}, []
+    plain, faceted, by_kind, cpu, cpu_by_kind = [], [], {}, [], {}
     for k, (q, f) in enumerate(queries):
         t, c = time.perf_counter(), time.process_time()
         index.search(q, limit=10, **f)
         ms = (time.perf_counter() - t) * 1000
         cpu.append((time.process_time() - c) * 1000)  # this process's CPU: what the query costs, load aside
         plain.append(ms)
-        by_kind.setdefault(("frequent", "topic", "one character", "phrase", "three words", "发文字号 part",
-                            "subject", "punctuation inside")[k % 8], []).append(ms)
+        kind = ("frequent", "topic", "one character", "phrase", "three words", "发文字号 part", "subject",
+                "punctuation inside")[k % 8]
+        by_kind.setdefault(kind, []).append(ms)
+        cpu_by_kind.setdefault(kind, []).append(cpu[-1])
         t = time.perf_counter()
         index.results(q, limit=10, **f)
         faceted.append((time.perf_counter() - t) * 1000)
@@ -112,6 +114,7 @@ def measure(backend: str, size: int, workdir: Path, build_until: float = 0.0, ex
             "with_facets_p50_ms": _percentile(faceted, 50),
             "with_facets_p95_ms": _percentile(faceted, 95),
             "p95_ms_by_kind": {k: _percentile(v, 95) for k, v in by_kind.items()},
+            "cpu_p95_ms_by_kind": {k: _percentile(v, 95) for k, v in cpu_by_kind.items()},
             "paste_10000_chars_ms": round(paste_ms, 1), "paste_finds_its_document": size // 2 in [h.id for h in paste_hits],
             "build_stopped_early": added < corpus.n, "planned_documents": corpus.n,
             "questions": asked, "p_at_5": round(statistics.mean(precision), 3),
