@@ -173,8 +173,12 @@ def parse_query(query: Optional[str]) -> ParsedQuery:
 _GLUE = r"[^\s。，；：？！、,;:?!…\w]*"  # what may stand between two units of a word in the text
 
 
-def _pattern(part: Part) -> re.Pattern:
+def phrase_pattern(part: Part) -> re.Pattern:
+    """The part as a regular expression over original text (in-word punctuation allowed between units)."""
     return re.compile(_GLUE.join(re.escape(u) for u in part.units), re.IGNORECASE)
+
+
+_pattern = phrase_pattern
 
 
 def snippet(title: str, body: str, parts: list[Part], width: int = 30) -> str:

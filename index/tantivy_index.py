@@ -27,7 +27,7 @@ from typing import Iterable, Optional
 
 import tantivy
 
-from .analysis import analyse, parse_query, snippet
+from .analysis import analyse, parse_query, phrase_pattern, snippet
 from .base import FACETS, FIELDS, FILTERS, Doc, Hit, IndexUnavailable, Results, iter_batches, refuse_classified
 
 INDEX_DIR = "search-index"
@@ -277,13 +277,37 @@ class TantivyIndex:
             [(Should, tantivy.Query.term_query(s, "title_bi", gram)), (Should, tantivy.Query.term_query(s, "body_bi", gram))]
             + [(Should, tantivy.Query.term_query(s, "words", w)) for w in parsed.words])
 
+    def _word_first(self, searcher, parsed, limit, date_from, date_to, filters) -> Optional[list[Hit]]:
+        """A query that is one dictionary word of three or more characters (人民政府, 办公室): a phrase of very
+        frequent bigrams, whose exact query must visit every document holding them all. First the best
+        documents by the word itself (one term: block-max WAND), each checked to hold the phrase in its
+        stored text; when enough pass, they are the answer, else None and the exact query runs."""
+        if len(parsed.parts) != 1 or date_from or date_to or any(v is not None for v in filters.values()):
+            return None
+        part = parsed.parts[0]
+        word = "".join(part.units)
+        if len(part.units) < 3 or parsed.words != [word]:
+            return None
+        result = searcher.search(tantivy.Query.term_query(self.schema, "words", word), limit=2 * limit, count=False)
+        pattern, hits = phrase_pattern(part), []
+        for score, addr in result.hits:
+            doc_id, title, body, fields = _unpack(searcher.doc(addr))
+            if pattern.search(f"{title}\n{body}"):
+                hits.append(Hit(id=doc_id, number=fields.get("number"), title=title, score=round(score, 4),
+                                snippet=snippet(title, body, parsed.parts),
+                                fields={k: fields.get(k) for k in FIELDS if k != "number"}))
+        return hits[:limit] if len(hits) >= limit else None
+
     def results(self, query: str, limit: int = 20, date_from: Optional[str] = None, date_to: Optional[str] = None,
                 facets: bool = True, total: bool = True, **filters) -> Results:
         """total=False skips counting every match (search() needs only the best hits: counting would visit
         every matching document, where the top-k collector can skip blocks that cannot make the top)."""
         parsed = parse_query(query)
-        q = self._query(parsed, date_from, date_to, filters)
         searcher = self._searcher()
+        found = None if (total or facets) else self._word_first(searcher, parsed, limit, date_from, date_to, filters)
+        if found is not None:
+            return Results(found, len(found), {}, parsed.notices)
+        q = self._query(parsed, date_from, date_to, filters)
         result = searcher.search(q, limit=max(1, limit), count=total or facets)
         hits = []
         for score, addr in result.hits[:limit]:
