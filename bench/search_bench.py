@@ -174,9 +174,9 @@ def main() -> None:
 def print_table(results: dict) -> None:
     cols = ("documents", "build_seconds", "index_mib", "peak_rss_mib", "p50_ms", "p95_ms", "max_ms", "cpu_p95_ms", "with_facets_p95_ms",
             "paste_10000_chars_ms", "p_at_5", "r_at_10")
-    print("backend@size".ljust(18) + "".join(c[:14].rjust(15) for c in cols))
+    print("backend@size".ljust(40) + "".join(c[:14].rjust(15) for c in cols))
     for key, row in sorted(results["runs"].items(), key=lambda kv: (kv[1]["backend"], kv[1]["documents"])):
-        print(key.ljust(18) + "".join(str(row.get(c)).rjust(15) for c in cols))
+        print(key.ljust(40) + "".join(str(row.get(c)).rjust(15) for c in cols))
 
 
 if __name__ == "__main__":
