@@ -58,8 +58,18 @@ def process(root: str, document_id: int, rules: list[dict], worker: str) -> batc
 
 @task(name="学习分办 learn", cache_policy=NO_CACHE)
 def learn(root: str) -> Optional[dict]:
-    """Retrain the routing model when rule decisions or clerk corrections changed since it was trained."""
-    return batch.learn(batch.DataRoot(Path(root)))
+    """补入检索 what the ledger shows indexed but the index lacks (an outage of search in an earlier batch), then
+    retrain the routing model when rule decisions or clerk corrections changed since it was trained."""
+    office = batch.DataRoot(Path(root))
+    ledger = Ledger(office.ledger_path)
+    try:
+        index = office.open_index()
+        batch.catch_up_index(office, ledger, index)
+        return batch.learn(office, index=index)
+    except batch.IndexUnavailable:
+        return None
+    finally:
+        ledger.close()
 
 
 @flow(name="收文批处理 ingest")

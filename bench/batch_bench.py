@@ -174,22 +174,21 @@ def run_cli(root: Path) -> dict:
 
 
 def search_latency(workdir: Path, size: int, queries: int = 200, seed: int = 11) -> dict:
-    from index import SqliteIndex
+    """The office's search index (open_index: embedded Tantivy) at this size; bench/search_bench.py measures more."""
+    from index import Doc, open_index
 
     rng = random.Random(seed)
     words = "校舍维修安全检查防汛抗旱疫情防控招商引资乡村振兴营商环境城市更新教育医疗养老托育就业创业生态环境保护交通运输"
-    index = SqliteIndex(workdir / "big.sqlite3")
+    index = open_index(workdir / "search-root")
     t = time.perf_counter()
-    index.conn.execute("BEGIN")
-    from index.sqlite_fts import tokens
-    for i in range(size):
-        title = f"关于{words[rng.randrange(len(words) - 4):][:4]}工作的通知"
-        body = "".join(rng.choice(PARAGRAPHS) for _ in range(6)) + words[rng.randrange(len(words) - 6):][:6]
-        index.conn.execute("INSERT INTO docs(id, title, body, doc_type, date) VALUES (?, ?, ?, ?, ?)",
-                           (i + 1, title, body, rng.choice(("通知", "请示", "报告")), f"2026-{rng.randint(1, 12):02d}-01"))
-        index.conn.execute("INSERT INTO fts(rowid, title, body) VALUES (?, ?, ?)",
-                           (i + 1, " ".join(tokens(title)), " ".join(tokens(body))))
-    index.conn.execute("COMMIT")
+
+    def docs():
+        for i in range(size):
+            title = f"关于{words[rng.randrange(len(words) - 4):][:4]}工作的通知"
+            body = "".join(rng.choice(PARAGRAPHS) for _ in range(6)) + words[rng.randrange(len(words) - 6):][:6]
+            yield Doc(i + 1, title, body, {"doc_type": rng.choice(("通知", "请示", "报告")),
+                                            "date": f"2026-{rng.randint(1, 12):02d}-01"})
+    index.add_many(docs())
     build = time.perf_counter() - t
     latencies = []
     for _ in range(queries):

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Optional
 
 from extractors import UnusableInput
-from index import SqliteIndex
+from index import IndexUnavailable, SearchIndex
 
 from . import router_model
 from .batch_lock import batch_lock
@@ -39,10 +39,11 @@ from .ledger_rebuild import check_ledger
 from .returns import sender_folder, write_return
 from .review import Review, review_document
 from .routing import load_rules, route
+from .search_sync import catch_up, open_office_index
 from .terminal import shown
 
 __all__ = ["FINAL", "DataRoot", "Outcome", "Summary", "take_in", "process", "route_and_index", "run_batch"]
-LEDGER_FILE, INDEX_FILE = "ledger.sqlite3", "index.sqlite3"
+LEDGER_FILE = "ledger.sqlite3"
 
 
 @dataclass
@@ -59,9 +60,9 @@ class DataRoot:
     def ledger_path(self) -> Path:
         return self.root / LEDGER_FILE
 
-    @property
-    def index_path(self) -> Path:
-        return self.root / INDEX_FILE
+    def open_index(self) -> SearchIndex:
+        """The office's search index (embedded under the root, or $SHOUWEN_INDEX_URL's Elasticsearch)."""
+        return open_office_index(self.root)
 
 
 @dataclass
@@ -200,7 +201,7 @@ def _refuse(office: DataRoot, arrival: Arrival, reason: str) -> Refused:
     return Refused(arrival.channel, arrival.name, reason, where)
 
 
-def process(office: DataRoot, ledger: Ledger, index: SqliteIndex, document_id: int, rules: list[dict],
+def process(office: DataRoot, ledger: Ledger, index: SearchIndex, document_id: int, rules: list[dict],
             model=None) -> Outcome:
     """初审, then 退文, 分办 and 检索, or 机要室 / held (decision.py), for one registered document (again, if it
     was interrupted). Every step is compare-and-set on the version read here: a document someone else changed
@@ -236,7 +237,7 @@ def process(office: DataRoot, ledger: Ledger, index: SqliteIndex, document_id: i
         return Outcome(row["number"], row["file"], "failed", reason=str(exc))
 
 
-def route_and_index(ledger: Ledger, index: SqliteIndex, row: dict, review: Review, rules: list[dict],
+def route_and_index(ledger: Ledger, index: SearchIndex, row: dict, review: Review, rules: list[dict],
                     model=None) -> Outcome:
     """分办 a reviewed document, then put it into the search index — as index_decision says: a classified
     document stops at the 机要室, one with an unreadable 密级 is held for the 机要员. `row` is the ledger row
@@ -253,10 +254,15 @@ def route_and_index(ledger: Ledger, index: SqliteIndex, row: dict, review: Revie
     if not decision.indexable:  # 机要: never in the shared index; routing is its final step here
         return Outcome(row["number"], row["file"], "routed", report["verdict"], route_decision.department,
                        route_decision.reason)
-    index.add(document_id, title=doc["title"] or row["file"], body=review.text, secrecy=doc["secrecy"],
-              number=row["number"], issuer=doc["issuer"], doc_type=doc["doc_type"], department=route_decision.department,
-              channel=row["channel"], verdict=report["verdict"], status="indexed", date=doc["date"],
-              received_at=row["received_at"])
+    try:
+        index.add(document_id, title=doc["title"] or row["file"], body=review.text, secrecy=doc["secrecy"],
+                  number=row["number"], issuer=doc["issuer"], doc_type=doc["doc_type"],
+                  department=route_decision.department, channel=row["channel"], verdict=report["verdict"],
+                  status="indexed", date=doc["date"], received_at=row["received_at"])
+    except IndexUnavailable as exc:  # search is down: the document stays 分办 (to index) and is sent next batch
+        ledger.set_status(document_id, "routed", f"检索服务不可用，下批补入检索：{exc}"[:300], expect_version=version)
+        return Outcome(row["number"], row["file"], "routed", report["verdict"], route_decision.department,
+                       route_decision.reason)
     try:
         ledger.set_status(document_id, "indexed", "已入检索", expect_version=version)
     except LedgerConflict:
@@ -302,9 +308,25 @@ def failed(office: DataRoot, document_id: int, error: Exception) -> Outcome:
         ledger.close()
 
 
-def learn(office: DataRoot, force: bool = False) -> Optional[dict]:
-    """学习分办: retrain the learned router when the rule decisions or corrections changed."""
-    return router_model.learn(office.root, office.ledger_path, office.index_path, force=force)
+def learn(office: DataRoot, force: bool = False, index: Optional[SearchIndex] = None) -> Optional[dict]:
+    """学习分办: retrain the learned router when the rule decisions or corrections changed (texts from the index)."""
+    own = index is None
+    try:
+        index = office.open_index() if own else index
+        return router_model.learn(office.root, office.ledger_path, index, force=force)
+    except IndexUnavailable:  # search is down: the model is trained again next batch
+        return None
+    finally:
+        if own and index is not None:
+            index.close()
+
+
+def catch_up_index(office: DataRoot, ledger: Ledger, index: SearchIndex) -> int:
+    """补入检索 what the ledger shows indexed but the index lacks; search being down never stops the batch."""
+    try:
+        return catch_up(office.root, ledger, index)
+    except IndexUnavailable:
+        return 0
 
 
 def pending(ledger: Ledger) -> list[dict]:
@@ -318,7 +340,7 @@ def run_batch(root: Path, progress=None) -> Summary:
     office = DataRoot(root)
     with batch_lock(office.root):
         check_ledger(office.root)  # a lost ledger is rebuilt first (shouwen rebuild-ledger), never restarted
-        ledger, index = Ledger(office.ledger_path), SqliteIndex(office.index_path)
+        ledger, index = Ledger(office.ledger_path), office.open_index()
         try:
             return _run(office, ledger, index, started, progress)
         finally:
@@ -326,10 +348,11 @@ def run_batch(root: Path, progress=None) -> Summary:
             index.close()
 
 
-def _run(office: DataRoot, ledger: Ledger, index: SqliteIndex, started: float, progress) -> Summary:
+def _run(office: DataRoot, ledger: Ledger, index: SearchIndex, started: float, progress) -> Summary:
     summary = Summary()
     take_in(office, ledger, summary)
-    summary.learned = learn(office)  # corrections made since the last batch count from this one on
+    catch_up_index(office, ledger, index)
+    summary.learned = learn(office, index=index)  # corrections made since the last batch count from this one on
     rules, model = load_rules(office.root), router_model.load(office.root)
     todo = pending(ledger)
     for n, row in enumerate(todo, start=1):

@@ -3,7 +3,7 @@
     shouwen validate FILE… [--profile P] [--format text|json] [--channel C]   初审 (exit 0 / 1 / 2)
     shouwen extract FILE… [--format text|json]                               what was read
     shouwen rules [--format text|markdown|json]                              the rule catalog
-    shouwen run | schedule | ledger | search | route | resend | withdraw | learn   the office's batch (--root)
+    shouwen run | schedule | ledger | search | route | resend | withdraw | learn | reindex   the office's batch (--root)
 """
 from __future__ import annotations
 
@@ -138,6 +138,11 @@ def _parser() -> argparse.ArgumentParser:
         if any(a.dest == "root" for a in command._actions):
             command.add_argument("--config", metavar="PATH", default=argparse.SUPPRESS, help=config_help)
 
+    ri = sub.add_parser("reindex", help="重建检索库 / rebuild the search index",
+                        description="按登记簿和归档原件重建检索库（检索库丢失或损坏后使用；完成前旧库照常可查）。\n"
+                                    "Rebuild the search index from the ledger and the archived originals.",
+                        formatter_class=argparse.RawDescriptionHelpFormatter)
+    ri.add_argument("--root", help=root_help)
     r = sub.add_parser("rules", help="列出初审规则目录 / list the rule catalog",
                        description="列出全部初审规则（由规则本身生成）。\nList every rule, generated from the rules.")
     r.add_argument("--format", choices=("text", "markdown", "json"), default="text", help="输出格式 / output format")
@@ -192,6 +197,8 @@ def main(argv: list[str] | None = None) -> int:
             from .worker_cmd import run_worker
 
             return run_worker(args)
+        if args.command == "reindex":
+            return _reindex(args)
     except BrokenPipeError:  # `shouwen … | head`
         return 0
     except Exception as exc:  # 磁盘已满, 数据目录只读, 登记簿损坏, 另一批正在处理, 他人刚改过: one line, no traceback
@@ -471,19 +478,28 @@ def _ledger(args) -> int:
 
 
 def _search(args) -> int:
-    from index import SqliteIndex
+    from index import IndexUnavailable, QueryError
 
-    from .batch import INDEX_FILE, LEDGER_FILE
+    from .batch import LEDGER_FILE
     from .ledger import Ledger
+    from .search_sync import open_office_index
 
-    path = _existing(args, INDEX_FILE, "检索库")
+    path = _existing(args, LEDGER_FILE, "登记簿")
     if path is None:
         return EXIT_UNUSABLE
-    _check_ledger(path.with_name(LEDGER_FILE))
-    index = SqliteIndex(path)
+    _check_ledger(path)
     filters = {"issuer": args.issuer, "doc_type": args.doc_type, "department": args.department, "channel": args.channel,
                "verdict": args.verdict, "status": args.status}
-    hits = index.search(" ".join(args.query), limit=args.limit, date_from=args.date_from, date_to=args.date_to, **filters)
+    try:
+        index = open_office_index(path.parent)
+        found = index.results(" ".join(args.query), limit=max(1, args.limit), date_from=args.date_from,
+                              date_to=args.date_to, **filters)
+    except (QueryError, IndexUnavailable, ValueError) as exc:  # ValueError: a date not YYYY-MM-DD
+        print(f"shouwen: {exc}", file=sys.stderr)
+        return EXIT_UNUSABLE
+    hits = found.hits
+    for notice in found.notices:
+        print(f"注意：{notice}", file=sys.stderr)
     ledger = Ledger(path.with_name(LEDGER_FILE)) if args.json and path.with_name(LEDGER_FILE).exists() else None
     for hit in hits:
         if args.json:
@@ -494,7 +510,10 @@ def _search(args) -> int:
         else:
             print(f"{hit.number}  {shown(hit.title)}\n    {shown(hit.snippet)}")
     if not args.json:
-        print(f"共 {len(hits)} 条", file=sys.stderr)
+        print(f"共 {found.total} 条" + (f"，显示前 {len(hits)} 条" if found.total > len(hits) else ""), file=sys.stderr)
+        for name, zh in (("doc_type", "文种"), ("issuer", "来文单位"), ("department", "承办部门")):
+            if found.facets.get(name):
+                print(f"  {zh}：" + "，".join(f"{k} {v}" for k, v in found.facets[name].items()), file=sys.stderr)
     return EXIT_ACCEPTED
 
 
@@ -516,9 +535,9 @@ def _registered(args):
 
 
 def _route(args) -> int:
-    from index import SqliteIndex
+    from index import IndexUnavailable
 
-    from .batch import INDEX_FILE
+    from .search_sync import open_office_index
 
     found = _registered(args)
     if found is None:
@@ -540,17 +559,18 @@ def _route(args) -> int:
     ledger.set_status(row["id"], row["status"], reason, expect_version=row["version"], expect_status=("indexed",),
                       department=args.department, route_reason=reason, route_source="clerk", route_confidence=None)
     if row["status"] == "indexed":
-        index = SqliteIndex(path.with_name(INDEX_FILE))
-        index.update(row["id"], department=args.department)
+        try:
+            open_office_index(path.parent).update(row["id"], department=args.department)
+        except IndexUnavailable as exc:
+            print(f"检索库未更新（{exc}），运行 shouwen reindex 可补上", file=sys.stderr)
     print(f"{row['number']}《{shown(row['title'] or row['file'])}》已改送{shown(args.department)}")
     return EXIT_ACCEPTED
 
 
 def _return_desk(args) -> int:
     from extractors import UnusableInput
-    from index import SqliteIndex
 
-    from .batch import INDEX_FILE, DataRoot
+    from .batch import DataRoot
     from .return_desk import NotReturned, resend, withdraw
 
     found = _registered(args)
@@ -564,7 +584,7 @@ def _return_desk(args) -> int:
             notice = resend(office, ledger, row)
             print(f"{title}退文通知单已重发：{shown(notice)}")
         else:
-            outcome, moved = withdraw(office, ledger, SqliteIndex(path.with_name(INDEX_FILE)), row, args.reason)
+            outcome, moved = withdraw(office, ledger, office.open_index(), row, args.reason)
             print(f"{title}已撤回退文，{'已入检索' if outcome.status == 'indexed' else '已分办'}，承办部门：{outcome.department}"
                   f"（{outcome.reason}）")
             if moved:
@@ -621,6 +641,31 @@ def _learn(args) -> int:
               f"{router_model.MIN_DEPARTMENTS} 个以上部门", file=sys.stderr)
         return EXIT_UNUSABLE
     print(learned_line(meta))
+    return EXIT_ACCEPTED
+
+
+def _reindex(args) -> int:
+    from index import IndexUnavailable
+
+    from .batch import LEDGER_FILE
+    from .ledger import Ledger
+    from .search_sync import open_office_index, reindex
+
+    path = _existing(args, LEDGER_FILE, "登记簿")
+    if path is None:
+        return EXIT_UNUSABLE
+    try:
+        index = open_office_index(path.parent)
+    except IndexUnavailable:  # the embedded index is unreadable: start it afresh, the rebuild fills it
+        from index.tantivy_index import remove_index
+
+        remove_index(path.parent)
+        index = open_office_index(path.parent)
+    try:
+        reindex(path.parent, Ledger(path), index, say=lambda line: print(line, flush=True))
+    except IndexUnavailable as exc:
+        print(f"shouwen: {exc}", file=sys.stderr)
+        return EXIT_UNUSABLE
     return EXIT_ACCEPTED
 
 

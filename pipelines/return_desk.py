@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from index import SqliteIndex
+from index import SearchIndex
 
 from . import router_model
 from .batch import DataRoot, Outcome, route_and_index, withdraw_notices
@@ -58,7 +58,7 @@ def resend(office: DataRoot, ledger: Ledger, row: dict) -> Path:
     return path
 
 
-def withdraw(office: DataRoot, ledger: Ledger, index: SqliteIndex, row: dict, reason: str) -> tuple[Outcome, list[Path]]:
+def withdraw(office: DataRoot, ledger: Ledger, index: SearchIndex, row: dict, reason: str) -> tuple[Outcome, list[Path]]:
     """撤回 the return and 分办 the document; returns the outcome and where the withdrawn files went.
     The ledger moves first (compare-and-set on the version the clerk saw: LedgerConflict when a resend or
     another withdrawal got there first), then the notices leave the outbox; an interrupted withdrawal is

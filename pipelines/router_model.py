@@ -45,18 +45,20 @@ def model_text(title: str, body: str) -> str:
     return f"{title or ''}\n{(body or '')[:TEXT_CHARS]}"
 
 
-def training_examples(ledger_path: Path, index_path: Path) -> list[Example]:
-    """Rule decisions and clerk corrections of indexed documents, with their text from the search index."""
-    if not index_path.exists():
+def training_examples(ledger_path: Path, index) -> list[Example]:
+    """Rule decisions and clerk corrections of indexed documents, with their text from the search index
+    (index: a SearchIndex; its stored_texts gives title and text by ledger id, whatever the backend)."""
+    if not Path(ledger_path).exists():
         return []
     conn = sqlite3.connect(f"file:{ledger_path}?mode=ro", uri=True, timeout=60)
-    conn.execute("ATTACH DATABASE ? AS idx", (f"file:{index_path}?mode=ro",))
     rows = conn.execute(
-        "SELECT d.route_source, d.department, i.title, i.body FROM documents d JOIN idx.docs i ON i.id = d.id"
-        " WHERE d.route_source IN ('rule', 'clerk') AND d.department IS NOT NULL AND d.status = 'indexed'"
-        " ORDER BY d.id DESC LIMIT ?", (MAX_EXAMPLES,)).fetchall()
+        "SELECT id, route_source, department FROM documents"
+        " WHERE route_source IN ('rule', 'clerk') AND department IS NOT NULL AND status = 'indexed'"
+        " ORDER BY id DESC LIMIT ?", (MAX_EXAMPLES,)).fetchall()
     conn.close()
-    return [Example(model_text(title, body), department, source) for source, department, title, body in rows]
+    texts = index.stored_texts([r[0] for r in rows])
+    return [Example(model_text(*texts[doc_id]), department, source) for doc_id, source, department in rows
+            if doc_id in texts]
 
 
 def signature(examples: list[Example]) -> str:
@@ -131,9 +133,10 @@ def load(root: Path) -> Optional[RouterModel]:
     return RouterModel(spacy.load(folder), json.loads((folder / "shouwen.json").read_text(encoding="utf-8")))
 
 
-def learn(root: Path, ledger_path: Path, index_path: Path, force: bool = False) -> Optional[dict]:
-    """Train again when the examples changed (or when forced). Returns the new model's facts, else None."""
-    examples = training_examples(ledger_path, index_path)
+def learn(root: Path, ledger_path: Path, index, force: bool = False) -> Optional[dict]:
+    """Train again when the examples changed (or when forced). index: the office's SearchIndex (texts).
+    Returns the new model's facts, else None."""
+    examples = training_examples(ledger_path, index)
     departments = {e.department for e in examples}
     if len(examples) < MIN_EXAMPLES or len(departments) < MIN_DEPARTMENTS:
         return None

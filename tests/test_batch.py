@@ -13,7 +13,7 @@ from pathlib import Path
 import docx
 import pytest
 
-from index import SqliteIndex
+from index import open_index
 from pipelines.batch import run_batch
 from pipelines.ledger import Ledger
 from pipelines.routing import load_rules, route
@@ -42,7 +42,7 @@ def test_a_batch_registers_reviews_returns_routes_and_indexes(office):
     # the classified one goes to the 机要室 and never into the index
     secret = rows["机密-筑教发2026-15号-高考试卷保密管理.docx"]
     assert secret["department"] == "机要室" and secret["status"] == "routed" and secret["route_source"] == "classified"
-    index = SqliteIndex(office / "index.sqlite3")
+    index = open_index(office)
     assert index.search("试卷保密") == [] and index.count() == 5
     # the 函 no rule covers goes to the 办公室 for a person, and says so
     letter = rows["筑交函2026-21号-农村公路养护资金.docx"]
@@ -151,7 +151,7 @@ def test_a_real_batch_killed_at_any_moment_is_finished_by_the_next(tmp_path):
     assert sorted(r["status"] for r in rows) == ["indexed"] * (count + 1) + ["quarantined"]
     archived = [p for p in (root / "archive").rglob("*") if p.is_file() and not p.name.startswith(".")]
     assert len(archived) == total
-    assert SqliteIndex(root / "index.sqlite3").count() == count + 1
+    assert open_index(root).count() == count + 1
     assert not list(root.glob("inbox/*/*")), "every input was taken out of the inbox"
     assert not list(root.rglob(".incoming-*")), "a killed intake's temporary was left behind"
     time.sleep(1)

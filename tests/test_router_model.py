@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from index import SqliteIndex
+from index import open_index
 from pipelines import router_model
 from pipelines.ledger import Ledger
 from pipelines.routing import load_rules, route
@@ -23,7 +23,7 @@ def _office(tmp_path, corrections: int = 6):
     """A data root whose ledger and index hold documents routed by rules, plus clerk corrections."""
     root = tmp_path / "office"
     root.mkdir()
-    ledger, index = Ledger(root / "ledger.sqlite3"), SqliteIndex(root / "index.sqlite3")
+    ledger, index = Ledger(root / "ledger.sqlite3"), open_index(root)
     n = 0
     for department, (title, body) in WORK.items():
         places = PLACES if department != "交通运输科" else PLACES[:corrections]
@@ -45,7 +45,7 @@ def _office(tmp_path, corrections: int = 6):
 
 def test_only_rule_decisions_and_corrections_are_learned(tmp_path):
     root = _office(tmp_path)
-    examples = router_model.training_examples(root / "ledger.sqlite3", root / "index.sqlite3")
+    examples = router_model.training_examples(root / "ledger.sqlite3", open_index(root))
     assert len(examples) == 10 + 10 + 6
     assert {e.source for e in examples} == {"rule", "clerk"}
     assert not any(e.department == "信访局" and "公路" in e.text for e in examples)
@@ -53,9 +53,9 @@ def test_only_rule_decisions_and_corrections_are_learned(tmp_path):
 
 def test_corrections_teach_a_department_no_rule_knows(tmp_path):
     root = _office(tmp_path)
-    meta = router_model.learn(root, root / "ledger.sqlite3", root / "index.sqlite3")
+    meta = router_model.learn(root, root / "ledger.sqlite3", open_index(root))
     assert meta and meta["corrections"] == 6 and set(meta["departments"]) == set(WORK)
-    assert router_model.learn(root, root / "ledger.sqlite3", root / "index.sqlite3") is None, "nothing new: not retrained"
+    assert router_model.learn(root, root / "ledger.sqlite3", open_index(root)) is None, "nothing new: not retrained"
     model = router_model.load(root)
     document = {"title": "关于钟山区农村公路养护资金的函", "doc_type": "函", "urgency": None, "issuer": "六盘水市交通运输局"}
     body = "钟山区农村公路路面破损严重，桥梁亟需维修加固，请协调安排公路养护资金。"
@@ -71,7 +71,7 @@ def test_corrections_teach_a_department_no_rule_knows(tmp_path):
 
 def test_an_unsure_proposal_goes_to_a_person_with_the_proposal_shown(tmp_path):
     root = _office(tmp_path)
-    router_model.learn(root, root / "ledger.sqlite3", root / "index.sqlite3")
+    router_model.learn(root, root / "ledger.sqlite3", open_index(root))
     model = router_model.load(root)
     document = {"title": "关于举办书法作品展览的函", "doc_type": "函", "urgency": None, "issuer": "贵阳市文联"}
     decision = route(document, "兹定于下月举办书法作品展览，敬请光临指导。", "edoc", load_rules(), model=model)
@@ -82,18 +82,18 @@ def test_an_unsure_proposal_goes_to_a_person_with_the_proposal_shown(tmp_path):
 def test_too_few_examples_train_no_model(tmp_path):
     root = tmp_path / "office"
     root.mkdir()
-    ledger, index = Ledger(root / "ledger.sqlite3"), SqliteIndex(root / "index.sqlite3")
+    ledger, index = Ledger(root / "ledger.sqlite3"), open_index(root)
     reg = ledger.register(sha256="a" * 64, file="a.docx", channel="edoc", archive_path="x")
     ledger.set_status(reg.id, "indexed", "已入检索", department="信访局", route_source="rule")
     index.add(reg.id, title="关于来信的函", body="群众来信。")
-    assert router_model.learn(root, root / "ledger.sqlite3", root / "index.sqlite3") is None
+    assert router_model.learn(root, root / "ledger.sqlite3", open_index(root)) is None
     assert router_model.load(root) is None
     assert route({"title": "关于某事的函"}, "", "edoc", load_rules(), model=None).source == "fallback"
 
 
 def test_the_model_is_written_whole_and_says_what_it_learned(tmp_path):
     root = _office(tmp_path)
-    router_model.learn(root, root / "ledger.sqlite3", root / "index.sqlite3")
+    router_model.learn(root, root / "ledger.sqlite3", open_index(root))
     folder = root / router_model.MODEL_DIR
     meta = json.loads((folder / "shouwen.json").read_text(encoding="utf-8"))
     assert meta["examples"] == 26 and meta["threshold"] == router_model.THRESHOLD

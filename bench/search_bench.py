@@ -1,0 +1,183 @@
+"""Search benchmark (检索): build time, index size, peak memory, query latency and P@5 / R@10 per backend and size.
+
+    python bench/search_bench.py --sizes 10000              # while developing
+    nice python bench/search_bench.py --sizes 100000 1000000
+
+Each (backend, size) runs in its own process (peak memory is that process's). The corpus and the relevance
+set come from bench/search_corpus.py (realistic 公文 of 1,000–3,000 characters; 112 planted questions).
+Results are merged into bench/results/search.json (a run for one size keeps the others' figures) and
+printed as a table. Latency is the search the clerk runs (best 10, with snippets); "with facets" adds the
+facet counts over every match. The machine's load average is recorded at start and end: it is shared.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+RESULTS = ROOT / "bench" / "results" / "search.json"
+BACKENDS = ("tantivy",)
+WORKERS = int(os.environ.get("SHOUWEN_BENCH_WORKERS", "2"))  # processes cutting text during the build
+
+
+def _percentile(values: list[float], p: float) -> float:
+    values = sorted(values)
+    return round(values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))], 2)
+
+
+def _du(path: Path) -> int:
+    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
+
+
+def measure(backend: str, size: int, workdir: Path, build_until: float = 0.0, existing: Path | None = None) -> dict:
+    """build_until: a time.time() after which no more documents are added (the shared machine may not build
+    the whole size before a deadline): the queries then run on what was built, and the row says so."""
+    from search_corpus import Corpus, latency_queries
+
+    from index import Doc, open_index
+
+    corpus = Corpus(size)
+    root = existing or workdir / "root"
+    index = open_index(root)
+    started = time.perf_counter()
+    last = [started]
+
+    def progress(n):
+        if time.perf_counter() - last[0] > 60:
+            last[0] = time.perf_counter()
+            print(f"  {backend} {size}: {n} 件已入检索，{n / (last[0] - started):.0f} 件/秒", file=sys.stderr, flush=True)
+
+    def docs():
+        for d in corpus.docs():
+            if build_until and time.time() > build_until:
+                return
+            yield Doc(d.id, d.title, d.body, d.fields)
+
+    if existing:  # queries only, on an index this bench built before (same corpus and seed)
+        added, build = index.count(), None
+    else:
+        added = index.add_many(docs(), progress, workers=WORKERS, commit_every=50_000)
+    build = time.perf_counter() - started if not existing else build
+    size_bytes = _du(root)
+    size = added  # the documents 1..added were built
+    chars = sum(len(corpus.doc(i).body) for i in range(1, min(size, 2000) + 1)) / min(size, 2000)
+
+    queries = latency_queries()
+    for q, f in queries[:20]:  # warm the caches as a day's first searches do
+        index.search(q, limit=10, **f)
+    plain, faceted, by_kind, cpu, cpu_by_kind = [], [], {}, [], {}
+    for k, (q, f) in enumerate(queries):
+        t, c = time.perf_counter(), time.process_time()
+        index.search(q, limit=10, **f)
+        ms = (time.perf_counter() - t) * 1000
+        cpu.append((time.process_time() - c) * 1000)  # this process's CPU: what the query costs, load aside
+        plain.append(ms)
+        kind = ("frequent", "topic", "one character", "phrase", "three words", "发文字号 part", "subject",
+                "punctuation inside")[k % 8]
+        by_kind.setdefault(kind, []).append(ms)
+        cpu_by_kind.setdefault(kind, []).append(cpu[-1])
+        t = time.perf_counter()
+        index.results(q, limit=10, **f)
+        faceted.append((time.perf_counter() - t) * 1000)
+    paste = corpus.doc(size // 2).body[:10000] * (1 + 10000 // max(1, len(corpus.doc(size // 2).body)))
+    t = time.perf_counter()
+    paste_hits = index.search(paste[:10000], limit=10)
+    paste_ms = (time.perf_counter() - t) * 1000
+
+    precision, recall = [], []
+    asked = 0
+    for question in corpus.questions:
+        relevant = {i for i in question.relevant if i <= size}
+        if not relevant:
+            continue
+        asked += 1
+        got = [h.id for h in index.search(question.query, limit=10)]
+        precision.append(sum(1 for i in got[:5] if i in relevant) / min(5, len(relevant)))
+        recall.append(sum(1 for i in got[:10] if i in relevant) / len(relevant))
+    index.close()
+    return {"backend": backend, "documents": added, "mean_chars": round(chars), "build_seconds": round(build, 1) if build else None,
+            "documents_per_second": round(added / build) if build else None, "index_mib": round(size_bytes / 1048576),
+            "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024,
+            "queries": len(plain), "p50_ms": _percentile(plain, 50), "p95_ms": _percentile(plain, 95),
+            "max_ms": round(max(plain), 2), "cpu_p50_ms": _percentile(cpu, 50), "cpu_p95_ms": _percentile(cpu, 95),
+            "with_facets_p50_ms": _percentile(faceted, 50),
+            "with_facets_p95_ms": _percentile(faceted, 95),
+            "p95_ms_by_kind": {k: _percentile(v, 95) for k, v in by_kind.items()},
+            "cpu_p95_ms_by_kind": {k: _percentile(v, 95) for k, v in cpu_by_kind.items()},
+            "paste_10000_chars_ms": round(paste_ms, 1), "paste_finds_its_document": size // 2 in [h.id for h in paste_hits],
+            "build_stopped_early": added < corpus.n, "planned_documents": corpus.n,
+            "questions": asked, "p_at_5": round(statistics.mean(precision), 3),
+            "r_at_10": round(statistics.mean(recall), 3)}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--sizes", type=int, nargs="+", default=[10000])
+    ap.add_argument("--backends", nargs="+", default=list(BACKENDS))
+    ap.add_argument("--one", nargs=2, metavar=("BACKEND", "SIZE"), help=argparse.SUPPRESS)
+    ap.add_argument("--workdir", default=None, help="where indexes are built (default: a temporary folder)")
+    ap.add_argument("--query-only", default=None, metavar="ROOT",
+                    help="measure queries on the index already built in ROOT/search-index (built for the first SIZE)")
+    ap.add_argument("--build-until", default=None, metavar="HH:MM",
+                    help="UTC time after which building stops and the queries run on what was built")
+    args = ap.parse_args()
+    if args.one:
+        work = Path(tempfile.mkdtemp(prefix="shouwen-search-", dir=args.workdir))
+        try:
+            until = float(args.build_until) if args.build_until else 0.0
+            existing = Path(args.query_only) if args.query_only else None
+            print(json.dumps(measure(args.one[0], int(args.one[1]), work, until, existing), ensure_ascii=False))
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+        return
+    results = json.loads(RESULTS.read_text(encoding="utf-8")) if RESULTS.exists() else {"runs": {}}
+    for size in args.sizes:
+        for backend in args.backends:
+            load_before = os.getloadavg()
+            cmd = [sys.executable, __file__, "--one", backend, str(size)] + (["--workdir", args.workdir] if args.workdir else [])
+            if args.query_only:
+                cmd += ["--query-only", args.query_only]
+            if args.build_until:
+                hh, mm = map(int, args.build_until.split(":"))
+                now = time.gmtime()
+                until = time.mktime((now.tm_year, now.tm_mon, now.tm_mday, hh, mm, 0, 0, 0, 0)) - time.timezone
+                cmd += ["--build-until", str(until)]
+            proc = subprocess.run(cmd, stdout=subprocess.PIPE, text=True, cwd=ROOT)
+            if proc.returncode != 0:
+                print(f"{backend} {size}: failed ({proc.returncode})", file=sys.stderr)
+                continue
+            row = json.loads(proc.stdout.strip().splitlines()[-1])
+            row["machine"] = {"cpus": os.cpu_count(), "load_average_before": [round(x, 2) for x in load_before],
+                              "load_average_after": [round(x, 2) for x in os.getloadavg()],
+                              "note": "shared by 8 engineers; run with nice", "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())}
+            results = json.loads(RESULTS.read_text(encoding="utf-8")) if RESULTS.exists() else {"runs": {}}
+            if args.query_only:
+                row["build_seconds"] = row["documents_per_second"] = None
+                row["note"] = "queries measured again on the index built by the run above (build figures there)"
+            results["runs"][f"{backend}@{size}" + ("-queries" if args.query_only else "")] = row  # read again: another run may have written meanwhile
+            RESULTS.parent.mkdir(parents=True, exist_ok=True)
+            RESULTS.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    print_table(results)
+
+
+def print_table(results: dict) -> None:
+    cols = ("documents", "build_seconds", "index_mib", "peak_rss_mib", "p50_ms", "p95_ms", "max_ms", "cpu_p95_ms", "with_facets_p95_ms",
+            "paste_10000_chars_ms", "p_at_5", "r_at_10")
+    print("backend@size".ljust(40) + "".join(c[:14].rjust(15) for c in cols))
+    for key, row in sorted(results["runs"].items(), key=lambda kv: (kv[1]["backend"], kv[1]["documents"])):
+        print(key.ljust(40) + "".join(str(row.get(c)).rjust(15) for c in cols))
+
+
+if __name__ == "__main__":
+    main()

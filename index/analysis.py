@@ -1,0 +1,204 @@
+"""Chinese text analysis shared by every search backend (检索分词): units, bigrams, jieba words, queries, snippets.
+
+Text is cut into *units*: one CJK character, or one run of Latin letters/digits (lower-cased). Punctuation
+inside a word (`校舍/维修`, `政府-工作`, `发〔2026〕3号`, `GB/T`) is dropped without a gap, so the units on
+either side stay neighbours; whitespace and sentence punctuation (。，；：？！、) end a *segment*.
+Within a segment, neighbouring units make the bigrams (校舍维修 → 校舍 舍维 维修) that find any word of two or
+more units; a segment of one unit is indexed as that unit. Each bigram keeps its own position, so a phrase is
+a run of bigrams at consecutive positions: never "all grams somewhere" (the n-gram same-position pitfall).
+Single units (one character, one number) are found through a separate unit field. jieba words rank.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from operator import add
+from typing import Optional
+
+CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_UNIT = re.compile(rf"[{CJK}]|[a-z0-9]+")
+# what ends a segment: whitespace and sentence punctuation; anything else that is no unit is dropped in place
+_BREAK = re.compile(r"[\s。，；：？！、,;:?!…]+")
+JOIN = "_"  # between two Latin/number units in a bigram (发_2026), so 2026+3 is not 20263
+
+MAX_WORDS = 8  # query words used; more are left out, with a notice
+MAX_UNITS = 32  # units per query word: a pasted paragraph is searched by its beginning, with a notice
+MAX_QUERY_CHARS = 400  # what is looked at of a paste at all
+
+
+class QueryError(ValueError):
+    """A query that cannot be searched; str(error) is the Chinese message for the clerk."""
+
+
+_WIDE = {c: c - 0xFEE0 for c in [*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B)]}
+
+
+_HAS_WIDE = re.compile("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]")
+
+
+def normalise(text: str) -> str:
+    """Full-width letters and digits to ASCII (ＧＢ９７０４ → gb9704), lower-case."""
+    text = (text or "").lower()
+    return text.translate(_WIDE) if _HAS_WIDE.search(text) else text
+
+
+_GLUE_CHARS = re.compile(rf"[^{CJK}a-z0-9\s。，；：？！、,;:?!…]+")
+_ASCII_RUN = re.compile(r"[a-z0-9]+")
+
+
+def _clean_segments(text: str) -> list[str]:
+    """Segments with in-word punctuation already dropped: each holds only CJK characters and [a-z0-9]."""
+    return [s for s in _BREAK.split(_GLUE_CHARS.sub("\x01", normalise(text))) if s.strip("\x01")]
+
+
+def segments(text: str) -> list[list[str]]:
+    """Units of each segment: '校舍/维修，GB/T 9704' → [['校','舍','维','修'], ['gb','t'], ['9704']]."""
+    return [_UNIT.findall(s) for s in _clean_segments(text)]
+
+
+def _pair(a: str, b: str) -> str:
+    return a + b if not a.isascii() and not b.isascii() else a + JOIN + b
+
+
+def bigrams(units: list[str]) -> list[str]:
+    """Neighbouring units of one segment joined; one unit stands alone."""
+    if len(units) == 1:
+        return units[:]
+    return [_pair(units[i], units[i + 1]) for i in range(len(units) - 1)]
+
+
+def bigram_text(text: str, segs: Optional[list[str]] = None) -> str:
+    """The bigram field's text: bigrams separated by spaces (a whitespace tokenizer keeps each its position).
+    Segments follow each other without a gap: at worst a phrase could match across a comma."""
+    out = []
+    for seg in _clean_segments(text) if segs is None else segs:
+        if _ASCII_RUN.search(seg) is None:  # pure CJK, the usual case: pairs at C speed
+            seg = seg.replace("\x01", "")
+            out.append(" ".join(map(add, seg, seg[1:])) if len(seg) > 1 else seg)
+        else:
+            out.append(" ".join(bigrams(_UNIT.findall(seg))))
+    return " ".join(out)
+
+
+def unit_text(text: str, segs: Optional[list[str]] = None) -> str:
+    """The unit field's text: every CJK character and Latin/number run, space-separated."""
+    return " ".join(" ".join(_UNIT.findall(seg)) if _ASCII_RUN.search(seg) else " ".join(seg.replace("\x01", ""))
+                    for seg in (_clean_segments(text) if segs is None else segs))
+
+
+@lru_cache(maxsize=1)
+def _jieba():
+    import rjieba  # jieba's dictionary and algorithm in Rust (jieba-rs): ~25 times faster than jieba
+
+    return rjieba
+
+
+def words(text: str) -> list[str]:
+    """jieba's words (dictionary only, no HMM: fast and stable), lower-cased, punctuation and spaces left out."""
+    return [w for w in _jieba().cut(normalise(text), False) if w.isalnum()]
+
+
+def word_text(text: str) -> str:
+    return " ".join(words(text))
+
+
+WORD_CHARS = 1000  # jieba words of the title and the text's first 1,000 characters rank (subject, lede)
+
+
+def analyse(title: str, body: str) -> tuple[str, str, str, str]:
+    """(title bigrams, text bigrams, units of both, words) for the index's fields; see the module's doc."""
+    title_segs, body_segs = _clean_segments(title), _clean_segments(body)
+    return (bigram_text("", title_segs), bigram_text("", body_segs), unit_text("", title_segs + body_segs),
+            word_text(f"{title}\n{(body or '')[:WORD_CHARS]}"))
+
+
+@dataclass
+class Part:
+    """One thing the clerk asked for: a run of units that must stand together (a word or a quoted phrase)."""
+    text: str  # as typed
+    units: list[str]
+
+    @property
+    def grams(self) -> list[str]:
+        return bigrams(self.units)
+
+
+@dataclass
+class ParsedQuery:
+    parts: list[Part]
+    words: list[str]  # jieba words of the whole query, for ranking
+    notices: list[str] = field(default_factory=list)  # Chinese notes on what was left out
+
+
+_QUOTED = re.compile(r'"([^"]*)"|“([^”]*)”|「([^」]*)」|‘([^’]*)’')
+
+
+def parse_query(query: Optional[str]) -> ParsedQuery:
+    """What staff type, as parts that must all be found: space-separated words, "quoted phrases" (spaces inside
+    kept together), punctuation and FTS/Lucene syntax characters inside a word ignored (校舍/维修 = 校舍维修,
+    发〔2026〕 = 发[2026]), one character or number found on its own. Raises QueryError (Chinese) when
+    nothing searchable is left. A long paste is cut to MAX_WORDS words of MAX_UNITS units, with a notice."""
+    text = (query or "").strip()
+    notices = []
+    if len(text) > MAX_QUERY_CHARS:
+        text = text[:MAX_QUERY_CHARS]
+        notices.append(f"检索内容过长（{len(query)} 字），只按开头部分检索")
+    pieces: list[str] = []
+    at = 0
+    for m in _QUOTED.finditer(text):
+        pieces.extend(text[at:m.start()].split())
+        pieces.append(re.sub(r"\s+", "", next(g for g in m.groups() if g is not None)))
+        at = m.end()
+    pieces.extend(text[at:].split())
+    parts = []
+    for piece, units in ((piece, seg) for piece in pieces for seg in segments(piece)):
+        # a sentence break inside a word (，。、 …) separates phrases, as it does in the index
+        if len(units) > MAX_UNITS:
+            units = units[:MAX_UNITS]
+            if not any(n.startswith("检索词过长") for n in notices):
+                notices.append(f"检索词过长，每个词只按前 {MAX_UNITS} 个字检索")
+        parts.append(Part(piece, units))
+    if len(parts) > MAX_WORDS:
+        parts = parts[:MAX_WORDS]
+        notices.append(f"检索词过多，只用前 {MAX_WORDS} 个")
+    if not parts:
+        raise QueryError("请输入要检索的字词（只有标点或符号，无法检索）")
+    joined = "".join("".join(p.units) for p in parts)
+    return ParsedQuery(parts, list(dict.fromkeys(words(joined)))[:32], notices)
+
+
+# --- snippets (摘要): the original text, the clerk's words marked 【】 -------------------------------------
+
+_GLUE = r"[^\s。，；：？！、,;:?!…\w]*"  # what may stand between two units of a word in the text
+
+
+def phrase_pattern(part: Part) -> re.Pattern:
+    """The part as a regular expression over original text (in-word punctuation allowed between units)."""
+    return re.compile(_GLUE.join(re.escape(u) for u in part.units), re.IGNORECASE)
+
+
+_pattern = phrase_pattern
+
+
+def snippet(title: str, body: str, parts: list[Part], width: int = 30) -> str:
+    """The first place a query part occurs in title + text, with every part found near it marked 【】 and some
+    text either side ('…' where cut; whitespace shown as one space). Without any match: the beginning."""
+    text = f"{title or ''}\n{body or ''}".strip()
+    patterns = [_pattern(p) for p in parts]
+    first = [m.start() for m in (p.search(text) for p in patterns) if m]
+    if not first:
+        start, end, spans = 0, min(len(text), 2 * width), []
+    else:
+        at = min(first)
+        start, end = max(0, at - width), min(len(text), at + 2 * width + 20)
+        spans = sorted({(m.start(), m.end()) for p in patterns for m in p.finditer(text, start, end)})
+    out, pos = [], start
+    for s, e in spans:
+        if s < pos:
+            continue
+        e = min(e, end)
+        out.append(text[pos:s] + "【" + text[s:e] + "】")
+        pos = e
+    out.append(text[pos:end])
+    return ("…" if start else "") + re.sub(r"\s+", " ", "".join(out)) + ("…" if end < len(text) else "")

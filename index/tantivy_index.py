@@ -1,0 +1,357 @@
+"""The embedded search index (检索库) on Tantivy, in a directory under the data root.
+
+Fields (see analysis.py for how text is cut):
+  title_bi, body_bi   bigrams with positions: find any word of two or more characters; phrases are exact;
+                      the title weighs TITLE_BOOST times the text
+  units               single characters and numbers (frequencies only): one-character queries
+  words               jieba words (frequencies only): rank documents that use the query's words as words
+  number, issuer, doc_type, department, channel, verdict, status   exact values, fast fields (filters, facets)
+  date                成文日期, a fast date field (date ranges)
+  title, body, received_at   stored originals (snippets, the router's training texts, re-adding on update)
+
+Crash safety: Tantivy publishes a commit by atomically replacing meta.json, so a writer killed at any moment
+leaves the last commit intact (its half-written segment files are collected by the next writer). Writers
+take a blocking lock file of ours first, so the batch's two worker processes write in turn, never fail.
+A rebuild is written beside the index and swapped in when complete.
+"""
+from __future__ import annotations
+
+import fcntl
+import multiprocessing
+import shutil
+import threading
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Iterable, Optional
+
+import tantivy
+
+from .analysis import analyse, parse_query, phrase_pattern, snippet
+from .base import FACETS, FIELDS, FILTERS, Doc, Hit, IndexUnavailable, Results, iter_batches, refuse_classified
+
+INDEX_DIR = "search-index"
+SCHEMA_VERSION = "1"  # written in the directory; an index of another version is rebuilt by `shouwen reindex`
+TITLE_BOOST = 3.0
+KEYWORDS = ("number", *FILTERS)
+
+
+def _schema() -> tantivy.Schema:
+    sb = tantivy.SchemaBuilder()
+    sb.add_integer_field("id", stored=True, indexed=True, fast=True)
+    sb.add_bytes_field("title", stored=True)
+    sb.add_bytes_field("body", stored=True)
+    sb.add_text_field("title_bi", tokenizer_name="whitespace", index_option="position")
+    sb.add_text_field("body_bi", tokenizer_name="whitespace", index_option="position")
+    sb.add_text_field("units", tokenizer_name="whitespace", index_option="freq")
+    sb.add_text_field("words", tokenizer_name="whitespace", index_option="freq")
+    for name in KEYWORDS:
+        sb.add_text_field(name, stored=True, fast=True, tokenizer_name="raw", index_option="basic")
+    sb.add_text_field("received_at", stored=True, tokenizer_name="raw", index_option="basic")
+    sb.add_date_field("date", stored=True, indexed=True, fast=True)
+    return sb.build()
+
+
+def _day(value) -> Optional[datetime]:
+    try:
+        return datetime.strptime(str(value)[:10], "%Y-%m-%d").replace(tzinfo=timezone.utc)
+    except (TypeError, ValueError):
+        return None
+
+
+def _document(doc: Doc, analysed: Optional[tuple] = None) -> tantivy.Document:
+    d = tantivy.Document()
+    d.add_integer("id", int(doc.id))
+    d.add_bytes("title", (doc.title or "").encode())
+    d.add_bytes("body", (doc.body or "").encode())
+    for name, text in zip(("title_bi", "body_bi", "units", "words"), analysed or analyse(doc.title, doc.body)):
+        d.add_text(name, text)
+    for name in KEYWORDS:
+        value = doc.fields.get(name)
+        if value not in (None, ""):
+            d.add_text(name, str(value))
+    if doc.fields.get("received_at"):
+        d.add_text("received_at", str(doc.fields["received_at"]))
+    day = _day(doc.fields.get("date"))
+    if day is not None:
+        d.add_date("date", day)
+    return d
+
+
+class TantivyIndex:
+    """SearchIndex in <root>/search-index/ (root: the office's data root)."""
+
+    name = "tantivy"
+
+    def __init__(self, root: Path, directory: Optional[Path] = None):
+        self.root = Path(root)
+        self.path = Path(directory) if directory else self.root / INDEX_DIR
+        self.schema = _schema()
+        self._finish_swap()
+        self.index = self._open(self.path)
+        self._lock = threading.Lock()
+        self._seen = None
+
+    # --- opening --------------------------------------------------------------------------------------
+    def _open(self, path: Path) -> tantivy.Index:
+        path.mkdir(parents=True, exist_ok=True)
+        version = path / "shouwen-schema"
+        if version.exists() and version.read_text().strip() != SCHEMA_VERSION:
+            raise IndexUnavailable(f"检索库 {path} 版本不符，请运行 shouwen reindex 重建")
+        try:
+            index = tantivy.Index(self.schema, path=str(path), reuse=True)
+        except ValueError as exc:
+            raise IndexUnavailable(f"检索库 {path} 无法打开（{exc}），请运行 shouwen reindex 重建") from exc
+        if not version.exists():
+            version.write_text(SCHEMA_VERSION)
+        return index
+
+    def _finish_swap(self) -> None:
+        """A rebuild killed between its two renames leaves the complete new index beside: take it."""
+        new = self.path.with_name(self.path.name + ".new")
+        if not self.path.exists() and (new / "shouwen-complete").exists():
+            new.rename(self.path)
+
+    @contextmanager
+    def _writer(self, heap: int = 64_000_000, threads: int = 1):
+        self.path.mkdir(parents=True, exist_ok=True)
+        with self._lock, open(self.path / "shouwen-writer.lock", "a+") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)  # the other worker process writes first; wait for it
+            writer = self.index.writer(heap_size=heap, num_threads=threads)
+            try:
+                yield writer
+                writer.commit()
+            except BaseException:
+                writer.rollback()
+                raise
+            finally:
+                writer.wait_merging_threads()
+                fcntl.flock(lock, fcntl.LOCK_UN)
+        self.index.reload()
+
+    # --- writing --------------------------------------------------------------------------------------
+    def add(self, doc_id: int, *, title: str, body: str, secrecy: Optional[str] = None, **fields) -> None:
+        refuse_classified(secrecy)
+        doc = _document(Doc(doc_id, title or "", body or "", fields))
+        with self._writer() as writer:
+            writer.delete_documents_by_term("id", int(doc_id))
+            writer.add_document(doc)
+
+    def add_many(self, docs: Iterable[Doc], progress=None, commit_every: int = 100_000, workers: int = 1) -> int:
+        """Bulk add, committed every commit_every documents; workers > 1 cuts the text in that many processes."""
+        n = 0
+        pool = multiprocessing.get_context("fork").Pool(workers) if workers > 1 else None
+        try:
+            for chunk in iter_batches((d for d in docs if not _classified(d)), commit_every):
+                analysed = (pool.imap(_analyse, ((d.title, d.body) for d in chunk), chunksize=64) if pool
+                            else map(_analyse, ((d.title, d.body) for d in chunk)))
+                with self._writer(heap=512_000_000, threads=2) as writer:
+                    for doc, fields in zip(chunk, analysed):
+                        writer.delete_documents_by_term("id", int(doc.id))
+                        writer.add_document(_document(doc, fields))
+                        n += 1
+                        if progress and n % 1000 == 0:
+                            progress(n)
+        finally:
+            if pool:
+                pool.close()
+                pool.join()
+        return n
+
+    def update(self, doc_id: int, **fields) -> None:
+        unknown = set(fields) - set(FILTERS)
+        if unknown:
+            raise ValueError(f"unknown field {sorted(unknown)}")
+        found = self._stored([doc_id]).get(int(doc_id))
+        if found is None:
+            return
+        title, body, old = found
+        self.add(doc_id, title=title, body=body, **(old | fields))
+
+    def remove(self, doc_id: int) -> None:
+        with self._writer() as writer:
+            writer.delete_documents_by_term("id", int(doc_id))
+
+    def rebuild(self, docs: Iterable[Doc], progress=None) -> int:
+        new = self.path.with_name(self.path.name + ".new")
+        shutil.rmtree(new, ignore_errors=True)
+        fresh = TantivyIndex(self.root, new)
+        n = fresh.add_many(docs, progress)
+        (new / "shouwen-complete").write_text("")
+        fresh.close()
+        old = self.path.with_name(self.path.name + ".old")
+        shutil.rmtree(old, ignore_errors=True)
+        if self.path.exists():
+            self.path.rename(old)
+        new.rename(self.path)  # a crash between the renames: _finish_swap takes the new one on next open
+        (self.path / "shouwen-complete").unlink(missing_ok=True)
+        shutil.rmtree(old, ignore_errors=True)
+        self.index = self._open(self.path)
+        self._seen = None
+        return n
+
+    # --- reading --------------------------------------------------------------------------------------
+    def _searcher(self):
+        try:  # another process may have committed: look again when meta.json changed
+            seen = (self.path / "meta.json").stat().st_mtime_ns
+        except OSError:
+            seen = None
+        if seen != self._seen:
+            self.index.reload()
+            self._seen = seen
+        return self.index.searcher()
+
+    def count(self) -> int:
+        return self._searcher().num_docs
+
+    def ids(self) -> set[int]:
+        searcher = self._searcher()
+        out: set[int] = set()
+        total = searcher.num_docs
+        if total:
+            # ordered by the id fast field, each hit's key is the id itself: no stored document is read
+            result = searcher.search(tantivy.Query.all_query(), limit=total, count=False, order_by_field="id")
+            out = {int(key) for key, _ in result.hits}
+        return out
+
+    def _stored(self, ids: Iterable[int]) -> dict[int, tuple[str, str, dict]]:
+        searcher = self._searcher()
+        out = {}
+        for doc_id in ids:
+            result = searcher.search(tantivy.Query.term_query(self.schema, "id", int(doc_id)), limit=1, count=False)
+            for _, addr in result.hits:
+                out[int(doc_id)] = _unpack(searcher.doc(addr))[1:]
+        return out
+
+    def stored_texts(self, ids: Iterable[int]) -> dict[int, tuple[str, str]]:
+        return {k: (t, b) for k, (t, b, _) in self._stored(ids).items()}
+
+    def _query(self, parsed, date_from, date_to, filters) -> tantivy.Query:
+        s, Must, Should = self.schema, tantivy.Occur.Must, tantivy.Occur.Should
+        fast = self._single_term(parsed, date_from, date_to, filters)
+        if fast is not None:
+            return fast
+        clauses = []
+        for part in parsed.parts:
+            if len(part.units) == 1:
+                clause = tantivy.Query.term_query(s, "units", part.units[0])
+            else:
+                grams = part.grams
+
+                def on(field):
+                    if len(grams) == 1:
+                        return tantivy.Query.term_query(s, field, grams[0])
+                    return tantivy.Query.phrase_query(s, field, grams)
+                clause = tantivy.Query.boolean_query([
+                    (Should, tantivy.Query.boost_query(on("title_bi"), TITLE_BOOST)), (Should, on("body_bi"))])
+            clauses.append((Must, clause))
+        for word in parsed.words:
+            clauses.append((Should, tantivy.Query.term_query(s, "words", word)))
+        for name, value in filters.items():
+            if value is None:
+                continue
+            if name not in FILTERS:
+                raise ValueError(f"unknown filter {name}")
+            clauses.append((Must, tantivy.Query.const_score_query(tantivy.Query.term_query(s, name, str(value)), 0.0)))
+        low, high = _day(date_from), _day(date_to)
+        if date_from and low is None or date_to and high is None:
+            raise ValueError("日期格式应为 YYYY-MM-DD")
+        if low or high:
+            clauses.append((Must, tantivy.Query.range_query(s, "date", tantivy.FieldType.Date, low, high)))
+        return tantivy.Query.boolean_query(clauses)
+
+    def _single_term(self, parsed, date_from, date_to, filters) -> Optional[tantivy.Query]:
+        """One word of one or two characters and nothing else (工作, 政府, 市: the most frequent queries):
+        a disjunction of plain term queries, which Tantivy answers with block-max WAND, skipping the blocks
+        of postings that cannot reach the top hits. The title still weighs more (a short field scores
+        higher in BM25, and a title match adds to the text's). Else None: the general query."""
+        if len(parsed.parts) != 1 or date_from or date_to or any(v is not None for v in filters.values()):
+            return None
+        part, s, Should = parsed.parts[0], self.schema, tantivy.Occur.Should
+        if len(part.units) == 1:
+            return tantivy.Query.term_query(s, "units", part.units[0])
+        if len(part.grams) != 1 or not set(parsed.words) <= {"".join(part.units)}:
+            return None
+        gram = part.grams[0]
+        return tantivy.Query.boolean_query(
+            [(Should, tantivy.Query.term_query(s, "title_bi", gram)), (Should, tantivy.Query.term_query(s, "body_bi", gram))]
+            + [(Should, tantivy.Query.term_query(s, "words", w)) for w in parsed.words])
+
+    def _word_first(self, searcher, parsed, limit, date_from, date_to, filters) -> Optional[list[Hit]]:
+        """A query that is one dictionary word of three or more characters (人民政府, 办公室): a phrase of very
+        frequent bigrams, whose exact query must visit every document holding them all. First the best
+        documents by the word itself (one term: block-max WAND), each checked to hold the phrase in its
+        stored text; when enough pass, they are the answer, else None and the exact query runs."""
+        if len(parsed.parts) != 1 or date_from or date_to or any(v is not None for v in filters.values()):
+            return None
+        part = parsed.parts[0]
+        word = "".join(part.units)
+        if len(part.units) < 3 or parsed.words != [word]:
+            return None
+        result = searcher.search(tantivy.Query.term_query(self.schema, "words", word), limit=2 * limit, count=False)
+        pattern, hits = phrase_pattern(part), []
+        for score, addr in result.hits:
+            doc_id, title, body, fields = _unpack(searcher.doc(addr))
+            if pattern.search(f"{title}\n{body}"):
+                hits.append(Hit(id=doc_id, number=fields.get("number"), title=title, score=round(score, 4),
+                                snippet=snippet(title, body, parsed.parts),
+                                fields={k: fields.get(k) for k in FIELDS if k != "number"}))
+        return hits[:limit] if len(hits) >= limit else None
+
+    def results(self, query: str, limit: int = 20, date_from: Optional[str] = None, date_to: Optional[str] = None,
+                facets: bool = True, total: bool = True, **filters) -> Results:
+        """total=False skips counting every match (search() needs only the best hits: counting would visit
+        every matching document, where the top-k collector can skip blocks that cannot make the top)."""
+        parsed = parse_query(query)
+        searcher = self._searcher()
+        found = None if (total or facets) else self._word_first(searcher, parsed, limit, date_from, date_to, filters)
+        if found is not None:
+            return Results(found, len(found), {}, parsed.notices)
+        q = self._query(parsed, date_from, date_to, filters)
+        result = searcher.search(q, limit=max(1, limit), count=total or facets)
+        hits = []
+        for score, addr in result.hits[:limit]:
+            doc_id, title, body, fields = _unpack(searcher.doc(addr))
+            hits.append(Hit(id=doc_id, number=fields.get("number"), title=title, score=round(score, 4),
+                            snippet=snippet(title, body, parsed.parts), fields={k: fields.get(k) for k in FIELDS if k != "number"}))
+        counted = {}
+        if facets and result.count:
+            agg = searcher.aggregate(q, {name: {"terms": {"field": name, "size": 50}} for name in FACETS})
+            counted = {name: {b["key"]: b["doc_count"] for b in agg.get(name, {}).get("buckets", [])} for name in FACETS}
+        return Results(hits, result.count if (total or facets) else len(hits), counted, parsed.notices)
+
+    def search(self, query: str, limit: int = 20, date_from: Optional[str] = None, date_to: Optional[str] = None,
+               **filters) -> list[Hit]:
+        return self.results(query, limit, date_from, date_to, facets=False, total=False, **filters).hits
+
+    def close(self) -> None:
+        self.index = None
+
+
+def _analyse(pair: tuple[str, str]) -> tuple:
+    return analyse(*pair)
+
+
+def _classified(doc: Doc) -> bool:
+    try:
+        refuse_classified(doc.secrecy)
+        return False
+    except ValueError:
+        return True
+
+
+def _unpack(stored: tantivy.Document) -> tuple[int, str, str, dict]:
+    d = stored.to_dict()
+    fields = {k: d[k][0] for k in (*KEYWORDS, "received_at") if d.get(k)}
+    if d.get("date"):
+        fields["date"] = d["date"][0].strftime("%Y-%m-%d")
+    return (d["id"][0], bytes(d["title"][0]).decode() if d.get("title") else "",
+            bytes(d["body"][0]).decode() if d.get("body") else "", fields)
+
+
+def remove_index(root: Path) -> None:
+    """Delete the embedded index directory (and any half-built rebuild) under the data root."""
+    for name in (INDEX_DIR, INDEX_DIR + ".new", INDEX_DIR + ".old"):
+        shutil.rmtree(Path(root) / name, ignore_errors=True)
+
+

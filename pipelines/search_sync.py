@@ -1,0 +1,107 @@
+"""Keeping the search index in step with the ledger (检索同步): open the office's index, rebuild it from the
+ledger and the archive (`shouwen reindex`), and catch up documents the ledger shows indexed but the index
+lacks (an outage of the search service during a batch, a lost index directory).
+
+The ledger is the record; the index can always be rebuilt from it and the archived originals (the text is
+read again from each original; the 分办 department, 文种, dates… come from the ledger, never re-decided).
+Classified documents are never sent (the ledger's 密级 and the 机要 route both keep them out).
+"""
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+from typing import Callable, Iterator, Optional
+
+from index import Doc, IndexUnavailable, SearchIndex, open_index, refuse_classified
+
+from .decision import index_decision
+from .ledger import Ledger
+
+INDEX_URL_ENV = "SHOUWEN_INDEX_URL"  # http(s)://… for Elasticsearch; unset: the embedded index in the data root
+
+
+def open_office_index(root: Path, url: Optional[str] = None) -> SearchIndex:
+    """The office's search index: url, else $SHOUWEN_INDEX_URL, else the embedded one under root."""
+    return open_index(Path(root), url if url is not None else os.environ.get(INDEX_URL_ENV) or None)
+
+
+def _classified(row: dict) -> bool:
+    if row.get("route_source") == "classified" or row.get("department") == "机要室":
+        return True
+    try:
+        refuse_classified(row.get("secrecy"))
+        return False
+    except ValueError:
+        return True
+
+
+def index_fields(row: dict) -> dict:
+    """The filter fields of a ledger row, as every backend takes them."""
+    return {"number": row["number"], "issuer": row.get("issuer"), "doc_type": row.get("doc_type"),
+            "department": row.get("department"), "channel": row.get("channel"), "verdict": row.get("verdict"),
+            "status": "indexed", "date": row.get("date"), "received_at": row.get("received_at")}
+
+
+def document_from_archive(root: Path, row: dict) -> Optional[Doc]:
+    """The index document of a ledger row, its text read again from the archived original; None when the
+    original cannot be read any more (it is reported, not indexed) or the document is classified."""
+    from extractors import UnusableInput
+
+    from .review import review_document
+
+    if _classified(row):
+        return None
+    try:
+        review = review_document((Path(root) / row["archive_path"]).read_bytes(), row["file"], channel=row["channel"])
+    except (OSError, UnusableInput):
+        return None
+    if not index_decision(review).indexable:  # the one decision to index (decision.py), asked again on the text
+        return None
+    doc = review.report["document"]
+    fields = index_fields(row) | {"date": row.get("date") or doc.get("date")}
+    return Doc(row["id"], row.get("title") or doc.get("title") or row["file"], review.text, fields, row.get("secrecy"))
+
+
+def indexed_rows(ledger: Ledger) -> list[dict]:
+    return [r for r in ledger.rows() if r["status"] == "indexed" and not _classified(r)]
+
+
+def reindex(root: Path, ledger: Ledger, index: SearchIndex, say: Callable[[str], None] = print) -> int:
+    """重建检索库: every document the ledger shows indexed, from its archived original, into a new index that
+    replaces the old one when complete. Progress lines go to say(). Returns how many were indexed."""
+    rows = indexed_rows(ledger)
+    say(f"重建检索库：登记簿中已入检索 {len(rows)} 件")
+    started, skipped = time.perf_counter(), []
+
+    def docs() -> Iterator[Doc]:
+        for n, row in enumerate(rows, start=1):
+            doc = document_from_archive(root, row)
+            if doc is None:
+                skipped.append(row["number"])
+            else:
+                yield doc
+            if n % 50 == 0 or n == len(rows):
+                say(f"  已读取 {n}/{len(rows)} 件（{time.perf_counter() - started:.0f} 秒）")
+
+    count = index.rebuild(docs())
+    for number in skipped:
+        say(f"  {number} 原件无法读取，未入检索")
+    say(f"重建完成：{count} 件入检索，用时 {time.perf_counter() - started:.1f} 秒")
+    return count
+
+
+def catch_up(root: Path, ledger: Ledger, index: SearchIndex) -> int:
+    """补入检索: documents the ledger shows indexed that the index lacks are sent again (from the archive).
+    Cheap when nothing is missing (one count). Raises IndexUnavailable when the index cannot be reached."""
+    rows = indexed_rows(ledger)
+    if index.count() >= len(rows):
+        return 0
+    present = index.ids()
+    missing = [r for r in rows if r["id"] not in present]
+    docs = [d for d in (document_from_archive(root, r) for r in missing) if d is not None]
+    return index.add_many(docs) if docs else 0
+
+
+__all__ = ["INDEX_URL_ENV", "IndexUnavailable", "catch_up", "document_from_archive", "index_fields", "open_office_index",
+           "reindex"]
