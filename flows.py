@@ -17,19 +17,24 @@ from prefect.task_runners import ThreadPoolTaskRunner
 
 from extractors import UnusableInput
 from pipelines import batch
-from pipelines.ledger import STATUS_ZH, Ledger
+from pipelines.batch_lock import BatchBusy, batch_lock
+from pipelines.faults import is_root_fault
+from pipelines.ledger import STATUS_ZH, Ledger, LedgerDamaged
+from pipelines.ledger_rebuild import check_ledger
 from pipelines.review import review_path
 from pipelines.routing import load_rules
 from pipelines.workers import WorkerCrashed, Workers, assign, kind_of, process_in_worker, warm_up
 from validators import DEFAULT_PROFILE
 
 
-@task(name="签收登记 take-in", retries=2, retry_delay_seconds=2)  # a file still being copied in: try again shortly
-def take_in(root: str) -> tuple[int, int]:
+@task(name="签收登记 take-in", cache_policy=NO_CACHE)  # each file on its own; one still being written waits
+def take_in(root: str) -> batch.Summary:
     office = batch.DataRoot(Path(root))
     ledger = Ledger(office.ledger_path)
+    summary = batch.Summary()
     try:
-        return batch.take_in(office, ledger)
+        batch.take_in(office, ledger, summary)
+        return summary
     finally:
         ledger.close()
 
@@ -59,11 +64,23 @@ def learn(root: str) -> Optional[dict]:
 @flow(name="收文批处理 ingest")
 def ingest(root: str) -> batch.Summary:
     """签收 every inbox, then 初审 → 退文 | 分办 → 检索 each document in two worker processes (see
-    pipelines/workers.py); a progress line per document goes to the clerk's terminal as it finishes."""
+    pipelines/workers.py); a progress line per document goes to the clerk's terminal as it finishes.
+    One batch per data root (BatchBusy), never past a damaged ledger (LedgerDamaged): said in Chinese."""
+    try:
+        with batch_lock(Path(root)):
+            check_ledger(Path(root))
+            return _ingest(root)
+    except (BatchBusy, LedgerDamaged) as exc:
+        print(str(exc), file=sys.stderr, flush=True)  # also what the schedule's runner shows
+        raise
+
+
+def _ingest(root: str) -> batch.Summary:
     global _workers
     started = time.perf_counter()
-    summary = batch.Summary()
-    summary.received, summary.duplicates = take_in(root)
+    summary = take_in(root)
+    for refused in summary.refused:
+        print(f"拒收 {refused.channel}/{refused.name}：{refused.reason}", file=sys.stderr, flush=True)
     office = batch.DataRoot(Path(root))
     ledger = Ledger(office.ledger_path)
     todo = batch.pending(ledger)
@@ -83,6 +100,8 @@ def ingest(root: str) -> batch.Summary:
             try:
                 outcome = future.result()
             except Exception as exc:  # a fault of ours, not the file's: the document waits for the next batch
+                if is_root_fault(exc):  # 磁盘已满, 只读, 登记簿损坏: the whole batch stops, said once
+                    raise
                 outcome = batch.failed(office, futures[future], exc)
             summary.outcomes.append(outcome)
             print(progress_line(n, len(todo), outcome, time.perf_counter() - working), file=sys.stderr, flush=True)
@@ -97,7 +116,7 @@ def progress_line(n: int, total: int, outcome: batch.Outcome, elapsed: float = 0
     line = f"[{n}/{total}] {outcome.number} {outcome.file}：{STATUS_ZH.get(outcome.status, '处理出错')}"
     if outcome.department:
         line += f"（{outcome.department}）"
-    if outcome.status in ("quarantined", "failed"):
+    if outcome.status in ("quarantined", "failed", "held"):
         line += f"：{outcome.reason}"
     if total >= 20 and 5 <= n < total:
         line += f"　约剩 {_duration(elapsed / n * (total - n))}"

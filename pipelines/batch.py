@@ -6,6 +6,8 @@ archived original. The flow in flows.py strings these together; they never impor
 """
 from __future__ import annotations
 
+import errno
+import os
 import shutil
 import time
 from dataclasses import dataclass, field
@@ -16,13 +18,29 @@ from extractors import UnusableInput
 from index import SqliteIndex
 
 from . import router_model
-from .intake import inbox_files, prepare, receive
-from .ledger import Ledger
-from .returns import write_return
+from .batch_lock import batch_lock
+from .decision import CLASSIFIED, HELD, OPEN, index_decision
+from .faults import is_root_fault
+from .intake import (
+    NAME_MAX,
+    Arrival,
+    NotTaken,
+    Refused,
+    clean_temporaries,
+    copy_in,
+    prepare,
+    safe_name,
+    scan,
+    settled,
+    write_sidecar,
+)
+from .ledger import FINAL, Ledger, LedgerConflict
+from .ledger_rebuild import check_ledger
+from .returns import sender_folder, write_return
 from .review import Review, review_document
 from .routing import load_rules, route
 
-FINAL = ("returned", "indexed", "quarantined")
+__all__ = ["FINAL", "DataRoot", "Outcome", "Summary", "take_in", "process", "route_and_index", "run_batch"]
 LEDGER_FILE, INDEX_FILE = "ledger.sqlite3", "index.sqlite3"
 
 
@@ -49,7 +67,7 @@ class DataRoot:
 class Outcome:
     number: str
     file: str
-    status: str  # a ledger status, or "failed" (left unfinished for the next batch)
+    status: str  # a ledger status (held: for the 机要员), or "failed" (left unfinished for the next batch)
     verdict: Optional[str] = None
     department: Optional[str] = None
     reason: Optional[str] = None
@@ -62,6 +80,8 @@ class Summary:
     outcomes: list[Outcome] = field(default_factory=list)
     seconds: float = 0.0
     learned: Optional[dict] = None  # the routing model retrained at the batch's start, if it was
+    refused: list[Refused] = field(default_factory=list)  # inbox entries not taken in (links, devices…), quarantined
+    waiting: int = 0  # files still being written, left for the next batch
 
     def lines(self) -> list[str]:
         """The batch's summary as the clerk reads it."""
@@ -69,6 +89,12 @@ class Summary:
         out = [f"本批收文 {self.received} 件（重复 {self.duplicates} 件），处理 {len(self.outcomes)} 件，用时 {self.seconds:g} 秒",
                f"  通过初审 {accepted} 件，退文 {self.count('returned')} 件，隔离 {self.count('quarantined')} 件"
                + (f"，出错 {self.count('failed')} 件（下批自动重试）" if self.count("failed") else "")]
+        if self.count("held"):
+            out.append(f"  待机要员核定密级 {self.count('held')} 件（未入检索，请机要员查看：shouwen ledger）")
+        if self.refused:
+            out.append(f"  拒收 {len(self.refused)} 件（不是普通文件或无法签收，已移入隔离区，原因见 .原因.txt）")
+        if self.waiting:
+            out.append(f"  仍在传入 {self.waiting} 件，下批再收")
         for department, n in sorted(self.departments().items(), key=lambda kv: -kv[1]):
             out.append(f"  分办 {department}：{n} 件")
         if self.learned:
@@ -92,75 +118,173 @@ def learned_line(meta: dict) -> str:
             + (f"，留出样本准确率 {accuracy:.0%}" if accuracy is not None else ""))
 
 
-def take_in(office: DataRoot, ledger: Ledger) -> tuple[int, int]:
-    """签收 every file in the inboxes: archive, register, then move it out of the inbox into received/.
-    Returns (newly registered, duplicates)."""
+def take_in(office: DataRoot, ledger: Ledger, summary: Optional["Summary"] = None) -> tuple[int, int]:
+    """签收 every complete regular file in the inboxes, each on its own: archive, register, then move it out of
+    the inbox into received/. Links, devices, FIFOs and folders go to quarantine unread; files still being
+    written wait for the next batch; a file that fails alone is quarantined with its reason. A fault of the
+    disk or the ledger (磁盘已满, 只读, 登记簿损坏) stops the batch instead. Returns (newly registered, duplicates);
+    `summary` gets the refused and waiting files. Call with the batch lock held (batch_lock.py)."""
+    started = time.time()
+    clean_temporaries(office.root, before=started)  # what a killed intake left (we hold the lock: none is live)
+    summary = summary if summary is not None else Summary()
+    files, strange = scan(office.root)
+    for arrival, reason in strange:
+        summary.refused.append(_refuse(office, arrival, reason))
+    ready, waiting = settled(files)
+    summary.waiting += len(waiting)
     new = duplicates = 0
-    for channel, path in inbox_files(office.root):
-        registration = receive(office.root, ledger, channel, path)
-        row = ledger.get(registration.id)
-        resumed = not registration.created and row["file"] == path.name and row["channel"] == channel
-        if registration.created:
-            new += 1
-        elif not resumed:
-            duplicates += 1  # the same paper sent twice: one registration, the copy kept beside it
-        target = office.root / "received" / channel / f"{row['year']}-{row['seq']:06d}-{path.name}"
-        if not registration.created and not resumed:
-            target = target.with_name(f"{target.stem}-重复{path.stat().st_mtime_ns}{target.suffix}")
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.move(str(path), target)
+    for arrival in ready:
+        try:
+            created, duplicate = take_one(office, ledger, arrival)
+        except NotTaken as exc:
+            if exc.refused:
+                summary.refused.append(_refuse(office, arrival, exc.reason))
+            else:
+                summary.waiting += 1
+            continue
+        except Exception as exc:
+            if is_root_fault(exc):
+                raise
+            summary.refused.append(_refuse(office, arrival, f"签收失败：{type(exc).__name__}: {exc}"[:300]))
+            continue
+        new += created
+        duplicates += duplicate
+    summary.received, summary.duplicates = summary.received + new, summary.duplicates + duplicates
     return new, duplicates
+
+
+def take_one(office: DataRoot, ledger: Ledger, arrival: Arrival) -> tuple[bool, bool]:
+    """One inbox file: (newly registered, a duplicate of a registered one). A file registered by a batch that
+    was killed before moving it out of the inbox is resumed (neither new nor a duplicate)."""
+    sha256, kept = copy_in(office.root, arrival)
+    registration = ledger.register(sha256=sha256, file=arrival.name, channel=arrival.channel,
+                                   archive_path=str(kept.relative_to(office.root)), file_raw=arrival.raw_hex)
+    row = ledger.get(registration.id)
+    write_sidecar(office.root, row)  # the number, recoverable without the ledger
+    folder = office.root / "received" / arrival.channel
+    target = folder / safe_name(f"{row['year']}-{row['seq']:06d}-", arrival.name)
+    resumed = (not registration.created and row["file"] == arrival.name and row["channel"] == arrival.channel
+               and not target.exists())  # registered, then killed before the move: not a second copy
+    duplicate = not registration.created and not resumed
+    if duplicate:  # the same paper sent twice (also under the same name): one registration, the copy kept beside
+        target = folder / safe_name(f"{row['year']}-{row['seq']:06d}-", arrival.name, f"-重复{arrival.st.st_mtime_ns}")
+    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        os.rename(arrival.path, target)  # the name itself moves: a link swapped in is moved, not followed
+    except OSError as exc:
+        if exc.errno != errno.EXDEV:
+            raise
+        shutil.copyfile(arrival.path, target, follow_symlinks=False)  # an inbox on another disk: copy, then remove
+        os.unlink(arrival.path)
+    return registration.created, duplicate
+
+
+def _refuse(office: DataRoot, arrival: Arrival, reason: str) -> Refused:
+    """Move an inbox entry into quarantine/ as it is (a link stays a link, nothing is read), with its reason."""
+    folder = office.root / "quarantine"
+    stamp = time.strftime("%Y%m%d%H%M%S")
+    base = safe_name(f"拒收-{stamp}-{arrival.channel}-", arrival.name, limit=NAME_MAX - len(".原因.txt".encode()) - 4)
+    target, n = folder / base, 1
+    while os.path.lexists(target):
+        n += 1
+        target = folder / f"{base}-{n}"
+    try:
+        os.rename(arrival.path, target)
+        (folder / f"{target.name}.原因.txt").write_text(f"{arrival.name}：{reason}\n", encoding="utf-8")
+        where = str(target.relative_to(office.root))
+    except OSError as exc:
+        if is_root_fault(exc):
+            raise
+        where = ""  # it could not be moved: left where it is, refused again next time
+    return Refused(arrival.channel, arrival.name, reason, where)
 
 
 def process(office: DataRoot, ledger: Ledger, index: SqliteIndex, document_id: int, rules: list[dict],
             model=None) -> Outcome:
-    """初审, then 退文 or 分办 and 检索, for one registered document (again, if it was interrupted).
+    """初审, then 退文, 分办 and 检索, or 机要室 / held (decision.py), for one registered document (again, if it
+    was interrupted). Every step is compare-and-set on the version read here: a document someone else changed
+    meanwhile is left to them (LedgerConflict → outcome `failed` with the reason).
     model: the learned router (分办模型) for documents no rule covers, or None."""
     row = ledger.get(document_id)
-    data = (office.root / row["archive_path"]).read_bytes()
     try:
-        review = review_document(data, row["file"], channel=row["channel"])
-    except UnusableInput as exc:
-        return quarantine(office, ledger, row, exc.reason)
-    report, doc = review.report, review.report["document"]
-    ledger.set_status(document_id, "reviewed", f"初审：{'退文' if report['verdict'] == 'return' else '通过'}",
-                      format=report["format"], pages=report["pages"], issuer=doc["issuer"], doc_number=doc["doc_number"],
-                      doc_type=doc["doc_type"], title=doc["title"], urgency=doc["urgency"], secrecy=doc["secrecy"],
-                      verdict=report["verdict"], findings=report["findings"])
-    classified = any(f["rule"] == "security.classified" for f in report["findings"])
-    withdrawn = row["return_state"] == "withdrawn"  # the clerk took the return back: 分办 it (a rerun keeps to that)
-    if report["verdict"] == "return" and not classified and not withdrawn:
-        path = write_return(office.root / "outbox", row["number"], row["received_at"], report)
-        where = str(path.relative_to(office.root))
-        ledger.set_status(document_id, "returned", f"退文通知单：{where}", return_state="sent", return_path=where)
-        return Outcome(row["number"], row["file"], "returned", report["verdict"])
-    return route_and_index(ledger, index, row, review, rules, model, classified)
+        data = (office.root / row["archive_path"]).read_bytes()
+        try:
+            review = review_document(data, row["file"], channel=row["channel"])
+        except UnusableInput as exc:
+            return quarantine(office, ledger, row, exc.reason)
+        report, doc = review.report, review.report["document"]
+        decision = index_decision(review)
+        version = ledger.set_status(
+            document_id, "reviewed", f"初审：{'退文' if report['verdict'] == 'return' else '通过'}",
+            expect_version=row["version"], format=report["format"], pages=report["pages"], issuer=doc["issuer"],
+            doc_number=doc["doc_number"], doc_type=doc["doc_type"], title=doc["title"], urgency=doc["urgency"],
+            secrecy=doc["secrecy"] or (review.secrecy_unreadable if decision.kind != OPEN else None),
+            verdict=report["verdict"], findings=report["findings"])
+        row = {**row, "version": version}
+        withdrawn = row["return_state"] == "withdrawn"  # the clerk took the return back: 分办 it (a rerun keeps to that)
+        if withdrawn:
+            withdraw_notices(office, row)  # a withdrawal interrupted before its notices left the outbox
+        if report["verdict"] == "return" and decision.kind == OPEN and not withdrawn:
+            path = write_return(office.root / "outbox", row["number"], row["received_at"], report)
+            where = str(path.relative_to(office.root))
+            ledger.set_status(document_id, "returned", f"退文通知单：{where}", expect_version=version,
+                              return_state="sent", return_path=where)
+            return Outcome(row["number"], row["file"], "returned", report["verdict"])
+        return route_and_index(ledger, index, row, review, rules, model)
+    except LedgerConflict as exc:
+        return Outcome(row["number"], row["file"], "failed", reason=str(exc))
 
 
 def route_and_index(ledger: Ledger, index: SqliteIndex, row: dict, review: Review, rules: list[dict], model=None,
-                    classified: bool = False) -> Outcome:
-    """分办 a reviewed document, then put it into the search index (classified ones stop at the 机要室)."""
+                    classified: Optional[bool] = None) -> Outcome:
+    """分办 a reviewed document, then put it into the search index — as index_decision says: a classified
+    document stops at the 机要室, one with an unreadable 密级 is held for the 机要员. `row` is the ledger row
+    as last seen (its version is compared). `classified` is ignored (kept for old callers): the decision is
+    taken from the review alone."""
     report, doc, document_id = review.report, review.report["document"], row["id"]
-    decision = route(doc, review.body, row["channel"], rules, classified=classified, model=model)
-    ledger.set_status(document_id, "routed", decision.reason, department=decision.department, route_reason=decision.reason,
-                      route_source=decision.source, route_confidence=decision.confidence)
-    if classified:  # 机要: never in the shared index; routing is its final step here
-        return Outcome(row["number"], row["file"], "routed", report["verdict"], decision.department, decision.reason)
+    decision = index_decision(review)
+    if decision.kind == HELD:
+        ledger.set_status(document_id, "held", decision.reason, expect_version=row["version"], reason=decision.reason)
+        return Outcome(row["number"], row["file"], "held", report["verdict"], reason=decision.reason)
+    route_decision = route(doc, review.body, row["channel"], rules, classified=decision.kind == CLASSIFIED, model=model)
+    version = ledger.set_status(document_id, "routed", route_decision.reason, expect_version=row["version"],
+                                department=route_decision.department, route_reason=route_decision.reason,
+                                route_source=route_decision.source, route_confidence=route_decision.confidence)
+    if not decision.indexable:  # 机要: never in the shared index; routing is its final step here
+        return Outcome(row["number"], row["file"], "routed", report["verdict"], route_decision.department,
+                       route_decision.reason)
     index.add(document_id, title=doc["title"] or row["file"], body=review.text, secrecy=doc["secrecy"],
-              number=row["number"], issuer=doc["issuer"], doc_type=doc["doc_type"], department=decision.department,
+              number=row["number"], issuer=doc["issuer"], doc_type=doc["doc_type"], department=route_decision.department,
               channel=row["channel"], verdict=report["verdict"], status="indexed", date=doc["date"],
               received_at=row["received_at"])
-    ledger.set_status(document_id, "indexed", "已入检索")
-    return Outcome(row["number"], row["file"], "indexed", report["verdict"], decision.department, decision.reason)
+    try:
+        ledger.set_status(document_id, "indexed", "已入检索", expect_version=version)
+    except LedgerConflict:
+        index.remove(document_id)  # someone else changed it meanwhile: the index follows the ledger, not us
+        raise
+    return Outcome(row["number"], row["file"], "indexed", report["verdict"], route_decision.department,
+                   route_decision.reason)
+
+
+def withdraw_notices(office: DataRoot, row: dict) -> list[Path]:
+    """Move a withdrawn return's notices and report from outbox/<sender>/ to withdrawn/<sender>/ (kept)."""
+    source = office.root / "outbox" / sender_folder(row["issuer"])
+    target = office.root / "withdrawn" / sender_folder(row["issuer"])
+    moved = []
+    for path in sorted(source.glob(f"{row['number']}-*")):
+        target.mkdir(parents=True, exist_ok=True)
+        moved.append(Path(shutil.move(str(path), target / path.name)))
+    return moved
 
 
 def quarantine(office: DataRoot, ledger: Ledger, row: dict, reason: str) -> Outcome:
     """A file that cannot be read: a copy and its reason go to quarantine/, the original stays archived."""
     folder = office.root / "quarantine"
+    name = safe_name(f"{row['year']}-{row['seq']:06d}-", row["file"], limit=NAME_MAX - len(".原因.txt".encode()))
     data = (office.root / row["archive_path"]).read_bytes()
-    (folder / f"{row['year']}-{row['seq']:06d}-{row['file']}").write_bytes(data)
-    (folder / f"{row['year']}-{row['seq']:06d}-{row['file']}.原因.txt").write_text(reason + "\n", encoding="utf-8")
-    ledger.set_status(row["id"], "quarantined", reason, reason=reason)
+    (folder / name).write_bytes(data)
+    (folder / f"{name}.原因.txt").write_text(reason + "\n", encoding="utf-8")
+    ledger.set_status(row["id"], "quarantined", reason, expect_version=row.get("version"), reason=reason)
     return Outcome(row["number"], row["file"], "quarantined", reason=reason)
 
 
@@ -171,7 +295,7 @@ def failed(office: DataRoot, document_id: int, error: Exception) -> Outcome:
     try:
         row = ledger.get(document_id)
         reason = f"{type(error).__name__}: {error}"[:300]
-        ledger.set_status(document_id, row["status"], f"处理出错：{reason}（下批自动重试）")
+        ledger.note(document_id, f"处理出错：{reason}（下批自动重试）")
         return Outcome(row["number"], row["file"], "failed", reason=reason)
     finally:
         ledger.close()
@@ -191,20 +315,26 @@ def run_batch(root: Path, progress=None) -> Summary:
     """One whole batch without Prefect (tests, and the flow's fallback): take in, then process what is pending."""
     started = time.perf_counter()
     office = DataRoot(root)
-    ledger, index = Ledger(office.ledger_path), SqliteIndex(office.index_path)
-    try:
-        summary = Summary()
-        summary.received, summary.duplicates = take_in(office, ledger)
-        summary.learned = learn(office)  # corrections made since the last batch count from this one on
-        rules, model = load_rules(office.root), router_model.load(office.root)
-        todo = pending(ledger)
-        for n, row in enumerate(todo, start=1):
-            outcome = process(office, ledger, index, row["id"], rules, model)
-            summary.outcomes.append(outcome)
-            if progress:
-                progress(n, len(todo), outcome)
-        summary.seconds = round(time.perf_counter() - started, 1)
-        return summary
-    finally:
-        ledger.close()
-        index.close()
+    with batch_lock(office.root):
+        check_ledger(office.root)  # a lost ledger is rebuilt first (shouwen rebuild-ledger), never restarted
+        ledger, index = Ledger(office.ledger_path), SqliteIndex(office.index_path)
+        try:
+            return _run(office, ledger, index, started, progress)
+        finally:
+            ledger.close()
+            index.close()
+
+
+def _run(office: DataRoot, ledger: Ledger, index: SqliteIndex, started: float, progress) -> Summary:
+    summary = Summary()
+    take_in(office, ledger, summary)
+    summary.learned = learn(office)  # corrections made since the last batch count from this one on
+    rules, model = load_rules(office.root), router_model.load(office.root)
+    todo = pending(ledger)
+    for n, row in enumerate(todo, start=1):
+        outcome = process(office, ledger, index, row["id"], rules, model)
+        summary.outcomes.append(outcome)
+        if progress:
+            progress(n, len(todo), outcome)
+    summary.seconds = round(time.perf_counter() - started, 1)
+    return summary

@@ -107,6 +107,12 @@ def _parser() -> argparse.ArgumentParser:
     wd.add_argument("document", metavar="DOC", help="收文编号 / ledger number")
     wd.add_argument("--reason", default="文秘人员复核后撤回退文", help="撤回理由 / why")
     wd.add_argument("--root", help=root_help)
+    rb = sub.add_parser("rebuild-ledger", help="从档案重建登记簿（收文编号不变）/ rebuild the ledger from the archive",
+                        description="登记簿丢失、清空或损坏时，从档案（registrations/、received/、archive/）和发件箱、隔离区、\n"
+                                    "检索库重建登记簿，收文编号保持不变；损坏的登记簿另存备查。\n"
+                                    "Rebuild a lost or damaged ledger from the archive, keeping the numbers.",
+                        formatter_class=argparse.RawDescriptionHelpFormatter)
+    rb.add_argument("--root", help=root_help)
     ln = sub.add_parser("learn", help="重新训练分办模型 / retrain the routing model",
                         description="用按规则分办和改办过的收文重新训练分办模型（每批开始时也会自动进行）。\n"
                                     "Retrain the routing model from rule decisions and corrections.",
@@ -146,8 +152,16 @@ def main(argv: list[str] | None = None) -> int:
             return _return_desk(args)
         if args.command == "learn":
             return _learn(args)
+        if args.command == "rebuild-ledger":
+            return _rebuild_ledger(args)
     except BrokenPipeError:  # `shouwen … | head`
         return 0
+    except Exception as exc:  # 磁盘已满, 数据目录只读, 登记簿损坏, 另一批正在处理, 他人刚改过: one line, no traceback
+        line = _fault_line(exc, args)
+        if line is None:
+            raise
+        print(f"shouwen: {line}", file=sys.stderr)
+        return EXIT_UNUSABLE
     parser.print_help()
     return EXIT_UNUSABLE
 
@@ -225,15 +239,45 @@ def _render(args) -> int:
     print(f"已渲染第 {args.render[0]} 页：{out}")
     return EXIT_ACCEPTED
 
+def _fault_line(exc: BaseException, args) -> str | None:
+    """The clerk's line for a fault of the data root or a refused state change, else None (a real bug)."""
+    from .batch_lock import BatchBusy
+    from .faults import describe
+    from .intake import data_root
+    from .ledger import LedgerConflict, LedgerDamaged
+
+    if isinstance(exc, (BatchBusy, LedgerConflict, LedgerDamaged)):
+        return str(exc)
+    return describe(exc, data_root(getattr(args, "root", None)).resolve())
+
 
 def _run(args) -> int:
+    import logging
+
+    from .batch_lock import batch_lock
+    from .faults import check_writable
+    from .intake import data_root, prepare
+    from .ledger_rebuild import check_ledger
+
+    logging.raiseExceptions = False  # a log file on a full disk must not print tracebacks at the clerk
+    root = data_root(args.root).resolve()
+    root.mkdir(parents=True, exist_ok=True)
+    fault = check_writable(root)  # before Prefect starts: it would wait for its own database first
+    if fault:
+        print(f"shouwen: {fault}", file=sys.stderr)
+        return EXIT_UNUSABLE
+    prepare(root)
+    with batch_lock(root):  # the flow takes it again (same process): the second run is refused before Prefect starts
+        check_ledger(root)
+        return _run_locked(args, root)
+
+
+def _run_locked(args, root: Path) -> int:
     import shutil
 
-    from .intake import data_root, prepare
+    from .faults import describe
     from .prefect_setup import configure
 
-    root = data_root(args.root).resolve()
-    prepare(root)
     if args.samples:
         samples = Path(__file__).resolve().parents[1] / "samples" / "inbox"
         for path in sorted(samples.glob("*/*")):
@@ -245,6 +289,10 @@ def _run(args) -> int:
     try:
         ingest(str(root))  # prints its progress and its summary
     except Exception as exc:  # the inbox or the data root itself failed (disk full, permissions…)
+        line = describe(exc, root)
+        if line:
+            print(f"shouwen: 本批处理中断。{line}", file=sys.stderr)
+            return EXIT_UNUSABLE
         print(f"本批处理中断：{type(exc).__name__}: {exc}\n已登记的文件不受影响，下次运行会接着处理；"
               f"详细日志见 {root / 'prefect' / 'prefect.log'}", file=sys.stderr)
         return EXIT_UNUSABLE
@@ -271,6 +319,7 @@ def _existing(args, name: str, what: str) -> Path | None:
 
     root = data_root(args.root)
     if not (root / name).exists():
+        _check_ledger(root / name)  # gone while the archive holds documents: 登记簿损坏, rebuild it
         print(f"{what}不存在：{root}（请先运行 shouwen run）", file=sys.stderr)
         return None
     return root / name
@@ -287,10 +336,12 @@ def _ledger(args) -> int:
     path = _existing(args, LEDGER_FILE, "登记簿")
     if path is None:
         return EXIT_UNUSABLE
+    _check_ledger(path)
     ledger = Ledger(path)
     for row in ledger.rows():
         if args.json:
-            extra = ("route_reason", "route_source", "route_confidence", "return_state", "return_path", "reason", "pages")
+            extra = ("route_reason", "route_source", "route_confidence", "return_state", "return_path", "reason", "pages",
+                     "file_raw")
             print(json.dumps({k: row[k] for k in LEDGER_FIELDS + extra}, ensure_ascii=False))
         else:
             state = {"resent": "（已重发）", "withdrawn": "（退文已撤回）"}.get(row["return_state"] or "", "")
@@ -308,6 +359,7 @@ def _search(args) -> int:
     path = _existing(args, INDEX_FILE, "检索库")
     if path is None:
         return EXIT_UNUSABLE
+    _check_ledger(path.with_name(LEDGER_FILE))
     index = SqliteIndex(path)
     filters = {"issuer": args.issuer, "doc_type": args.doc_type, "department": args.department, "channel": args.channel,
                "verdict": args.verdict, "status": args.status}
@@ -334,6 +386,7 @@ def _registered(args):
     path = _existing(args, LEDGER_FILE, "登记簿")
     if path is None:
         return None
+    _check_ledger(path)
     ledger = Ledger(path)
     row = ledger.find(args.document)
     if row is None:
@@ -357,9 +410,15 @@ def _route(args) -> int:
     if row["route_source"] == "classified":
         print(f"{row['number']} 是涉密公文，须由机要室办理，不能改办", file=sys.stderr)
         return EXIT_UNUSABLE
+    if row["status"] == "held":
+        print(f"{row['number']} 的密级待机要员核定，不能改办", file=sys.stderr)
+        return EXIT_UNUSABLE
+    if row["status"] != "indexed":  # the batch has not finished it: it would route it over the clerk's choice
+        print(f"{row['number']} 本件正在初审，稍后再改办（批处理完成后可改办）", file=sys.stderr)
+        return EXIT_UNUSABLE
     reason = args.reason or f"文秘人员改办：由{row['department'] or '未分办'}改送{args.department}"
-    ledger.set_status(row["id"], row["status"], reason, department=args.department, route_reason=reason,
-                      route_source="clerk", route_confidence=None)
+    ledger.set_status(row["id"], row["status"], reason, expect_version=row["version"], expect_status=("indexed",),
+                      department=args.department, route_reason=reason, route_source="clerk", route_confidence=None)
     if row["status"] == "indexed":
         index = SqliteIndex(path.with_name(INDEX_FILE))
         index.update(row["id"], department=args.department)
@@ -397,6 +456,36 @@ def _return_desk(args) -> int:
         print(f"{title}原件无法读取：{exc.reason}", file=sys.stderr)
         return EXIT_UNUSABLE
     return EXIT_ACCEPTED
+
+
+def _check_ledger(path: Path) -> None:
+    """LedgerDamaged (said by main) for a ledger that is empty or corrupt while the archive holds documents."""
+    from .ledger_rebuild import check_ledger
+
+    check_ledger(path.parent)
+
+
+def _rebuild_ledger(args) -> int:
+    from .batch_lock import batch_lock
+    from .intake import data_root
+    from .ledger_rebuild import rebuild_ledger
+
+    root = data_root(args.root).resolve()
+    if not root.is_dir():
+        print(f"数据目录不存在：{root}", file=sys.stderr)
+        return EXIT_UNUSABLE
+    with batch_lock(root):
+        done = rebuild_ledger(root)
+    states = "，".join(f"{STATUS_NAMES.get(k, k)} {v} 件" for k, v in sorted(done.states.items()))
+    print(f"登记簿已重建：{done.documents} 件（由登记记录恢复 {done.from_sidecars} 件，由 received/ 文件名恢复 "
+          f"{done.from_received} 件，新编号 {done.renumbered} 件）；{states or '无收文'}")
+    if done.kept:
+        print(f"原登记簿已另存：{done.kept}")
+    print("已登记而未办结的收文将由下一批重新初审")
+    return EXIT_ACCEPTED
+
+
+STATUS_NAMES = {"registered": "已登记", "returned": "已退文", "indexed": "已入检索", "quarantined": "已隔离"}
 
 
 def _learn(args) -> int:

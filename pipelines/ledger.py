@@ -16,9 +16,10 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterator, Optional
 
-STATUSES = ("registered", "reviewed", "returned", "routed", "indexed", "quarantined")
+STATUSES = ("registered", "reviewed", "returned", "routed", "indexed", "quarantined", "held")
 STATUS_ZH = {"registered": "已登记", "reviewed": "已初审", "returned": "已退文", "routed": "已分办",
-             "indexed": "已入检索", "quarantined": "已隔离"}
+             "indexed": "已入检索", "quarantined": "已隔离", "held": "待机要员核定"}
+FINAL = ("returned", "indexed", "quarantined", "held")  # held: a 密级 line nobody could read, for the 机要员
 
 MIGRATIONS = [
     # 1: the ledger, its history and the per-year sequence
@@ -58,7 +59,21 @@ MIGRATIONS = [
     ALTER TABLE documents ADD COLUMN return_state TEXT;
     ALTER TABLE documents ADD COLUMN return_path TEXT;
     """,
+    # 3: a version counter for compare-and-set (every change bumps it) and the file name's original bytes (hex)
+    #    where the name was not valid UTF-8 (`file` then holds a display form)
+    """
+    ALTER TABLE documents ADD COLUMN version INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE documents ADD COLUMN file_raw TEXT;
+    """,
 ]
+
+
+class LedgerConflict(RuntimeError):
+    """A state change found the document changed by someone else (another clerk, the batch): refused, in Chinese."""
+
+
+class LedgerDamaged(RuntimeError):
+    """The ledger file is missing, empty or corrupt while the archive holds documents (said in Chinese)."""
 
 
 def now() -> str:
@@ -70,6 +85,8 @@ class Registration:
     id: int
     number: str  # 收文编号, e.g. 收〔2026〕12号
     created: bool  # False when the same file (by sha256) was received before
+    year: int = 0
+    seq: int = 0
 
 
 def format_number(year: int, seq: int) -> str:
@@ -79,10 +96,14 @@ def format_number(year: int, seq: int) -> str:
 class Ledger:
     """The ledger in `path` (a SQLite file); safe to open from several processes at once."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, create: bool = True):
+        """create=False: an existing ledger only (sqlite3.OperationalError where there is none)."""
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.conn = sqlite3.connect(self.path, timeout=60, isolation_level=None)
+        if create:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.conn = sqlite3.connect(self.path, timeout=60, isolation_level=None)
+        else:
+            self.conn = sqlite3.connect(f"file:{self.path}?mode=rw", uri=True, timeout=60, isolation_level=None)
         self.conn.row_factory = sqlite3.Row
         self.conn.execute("PRAGMA journal_mode=WAL")  # readers never block the batch
         self.conn.execute("PRAGMA busy_timeout=60000")
@@ -115,36 +136,62 @@ class Ledger:
         return self.conn.execute("PRAGMA user_version").fetchone()[0]
 
     def register(self, *, sha256: str, file: str, channel: str, archive_path: str,
-                 received_at: Optional[str] = None) -> Registration:
-        """登记: give a newly received file its 收文编号, or find the registration it already has."""
+                 received_at: Optional[str] = None, file_raw: Optional[str] = None) -> Registration:
+        """登记: give a newly received file its 收文编号, or find the registration it already has.
+        file: the name as shown; file_raw: the name's original bytes in hex where they are not UTF-8."""
         received_at = received_at or now()
         year = int(received_at[:4])
         with self._write() as conn:
-            row = conn.execute("SELECT id, number FROM documents WHERE sha256 = ?", (sha256,)).fetchone()
+            row = conn.execute("SELECT id, number, year, seq FROM documents WHERE sha256 = ?", (sha256,)).fetchone()
             if row:
-                return Registration(id=row["id"], number=row["number"], created=False)
+                return Registration(id=row["id"], number=row["number"], created=False, year=row["year"], seq=row["seq"])
             conn.execute("INSERT INTO sequences(year, last) VALUES (?, 0) ON CONFLICT(year) DO NOTHING", (year,))
             seq = conn.execute("UPDATE sequences SET last = last + 1 WHERE year = ? RETURNING last", (year,)).fetchone()[0]
             number = format_number(year, seq)
             cur = conn.execute(
-                "INSERT INTO documents(year, seq, number, received_at, channel, file, sha256, archive_path, status)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'registered')",
-                (year, seq, number, received_at, channel, file, sha256, archive_path))
+                "INSERT INTO documents(year, seq, number, received_at, channel, file, sha256, archive_path, status,"
+                " file_raw) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'registered', ?)",
+                (year, seq, number, received_at, channel, file, sha256, archive_path, file_raw))
             conn.execute("INSERT INTO history(document_id, status, at, note) VALUES (?, 'registered', ?, ?)",
                          (cur.lastrowid, received_at, f"签收于{channel}收件箱"))
-            return Registration(id=cur.lastrowid, number=number, created=True)
+            return Registration(id=cur.lastrowid, number=number, created=True, year=year, seq=seq)
 
-    def set_status(self, document_id: int, status: str, note: Optional[str] = None, **fields) -> None:
-        """Move a document to `status`, updating ledger fields (verdict, department, …) in the same transaction."""
+    def set_status(self, document_id: int, status: str, note: Optional[str] = None, *,
+                   expect_version: Optional[int] = None, expect_status: Optional[tuple[str, ...]] = None,
+                   **fields) -> int:
+        """Move a document to `status`, updating ledger fields (verdict, department, …) in the same transaction.
+        Compare-and-set: with expect_version / expect_status the change is made only while the row still has
+        that version / one of those statuses, else LedgerConflict (in Chinese) and nothing changes.
+        Returns the row's new version (every change bumps it)."""
         if status not in STATUSES:
             raise ValueError(status)
         if "findings" in fields and not isinstance(fields["findings"], str):
             fields["findings"] = json.dumps(fields["findings"], ensure_ascii=False)
         columns = "".join(f", {name} = ?" for name in fields)
+        where, params = "id = ?", [document_id]
+        if expect_version is not None:
+            where, params = where + " AND version = ?", params + [expect_version]
+        if expect_status is not None:
+            where += f" AND status IN ({', '.join('?' * len(expect_status))})"
+            params += list(expect_status)
         with self._write() as conn:
-            conn.execute(f"UPDATE documents SET status = ?{columns} WHERE id = ?", (status, *fields.values(), document_id))
+            row = conn.execute(f"UPDATE documents SET status = ?, version = version + 1{columns} WHERE {where}"
+                               " RETURNING version", (status, *fields.values(), *params)).fetchone()
+            if row is None:
+                current = conn.execute("SELECT number, status FROM documents WHERE id = ?", (document_id,)).fetchone()
+                if current is None:
+                    raise LedgerConflict(f"登记簿中没有这件收文（id {document_id}）")
+                raise LedgerConflict(f"{current['number']} 刚被他人办理（现为{STATUS_ZH.get(current['status'], current['status'])}），"
+                                     "本次未作改动；请用 shouwen ledger 查看后再办")
             conn.execute("INSERT INTO history(document_id, status, at, note) VALUES (?, ?, ?, ?)",
                          (document_id, status, now(), note))
+            return row[0]
+
+    def note(self, document_id: int, note: str) -> None:
+        """A line in the document's history without changing its state (its version stays)."""
+        with self._write() as conn:
+            conn.execute("INSERT INTO history(document_id, status, at, note)"
+                         " SELECT id, status, ?, ? FROM documents WHERE id = ?", (now(), note, document_id))
 
     def find(self, key: str) -> Optional[dict]:
         """A document by 收文编号 (收〔2026〕12号, or 2026-12) or by its database id."""
@@ -176,4 +223,4 @@ class Ledger:
     def unfinished(self) -> list[dict]:
         """Documents registered but not yet in a final state: what an interrupted batch left to do."""
         return [dict(r) for r in self.conn.execute(
-            "SELECT * FROM documents WHERE status NOT IN ('returned', 'indexed', 'quarantined') ORDER BY year, seq")]
+            f"SELECT * FROM documents WHERE status NOT IN ({', '.join('?' * len(FINAL))}) ORDER BY year, seq", FINAL)]

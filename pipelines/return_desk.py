@@ -10,14 +10,13 @@ Both work from the archived original, so they do not depend on what a mail proce
 """
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 from index import SqliteIndex
 
 from . import router_model
-from .batch import DataRoot, Outcome, route_and_index
-from .ledger import Ledger
+from .batch import DataRoot, Outcome, route_and_index, withdraw_notices
+from .ledger import Ledger, LedgerConflict
 from .returns import sender_folder, write_return
 from .review import Review, review_document
 from .routing import load_rules
@@ -38,7 +37,8 @@ def _review(office: DataRoot, row: dict) -> Review:
 
 
 def resend(office: DataRoot, ledger: Ledger, row: dict) -> Path:
-    """重发 the 退文通知单; returns the new notice's path."""
+    """重发 the 退文通知单; returns the new notice's path. Compare-and-set: when the return was withdrawn (or
+    changed) meanwhile, the notice just written is taken back and LedgerConflict says so."""
     _returned(row)
     review = _review(office, row)
     folder = office.root / "outbox" / sender_folder(row["issuer"])
@@ -47,23 +47,27 @@ def resend(office: DataRoot, ledger: Ledger, row: dict) -> Path:
         n += 1
     path = write_return(office.root / "outbox", row["number"], row["received_at"], review.report, suffix=f"（重发{n}）")
     where = str(path.relative_to(office.root))
-    ledger.set_status(row["id"], "returned", f"重发退文通知单：{where}", return_state="resent", return_path=where)
+    try:
+        ledger.set_status(row["id"], "returned", f"重发退文通知单：{where}", expect_version=row["version"],
+                          expect_status=("returned",), return_state="resent", return_path=where)
+    except LedgerConflict:
+        path.unlink(missing_ok=True)
+        if ledger.get(row["id"])["status"] != "returned":  # withdrawn meanwhile: nothing of it stays in the outbox
+            (folder / f"{row['number']}-审核意见.json").unlink(missing_ok=True)
+        raise
     return path
 
 
 def withdraw(office: DataRoot, ledger: Ledger, index: SqliteIndex, row: dict, reason: str) -> tuple[Outcome, list[Path]]:
-    """撤回 the return and 分办 the document; returns the outcome and where the withdrawn files went."""
+    """撤回 the return and 分办 the document; returns the outcome and where the withdrawn files went.
+    The ledger moves first (compare-and-set on the version the clerk saw: LedgerConflict when a resend or
+    another withdrawal got there first), then the notices leave the outbox; an interrupted withdrawal is
+    finished by the next batch (status reviewed, return_state withdrawn)."""
     _returned(row)
     review = _review(office, row)
-    source = office.root / "outbox" / sender_folder(row["issuer"])
-    target = office.root / "withdrawn" / sender_folder(row["issuer"])
-    moved = []
-    for path in sorted(source.glob(f"{row['number']}-*")):
-        target.mkdir(parents=True, exist_ok=True)
-        moved.append(Path(shutil.move(str(path), target / path.name)))
-    # "reviewed" with return_state withdrawn: an interrupted withdrawal is finished by the next batch as 分办
-    ledger.set_status(row["id"], "reviewed", f"撤回退文：{reason}", return_state="withdrawn")
+    ledger.set_status(row["id"], "reviewed", f"撤回退文：{reason}", expect_version=row["version"],
+                      expect_status=("returned",), return_state="withdrawn")
+    moved = withdraw_notices(office, row)
     row = ledger.get(row["id"])
-    classified = any(f["rule"] == "security.classified" for f in review.report["findings"])
-    outcome = route_and_index(ledger, index, row, review, load_rules(office.root), router_model.load(office.root), classified)
+    outcome = route_and_index(ledger, index, row, review, load_rules(office.root), router_model.load(office.root))
     return outcome, moved

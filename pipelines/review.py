@@ -11,6 +11,8 @@ from extractors.elements import parse_elements
 from validators import DEFAULT_PROFILE, validate
 from validators.report import build_report
 
+from .decision import unreadable_mark
+
 if TYPE_CHECKING:
     from extractors.mail import MailMessage
 
@@ -21,6 +23,7 @@ class Review:
     body: str  # 正文, for routing and the index
     text: str  # everything read, in reading order
     mail: Optional[MailMessage] = None  # when the file was a mail message: sender, date, attachments (邮件)
+    secrecy_unreadable: Optional[str] = None  # a 密级 line whose level could not be read (see decision.py)
 
 
 def review_document(data: bytes, file: str, channel: str = "unknown", profile: str = DEFAULT_PROFILE) -> Review:
@@ -42,7 +45,8 @@ def review_document(data: bytes, file: str, channel: str = "unknown", profile: s
                           elements=elements, findings=findings, skipped=skipped, profile=profile)
     if mail is not None:
         report["mail"] = mail.summary()
-    return Review(report=report, body=elements.body_text, text=document.text(), mail=mail)
+    return Review(report=report, body=elements.body_text, text=document.text(), mail=mail,
+                  secrecy_unreadable=unreadable_mark(elements))
 
 
 def review_bytes(data: bytes, file: str, channel: str = "unknown", profile: str = DEFAULT_PROFILE) -> dict:

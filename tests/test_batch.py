@@ -153,6 +153,7 @@ def test_a_real_batch_killed_at_any_moment_is_finished_by_the_next(tmp_path):
     assert len(archived) == total
     assert SqliteIndex(root / "index.sqlite3").count() == count + 1
     assert not list(root.glob("inbox/*/*")), "every input was taken out of the inbox"
+    assert not list(root.rglob(".incoming-*")), "a killed intake's temporary was left behind"
     time.sleep(1)
     assert not _workers_of(root), "a worker outlived its batch"
 

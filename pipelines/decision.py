@@ -1,0 +1,77 @@
+"""Whether a reviewed document may enter the search index (入检索的决定), taken here and nowhere else.
+
+    index_decision(review) -> Decision: OPEN        routed and indexed (or returned, if its 初审 says so)
+                                        CLASSIFIED  marked 绝密/机密/秘密: to the 机要室, never indexed, never returned
+                                        HELD        a 密级 line is there but its level cannot be read: held for the
+                                                    机要员 (ledger status `held`), never indexed, never returned
+
+The batch, 撤回 (withdraw), 改办 (route) and any re-indexing ask this function; the search index refuses
+classified text again on its side. A line at the head of the document that looks like a 密级 mark (密级：…,
+机　密★…, 秘 密 …) which the element parser did not turn into a level (or the parser's own
+`secrecy_unreadable`) is enough: classified where a level can be read in it once spacing and labels are set
+aside, otherwise held, not guessed. Source: GB/T 9704-2012 7.2.2 (密级和保密
+期限); 保密法 — classified text must never reach the shared index.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Optional
+
+LEVELS = ("绝密", "机密", "秘密")
+OPEN, CLASSIFIED, HELD = "open", "classified", "held"
+_SPACE = re.compile(r"[\s\u3000]+")
+# A line that begins like a 密级 mark: 密级 (labelled), or 绝/机/秘 + 密 (any spacing) followed by ★, a
+# separator, a digit, 紧急程度 or the end of the line — not a title that merely begins with 秘密….
+MARK = re.compile(r"^[\s\u3000]*(?:密[\s\u3000]*级|(?:绝|机|秘)[\s\u3000]*密(?=[\s\u3000★☆*＊:：()（）\d０-９]|$|特急|加急|平急))")
+HEAD_LINES = 8  # where the 版头 is, when no title was found
+
+
+@dataclass(frozen=True)
+class Decision:
+    kind: str  # OPEN | CLASSIFIED | HELD
+    reason: str = ""
+    level: Optional[str] = None  # 绝密/机密/秘密 where classified
+
+    @property
+    def indexable(self) -> bool:
+        return self.kind == OPEN
+
+
+def level_of(secrecy: Optional[str]) -> Optional[str]:
+    """绝密/机密/秘密 from a 密级 as written (`机　密★1年`, `密级：机密`), else None."""
+    flat = _SPACE.sub("", secrecy or "")
+    return next((level for level in LEVELS if level in flat), None)
+
+
+def unreadable_mark(elements) -> Optional[str]:
+    """The text of a line at the head of the document that looks like a 密级 mark the parser could not read
+    (its own `secrecy_unreadable` first), or None."""
+    said = getattr(elements, "secrecy_unreadable", None)
+    if said:
+        return getattr(said, "text", None) or str(said)
+    if elements.secrecy is not None and level_of(elements.secrecy.text):
+        return None
+    lines = elements.lines
+    end = elements.title.line if elements.title is not None else min(len(lines), HEAD_LINES)
+    for line in lines[:max(end, 1)]:
+        text = getattr(line, "text", str(line))
+        if MARK.match(text):
+            return text.strip()
+    return None
+
+
+def index_decision(review) -> Decision:
+    """OPEN, CLASSIFIED or HELD for a Review (pipelines.review): see the module's docstring."""
+    report = review.report
+    level = level_of(report["document"].get("secrecy"))
+    if level is None and any(f["rule"] == "security.classified" for f in report["findings"]):
+        level = level_of(" ".join(f.get("evidence") or "" for f in report["findings"] if f["rule"] == "security.classified")) or "涉密"
+    if level:
+        return Decision(CLASSIFIED, "涉密公文经非涉密渠道传来，转机要室处理，不进入共享检索", level)
+    mark = getattr(review, "secrecy_unreadable", None)
+    if mark and level_of(mark):  # a mark the parser missed, but its level is plain once spacing and labels go
+        return Decision(CLASSIFIED, "涉密公文经非涉密渠道传来，转机要室处理，不进入共享检索", level_of(mark))
+    if mark:
+        return Decision(HELD, f"本件有密级标志“{mark[:40]}”但无法确定密级，暂存待机要员核定，不进入检索、不退文、不分办")
+    return Decision(OPEN)

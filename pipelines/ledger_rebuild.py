@@ -1,0 +1,221 @@
+"""A lost ledger found and rebuilt (登记簿的检查与重建), numbers kept.
+
+check_ledger(root): before a batch works, the ledger must be there and whole whenever the archive or received/
+holds documents. A ledger that is missing, empty (0 bytes, or no rows) or corrupt would otherwise make the
+batch start numbering again at 收〔YYYY〕1号 while the old numbers are on paper: LedgerDamaged, in Chinese,
+naming the command that repairs it.
+
+rebuild_ledger(root): `shouwen rebuild-ledger`. The registrations come back from the sidecars intake writes
+(registrations/<year>/<seq>.json: id, 收文编号, sha256, name, channel, time), or else from received/'s numbered
+names (<year>-<seq>-<name>, the sha256 of the file) — each with its own number; an archived original found in
+neither gets a new number after the last. Where each document stands comes from what the batch left:
+quarantine/ (隔离, with its reason), the outbox's 审核意见.json (退文, with its findings), withdrawn/ (退文已撤回),
+the search index (入检索, with its department). Anything else is left 已登记, for the next batch to review
+again. The damaged file is kept beside as ledger.sqlite3.damaged-<time>; the new ledger replaces it atomically.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import sqlite3
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .intake import TEMP_PREFIX, sha256_of
+from .ledger import Ledger, LedgerDamaged, format_number, now
+
+LEDGER_FILE = "ledger.sqlite3"
+RECEIVED_NAME = re.compile(r"^(\d{4})-(\d{6})-(.*)$")
+DUPLICATE = re.compile(r"-重复\d+(\.[^.]*)?$")
+
+
+def _originals(root: Path):
+    """The archived originals (archive/ab/cd/<sha256>.ext), lazily."""
+    archive = root / "archive"
+    if not archive.is_dir():
+        return
+    for path in archive.glob("??/??/*"):
+        if path.is_file() and not path.name.startswith(TEMP_PREFIX):
+            yield path
+
+
+def _has_documents(root: Path) -> bool:
+    received = root / "received"
+    return next(_originals(root), None) is not None or (received.is_dir() and any(p.is_file() for p in received.glob("*/*")))
+
+
+def check_ledger(root: Path) -> None:
+    """LedgerDamaged where the ledger is missing, empty or corrupt while the archive or received/ holds documents."""
+    root = Path(root)
+    path = root / LEDGER_FILE
+    if not _has_documents(root):
+        return
+    how = None
+    if not path.exists():
+        how = "不存在"
+    elif path.stat().st_size == 0:
+        how = "是空文件（0 字节）"
+    else:
+        try:
+            conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=60)
+            try:
+                if conn.execute("PRAGMA quick_check").fetchone()[0] != "ok":
+                    how = "已损坏（完整性检查未通过）"
+                elif conn.execute("SELECT count(*) FROM documents").fetchone()[0] == 0:
+                    how = "没有任何登记"
+            finally:
+                conn.close()
+        except sqlite3.DatabaseError as exc:
+            text = str(exc).lower()
+            if "readonly" in text or "unable to open" in text or "locked" in text:
+                raise
+            how = "已损坏（无法读取）"
+    if how:
+        raise LedgerDamaged(f"登记簿损坏：{path} {how}，而档案中已有收文；为免收文编号重号，本次不处理。"
+                            f"请运行 shouwen rebuild-ledger --root {root} 从档案重建登记簿（收文编号保持不变），再运行本批")
+
+
+@dataclass
+class Rebuilt:
+    documents: int = 0
+    from_sidecars: int = 0
+    from_received: int = 0
+    renumbered: int = 0
+    states: dict = field(default_factory=dict)
+    kept: str = ""  # where the damaged ledger was put
+
+
+def _received_files(root: Path) -> dict[str, tuple[int, int, str, str]]:
+    """sha256 → (year, seq, channel, name) from received/'s numbered names (duplicates' copies skipped)."""
+    found = {}
+    folder = root / "received"
+    if not folder.is_dir():
+        return found
+    for path in sorted(folder.glob("*/*")):
+        m = RECEIVED_NAME.match(path.name)
+        if not m or not path.is_file() or DUPLICATE.search(path.name):
+            continue
+        found.setdefault(sha256_of(path), (int(m[1]), int(m[2]), path.parent.name, m[3]))
+    return found
+
+
+def _index_rows(root: Path) -> dict[str, dict]:
+    path = root / "index.sqlite3"
+    if not path.exists():
+        return {}
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        conn.row_factory = sqlite3.Row
+        rows = {r["number"]: dict(r) for r in conn.execute("SELECT id, number, title, issuer, doc_type, department,"
+                                                             " channel, verdict FROM docs")}
+        conn.close()
+        return rows
+    except sqlite3.DatabaseError:
+        return {}
+
+
+def rebuild_ledger(root: Path) -> Rebuilt:
+    """Rebuild <root>/ledger.sqlite3 from the sidecars, received/, the archive, outbox/, withdrawn/,
+    quarantine/ and the index (see the module's docstring). Run with the batch lock held."""
+    root = Path(root)
+    out = Rebuilt()
+    records: dict[str, dict] = {}  # sha256 → registration
+    for path in sorted((root / "registrations").glob("*/*.json")):
+        try:
+            record = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if record.get("sha256") and record["sha256"] not in records:
+            records[record["sha256"]] = record
+            out.from_sidecars += 1
+    by_sha = {p.name[:64]: p for p in _originals(root)}
+    for sha, (year, seq, channel, name) in _received_files(root).items():
+        if sha not in records and sha in by_sha:
+            records[sha] = {"year": year, "seq": seq, "number": format_number(year, seq), "channel": channel,
+                            "file": name, "sha256": sha, "received_at": None}
+            out.from_received += 1
+    taken = {(r["year"], r["seq"]) for r in records.values()}
+    year_now = int(time.strftime("%Y"))
+    for sha, path in sorted(by_sha.items(), key=lambda kv: kv[1].stat().st_mtime):
+        if sha not in records:  # archived, but its registration left no trace: a new number after the last
+            seq = max([s for (y, s) in taken if y == year_now] + [0]) + 1
+            taken.add((year_now, seq))
+            records[sha] = {"year": year_now, "seq": seq, "number": format_number(year_now, seq), "channel": "unknown",
+                            "file": path.name, "sha256": sha, "received_at": None}
+            out.renumbered += 1
+    indexed = _index_rows(root)
+    temp = root / f"{LEDGER_FILE}.rebuilding"
+    for leftover in (temp, temp.with_name(temp.name + "-wal"), temp.with_name(temp.name + "-shm")):
+        leftover.unlink(missing_ok=True)
+    ledger = Ledger(temp)
+    try:
+        conn = ledger.conn
+        conn.execute("BEGIN IMMEDIATE")
+        used_ids = {r.get("id") for r in records.values() if r.get("id")} | {r["id"] for r in indexed.values()}
+        next_id = max(used_ids | {0}) + 1
+        for sha, r in sorted(records.items(), key=lambda kv: (kv[1]["year"], kv[1]["seq"])):
+            doc_id = r.get("id") or (indexed.get(r["number"]) or {}).get("id")
+            if not doc_id:
+                doc_id, next_id = next_id, next_id + 1
+            archive_path = str(by_sha[sha].relative_to(root)) if sha in by_sha else r.get("archive_path") or ""
+            fields = _state(root, r, indexed.get(r["number"]))
+            status = fields.pop("status")
+            out.states[status] = out.states.get(status, 0) + 1
+            received_at = r.get("received_at") or now()
+            conn.execute(
+                "INSERT INTO documents(id, year, seq, number, received_at, channel, file, file_raw, sha256, archive_path,"
+                " status" + "".join(f", {name}" for name in fields) + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?"
+                + ", ?" * len(fields) + ")",
+                (doc_id, r["year"], r["seq"], r["number"], received_at, r["channel"], r["file"], r.get("file_raw"), sha,
+                 archive_path, status, *fields.values()))
+            conn.execute("INSERT INTO history(document_id, status, at, note) VALUES (?, ?, ?, ?)",
+                         (doc_id, status, now(), "登记簿重建：由档案恢复"))
+            conn.execute("INSERT INTO sequences(year, last) VALUES (?, ?) ON CONFLICT(year) DO UPDATE SET"
+                         " last = max(last, excluded.last)", (r["year"], r["seq"]))
+            out.documents += 1
+        conn.execute("COMMIT")
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        ledger.close()
+    target = root / LEDGER_FILE
+    if target.exists():
+        kept = target.with_name(f"{LEDGER_FILE}.damaged-{time.strftime('%Y%m%d%H%M%S')}")
+        os.replace(target, kept)
+        out.kept = str(kept)
+    for side in ("-wal", "-shm"):
+        Path(str(target) + side).unlink(missing_ok=True)
+        Path(str(temp) + side).unlink(missing_ok=True)
+    os.replace(temp, target)
+    return out
+
+
+def _state(root: Path, r: dict, indexed: dict | None) -> dict:
+    """Where the document stood, from the files the batch left (status and ledger fields)."""
+    prefix = f"{r['year']}-{r['seq']:06d}-"
+    for reason in sorted((root / "quarantine").glob(f"{prefix}*.原因.txt")):
+        text = reason.read_text(encoding="utf-8").strip()
+        return {"status": "quarantined", "reason": text}
+    number = r["number"]
+    fields: dict = {}
+    reports = sorted((root / "outbox").glob(f"*/{number}-审核意见.json")) + sorted((root / "withdrawn").glob(f"*/{number}-审核意见.json"))
+    if reports:
+        report = json.loads(reports[0].read_text(encoding="utf-8"))
+        doc = report.get("document", {})
+        fields.update(issuer=doc.get("issuer"), doc_number=doc.get("doc_number"), doc_type=doc.get("doc_type"),
+                      title=doc.get("title"), urgency=doc.get("urgency"), secrecy=doc.get("secrecy"),
+                      verdict=report.get("verdict"), findings=json.dumps(report.get("findings", []), ensure_ascii=False),
+                      format=report.get("format"), pages=report.get("pages"))
+    withdrawn = bool(list((root / "withdrawn").glob(f"*/{number}-*")))
+    if indexed:
+        fields.update(title=indexed["title"], issuer=indexed["issuer"], doc_type=indexed["doc_type"],
+                      department=indexed["department"], verdict=indexed["verdict"], route_source="rebuilt")
+        return {"status": "indexed", **fields, **({"return_state": "withdrawn"} if withdrawn else {})}
+    if reports and not withdrawn:
+        notices = sorted((root / "outbox").glob(f"*/{number}-退文通知单*.docx"))
+        resent = any("重发" in p.name for p in notices)
+        last = notices[-1] if notices else None
+        return {"status": "returned", **fields, "return_state": "resent" if resent else "sent",
+                "return_path": str(last.relative_to(root)) if last else None}
+    return {"status": "registered", **({"return_state": "withdrawn"} if withdrawn else {})}
