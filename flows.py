@@ -118,6 +118,8 @@ def progress_line(n: int, total: int, outcome: batch.Outcome, elapsed: float = 0
         line += f"（{outcome.department}）"
     if outcome.status in ("quarantined", "failed", "held"):
         line += f"：{outcome.reason}"
+    elif outcome.same:  # the same 来文 again: linked, or a new version (pipelines/same_document.py)
+        line += f"：{outcome.same}"
     if total >= 20 and 5 <= n < total:
         line += f"　约剩 {_duration(elapsed / n * (total - n))}"
     return line

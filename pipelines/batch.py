@@ -17,7 +17,7 @@ from typing import Optional
 from extractors import UnusableInput
 from index import SqliteIndex
 
-from . import router_model
+from . import router_model, same_document
 from .batch_lock import batch_lock
 from .decision import CLASSIFIED, HELD, OPEN, index_decision
 from .faults import is_root_fault
@@ -36,6 +36,7 @@ from .intake import (
 )
 from .ledger import FINAL, Ledger, LedgerConflict
 from .ledger_rebuild import check_ledger
+from .mail_intake import review_fields
 from .returns import sender_folder, write_return
 from .review import Review, review_document
 from .routing import load_rules, route
@@ -71,6 +72,7 @@ class Outcome:
     verdict: Optional[str] = None
     department: Optional[str] = None
     reason: Optional[str] = None
+    same: Optional[str] = None  # the same 来文 as an earlier registration: linked, or a new version (what the clerk is told)
 
 
 @dataclass
@@ -95,6 +97,9 @@ class Summary:
             out.append(f"  拒收 {len(self.refused)} 件（不是普通文件或无法签收，已移入隔离区，原因见 .原因.txt）")
         if self.waiting:
             out.append(f"  仍在传入 {self.waiting} 件，下批再收")
+        if self.count("linked"):
+            out.append(f"  同一来文已关联 {self.count('linked')} 件（不重复分办、不重复入检索）")
+        out.extend(f"  {o.same}" for o in self.outcomes if o.same)  # same_document.py: each link or new version
         for department, n in sorted(self.departments().items(), key=lambda kv: -kv[1]):
             out.append(f"  分办 {department}：{n} 件")
         if self.learned:
@@ -214,13 +219,21 @@ def process(office: DataRoot, ledger: Ledger, index: SqliteIndex, document_id: i
             return quarantine(office, ledger, row, exc.reason)
         report, doc = review.report, review.report["document"]
         decision = index_decision(review)
+        extra = review_fields(office.root, review)  # mail sender, date, attachments; OFD seals (mail_intake.py)
+        same = (same_document.match(ledger, row, doc, review.body or review.text, extra.get("mail_from_name"))
+                if decision.kind == OPEN else None)  # the same 来文 again? (classified ones: the 机要员's)
         version = ledger.set_status(
             document_id, "reviewed", f"初审：{'退文' if report['verdict'] == 'return' else '通过'}",
             expect_version=row["version"], format=report["format"], pages=report["pages"], issuer=doc["issuer"],
             doc_number=doc["doc_number"], doc_type=doc["doc_type"], title=doc["title"], urgency=doc["urgency"],
             secrecy=doc["secrecy"] or (review.secrecy_unreadable if decision.kind != OPEN else None),
-            verdict=report["verdict"], findings=report["findings"])
+            verdict=report["verdict"], findings=report["findings"], **extra, **(same.ledger_fields() if same else {}))
         row = {**row, "version": version}
+        if same and same.kind == same_document.LINKED:  # one 来文, registered twice: linked, not routed or indexed again
+            line = same.line(row["number"])
+            ledger.set_status(document_id, "linked", line, expect_version=version)
+            ledger.note(same.earlier["id"], f"另收到同一来文：{row['number']}（{row['channel']}）")
+            return Outcome(row["number"], row["file"], "linked", report["verdict"], reason=line, same=line)
         withdrawn = row["return_state"] == "withdrawn"  # the clerk took the return back: 分办 it (a rerun keeps to that)
         if withdrawn:
             withdraw_notices(office, row)  # a withdrawal interrupted before its notices left the outbox
@@ -229,8 +242,14 @@ def process(office: DataRoot, ledger: Ledger, index: SqliteIndex, document_id: i
             where = str(path.relative_to(office.root))
             ledger.set_status(document_id, "returned", f"退文通知单：{where}", expect_version=version,
                               return_state="sent", return_path=where)
-            return Outcome(row["number"], row["file"], "returned", report["verdict"])
-        return route_and_index(ledger, index, row, review, rules, model)
+            return Outcome(row["number"], row["file"], "returned", report["verdict"],
+                           same=same.line(row["number"]) if same else None)
+        outcome = route_and_index(ledger, index, row, review, rules, model)
+        if same:  # a new version of an earlier registration: the clerk is told; in search it replaces the earlier
+            outcome.same = same.line(row["number"])
+            if outcome.status == "indexed":
+                same_document.supersede(ledger, index, row, same)
+        return outcome
     except LedgerConflict as exc:
         return Outcome(row["number"], row["file"], "failed", reason=str(exc))
 

@@ -332,6 +332,7 @@ LEDGER_FIELDS = ("number", "received_at", "channel", "file", "sha256", "issuer",
 def _ledger(args) -> int:
     from .batch import LEDGER_FILE
     from .ledger import STATUS_ZH, Ledger
+    from .ledger_view import ledger_extras, ledger_marks
 
     path = _existing(args, LEDGER_FILE, "登记簿")
     if path is None:
@@ -342,11 +343,12 @@ def _ledger(args) -> int:
         if args.json:
             extra = ("route_reason", "route_source", "route_confidence", "return_state", "return_path", "reason", "pages",
                      "file_raw")
-            print(json.dumps({k: row[k] for k in LEDGER_FIELDS + extra}, ensure_ascii=False))
+            print(json.dumps({**{k: row[k] for k in LEDGER_FIELDS + extra}, **ledger_extras(ledger, row)},
+                             ensure_ascii=False))
         else:
             state = {"resent": "（已重发）", "withdrawn": "（退文已撤回）"}.get(row["return_state"] or "", "")
             print(f"{row['number']}  {row['received_at'][:16]}  {row['channel']:4}  {STATUS_ZH[row['status']]}{state}  "
-                  f"{row['department'] or '—'}  {row['title'] or row['file']}")
+                  f"{row['department'] or '—'}  {row['title'] or row['file']}{ledger_marks(ledger, row)}")
     return EXIT_ACCEPTED
 
 

@@ -24,6 +24,7 @@ class Review:
     text: str  # everything read, in reading order
     mail: Optional[MailMessage] = None  # when the file was a mail message: sender, date, attachments (邮件)
     secrecy_unreadable: Optional[str] = None  # a 密级 line whose level could not be read (see decision.py)
+    seals: Optional[list] = None  # OFD electronic seals (电子印章), extractors/ofd/seals.py: [{unchanged, …}]
 
 
 def review_document(data: bytes, file: str, channel: str = "unknown", profile: str = DEFAULT_PROFILE) -> Review:
@@ -46,7 +47,7 @@ def review_document(data: bytes, file: str, channel: str = "unknown", profile: s
     if mail is not None:
         report["mail"] = mail.summary()
     return Review(report=report, body=elements.body_text, text=document.text(), mail=mail,
-                  secrecy_unreadable=unreadable_mark(elements))
+                  secrecy_unreadable=unreadable_mark(elements), seals=list(getattr(document, "seals", None) or []))
 
 
 def review_bytes(data: bytes, file: str, channel: str = "unknown", profile: str = DEFAULT_PROFILE) -> dict:
