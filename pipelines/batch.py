@@ -232,7 +232,6 @@ def process(office: DataRoot, ledger: Ledger, index: SqliteIndex, document_id: i
         if same and same.kind == same_document.LINKED:  # one 来文, registered twice: linked, not routed or indexed again
             line = same.line(row["number"])
             ledger.set_status(document_id, "linked", line, expect_version=version)
-            ledger.note(same.earlier["id"], f"另收到同一来文：{row['number']}（{row['channel']}）")
             return Outcome(row["number"], row["file"], "linked", report["verdict"], reason=line, same=line)
         withdrawn = row["return_state"] == "withdrawn"  # the clerk took the return back: 分办 it (a rerun keeps to that)
         if withdrawn:
@@ -245,10 +244,8 @@ def process(office: DataRoot, ledger: Ledger, index: SqliteIndex, document_id: i
             return Outcome(row["number"], row["file"], "returned", report["verdict"],
                            same=same.line(row["number"]) if same else None)
         outcome = route_and_index(ledger, index, row, review, rules, model)
-        if same:  # a new version of an earlier registration: the clerk is told; in search it replaces the earlier
+        if same:  # a new version of an earlier registration: the clerk is told (both stay searchable)
             outcome.same = same.line(row["number"])
-            if outcome.status == "indexed":
-                same_document.supersede(ledger, index, row, same)
         return outcome
     except LedgerConflict as exc:
         return Outcome(row["number"], row["file"], "failed", reason=str(exc))

@@ -357,6 +357,7 @@ def _search(args) -> int:
 
     from .batch import INDEX_FILE, LEDGER_FILE
     from .ledger import Ledger
+    from .ledger_view import version_mark
 
     path = _existing(args, INDEX_FILE, "检索库")
     if path is None:
@@ -366,7 +367,7 @@ def _search(args) -> int:
     filters = {"issuer": args.issuer, "doc_type": args.doc_type, "department": args.department, "channel": args.channel,
                "verdict": args.verdict, "status": args.status}
     hits = index.search(" ".join(args.query), limit=args.limit, date_from=args.date_from, date_to=args.date_to, **filters)
-    ledger = Ledger(path.with_name(LEDGER_FILE)) if args.json and path.with_name(LEDGER_FILE).exists() else None
+    ledger = Ledger(path.with_name(LEDGER_FILE)) if path.with_name(LEDGER_FILE).exists() else None
     for hit in hits:
         if args.json:
             row = (ledger.get(hit.id) if ledger else None) or {}
@@ -374,7 +375,7 @@ def _search(args) -> int:
                              | {"id": hit.id, "number": hit.number, "title": hit.title, "score": hit.score,
                                 "snippet": hit.snippet}, ensure_ascii=False))
         else:
-            print(f"{hit.number}  {hit.title}\n    {hit.snippet}")
+            print(f"{hit.number}  {hit.title}{version_mark(ledger, hit.id)}\n    {hit.snippet}")  # 第2版 (ledger_view)
     if not args.json:
         print(f"共 {len(hits)} 条", file=sys.stderr)
     return EXIT_ACCEPTED

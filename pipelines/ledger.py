@@ -16,12 +16,12 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterator, Optional
 
-STATUSES = ("registered", "reviewed", "returned", "routed", "indexed", "quarantined", "held", "linked", "superseded")
+STATUSES = ("registered", "reviewed", "returned", "routed", "indexed", "quarantined", "held", "linked")
 STATUS_ZH = {"registered": "已登记", "reviewed": "已初审", "returned": "已退文", "routed": "已分办",
              "indexed": "已入检索", "quarantined": "已隔离", "held": "待机要员核定",
-             "linked": "同一来文（已关联）", "superseded": "已被新版本取代"}
-# held: a 密级 line nobody could read, for the 机要员; linked / superseded: the same 来文 (pipelines/same_document.py)
-FINAL = ("returned", "indexed", "quarantined", "held", "linked", "superseded")
+             "linked": "同一来文（已关联）"}
+# held: a 密级 line nobody could read, for the 机要员; linked: the same 来文 again (pipelines/same_document.py)
+FINAL = ("returned", "indexed", "quarantined", "held", "linked")
 
 MIGRATIONS = [
     # 1: the ledger, its history and the per-year sequence

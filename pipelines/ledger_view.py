@@ -1,9 +1,14 @@
 """What `shouwen ledger` shows of mail, the same 来文 twice and electronic seals (登记簿的附加栏目).
 
-    ledger_marks(ledger, row) -> str    the text line's tail: "  同 收〔2026〕3号", "  第2版（前版 收〔2026〕3号）",
-                                        "  邮件 发件人 bgs@gyjy.gov.cn，公文附件 1 个，其他附件 2 个", "  电子签章 1 个（签名文件未改动）"
+    ledger_marks(ledger, row) -> str    the text line's tail: "  同 收〔2026〕3号", "  另收同件 收〔2026〕5号",
+                                        "  第2版（前版 收〔2026〕3号）", "  已有新版 收〔2026〕6号",
+                                        "  邮件 发件人 bgs@gyjy.gov.cn，公文附件 1 个，其他附件 2 个",
+                                        "  电子签章 1 个（签名文件未改动）"
     ledger_extras(ledger, row) -> dict  the --json members: mail_* (mail_attachments as a list), linked_to and
-                                        revision_of as 收文编号, revision, similarity, seals, seals_unchanged
+                                        revision_of as 收文编号, revision, newer_versions, linked_copies,
+                                        similarity, seals,
+                                        seals_unchanged
+    version_mark(ledger, id) -> str     a search hit's version, "（第2版，前版 收〔2026〕4号）"
 """
 from __future__ import annotations
 
@@ -20,6 +25,32 @@ def _number(ledger, document_id: Optional[int]) -> Optional[str]:
     return row["number"] if row else None
 
 
+def newer_versions(ledger, row: dict) -> list[str]:
+    """收文编号 of the versions registered as new versions of this one."""
+    return [r[0] for r in ledger.conn.execute("SELECT number FROM documents WHERE revision_of = ? ORDER BY id",
+                                              (row["id"],))]
+
+
+def linked_copies(ledger, row: dict) -> list[str]:
+    """收文编号 of the later copies linked to this registration (同一来文)."""
+    return [r[0] for r in ledger.conn.execute("SELECT number FROM documents WHERE linked_to = ? ORDER BY id",
+                                              (row["id"],))]
+
+
+def version_mark(ledger, document_id: int) -> str:
+    """For a search hit: "（第2版，前版 收〔2026〕4号）", "（已有新版 收〔2026〕6号）", or empty."""
+    row = ledger.get(document_id) if ledger is not None else None
+    if not row:
+        return ""
+    marks = []
+    if row.get("revision_of"):
+        marks.append(f"第{row['revision']}版，前版 {_number(ledger, row['revision_of'])}")
+    later = newer_versions(ledger, row)
+    if later:
+        marks.append(f"已有新版 {'、'.join(later)}")
+    return f"（{'；'.join(marks)}）" if marks else ""
+
+
 def ledger_marks(ledger, row: dict) -> str:
     """The Chinese marks after a ledger line (empty for a plain document)."""
     marks = []
@@ -27,6 +58,12 @@ def ledger_marks(ledger, row: dict) -> str:
         marks.append(f"同 {_number(ledger, row['linked_to'])}")
     if row.get("revision_of"):
         marks.append(f"第{row['revision']}版（前版 {_number(ledger, row['revision_of'])}）")
+    later = newer_versions(ledger, row)
+    if later:
+        marks.append(f"已有新版 {'、'.join(later)}")
+    copies = linked_copies(ledger, row)
+    if copies:
+        marks.append(f"另收同件 {'、'.join(copies)}")
     if row.get("mail_from") or row.get("mail_attachments"):
         listed = _attachments(row) or []
         annexes = sum(1 for a in listed if not a.get("main"))
@@ -54,6 +91,8 @@ def ledger_extras(ledger, row: dict) -> dict:
         "linked_to": _number(ledger, row.get("linked_to")),
         "revision_of": _number(ledger, row.get("revision_of")),
         "revision": row.get("revision"),
+        "newer_versions": newer_versions(ledger, row),
+        "linked_copies": linked_copies(ledger, row),
         "similarity": row.get("similarity"),
         "seals": row.get("seals"),
         "seals_unchanged": None if row.get("seals_unchanged") is None else bool(row["seals_unchanged"]),

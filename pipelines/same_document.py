@@ -7,12 +7,16 @@ A reviewed document whose (来文单位, 发文字号, 标题) matches one alrea
   * LINKED    its 正文 reads the same as the earlier one's (character-level similarity ≥ SAME_TEXT after
               normalising, so that a faxed copy's OCR noise does not count): it is linked to that registration
               (ledger `linked_to`, status `linked`, final) and neither routed nor indexed again; both originals
-              stay archived and the ledger shows "同 收〔2026〕3号".
+              stay archived and the ledger shows "同 收〔2026〕3号" on it, "另收同件 收〔2026〕5号" on the first.
+              The earlier registration's row and history are not touched (its marks are computed).
   * REVISION  its text differs (a corrected version), or the earlier one was returned (退文) and this is the
               sender's resubmission: it is registered as a new version (`revision_of`, `revision` 2, 3, …),
-              reviewed, routed and indexed as any document, and once it is in the index the earlier version
-              leaves the index (status `superseded`): staff searching find the text in force, once, and the
-              ledger keeps every version with both originals. The clerk is told in the batch output.
+              reviewed, routed and indexed as any document. The clerk is told (batch output, its history;
+              `shouwen ledger` and `shouwen search` show 第2版 / 前版 on it and 已有新版 on the earlier one).
+              Both versions stay in the search index: which copy is "newer" is only known by arrival, and
+              arrival is not authorship — a fax of an earlier draft can come after the formal e-document, and
+              two copies in one batch are read in parallel — so taking one out of search automatically could
+              hide the text in force. The clerk, told, decides; nothing disappears.
 
 Keys (GB/T 9704-2012 7.2.4 发文字号 = 机关代字 + 〔年份〕 + 序号): the 发文字号 with its brackets made one kind
 (〔〕 [] 【】 () ［］ （） → 〔〕), full-width digits and letters made ASCII (NFKC), blanks removed and leading
@@ -62,7 +66,7 @@ class Match:
             return f"{number} 与 {earlier} 为同一来文（正文相同，相似度 {self.similarity:.0%}），已关联，不再分办、不重复入检索"
         why = ("系退文后重报" if self.earlier["status"] == "returned"
                else f"正文有改动，相似度 {self.similarity:.0%}")
-        return f"{number} 为 {earlier} 的第 {self.revision} 版（{why}），按新件初审分办，检索以新版为准"
+        return f"{number} 为 {earlier} 的第 {self.revision} 版（{why}），按新件初审分办；两版均可检索，请核对以哪一版为准"
 
 
 def number_key(doc_number: Optional[str]) -> Optional[str]:
@@ -100,7 +104,7 @@ def match(ledger, row: dict, document: dict, body: str, sender_name: Optional[st
 
     row: the ledger row (id, number); document: the report's `document` (issuer, doc_number, title);
     body: the 正文 as read. Returns None for a first registration or a document with no 发文字号.
-    Candidates are earlier claims with the same 发文字号 key that are not quarantined, linked or superseded;
+    Candidates are earlier claims with the same 发文字号 key that are not quarantined or linked;
     the most recent one whose title and issuer match is taken."""
     key = number_key(document.get("doc_number"))
     if key is None or not plain(document.get("title")):
@@ -116,7 +120,7 @@ def match(ledger, row: dict, document: dict, body: str, sender_name: Optional[st
         candidates = [dict(r) for r in conn.execute(
             "SELECT d.*, s.body AS same_body, d.mail_from_name AS sender FROM same_document s"
             " JOIN documents d ON d.id = s.document_id WHERE s.key = ? AND s.document_id != ? AND s.claimed < ?"
-            " AND d.status NOT IN ('quarantined', 'linked', 'superseded') ORDER BY s.claimed DESC",
+            " AND d.status NOT IN ('quarantined', 'linked') ORDER BY s.claimed DESC",
             (key, row["id"], claimed))]
     for earlier in candidates:
         if not _same_source(mine, {"title": earlier["title"], "issuer": earlier["issuer"] or earlier["sender"]}):
@@ -128,20 +132,3 @@ def match(ledger, row: dict, document: dict, body: str, sender_name: Optional[st
     return None
 
 
-def supersede(ledger, index, row: dict, found: Match) -> None:
-    """A new version is in the index: the earlier version leaves the index (status `superseded`, final) and
-    both carry a line in their history. An earlier version that is not indexed (returned, routed to the
-    机要室, held) keeps its status and gets the line only."""
-    earlier = ledger.get(found.earlier["id"])
-    note = f"已收到新版本 {row['number']}（第 {found.revision} 版），检索以新版为准"
-    if earlier["status"] == "indexed":
-        from .ledger import LedgerConflict
-
-        try:
-            ledger.set_status(earlier["id"], "superseded", note, expect_version=earlier["version"],
-                              expect_status=("indexed",))
-            index.remove(earlier["id"])
-            return
-        except LedgerConflict:
-            pass  # changed meanwhile by a clerk: left as they made it, the line below still says it
-    ledger.note(earlier["id"], note)

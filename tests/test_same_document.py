@@ -111,14 +111,15 @@ def test_a_fax_then_the_same_document_as_docx_is_linked_routed_and_indexed_once(
     assert f"同 {fax['number']}" in next(line for line in shown.splitlines() if line.startswith(edoc["number"]))
     as_json = {j["number"]: j for j in map(json.loads, _cli("ledger", "--root", office, "--json").stdout.splitlines())}
     assert as_json[edoc["number"]]["linked_to"] == fax["number"] and as_json[edoc["number"]]["status"] == "linked"
-    # the first registration's history says a second copy came
-    notes = [h["note"] for h in Ledger(office / "ledger.sqlite3").history(fax["id"])]
-    assert f"另收到同一来文：{edoc['number']}（edoc）" in notes
+    assert f"另收同件 {edoc['number']}" in next(line for line in shown.splitlines() if line.startswith(fax["number"]))
+    assert as_json[fax["number"]]["linked_copies"] == [edoc["number"]]
+    notes = [h["note"] for h in Ledger(office / "ledger.sqlite3").history(edoc["id"])]
+    assert notes[-1].startswith(f"{edoc['number']} 与 {fax['number']} 为同一来文")
     # a later batch does not take the linked one up again (final)
     assert run_batch(office).outcomes == []
 
 
-def test_a_corrected_version_is_a_new_version_indexed_in_place_of_the_first_and_the_clerk_is_told(tmp_path, paper):
+def test_a_corrected_version_is_a_new_version_both_searchable_and_the_clerk_is_told(tmp_path, paper):
     office = tmp_path / "office"
     _send(office, "edoc", "安全工作通知.docx", paper["docx"])
     run_batch(office)
@@ -128,14 +129,17 @@ def test_a_corrected_version_is_a_new_version_indexed_in_place_of_the_first_and_
     first, second = rows["安全工作通知.docx"], rows["安全工作通知（更正）.docx"]
     assert second["status"] == "indexed" and second["revision_of"] == first["id"] and second["revision"] == 2
     assert second["linked_to"] is None and second["similarity"] < 0.9
-    assert first["status"] == "superseded"
+    assert first["status"] == "indexed" and first["revision_of"] is None
     index = SqliteIndex(office / "index.sqlite3")
-    assert [h.number for h in index.search("责任追究")] == [second["number"]]
-    assert index.search("层层签订责任书") == []  # only in the first version, which left the index
-    assert index.count() == 1
+    assert [h.number for h in index.search("责任追究")] == [second["number"]]  # only in the corrected text
+    assert [h.number for h in index.search("层层签订责任书")] == [first["number"]]  # only in the first
     assert f"{second['number']} 为 {first['number']} 的第 2 版" in "\n".join(summary.lines())
-    shown = _cli("ledger", "--root", office).stdout
-    assert f"第2版（前版 {first['number']}）" in shown and "已被新版本取代" in shown
+    shown = _cli("ledger", "--root", office).stdout.splitlines()
+    assert f"第2版（前版 {first['number']}）" in next(line for line in shown if line.startswith(second["number"]))
+    assert f"已有新版 {second['number']}" in next(line for line in shown if line.startswith(first["number"]))
+    found = _cli("search", "冬季学校安全工作", "--root", office).stdout
+    assert f"{second['number']}  {TITLE}（第2版，前版 {first['number']}）" in found
+    assert f"{first['number']}  {TITLE}（已有新版 {second['number']}）" in found
 
 
 def test_a_resubmission_after_a_return_is_a_new_version_not_a_link(tmp_path, paper):
