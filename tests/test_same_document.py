@@ -189,3 +189,16 @@ def test_a_sealed_ofd_is_recorded_with_its_seal_and_a_changed_one_as_changed(tmp
     assert as_json["改动.ofd"]["seals_unchanged"] is False and as_json["无章.docx"]["seals"] is None
     shown = _cli("ledger", "--root", office).stdout
     assert "电子签章 1 个（签名文件未改动）" in shown and "电子签章 1 个（签名文件已改动或缺失）" in shown
+
+
+def test_one_document_by_two_channels_in_one_batch_is_registered_twice_and_linked_once(tmp_path, paper):
+    office = tmp_path / "office"
+    _send(office, "edoc", "安全工作通知.docx", paper["docx"])
+    _send(office, "mail", "安全工作通知.txt", builder.write_text(builder.conformant_notice(), tmp_path / "n.txt"))
+    summary = run_batch(office)
+    rows = list(_rows(office).values())
+    assert summary.received == 2 and len(rows) == 2
+    assert sorted(r["status"] for r in rows) == ["indexed", "linked"]
+    first = next(r for r in rows if r["status"] == "indexed")
+    assert next(r for r in rows if r["status"] == "linked")["linked_to"] == first["id"]
+    assert SqliteIndex(office / "index.sqlite3").count() == 1
