@@ -91,6 +91,7 @@ MIGRATIONS = [
         claimed INTEGER NOT NULL
     );
     CREATE INDEX same_document_key ON same_document(key);
+    CREATE INDEX same_document_claimed ON same_document(claimed);
     """,
 ]
 
