@@ -36,7 +36,7 @@ from .intake import (
 )
 from .ledger import FINAL, Ledger, LedgerConflict
 from .ledger_rebuild import check_ledger
-from .mail_intake import review_fields
+from .mail_intake import message_fields, review_fields
 from .returns import sender_folder, write_return
 from .review import Review, review_document
 from .routing import load_rules, route
@@ -215,8 +215,8 @@ def process(office: DataRoot, ledger: Ledger, index: SqliteIndex, document_id: i
         data = (office.root / row["archive_path"]).read_bytes()
         try:
             review = review_document(data, row["file"], channel=row["channel"])
-        except UnusableInput as exc:
-            return quarantine(office, ledger, row, exc.reason)
+        except UnusableInput as exc:  # a message's sender and attachments are still recorded (mail_intake.py)
+            return quarantine(office, ledger, row, exc.reason, **message_fields(office.root, data))
         report, doc = review.report, review.report["document"]
         decision = index_decision(review)
         extra = review_fields(office.root, review)  # mail sender, date, attachments; OFD seals (mail_intake.py)
@@ -293,14 +293,15 @@ def withdraw_notices(office: DataRoot, row: dict) -> list[Path]:
     return moved
 
 
-def quarantine(office: DataRoot, ledger: Ledger, row: dict, reason: str) -> Outcome:
-    """A file that cannot be read: a copy and its reason go to quarantine/, the original stays archived."""
+def quarantine(office: DataRoot, ledger: Ledger, row: dict, reason: str, **fields) -> Outcome:
+    """A file that cannot be read: a copy and its reason go to quarantine/, the original stays archived.
+    fields: more ledger columns to record (a mail message's sender and attachments)."""
     folder = office.root / "quarantine"
     name = safe_name(f"{row['year']}-{row['seq']:06d}-", row["file"], limit=NAME_MAX - len(".原因.txt".encode()))
     data = (office.root / row["archive_path"]).read_bytes()
     (folder / name).write_bytes(data)
     (folder / f"{name}.原因.txt").write_text(reason + "\n", encoding="utf-8")
-    ledger.set_status(row["id"], "quarantined", reason, expect_version=row.get("version"), reason=reason)
+    ledger.set_status(row["id"], "quarantined", reason, expect_version=row.get("version"), reason=reason, **fields)
     return Outcome(row["number"], row["file"], "quarantined", reason=reason)
 
 

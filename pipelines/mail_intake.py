@@ -110,3 +110,19 @@ def review_fields(root: Path, review) -> dict:
         fields["seals"] = len(seals)
         fields["seals_unchanged"] = int(all(s.get("unchanged") for s in seals))
     return fields
+
+
+def message_fields(root: Path, data: bytes) -> dict:
+    """For a file whose 公文 cannot be read: when it is a mail message that can still be unpacked, its ledger
+    columns (sender, date, attachments archived), so the clerk sees who sent it and can open what came;
+    otherwise {}."""
+    from extractors import UnusableInput, detect_format
+
+    try:
+        if detect_format(data) != "eml":
+            return {}
+        from extractors.mail import unpack
+
+        return ledger_fields(root, unpack(data))
+    except UnusableInput:
+        return {}

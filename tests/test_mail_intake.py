@@ -156,3 +156,18 @@ def test_a_faxed_image_sent_by_mail_goes_to_the_ocr_worker(tmp_path, docs):
     tif = scans.save_tiff([scans.fax(p, 200, seed=2) for p in scans.render_pdf(pdf, 200)][:1], tmp_path / "f.tif")
     assert kind_of(message(("传真.tif", tif.read_bytes(), "image/tiff"))) == "ocr"
     assert kind_of(message((NOTICE, docs["notice"], DOCX))) == "text"
+
+
+def test_a_message_whose_document_is_cut_off_is_quarantined_with_its_sender_and_attachments_kept(tmp_path, docs):
+    office = tmp_path / "office"
+    (office / "inbox" / "mail").mkdir(parents=True)
+    cut = docs["notice"][: len(docs["notice"]) // 2]
+    (office / "inbox" / "mail" / "断.eml").write_bytes(
+        message((NOTICE, cut, DOCX), ("附件1：开学工作情况.docx", docs["report"], DOCX)))
+    run_batch(office)
+    (row,) = Ledger(office / "ledger.sqlite3").rows()
+    assert row["status"] == "quarantined" and NOTICE in row["reason"]
+    assert row["mail_from"] == "bgs@gyjy.gov.cn" and row["mail_date"] == "2026-11-20T09:30:00+08:00"
+    listed = json.loads(row["mail_attachments"])
+    assert [a["name"] for a in listed] == [NOTICE, "附件1：开学工作情况.docx"]
+    assert (office / listed[1]["archive_path"]).read_bytes() == docs["report"]
