@@ -129,6 +129,8 @@ def progress_line(n: int, total: int, outcome: batch.Outcome, elapsed: float = 0
         line += f"（{shown(outcome.department)}）"
     if outcome.status in ("quarantined", "failed", "held"):
         line += f"：{shown(outcome.reason)}"
+    elif outcome.same:  # the same 来文 again: linked, or a new version (pipelines/same_document.py)
+        line += f"：{shown(outcome.same)}"
     if total >= 20 and 5 <= n < total:
         line += f"　约剩 {_duration(elapsed / n * (total - n))}"
     return line

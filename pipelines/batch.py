@@ -17,7 +17,7 @@ from typing import Optional
 from extractors import UnusableInput
 from index import IndexUnavailable, SearchIndex
 
-from . import router_model
+from . import router_model, same_document
 from .batch_lock import batch_lock
 from .decision import CLASSIFIED, HELD, OPEN, index_decision
 from .faults import is_root_fault
@@ -36,6 +36,7 @@ from .intake import (
 )
 from .ledger import FINAL, Ledger, LedgerConflict
 from .ledger_rebuild import check_ledger
+from .mail_intake import message_fields, review_fields
 from .returns import sender_folder, write_return
 from .review import Review, review_document
 from .routing import load_rules, route
@@ -73,6 +74,7 @@ class Outcome:
     verdict: Optional[str] = None
     department: Optional[str] = None
     reason: Optional[str] = None
+    same: Optional[str] = None  # the same 来文 as an earlier registration: linked, or a new version (what the clerk is told)
 
 
 @dataclass
@@ -97,6 +99,9 @@ class Summary:
             out.append(f"  拒收 {len(self.refused)} 件（不是普通文件或无法签收，已移入隔离区，原因见 .原因.txt）")
         if self.waiting:
             out.append(f"  仍在传入 {self.waiting} 件，下批再收")
+        if self.count("linked"):
+            out.append(f"  同一来文已关联 {self.count('linked')} 件（不重复分办、不重复入检索）")
+        out.extend(f"  {o.same}" for o in self.outcomes if o.same)  # same_document.py: each link or new version
         for department, n in sorted(self.departments().items(), key=lambda kv: -kv[1]):
             out.append(f"  分办 {shown(department)}：{n} 件")
         if self.learned:
@@ -212,17 +217,24 @@ def process(office: DataRoot, ledger: Ledger, index: SearchIndex, document_id: i
         data = (office.root / row["archive_path"]).read_bytes()
         try:
             review = review_document(data, row["file"], channel=row["channel"])
-        except UnusableInput as exc:
-            return quarantine(office, ledger, row, exc.reason)
+        except UnusableInput as exc:  # a message's sender and attachments are still recorded (mail_intake.py)
+            return quarantine(office, ledger, row, exc.reason, **message_fields(office.root, data))
         report, doc = review.report, review.report["document"]
         decision = index_decision(review)
+        extra = review_fields(office.root, review)  # mail sender, date, attachments; OFD seals (mail_intake.py)
+        same = (same_document.match(ledger, row, doc, review.body or review.text, extra.get("mail_from_name"))
+                if decision.kind == OPEN else None)  # the same 来文 again? (classified ones: the 机要员's)
         version = ledger.set_status(
             document_id, "reviewed", f"初审：{'退文' if report['verdict'] == 'return' else '通过'}",
             expect_version=row["version"], format=report["format"], pages=report["pages"], issuer=doc["issuer"],
             doc_number=doc["doc_number"], doc_type=doc["doc_type"], title=doc["title"], urgency=doc["urgency"],
             secrecy=doc["secrecy"] or (review.secrecy_unreadable if decision.kind != OPEN else None),
-            verdict=report["verdict"], findings=report["findings"])
+            verdict=report["verdict"], findings=report["findings"], **extra, **(same.ledger_fields() if same else {}))
         row = {**row, "version": version}
+        if same and same.kind == same_document.LINKED:  # one 来文, registered twice: linked, not routed or indexed again
+            line = same.line(row["number"])
+            ledger.set_status(document_id, "linked", line, expect_version=version)
+            return Outcome(row["number"], row["file"], "linked", report["verdict"], reason=line, same=line)
         withdrawn = row["return_state"] == "withdrawn"  # the clerk took the return back: 分办 it (a rerun keeps to that)
         if withdrawn:
             withdraw_notices(office, row)  # a withdrawal interrupted before its notices left the outbox
@@ -231,8 +243,12 @@ def process(office: DataRoot, ledger: Ledger, index: SearchIndex, document_id: i
             where = str(path.relative_to(office.root))
             ledger.set_status(document_id, "returned", f"退文通知单：{where}", expect_version=version,
                               return_state="sent", return_path=where)
-            return Outcome(row["number"], row["file"], "returned", report["verdict"])
-        return route_and_index(ledger, index, row, review, rules, model)
+            return Outcome(row["number"], row["file"], "returned", report["verdict"],
+                           same=same.line(row["number"]) if same else None)
+        outcome = route_and_index(ledger, index, row, review, rules, model)
+        if same:  # a new version of an earlier registration: the clerk is told (both stay searchable)
+            outcome.same = same.line(row["number"])
+        return outcome
     except LedgerConflict as exc:
         return Outcome(row["number"], row["file"], "failed", reason=str(exc))
 
@@ -283,15 +299,16 @@ def withdraw_notices(office: DataRoot, row: dict) -> list[Path]:
     return moved
 
 
-def quarantine(office: DataRoot, ledger: Ledger, row: dict, reason: str) -> Outcome:
-    """A file that cannot be read: a copy and its reason go to quarantine/, the original stays archived."""
+def quarantine(office: DataRoot, ledger: Ledger, row: dict, reason: str, **fields) -> Outcome:
+    """A file that cannot be read: a copy and its reason go to quarantine/, the original stays archived.
+    fields: more ledger columns to record (a mail message's sender and attachments)."""
     folder = office.root / "quarantine"
     name = safe_name(f"{row['year']}-{row['seq']:06d}-", row["file"], limit=NAME_MAX - len(".原因.txt".encode()))
     data = (office.root / row["archive_path"]).read_bytes()
     (folder / name).write_bytes(data)
     (folder / f"{name}.原因.txt").write_text(
         f"{shown(reason)}\n原文件名：{shown(row['file'])}\n收文编号：{row['number']}\n", encoding="utf-8")
-    ledger.set_status(row["id"], "quarantined", reason, expect_version=row.get("version"), reason=reason)
+    ledger.set_status(row["id"], "quarantined", reason, expect_version=row.get("version"), reason=reason, **fields)
     return Outcome(row["number"], row["file"], "quarantined", reason=reason)
 
 

@@ -459,6 +459,7 @@ LEDGER_FIELDS = ("number", "received_at", "channel", "file", "sha256", "issuer",
 def _ledger(args) -> int:
     from .batch import LEDGER_FILE
     from .ledger import STATUS_ZH, Ledger
+    from .ledger_view import ledger_extras, ledger_marks
 
     path = _existing(args, LEDGER_FILE, "登记簿")
     if path is None:
@@ -469,11 +470,12 @@ def _ledger(args) -> int:
         if args.json:
             extra = ("route_reason", "route_source", "route_confidence", "return_state", "return_path", "reason", "pages",
                      "file_raw")
-            print(json.dumps({k: row[k] for k in LEDGER_FIELDS + extra} | {"file": shown(row["file"])}, ensure_ascii=False))
+            print(json.dumps({**{k: row[k] for k in LEDGER_FIELDS + extra}, **ledger_extras(ledger, row),
+                              "file": shown(row["file"])}, ensure_ascii=False))
         else:
             state = {"resent": "（已重发）", "withdrawn": "（退文已撤回）"}.get(row["return_state"] or "", "")
             print(f"{row['number']}  {row['received_at'][:16]}  {row['channel']:4}  {STATUS_ZH[row['status']]}{state}  "
-                  f"{shown(row['department']) or '—'}  {shown(row['title'] or row['file'])}")
+                  f"{shown(row['department']) or '—'}  {shown(row['title'] or row['file'])}{shown(ledger_marks(ledger, row))}")
     return EXIT_ACCEPTED
 
 
@@ -482,6 +484,7 @@ def _search(args) -> int:
 
     from .batch import LEDGER_FILE
     from .ledger import Ledger
+    from .ledger_view import version_mark
     from .search_sync import open_office_index
 
     path = _existing(args, LEDGER_FILE, "登记簿")
@@ -500,7 +503,7 @@ def _search(args) -> int:
     hits = found.hits
     for notice in found.notices:
         print(f"注意：{notice}", file=sys.stderr)
-    ledger = Ledger(path.with_name(LEDGER_FILE)) if args.json and path.with_name(LEDGER_FILE).exists() else None
+    ledger = Ledger(path.with_name(LEDGER_FILE)) if path.with_name(LEDGER_FILE).exists() else None
     for hit in hits:
         if args.json:
             row = (ledger.get(hit.id) if ledger else None) or {}
@@ -508,7 +511,7 @@ def _search(args) -> int:
                              | {"id": hit.id, "number": hit.number, "title": hit.title, "score": hit.score,
                                 "snippet": hit.snippet} | {"file": shown(row.get("file"))}, ensure_ascii=False))
         else:
-            print(f"{hit.number}  {shown(hit.title)}\n    {shown(hit.snippet)}")
+            print(f"{hit.number}  {shown(hit.title)}{version_mark(ledger, hit.id)}\n    {shown(hit.snippet)}")  # 第2版
     if not args.json:
         print(f"共 {found.total} 条" + (f"，显示前 {len(hits)} 条" if found.total > len(hits) else ""), file=sys.stderr)
         for name, zh in (("doc_type", "文种"), ("issuer", "来文单位"), ("department", "承办部门")):

@@ -151,7 +151,10 @@ def _kind(mode: int) -> Optional[str]:
 
 def scan(root: Path) -> tuple[list[Arrival], list[tuple[Arrival, str]]]:
     """Every entry waiting in the inboxes, oldest first: (regular files, other things with the reason they are
-    refused). Hidden, ~$ and .part names are left alone (they are still arriving)."""
+    refused). Hidden, ~$ and .part names are left alone (they are still arriving). A maildir folder in
+    inbox/mail/ gives its messages (pipelines/mail_intake.py)."""
+    from .mail_intake import is_maildir_entry, maildir_arrivals
+
     files, refused = [], []
     for channel in CHANNELS:
         folder = os.fsencode(root / "inbox" / channel)
@@ -165,6 +168,9 @@ def scan(root: Path) -> tuple[list[Arrival], list[tuple[Arrival, str]]]:
             try:
                 st = os.lstat(entry.path)
             except FileNotFoundError:
+                continue
+            if stat.S_ISDIR(st.st_mode) and is_maildir_entry(channel, entry.path):  # mail_intake.py: message by message
+                files.extend(maildir_arrivals(channel, entry.path))
                 continue
             name, raw_hex = display_name(entry.name)
             arrival = Arrival(channel, entry.path, name, raw_hex, st)

@@ -16,10 +16,12 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterator, Optional
 
-STATUSES = ("registered", "reviewed", "returned", "routed", "indexed", "quarantined", "held")
+STATUSES = ("registered", "reviewed", "returned", "routed", "indexed", "quarantined", "held", "linked")
 STATUS_ZH = {"registered": "已登记", "reviewed": "已初审", "returned": "已退文", "routed": "已分办",
-             "indexed": "已入检索", "quarantined": "已隔离", "held": "待机要员核定"}
-FINAL = ("returned", "indexed", "quarantined", "held")  # held: a 密级 line nobody could read, for the 机要员
+             "indexed": "已入检索", "quarantined": "已隔离", "held": "待机要员核定",
+             "linked": "同一来文（已关联）"}
+# held: a 密级 line nobody could read, for the 机要员; linked: the same 来文 again (pipelines/same_document.py)
+FINAL = ("returned", "indexed", "quarantined", "held", "linked")
 
 MIGRATIONS = [
     # 1: the ledger, its history and the per-year sequence
@@ -64,6 +66,32 @@ MIGRATIONS = [
     """
     ALTER TABLE documents ADD COLUMN version INTEGER NOT NULL DEFAULT 0;
     ALTER TABLE documents ADD COLUMN file_raw TEXT;
+    """,
+    # 4: the mail channel (pipelines/mail_intake.py), the same 来文 twice (pipelines/same_document.py) and OFD
+    #    electronic seals: the sender and date of a message and its attachments (JSON, each archived); the
+    #    registration a copy is linked to (同一来文) or the one it is a new version of, with the text similarity;
+    #    the number of electronic seals and whether all their signed files are unchanged (1/0, NULL: none)
+    """
+    ALTER TABLE documents ADD COLUMN mail_from TEXT;
+    ALTER TABLE documents ADD COLUMN mail_from_name TEXT;
+    ALTER TABLE documents ADD COLUMN mail_date TEXT;
+    ALTER TABLE documents ADD COLUMN mail_message_id TEXT;
+    ALTER TABLE documents ADD COLUMN mail_subject TEXT;
+    ALTER TABLE documents ADD COLUMN mail_attachments TEXT;
+    ALTER TABLE documents ADD COLUMN linked_to INTEGER REFERENCES documents(id);
+    ALTER TABLE documents ADD COLUMN revision_of INTEGER REFERENCES documents(id);
+    ALTER TABLE documents ADD COLUMN revision INTEGER;
+    ALTER TABLE documents ADD COLUMN similarity REAL;
+    ALTER TABLE documents ADD COLUMN seals INTEGER;
+    ALTER TABLE documents ADD COLUMN seals_unchanged INTEGER;
+    CREATE TABLE same_document (
+        document_id INTEGER PRIMARY KEY REFERENCES documents(id),
+        key TEXT NOT NULL,
+        body TEXT NOT NULL,
+        claimed INTEGER NOT NULL
+    );
+    CREATE INDEX same_document_key ON same_document(key);
+    CREATE INDEX same_document_claimed ON same_document(claimed);
     """,
 ]
 

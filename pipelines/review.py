@@ -27,6 +27,7 @@ class Review:
     mail: Optional[MailMessage] = None  # when the file was a mail message: sender, date, attachments (邮件)
     secrecy_unreadable: Optional[str] = None  # a 密级 line whose level could not be read (see decision.py)
     elements: Optional[Elements] = None  # the parsed 公文 elements (format, issuers, secrecy_unreadable …)
+    seals: Optional[list] = None  # OFD electronic seals (电子印章), extractors/ofd/seals.py: [{unchanged, …}]
 
 
 def review_document(data: bytes, file: str, channel: str = "unknown", profile: str = DEFAULT_PROFILE) -> Review:
@@ -52,7 +53,8 @@ def review_document(data: bytes, file: str, channel: str = "unknown", profile: s
         report["mail"] = mail.summary()
     # body and text normalised (Kangxi radicals, full-width digits: extractors/normalise.py) for routing and search
     return Review(report=report, body=elements.body_text, text=normalise(document.text()), mail=mail,
-                  secrecy_unreadable=unreadable_mark(elements), elements=elements)
+                  secrecy_unreadable=unreadable_mark(elements), elements=elements,
+                  seals=list(getattr(document, "seals", None) or []))
 
 
 def review_bytes(data: bytes, file: str, channel: str = "unknown", profile: str = DEFAULT_PROFILE) -> dict:

@@ -34,6 +34,11 @@ def kind_of(source: bytes | Path) -> str:
     try:
         data = source.read_bytes() if isinstance(source, Path) else source
         fmt = detect_format(data)
+        if fmt == "eml":  # a mail message: its main document decides (an image 公文 needs OCR)
+            from extractors.mail import unpack
+
+            main = unpack(data).main
+            data, fmt = main.data, main.format
     except Exception:
         return "text"  # unreadable or unusable: the worker says why, quickly
     if fmt in IMAGE_FORMATS:

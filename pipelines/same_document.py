@@ -1,0 +1,134 @@
+"""The same 来文 twice (同一来文): a fax first and the formal document later, or one document by two channels.
+
+A reviewed document whose (来文单位, 发文字号, 标题) matches one already reviewed is the same 来文:
+
+    match(ledger, row, review) -> Match | None
+
+  * LINKED    its 正文 reads the same as the earlier one's (character-level similarity ≥ SAME_TEXT after
+              normalising, so that a faxed copy's OCR noise does not count): it is linked to that registration
+              (ledger `linked_to`, status `linked`, final) and neither routed nor indexed again; both originals
+              stay archived and the ledger shows "同 收〔2026〕3号" on it, "另收同件 收〔2026〕5号" on the first.
+              The earlier registration's row and history are not touched (its marks are computed).
+  * REVISION  its text differs (a corrected version), or the earlier one was returned (退文) and this is the
+              sender's resubmission: it is registered as a new version (`revision_of`, `revision` 2, 3, …),
+              reviewed, routed and indexed as any document. The clerk is told (batch output, its history;
+              `shouwen ledger` and `shouwen search` show 第2版 / 前版 on it and 已有新版 on the earlier one).
+              Both versions stay in the search index: which copy is "newer" is only known by arrival, and
+              arrival is not authorship — a fax of an earlier draft can come after the formal e-document, and
+              two copies in one batch are read in parallel — so taking one out of search automatically could
+              hide the text in force. The clerk, told, decides; nothing disappears.
+
+Keys (GB/T 9704-2012 7.2.4 发文字号 = 机关代字 + 〔年份〕 + 序号): the 发文字号 with its brackets made one kind
+(〔〕 [] 【】 () ［］ （） → 〔〕), full-width digits and letters made ASCII (NFKC), blanks removed and leading
+zeros of the 序号 dropped; the title and the 来文单位 normalised the same way without punctuation. The
+发文字号 must be equal; the title must read the same within TITLE_SIMILAR (OCR noise); the 来文单位 (the
+document's issuer, else the mail sender's name) must read the same within ISSUER_SIMILAR where both are
+known. A document with no 发文字号 is never linked, by title alone or otherwise.
+
+Two workers may review two copies at the same moment: the claim (key and text stored, the earlier ones
+looked up) is one ledger transaction, so the second to claim sees the first. "Earlier" means reviewed
+earlier; the numbers keep the order they were received in.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Optional
+
+from rapidfuzz import fuzz
+
+LINKED, REVISION = "linked", "revision"
+SAME_TEXT = 0.90  # 正文 similarity (0–1) at or above which two copies are the same text
+TITLE_SIMILAR = 0.90
+ISSUER_SIMILAR = 0.80
+_BRACKETS = str.maketrans({"[": "〔", "]": "〕", "【": "〔", "】": "〕", "(": "〔", ")": "〕", "［": "〔", "］": "〕",
+                           "（": "〔", "）": "〕", "{": "〔", "}": "〕", "〖": "〔", "〗": "〕"})
+
+
+@dataclass(frozen=True)
+class Match:
+    kind: str  # LINKED | REVISION
+    earlier: dict  # the ledger row of the earlier registration
+    similarity: float  # 正文 similarity, 0–1
+    revision: int = 0  # for REVISION: this document's version number (the earlier's + 1)
+
+    def ledger_fields(self) -> dict:
+        """Columns for the ledger row of the later document."""
+        if self.kind == LINKED:
+            return {"linked_to": self.earlier["id"], "similarity": round(self.similarity, 3)}
+        return {"revision_of": self.earlier["id"], "revision": self.revision, "similarity": round(self.similarity, 3)}
+
+    def line(self, number: str) -> str:
+        """What the clerk is told (Chinese), for the batch output and the ledger history."""
+        earlier = self.earlier["number"]
+        if self.kind == LINKED:
+            return f"{number} 与 {earlier} 为同一来文（正文相同，相似度 {self.similarity:.0%}），已关联，不再分办、不重复入检索"
+        why = ("系退文后重报" if self.earlier["status"] == "returned"
+               else f"正文有改动，相似度 {self.similarity:.0%}")
+        return f"{number} 为 {earlier} 的第 {self.revision} 版（{why}），按新件初审分办；两版均可检索，请核对以哪一版为准"
+
+
+def number_key(doc_number: Optional[str]) -> Optional[str]:
+    """发文字号 → its comparison key, or None where there is none: 筑教发[2026]012号, 筑教发（２０２６）12 号 and
+    筑教发〔2026〕12号 all give 筑教发〔2026〕12号."""
+    text = unicodedata.normalize("NFKC", doc_number or "").translate(_BRACKETS)
+    text = re.sub(r"\s+", "", text)
+    text = re.sub(r"(〕|^|[^\d])0+(\d)", r"\1\2", text)
+    return text if re.search(r"\d", text) else None
+
+
+def plain(text: Optional[str]) -> str:
+    """NFKC, then letters and digits only (blanks, punctuation and symbols dropped): for titles, issuers, 正文."""
+    text = unicodedata.normalize("NFKC", text or "")
+    return "".join(c for c in text if unicodedata.category(c)[0] in "LN")
+
+
+def similarity(a: str, b: str) -> float:
+    """Character-level similarity of two plain texts, 0–1 (rapidfuzz's normalised Indel ratio); 1.0 for two
+    empty ones."""
+    if not a and not b:
+        return 1.0
+    return fuzz.ratio(a, b) / 100.0
+
+
+def _same_source(mine: dict, theirs: dict) -> bool:
+    if similarity(plain(mine["title"]), plain(theirs["title"])) < TITLE_SIMILAR:
+        return False
+    a, b = plain(mine["issuer"]), plain(theirs["issuer"])
+    return not a or not b or similarity(a, b) >= ISSUER_SIMILAR
+
+
+def match(ledger, row: dict, document: dict, body: str, sender_name: Optional[str] = None) -> Optional[Match]:
+    """Claim this document's key and text, and find the earlier registration of the same 来文, if any.
+
+    row: the ledger row (id, number); document: the report's `document` (issuer, doc_number, title);
+    body: the 正文 as read. Returns None for a first registration or a document with no 发文字号.
+    Candidates are earlier claims with the same 发文字号 key that are not quarantined or linked;
+    the most recent one whose title and issuer match is taken."""
+    key = number_key(document.get("doc_number"))
+    if key is None or not plain(document.get("title")):
+        return None
+    mine = {"title": document.get("title"), "issuer": document.get("issuer") or sender_name}
+    text = plain(body)
+    with ledger._write() as conn:  # one transaction: two workers claiming at once are serialised
+        conn.execute("INSERT INTO same_document(document_id, key, body, claimed) VALUES"
+                     " (?, ?, ?, (SELECT coalesce(max(claimed), 0) + 1 FROM same_document))"
+                     " ON CONFLICT(document_id) DO UPDATE SET key = excluded.key, body = excluded.body",
+                     (row["id"], key, text))
+        claimed = conn.execute("SELECT claimed FROM same_document WHERE document_id = ?", (row["id"],)).fetchone()[0]
+        candidates = [dict(r) for r in conn.execute(
+            "SELECT d.*, s.body AS same_body, d.mail_from_name AS sender FROM same_document s"
+            " JOIN documents d ON d.id = s.document_id WHERE s.key = ? AND s.document_id != ? AND s.claimed < ?"
+            " AND d.status NOT IN ('quarantined', 'linked') ORDER BY s.claimed DESC",
+            (key, row["id"], claimed))]
+    for earlier in candidates:
+        if not _same_source(mine, {"title": earlier["title"], "issuer": earlier["issuer"] or earlier["sender"]}):
+            continue
+        score = similarity(text, earlier["same_body"])
+        if score >= SAME_TEXT and earlier["status"] != "returned":
+            return Match(LINKED, earlier, score)
+        return Match(REVISION, earlier, score, revision=(earlier["revision"] or 1) + 1)
+    return None
+
+
