@@ -22,7 +22,10 @@ PHRASES: dict[str, re.Pattern] = {
     "ORDER": re.compile(r"请遵照执行|请认真贯彻(?:落实|执行)?|请认真执行|请贯彻执行|遵照执行|请抓好落实"),
     "REPORT_CLOSE": re.compile(r"特此报告"),
     "REQUEST_CLOSE": re.compile(r"(?:妥否|当否)[,，]?\s*请(?:批示|批复|审定|审批)"),
-    "PHONE": re.compile(r"(?<!\d)(?:0\d{2,3}[-－—]?\d{7,8}|1[3-9]\d{9})(?!\d)"),
+    # a telephone number as 附注 carry it: with or without an area code ("0851-85551234", "（0851）85551234",
+    # "0851 8555 1234"), a local number alone ("86881234", "8688-1234"), an extension ("…转8012"), a mobile
+    "PHONE": re.compile(r"(?<![\d\w])(?:1[3-9]\d[-－\s]?\d{4}[-－\s]?\d{4}|(?:[(（]0\d{2,3}[)）]\s*|0\d{2,3}[-－—\s]?)?"
+                        r"[1-9]\d{2,3}[-－—\s]?\d{4}(?:\s*(?:转|分机|-|－|ext\.?)\s*\d{1,6})?)(?!\d)"),
     "OBSOLETE_BASIS": re.compile(r"《国家行政机关公文处理办法》|《中国共产党机关公文处理条例》|GB/T\s*9704[-－—]1999"),
 }
 

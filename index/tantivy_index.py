@@ -223,6 +223,11 @@ class TantivyIndex:
                 out[int(doc_id)] = _unpack(searcher.doc(addr))[1:]
         return out
 
+    def stored_documents(self, ids: Iterable[int]) -> dict[int, tuple[str, str, dict]]:
+        """id → (title, body, filter fields: number, issuer, doc_type, department, channel, verdict …) as stored;
+        used to recover states when the ledger is rebuilt (pipelines/ledger_rebuild.py)."""
+        return self._stored(ids)
+
     def stored_texts(self, ids: Iterable[int]) -> dict[int, tuple[str, str]]:
         return {k: (t, b) for k, (t, b, _) in self._stored(ids).items()}
 

@@ -392,15 +392,14 @@ def _run_locked(args, root: Path) -> int:
 
 
 def _unwired_backends() -> str:
-    """Configured backends the batch cannot open yet (the PostgreSQL ledger and Elasticsearch come with the
-    composition root, issue 11 item 2/3): refused in Chinese rather than silently ignored."""
+    """Configured backends the batch cannot open yet (the PostgreSQL ledger comes with the composition root,
+    issue 11 items 2/3): refused in Chinese rather than silently ignored. The index URL is wired
+    (pipelines/search_sync.open_office_index)."""
     from .config import current
 
     config = current()
     if not config.ledger_is_default():
         return f"配置的登记簿 {config.ledger_location()} 尚未接入批处理（目前只支持数据目录下的 ledger.sqlite3）"
-    if config.settings.index.url != "embedded":
-        return f"配置的检索服务 {config.settings.index.url} 尚未接入批处理（目前只支持内置检索 embedded）"
     return ""
 
 

@@ -14,7 +14,7 @@ file named explicitly must exist). Every key has a default, so an office without
     url = "sqlite:///ledger.sqlite3" # 登记簿 (SHOUWEN_LEDGER_URL): sqlite:///relative-to-root, sqlite:////absolute,
                                      # postgresql://user:pw@host:5432/db or postgresql://user@/db?host=/socket/dir
     [index]
-    url = "embedded"                 # 检索 (SHOUWEN_INDEX_URL): embedded (index.sqlite3 in the root) or http(s)://… (Elasticsearch)
+    url = "embedded"                 # 检索 (SHOUWEN_INDEX_URL): embedded (search-index/ in the root, Tantivy) or http(s)://… (Elasticsearch)
     [ocr]
     engine = "rapidocr"              # or "paddleocr" (SHOUWEN_OCR_ENGINE)
     runtime = "openvino"             # or "onnxruntime" (SHOUWEN_OCR_RUNTIME)
@@ -222,7 +222,7 @@ class Config:
 
     def index_location(self) -> str:
         url = self.settings.index.url
-        return str(self.root / "index.sqlite3") if url == "embedded" else url
+        return str(self.root / "search-index") if url == "embedded" else url
 
     def ledger_is_default(self) -> bool:
         return self.ledger_location() == str(self.root / "ledger.sqlite3")

@@ -102,18 +102,24 @@ def _received_files(root: Path) -> dict[str, tuple[int, int, str, str]]:
 
 
 def _index_rows(root: Path) -> dict[str, dict]:
-    path = root / "index.sqlite3"
-    if not path.exists():
+    """收文编号 → what the embedded search index holds of it (id, title, issuer, 文种, department, channel,
+    verdict): a document in the index had been routed and indexed. {} when there is no readable index (an
+    Elasticsearch index is not read here: those documents come back 已登记 and the next batch finishes them)."""
+    from index import IndexUnavailable
+    from index.tantivy_index import INDEX_DIR, TantivyIndex
+
+    if not (root / INDEX_DIR).exists():
         return {}
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-        conn.row_factory = sqlite3.Row
-        rows = {r["number"]: dict(r) for r in conn.execute("SELECT id, number, title, issuer, doc_type, department,"
-                                                             " channel, verdict FROM docs")}
-        conn.close()
-        return rows
-    except sqlite3.DatabaseError:
+        index = TantivyIndex(root)
+        try:
+            stored = index.stored_documents(index.ids())
+        finally:
+            index.close()
+    except (IndexUnavailable, OSError, ValueError):
         return {}
+    return {fields["number"]: {"id": doc_id, "title": title, **fields}
+            for doc_id, (title, _, fields) in stored.items() if fields.get("number")}
 
 
 def rebuild_ledger(root: Path) -> Rebuilt:

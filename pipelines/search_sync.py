@@ -22,8 +22,10 @@ INDEX_URL_ENV = "SHOUWEN_INDEX_URL"  # http(s)://… for Elasticsearch; unset: t
 
 
 def open_office_index(root: Path, url: Optional[str] = None) -> SearchIndex:
-    """The office's search index: url, else $SHOUWEN_INDEX_URL, else the embedded one under root."""
-    return open_index(Path(root), url if url is not None else os.environ.get(INDEX_URL_ENV) or None)
+    """The office's search index: url, else $SHOUWEN_INDEX_URL (set from shouwen.toml's [index] url by
+    pipelines/config.activate), else — or for "embedded" — the Tantivy index under root."""
+    url = url if url is not None else os.environ.get(INDEX_URL_ENV)  # shouwen.toml's [index] url is exported there
+    return open_index(Path(root), None if url in (None, "", "embedded") else url)
 
 
 def _classified(row: dict) -> bool:

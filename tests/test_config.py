@@ -60,7 +60,7 @@ def test_without_a_file_every_key_has_its_default(tmp_path):
     assert config.office.departments == [] and config.office.timezone == "Asia/Shanghai"
     assert config.office.profile == "gb9704-2012"
     assert config.ledger_location() == str(tmp_path.resolve() / "ledger.sqlite3") and config.ledger_is_default()
-    assert config.index_location() == str(tmp_path.resolve() / "index.sqlite3")
+    assert config.index_location() == str(tmp_path.resolve() / "search-index")
     assert (config.settings.ocr.engine, config.settings.ocr.runtime, config.settings.ocr.max_side) == ("rapidocr", "openvino", 1280)
     assert config.settings.prefect.api_url is None and config.settings.prefect.work_pool == "shouwen"
     assert {source for _, _, source in config.rows()} == {"default"}

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from index import SqliteIndex
+from index import open_index
 from pipelines.batch import run_batch
 from pipelines.cli import main
 from pipelines.ledger import Ledger
@@ -59,7 +59,7 @@ def test_classified_variants_through_the_real_batch_are_never_searchable(tmp_pat
     builder.write_text(spec, root / "inbox" / "mail" / "密文本.txt")
     shutil.copy(NOTICE, root / "inbox" / "edoc" / "普通.docx")  # an ordinary notice: searchable
     run_batch(root)
-    index = SqliteIndex(root / "index.sqlite3")
+    index = open_index(root)
     rows = {r["file"]: r for r in Ledger(root / "ledger.sqlite3").rows()}
     for word in [w for _, w in CLASSIFIED_VARIANTS] + ["鸬鹚"]:
         assert index.search(word) == [], f"a classified document with {word} reached the index"

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from index import SqliteIndex
+from index import open_index
 from pipelines.batch import run_batch
 from pipelines.ledger import Ledger
 from pipelines.workers import kind_of
@@ -146,7 +146,7 @@ def test_a_message_with_no_document_is_registered_with_its_body_as_text(tmp_path
     assert json.loads(row["mail_attachments"]) == []
     assert row["format"] == "txt" and row["title"] == "关于召开全市教育系统安全工作会议的通知"
     assert row["status"] == "indexed"
-    assert [h.number for h in SqliteIndex(office / "index.sqlite3").search("三楼会议室")] == [row["number"]]
+    assert [h.number for h in open_index(office).search("三楼会议室")] == [row["number"]]
     shown = _cli("ledger", "--root", office)
     assert "公文为邮件正文，其他附件 0 个" in shown.stdout
 

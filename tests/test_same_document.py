@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from index import SqliteIndex
+from index import open_index
 from pipelines.batch import run_batch
 from pipelines.ledger import Ledger
 from pipelines.same_document import number_key, plain, similarity
@@ -102,7 +102,7 @@ def test_a_fax_then_the_same_document_as_docx_is_linked_routed_and_indexed_once(
     assert (office / fax["archive_path"]).read_bytes() == paper["fax"].read_bytes()
     assert (office / edoc["archive_path"]).read_bytes() == paper["docx"].read_bytes()
     # search finds the 来文 once
-    index = SqliteIndex(office / "index.sqlite3")
+    index = open_index(office)
     assert index.count() == 1 and [h.number for h in index.search("冬季学校安全")] == [fax["number"]]
     # the clerk is told, in the batch output and in the ledger
     lines = "\n".join(summary.lines())
@@ -130,7 +130,7 @@ def test_a_corrected_version_is_a_new_version_both_searchable_and_the_clerk_is_t
     assert second["status"] == "indexed" and second["revision_of"] == first["id"] and second["revision"] == 2
     assert second["linked_to"] is None and second["similarity"] < 0.9
     assert first["status"] == "indexed" and first["revision_of"] is None
-    index = SqliteIndex(office / "index.sqlite3")
+    index = open_index(office)
     assert [h.number for h in index.search("责任追究")] == [second["number"]]  # only in the corrected text
     assert [h.number for h in index.search("层层签订责任书")] == [first["number"]]  # only in the first
     assert f"{second['number']} 为 {first['number']} 的第 2 版" in "\n".join(summary.lines())
@@ -201,4 +201,4 @@ def test_one_document_by_two_channels_in_one_batch_is_registered_twice_and_linke
     assert sorted(r["status"] for r in rows) == ["indexed", "linked"]
     first = next(r for r in rows if r["status"] == "indexed")
     assert next(r for r in rows if r["status"] == "linked")["linked_to"] == first["id"]
-    assert SqliteIndex(office / "index.sqlite3").count() == 1
+    assert open_index(office).count() == 1

@@ -8,7 +8,6 @@ import threading
 
 import pytest
 
-from index import SqliteIndex
 from pipelines.batch import DataRoot, run_batch
 from pipelines.cli import main
 from pipelines.intake import receive
@@ -90,12 +89,12 @@ def test_resend_racing_withdraw_never_leaves_a_returned_document_indexed(tmp_pat
     for row in returned:
         # each clerk's command with its own connections, opened in its own thread, from the row both saw
         results, errors = _race(lambda: resend(office, Ledger(office.ledger_path), dict(row)),
-                                lambda: withdraw(office, Ledger(office.ledger_path), SqliteIndex(office.index_path),
+                                lambda: withdraw(office, Ledger(office.ledger_path), office.open_index(),
                                                  dict(row), "复核后撤回"))
         assert sum(e is None for e in errors) == 1, errors  # exactly one of them happened
         assert all(e is None or type(e).__name__ == "LedgerConflict" for e in errors)
         final = Ledger(office.ledger_path).get(row["id"])
-        in_index = bool(SqliteIndex(office.index_path).conn.execute("SELECT 1 FROM docs WHERE id = ?", (row["id"],)).fetchone())
+        in_index = row["id"] in office.open_index().ids()
         outbox = list((root / "outbox").rglob(f"{row['number']}-退文通知单*.docx"))
         if errors[0] is None:  # the resend won: still returned, a second notice, not indexed
             assert (final["status"], final["return_state"], in_index) == ("returned", "resent", False)
