@@ -91,7 +91,7 @@ def _ingest(root: str) -> batch.Summary:
     started = time.perf_counter()
     summary = take_in(root)
     for refused in summary.refused:
-        print(f"拒收 {refused.channel}/{refused.name}：{refused.reason}", file=sys.stderr, flush=True)
+        print(f"拒收 {refused.channel}/{shown(refused.name)}：{shown(refused.reason)}", file=sys.stderr, flush=True)
     office = batch.DataRoot(Path(root))
     ledger = Ledger(office.ledger_path)
     todo = batch.pending(ledger)

@@ -54,7 +54,7 @@ ORDER_NUMBER = re.compile(r"^[（(]?\s*(?:[\u4e00-\u9fff]{1,4}届\s*)?第\s*(?P<
 ORDER_MARK_NUMBER = re.compile(r"^(?P<mark>[\u4e00-\u9fff]{2,30}?(?:命令|令))\s*(?P<number>第\s*[0-9]+\s*号)$")
 # a web page's or a mail's lines around a document: navigation, metadata, mail headers (never part of the 公文)
 PREAMBLE = re.compile(r"^(?:当前位置|您的位置|你的位置|首页\s*[>＞]|来源\s*[:：]|信息来源|发布日期|发布时间|发布机构|浏览|访问次数|点击|字号|"
-                      r"视力保护|归档时间|索\s*引\s*号|主题分类|有\s*效\s*性|成文日期\s*[|｜:：\d]|文\s*号\s+|打印|关闭|分享|字体\s*[:：]|【|发件人|收件人|发送时间|主\s*题\s*[:：]|"
+                      r"视力保护|归档时间|索\s*引\s*号|主题分类|有\s*效\s*性|成文日期\s*[|｜:：\d]|文\s*号\s+|打印|关闭|分享|字体\s*[:：]|【(?!\s*(?:绝|机|秘)\s*密)|发件人|收件人|发送时间|主\s*题\s*[:：]|"
                       r"From\s*:|To\s*:|Sent\s*:|Date\s*:|Subject\s*:)|[|｜]")
 FORWARDED = re.compile(r"^[-—=_*\s]*(?:转发的邮件|原始邮件|Forwarded message|Original Message)[-—=_*\s]*$", re.I)
 # labelled fields of a 政府信息公开 table: "发文字号 | 金政发〔2025〕33号 |", "标 题 | …的通知 |"
@@ -260,13 +260,16 @@ def doc_type_of(title: str) -> Optional[str]:
 def read_secrecy(text: str) -> Optional[dict]:
     """A 密级 line read: {"level", "star", "period", "urgency", "copy"} or None.
 
-    Accepts "机密★1年", "机　密★1年" (spaced, the 1999 layout), "密级：机密", "机密★1年 特急", "000123 秘密"
+    Accepts "机密★1年", "机　密★1年" (spaced, the 1999 layout), "密级：机密", "机密★1年 特急", "000123 秘密",
+    "【机密】"
     and OCR's "机密*1年", "机密☆1年", "机密 1年". The whole line must be the mark: "做好秘密载体管理" is not.
     """
     compact = re.sub(r"\s", "", normalise(text))
     copy = re.match(r"^[0-9]{1,8}(?=\D)", compact)
     if copy:
         compact = compact[copy.end():]
+    # a level in brackets, as web pages and some templates write it: "【机密】", "[秘密★1年]", "（机密）"
+    compact = re.sub(r"^[【\[〔（(]((?:绝|机|秘)密[^】\]〕）)]{0,12})[】\]〕）)]", r"\1", compact)
     m = SECRECY_LINE.match(compact)
     if not m:
         return None
@@ -615,6 +618,9 @@ class _Parser:
             lines = self._wrapped_title(i, geometric)
         el.title_lines = lines
         el.title = el.found_span(lines)
+        if "\n" in el.title.text:  # a manual line break inside the title's paragraph (docx <w:br/>): one title
+            el.title = Found(re.sub(r"\s*\n\s*", "", el.title.text), el.title.page, el.title.line,
+                             re.sub(r"\s*\n\s*", "", el.title.original or ""))
         cited = re.search(r"[（(](?P<number>[^（）()]*〔\d{4}〕\d+号)[）)]$", el.title.text)
         if cited and DOC_NUMBER.search(cited.group("number")):  # "…的通知(岳办发〔2017〕2号)": a page's heading
             number = DOC_NUMBER.search(cited.group("number")).group(0)

@@ -7,6 +7,9 @@ import logging
 import zipfile
 
 log = logging.getLogger("shouwen.extract")
+# a library's logger: without a handler of its own Python's last-resort handler would print our tracebacks on the
+# clerk's terminal (in the batch's worker processes); the CLI adds a real handler under --debug
+logging.getLogger("shouwen").addHandler(logging.NullHandler())
 
 
 class UnusableInput(Exception):

@@ -89,10 +89,14 @@ class Summary:
 
     def lines(self) -> list[str]:
         """The batch's summary as the clerk reads it."""
-        accepted = sum(1 for o in self.outcomes if o.status in ("indexed", "routed") and o.verdict == "accept")
+        classified = sum(1 for o in self.outcomes if o.status == "routed" and o.department == "机要室")
+        accepted = sum(1 for o in self.outcomes if o.status in ("indexed", "routed") and o.verdict == "accept"
+                       and o.department != "机要室")
         out = [f"本批收文 {self.received} 件（重复 {self.duplicates} 件），处理 {len(self.outcomes)} 件，用时 {self.seconds:g} 秒",
                f"  通过初审 {accepted} 件，退文 {self.count('returned')} 件，隔离 {self.count('quarantined')} 件"
                + (f"，出错 {self.count('failed')} 件（下批自动重试）" if self.count("failed") else "")]
+        if classified:
+            out.append(f"  涉密公文转机要室 {classified} 件（不退文、不入检索）")
         if self.count("held"):
             out.append(f"  待机要员核定密级 {self.count('held')} 件（未入检索，请机要员查看：shouwen ledger）")
         if self.refused:

@@ -119,6 +119,8 @@ def _parser() -> argparse.ArgumentParser:
                                     "Rebuild a lost or damaged ledger from the archive, keeping the numbers.",
                         formatter_class=argparse.RawDescriptionHelpFormatter)
     rb.add_argument("--root", help=root_help)
+    rb.add_argument("--force", action="store_true",
+                    help="登记簿完好时也重建（会丢失改办理由等只在登记簿中的信息）/ rebuild even a healthy ledger")
     ln = sub.add_parser("learn", help="重新训练分办模型 / retrain the routing model",
                         description="用按规则分办和改办过的收文重新训练分办模型（每批开始时也会自动进行）。\n"
                                     "Retrain the routing model from rule decisions and corrections.",
@@ -557,6 +559,29 @@ def _route(args) -> int:
     if row["status"] != "indexed":  # the batch has not finished it: it would route it over the clerk's choice
         print(f"{row['number']} 本件正在初审，稍后再改办（批处理完成后可改办）", file=sys.stderr)
         return EXIT_UNUSABLE
+    department = (args.department or "").strip()
+    if not department:
+        print("请写明改送的承办部门，例如：shouwen route 收〔2026〕4号 综合科", file=sys.stderr)
+        return EXIT_UNUSABLE
+    from .config import current
+
+    known = list(getattr(current().settings.office, "departments", None) or [])
+    if known and department not in known + ["机要室", "办公室"]:
+        print(f"“{shown(department)}”不是本机关配置的承办部门（shouwen.toml [office] departments）："
+              f"{'、'.join(known)}", file=sys.stderr)
+        return EXIT_UNUSABLE
+    if department == "机要室":  # the clerk finds it classified after all: out of the shared index, then the ledger
+        try:
+            open_office_index(path.parent).remove(row["id"])
+        except IndexUnavailable as exc:
+            print(f"检索服务不可用（{exc}），未能撤出检索，本次未改办；请稍后再试", file=sys.stderr)
+            return EXIT_UNUSABLE
+        reason = args.reason or "文秘人员认定为涉密公文，改送机要室，已撤出共享检索"
+        ledger.set_status(row["id"], "routed", reason, expect_version=row["version"], expect_status=("indexed",),
+                          department="机要室", route_reason=reason, route_source="classified", route_confidence=None)
+        print(f"{row['number']}《{shown(row['title'] or row['file'])}》已改送机要室，并已撤出检索")
+        return EXIT_ACCEPTED
+    args.department = department
     reason = args.reason or f"文秘人员改办：由{row['department'] or '未分办'}改送{args.department}"
     ledger.set_status(row["id"], row["status"], reason, expect_version=row["version"], expect_status=("indexed",),
                       department=args.department, route_reason=reason, route_source="clerk", route_confidence=None)
@@ -610,13 +635,24 @@ def _check_ledger(path: Path) -> None:
 def _rebuild_ledger(args) -> int:
     from .batch_lock import batch_lock
     from .intake import data_root
-    from .ledger_rebuild import rebuild_ledger
+    from .ledger import LedgerDamaged
+    from .ledger_rebuild import LEDGER_FILE, check_ledger, rebuild_ledger
 
     root = data_root(args.root).resolve()
     if not root.is_dir():
         print(f"数据目录不存在：{root}", file=sys.stderr)
         return EXIT_UNUSABLE
     with batch_lock(root):
+        if not args.force:
+            try:
+                check_ledger(root)
+            except LedgerDamaged:
+                pass  # damaged, empty or missing: what the command is for
+            else:
+                if (root / LEDGER_FILE).exists():
+                    print(f"登记簿完好（{root / LEDGER_FILE}），无需重建；重建会丢失只记在登记簿里的信息（如改办理由）。"
+                          f"确需重建请加 --force", file=sys.stderr)
+                    return EXIT_UNUSABLE
         done = rebuild_ledger(root)
     states = "，".join(f"{STATUS_NAMES.get(k, k)} {v} 件" for k, v in sorted(done.states.items()))
     print(f"登记簿已重建：{done.documents} 件（由登记记录恢复 {done.from_sidecars} 件，由 received/ 文件名恢复 "

@@ -23,7 +23,8 @@ OPEN, CLASSIFIED, HELD = "open", "classified", "held"
 _SPACE = re.compile(r"[\s\u3000]+")
 # A line that begins like a 密级 mark: 密级 (labelled), or 绝/机/秘 + 密 (any spacing) followed by ★, a
 # separator, a digit, 紧急程度 or the end of the line — not a title that merely begins with 秘密….
-MARK = re.compile(r"^[\s\u3000]*(?:密[\s\u3000]*级|(?:绝|机|秘)[\s\u3000]*密(?=[\s\u3000★☆*＊:：()（）\d０-９]|$|特急|加急|平急))")
+MARK = re.compile(r"^[\s\u3000]*(?:[0-9０-９]{1,8}[\s\u3000]*)?[【\[〔（(]?[\s\u3000]*"  # a 份号 or a bracket may come first
+                  r"(?:密[\s\u3000]*级|(?:绝|机|秘)[\s\u3000]*密(?=[\s\u3000★☆*＊:：()（）【】\[\]〔〕\d０-９]|$|特急|加急|平急))")
 HEAD_LINES = 8  # where the 版头 is, when no title was found
 
 

@@ -37,7 +37,7 @@ def _configured(key: str) -> str:
 
 
 def sender_folder(issuer: str | None) -> str:
-    name = re.sub(r'[\\/:*?"<>|\s]', "", issuer or "") or "来文单位不明"
+    name = re.sub(r'[\\/:*?"<>|\s]', "", issuer or "").lstrip(".") or "来文单位不明"  # no hidden folder
     return name[:40]
 
 

@@ -30,7 +30,7 @@ def classified_level(el) -> str | None:
 def classified(ctx):
     level = classified_level(ctx.el)
     if level and ctx.channel in NON_CLASSIFIED_CHANNELS:
-        yield Hit(f"本件标注密级“{level}”，却经非涉密渠道（{CHANNEL_ZH.get(ctx.channel, ctx.channel)}）传来；已转机要室处理，正文不进入共享检索。"
+        yield Hit(f"本件标注密级“{level}”，却经非涉密渠道（{CHANNEL_ZH.get(ctx.channel, ctx.channel)}）传来；应转机要室处理，正文不得进入共享检索。"
                   f"请来文单位今后通过机要渠道报送涉密公文", page=ctx.el.secrecy.page, evidence=ctx.el.secrecy.quote,
                   expected="涉密公文经机要渠道传递")
     elif not level and ctx.el.secrecy_unreadable is not None and ctx.channel in NON_CLASSIFIED_CHANNELS:

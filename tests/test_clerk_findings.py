@@ -1,0 +1,129 @@
+"""What a fresh user found on the merged batch (a 请示's phone number in its everyday forms, a 密级 in brackets or
+after a 份号, a title broken by a manual line break, the clerk's commands around 机要 and the ledger), each
+written as the clerk met it; the right values come from the inputs and GB/T 9704-2012, not from our output."""
+from __future__ import annotations
+
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from extractors import UnusableInput, extract
+from extractors.elements import parse_elements
+from pipelines.decision import CLASSIFIED, index_decision
+from pipelines.returns import sender_folder
+from pipelines.review import review_document
+from tests import builder
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _cli(*args, root: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "pipelines.cli", *args, "--root", str(root)], capture_output=True,
+                          text=True, cwd=ROOT, timeout=600)
+
+
+@pytest.mark.parametrize("phone", ["86881234", "（0851）86881234", "0851 86881234", "0851-8688 1234", "86881234转8012",
+                                   "8688-1234", "13812345678", "138 0851 1234", "0851-85551234"])
+def test_a_request_whose_annotation_gives_a_phone_in_any_everyday_form_is_not_returned(tmp_path, phone):
+    """GB/T 9704-2012 7.3.6 and the local rule ask a 请示's 附注 for a contact person and a telephone number; none
+    of these ways of writing a number is a reason for 退文."""
+    spec = builder.conformant_request(annotation=f"（联系人：刘芳，电话：{phone}）")
+    report = review_document(builder.write_text(spec, tmp_path / "请示.txt").read_bytes(), "请示.txt").report
+    assert [f for f in report["findings"] if f["rule"] == "element.annotation"] == []
+    assert report["verdict"] == "accept"
+
+
+def test_a_request_whose_annotation_has_no_phone_is_still_returned(tmp_path):
+    spec = builder.conformant_request(annotation="（联系人：刘芳）")
+    report = review_document(builder.write_text(spec, tmp_path / "请示.txt").read_bytes(), "请示.txt").report
+    assert any(f["rule"] == "element.annotation" and f["severity"] == "error" for f in report["findings"])
+
+
+@pytest.mark.parametrize("mark, level", [("【机密】", "机密"), ("[秘密]", "秘密"), ("000123 机密★1年", "机密"),
+                                         ("000123　秘密★1年", "秘密"), ("（绝密★10年）", "绝密")])
+def test_a_secrecy_mark_in_brackets_or_after_a_copy_number_is_classified(tmp_path, mark, level):
+    text = builder.to_text(builder.conformant_notice(doc_number="筑公发〔2026〕41号"))
+    review = review_document((mark + "\n" + text).encode("utf-8"), "通知.txt", channel="edoc")
+    assert level in (review.report["document"]["secrecy"] or "")
+    decision = index_decision(review)
+    assert decision.kind == CLASSIFIED and not decision.indexable
+
+
+def test_a_bracketed_word_of_a_web_page_is_not_a_secrecy_mark(tmp_path):
+    text = builder.to_text(builder.conformant_notice())
+    review = review_document(("【打印】【关闭】\n" + text).encode("utf-8"), "通知.txt", channel="edoc")
+    assert review.report["document"]["secrecy"] is None and index_decision(review).indexable
+
+
+def test_a_title_broken_by_a_manual_line_break_is_one_title(tmp_path):
+    import docx
+
+    path = builder.write_docx(builder.conformant_notice(), tmp_path / "通知.docx")
+    document = docx.Document(str(path))
+    title = builder.conformant_notice().title
+    paragraph = next(p for p in document.paragraphs if p.text == title)
+    run = paragraph.runs[0]
+    cut = title.index("安全")
+    run.text = title[:cut]
+    run.add_break()  # <w:br/>: what a clerk types with Shift+Enter
+    tail = paragraph.add_run(title[cut:])
+    tail.font.name, tail.font.size = run.font.name, run.font.size
+    document.save(str(path))
+    el = parse_elements(extract(path.read_bytes()))
+    assert el.title.text == title
+
+
+def test_a_sender_folder_is_never_hidden():
+    assert sender_folder("../../../../tmp/逃逸目录") == "tmp逃逸目录"
+    assert sender_folder("...") == "来文单位不明"
+
+
+def test_a_reader_fault_prints_no_traceback_outside_the_cli(tmp_path):
+    """The batch's worker processes have no logging set up: a reader's logged fault must not reach the terminal
+    through Python's last-resort handler."""
+    source = builder.write_docx(builder.conformant_notice(), tmp_path / "a.docx")
+    broken = tmp_path / "crc.docx"
+    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(broken, "w") as zout:
+        for info in zin.infolist():
+            data = zin.read(info.filename)
+            if info.filename == "word/styles.xml":
+                data = data.replace(b"w:style", b"w:stylf", 1)  # a member whose bytes no longer match its CRC
+                info.CRC = 0
+            zout.writestr(info, data)
+    code = ("import sys; from extractors import extract, UnusableInput\n"
+            "try:\n    extract(open(sys.argv[1], 'rb').read())\nexcept UnusableInput as e:\n    print(e.reason)\n")
+    done = subprocess.run([sys.executable, "-c", code, str(broken)], capture_output=True, text=True, cwd=ROOT, timeout=300)
+    assert "Traceback" not in done.stderr and done.stderr.strip() == ""
+    assert done.stdout.strip()  # the Chinese reason
+    with pytest.raises(UnusableInput):
+        extract(broken.read_bytes())
+
+
+def test_route_refuses_an_empty_department_and_a_move_to_the_confidential_office_leaves_search(tmp_path):
+    from pipelines.batch import run_batch
+    from pipelines.ledger import Ledger
+
+    root = tmp_path / "root"
+    (root / "inbox" / "edoc").mkdir(parents=True)
+    builder.write_docx(builder.conformant_notice(title="贵阳市教育局关于做好2026年鸬鹚保护工作的通知"),
+                       root / "inbox" / "edoc" / "通知.docx")
+    run_batch(root)
+    row = Ledger(root / "ledger.sqlite3").rows()[0]
+    assert row["status"] == "indexed"
+    assert "鸬鹚" in _cli("search", "鸬鹚", root=root).stdout
+
+    empty = _cli("route", row["number"], "", root=root)
+    assert empty.returncode == 2 and "承办部门" in empty.stderr
+
+    moved = _cli("route", row["number"], "机要室", root=root)
+    assert moved.returncode == 0, moved.stderr
+    after = Ledger(root / "ledger.sqlite3").get(row["id"])
+    assert (after["department"], after["route_source"]) == ("机要室", "classified")
+    assert "鸬鹚" not in _cli("search", "鸬鹚", root=root).stdout
+
+    healthy = _cli("rebuild-ledger", root=root)
+    assert healthy.returncode == 2 and "--force" in healthy.stderr
+    assert Ledger(root / "ledger.sqlite3").get(row["id"])["route_source"] == "classified"  # nothing was rebuilt
