@@ -22,9 +22,14 @@ class IndexUnavailable(RuntimeError):
     """The search service cannot be reached or the index cannot be opened; str() is Chinese for the clerk."""
 
 
+def is_classified(secrecy: Optional[str]) -> bool:
+    """True for a 密级 of 绝密/机密/秘密 (with or without ★ and a term)."""
+    return bool(secrecy) and any(secrecy.strip().startswith(level) for level in CLASSIFIED)
+
+
 def refuse_classified(secrecy: Optional[str]) -> None:
     """Raise ClassifiedRefused for a 密级 of 绝密/机密/秘密 (with or without ★ and a term)."""
-    if secrecy and any(secrecy.strip().startswith(level) for level in CLASSIFIED):
+    if is_classified(secrecy):
         raise ClassifiedRefused("涉密公文不进入共享检索")
 
 

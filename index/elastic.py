@@ -17,7 +17,7 @@ from typing import Iterable, Optional
 from urllib.parse import urlsplit
 
 from .analysis import analyse, parse_query, snippet
-from .base import FACETS, FIELDS, FILTERS, Doc, Hit, IndexUnavailable, Results, iter_batches, refuse_classified
+from .base import FACETS, FIELDS, FILTERS, Doc, Hit, IndexUnavailable, Results, is_classified, iter_batches, refuse_classified
 
 KEYWORDS = ("number", *FILTERS)
 
@@ -115,7 +115,7 @@ class ElasticIndex:
         self._ensure()
         n = 0
         for chunk in iter_batches(docs, 500):
-            chunk = [d for d in chunk if not _classified(d)]
+            chunk = [d for d in chunk if not is_classified(d.secrecy)]
             n += self._bulk(({"_id": str(int(d.id)), "_source": source(d)} for d in chunk), index or self.alias)
             if progress:
                 progress(n)
@@ -233,10 +233,3 @@ class ElasticIndex:
     def close(self) -> None:
         self.es.close()
 
-
-def _classified(doc: Doc) -> bool:
-    try:
-        refuse_classified(doc.secrecy)
-        return False
-    except ValueError:
-        return True

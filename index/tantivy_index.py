@@ -28,7 +28,7 @@ from typing import Iterable, Optional
 import tantivy
 
 from .analysis import analyse, parse_query, phrase_pattern, snippet
-from .base import FACETS, FIELDS, FILTERS, Doc, Hit, IndexUnavailable, Results, iter_batches, refuse_classified
+from .base import FACETS, FIELDS, FILTERS, Doc, Hit, IndexUnavailable, Results, is_classified, iter_batches, refuse_classified
 
 INDEX_DIR = "search-index"
 SCHEMA_VERSION = "1"  # written in the directory; an index of another version is rebuilt by `shouwen reindex`
@@ -142,7 +142,7 @@ class TantivyIndex:
         n = 0
         pool = multiprocessing.get_context("fork").Pool(workers) if workers > 1 else None
         try:
-            for chunk in iter_batches((d for d in docs if not _classified(d)), commit_every):
+            for chunk in iter_batches((d for d in docs if not is_classified(d.secrecy)), commit_every):
                 analysed = (pool.imap(_analyse, ((d.title, d.body) for d in chunk), chunksize=64) if pool
                             else map(_analyse, ((d.title, d.body) for d in chunk)))
                 with self._writer(heap=512_000_000, threads=2) as writer:
@@ -336,13 +336,6 @@ class TantivyIndex:
 def _analyse(pair: tuple[str, str]) -> tuple:
     return analyse(*pair)
 
-
-def _classified(doc: Doc) -> bool:
-    try:
-        refuse_classified(doc.secrecy)
-        return False
-    except ValueError:
-        return True
 
 
 def _unpack(stored: tantivy.Document) -> tuple[int, str, str, dict]:

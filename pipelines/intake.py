@@ -308,17 +308,14 @@ def copy_in(root: Path, arrival: Arrival) -> tuple[str, Path]:
         os.close(fd)
 
 
-def archive(root: Path, source: Path, sha256: str) -> Path:
-    """Copy `source` to archive/ab/cd/<sha256><suffix> atomically; an existing copy is left untouched."""
-    target = root / "archive" / sha256[:2] / sha256[2:4] / f"{sha256}{_suffix(source.name)}"
-    if target.exists():
-        return target
+def write_read_only(target: Path, write) -> Path:
+    """Write an archived original atomically: `write(out)` fills a temporary beside `target`, which is fsynced,
+    made read-only (originals are evidence) and renamed into place; a failure leaves no temporary."""
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=TEMP_PREFIX)
     try:
-        with os.fdopen(fd, "wb") as out, open(source, "rb") as src:
-            while block := src.read(1 << 20):
-                out.write(block)
+        with os.fdopen(fd, "wb") as out:
+            write(out)
             out.flush()
             os.fsync(out.fileno())
         os.chmod(tmp, 0o444)
@@ -327,6 +324,20 @@ def archive(root: Path, source: Path, sha256: str) -> Path:
         Path(tmp).unlink(missing_ok=True)
         raise
     return target
+
+
+def archive(root: Path, source: Path, sha256: str) -> Path:
+    """Copy `source` to archive/ab/cd/<sha256><suffix> atomically; an existing copy is left untouched."""
+    target = root / "archive" / sha256[:2] / sha256[2:4] / f"{sha256}{_suffix(source.name)}"
+    if target.exists():
+        return target
+
+    def copy(out) -> None:
+        with open(source, "rb") as src:
+            while block := src.read(1 << 20):
+                out.write(block)
+
+    return write_read_only(target, copy)
 
 
 def clean_temporaries(root: Path, before: float) -> list[Path]:

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -61,25 +60,13 @@ def archive_bytes(root: Path, data: bytes, name: str) -> Path:
     an existing copy is left untouched. Returns the path."""
     import hashlib
 
-    from .intake import TEMP_PREFIX, _suffix
+    from .intake import _suffix, write_read_only
 
     sha256 = hashlib.sha256(data).hexdigest()
     target = root / "archive" / sha256[:2] / sha256[2:4] / f"{sha256}{_suffix(name)}"
     if target.exists():
         return target
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=TEMP_PREFIX)
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.chmod(tmp, 0o444)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return target
+    return write_read_only(target, lambda out: out.write(data))
 
 
 def ledger_fields(root: Path, mail: "MailMessage") -> dict:
