@@ -55,10 +55,13 @@ ORDER_MARK_NUMBER = re.compile(r"^(?P<mark>[\u4e00-\u9fff]{2,30}?(?:命令|令))
 # a web page's or a mail's lines around a document: navigation, metadata, mail headers (never part of the 公文)
 PREAMBLE = re.compile(r"^(?:当前位置|您的位置|你的位置|首页\s*[>＞]|来源\s*[:：]|信息来源|发布日期|发布时间|发布机构|浏览|访问次数|点击|字号|"
                       r"视力保护|归档时间|索\s*引\s*号|主题分类|有\s*效\s*性|成文日期\s*[|｜:：\d]|文\s*号\s+|打印|关闭|分享|字体\s*[:：]|【(?!\s*(?:绝|机|秘)\s*密)|发件人|收件人|发送时间|主\s*题\s*[:：]|"
-                      r"From\s*:|To\s*:|Sent\s*:|Date\s*:|Subject\s*:)|[|｜]")
+                      r"From\s*:|To\s*:|Sent\s*:|Date\s*:|Subject\s*:|"
+                      # a 政府信息公开 table's labels, one row a line ("发文机关：\t国务院办公厅\t成文日期：\t…")
+                      r"发文机关\s*[:：]|标\s*题\s*[:：]|发\s*文\s*字\s*号\s*[:：]|主\s*题\s*词|信息分类|生成日期|组配分类|"
+                      r"发文日期\s*[:：]|废止时间|生效时间|名\s*称\s*[:：]|关\s*键\s*词\s*[:：]|内容概述|公开方式|公开范围)|[|｜]")
 FORWARDED = re.compile(r"^[-—=_*\s]*(?:转发的邮件|原始邮件|Forwarded message|Original Message)[-—=_*\s]*$", re.I)
 # labelled fields of a 政府信息公开 table: "发文字号 | 金政发〔2025〕33号 |", "标 题 | …的通知 |"
-META_FIELD = re.compile(r"(?P<label>标\s*题|发文字号|文\s*号)\s*[|｜:：]\s*(?P<value>[^|｜]+?)\s*(?:[|｜]|$)")
+META_FIELD = re.compile(r"(?P<label>标\s*题|发\s*文\s*字\s*号|文\s*号)\s*[|｜:：\t]\s*(?P<value>[^|｜\t]+?)\s*(?:[|｜\t]|$)")
 PERIOD = re.compile(r"^[（(]?\s*第\s*(?P<num>[0-9]+|[一二三四五六七八九十百]+)\s*期\s*[）)]?$")  # 纪要 期号
 SIGNER = re.compile(r"签发人\s*(?P<colon>[:：])?\s*(?P<names>[\u4e00-\u9fff·\s]+)?")
 ZERO = "〇○零ＯOoΟ0◯"
