@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
@@ -510,6 +511,7 @@ def _pdf_page_number(c, spec: Spec, number: int, font_of):
 
 # reportlab keeps one face per PostScript name for the whole process, so the renamed fonts are made once,
 # covering every character that the test and benchmark sources can put into a document.
+_FONT_FILES: dict[str, Path] = {}  # ps name → the font file registered with reportlab
 _FONTS: dict[str, str] = {}
 
 
@@ -527,8 +529,14 @@ def prepare_fonts(chars: str, font_dir: Path) -> None:
     if not _FONTS:
         covered = _source_chars()
         for ps_name in PDF_FONT_NAMES.values():
-            pdfmetrics.registerFont(TTFont(ps_name, str(named_font(ps_name, covered, font_dir))))
+            path = named_font(ps_name, covered, font_dir)
+            pdfmetrics.registerFont(TTFont(ps_name, str(path)))
             _FONTS[ps_name] = covered
+            _FONT_FILES[ps_name] = path
+    font_dir.mkdir(parents=True, exist_ok=True)
+    for ps_name, path in _FONT_FILES.items():  # registered once per process, but every caller's folder has the files
+        if not (font_dir / path.name).exists():
+            shutil.copyfile(path, font_dir / path.name)
     missing = set(chars) - set(next(iter(_FONTS.values()))) - set("\n\f")
     if missing:
         raise ValueError(f"characters not covered by the test fonts: {''.join(sorted(missing))}")
