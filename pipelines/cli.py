@@ -554,7 +554,13 @@ def _route(args) -> int:
         print(f"{row['number']} 是涉密公文，须由机要室办理，不能改办", file=sys.stderr)
         return EXIT_UNUSABLE
     if row["status"] == "held":
-        print(f"{row['number']} 的密级待机要员核定，不能改办", file=sys.stderr)
+        if (args.department or "").strip() == "机要室":  # the 机要员 has read the mark: classified, to the 机要室
+            reason = args.reason or "机要员核定为涉密公文，转机要室办理（不入共享检索）"
+            ledger.set_status(row["id"], "routed", reason, expect_version=row["version"], expect_status=("held",),
+                              department="机要室", route_reason=reason, route_source="classified", route_confidence=None)
+            print(f"{row['number']}《{shown(row['title'] or row['file'])}》已转机要室")
+            return EXIT_ACCEPTED
+        print(f"{row['number']} 的密级待机要员核定，只能转机要室（shouwen route {row['number']} 机要室）", file=sys.stderr)
         return EXIT_UNUSABLE
     if row["status"] != "indexed":  # the batch has not finished it: it would route it over the clerk's choice
         print(f"{row['number']} 本件正在初审，稍后再改办（批处理完成后可改办）", file=sys.stderr)
