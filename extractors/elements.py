@@ -33,7 +33,7 @@ FORMATS = ("standard", "letter", "order", "minutes")  # GB/T 9704-2012 chapter 7
 LEVELS = ("绝密", "机密", "秘密")
 # 密级 as documents carry it: spaced (机　密, the 1999 layout), labelled (密级：机密), with 保密期限 (★1年) and
 # 紧急程度 on the same line; OCR reads the ★ as * ☆ ※ or drops it. Matched on the line without whitespace.
-STARS = "★☆*＊✱✲✳⭐※"
+STARS = "★☆*＊✱✲✳⭐※▲△"
 SECRECY_LINE = re.compile(
     rf"^(?:(?:紧急程度[:：]?)?(?P<urgency_first>特急|加急|特提|平急|急件))?(?:密级[:：]?)?(?P<level>绝密|机密|秘密|内部|保密)"
     rf"(?P<term>(?:保密期限[:：]?)?(?P<star>[{STARS}])?(?P<period>\d+年|[一二三四五六七八九十]+年|长期|\d+个月|[一二三四五六七八九十]+个月)?"
@@ -42,6 +42,8 @@ SECRECY_LINE = re.compile(
 SECRECY = re.compile(rf"^(绝密|机密|秘密|内部|保密)\s*(?:([{STARS}]).*)?$")  # a 密级 already found: level and star
 # a line that is a 密级 mark whatever its level says: a label, or a star with a 保密期限
 SECRECY_LABEL = re.compile(r"^密\s*级\s*[:：]")
+# a 密级 field that says the document is not classified ("密级：无", "非密", "公开"): a mark, but nothing to hold
+UNCLASSIFIED_LABEL = re.compile(r"^(?:份号[:：]?[0-9]{1,8})?密级[:：]?(?:无|非密|公开|一般|普通|不涉密|非涉密)$")
 SECRECY_TERM = re.compile(rf"[{STARS}]\s*(?:\d+|[一二三四五六七八九十]+)\s*(?:年|个月)|[{STARS}]\s*长期")
 URGENCY = re.compile(r"^(特急|加急|特提|平急|急件|急)$")
 URGENCY_LABELLED = re.compile(r"^紧急程度[:：]?(特急|加急|特提|平急|急件|急)$")
@@ -54,7 +56,7 @@ ORDER_NUMBER = re.compile(r"^[（(]?\s*(?:[\u4e00-\u9fff]{1,4}届\s*)?第\s*(?P<
 ORDER_MARK_NUMBER = re.compile(r"^(?P<mark>[\u4e00-\u9fff]{2,30}?(?:命令|令))\s*(?P<number>第\s*[0-9]+\s*号)$")
 # a web page's or a mail's lines around a document: navigation, metadata, mail headers (never part of the 公文)
 PREAMBLE = re.compile(r"^(?:当前位置|您的位置|你的位置|首页\s*[>＞]|来源\s*[:：]|信息来源|发布日期|发布时间|发布机构|浏览|访问次数|点击|字号|"
-                      r"视力保护|归档时间|索\s*引\s*号|主题分类|有\s*效\s*性|成文日期\s*[|｜:：\d]|文\s*号\s+|打印|关闭|分享|字体\s*[:：]|【(?!\s*(?:绝|机|秘)\s*密)|发件人|收件人|发送时间|主\s*题\s*[:：]|"
+                      r"视力保护|归档时间|索\s*引\s*号|主题分类|有\s*效\s*性|成文日期\s*[|｜:：\d]|文\s*号\s+|打印|关闭|分享|字体\s*[:：]|【(?!\s*(?:绝|机|秘)\s*密)|发件人|收件人|发送时间|日\s*期\s*[:：]\s*\d{4}\s*[-年/.]|主\s*题\s*[:：]|"
                       r"From\s*:|To\s*:|Sent\s*:|Date\s*:|Subject\s*:|"
                       # a 政府信息公开 table's labels, one row a line ("发文机关：\t国务院办公厅\t成文日期：\t…")
                       r"发文机关\s*[:：]|标\s*题\s*[:：]|发\s*文\s*字\s*号\s*[:：]|主\s*题\s*词|信息分类|生成日期|组配分类|"
@@ -268,11 +270,14 @@ def read_secrecy(text: str) -> Optional[dict]:
     and OCR's "机密*1年", "机密☆1年", "机密 1年". The whole line must be the mark: "做好秘密载体管理" is not.
     """
     compact = re.sub(r"\s", "", normalise(text))
+    compact = re.sub(r"^份号[:：]?(?=[0-9])", "", compact)  # "份号：000123　密级：机密" on one line
     copy = re.match(r"^[0-9]{1,8}(?=\D)", compact)
     if copy:
         compact = compact[copy.end():]
     # a level in brackets, as web pages and some templates write it: "【机密】", "[秘密★1年]", "（机密）"
     compact = re.sub(r"^[【\[〔（(]((?:绝|机|秘)密[^】\]〕）)]{0,12})[】\]〕）)]", r"\1", compact)
+    compact = re.sub(rf"^(密级[:：]?)?[{STARS}]+(?=(?:绝|机|秘)密)", r"\1", compact)  # "★机密": the star before the level
+    compact = re.sub(r"^(密级[:：]?)?(绝密|机密|秘密)级?[,，、;；]?", r"\1\2", compact)  # "机密级", "机密，1年"
     m = SECRECY_LINE.match(compact)
     if not m:
         return None
@@ -468,6 +473,8 @@ class _Parser:
         if urgency and el.urgency is None:
             el.urgency = el.found(i, urgency.group(1))
             return True
+        if UNCLASSIFIED_LABEL.match(compact):
+            return True  # "密级：无": the document says it is not classified
         if el.issuer_mark_lines or el.secrecy is not None:
             return False
         # a 密级 mark whose level cannot be read (a label, or a ★ with a 保密期限): the 机要员 must look at it

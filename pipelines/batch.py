@@ -235,7 +235,8 @@ def process(office: DataRoot, ledger: Ledger, index: SearchIndex, document_id: i
             secrecy=doc["secrecy"] or (review.secrecy_unreadable if decision.kind != OPEN else None),
             verdict=report["verdict"], findings=report["findings"], **extra, **(same.ledger_fields() if same else {}))
         row = {**row, "version": version}
-        if same and same.kind == same_document.LINKED:  # one 来文, registered twice: linked, not routed or indexed again
+        if same and same.kind == same_document.LINKED and report["verdict"] != "return":
+            # one 来文, registered twice: linked, not routed or indexed again (a copy that fails 初审 is returned as usual)
             line = same.line(row["number"])
             ledger.set_status(document_id, "linked", line, expect_version=version)
             return Outcome(row["number"], row["file"], "linked", report["verdict"], reason=line, same=line)

@@ -23,9 +23,12 @@ OPEN, CLASSIFIED, HELD = "open", "classified", "held"
 _SPACE = re.compile(r"[\s\u3000]+")
 # A line that begins like a 密级 mark: 密级 (labelled), or 绝/机/秘 + 密 (any spacing) followed by ★, a
 # separator, a digit, 紧急程度 or the end of the line — not a title that merely begins with 秘密….
-MARK = re.compile(r"^[\s\u3000]*(?:[0-9０-９]{1,8}[\s\u3000]*)?[【\[〔（(]?[\s\u3000]*"  # a 份号 or a bracket may come first
+UNCLASSIFIED = re.compile(r"^[\s\u3000]*(?:份[\s\u3000]*号[\s\u3000]*[:：]?[\s\u3000]*[0-9０-９]{1,8}[\s\u3000]*)?密[\s\u3000]*级"
+                          r"[\s\u3000]*[:：]?[\s\u3000]*(?:无|非密|公开|一般|普通|不涉密|非涉密)[\s\u3000]*$")
+MARK = re.compile(r"^[\s\u3000]*(?:(?:份[\s\u3000]*号[\s\u3000]*[:：]?[\s\u3000]*)?[0-9０-９]{1,8}[\s\u3000]*)?"  # a 份号,
+                  r"[【\[〔（(★☆*＊▲]?[\s\u3000]*"  # a bracket or a star may come first
                   r"(?:密[\s\u3000]*级|(?:绝|机|秘)[\s\u3000]*密(?=[\s\u3000★☆*＊:：()（）【】\[\]〔〕\d０-９]|$|特急|加急|平急))")
-HEAD_LINES = 8  # where the 版头 is, when no title was found
+HEAD_LINES = 30  # how far down a 密级 mark is looked for, whatever was taken for the title
 
 
 @dataclass(frozen=True)
@@ -54,10 +57,12 @@ def unreadable_mark(elements) -> Optional[str]:
     if elements.secrecy is not None and level_of(elements.secrecy.text):
         return None
     lines = elements.lines
-    end = elements.title.line if elements.title is not None else min(len(lines), HEAD_LINES)
-    for line in lines[:max(end, 1)]:
+    end = elements.title.line if elements.title is not None else 0
+    # the head of the document, and the first lines whatever the parser took for the title (a forwarded mail's
+    # headers, a web page's lines can come before the 版头)
+    for line in lines[:max(end, HEAD_LINES)]:
         text = getattr(line, "text", str(line))
-        if MARK.match(text):
+        if MARK.match(text) and not UNCLASSIFIED.match(text):
             return text.strip()
     return None
 

@@ -43,13 +43,33 @@ def test_a_request_whose_annotation_has_no_phone_is_still_returned(tmp_path):
 
 
 @pytest.mark.parametrize("mark, level", [("【机密】", "机密"), ("[秘密]", "秘密"), ("000123 机密★1年", "机密"),
-                                         ("000123　秘密★1年", "秘密"), ("（绝密★10年）", "绝密")])
+                                         ("000123　秘密★1年", "秘密"), ("（绝密★10年）", "绝密"),
+                                         ("份号：000123　密级：机密", "机密"), ("份号 000123 密级 机密", "机密"),
+                                         ("★机密", "机密"), ("机密▲1年", "机密"), ("机密级", "机密"), ("机密，1年", "机密")])
 def test_a_secrecy_mark_in_brackets_or_after_a_copy_number_is_classified(tmp_path, mark, level):
     text = builder.to_text(builder.conformant_notice(doc_number="筑公发〔2026〕41号"))
     review = review_document((mark + "\n" + text).encode("utf-8"), "通知.txt", channel="edoc")
     assert level in (review.report["document"]["secrecy"] or "")
     decision = index_decision(review)
     assert decision.kind == CLASSIFIED and not decision.indexable
+
+
+@pytest.mark.parametrize("field", ["密级：无", "密级：非密", "密级：公开", "密级：一般", "份号：000123　密级：无"])
+def test_a_secrecy_field_that_says_unclassified_is_neither_classified_nor_held(field):
+    text = builder.to_text(builder.conformant_notice())
+    review = review_document((field + "\n" + text).encode("utf-8"), "通知.txt", channel="edoc")
+    assert index_decision(review).indexable
+    assert review.report["document"]["title"] == builder.conformant_notice().title
+
+
+def test_a_classified_document_forwarded_in_a_mail_body_is_classified():
+    """The 公文 pasted below a forwarded mail's own header lines (转发的邮件, 发件人, 日期, 主题)."""
+    text = builder.to_text(builder.conformant_notice(secrecy="机密★1年"))
+    body = ("张科长：转来市水务局文件，请阅。\n-------- 转发的邮件 --------\n发件人：办公室 <bgs@example.gov.cn>\n"
+            "日期：2026年5月24日 10:00\n主题：" + builder.conformant_notice().title + "\n\n" + text)
+    review = review_document(body.encode("utf-8"), "转发.txt", channel="mail")
+    assert index_decision(review).kind == CLASSIFIED
+    assert review.report["document"]["title"] == builder.conformant_notice().title
 
 
 def test_a_bracketed_word_of_a_web_page_is_not_a_secrecy_mark(tmp_path):

@@ -202,3 +202,19 @@ def test_one_document_by_two_channels_in_one_batch_is_registered_twice_and_linke
     first = next(r for r in rows if r["status"] == "indexed")
     assert next(r for r in rows if r["status"] == "linked")["linked_to"] == first["id"]
     assert open_index(office).count() == 1
+
+
+def test_a_copy_that_fails_its_own_review_is_returned_not_hidden_behind_the_link(tmp_path):
+    """The same text as an indexed document, but laid out against GB/T 9704-2012 5.2.1 (天头 20 mm): linking it
+    would hide its own 初审 from the sender, so it is returned as any document that fails."""
+    office = tmp_path / "office"
+    _send(office, "edoc", "通知.txt", builder.write_text(builder.conformant_notice(), tmp_path / "a.txt"))
+    run_batch(office)
+    _send(office, "edoc", "通知-正式件.docx",
+          builder.write_docx(builder.conformant_notice(margin_top=20.0), tmp_path / "b.docx"))
+    run_batch(office)
+    rows = _rows(office)
+    assert rows["通知.txt"]["status"] == "indexed"
+    formal = rows["通知-正式件.docx"]
+    assert formal["status"] == "returned" and formal["verdict"] == "return"
+    assert list((office / "outbox").rglob(f"{formal['number']}-*.docx"))
