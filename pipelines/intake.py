@@ -341,10 +341,12 @@ def archive(root: Path, source: Path, sha256: str) -> Path:
 
 
 def clean_temporaries(root: Path, before: float) -> list[Path]:
-    """Remove the archive's .incoming-* temporaries older than `before` (epoch seconds): what an intake killed
-    mid-copy left. Run while holding the batch lock, so none of them belongs to a running batch."""
+    """Remove the .incoming-* temporaries of archive/ and registrations/ older than `before` (epoch seconds):
+    what an intake killed mid-copy or mid-sidecar left. Run while holding the batch lock, so none of them belongs
+    to a running batch."""
     removed = []
-    for path in (root / "archive").rglob(f"{TEMP_PREFIX}*"):
+    found = [p for folder in ("archive", "registrations") for p in (root / folder).rglob(f"{TEMP_PREFIX}*")]
+    for path in found:
         try:
             if path.is_file() and not path.is_symlink() and path.lstat().st_mtime < before:
                 path.unlink()

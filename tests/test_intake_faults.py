@@ -218,13 +218,14 @@ def test_a_pdf_still_being_written_is_taken_once_and_whole(tmp_path):
 
 def test_crashed_intake_temporaries_are_removed_and_a_resend_is_a_duplicate(tmp_path):
     root = _office(tmp_path)
-    stale = root / "archive" / "ab" / "cd" / ".incoming-x1y2z3"
-    stale.parent.mkdir(parents=True)
-    stale.write_bytes(b"half a copy")
-    os.utime(stale, (time.time() - 60, time.time() - 60))
+    # a copy into the archive and a registration sidecar, both cut off by a kill
+    for stale in (root / "archive" / "ab" / "cd" / ".incoming-x1y2z3", root / "registrations" / "2026" / ".incoming-q9"):
+        stale.parent.mkdir(parents=True)
+        stale.write_bytes(b"half a copy")
+        os.utime(stale, (time.time() - 60, time.time() - 60))
     shutil.copy(NOTICE, root / "inbox" / "edoc" / "通知.docx")
     run_batch(root)
-    assert not list((root / "archive").rglob(".incoming-*"))
+    assert not list(root.rglob(".incoming-*"))
     shutil.copy(NOTICE, root / "inbox" / "edoc" / "通知.docx")  # the sender sends it again, same name
     again = run_batch(root)
     assert (again.received, again.duplicates) == (0, 1)
