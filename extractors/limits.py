@@ -21,6 +21,25 @@ MAX_IMAGE_PIXELS = 100_000_000  # an A4 page at 600 dpi has 35 million; beyond t
 MAX_TEXT_CHARS = 3_000_000
 
 
+def check_zip_members(infos, what: str, xml_suffixes: tuple[str, ...] = (".xml",)) -> None:
+    """Refuse a zip container (docx, OFD) that is a bomb or climbs out: more than MAX_ZIP_MEMBERS members, more
+    than MAX_ZIP_TOTAL_BYTES uncompressed, a member name absolute or with "..", "\\" or a drive, a member
+    compressed past MAX_ZIP_RATIO, an XML part over MAX_XML_PART_BYTES. `what` names the format in the reason."""
+    if len(infos) > MAX_ZIP_MEMBERS:
+        raise UnusableInput(f"{what} 内部文件数异常（{len(infos)} 个），疑似恶意构造", "hostile")
+    total = sum(i.file_size for i in infos)
+    if total > MAX_ZIP_TOTAL_BYTES:
+        raise UnusableInput(f"{what} 解压后过大（{total / 1048576:.0f} MB），疑似压缩炸弹", "hostile")
+    for info in infos:
+        name = info.filename.replace("\\", "/")
+        if name.startswith("/") or ".." in name.split("/") or ":" in name.split("/")[0]:
+            raise UnusableInput(f"{what} 内含非法路径“{info.filename}”，疑似恶意构造", "hostile")
+        if info.compress_size and info.file_size / info.compress_size > MAX_ZIP_RATIO and info.file_size > 1048576:
+            raise UnusableInput(f"{what} 内部文件“{info.filename}”压缩比异常，疑似压缩炸弹", "hostile")
+        if name.lower().endswith(xml_suffixes) and info.file_size > MAX_XML_PART_BYTES:
+            raise UnusableInput(f"{what} 内部文件“{info.filename}”过大", "hostile")
+
+
 def check_text_size(document) -> None:
     """Refuse a document whose text exceeds MAX_TEXT_CHARS (超出处理上限), in Chinese."""
     total = sum(len(run.text) for page in document.pages for line in page.lines for run in line.runs)

@@ -53,7 +53,7 @@ class Package:
             infos = self.zip.infolist()
         except (zipfile.BadZipFile, ValueError, OSError) as exc:
             raise UnusableInput(f"OFD 文件损坏，压缩结构无法读取（{type(exc).__name__}）", "corrupt") from exc
-        check_members(infos)
+        limits.check_zip_members(infos, "OFD")
         # names are matched case-insensitively too: producers write "Doc_0/Res" and refer to "/doc_0/res"
         self.names = {i.filename.replace("\\", "/").lstrip("/"): i for i in infos if not i.is_dir()}
         self.lower = {name.lower(): name for name in self.names}
@@ -77,23 +77,6 @@ class Package:
     def xml(self, name: str) -> etree._Element:
         """Parse one XML part with entities off, namespaces stripped (tags become local names)."""
         return parse_xml(self.read(name), name)
-
-
-def check_members(infos: list[zipfile.ZipInfo]) -> None:
-    """Refuse zip bombs and climbing member names (the rules docx has, limits.py's bounds)."""
-    if len(infos) > limits.MAX_ZIP_MEMBERS:
-        raise UnusableInput(f"OFD 内部文件数异常（{len(infos)} 个），疑似恶意构造", "hostile")
-    total = sum(i.file_size for i in infos)
-    if total > limits.MAX_ZIP_TOTAL_BYTES:
-        raise UnusableInput(f"OFD 解压后过大（{total / 1048576:.0f} MB），疑似压缩炸弹", "hostile")
-    for info in infos:
-        name = info.filename.replace("\\", "/")
-        if name.startswith("/") or ".." in name.split("/") or ":" in name.split("/")[0]:
-            raise UnusableInput(f"OFD 内含非法路径“{info.filename}”，疑似恶意构造", "hostile")
-        if info.compress_size and info.file_size / info.compress_size > limits.MAX_ZIP_RATIO and info.file_size > 1048576:
-            raise UnusableInput(f"OFD 内部文件“{info.filename}”压缩比异常，疑似压缩炸弹", "hostile")
-        if name.lower().endswith(".xml") and info.file_size > limits.MAX_XML_PART_BYTES:
-            raise UnusableInput(f"OFD 内部文件“{info.filename}”过大", "hostile")
 
 
 def parse_xml(data: bytes, name: str) -> etree._Element:
