@@ -547,6 +547,7 @@ def _route(args) -> int:
     if found is None:
         return EXIT_UNUSABLE
     path, ledger, row = found
+    department = (args.department or "").strip()
     if row["status"] in ("returned", "quarantined"):
         print(f"{row['number']} 已{'退文' if row['status'] == 'returned' else '隔离'}，没有分办", file=sys.stderr)
         return EXIT_UNUSABLE
@@ -554,10 +555,8 @@ def _route(args) -> int:
         print(f"{row['number']} 是涉密公文，须由机要室办理，不能改办", file=sys.stderr)
         return EXIT_UNUSABLE
     if row["status"] == "held":
-        if (args.department or "").strip() == "机要室":  # the 机要员 has read the mark: classified, to the 机要室
-            reason = args.reason or "机要员核定为涉密公文，转机要室办理（不入共享检索）"
-            ledger.set_status(row["id"], "routed", reason, expect_version=row["version"], expect_status=("held",),
-                              department="机要室", route_reason=reason, route_source="classified", route_confidence=None)
+        if department == "机要室":  # the 机要员 has read the mark: classified, to the 机要室
+            _to_confidential_office(ledger, row, args.reason or "机要员核定为涉密公文，转机要室办理（不入共享检索）")
             print(f"{row['number']}《{shown(row['title'] or row['file'])}》已转机要室")
             return EXIT_ACCEPTED
         print(f"{row['number']} 的密级待机要员核定，只能转机要室（shouwen route {row['number']} 机要室）", file=sys.stderr)
@@ -565,7 +564,6 @@ def _route(args) -> int:
     if row["status"] != "indexed":  # the batch has not finished it: it would route it over the clerk's choice
         print(f"{row['number']} 本件正在初审，稍后再改办（批处理完成后可改办）", file=sys.stderr)
         return EXIT_UNUSABLE
-    department = (args.department or "").strip()
     if not department:
         print("请写明改送的承办部门，例如：shouwen route 收〔2026〕4号 综合科", file=sys.stderr)
         return EXIT_UNUSABLE
@@ -582,22 +580,25 @@ def _route(args) -> int:
         except IndexUnavailable as exc:
             print(f"检索服务不可用（{exc}），未能撤出检索，本次未改办；请稍后再试", file=sys.stderr)
             return EXIT_UNUSABLE
-        reason = args.reason or "文秘人员认定为涉密公文，改送机要室，已撤出共享检索"
-        ledger.set_status(row["id"], "routed", reason, expect_version=row["version"], expect_status=("indexed",),
-                          department="机要室", route_reason=reason, route_source="classified", route_confidence=None)
+        _to_confidential_office(ledger, row, args.reason or "文秘人员认定为涉密公文，改送机要室，已撤出共享检索")
         print(f"{row['number']}《{shown(row['title'] or row['file'])}》已改送机要室，并已撤出检索")
         return EXIT_ACCEPTED
-    args.department = department
-    reason = args.reason or f"文秘人员改办：由{row['department'] or '未分办'}改送{args.department}"
-    ledger.set_status(row["id"], row["status"], reason, expect_version=row["version"], expect_status=("indexed",),
-                      department=args.department, route_reason=reason, route_source="clerk", route_confidence=None)
-    if row["status"] == "indexed":
-        try:
-            open_office_index(path.parent).update(row["id"], department=args.department)
-        except IndexUnavailable as exc:
-            print(f"检索库未更新（{exc}），运行 shouwen reindex 可补上", file=sys.stderr)
-    print(f"{row['number']}《{shown(row['title'] or row['file'])}》已改送{shown(args.department)}")
+    reason = args.reason or f"文秘人员改办：由{row['department'] or '未分办'}改送{department}"
+    ledger.set_status(row["id"], "indexed", reason, expect_version=row["version"], expect_status=("indexed",),
+                      department=department, route_reason=reason, route_source="clerk", route_confidence=None)
+    try:
+        open_office_index(path.parent).update(row["id"], department=department)
+    except IndexUnavailable as exc:
+        print(f"检索库未更新（{exc}），运行 shouwen reindex 可补上", file=sys.stderr)
+    print(f"{row['number']}《{shown(row['title'] or row['file'])}》已改送{shown(department)}")
     return EXIT_ACCEPTED
+
+
+def _to_confidential_office(ledger, row: dict, reason: str) -> None:
+    """机要: the document goes to the 机要室 as classified (routed, never indexed again; the router never learns it),
+    compare-and-set on the state the clerk saw."""
+    ledger.set_status(row["id"], "routed", reason, expect_version=row["version"], expect_status=(row["status"],),
+                      department="机要室", route_reason=reason, route_source="classified", route_confidence=None)
 
 
 def _return_desk(args) -> int:
