@@ -19,7 +19,7 @@ from extractors import UnusableInput
 from pipelines import batch
 from pipelines.batch_lock import BatchBusy, batch_lock
 from pipelines.faults import is_root_fault
-from pipelines.ledger import STATUS_ZH, Ledger, LedgerDamaged
+from pipelines.ledger import STATUS_ZH, LedgerDamaged, SQLiteLedger
 from pipelines.ledger_rebuild import check_ledger
 from pipelines.review import review_path
 from pipelines.routing import load_rules
@@ -31,7 +31,7 @@ from validators import DEFAULT_PROFILE
 @task(name="签收登记 take-in", cache_policy=NO_CACHE)  # each file on its own; one still being written waits
 def take_in(root: str) -> batch.Summary:
     office = batch.DataRoot(Path(root))
-    ledger = Ledger(office.ledger_path)
+    ledger = SQLiteLedger(office.ledger_path)
     summary = batch.Summary()
     try:
         batch.take_in(office, ledger, summary)
@@ -49,7 +49,7 @@ def process(root: str, document_id: int, rules: list[dict], worker: str) -> batc
         return _workers.run(worker, process_in_worker, root, document_id, rules)
     except WorkerCrashed as exc:
         office = batch.DataRoot(Path(root))
-        ledger = Ledger(office.ledger_path)
+        ledger = SQLiteLedger(office.ledger_path)
         try:
             return batch.quarantine(office, ledger, ledger.get(document_id), exc.reason)
         finally:
@@ -61,7 +61,7 @@ def learn(root: str) -> Optional[dict]:
     """补入检索 what the ledger shows indexed but the index lacks (an outage of search in an earlier batch), then
     retrain the routing model when rule decisions or clerk corrections changed since it was trained."""
     office = batch.DataRoot(Path(root))
-    ledger = Ledger(office.ledger_path)
+    ledger = SQLiteLedger(office.ledger_path)
     try:
         index = office.open_index()
         batch.catch_up_index(office, ledger, index)
@@ -93,7 +93,7 @@ def _ingest(root: str) -> batch.Summary:
     for refused in summary.refused:
         print(f"拒收 {refused.channel}/{shown(refused.name)}：{shown(refused.reason)}", file=sys.stderr, flush=True)
     office = batch.DataRoot(Path(root))
-    ledger = Ledger(office.ledger_path)
+    ledger = SQLiteLedger(office.ledger_path)
     todo = batch.pending(ledger)
     ledger.close()
     kinds = [kind_of(office.root / row["archive_path"]) for row in todo]

@@ -104,8 +104,8 @@ t = time.perf_counter()
 summary = batch.run_batch(sys.argv[1])
 total = time.perf_counter() - t
 hwm = int(re.search(r"VmHWM:\\s+(\\d+)", open("/proc/self/status").read()).group(1)) // 1024
-from pipelines.ledger import Ledger
-pages = sum(r["pages"] or 0 for r in Ledger(batch.DataRoot(sys.argv[1]).ledger_path).rows())
+from pipelines.ledger import SQLiteLedger
+pages = sum(r["pages"] or 0 for r in SQLiteLedger(batch.DataRoot(sys.argv[1]).ledger_path).rows())
 print(json.dumps({"seconds": total, "received": summary.received, "outcomes": len(summary.outcomes), "pages": pages,
                   "stages": stages, "peak_mib": hwm,
                   "statuses": {s: summary.count(s) for s in ("indexed", "returned", "quarantined", "routed")}}))
@@ -160,9 +160,9 @@ def run_cli(root: Path) -> dict:
     if proc.returncode != 0:
         raise SystemExit(f"shouwen run failed ({proc.returncode}):\n{out[-3000:]}")
     in_flow = float(re.search(r"用时 ([\d.]+) 秒", out).group(1))
-    from pipelines.ledger import Ledger
+    from pipelines.ledger import SQLiteLedger
 
-    rows = Ledger(root / "ledger.sqlite3").rows()
+    rows = SQLiteLedger(root / "ledger.sqlite3").rows()
     statuses: dict[str, int] = {}
     for r in rows:
         statuses[r["status"]] = statuses.get(r["status"], 0) + 1

@@ -34,7 +34,7 @@ from .intake import (
     settled,
     write_sidecar,
 )
-from .ledger import FINAL, Ledger, LedgerConflict
+from .ledger import FINAL, Ledger, LedgerConflict, SQLiteLedger
 from .ledger_rebuild import check_ledger
 from .mail_intake import message_fields, review_fields
 from .returns import sender_folder, write_return
@@ -320,7 +320,7 @@ def quarantine(office: DataRoot, ledger: Ledger, row: dict, reason: str, **field
 def failed(office: DataRoot, document_id: int, error: Exception) -> Outcome:
     """A document whose processing failed on our side (not the file's fault): it stays unfinished in the
     ledger, with the error in its history, and the next batch tries it again."""
-    ledger = Ledger(office.ledger_path)
+    ledger = SQLiteLedger(office.ledger_path)
     try:
         row = ledger.get(document_id)
         reason = f"{type(error).__name__}: {error}"[:300]
@@ -362,7 +362,7 @@ def run_batch(root: Path, progress=None) -> Summary:
     office = DataRoot(root)
     with batch_lock(office.root):
         check_ledger(office.root)  # a lost ledger is rebuilt first (shouwen rebuild-ledger), never restarted
-        ledger, index = Ledger(office.ledger_path), office.open_index()
+        ledger, index = SQLiteLedger(office.ledger_path), office.open_index()
         try:
             return _run(office, ledger, index, started, progress)
         finally:

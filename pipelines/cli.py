@@ -459,14 +459,14 @@ LEDGER_FIELDS = ("number", "received_at", "channel", "file", "sha256", "issuer",
 
 def _ledger(args) -> int:
     from .batch import LEDGER_FILE
-    from .ledger import STATUS_ZH, Ledger
+    from .ledger import STATUS_ZH, SQLiteLedger
     from .ledger_view import ledger_extras, ledger_marks
 
     path = _existing(args, LEDGER_FILE, "登记簿")
     if path is None:
         return EXIT_UNUSABLE
     _check_ledger(path)
-    ledger = Ledger(path)
+    ledger = SQLiteLedger(path)
     for row in ledger.rows():
         if args.json:
             extra = ("route_reason", "route_source", "route_confidence", "return_state", "return_path", "reason", "pages",
@@ -484,7 +484,7 @@ def _search(args) -> int:
     from index import IndexUnavailable, QueryError
 
     from .batch import LEDGER_FILE
-    from .ledger import Ledger
+    from .ledger import SQLiteLedger
     from .ledger_view import version_mark
     from .search_sync import open_office_index
 
@@ -504,7 +504,7 @@ def _search(args) -> int:
     hits = found.hits
     for notice in found.notices:
         print(f"注意：{notice}", file=sys.stderr)
-    ledger = Ledger(path.with_name(LEDGER_FILE)) if path.with_name(LEDGER_FILE).exists() else None
+    ledger = SQLiteLedger(path.with_name(LEDGER_FILE)) if path.with_name(LEDGER_FILE).exists() else None
     for hit in hits:
         if args.json:
             row = (ledger.get(hit.id) if ledger else None) or {}
@@ -524,13 +524,13 @@ def _search(args) -> int:
 def _registered(args):
     """(ledger path, ledger, row) of the document the clerk named (收文编号), or None with a Chinese message."""
     from .batch import LEDGER_FILE
-    from .ledger import Ledger
+    from .ledger import SQLiteLedger
 
     path = _existing(args, LEDGER_FILE, "登记簿")
     if path is None:
         return None
     _check_ledger(path)
-    ledger = Ledger(path)
+    ledger = SQLiteLedger(path)
     row = ledger.find(args.document)
     if row is None:
         print(f"登记簿中没有“{shown(args.document)}”", file=sys.stderr)
@@ -693,7 +693,7 @@ def _reindex(args) -> int:
     from index import IndexUnavailable
 
     from .batch import LEDGER_FILE
-    from .ledger import Ledger
+    from .ledger import SQLiteLedger
     from .search_sync import open_office_index, reindex
 
     path = _existing(args, LEDGER_FILE, "登记簿")
@@ -707,7 +707,7 @@ def _reindex(args) -> int:
         remove_index(path.parent)
         index = open_office_index(path.parent)
     try:
-        reindex(path.parent, Ledger(path), index, say=lambda line: print(line, flush=True))
+        reindex(path.parent, SQLiteLedger(path), index, say=lambda line: print(line, flush=True))
     except IndexUnavailable as exc:
         print(f"shouwen: {exc}", file=sys.stderr)
         return EXIT_UNUSABLE

@@ -1,9 +1,16 @@
-"""The 登记簿 (ledger): one row per received document, in the embedded SQLite database.
+"""The 登记簿 (ledger): one row per received document; the `Ledger` protocol and its embedded SQLite backend.
+
+Backends (chosen by the office's `[ledger] url`, opened by `open_ledger`):
+    SQLiteLedger    sqlite:///ledger.sqlite3 (relative to the data root) or sqlite:////absolute/path — this module
+    PostgresLedger  postgresql://user:pw@host:5432/db or postgresql://user@/db?host=/socket/dir —
+                    pipelines/ledger_postgres.py
+Callers see no difference: rows are dicts with the same keys and types (received_at and history's `at` ISO
+strings, findings and mail_attachments JSON text, route_confidence and similarity floats, ids ints).
 
 收文编号 is a per-year sequence with no gaps and no duplicates, also when several workers register at once:
-the number is drawn and the row written in one `BEGIN IMMEDIATE` transaction, so SQLite serialises the
-writers and a failed registration gives its number back. Every status change is kept in `history`.
-The schema is created and migrated by the program itself (`PRAGMA user_version`).
+the number is drawn and the row written in one transaction (SQLite: `BEGIN IMMEDIATE`, which serialises the
+writers), so a failed registration gives its number back. Every status change is kept in `history`.
+The schema is created and migrated by the program itself (SQLite: `PRAGMA user_version`).
 """
 from __future__ import annotations
 
@@ -14,7 +21,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Iterator, Optional
+from typing import Iterator, Optional, Protocol, runtime_checkable
 
 STATUSES = ("registered", "reviewed", "returned", "routed", "indexed", "quarantined", "held", "linked")
 STATUS_ZH = {"registered": "已登记", "reviewed": "已初审", "returned": "已退文", "routed": "已分办",
@@ -121,12 +128,95 @@ def format_number(year: int, seq: int) -> str:
     return f"收〔{year}〕{seq}号"
 
 
-class Ledger:
+NUMBER_KEY = re.compile(r"\s*(?:收〔)?(\d{4})(?:〕|-)(\d+)号?\s*")
+TABLES = ("documents", "history", "sequences", "same_document")  # what export_tables / import_tables carry
+MAX_TRAINING_ROWS = 5000  # the routing model's newest examples (pipelines/router_model.py)
+
+
+def parse_key(key: str) -> Optional[tuple[str, tuple[int, ...]]]:
+    """What `find` looks up: ("number", (year, seq)) for 收〔2026〕12号 or 2026-12, ("id", (n,)) for digits, else None."""
+    m = NUMBER_KEY.fullmatch(key)
+    if m:
+        return "number", (int(m[1]), int(m[2]))
+    if key.strip().isdigit():
+        return "id", (int(key),)
+    return None
+
+
+def prepare_fields(status: str, fields: dict) -> dict:
+    """Check the status (ValueError for an unknown one) and store findings as JSON text, as every backend does."""
+    if status not in STATUSES:
+        raise ValueError(status)
+    fields = dict(fields)
+    if "findings" in fields and not isinstance(fields["findings"], str):
+        fields["findings"] = json.dumps(fields["findings"], ensure_ascii=False)
+    return fields
+
+
+def conflict(document_id: int, current: Optional[dict]) -> LedgerConflict:
+    """The Chinese refusal of a compare-and-set that found the row changed (current: its number and status) or gone."""
+    if current is None:
+        return LedgerConflict(f"登记簿中没有这件收文（id {document_id}）")
+    return LedgerConflict(f"{current['number']} 刚被他人办理（现为{STATUS_ZH.get(current['status'], current['status'])}），"
+                          "本次未作改动；请用 shouwen ledger 查看后再办")
+
+
+@runtime_checkable
+class Ledger(Protocol):
+    """What every ledger backend offers (SQLiteLedger here, PostgresLedger in ledger_postgres.py).
+
+    Rows are dicts keyed by the `documents` columns (MIGRATIONS); history rows have status, at, note.
+    Errors: LedgerConflict (Chinese) where a compare-and-set finds the row changed; ValueError for an unknown
+    status; PostgreSQL adds LedgerUnavailable (Chinese, URL without password) where the server cannot be reached."""
+
+    url: str  # where it is, as the configuration names it (sqlite:////abs/path or the PostgreSQL URL)
+
+    @property
+    def schema_version(self) -> int: ...
+
+    def register(self, *, sha256: str, file: str, channel: str, archive_path: str,
+                 received_at: Optional[str] = None, file_raw: Optional[str] = None) -> Registration: ...
+
+    def set_status(self, document_id: int, status: str, note: Optional[str] = None, *,
+                   expect_version: Optional[int] = None, expect_status: Optional[tuple[str, ...]] = None,
+                   **fields) -> int: ...
+
+    def note(self, document_id: int, note: str) -> None: ...
+
+    def find(self, key: str) -> Optional[dict]: ...
+
+    def get(self, document_id: int) -> Optional[dict]: ...
+
+    def by_sha256(self, sha256: str) -> Optional[dict]: ...
+
+    def history(self, document_id: int) -> list[dict]: ...
+
+    def rows(self, year: Optional[int] = None) -> list[dict]: ...
+
+    def unfinished(self) -> list[dict]: ...
+
+    def newer_versions(self, document_id: int) -> list[str]: ...
+
+    def linked_copies(self, document_id: int) -> list[str]: ...
+
+    def claim_same_document(self, document_id: int, key: str, body: str) -> list[dict]: ...
+
+    def training_rows(self, limit: int = MAX_TRAINING_ROWS) -> list[tuple[int, str, str]]: ...
+
+    def export_tables(self) -> dict[str, list[dict]]: ...
+
+    def import_tables(self, tables: dict[str, list[dict]]) -> None: ...
+
+    def close(self) -> None: ...
+
+
+class SQLiteLedger:
     """The ledger in `path` (a SQLite file); safe to open from several processes at once."""
 
     def __init__(self, path: Path, create: bool = True):
         """create=False: an existing ledger only (sqlite3.OperationalError where there is none)."""
         self.path = Path(path)
+        self.url = f"sqlite:///{self.path.resolve()}"
         if create:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self.conn = sqlite3.connect(self.path, timeout=60, isolation_level=None)
@@ -191,10 +281,7 @@ class Ledger:
         Compare-and-set: with expect_version / expect_status the change is made only while the row still has
         that version / one of those statuses, else LedgerConflict (in Chinese) and nothing changes.
         Returns the row's new version (every change bumps it)."""
-        if status not in STATUSES:
-            raise ValueError(status)
-        if "findings" in fields and not isinstance(fields["findings"], str):
-            fields["findings"] = json.dumps(fields["findings"], ensure_ascii=False)
+        fields = prepare_fields(status, fields)
         columns = "".join(f", {name} = ?" for name in fields)
         where, params = "id = ?", [document_id]
         if expect_version is not None:
@@ -207,10 +294,7 @@ class Ledger:
                                " RETURNING version", (status, *fields.values(), *params)).fetchone()
             if row is None:
                 current = conn.execute("SELECT number, status FROM documents WHERE id = ?", (document_id,)).fetchone()
-                if current is None:
-                    raise LedgerConflict(f"登记簿中没有这件收文（id {document_id}）")
-                raise LedgerConflict(f"{current['number']} 刚被他人办理（现为{STATUS_ZH.get(current['status'], current['status'])}），"
-                                     "本次未作改动；请用 shouwen ledger 查看后再办")
+                raise conflict(document_id, dict(current) if current else None)
             conn.execute("INSERT INTO history(document_id, status, at, note) VALUES (?, ?, ?, ?)",
                          (document_id, status, now(), note))
             return row[0]
@@ -223,11 +307,11 @@ class Ledger:
 
     def find(self, key: str) -> Optional[dict]:
         """A document by 收文编号 (收〔2026〕12号, or 2026-12) or by its database id."""
-        m = re.fullmatch(r"\s*(?:收〔)?(\d{4})(?:〕|-)(\d+)号?\s*", key)
-        if m:
-            row = self.conn.execute("SELECT * FROM documents WHERE year = ? AND seq = ?", (int(m[1]), int(m[2]))).fetchone()
-        elif key.strip().isdigit():
-            row = self.conn.execute("SELECT * FROM documents WHERE id = ?", (int(key),)).fetchone()
+        parsed = parse_key(key)
+        if parsed and parsed[0] == "number":
+            row = self.conn.execute("SELECT * FROM documents WHERE year = ? AND seq = ?", parsed[1]).fetchone()
+        elif parsed:
+            row = self.conn.execute("SELECT * FROM documents WHERE id = ?", parsed[1]).fetchone()
         else:
             row = None
         return dict(row) if row else None
@@ -252,3 +336,97 @@ class Ledger:
         """Documents registered but not yet in a final state: what an interrupted batch left to do."""
         return [dict(r) for r in self.conn.execute(
             f"SELECT * FROM documents WHERE status NOT IN ({', '.join('?' * len(FINAL))}) ORDER BY year, seq", FINAL)]
+
+    def newer_versions(self, document_id: int) -> list[str]:
+        """收文编号 of the registrations recorded as new versions of this one (revision_of), oldest first."""
+        return [r[0] for r in self.conn.execute("SELECT number FROM documents WHERE revision_of = ? ORDER BY id",
+                                                (document_id,))]
+
+    def linked_copies(self, document_id: int) -> list[str]:
+        """收文编号 of the later copies linked to this registration (同一来文, linked_to), oldest first."""
+        return [r[0] for r in self.conn.execute("SELECT number FROM documents WHERE linked_to = ? ORDER BY id",
+                                                (document_id,))]
+
+    def claim_same_document(self, document_id: int, key: str, body: str) -> list[dict]:
+        """Claim a document's 发文字号 key and plain text for pipelines/same_document.py, in one transaction that
+        serialises two workers claiming at once (a claim again replaces key and text, keeping its place), and
+        return the earlier claims with the same key whose documents are not quarantined or linked, newest claim
+        first: their `documents` row plus same_body (the claimed text) and sender (mail_from_name)."""
+        with self._write() as conn:
+            conn.execute("INSERT INTO same_document(document_id, key, body, claimed) VALUES"
+                         " (?, ?, ?, (SELECT coalesce(max(claimed), 0) + 1 FROM same_document))"
+                         " ON CONFLICT(document_id) DO UPDATE SET key = excluded.key, body = excluded.body",
+                         (document_id, key, body))
+            claimed = conn.execute("SELECT claimed FROM same_document WHERE document_id = ?", (document_id,)).fetchone()[0]
+            return [dict(r) for r in conn.execute(
+                "SELECT d.*, s.body AS same_body, d.mail_from_name AS sender FROM same_document s"
+                " JOIN documents d ON d.id = s.document_id WHERE s.key = ? AND s.document_id != ? AND s.claimed < ?"
+                " AND d.status NOT IN ('quarantined', 'linked') ORDER BY s.claimed DESC",
+                (key, document_id, claimed))]
+
+    def training_rows(self, limit: int = MAX_TRAINING_ROWS) -> list[tuple[int, str, str]]:
+        """The routing model's examples (pipelines/router_model.py): (id, route_source, department) of indexed
+        documents routed by a rule or corrected by a clerk, newest first, at most `limit`."""
+        return [tuple(r) for r in self.conn.execute(
+            "SELECT id, route_source, department FROM documents"
+            " WHERE route_source IN ('rule', 'clerk') AND department IS NOT NULL AND status = 'indexed'"
+            " ORDER BY id DESC LIMIT ?", (limit,))]
+
+    def export_tables(self) -> dict[str, list[dict]]:
+        """Every row of every table, all columns, ids included: {table: [row, …]} in TABLES order, each table in
+        the order of its key (for `shouwen migrate`)."""
+        order = {"documents": "id", "history": "id", "sequences": "year", "same_document": "document_id"}
+        return {t: [dict(r) for r in self.conn.execute(f"SELECT * FROM {t} ORDER BY {order[t]}")] for t in TABLES}
+
+    def import_tables(self, tables: dict[str, list[dict]], progress=None) -> None:
+        """Load export_tables' output into this ledger, which must be empty (ValueError in Chinese otherwise), in
+        one transaction, keeping ids, 收文编号 and every column; progress(table, done, total) after each batch."""
+        with self._write() as conn:
+            if conn.execute("SELECT count(*) FROM documents").fetchone()[0]:
+                raise ValueError(f"目标登记簿不是空的：{self.url}")
+            for table in TABLES:
+                _insert_batches(table, tables.get(table) or [], progress,
+                                lambda sql, batch: conn.executemany(sql, batch), "?")
+
+
+def _insert_batches(table: str, rows: list[dict], progress, executemany, placeholder: str, batch_size: int = 500) -> None:
+    """INSERT rows (dicts with the same keys) into `table` in batches; progress(table, done, total) after each."""
+    if not rows:
+        if progress:
+            progress(table, 0, 0)
+        return
+    columns = list(rows[0])
+    sql = (f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join([placeholder] * len(columns))})")
+    for start in range(0, len(rows), batch_size):
+        batch = rows[start:start + batch_size]
+        executemany(sql, [tuple(r[c] for c in columns) for r in batch])
+        if progress:
+            progress(table, start + len(batch), len(rows))
+
+
+def ledger_url_error(reason: str) -> ValueError:
+    return ValueError(f"配置项 [ledger] url 的值无效：{reason}")
+
+
+def open_ledger(url: str, root: Path, *, create: bool = True) -> Ledger:
+    """The office's ledger from its `[ledger] url` (pipelines/config.py's rules: sqlite:///relative-to-root,
+    sqlite:////absolute/path, postgresql://user:pw@host:port/db, postgresql://user@/db?host=/socket/dir).
+    create=False: an existing ledger only (SQLite: sqlite3.OperationalError where there is no file; PostgreSQL:
+    LedgerUnavailable where the database has no ledger schema). Errors: ValueError (Chinese, naming
+    `[ledger] url`) for an unsupported or malformed URL; LedgerUnavailable where PostgreSQL cannot be reached."""
+    from pydantic import ValidationError
+
+    from .config import Config, LedgerSettings, Settings, mask
+
+    try:
+        settings = LedgerSettings(url=url)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        reason = str((error.get("ctx") or {}).get("error", error["msg"]))
+        raise ledger_url_error(reason.replace(url, mask(url)) if isinstance(url, str) else reason) from None
+    location = Config(Settings(ledger=settings), Path(root).resolve(), None).ledger_location()
+    if settings.url.startswith("sqlite:"):
+        return SQLiteLedger(Path(location), create=create)
+    from .ledger_postgres import PostgresLedger
+
+    return PostgresLedger(location, create=create)

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .intake import TEMP_PREFIX, sha256_of
-from .ledger import Ledger, LedgerDamaged, format_number, now
+from .ledger import LedgerDamaged, SQLiteLedger, format_number, now
 
 LEDGER_FILE = "ledger.sqlite3"
 RECEIVED_NAME = re.compile(r"^(\d{4})-(\d{6})-(.*)$")
@@ -155,7 +155,7 @@ def rebuild_ledger(root: Path) -> Rebuilt:
     temp = root / f"{LEDGER_FILE}.rebuilding"
     for leftover in (temp, temp.with_name(temp.name + "-wal"), temp.with_name(temp.name + "-shm")):
         leftover.unlink(missing_ok=True)
-    ledger = Ledger(temp)
+    ledger = SQLiteLedger(temp)
     try:
         conn = ledger.conn
         conn.execute("BEGIN IMMEDIATE")

@@ -27,14 +27,12 @@ def _number(ledger, document_id: Optional[int]) -> Optional[str]:
 
 def newer_versions(ledger, row: dict) -> list[str]:
     """收文编号 of the versions registered as new versions of this one."""
-    return [r[0] for r in ledger.conn.execute("SELECT number FROM documents WHERE revision_of = ? ORDER BY id",
-                                              (row["id"],))]
+    return ledger.newer_versions(row["id"])
 
 
 def linked_copies(ledger, row: dict) -> list[str]:
     """收文编号 of the later copies linked to this registration (同一来文)."""
-    return [r[0] for r in ledger.conn.execute("SELECT number FROM documents WHERE linked_to = ? ORDER BY id",
-                                              (row["id"],))]
+    return ledger.linked_copies(row["id"])
 
 
 def version_mark(ledger, document_id: int) -> str:

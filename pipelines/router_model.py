@@ -15,7 +15,6 @@ from __future__ import annotations
 import json
 import random
 import shutil
-import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
@@ -45,17 +44,22 @@ def model_text(title: str, body: str) -> str:
     return f"{title or ''}\n{(body or '')[:TEXT_CHARS]}"
 
 
-def training_examples(ledger_path: Path, index) -> list[Example]:
+def training_examples(ledger, index) -> list[Example]:
     """Rule decisions and clerk corrections of indexed documents, with their text from the search index
-    (index: a SearchIndex; its stored_texts gives title and text by ledger id, whatever the backend)."""
-    if not Path(ledger_path).exists():
-        return []
-    conn = sqlite3.connect(f"file:{ledger_path}?mode=ro", uri=True, timeout=60)
-    rows = conn.execute(
-        "SELECT id, route_source, department FROM documents"
-        " WHERE route_source IN ('rule', 'clerk') AND department IS NOT NULL AND status = 'indexed'"
-        " ORDER BY id DESC LIMIT ?", (MAX_EXAMPLES,)).fetchall()
-    conn.close()
+    (ledger: a Ledger — its training_rows —, or for callers of old the path of a SQLite ledger file;
+    index: a SearchIndex; its stored_texts gives title and text by ledger id, whatever the backend)."""
+    if hasattr(ledger, "training_rows"):
+        rows = ledger.training_rows(MAX_EXAMPLES)
+    else:
+        if not Path(ledger).exists():
+            return []
+        from .ledger import SQLiteLedger
+
+        opened = SQLiteLedger(Path(ledger), create=False)
+        try:
+            rows = opened.training_rows(MAX_EXAMPLES)
+        finally:
+            opened.close()
     texts = index.stored_texts([r[0] for r in rows])
     return [Example(model_text(*texts[doc_id]), department, source) for doc_id, source, department in rows
             if doc_id in texts]
@@ -133,7 +137,7 @@ def load(root: Path) -> Optional[RouterModel]:
     return RouterModel(spacy.load(folder), json.loads((folder / "shouwen.json").read_text(encoding="utf-8")))
 
 
-def learn(root: Path, ledger_path: Path, index, force: bool = False) -> Optional[dict]:
+def learn(root: Path, ledger_path, index, force: bool = False) -> Optional[dict]:
     """Train again when the examples changed (or when forced). index: the office's SearchIndex (texts).
     Returns the new model's facts, else None."""
     examples = training_examples(ledger_path, index)

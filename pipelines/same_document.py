@@ -111,17 +111,7 @@ def match(ledger, row: dict, document: dict, body: str, sender_name: Optional[st
         return None
     mine = {"title": document.get("title"), "issuer": document.get("issuer") or sender_name}
     text = plain(body)
-    with ledger._write() as conn:  # one transaction: two workers claiming at once are serialised
-        conn.execute("INSERT INTO same_document(document_id, key, body, claimed) VALUES"
-                     " (?, ?, ?, (SELECT coalesce(max(claimed), 0) + 1 FROM same_document))"
-                     " ON CONFLICT(document_id) DO UPDATE SET key = excluded.key, body = excluded.body",
-                     (row["id"], key, text))
-        claimed = conn.execute("SELECT claimed FROM same_document WHERE document_id = ?", (row["id"],)).fetchone()[0]
-        candidates = [dict(r) for r in conn.execute(
-            "SELECT d.*, s.body AS same_body, d.mail_from_name AS sender FROM same_document s"
-            " JOIN documents d ON d.id = s.document_id WHERE s.key = ? AND s.document_id != ? AND s.claimed < ?"
-            " AND d.status NOT IN ('quarantined', 'linked') ORDER BY s.claimed DESC",
-            (key, row["id"], claimed))]
+    candidates = ledger.claim_same_document(row["id"], key, text)  # serialised: two workers claiming at once
     for earlier in candidates:
         if not _same_source(mine, {"title": earlier["title"], "issuer": earlier["issuer"] or earlier["sender"]}):
             continue

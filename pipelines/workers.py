@@ -135,10 +135,10 @@ def _exit_with_parent(parent: int) -> None:
 def process_in_worker(root: str, document_id: int, rules: list[dict]):
     """初审 → 退文 | 分办 → 检索 for one document, inside a worker process."""
     from pipelines import batch, router_model
-    from pipelines.ledger import Ledger
+    from pipelines.ledger import SQLiteLedger
 
     if root not in _open:
         office = batch.DataRoot(Path(root))
-        _open[root] = (office, Ledger(office.ledger_path), office.open_index(), router_model.load(office.root))
+        _open[root] = (office, SQLiteLedger(office.ledger_path), office.open_index(), router_model.load(office.root))
     office, ledger, index, model = _open[root]
     return batch.process(office, ledger, index, document_id, rules, model)

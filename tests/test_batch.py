@@ -15,7 +15,7 @@ import pytest
 
 from index import open_index
 from pipelines.batch import run_batch
-from pipelines.ledger import Ledger
+from pipelines.ledger import SQLiteLedger
 from pipelines.routing import load_rules, route
 
 from . import builder
@@ -33,7 +33,7 @@ def office(tmp_path):
 
 def test_a_batch_registers_reviews_returns_routes_and_indexes(office):
     summary = run_batch(office)
-    ledger = Ledger(office / "ledger.sqlite3")
+    ledger = SQLiteLedger(office / "ledger.sqlite3")
     rows = {r["file"]: r for r in ledger.rows()}
     assert summary.received == len(rows) == 9
     assert sorted(r["seq"] for r in rows.values()) == list(range(1, 10))
@@ -75,7 +75,7 @@ def test_the_same_file_again_is_not_registered_twice(office):
     shutil.copy(next((office / "received" / "edoc").glob("*冬季学校安全工作通知.docx")), again)
     summary = run_batch(office)
     assert (summary.received, summary.duplicates, len(summary.outcomes)) == (0, 1, 0)
-    assert len(Ledger(office / "ledger.sqlite3").rows()) == 9
+    assert len(SQLiteLedger(office / "ledger.sqlite3").rows()) == 9
 
 
 def test_routing_follows_the_rules_and_says_why():
@@ -145,7 +145,7 @@ def test_a_real_batch_killed_at_any_moment_is_finished_by_the_next(tmp_path):
         time.sleep(0.5)
     final = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
     assert final.returncode == 0, final.stderr[-2000:]
-    rows = Ledger(ledger).rows()
+    rows = SQLiteLedger(ledger).rows()
     assert len(rows) == total and len({r["sha256"] for r in rows}) == total
     assert sorted(r["seq"] for r in rows) == list(range(1, total + 1))
     assert sorted(r["status"] for r in rows) == ["indexed"] * (count + 1) + ["quarantined"]
@@ -222,7 +222,7 @@ def test_a_document_failing_on_our_side_waits_for_the_next_batch_and_the_batch_g
     root = tmp_path / "office"
     (root / "inbox" / "edoc").mkdir(parents=True)
     shutil.copy(SAMPLES / "edoc" / "筑教发2026-12号-冬季学校安全工作通知.docx", root / "inbox" / "edoc" / "通知.docx")
-    ledger = Ledger(root / "ledger.sqlite3")
+    ledger = SQLiteLedger(root / "ledger.sqlite3")
     lost = ledger.register(sha256="0" * 64, file="丢失.pdf", channel="edoc", archive_path="archive/00/00/missing.pdf")
     env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
     run = subprocess.run([sys.executable, "-m", "pipelines.cli", "run", "--root", str(root)], cwd=ROOT, env=env,

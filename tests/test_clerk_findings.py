@@ -124,14 +124,14 @@ def test_a_reader_fault_prints_no_traceback_outside_the_cli(tmp_path):
 
 def test_route_refuses_an_empty_department_and_a_move_to_the_confidential_office_leaves_search(tmp_path):
     from pipelines.batch import run_batch
-    from pipelines.ledger import Ledger
+    from pipelines.ledger import SQLiteLedger
 
     root = tmp_path / "root"
     (root / "inbox" / "edoc").mkdir(parents=True)
     builder.write_docx(builder.conformant_notice(title="贵阳市教育局关于做好2026年鸬鹚保护工作的通知"),
                        root / "inbox" / "edoc" / "通知.docx")
     run_batch(root)
-    row = Ledger(root / "ledger.sqlite3").rows()[0]
+    row = SQLiteLedger(root / "ledger.sqlite3").rows()[0]
     assert row["status"] == "indexed"
     assert "鸬鹚" in _cli("search", "鸬鹚", root=root).stdout
 
@@ -140,33 +140,33 @@ def test_route_refuses_an_empty_department_and_a_move_to_the_confidential_office
 
     moved = _cli("route", row["number"], "机要室", root=root)
     assert moved.returncode == 0, moved.stderr
-    after = Ledger(root / "ledger.sqlite3").get(row["id"])
+    after = SQLiteLedger(root / "ledger.sqlite3").get(row["id"])
     assert (after["department"], after["route_source"]) == ("机要室", "classified")
     assert "鸬鹚" not in _cli("search", "鸬鹚", root=root).stdout
 
     healthy = _cli("rebuild-ledger", root=root)
     assert healthy.returncode == 2 and "--force" in healthy.stderr
-    assert Ledger(root / "ledger.sqlite3").get(row["id"])["route_source"] == "classified"  # nothing was rebuilt
+    assert SQLiteLedger(root / "ledger.sqlite3").get(row["id"])["route_source"] == "classified"  # nothing was rebuilt
 
 
 def test_the_confidential_clerk_sends_a_held_document_to_the_confidential_office(tmp_path):
     """A 密级 mark nobody could read holds the document (待机要员核定); the 机要员 reads it and sends it on."""
     from pipelines.batch import run_batch
-    from pipelines.ledger import Ledger
+    from pipelines.ledger import SQLiteLedger
 
     root = tmp_path / "root"
     (root / "inbox" / "edoc").mkdir(parents=True)
     builder.write_text(builder.conformant_notice(secrecy="密级：▇▇", title="贵阳市教育局关于鸬鹚保护工作的通知"),
                        root / "inbox" / "edoc" / "通知.txt")
     run_batch(root)
-    row = Ledger(root / "ledger.sqlite3").rows()[0]
+    row = SQLiteLedger(root / "ledger.sqlite3").rows()[0]
     assert row["status"] == "held"
     elsewhere = _cli("route", row["number"], "综合科", root=root)
     assert elsewhere.returncode == 2 and "机要室" in elsewhere.stderr
     done = _cli("route", row["number"], "机要室", root=root)
     assert done.returncode == 0, done.stderr
-    after = Ledger(root / "ledger.sqlite3").get(row["id"])
+    after = SQLiteLedger(root / "ledger.sqlite3").get(row["id"])
     assert (after["status"], after["department"], after["route_source"]) == ("routed", "机要室", "classified")
     run_batch(root)  # the next batch leaves it with the 机要室, out of search
-    assert Ledger(root / "ledger.sqlite3").get(row["id"])["status"] == "routed"
+    assert SQLiteLedger(root / "ledger.sqlite3").get(row["id"])["status"] == "routed"
     assert "鸬鹚" not in _cli("search", "鸬鹚", root=root).stdout

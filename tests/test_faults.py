@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from pipelines.batch import run_batch
-from pipelines.ledger import Ledger
+from pipelines.ledger import SQLiteLedger
 
 from .test_batch import SAMPLES, processes_of
 
@@ -90,7 +90,7 @@ def test_disk_full_during_the_batch_stops_it_with_one_line_and_nothing_half_writ
     assert run.returncode == 2, run.stderr[-3000:]
     assert "磁盘已满" in run.stderr and "Traceback" not in run.stderr
     assert big.exists(), "the original stays in the inbox"
-    rows = Ledger(root / "ledger.sqlite3").rows()
+    rows = SQLiteLedger(root / "ledger.sqlite3").rows()
     assert all(r["file"] != big.name for r in rows)
     _no_temporaries(root)
     _no_workers(root)
@@ -101,7 +101,7 @@ def test_a_read_only_data_root_is_said_in_one_line_by_run_and_route(tmpfs, tmp_p
     (root / "inbox" / "edoc").mkdir(parents=True)
     shutil.copy(NOTICE, root / "inbox" / "edoc" / "通知.docx")
     run_batch(root)
-    number = Ledger(root / "ledger.sqlite3").rows()[0]["number"]
+    number = SQLiteLedger(root / "ledger.sqlite3").rows()[0]["number"]
     shutil.copy(SAMPLES / "mail" / "筑教呈2026-6号-开学工作报告.txt", root / "inbox" / "edoc" / "报告.txt")
     before = {str(p.relative_to(root)): p.stat().st_mtime_ns for p in root.rglob("*")}
     read_only = tmp_path / "read-only-office"  # the same data root, mounted read-only (a bind mount)
@@ -117,7 +117,7 @@ def test_a_read_only_data_root_is_said_in_one_line_by_run_and_route(tmpfs, tmp_p
     finally:
         subprocess.run(["umount", "-l", str(read_only)])
     assert {str(p.relative_to(root)): p.stat().st_mtime_ns for p in root.rglob("*")} == before
-    assert Ledger(root / "ledger.sqlite3").rows()[0]["department"] != "综合科"
+    assert SQLiteLedger(root / "ledger.sqlite3").rows()[0]["department"] != "综合科"
 
 
 def test_a_corrupt_ledger_is_said_in_one_line_by_ledger_search_and_route(tmp_path):
@@ -125,7 +125,7 @@ def test_a_corrupt_ledger_is_said_in_one_line_by_ledger_search_and_route(tmp_pat
     (root / "inbox" / "edoc").mkdir(parents=True)
     shutil.copy(NOTICE, root / "inbox" / "edoc" / "通知.docx")
     run_batch(root)
-    number = Ledger(root / "ledger.sqlite3").rows()[0]["number"]
+    number = SQLiteLedger(root / "ledger.sqlite3").rows()[0]["number"]
     for side in ("-wal", "-shm"):
         Path(f"{root / 'ledger.sqlite3'}{side}").unlink(missing_ok=True)
     damaged = b"SQLite format 3\x00" + b"\x13\x37" * 4000  # a header, then garbage

@@ -16,7 +16,7 @@ import pytest
 from index import open_index
 from pipelines.batch import run_batch
 from pipelines.cli import main
-from pipelines.ledger import Ledger
+from pipelines.ledger import SQLiteLedger
 
 from . import builder
 from .test_batch import SAMPLES
@@ -60,7 +60,7 @@ def test_classified_variants_through_the_real_batch_are_never_searchable(tmp_pat
     shutil.copy(NOTICE, root / "inbox" / "edoc" / "普通.docx")  # an ordinary notice: searchable
     run_batch(root)
     index = open_index(root)
-    rows = {r["file"]: r for r in Ledger(root / "ledger.sqlite3").rows()}
+    rows = {r["file"]: r for r in SQLiteLedger(root / "ledger.sqlite3").rows()}
     for word in [w for _, w in CLASSIFIED_VARIANTS] + ["鸬鹚"]:
         assert index.search(word) == [], f"a classified document with {word} reached the index"
     for name, row in rows.items():
@@ -107,7 +107,7 @@ def test_links_fifos_and_hard_links_are_quarantined_unread(tmp_path):
     os.link(outside, inbox / "硬链接.docx")
     shutil.copy(NOTICE, inbox / "正常.docx")
     summary = run_batch(root)
-    rows = Ledger(root / "ledger.sqlite3").rows()
+    rows = SQLiteLedger(root / "ledger.sqlite3").rows()
     assert [r["file"] for r in rows] == ["正常.docx"]
     assert sorted(r.name for r in summary.refused) == sorted(["口令.txt", "外部.docx", "管道.pdf", "硬链接.docx"])
     quarantined = {p.name: p for p in (root / "quarantine").iterdir() if not p.name.endswith(".原因.txt")}
@@ -150,7 +150,7 @@ def test_gbk_and_254_byte_names_are_taken_in_and_kept(tmp_path):
     shutil.copy(SAMPLES / "mail" / "筑教呈2026-6号-开学工作报告.txt", root / "inbox" / "mail" / "报告.txt")
     summary = run_batch(root)
     assert summary.received == 3 and not summary.refused
-    rows = {r["file"]: r for r in Ledger(root / "ledger.sqlite3").rows()}
+    rows = {r["file"]: r for r in SQLiteLedger(root / "ledger.sqlite3").rows()}
     gbk_row = rows["关于冬季安全的通知.docx"]  # shown decoded, kept losslessly
     assert bytes.fromhex(gbk_row["file_raw"]) == gbk
     assert rows[long_name.decode()]["file_raw"] is None
@@ -208,7 +208,7 @@ def test_a_pdf_still_being_written_is_taken_once_and_whole(tmp_path):
     finally:
         writer.kill()
     second = run_batch(root)
-    rows = Ledger(root / "ledger.sqlite3").rows()
+    rows = SQLiteLedger(root / "ledger.sqlite3").rows()
     assert second.received == 1 and len(rows) == 1
     assert rows[0]["sha256"] == hashlib.sha256(source.read_bytes()).hexdigest()
     assert rows[0]["status"] == "indexed" and rows[0]["pages"] >= 1
@@ -229,7 +229,7 @@ def test_crashed_intake_temporaries_are_removed_and_a_resend_is_a_duplicate(tmp_
     shutil.copy(NOTICE, root / "inbox" / "edoc" / "通知.docx")  # the sender sends it again, same name
     again = run_batch(root)
     assert (again.received, again.duplicates) == (0, 1)
-    assert len(Ledger(root / "ledger.sqlite3").rows()) == 1
+    assert len(SQLiteLedger(root / "ledger.sqlite3").rows()) == 1
     assert len(list((root / "received" / "edoc").glob("*重复*"))) == 1
 
 
@@ -250,9 +250,9 @@ def test_two_real_runs_at_once_the_second_is_refused(tmp_path):
     assert second.returncode == 2 and "另一批收文正在处理" in second.stderr and "Traceback" not in second.stderr
     out, err = first.communicate(timeout=600)
     assert first.returncode == 0, err[-2000:]
-    rows = Ledger(root / "ledger.sqlite3").rows()
+    rows = SQLiteLedger(root / "ledger.sqlite3").rows()
     assert len(rows) == 1 and rows[0]["status"] == "indexed"
-    history = Ledger(root / "ledger.sqlite3").history(rows[0]["id"])
+    history = SQLiteLedger(root / "ledger.sqlite3").history(rows[0]["id"])
     assert [h["status"] for h in history] == ["registered", "reviewed", "routed", "indexed"]  # done once
 
 
@@ -264,7 +264,7 @@ def test_an_emptied_ledger_is_refused_then_rebuilt_with_its_numbers(tmp_path, ca
     shutil.copy(SAMPLES / "edoc" / "筑教呈2026-7号-上半年工作汇报.docx", root / "inbox" / "edoc" / "汇报.docx")
     shutil.copy(SAMPLES / "edoc" / "传输中断-半截文件.pdf", root / "inbox" / "edoc" / "半截.pdf")
     run_batch(root)
-    ledger = Ledger(root / "ledger.sqlite3")
+    ledger = SQLiteLedger(root / "ledger.sqlite3")
     before = {r["sha256"]: (r["number"], r["status"], r["file"]) for r in ledger.rows()}
     ledger.close()
     assert sorted(s for _, s, _ in before.values()) == ["indexed", "quarantined", "returned"]
@@ -278,11 +278,11 @@ def test_an_emptied_ledger_is_refused_then_rebuilt_with_its_numbers(tmp_path, ca
     assert "Traceback" not in refused.stderr and (root / "inbox" / "mail" / "报告.txt").exists()
     assert (root / "ledger.sqlite3").stat().st_size == 0, "nothing was numbered again"
     assert main(["rebuild-ledger", "--root", str(root)]) == 0
-    ledger = Ledger(root / "ledger.sqlite3")
+    ledger = SQLiteLedger(root / "ledger.sqlite3")
     after = {r["sha256"]: (r["number"], r["status"], r["file"]) for r in ledger.rows()}
     assert after == before
     ledger.close()
     summary = run_batch(root)
-    rows = Ledger(root / "ledger.sqlite3").rows()
+    rows = SQLiteLedger(root / "ledger.sqlite3").rows()
     assert summary.received == 1 and sorted(r["seq"] for r in rows) == [1, 2, 3, 4]
     assert "已重建" in capsys.readouterr().out

@@ -8,12 +8,12 @@ import stat
 import pytest
 
 from pipelines.intake import archive, inbox_files, prepare, receive, sha256_of
-from pipelines.ledger import MIGRATIONS, Ledger, format_number
+from pipelines.ledger import MIGRATIONS, SQLiteLedger, format_number
 
 
 def _register_many(args):
     path, worker, count = args
-    ledger = Ledger(path)
+    ledger = SQLiteLedger(path)
     numbers = [ledger.register(sha256=f"{worker:04d}{i:060d}", file=f"{worker}-{i}.pdf", channel="edoc",
                                archive_path="archive/x", received_at="2026-11-26T10:00:00+08:00").number
                for i in range(count)]
@@ -23,17 +23,17 @@ def _register_many(args):
 
 def test_numbers_have_no_gaps_or_duplicates_with_four_writers(tmp_path):
     db = tmp_path / "ledger.sqlite3"
-    Ledger(db).close()
+    SQLiteLedger(db).close()
     with multiprocessing.get_context("spawn").Pool(4) as pool:
         results = pool.map(_register_many, [(db, w, 30) for w in range(4)])
     numbers = [n for r in results for n in r]
     assert sorted(numbers, key=lambda n: int(n[7:-1])) == [format_number(2026, i) for i in range(1, 121)]
-    ledger = Ledger(db)
+    ledger = SQLiteLedger(db)
     assert [row["seq"] for row in ledger.rows(2026)] == list(range(1, 121))
 
 
 def test_sequence_restarts_each_year_and_a_file_is_registered_once(tmp_path):
-    ledger = Ledger(tmp_path / "l.sqlite3")
+    ledger = SQLiteLedger(tmp_path / "l.sqlite3")
     a = ledger.register(sha256="a" * 64, file="a.pdf", channel="fax", archive_path="x", received_at="2025-12-31T23:59:00+08:00")
     b = ledger.register(sha256="b" * 64, file="b.pdf", channel="fax", archive_path="x", received_at="2026-01-01T08:00:00+08:00")
     again = ledger.register(sha256="a" * 64, file="a-copy.pdf", channel="mail", archive_path="x")
@@ -43,7 +43,7 @@ def test_sequence_restarts_each_year_and_a_file_is_registered_once(tmp_path):
 
 
 def test_status_changes_are_kept_in_history(tmp_path):
-    ledger = Ledger(tmp_path / "l.sqlite3")
+    ledger = SQLiteLedger(tmp_path / "l.sqlite3")
     reg = ledger.register(sha256="c" * 64, file="c.docx", channel="edoc", archive_path="x")
     ledger.set_status(reg.id, "reviewed", verdict="return", findings=[{"rule": "element.date"}], title="关于……的请示")
     ledger.set_status(reg.id, "returned", note="退文通知单已放入发件箱")
@@ -55,10 +55,10 @@ def test_status_changes_are_kept_in_history(tmp_path):
 
 def test_schema_is_created_once_and_reopened(tmp_path):
     path = tmp_path / "l.sqlite3"
-    first = Ledger(path)
+    first = SQLiteLedger(path)
     first.register(sha256="d" * 64, file="d.pdf", channel="scan", archive_path="x")
     first.close()
-    again = Ledger(path)
+    again = SQLiteLedger(path)
     assert again.schema_version == len(MIGRATIONS) and len(again.rows()) == 1
 
 
@@ -75,7 +75,7 @@ def test_a_ledger_of_the_first_schema_is_migrated_in_place(tmp_path):
     conn.execute("INSERT INTO sequences(year, last) VALUES (2025, 7)")
     conn.commit()
     conn.close()
-    ledger = Ledger(path)
+    ledger = SQLiteLedger(path)
     assert ledger.schema_version == len(MIGRATIONS) >= 2
     row = ledger.find("收〔2025〕7号")
     assert row["department"] == "办公室" and row["route_source"] is None and row["return_state"] is None
@@ -88,7 +88,7 @@ def test_receive_archives_the_original_before_registering(tmp_path):
     prepare(root)
     original = root / "inbox" / "fax" / "传真.tif"
     original.write_bytes(b"II*\x00 fax bytes")
-    ledger = Ledger(root / "ledger.sqlite3")
+    ledger = SQLiteLedger(root / "ledger.sqlite3")
     assert inbox_files(root) == [("fax", original)]
     reg = receive(root, ledger, "fax", original)
     row = ledger.get(reg.id)

@@ -19,7 +19,7 @@ import pytest
 
 from index import open_index
 from pipelines.batch import run_batch
-from pipelines.ledger import Ledger
+from pipelines.ledger import SQLiteLedger
 from pipelines.workers import kind_of
 
 from . import builder, scans
@@ -76,7 +76,7 @@ def test_an_eml_with_a_docx_and_two_annexes_is_one_document_with_its_attachments
     (office / "inbox" / "mail" / "报送公文.eml").write_bytes(eml)
     summary = run_batch(office)
     assert summary.received == 1
-    rows = Ledger(office / "ledger.sqlite3").rows()
+    rows = SQLiteLedger(office / "ledger.sqlite3").rows()
     assert len(rows) == 1
     row = rows[0]
     assert row["status"] == "indexed" and row["channel"] == "mail"
@@ -114,7 +114,7 @@ def test_a_maildir_with_two_messages_is_two_documents_taken_once(tmp_path, docs)
     box.add(second)
     box.close()
     summary = run_batch(office)
-    rows = Ledger(office / "ledger.sqlite3").rows()
+    rows = SQLiteLedger(office / "ledger.sqlite3").rows()
     assert summary.received == 2 and len(rows) == 2
     assert sorted(r["mail_subject"] for r in rows) == ["安全工作通知", "维修资金请示"]
     assert sorted(r["doc_number"] for r in rows) == ["筑教发〔2026〕12号", "筑教呈〔2026〕5号"]
@@ -130,7 +130,7 @@ def test_a_maildir_with_two_messages_is_two_documents_taken_once(tmp_path, docs)
     again.close()
     summary = run_batch(office)
     assert (summary.received, summary.duplicates) == (0, 1)
-    assert len(Ledger(office / "ledger.sqlite3").rows()) == 2
+    assert len(SQLiteLedger(office / "ledger.sqlite3").rows()) == 2
 
 
 def test_a_message_with_no_document_is_registered_with_its_body_as_text(tmp_path):
@@ -141,7 +141,7 @@ def test_a_message_with_no_document_is_registered_with_its_body_as_text(tmp_path
             "贵阳市教育局\n2026年11月20日")
     (office / "inbox" / "mail" / "会议通知.eml").write_bytes(message(body=body, subject="会议通知"))
     run_batch(office)
-    (row,) = Ledger(office / "ledger.sqlite3").rows()
+    (row,) = SQLiteLedger(office / "ledger.sqlite3").rows()
     assert row["mail_from"] == "bgs@gyjy.gov.cn" and row["mail_subject"] == "会议通知"
     assert json.loads(row["mail_attachments"]) == []
     assert row["format"] == "txt" and row["title"] == "关于召开全市教育系统安全工作会议的通知"
@@ -165,7 +165,7 @@ def test_a_message_whose_document_is_cut_off_is_quarantined_with_its_sender_and_
     (office / "inbox" / "mail" / "断.eml").write_bytes(
         message((NOTICE, cut, DOCX), ("附件1：开学工作情况.docx", docs["report"], DOCX)))
     run_batch(office)
-    (row,) = Ledger(office / "ledger.sqlite3").rows()
+    (row,) = SQLiteLedger(office / "ledger.sqlite3").rows()
     assert row["status"] == "quarantined" and NOTICE in row["reason"]
     assert row["mail_from"] == "bgs@gyjy.gov.cn" and row["mail_date"] == "2026-11-20T09:30:00+08:00"
     listed = json.loads(row["mail_attachments"])

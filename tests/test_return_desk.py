@@ -9,7 +9,7 @@ import docx
 
 from pipelines.batch import run_batch
 from pipelines.cli import main
-from pipelines.ledger import Ledger
+from pipelines.ledger import SQLiteLedger
 
 from . import builder
 from .test_batch import SAMPLES
@@ -22,7 +22,7 @@ def _returned_and_accepted(tmp_path):
     shutil.copy(SAMPLES / "edoc" / "筑教发2026-12号-冬季学校安全工作通知.docx", root / "inbox" / "edoc" / "通知.docx")
     summary = run_batch(root)
     assert summary.count("returned") == 1 and summary.count("indexed") == 1
-    ledger = Ledger(root / "ledger.sqlite3")
+    ledger = SQLiteLedger(root / "ledger.sqlite3")
     returned = next(r for r in ledger.rows() if r["status"] == "returned")
     return root, ledger, returned
 
@@ -95,7 +95,7 @@ def test_clerk_corrections_route_the_next_batch(tmp_path, capsys):
                                      body=[f"{place}群众来信反映小区供暖不热，属信访事项，请依法调查处理并答复来信人。"])
         builder.write_docx(letter, inbox / f"来信{i}.docx")
     first = run_batch(root)
-    ledger = Ledger(root / "ledger.sqlite3")
+    ledger = SQLiteLedger(root / "ledger.sqlite3")
     roads = [r for r in ledger.rows() if "公路" in (r["title"] or "")]
     assert len(roads) == 6 and {r["department"] for r in roads} == {"办公室"}
     assert {r["route_source"] for r in roads} == {"fallback"} and first.learned is None

@@ -6,7 +6,7 @@ import json
 
 from index import open_index
 from pipelines import router_model
-from pipelines.ledger import Ledger
+from pipelines.ledger import SQLiteLedger
 from pipelines.routing import load_rules, route
 
 # Three kinds of work the office knows, each in its own words. 交通运输科 appears in no rule: the office
@@ -23,7 +23,7 @@ def _office(tmp_path, corrections: int = 6):
     """A data root whose ledger and index hold documents routed by rules, plus clerk corrections."""
     root = tmp_path / "office"
     root.mkdir()
-    ledger, index = Ledger(root / "ledger.sqlite3"), open_index(root)
+    ledger, index = SQLiteLedger(root / "ledger.sqlite3"), open_index(root)
     n = 0
     for department, (title, body) in WORK.items():
         places = PLACES if department != "交通运输科" else PLACES[:corrections]
@@ -82,7 +82,7 @@ def test_an_unsure_proposal_goes_to_a_person_with_the_proposal_shown(tmp_path):
 def test_too_few_examples_train_no_model(tmp_path):
     root = tmp_path / "office"
     root.mkdir()
-    ledger, index = Ledger(root / "ledger.sqlite3"), open_index(root)
+    ledger, index = SQLiteLedger(root / "ledger.sqlite3"), open_index(root)
     reg = ledger.register(sha256="a" * 64, file="a.docx", channel="edoc", archive_path="x")
     ledger.set_status(reg.id, "indexed", "已入检索", department="信访局", route_source="rule")
     index.add(reg.id, title="关于来信的函", body="群众来信。")

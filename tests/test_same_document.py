@@ -15,7 +15,7 @@ import pytest
 
 from index import open_index
 from pipelines.batch import run_batch
-from pipelines.ledger import Ledger
+from pipelines.ledger import SQLiteLedger
 from pipelines.same_document import number_key, plain, similarity
 
 from . import builder, ofd_builder, scans
@@ -35,7 +35,7 @@ def _cli(*args, timeout=600):
 
 
 def _rows(office: Path) -> dict[str, dict]:
-    return {r["file"]: r for r in Ledger(office / "ledger.sqlite3").rows()}
+    return {r["file"]: r for r in SQLiteLedger(office / "ledger.sqlite3").rows()}
 
 
 def _send(office: Path, channel: str, name: str, source: Path) -> None:
@@ -113,7 +113,7 @@ def test_a_fax_then_the_same_document_as_docx_is_linked_routed_and_indexed_once(
     assert as_json[edoc["number"]]["linked_to"] == fax["number"] and as_json[edoc["number"]]["status"] == "linked"
     assert f"另收同件 {edoc['number']}" in next(line for line in shown.splitlines() if line.startswith(fax["number"]))
     assert as_json[fax["number"]]["linked_copies"] == [edoc["number"]]
-    notes = [h["note"] for h in Ledger(office / "ledger.sqlite3").history(edoc["id"])]
+    notes = [h["note"] for h in SQLiteLedger(office / "ledger.sqlite3").history(edoc["id"])]
     assert notes[-1].startswith(f"{edoc['number']} 与 {fax['number']} 为同一来文")
     # a later batch does not take the linked one up again (final)
     assert run_batch(office).outcomes == []

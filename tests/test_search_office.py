@@ -12,7 +12,7 @@ import pytest
 from index import open_index
 from index.tantivy_index import INDEX_DIR
 from pipelines.batch import run_batch
-from pipelines.ledger import Ledger
+from pipelines.ledger import SQLiteLedger
 
 from . import es_stand_in
 
@@ -47,7 +47,7 @@ def _numbers(out: str) -> list[str]:
 
 
 def test_search_reindex_restores_a_deleted_index(office):
-    rows = {r["file"]: r for r in Ledger(office / "ledger.sqlite3").rows()}
+    rows = {r["file"]: r for r in SQLiteLedger(office / "ledger.sqlite3").rows()}
     winter = rows["筑教发2026-12号-冬季学校安全工作通知.docx"]["number"]
     first = shouwen("search", "冬季", "--root", str(office))
     assert first.returncode == 0 and _numbers(first.stdout) == [winter] and "【冬季】" in first.stdout
@@ -99,11 +99,11 @@ def test_search_down_during_the_batch_stand_in(tmp_path, monkeypatch):
     state.down = True
     summary = run_batch(root)
     assert summary.count("failed") == 0
-    rows = Ledger(root / "ledger.sqlite3").rows()
+    rows = SQLiteLedger(root / "ledger.sqlite3").rows()
     assert sorted(r["status"] for r in rows) == ["routed"] * 4  # three to index, one classified (机要室)
     state.down = False
     run_batch(root)
-    rows = {r["id"]: r for r in Ledger(root / "ledger.sqlite3").rows()}
+    rows = {r["id"]: r for r in SQLiteLedger(root / "ledger.sqlite3").rows()}
     indexed = {i for i, r in rows.items() if r["status"] == "indexed"}
     assert len(indexed) == 3
     index = open_index(root, url + "/shouwen")

@@ -11,7 +11,7 @@ import pytest
 from pipelines.batch import DataRoot, run_batch
 from pipelines.cli import main
 from pipelines.intake import receive
-from pipelines.ledger import Ledger
+from pipelines.ledger import SQLiteLedger
 from pipelines.return_desk import resend, withdraw
 
 from . import builder
@@ -28,7 +28,7 @@ def quick_settle(monkeypatch):
 def test_a_change_based_on_a_stale_version_is_refused(tmp_path):
     from pipelines.ledger import LedgerConflict
 
-    first, second = Ledger(tmp_path / "ledger.sqlite3"), Ledger(tmp_path / "ledger.sqlite3")
+    first, second = SQLiteLedger(tmp_path / "ledger.sqlite3"), SQLiteLedger(tmp_path / "ledger.sqlite3")
     reg = first.register(sha256="a" * 64, file="a.pdf", channel="edoc", archive_path="archive/a.pdf")
     seen = second.get(reg.id)
     first.set_status(reg.id, "reviewed", "初审：通过", expect_version=seen["version"])
@@ -44,7 +44,7 @@ def test_route_on_a_document_the_batch_has_not_finished_is_refused_and_the_batch
     root = tmp_path / "office"
     office = DataRoot(root)
     shutil.copy(NOTICE, root / "inbox" / "edoc" / "通知.docx")
-    ledger = Ledger(office.ledger_path)
+    ledger = SQLiteLedger(office.ledger_path)
     registration = receive(root, ledger, "edoc", root / "inbox" / "edoc" / "通知.docx")  # registered, not yet reviewed
     assert main(["route", registration.number, "综合科", "--root", str(root)]) == 2
     assert "本件正在初审，稍后再改办" in capsys.readouterr().err
@@ -84,16 +84,16 @@ def test_resend_racing_withdraw_never_leaves_a_returned_document_indexed(tmp_pat
         builder.write_docx(spec, root / "inbox" / "edoc" / f"退{n}.docx")
     run_batch(root)
     office = DataRoot(root)
-    returned = [r for r in Ledger(office.ledger_path).rows() if r["status"] == "returned"]
+    returned = [r for r in SQLiteLedger(office.ledger_path).rows() if r["status"] == "returned"]
     assert len(returned) == 3
     for row in returned:
         # each clerk's command with its own connections, opened in its own thread, from the row both saw
-        results, errors = _race(lambda: resend(office, Ledger(office.ledger_path), dict(row)),
-                                lambda: withdraw(office, Ledger(office.ledger_path), office.open_index(),
+        results, errors = _race(lambda: resend(office, SQLiteLedger(office.ledger_path), dict(row)),
+                                lambda: withdraw(office, SQLiteLedger(office.ledger_path), office.open_index(),
                                                  dict(row), "复核后撤回"))
         assert sum(e is None for e in errors) == 1, errors  # exactly one of them happened
         assert all(e is None or type(e).__name__ == "LedgerConflict" for e in errors)
-        final = Ledger(office.ledger_path).get(row["id"])
+        final = SQLiteLedger(office.ledger_path).get(row["id"])
         in_index = row["id"] in office.open_index().ids()
         outbox = list((root / "outbox").rglob(f"{row['number']}-退文通知单*.docx"))
         if errors[0] is None:  # the resend won: still returned, a second notice, not indexed
@@ -110,12 +110,12 @@ def test_two_clerks_routing_one_document_from_the_same_view_one_is_refused(tmp_p
     shutil.copy(NOTICE, root / "inbox" / "edoc" / "通知.docx")
     run_batch(root)
     path = root / "ledger.sqlite3"
-    row = Ledger(path).rows()[0]  # what both clerks saw
+    row = SQLiteLedger(path).rows()[0]  # what both clerks saw
     def correct(department):
-        return Ledger(path).set_status(row["id"], "indexed", f"改送{department}", expect_version=row["version"],
+        return SQLiteLedger(path).set_status(row["id"], "indexed", f"改送{department}", expect_version=row["version"],
                                  expect_status=("indexed",), department=department, route_source="clerk")
 
     _, errors = _race(lambda: correct("综合科"), lambda: correct("信访局"))
     assert sorted(type(e).__name__ for e in errors if e) == ["LedgerConflict"] and errors.count(None) == 1
     winner = ("综合科", "信访局")[errors.index(None)]
-    assert Ledger(path).get(row["id"])["department"] == winner
+    assert SQLiteLedger(path).get(row["id"])["department"] == winner

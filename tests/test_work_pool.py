@@ -9,7 +9,7 @@ import shutil
 import subprocess
 import sys
 
-from pipelines.ledger import Ledger
+from pipelines.ledger import SQLiteLedger
 from pipelines.schedule import free_port
 
 from .test_batch import ROOT, SAMPLES
@@ -32,7 +32,7 @@ def test_the_batch_runs_through_a_worker_of_the_work_pool_offline(tmp_path):
     assert result["parameters"] == {"root": str(root)}
     assert "Worker '测试工作进程' started" in result["worker_log"]
     assert f"本批收文 {len(expected)} 件" in result["worker_log"]
-    ledger = Ledger(root / "ledger.sqlite3")
+    ledger = SQLiteLedger(root / "ledger.sqlite3")
     rows = ledger.rows()
     ledger.close()
     assert sorted(r["file"] for r in rows) == expected  # every sample registered once, by the worker's flow run
