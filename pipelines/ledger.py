@@ -227,6 +227,7 @@ class SQLiteLedger:
         self.conn.execute("PRAGMA busy_timeout=60000")
         self.conn.execute("PRAGMA foreign_keys=ON")
         self._migrate()
+        self._columns = {r["name"] for r in self.conn.execute("PRAGMA table_info(documents)")} - {"id"}
 
     def close(self) -> None:
         self.conn.close()
@@ -282,6 +283,9 @@ class SQLiteLedger:
         that version / one of those statuses, else LedgerConflict (in Chinese) and nothing changes.
         Returns the row's new version (every change bumps it)."""
         fields = prepare_fields(status, fields)
+        unknown = set(fields) - self._columns
+        if unknown:
+            raise ValueError(f"登记簿没有这些栏目：{'、'.join(sorted(unknown))}")
         columns = "".join(f", {name} = ?" for name in fields)
         where, params = "id = ?", [document_id]
         if expect_version is not None:
@@ -382,6 +386,7 @@ class SQLiteLedger:
         """Load export_tables' output into this ledger, which must be empty (ValueError in Chinese otherwise), in
         one transaction, keeping ids, 收文编号 and every column; progress(table, done, total) after each batch."""
         with self._write() as conn:
+            conn.execute("PRAGMA defer_foreign_keys = ON")  # linked_to / revision_of may point forward
             if conn.execute("SELECT count(*) FROM documents").fetchone()[0]:
                 raise ValueError(f"目标登记簿不是空的：{self.url}")
             for table in TABLES:
