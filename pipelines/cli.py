@@ -136,6 +136,9 @@ def _parser() -> argparse.ArgumentParser:
     from .worker_cmd import add_parser as add_worker_parser
 
     add_worker_parser(sub, root_help)
+    from .migrate import add_parser as add_migrate_parser  # shouwen migrate: SQLite ledger → PostgreSQL
+
+    add_migrate_parser(sub, root_help)
     for name, command in sub.choices.items():  # `shouwen run --config X` as well as `shouwen --config X run`
         if any(a.dest == "root" for a in command._actions):
             command.add_argument("--config", metavar="PATH", default=argparse.SUPPRESS, help=config_help)
@@ -201,6 +204,10 @@ def main(argv: list[str] | None = None) -> int:
             return run_worker(args)
         if args.command == "reindex":
             return _reindex(args)
+        if args.command == "migrate":
+            from .migrate import run_migrate
+
+            return run_migrate(args)
     except BrokenPipeError:  # `shouwen … | head`
         return 0
     except Exception as exc:  # 磁盘已满, 数据目录只读, 登记簿损坏, 另一批正在处理, 他人刚改过: one line, no traceback

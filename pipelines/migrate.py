@@ -1,0 +1,143 @@
+"""`shouwen migrate` (登记簿迁移): copy an office's SQLite ledger to PostgreSQL, keeping everything.
+
+    shouwen migrate --root /srv/shouwen-data --to postgresql://shouwen@db.office.lan/shouwen
+    shouwen migrate --root R --from /backup/ledger.sqlite3 --to postgresql://shouwen@/shouwen?host=/run/postgresql
+
+What is copied: every table of the ledger (documents with all their columns, history, the per-year sequences,
+the same-document claims), ids and 收文编号 unchanged, in one transaction on the target (pipelines/ledger.py's
+export_tables / import_tables), with the data root's batch lock held so no batch writes meanwhile. The source is
+only read: ledger.sqlite3 stays as it was (it is the fallback until the operator switches over).
+
+Refused (Chinese message, exit 2, nothing written): a target that already holds documents, a missing source,
+a target that cannot be reached, a batch running on the root. After copying, the target is read back and
+compared with the source: row counts per table, each year's last 收文编号, and every row of every table; any
+difference is reported (exit 2). On success the operator is told the next step: `[ledger] url` in shouwen.toml.
+
+Either side may be any ledger URL open_ledger takes (sqlite:///…, postgresql://…): the same command copies a
+PostgreSQL ledger back into a SQLite file.
+"""
+from __future__ import annotations
+
+import argparse
+import sqlite3
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from .config import mask
+from .ledger import TABLES, Ledger, open_ledger
+
+EXIT_OK, EXIT_FAULT = 0, 2
+TABLE_ZH = {"documents": "收文", "history": "状态历史", "sequences": "年度编号", "same_document": "同一来文比对"}
+
+
+class MigrationRefused(RuntimeError):
+    """The copy was not made or does not match (said in Chinese)."""
+
+
+@dataclass
+class Copied:
+    counts: dict = field(default_factory=dict)  # table → rows copied
+    last_numbers: dict = field(default_factory=dict)  # year → last 收文编号 seq
+
+
+def add_parser(sub, root_help: str) -> None:
+    m = sub.add_parser("migrate", help="把登记簿从 SQLite 迁移到 PostgreSQL / copy the ledger to PostgreSQL",
+                       description="把数据目录的登记簿（ledger.sqlite3）原样复制到 PostgreSQL：收文编号、状态历史、\n"
+                                   "年度编号和同一来文记录全部保留；目标库必须是空的；复制后逐行核对。\n"
+                                   "Copy the office's SQLite ledger to an empty PostgreSQL database, then compare.",
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    m.add_argument("--to", required=True, metavar="URL",
+                   help="目标登记簿，如 postgresql://shouwen@db.office.lan/shouwen / target ledger URL")
+    m.add_argument("--from", dest="source", metavar="PATH_OR_URL", default=None,
+                   help="源登记簿（默认数据目录的 ledger.sqlite3）/ source ledger (default: the root's ledger.sqlite3)")
+    m.add_argument("--root", help=root_help)
+
+
+def _as_url(value: str) -> str:
+    return value if "://" in value else f"sqlite:///{Path(value).resolve()}"
+
+
+def last_numbers(tables: dict) -> dict[int, int]:
+    """year → the highest seq registered that year (from the documents rows)."""
+    out: dict[int, int] = {}
+    for row in tables["documents"]:
+        out[row["year"]] = max(out.get(row["year"], 0), row["seq"])
+    return out
+
+
+def migrate(source: Ledger, target: Ledger, say: Callable[[str], None] = print) -> Copied:
+    """Copy every table of `source` into the empty `target`, then compare them row by row.
+    Errors: MigrationRefused (Chinese) for a non-empty target or any difference found afterwards."""
+    if target.rows():
+        raise MigrationRefused(f"目标登记簿已有收文，拒绝迁移（请换一个空数据库，或先确认其中内容无用后清空）：{_shown(target)}")
+    tables = source.export_tables()
+    say("源登记簿：" + "，".join(f"{TABLE_ZH[t]} {len(tables[t])} 条" for t in TABLES))
+
+    def progress(table: str, done: int, total: int) -> None:
+        say(f"  复制{TABLE_ZH[table]}：{done}/{total}")
+    target.import_tables(tables, progress=progress)
+    say("核对：逐表比较条数和每一行 …")
+    copied = target.export_tables()
+    result = Copied({t: len(copied[t]) for t in TABLES}, last_numbers(copied))
+    for table in TABLES:
+        if len(copied[table]) != len(tables[table]):
+            raise MigrationRefused(f"核对失败：{TABLE_ZH[table]}源有 {len(tables[table])} 条，目标有 {len(copied[table])} 条")
+    if result.last_numbers != last_numbers(tables):
+        raise MigrationRefused(f"核对失败：各年度最后收文编号不一致（源 {last_numbers(tables)}，目标 {result.last_numbers}）")
+    sequences = {r["year"]: r["last"] for r in copied["sequences"]}
+    if sequences != {r["year"]: r["last"] for r in tables["sequences"]}:
+        raise MigrationRefused("核对失败：年度编号表不一致")
+    for table in TABLES:
+        for before, after in zip(tables[table], copied[table]):
+            if before != after:
+                differing = sorted(k for k in before if before.get(k) != after.get(k))
+                raise MigrationRefused(f"核对失败：{TABLE_ZH[table]}中有一行不一致（{before.get('number') or before.get('id')}："
+                                       f"{'、'.join(differing)}）")
+    return result
+
+
+def _shown(ledger: Ledger) -> str:
+    return mask(getattr(ledger, "url", "?"))
+
+
+def run_migrate(args) -> int:
+    """The CLI command: exit 0 when copied and checked, 2 when refused or different (Chinese on stderr)."""
+    from .batch_lock import BatchBusy, batch_lock
+    from .intake import data_root
+    from .ledger_postgres import LedgerUnavailable
+
+    root = data_root(args.root)
+    source_url = _as_url(args.source) if args.source else f"sqlite:///{Path(root) / 'ledger.sqlite3'}"
+    if source_url.startswith("sqlite:///") and not Path(source_url[len("sqlite:///"):]).is_file():
+        print(f"shouwen: 没有找到源登记簿 {source_url[len('sqlite:///'):]}（用 --root 指定数据目录，或用 --from 指定文件）",
+              file=sys.stderr)
+        return EXIT_FAULT
+    if _as_url(args.to) == source_url:
+        print("shouwen: 源和目标是同一个登记簿", file=sys.stderr)
+        return EXIT_FAULT
+    try:
+        with batch_lock(root):
+            source = open_ledger(source_url, root, create=False)
+            target = open_ledger(args.to, root)
+            try:
+                print(f"迁移登记簿：{_shown(source)} → {_shown(target)}", flush=True)
+                copied = migrate(source, target, say=lambda line: print(line, flush=True))
+            finally:
+                source.close()
+                target.close()
+    except (MigrationRefused, LedgerUnavailable, BatchBusy, ValueError, sqlite3.Error) as exc:
+        print(f"shouwen: {exc}", file=sys.stderr)
+        return EXIT_FAULT
+    years = "，".join(f"{year}年至 收〔{year}〕{seq}号" for year, seq in sorted(copied.last_numbers.items())) or "无"
+    print(f"迁移完成并已核对：收文 {copied.counts['documents']} 件，状态历史 {copied.counts['history']} 条，"
+          f"同一来文记录 {copied.counts['same_document']} 条；各年度最后编号：{years}。")
+    print("下一步：在数据目录的 shouwen.toml 中写入\n"
+          "    [ledger]\n"
+          f"    url = \"{mask(args.to)}\"\n"
+          "（密码不宜写入文件时，可改用环境变量 SHOUWEN_LEDGER_URL 或 ~/.pgpass），再用 shouwen config 核对、"
+          "shouwen ledger 抽查。\n"
+          f"原登记簿 {source_url[len('sqlite:///'):] if source_url.startswith('sqlite') else mask(source_url)} "
+          "未作任何改动，请保留作为迁移前的备份；切换后不要再用它登记。")
+    return EXIT_OK
