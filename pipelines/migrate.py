@@ -30,6 +30,7 @@ from .ledger import TABLES, Ledger, open_ledger
 
 EXIT_OK, EXIT_FAULT = 0, 2
 TABLE_ZH = {"documents": "收文", "history": "状态历史", "sequences": "年度编号", "same_document": "同一来文比对"}
+UNIT_ZH = {"documents": "件", "history": "条", "sequences": "个", "same_document": "条"}
 
 
 class MigrationRefused(RuntimeError):
@@ -73,7 +74,7 @@ def migrate(source: Ledger, target: Ledger, say: Callable[[str], None] = print) 
     if target.rows():
         raise MigrationRefused(f"目标登记簿已有收文，拒绝迁移（请换一个空数据库，或先确认其中内容无用后清空）：{_shown(target)}")
     tables = source.export_tables()
-    say("源登记簿：" + "，".join(f"{TABLE_ZH[t]} {len(tables[t])} 条" for t in TABLES))
+    say("源登记簿：" + "，".join(f"{TABLE_ZH[t]} {len(tables[t])} {UNIT_ZH[t]}" for t in TABLES))
 
     def progress(table: str, done: int, total: int) -> None:
         say(f"  复制{TABLE_ZH[table]}：{done}/{total}")
@@ -130,7 +131,7 @@ def run_migrate(args) -> int:
     except (MigrationRefused, LedgerUnavailable, BatchBusy, ValueError, sqlite3.Error) as exc:
         print(f"shouwen: {exc}", file=sys.stderr)
         return EXIT_FAULT
-    years = "，".join(f"{year}年至 收〔{year}〕{seq}号" for year, seq in sorted(copied.last_numbers.items())) or "无"
+    years = "、".join(f"收〔{year}〕{seq}号" for year, seq in sorted(copied.last_numbers.items())) or "无"
     print(f"迁移完成并已核对：收文 {copied.counts['documents']} 件，状态历史 {copied.counts['history']} 条，"
           f"同一来文记录 {copied.counts['same_document']} 条；各年度最后编号：{years}。")
     print("下一步：在数据目录的 shouwen.toml 中写入\n"

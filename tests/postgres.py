@@ -73,8 +73,11 @@ def sweep_stale(older_than_s: float = 3600) -> None:
 class PostgresServer:
     """One throwaway cluster: start() → url; stop() (fast shutdown, then immediate, then kill) removes the directory."""
 
-    def __init__(self, bindir: Path):
+    def __init__(self, bindir: Path, durable: bool = False):
+        """durable=False (the tests): fsync, synchronous_commit and full-page writes off; True: PostgreSQL's
+        defaults, every commit flushed to disk (what an office runs; bench/ledger_bench.py compares both)."""
         self.bindir = bindir
+        self.durable = durable
         if os.getuid() == 0:
             nobody = pwd.getpwnam("nobody")
             self.uid, self.gid = nobody.pw_uid, nobody.pw_gid
@@ -105,7 +108,8 @@ class PostgresServer:
         with open(self.log, "ab") as log:
             self.process = subprocess.Popen(
                 [str(self.bindir / "postgres"), "-D", str(self.data), "-k", str(self.dir), "-c", "listen_addresses=",
-                 "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off",
+                 *([] if self.durable else ["-c", "fsync=off", "-c", "synchronous_commit=off",
+                                            "-c", "full_page_writes=off"]),
                  "-c", "max_connections=50"],
                 stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, cwd=self.dir, start_new_session=True,
                 preexec_fn=_as_unprivileged(self.uid, self.gid, signal.SIGQUIT))
