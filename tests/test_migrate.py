@@ -100,3 +100,30 @@ def test_migrate_says_what_is_missing_or_unreachable(tmp_path):
     assert unreachable.returncode == 2
     assert "登记簿数据库无法连接：postgresql://shouwen:***@/shouwen" in unreachable.stderr
     assert "secret-pw" not in unreachable.stderr and "Traceback" not in unreachable.stderr
+
+
+def test_a_pg_dump_of_the_ledger_restores_with_numbers_going_on(postgres, postgres_url, tmp_path):
+    """docs/deploy.md's backup and restore of a PostgreSQL ledger: pg_dump -Fc, pg_restore into an empty database."""
+    from .postgres import bin_dir
+
+    ledger = open_ledger(postgres_url, tmp_path)
+    first = ledger.register(sha256="1" * 64, file="甲.pdf", channel="edoc", archive_path="a", received_at="2026-04-01T09:00:00+08:00")
+    ledger.set_status(first.id, "returned", "退文通知单已放入发件箱", verdict="return")
+    ledger.register(sha256="2" * 64, file="乙.pdf", channel="fax", archive_path="b", received_at="2026-04-01T10:00:00+08:00")
+    before = ledger.export_tables()
+    ledger.close()
+    dump = tmp_path / "shouwen.dump"
+    dumped = subprocess.run([str(bin_dir() / "pg_dump"), "-Fc", "-d", postgres_url, "-f", str(dump)],
+                            capture_output=True, text=True, timeout=600)
+    assert dumped.returncode == 0, dumped.stderr
+    restored_url = postgres.create_database()
+    restored = subprocess.run([str(bin_dir() / "pg_restore"), "--no-owner", "-d", restored_url, str(dump)],
+                              capture_output=True, text=True, timeout=600)
+    assert restored.returncode == 0, restored.stderr
+    back = open_ledger(restored_url, tmp_path, create=False)
+    assert back.export_tables() == before
+    third = back.register(sha256="3" * 64, file="丙.pdf", channel="mail", archive_path="c",
+                          received_at="2026-04-02T09:00:00+08:00")
+    assert (third.number, third.id) == ("收〔2026〕3号", 3)
+    assert [h["status"] for h in back.history(first.id)] == ["registered", "returned"]
+    back.close()
