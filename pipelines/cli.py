@@ -326,9 +326,9 @@ def _fault_line(exc: BaseException, args) -> str | None:
     from .batch_lock import BatchBusy
     from .faults import describe
     from .intake import data_root
-    from .ledger import LedgerConflict, LedgerDamaged
+    from .ledger import LedgerConflict, LedgerDamaged, LedgerUnavailable
 
-    if isinstance(exc, (BatchBusy, LedgerConflict, LedgerDamaged)):
+    if isinstance(exc, (BatchBusy, LedgerConflict, LedgerDamaged, LedgerUnavailable)):
         return str(exc)
     return describe(exc, data_root(getattr(args, "root", None)).resolve())
 

@@ -111,6 +111,11 @@ class LedgerDamaged(RuntimeError):
     """The ledger file is missing, empty or corrupt while the archive holds documents (said in Chinese)."""
 
 
+class LedgerUnavailable(RuntimeError):
+    """A database ledger (PostgreSQL) cannot be reached, or holds no ledger where one was expected; said in Chinese
+    with the URL, its password masked."""
+
+
 def now() -> str:
     return datetime.now(timezone.utc).astimezone().isoformat(timespec="seconds")
 

@@ -33,7 +33,18 @@ from psycopg import errors, sql
 from psycopg.rows import dict_row, tuple_row
 
 from .config import mask
-from .ledger import FINAL, MAX_TRAINING_ROWS, TABLES, Registration, conflict, format_number, now, parse_key, prepare_fields
+from .ledger import (
+    FINAL,
+    MAX_TRAINING_ROWS,
+    TABLES,
+    LedgerUnavailable,
+    Registration,
+    conflict,
+    format_number,
+    now,
+    parse_key,
+    prepare_fields,
+)
 
 MIGRATIONS = [
     # 1: the ledger, its history and the per-year sequence
@@ -109,11 +120,6 @@ CLAIM_LOCK = 0x5348_5701
 CONNECT_TIMEOUT_S = 30  # where the URL names none: a server that does not answer is reported, not waited on forever
 
 T = TypeVar("T")
-
-
-class LedgerUnavailable(RuntimeError):
-    """The PostgreSQL ledger cannot be reached (or holds no ledger where one was expected); said in Chinese with
-    the URL, its password masked."""
 
 
 def _clean(value):

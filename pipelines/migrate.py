@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Callable
 
 from .config import mask
-from .ledger import TABLES, Ledger, open_ledger
+from .ledger import TABLES, Ledger, LedgerUnavailable, open_ledger
 
 EXIT_OK, EXIT_FAULT = 0, 2
 TABLE_ZH = {"documents": "收文", "history": "状态历史", "sequences": "年度编号", "same_document": "同一来文比对"}
@@ -107,7 +107,6 @@ def run_migrate(args) -> int:
     """The CLI command: exit 0 when copied and checked, 2 when refused or different (Chinese on stderr)."""
     from .batch_lock import BatchBusy, batch_lock
     from .intake import data_root
-    from .ledger_postgres import LedgerUnavailable
 
     root = data_root(args.root)
     source_url = _as_url(args.source) if args.source else f"sqlite:///{Path(root) / 'ledger.sqlite3'}"
