@@ -20,8 +20,9 @@ import sqlite3
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from itertools import islice
 from pathlib import Path
-from typing import Iterator, Optional, Protocol, runtime_checkable
+from typing import Iterable, Iterator, Mapping, Optional, Protocol, runtime_checkable
 
 STATUSES = ("registered", "reviewed", "returned", "routed", "indexed", "quarantined", "held", "linked")
 STATUS_ZH = {"registered": "已登记", "reviewed": "已初审", "returned": "已退文", "routed": "已分办",
@@ -134,7 +135,9 @@ def format_number(year: int, seq: int) -> str:
 
 
 NUMBER_KEY = re.compile(r"\s*(?:收〔)?(\d{4})(?:〕|-)(\d+)号?\s*")
-TABLES = ("documents", "history", "sequences", "same_document")  # what export_tables / import_tables carry
+TABLES = ("documents", "history", "sequences", "same_document")  # what a whole-ledger copy carries (shouwen migrate)
+TABLE_KEYS = {"documents": "id", "history": "id", "sequences": "year", "same_document": "document_id"}  # paging order
+PAGE_ROWS = 1000  # rows per page when a whole table is read or written
 MAX_TRAINING_ROWS = 5000  # the routing model's newest examples (pipelines/router_model.py)
 
 
@@ -208,9 +211,14 @@ class Ledger(Protocol):
 
     def training_rows(self, limit: int = MAX_TRAINING_ROWS) -> list[tuple[int, str, str]]: ...
 
+    def count_rows(self, table: str) -> int: ...
+
+    def table_rows(self, table: str, after=None, limit: int = PAGE_ROWS) -> list[dict]: ...
+
     def export_tables(self) -> dict[str, list[dict]]: ...
 
-    def import_tables(self, tables: dict[str, list[dict]]) -> None: ...
+    def import_tables(self, tables: Mapping[str, Iterable[dict]], progress=None,
+                      totals: Optional[Mapping[str, int]] = None) -> None: ...
 
     def close(self) -> None: ...
 
@@ -381,37 +389,69 @@ class SQLiteLedger:
             " WHERE route_source IN ('rule', 'clerk') AND department IS NOT NULL AND status = 'indexed'"
             " ORDER BY id DESC LIMIT ?", (limit,))]
 
+    def count_rows(self, table: str) -> int:
+        """How many rows `table` (one of TABLES) holds."""
+        return self.conn.execute(f"SELECT count(*) FROM {_table(table)}").fetchone()[0]
+
+    def table_rows(self, table: str, after=None, limit: int = PAGE_ROWS) -> list[dict]:
+        """One page of `table` (one of TABLES), all columns, in the order of its key (TABLE_KEYS): the first
+        `limit` rows whose key is greater than `after` (None: from the start). iter_table walks them all."""
+        key = TABLE_KEYS[_table(table)]
+        if after is None:
+            rows = self.conn.execute(f"SELECT * FROM {table} ORDER BY {key} LIMIT ?", (limit,))
+        else:
+            rows = self.conn.execute(f"SELECT * FROM {table} WHERE {key} > ? ORDER BY {key} LIMIT ?", (after, limit))
+        return [dict(r) for r in rows]
+
     def export_tables(self) -> dict[str, list[dict]]:
         """Every row of every table, all columns, ids included: {table: [row, …]} in TABLES order, each table in
-        the order of its key (for `shouwen migrate`)."""
-        order = {"documents": "id", "history": "id", "sequences": "year", "same_document": "document_id"}
-        return {t: [dict(r) for r in self.conn.execute(f"SELECT * FROM {t} ORDER BY {order[t]}")] for t in TABLES}
+        the order of its key. In memory: for a large ledger walk iter_table instead."""
+        return {t: list(iter_table(self, t)) for t in TABLES}
 
-    def import_tables(self, tables: dict[str, list[dict]], progress=None) -> None:
-        """Load export_tables' output into this ledger, which must be empty (ValueError in Chinese otherwise), in
-        one transaction, keeping ids, 收文编号 and every column; progress(table, done, total) after each batch."""
+    def import_tables(self, tables: Mapping[str, Iterable[dict]], progress=None,
+                      totals: Optional[Mapping[str, int]] = None) -> None:
+        """Load whole tables (export_tables' output, or iter_table's pages from another ledger) into this ledger,
+        which must be empty (ValueError in Chinese otherwise), in one transaction, keeping ids, 收文编号 and every
+        column; progress(table, done, total) after each page (total from `totals`, else rows so far)."""
         with self._write() as conn:
             conn.execute("PRAGMA defer_foreign_keys = ON")  # linked_to / revision_of may point forward
             if conn.execute("SELECT count(*) FROM documents").fetchone()[0]:
                 raise ValueError(f"目标登记簿不是空的：{self.url}")
             for table in TABLES:
-                _insert_batches(table, tables.get(table) or [], progress,
-                                lambda sql, batch: conn.executemany(sql, batch), "?")
+                done = 0
+                for page in pages(tables.get(table) or ()):
+                    columns = list(page[0])
+                    conn.executemany(f"INSERT INTO {_table(table)} ({', '.join(columns)}) VALUES"
+                                     f" ({', '.join('?' * len(columns))})", [tuple(r[c] for c in columns) for r in page])
+                    done += len(page)
+                    if progress:
+                        progress(table, done, (totals or {}).get(table, done))
+                if progress and not done:
+                    progress(table, 0, 0)
 
 
-def _insert_batches(table: str, rows: list[dict], progress, executemany, placeholder: str, batch_size: int = 500) -> None:
-    """INSERT rows (dicts with the same keys) into `table` in batches; progress(table, done, total) after each."""
-    if not rows:
-        if progress:
-            progress(table, 0, 0)
-        return
-    columns = list(rows[0])
-    sql = (f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join([placeholder] * len(columns))})")
-    for start in range(0, len(rows), batch_size):
-        batch = rows[start:start + batch_size]
-        executemany(sql, [tuple(r[c] for c in columns) for r in batch])
-        if progress:
-            progress(table, start + len(batch), len(rows))
+def _table(name: str) -> str:
+    if name not in TABLES:
+        raise ValueError(f"登记簿没有这张表：{name}")
+    return name
+
+
+def iter_table(ledger: "Ledger", table: str, page_rows: int = PAGE_ROWS) -> Iterator[dict]:
+    """Every row of `table` in key order, read a page at a time (a ledger of years stays out of memory)."""
+    key, after = TABLE_KEYS[table], None
+    while True:
+        page = ledger.table_rows(table, after, page_rows)
+        yield from page
+        if len(page) < page_rows:
+            return
+        after = page[-1][key]
+
+
+def pages(rows: Iterable[dict], size: int = PAGE_ROWS) -> Iterator[list[dict]]:
+    """rows in lists of at most `size`."""
+    rows = iter(rows)
+    while page := list(islice(rows, size)):
+        yield page
 
 
 def ledger_url_error(reason: str) -> ValueError:

@@ -26,7 +26,7 @@ connection is re-opened once and the operation tried again.
 from __future__ import annotations
 
 from contextlib import contextmanager
-from typing import Callable, Iterator, Optional, TypeVar
+from typing import Callable, Iterable, Iterator, Mapping, Optional, TypeVar
 
 import psycopg
 from psycopg import errors, sql
@@ -36,12 +36,16 @@ from .config import mask
 from .ledger import (
     FINAL,
     MAX_TRAINING_ROWS,
+    PAGE_ROWS,
+    TABLE_KEYS,
     TABLES,
     LedgerUnavailable,
     Registration,
     conflict,
     format_number,
+    iter_table,
     now,
+    pages,
     parse_key,
     prepare_fields,
 )
@@ -335,39 +339,55 @@ class PostgresLedger:
 
     # moving a whole ledger (shouwen migrate) -------------------------------------------------------------------
 
-    def export_tables(self) -> dict[str, list[dict]]:
-        order = {"documents": "id", "history": "id", "sequences": "year", "same_document": "document_id"}
-        return {t: self._all(f"SELECT * FROM {t} ORDER BY {order[t]}") for t in TABLES}
+    def count_rows(self, table: str) -> int:
+        return self._one(f"SELECT count(*) AS n FROM {_table(table)}", ())["n"]
 
-    def import_tables(self, tables: dict[str, list[dict]], progress=None) -> None:
-        """Load export_tables' output (from either backend) into this ledger, which must be empty (ValueError in
-        Chinese otherwise), in one transaction (COPY), keeping ids, 收文编号 and every column; the id sequences
-        continue after the highest id. progress(table, done, total) as it goes."""
+    def table_rows(self, table: str, after=None, limit: int = PAGE_ROWS) -> list[dict]:
+        """See SQLiteLedger.table_rows."""
+        key = TABLE_KEYS[_table(table)]
+        if after is None:
+            return self._all(f"SELECT * FROM {table} ORDER BY {key} LIMIT %s", (limit,))
+        return self._all(f"SELECT * FROM {table} WHERE {key} > %s ORDER BY {key} LIMIT %s", (after, limit))
+
+    def export_tables(self) -> dict[str, list[dict]]:
+        return {t: list(iter_table(self, t)) for t in TABLES}
+
+    def import_tables(self, tables: Mapping[str, Iterable[dict]], progress=None,
+                      totals: Optional[Mapping[str, int]] = None) -> None:
+        """Load whole tables (from either backend) into this ledger, which must be empty (ValueError in Chinese
+        otherwise), in one transaction (COPY), keeping ids, 收文编号 and every column; the id sequences continue
+        after the highest id. progress(table, done, total) after each page."""
         def run(conn: psycopg.Connection) -> None:
             with self._write(conn):
                 conn.execute("SET CONSTRAINTS ALL DEFERRED")  # linked_to / revision_of may point forward
                 if conn.execute("SELECT count(*) AS n FROM documents").fetchone()["n"]:
                     raise ValueError(f"目标登记簿不是空的：{mask(self.url)}")
                 for table in TABLES:
-                    rows = tables.get(table) or []
-                    if not rows:
-                        if progress:
-                            progress(table, 0, 0)
-                        continue
-                    columns = list(rows[0])
-                    copy_sql = sql.SQL("COPY {} ({}) FROM STDIN").format(
-                        sql.Identifier(table), sql.SQL(", ").join(map(sql.Identifier, columns)))
-                    with conn.cursor().copy(copy_sql) as copy:
-                        for done, row in enumerate(rows, start=1):
-                            copy.write_row([_clean(row[c]) for c in columns])
-                            if progress and done % 1000 == 0:
-                                progress(table, done, len(rows))
-                    if progress:
-                        progress(table, len(rows), len(rows))
+                    done, copy_sql = 0, None
+                    with conn.cursor() as cursor:
+                        for page in pages(tables.get(table) or ()):
+                            if copy_sql is None:
+                                columns = list(page[0])
+                                copy_sql = sql.SQL("COPY {} ({}) FROM STDIN").format(
+                                    sql.Identifier(table), sql.SQL(", ").join(map(sql.Identifier, columns)))
+                            with cursor.copy(copy_sql) as copy:
+                                for row in page:
+                                    copy.write_row([_clean(row[c]) for c in columns])
+                            done += len(page)
+                            if progress:
+                                progress(table, done, (totals or {}).get(table, done))
+                    if progress and not done:
+                        progress(table, 0, 0)
                 for table in ("documents", "history"):
                     conn.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), coalesce(max(id), 1),"
                                  f" max(id) IS NOT NULL) FROM {table}")
         self._call(run)
+
+
+def _table(name: str) -> str:
+    if name not in TABLES:
+        raise ValueError(f"登记簿没有这张表：{name}")
+    return name
 
 
 def _first_line(exc: BaseException) -> str:

@@ -5,7 +5,7 @@
 
 What is copied: every table of the ledger (documents with all their columns, history, the per-year sequences,
 the same-document claims), ids and 收文编号 unchanged, in one transaction on the target (pipelines/ledger.py's
-export_tables / import_tables), with the data root's batch lock held so no batch writes meanwhile. The source is
+iter_table / import_tables, a page at a time), with the data root's batch lock held so no batch writes meanwhile. The source is
 only read: ledger.sqlite3 stays as it was (it is the fallback until the operator switches over).
 
 Refused (Chinese message, exit 2, nothing written): a target that already holds documents, a missing source,
@@ -22,11 +22,12 @@ import argparse
 import sqlite3
 import sys
 from dataclasses import dataclass, field
+from itertools import zip_longest
 from pathlib import Path
 from typing import Callable
 
 from .config import mask
-from .ledger import TABLES, Ledger, LedgerUnavailable, open_ledger
+from .ledger import TABLES, Ledger, LedgerUnavailable, iter_table, open_ledger
 
 EXIT_OK, EXIT_FAULT = 0, 2
 TABLE_ZH = {"documents": "收文", "history": "状态历史", "sequences": "年度编号", "same_document": "同一来文比对"}
@@ -60,42 +61,38 @@ def _as_url(value: str) -> str:
     return value if "://" in value else f"sqlite:///{Path(value).resolve()}"
 
 
-def last_numbers(tables: dict) -> dict[int, int]:
-    """year → the highest seq registered that year (from the documents rows)."""
-    out: dict[int, int] = {}
-    for row in tables["documents"]:
-        out[row["year"]] = max(out.get(row["year"], 0), row["seq"])
-    return out
-
-
 def migrate(source: Ledger, target: Ledger, say: Callable[[str], None] = print) -> Copied:
-    """Copy every table of `source` into the empty `target`, then compare them row by row.
+    """Copy every table of `source` into the empty `target` (a page at a time: a ledger of years stays out of
+    memory), then read both back in key order and compare them row by row, and each year's last 收文编号.
     Errors: MigrationRefused (Chinese) for a non-empty target or any difference found afterwards."""
-    if target.rows():
+    if target.count_rows("documents"):
         raise MigrationRefused(f"目标登记簿已有收文，拒绝迁移（请换一个空数据库，或先确认其中内容无用后清空）：{_shown(target)}")
-    tables = source.export_tables()
-    say("源登记簿：" + "，".join(f"{TABLE_ZH[t]} {len(tables[t])} {UNIT_ZH[t]}" for t in TABLES))
+    totals = {t: source.count_rows(t) for t in TABLES}
+    say("源登记簿：" + "，".join(f"{TABLE_ZH[t]} {totals[t]} {UNIT_ZH[t]}" for t in TABLES))
 
     def progress(table: str, done: int, total: int) -> None:
         say(f"  复制{TABLE_ZH[table]}：{done}/{total}")
-    target.import_tables(tables, progress=progress)
+    target.import_tables({t: iter_table(source, t) for t in TABLES}, progress=progress, totals=totals)
     say("核对：逐表比较条数和每一行 …")
-    copied = target.export_tables()
-    result = Copied({t: len(copied[t]) for t in TABLES}, last_numbers(copied))
+    result = Copied()
     for table in TABLES:
-        if len(copied[table]) != len(tables[table]):
-            raise MigrationRefused(f"核对失败：{TABLE_ZH[table]}源有 {len(tables[table])} 条，目标有 {len(copied[table])} 条")
-    if result.last_numbers != last_numbers(tables):
-        raise MigrationRefused(f"核对失败：各年度最后收文编号不一致（源 {last_numbers(tables)}，目标 {result.last_numbers}）")
-    sequences = {r["year"]: r["last"] for r in copied["sequences"]}
-    if sequences != {r["year"]: r["last"] for r in tables["sequences"]}:
-        raise MigrationRefused("核对失败：年度编号表不一致")
-    for table in TABLES:
-        for before, after in zip(tables[table], copied[table]):
+        count = 0
+        for before, after in zip_longest(iter_table(source, table), iter_table(target, table)):
+            if before is None or after is None:
+                raise MigrationRefused(f"核对失败：{TABLE_ZH[table]}源有 {source.count_rows(table)} 条，"
+                                       f"目标有 {target.count_rows(table)} 条")
             if before != after:
                 differing = sorted(k for k in before if before.get(k) != after.get(k))
                 raise MigrationRefused(f"核对失败：{TABLE_ZH[table]}中有一行不一致（{before.get('number') or before.get('id')}："
                                        f"{'、'.join(differing)}）")
+            if table == "documents":
+                result.last_numbers[after["year"]] = max(result.last_numbers.get(after["year"], 0), after["seq"])
+            count += 1
+        result.counts[table] = count
+    sequences = {r["year"]: r["last"] for r in iter_table(target, "sequences")}
+    behind = {y: n for y, n in result.last_numbers.items() if sequences.get(y, 0) < n}
+    if behind:
+        raise MigrationRefused(f"核对失败：年度编号落后于已登记的最大编号（{behind}）")
     return result
 
 

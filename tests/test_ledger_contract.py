@@ -10,7 +10,7 @@ import psycopg
 import pytest
 
 from pipelines import ledger_postgres
-from pipelines.ledger import MIGRATIONS, Ledger, LedgerConflict, SQLiteLedger, open_ledger
+from pipelines.ledger import MIGRATIONS, Ledger, LedgerConflict, SQLiteLedger, iter_table, open_ledger
 from pipelines.ledger_postgres import LedgerUnavailable, PostgresLedger
 
 BACKENDS = ["sqlite", "postgresql"]
@@ -309,12 +309,26 @@ def test_export_and_import_keep_everything(ledger, url, tmp_path, request):
         target = open_ledger("sqlite:///copy.sqlite3", tmp_path)
     else:
         target = open_ledger(request.getfixturevalue("postgres").create_database(), tmp_path)
-    target.import_tables(tables)
+    progress = []
+    target.import_tables({t: iter_table(ledger, t, page_rows=2) for t in tables}, totals={"history": 3},
+                         progress=lambda *step: progress.append(step))
     assert target.export_tables() == tables
+    assert progress == [("documents", 2, 2), ("history", 3, 3), ("sequences", 2, 2), ("same_document", 1, 1)]
     assert reg(target, 3).number == "收〔2026〕2号" and reg(target, 3).id == b + 1  # ids and numbers go on
     with pytest.raises(ValueError, match="目标登记簿不是空的"):
         target.import_tables(tables)
     target.close()
+
+
+def test_whole_tables_are_read_a_page_at_a_time(ledger):
+    ids = [reg(ledger, n).id for n in range(1, 6)]
+    assert ledger.count_rows("documents") == 5 and ledger.count_rows("history") == 5
+    assert [r["id"] for r in ledger.table_rows("documents", limit=2)] == ids[:2]
+    assert [r["id"] for r in ledger.table_rows("documents", after=ids[1], limit=2)] == ids[2:4]
+    assert [r["seq"] for r in iter_table(ledger, "documents", page_rows=2)] == [1, 2, 3, 4, 5]
+    assert list(iter_table(ledger, "sequences", page_rows=1)) == [{"year": 2026, "last": 5}]
+    with pytest.raises(ValueError, match="登记簿没有这张表"):
+        ledger.count_rows("documents; DROP TABLE history")
 
 
 def test_a_dropped_connection_is_reopened_once_postgres(postgres_url, tmp_path):
