@@ -104,13 +104,13 @@ def main() -> None:
     path.write_text(json.dumps(out, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     print(f"ledger backends, {args.per_process} operations per process ({os.cpu_count()} CPUs)")
     backends = ("sqlite", "postgresql", "postgresql_fsync_off")
-    print(f"{'':10}{'register/s':>36}   {'set_status/s':>36}")
+    print(f"{'':10}{'register/s':>42}   {'set_status/s':>42}")
     label = {"sqlite": "sqlite", "postgresql": "pg", "postgresql_fsync_off": "pg fsync off"}
-    print(f"{'processes':10}" + "".join(f"{label[b]:>12}" for b in backends) + "   "
-          + "".join(f"{label[b]:>12}" for b in backends))
+    print(f"{'processes':10}" + "".join(f"{label[b]:>14}" for b in backends) + "   "
+          + "".join(f"{label[b]:>14}" for b in backends))
     for processes in ("1", "4"):
-        print(f"{processes:10}" + "".join(f"{results[b][processes]['register_per_s']:>12}" for b in backends) + "   "
-              + "".join(f"{results[b][processes]['set_status_per_s']:>12}" for b in backends))
+        print(f"{processes:10}" + "".join(f"{results[b][processes]['register_per_s']:>14}" for b in backends) + "   "
+              + "".join(f"{results[b][processes]['set_status_per_s']:>14}" for b in backends))
     print("(pg fsync off: the tests' server, commits not flushed; sqlite and pg flush each commit)")
     print(f"→ {path.relative_to(ROOT)}")
 

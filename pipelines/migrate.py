@@ -117,7 +117,11 @@ def run_migrate(args) -> int:
     try:
         with batch_lock(root):
             source = open_ledger(source_url, root, create=False)
-            target = open_ledger(args.to, root)
+            try:
+                target = open_ledger(args.to, root)
+            except ValueError as exc:  # said of the option the operator typed, not of shouwen.toml
+                source.close()
+                raise ValueError(str(exc).replace("配置项 [ledger] url", "--to")) from None
             try:
                 print(f"迁移登记簿：{_shown(source)} → {_shown(target)}", flush=True)
                 copied = migrate(source, target, say=lambda line: print(line, flush=True))

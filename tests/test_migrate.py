@@ -100,6 +100,8 @@ def test_migrate_says_what_is_missing_or_unreachable(tmp_path):
     assert unreachable.returncode == 2
     assert "登记簿数据库无法连接：postgresql://shouwen:***@/shouwen" in unreachable.stderr
     assert "secret-pw" not in unreachable.stderr and "Traceback" not in unreachable.stderr
+    wrong = cli(tmp_path, "migrate", "--root", str(empty), "--to", "mysql://office/ledger")
+    assert wrong.returncode == 2 and "--to 的值无效：不支持的登记簿地址 'mysql://office/ledger'" in wrong.stderr
 
 
 def test_a_pg_dump_of_the_ledger_restores_with_numbers_going_on(postgres, postgres_url, tmp_path):
