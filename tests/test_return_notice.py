@@ -47,3 +47,14 @@ def test_every_rule_s_bad_example_differs_from_its_good_one():
     assert len(rules) > 40  # every rule registered, not an empty table
     same = [r.id for r in rules.values() if r.bad.strip() == r.good.strip()]
     assert same == []
+
+
+def test_a_missing_date_is_not_answered_with_a_date_of_our_own(tmp_path):
+    # "应为：2026年7月1日" beside "未见成文日期" reads as if the office had fixed the sender's date
+    from pipelines.review import review_path
+    from tests.builder import conformant_notice, write_text
+
+    report = review_path(write_text(conformant_notice(date=None), tmp_path / "无日期.txt"))
+    finding = next(f for f in report["findings"] if f["rule"] == "element.date")
+    assert finding["evidence"] == "未见成文日期"
+    assert finding["expected"].startswith("在发文机关署名之下")

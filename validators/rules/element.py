@@ -240,7 +240,8 @@ def date(ctx):
     el = ctx.el
     if not el.date:
         if requires(el.format, "date"):
-            yield Hit("公文应标注成文日期（署名之下，用阿拉伯数字）", evidence="未见成文日期", expected="2026年7月1日")
+            yield Hit("公文应标注成文日期（署名之下，用阿拉伯数字）", evidence="未见成文日期",
+                      expected="在发文机关署名之下用阿拉伯数字标注成文日期，例如“2026年7月1日”")
         return
     text = re.sub(r"\s", "", el.date.text)
     quote = re.sub(r"\s", "", el.date.quote)
