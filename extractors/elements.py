@@ -71,6 +71,10 @@ CN_DIGIT = f"[{ZERO}一二三四五六七八九]"
 DATE_CORE = (rf"(?P<y>[0-9]{{2,4}}|{CN_DIGIT}{{2,4}})\s*年\s*(?P<m>[0-9]{{1,2}}|[一二三四五六七八九十]{{1,3}})\s*月"
              rf"\s*(?P<d>[0-9]{{1,2}}|[一二三四五六七八九十]{{1,3}})\s*[日号]")
 DATE = re.compile(rf"^\s*{DATE_CORE}\s*$")
+# 题注 under the title of a 决议, 公报 or rules adopted at a meeting: "（2009年2月8日…会议通过）" — its 成文日期
+TITLE_NOTE = re.compile(rf"^[（(]\s*(?P<date>{DATE_CORE})(?P<rest>[^（）()]{{0,60}})[）)]$")
+# the closing formula (结束语) at the end of the 正文 names the 文种 when the title is missing: "特此公告。"
+CLOSING_FORMULA = re.compile(r"^特此(?P<type>公告|通告|通知|通报|批复|报告|请示|函告|函复)[。！!.]?$")
 # 纪要格式: the office and the date on one line under the mark
 OFFICE_DATE = re.compile(rf"^(?P<office>[\u4e00-\u9fff（）()]{{2,30}}?)\s+{DATE_CORE}\s*$")
 PRINT_LINE = re.compile(rf"^(?P<issuer>.*?)\s*(?P<date>(?:[0-9]{{2,4}}|{CN_DIGIT}{{2,4}})\s*年.{{1,3}}月.{{1,3}}[日号])\s*印\s*发\s*$")
@@ -146,6 +150,7 @@ class Elements:
     attachments: list[str] = field(default_factory=list)
     signature: Optional[Found] = None  # the 署名 line next to the date (an order: 职务 and 姓名)
     signature_lines: list[int] = field(default_factory=list)
+    signature_wrapped: bool = False  # the signature_lines are one organ's name broken over two lines (回行)
     date: Optional[Found] = None
     date_iso: Optional[str] = None
     annotation: Optional[Found] = None
@@ -348,6 +353,8 @@ class _Parser:
         start = self._head()
         end = self._closing(start)
         self.el.body_lines = list(range(start, end))
+        if self.el.title is None and self.el.doc_type is None:
+            self.el.doc_type = self._type_from_closing_formula()
         self._headings()
         self._phrases()
         self._format()
@@ -389,6 +396,7 @@ class _Parser:
                 span = self._title_at(i)
                 if span:
                     i += span
+                    i += self._title_note(i)
                     continue
             if el.title is None and el.addressee is None and el.doc_number is None and not el.issuer_mark_lines \
                     and self._document_follows(i):
@@ -643,6 +651,18 @@ class _Parser:
             el.title = Found(wrapped.group(1), el.title.page, el.title.line, (el.title.original or "")[1:-1])
         return len(lines)
 
+    def _title_note(self, i: int) -> int:
+        """题注 on line i, under the title: a date in brackets ("（2009年2月8日菏泽市第十七届人民代表大会第三次会议
+        通过）"), the form 决议, 公报 and adopted rules carry instead of a date line under the signature. Taken as
+        the 成文日期 (the date part only); returns 1 if line i is one, else 0."""
+        el = self.el
+        m = TITLE_NOTE.match(self.text(i)) if i < self.n and el.date is None else None
+        if not m or _date_of(m) is None:
+            return 0
+        el.date = el.found(i, m.group("date"))
+        el.date_iso = _date_of(m)
+        return 1
+
     def _wrapped_title(self, i: int, geometric: bool) -> list[int]:
         """A title broken over short lines until its 文种 ("关于加强城区排水设施维护的" / "通知"); [i] if none."""
         el, t = self.el, self.text(i)
@@ -738,10 +758,32 @@ class _Parser:
                     break
             elif not (all(ORGAN.search(p) for p in t.split()) and not SENTENCE_END.search(t) and len(t) <= 40
                       and all(ORGAN.search(p) for p in self.text(lines[0]).split())):
+                if len(lines) == 1 and self._wraps_into(j, lines[0]):
+                    lines.insert(0, j)  # "中共乐至县委巡察工作" / "领导小组办公室": one name over two lines
+                    self.el.signature_wrapped = True
                 break
             lines.insert(0, j)
             j -= 1
         return lines
+
+    def _type_from_closing_formula(self) -> Optional[str]:
+        """文种 of a document without a title, from its 结束语 in the last lines of the 正文 ("特此公告。" → 公告)."""
+        for i in reversed(self.el.body_lines[-3:]):
+            m = CLOSING_FORMULA.match(self.text(i))
+            if m:
+                return "函" if m.group("type").startswith("函") else m.group("type")
+        return None
+
+    def _wraps_into(self, j: int, k: int) -> bool:
+        """Line j is the first half of the organ's name that line k ends (a long 署名 broken over two lines): j
+        alone is no organ, 6–20 characters (a name wraps only when long), ends with no punctuation, is no 结束语 or
+        list item, is aligned like k, and j + k is an organ."""
+        t, u = self.text(j), self.text(k)
+        a, b = self.el.lines[j], self.el.lines[k]
+        return (6 <= len(t) <= 20 and not ORGAN.search(t) and " " not in t and not re.search(r"[\W\d]$", t)
+                and not re.match(r"(特此|此告|此复|此致|敬礼)", t)  # a 结束语 line stands above some signatures
+                and not ATTACHMENT_ITEM.match(t) and not ATTACHMENT_NOTE.match(t)
+                and bool(ORGAN.search(t + u)) and len(t + u) <= 40 and a.align == b.align)
 
     def _looks_like_signature(self, j: int) -> bool:
         text, line = self.text(j), self.el.lines[j]
@@ -862,6 +904,8 @@ class _Parser:
         signed: list[str] = []
         if el.format == "minutes" and el.signature:
             signed = [re.sub(r"\s", "", el.signature.text)]
+        elif el.format != "order" and el.signature_wrapped:
+            signed = _names("".join(self.text(i) for i in el.signature_lines))
         elif el.format != "order":
             for i in el.signature_lines:
                 signed += _names(self.text(i))

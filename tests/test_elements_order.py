@@ -321,3 +321,49 @@ def test_a_labelled_number_line_is_the_doc_number():
     el, _, _ = check("示例市水务局关于加强排水设施巡查的通知\n文号：示水发〔2026〕11号\n各区水务局：\n　　请加强巡查。\n")
     assert el.doc_number.text == "示水发〔2026〕11号"
     assert el.addressees == ["各区水务局"]
+
+
+# shapes of the held-out corpus (h18, h19), on texts written here ------------------------------------------
+
+RESOLUTION = """示例市第五届人民代表大会第二次会议关于计划执行情况的决议
+（2026年1月18日示例市第五届人民代表大会第二次会议通过）
+示例市第五届人民代表大会第二次会议审查了市人民政府提出的计划执行情况的报告，决定批准这个报告。
+"""
+
+
+def test_a_resolution_s_date_in_brackets_under_its_title_is_its_date():
+    el, findings, _ = check(RESOLUTION)
+    assert el.title.text == "示例市第五届人民代表大会第二次会议关于计划执行情况的决议"
+    assert el.date.text == "2026年1月18日" and el.date_iso == "2026-01-18"
+    assert el.body_lines[0] == 2  # the 题注 is not the first line of the 正文
+    assert "element.date" not in rules(findings)
+
+
+def test_a_bracketed_line_without_a_date_under_the_title_is_not_a_date():
+    el, _, _ = check(RESOLUTION.replace("（2026年1月18日示例市第五届人民代表大会第二次会议通过）", "（征求意见稿）"))
+    assert el.date is None
+
+
+NOTICE_WITHOUT_TITLE = """经研究，决定自2026年6月1日起调整示例市政务服务大厅的办公时间，工作日上午9时至下午5时。
+特此公告。
+示例市政务服务管理
+委员会办公室
+2026年5月20日
+"""
+
+
+def test_a_signature_broken_over_two_lines_is_one_issuer_and_the_closing_formula_names_the_type():
+    el, _, _ = check(NOTICE_WITHOUT_TITLE)
+    assert el.issuers == ["示例市政务服务管理委员会办公室"]
+    assert el.signature_lines == [2, 3]
+    assert el.doc_type == "公告"  # no title: "特此公告。" names the 文种
+
+
+def test_a_closing_formula_above_a_signature_is_not_part_of_the_issuer_s_name():
+    el, _, _ = check(NOTICE_WITHOUT_TITLE.replace("示例市政务服务管理\n委员会办公室", "此告\n示例市政务服务管理委员会办公室"))
+    assert el.issuers == ["示例市政务服务管理委员会办公室"]
+
+
+def test_two_stacked_organs_stay_two_issuers():
+    el, _, _ = check(NOTICE_WITHOUT_TITLE.replace("示例市政务服务管理\n委员会办公室", "示例市发展和改革委员会\n示例市财政局"))
+    assert el.issuers == ["示例市发展和改革委员会", "示例市财政局"]

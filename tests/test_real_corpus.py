@@ -27,8 +27,6 @@ KNOWN_FAILURES: dict[str, set[str]] = {
     "h15": {"doc_type", "title", "issuers", "date", "addressees"},  # a whole page flattened onto one line
     "h16": {"doc_number", "addressees"},  # wikisource header line: title, number, organ and date on one line
     "h17": {"issuers", "addressees"},  # 督查通报 page: issuer in the brief's header line; 主送 after a " " line
-    "h18": {"doc_type", "issuers"},  # no title, "特此公告"; 发文机关署名 broken over two lines
-    "h19": {"date"},  # 决议: date in brackets under the title
 }
 
 
