@@ -572,7 +572,11 @@ class _Parser:
                 return bool(ORGAN.search(t) or t.endswith("文件"))
             if not (ORGAN.search(u) or u.endswith("文件")) or "关于" in u:
                 break
-        # an organ's name right above a title, with no 发文字号 (a 信函 without number, a pasted text)
+        # an organ's name right above a title, with no 发文字号 (a 信函 without number, a pasted text) — but not
+        # organs joined by 、 over a line starting 关于: that is a joint title's first line (国务院办公厅、中央军委
+        # 办公厅 / 关于…的通知); a 版头 stacks joint organs or sets them apart with blanks
+        if "、" in t and after and after[0].startswith("关于"):
+            return False
         return bool(ORGAN.search(t)) and len(t) <= 30 and bool(after) and self._titleish_text(after[0])
 
     @staticmethod
@@ -689,7 +693,8 @@ class _Parser:
             text = el.text_of(indexes).strip()
             last = self.text(i + span - 1)
             if last.endswith(("：", ":")):
-                if len(text) >= 120 or ATTACHMENT_NOTE.match(text) or SIGNER.search(text) or SECRECY_LABEL.match(text) \
+                if len(text) >= 120 and not self._long_addressee_list(text) or len(text) >= 400 \
+                        or ATTACHMENT_NOTE.match(text) or SIGNER.search(text) or SECRECY_LABEL.match(text) \
                         or ATTENDANCE.match(text) or "如下" in text or DOC_NUMBER.search(text):
                     return 0
                 if any(not (re.search(r"[、，,；;]$", self.text(k)) or len(self.text(k)) >= 20)
@@ -701,6 +706,13 @@ class _Parser:
             if SENTENCE_END.search(last) and not re.search(r"[、，,]$", last):
                 return 0
         return 0
+
+    @staticmethod
+    def _long_addressee_list(text: str) -> bool:
+        """A 主送 of many organs (a 普发 list of every province, 120–400 characters): names of at most 40
+        characters between 、 and ， (at least six of them), no sentence in it."""
+        names = [x for x in re.split(r"[、，,]", text.rstrip("：:")) if x]
+        return len(names) >= 6 and not re.search(r"[。；;！？]", text) and all(len(x) <= 40 for x in names)
 
     # 附件说明, 署名, 成文日期, 附注, 附件, 纪要的出席名单, 版记 ----------------------------------------------
     def _closing(self, start: int) -> int:

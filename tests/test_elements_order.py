@@ -367,3 +367,35 @@ def test_a_closing_formula_above_a_signature_is_not_part_of_the_issuer_s_name():
 def test_two_stacked_organs_stay_two_issuers():
     el, _, _ = check(NOTICE_WITHOUT_TITLE.replace("示例市政务服务管理\n委员会办公室", "示例市发展和改革委员会\n示例市财政局"))
     assert el.issuers == ["示例市发展和改革委员会", "示例市财政局"]
+
+
+JOINT_TITLE_FIRST = """示例市教育局、示例市财政局
+关于做好2026年学生资助资金
+管理工作的通知
+示教发〔2026〕9号
+甲县、乙县、丙县、丁县、戊县、己县、庚县、辛县、壬县、癸县、子区、丑区、寅区、卯区、辰区、巳区、午区、未区人民政府，市直各学校，各民办学校，市教育局各直属单位：
+　　为规范学生资助资金管理，现就有关事项通知如下。
+示例市教育局　　示例市财政局
+2026年3月2日
+"""
+
+
+def test_a_joint_title_whose_first_line_names_both_organs_is_the_title_not_a_mark():
+    el, _, _ = check(JOINT_TITLE_FIRST)
+    assert el.title.text == "示例市教育局、示例市财政局关于做好2026年学生资助资金管理工作的通知"
+    assert el.issuer_mark is None
+    assert el.doc_number.text == "示教发〔2026〕9号"
+
+
+def test_a_long_list_of_addressees_is_the_main_addressee():
+    el, _, _ = check(JOINT_TITLE_FIRST)
+    assert el.addressees[0] == "甲县" and el.addressees[-1] == "市教育局各直属单位"
+    assert len(el.addressees) == 21
+    assert el.body_lines[0] == 5
+
+
+def test_a_long_sentence_ending_with_a_colon_is_not_an_addressee():
+    long_sentence = ("根据市委、市政府安排，经研究，决定在甲县、乙县、丙县、丁县、戊县、己县、庚县开展学生资助资金专项检查。"
+                     "检查由市教育局牵头，市财政局、市审计局配合，重点检查资金拨付、发放、管理和使用情况，具体安排如下：")
+    el, _, _ = check(JOINT_TITLE_FIRST.replace(JOINT_TITLE_FIRST.splitlines()[4], long_sentence))
+    assert el.addressee is None
