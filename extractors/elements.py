@@ -75,6 +75,8 @@ DATE = re.compile(rf"^\s*{DATE_CORE}\s*$")
 TITLE_NOTE = re.compile(rf"^[（(]\s*(?P<date>{DATE_CORE})(?P<rest>[^（）()]{{0,60}})[）)]$")
 # the closing formula (结束语) at the end of the 正文 names the 文种 when the title is missing: "特此公告。"
 CLOSING_FORMULA = re.compile(r"^特此(?P<type>公告|通告|通知|通报|批复|报告|请示|函告|函复)[。！!.]?$")
+# a brief's (简报, 督查通报) header line: the organ that edits it and a date, apart ("寿县人民政府督查室   2022年8月19")
+BRIEF_HEADER = re.compile(r"^(?P<organ>[\u4e00-\u9fff（）()]{2,30}?)\s{2,}\d{4}\s*年\s*\d{1,2}\s*月\s*(?:\d{1,2}\s*日?)?$")
 # 纪要格式: the office and the date on one line under the mark
 OFFICE_DATE = re.compile(rf"^(?P<office>[\u4e00-\u9fff（）()]{{2,30}}?)\s+{DATE_CORE}\s*$")
 PRINT_LINE = re.compile(rf"^(?P<issuer>.*?)\s*(?P<date>(?:[0-9]{{2,4}}|{CN_DIGIT}{{2,4}})\s*年.{{1,3}}月.{{1,3}}[日号])\s*印\s*发\s*$")
@@ -402,6 +404,9 @@ class _Parser:
                     and self._document_follows(i):
                 i += 1  # a line of the web page or mail before the document starts
                 continue
+            if el.title is not None and el.addressee is None and self._chrome_after_title(i):
+                i += 1  # a page's line (or a brief's 版头) between the page's heading and the document
+                continue
             break
         if el.title is None and "title" in self.meta:
             el.title = self.meta["title"]
@@ -436,7 +441,7 @@ class _Parser:
             if el.doc_number and m and m.group(0) == el.doc_number.text and len(t) < 40:
                 return True  # the number printed twice
             if el.title and t and el.addressee is None and len(t) >= 6 and (t in el.title.text or el.title.text in t):
-                if t in el.title.text and t != el.title.text and doc_type_of(t):
+                if el.title.text.startswith(t) and t != el.title.text and doc_type_of(t):
                     el.title = el.found(i)  # the page's heading had more ("…的通知(2019修订)"): the document's own title
                     el.title_lines = [i]
                 return True  # the title printed twice (page heading, then the document)
@@ -448,6 +453,32 @@ class _Parser:
                 self.meta["title"] = self.el.found(i, value)
             elif label in ("发文字号", "文号") and DOC_NUMBER.search(value) and "doc_number" not in self.meta:
                 self.meta["doc_number"] = self.el.found(i, DOC_NUMBER.search(value).group(0))
+        number = DOC_NUMBER.search(t)
+        if number and self.el.title and self.el.title.text in re.sub(r"\s", "", t) and "doc_number" not in self.meta:
+            self.meta["doc_number"] = self.el.found(i, number.group(0))  # a page header: title, 发文字号, organ, date
+        return True
+
+    def _chrome_after_title(self, i: int) -> bool:
+        """Line i stands between a web page's heading (taken for the title) and the document: short lines (a
+        menu word, a brief's name, its 期号, "寿县人民政府督查室　2022年8月19") up to the title printed again or a
+        主送机关 within the next six lines. A brief's header line "<organ>  <date>" gives the issuer."""
+        el = self.el
+        if el.format == "order":
+            return False
+        for j in range(i, min(self.n, i + 6)):
+            u = self.text(j)
+            if j > i and len(u) >= 6 and (u in el.title.text or el.title.text in u):
+                break  # the title again
+            if j > i and u.endswith(("：", ":")) and 2 <= len(u) <= 400 and not ("如下" in u or SENTENCE_END.search(u)):
+                break  # a 主送机关
+            if not u or len(u) > 40 or SENTENCE_END.search(u) or u.endswith(("：", ":")) or self._indented(j) \
+                    or DATE.match(u):
+                return False  # a date line is the document's (a 令's 署名 and date above the rules it issues)
+        else:
+            return False
+        header = BRIEF_HEADER.match(self.text(i))
+        if header and ORGAN.search(header.group("organ")) and "issuer" not in self.meta:
+            self.meta["issuer"] = el.found(i, header.group("organ"))
         return True
 
     def _document_follows(self, i: int) -> bool:
@@ -927,6 +958,8 @@ class _Parser:
             el.issuers = signed or marks
         else:
             el.issuers = marks if len(marks) > len(signed) else (signed or marks)
+        if not el.issuers and "issuer" in self.meta:
+            el.issuers = [self.meta["issuer"].text]  # a brief's header names who issues it
         if not el.issuers and el.title and el.format != "order":
             # no mark and no signature (a web page's copy): the issuer the title names ("国务院关于…")
             split = re.search(r"关于|转发|印发", el.title.text)

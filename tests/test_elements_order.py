@@ -399,3 +399,47 @@ def test_a_long_sentence_ending_with_a_colon_is_not_an_addressee():
                      "检查由市教育局牵头，市财政局、市审计局配合，重点检查资金拨付、发放、管理和使用情况，具体安排如下：")
     el, _, _ = check(JOINT_TITLE_FIRST.replace(JOINT_TITLE_FIRST.splitlines()[4], long_sentence))
     assert el.addressee is None
+
+
+WIKI_PAGE = """示例市人民政府关于同意设立示例经济开发区的批复
+外观
+示例市人民政府关于同意设立示例经济开发区的批复 示府函〔2026〕38号 示例市人民政府 2026年5月31日 |
+|
+示例县人民政府：
+　　你县《关于设立示例经济开发区的请示》收悉。经研究，同意设立示例经济开发区。
+示例市人民政府
+2026年5月31日
+"""
+
+
+def test_a_page_s_menu_word_and_header_line_before_the_addressee_are_page_lines():
+    el, _, _ = check(WIKI_PAGE)
+    assert el.title.text == "示例市人民政府关于同意设立示例经济开发区的批复"
+    assert el.doc_number.text == "示府函〔2026〕38号"  # from the header line that repeats the title
+    assert el.addressees == ["示例县人民政府"]
+    assert el.body_lines[0] == 5
+
+
+BRIEF_PAGE = """关于2026年上半年重点工作落实情况的通报
+发布时间:2026-08-23 14:52信息来源:示例县人民政府
+示例县政务督查
+第20期
+示例县人民政府督查室　　　　2026年8月19日
+关于2026年上半年重点工作
+落实情况的通报
+各乡镇人民政府，县政府各部门：
+　　根据县政府工作安排，县政府督查室对上半年重点工作落实情况进行了专项督查，现将有关情况通报如下。
+"""
+
+
+def test_a_brief_s_header_gives_its_issuer_and_the_title_printed_again_keeps_its_first_line():
+    el, _, _ = check(BRIEF_PAGE)
+    assert el.title.text == "关于2026年上半年重点工作落实情况的通报"
+    assert el.issuers == ["示例县人民政府督查室"]
+    assert el.addressees == ["各乡镇人民政府", "县政府各部门"]
+    assert el.body_lines[0] == 8
+
+
+def test_short_body_lines_after_a_title_are_not_skipped_without_an_addressee_or_the_title_ahead():
+    el, _, _ = check("示例市人民政府关于调整办公时间的公告\n自6月1日起\n办公时间调整\n为上午9时至下午5时。\n特此公告。\n示例市人民政府\n2026年5月20日\n")
+    assert el.body_lines[0] == 1

@@ -24,8 +24,6 @@ KNOWN_FAILURES: dict[str, set[str]] = {
     # h08 (a gov.cn info table, label<TAB>value) and h20 (信息分类/生成日期 lines) were misread too and are read
     # since the table's labels are known (first held-out figures in the closing note of issue 8)
     "h15": {"doc_type", "title", "issuers", "date", "addressees"},  # a whole page flattened onto one line
-    "h16": {"doc_number", "addressees"},  # wikisource header line: title, number, organ and date on one line
-    "h17": {"issuers", "addressees"},  # 督查通报 page: issuer in the brief's header line; 主送 after a " " line
 }
 
 
