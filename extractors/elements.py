@@ -60,7 +60,9 @@ PREAMBLE = re.compile(r"^(?:当前位置|您的位置|你的位置|首页\s*[>�
                       r"From\s*:|To\s*:|Sent\s*:|Date\s*:|Subject\s*:|"
                       # a 政府信息公开 table's labels, one row a line ("发文机关：\t国务院办公厅\t成文日期：\t…")
                       r"发文机关\s*[:：]|标\s*题\s*[:：]|发\s*文\s*字\s*号\s*[:：]|主\s*题\s*词|信息分类|生成日期|组配分类|"
-                      r"发文日期\s*[:：]|废止时间|生效时间|名\s*称\s*[:：]|关\s*键\s*词\s*[:：]|内容概述|公开方式|公开范围)|[|｜]")
+                      r"发文日期\s*[:：]|废止时间|生效时间|名\s*称\s*[:：]|关\s*键\s*词\s*[:：]|内容概述|公开方式|公开范围|"
+                      # a news or law site's article lines ("时间:2024-05-17 17:46 来源: … 阅读:8471", "下载地址:")
+                      r"时\s*间\s*[:：]\s*\d{4}|作\s*者\s*[:：]|阅读\s*[:：]?\s*\d|下载地址|责任编辑|编辑\s*[:：]|(?:朗读|收藏|纠错)\s*$)|[|｜]")
 FORWARDED = re.compile(r"^[-—=_*\s]*(?:转发的邮件|原始邮件|Forwarded message|Original Message)[-—=_*\s]*$", re.I)
 # labelled fields of a 政府信息公开 table: "发文字号 | 金政发〔2025〕33号 |", "标 题 | …的通知 |"
 META_FIELD = re.compile(r"(?P<label>标\s*题|发\s*文\s*字\s*号|文\s*号)\s*[|｜:：\t]\s*(?P<value>[^|｜\t]+?)\s*(?:[|｜\t]|$)")
@@ -77,6 +79,10 @@ TITLE_NOTE = re.compile(rf"^[（(]\s*(?P<date>{DATE_CORE})(?P<rest>[^（）()]{{
 CLOSING_FORMULA = re.compile(r"^特此(?P<type>公告|通告|通知|通报|批复|报告|请示|函告|函复)[。！!.]?$")
 # a brief's (简报, 督查通报) header line: the organ that edits it and a date, apart ("寿县人民政府督查室   2022年8月19")
 BRIEF_HEADER = re.compile(r"^(?P<organ>[\u4e00-\u9fff（）()]{2,30}?)\s{2,}\d{4}\s*年\s*\d{1,2}\s*月\s*(?:\d{1,2}\s*日?)?$")
+# a line spread letter by letter: "几 个 问 题 的 通 知" (three or more characters, each apart)
+LETTER_SPACED = re.compile(r"(?:[\u4e00-\u9fff《》“”（）、][ \u3000]+){2,}[\u4e00-\u9fff《》“”（）]")
+# the 文种 a 正文 announces: "现将有关事宜通告如下：", "现就有关事项通知如下"
+ANNOUNCED_TYPE = re.compile(r"(?:现将|现就|特将|特作).{0,16}?(?P<type>公告|通告|通知|通报|批复)如下")
 # 纪要格式: the office and the date on one line under the mark
 OFFICE_DATE = re.compile(rf"^(?P<office>[\u4e00-\u9fff（）()]{{2,30}}?)\s+{DATE_CORE}\s*$")
 PRINT_LINE = re.compile(rf"^(?P<issuer>.*?)\s*(?P<date>(?:[0-9]{{2,4}}|{CN_DIGIT}{{2,4}})\s*年.{{1,3}}月.{{1,3}}[日号])\s*印\s*发\s*$")
@@ -239,6 +245,12 @@ def parse_date(text: str) -> Optional[str]:
     """"2026年7月1日" / "二〇二六年七月一日" / "二O二六年七月一日" → "2026-07-01"; None if not a date line."""
     m = DATE.match(normalise(text))
     return _date_of(m) if m else None
+
+
+def unspaced(text: str) -> str:
+    """A letter-spaced line (each character set apart by blanks, as titles and headings are spread) closed up;
+    any other text unchanged."""
+    return re.sub(r"[ \u3000]+", "", text) if LETTER_SPACED.fullmatch(text.strip()) else text
 
 
 def split_names(text: str) -> list[str]:
@@ -489,7 +501,8 @@ class _Parser:
         for j in range(i + 1, min(self.n, i + 12)):
             u = self.text(j)
             if DOC_NUMBER.search(u) and len(u) < 40 or ORDER_MARK_NUMBER.match(u) \
-                    or doc_type_of(u) in DOC_TYPES and not SENTENCE_END.search(u) and len(u) <= 80 and not HEADINGS[0][1].match(u):
+                    or doc_type_of(u) in DOC_TYPES and not SENTENCE_END.search(u) and len(u) <= 80 and not HEADINGS[0][1].match(u) \
+                    and not CLOSING_FORMULA.match(u):  # "特此公告" ends a 正文; it is no title ahead
                 return True
         return False
 
@@ -604,9 +617,10 @@ class _Parser:
             if not (ORGAN.search(u) or u.endswith("文件")) or "关于" in u:
                 break
         # an organ's name right above a title, with no 发文字号 (a 信函 without number, a pasted text) — but not
-        # organs joined by 、 over a line starting 关于: that is a joint title's first line (国务院办公厅、中央军委
-        # 办公厅 / 关于…的通知); a 版头 stacks joint organs or sets them apart with blanks
-        if "、" in t and after and after[0].startswith("关于"):
+        # organs over a line starting 关于: that is a title's first line (国务院办公厅、中央军委办公厅 / 关于…的通知)
+        if after and after[0].startswith("关于"):
+            # an organ alone over "关于…" with nothing red or large about it, and no 发文字号 in between: the title's
+            # first line (发文机关 + 事由 + 文种); taking it for a 版头 returned a published 通告 for lacking a 发文字号
             return False
         return bool(ORGAN.search(t)) and len(t) <= 30 and bool(after) and self._titleish_text(after[0])
 
@@ -643,8 +657,8 @@ class _Parser:
         if not (self._titleish_text(t) or geometric):
             # a short line before the 主送机关 or 发文字号 is still the title (one that lacks its 文种)
             nxt = self.text(i + 1) if i + 1 < self.n else ""
-            if len(t) > 60 or self._indented(i):
-                return 0
+            if len(t) > 60 or len(t) < 5 or self._indented(i):
+                return 0  # (a page's 2-character button, "朗读", "打印", over the 主送 is no title)
             if not (nxt.endswith(("：", ":")) or DOC_NUMBER.search(nxt)):
                 wrapped = self._wrapped_title(i, False)  # or a title whose first line is its issuer's name
                 if len(wrapped) == 1:
@@ -671,6 +685,9 @@ class _Parser:
             lines = self._wrapped_title(i, geometric)
         el.title_lines = lines
         el.title = el.found_span(lines)
+        if any(LETTER_SPACED.fullmatch(self.text(j)) for j in lines):  # "几 个 问 题 的 通 知": set out, not words
+            el.title = Found(self._title_text(lines), el.title.page, el.title.line,
+                             "".join(unspaced(el.lines[j].text.strip()) for j in lines))
         if "\n" in el.title.text:  # a manual line break inside the title's paragraph (docx <w:br/>): one title
             el.title = Found(re.sub(r"\s*\n\s*", "", el.title.text), el.title.page, el.title.line,
                              re.sub(r"\s*\n\s*", "", el.title.original or ""))
@@ -698,9 +715,13 @@ class _Parser:
         el.date_iso = _date_of(m)
         return 1
 
+    def _title_text(self, lines: list[int]) -> str:
+        """The title over these lines, a letter-spaced line ("几 个 问 题 的 通 知") closed up."""
+        return "".join(unspaced(self.text(j)) for j in lines)
+
     def _wrapped_title(self, i: int, geometric: bool) -> list[int]:
         """A title broken over short lines until its 文种 ("关于加强城区排水设施维护的" / "通知"); [i] if none."""
-        el, t = self.el, self.text(i)
+        t = self.text(i)
         candidate = [i]
         for j in range(i + 1, min(self.n, i + 3)):
             u = self.text(j)
@@ -708,7 +729,7 @@ class _Parser:
                     or self._indented(j) or (geometric and not self._large(j)):
                 break
             candidate.append(j)
-            if doc_type_of(el.text_of(candidate)) in (DOC_TYPES if doc_type_of(t) else DOC_TYPES + NON_LEGAL_TYPES):
+            if doc_type_of(self._title_text(candidate)) in (DOC_TYPES if doc_type_of(t) else DOC_TYPES + NON_LEGAL_TYPES):
                 return candidate
         return [i]
 
@@ -810,7 +831,12 @@ class _Parser:
         return lines
 
     def _type_from_closing_formula(self) -> Optional[str]:
-        """文种 of a document without a title, from its 结束语 in the last lines of the 正文 ("特此公告。" → 公告)."""
+        """文种 of a document without a title: the one its 正文 announces ("现将有关事宜通告如下"), else its 结束语 in
+        the last lines ("特此公告。" → 公告). The announcement wins: a 结束语 is where a slip is made."""
+        for i in self.el.body_lines:
+            m = ANNOUNCED_TYPE.search(self.text(i))
+            if m:
+                return m.group("type")
         for i in reversed(self.el.body_lines[-3:]):
             m = CLOSING_FORMULA.match(self.text(i))
             if m:
