@@ -443,3 +443,35 @@ def test_a_brief_s_header_gives_its_issuer_and_the_title_printed_again_keeps_its
 def test_short_body_lines_after_a_title_are_not_skipped_without_an_addressee_or_the_title_ahead():
     el, _, _ = check("示例市人民政府关于调整办公时间的公告\n自6月1日起\n办公时间调整\n为上午9时至下午5时。\n特此公告。\n示例市人民政府\n2026年5月20日\n")
     assert el.body_lines[0] == 1
+
+
+REPOSTED_NOTICE = """示例市公安局交通警察支队
+关于开展交通安全演练的通告
+为提升道路交通应急处置能力，示例市公安局交通警察支队拟于近期开展演练。现将有关事项通告如下：
+一、演练时间：2026年4月28日。
+特此通告
+示例市公安局交通警察支队
+2026年4月27日
+"""
+
+
+def test_an_organ_line_over_a_title_starting_with_guanyu_is_the_title_s_first_line_not_a_mark():
+    # taken for a 版头, it had returned a published 通告 for lacking a 发文字号 (a false 退文)
+    el, findings, report = check(REPOSTED_NOTICE)
+    assert el.issuer_mark is None
+    assert el.title.text == "示例市公安局交通警察支队关于开展交通安全演练的通告"
+    assert "element.doc-number" not in rules(findings)
+    assert report["verdict"] == "accept"
+
+
+def test_a_letter_spaced_last_title_line_closes_up():
+    el, _, _ = check("示例市人民政府关于农田水利建设\n几 个 问 题 的 通 知\n示政发〔2026〕3号\n各县人民政府：\n"
+                     "　　现就有关问题通知如下。\n示例市人民政府\n2026年3月1日\n")
+    assert el.title.text == "示例市人民政府关于农田水利建设几个问题的通知" and el.doc_type == "通知"
+
+
+def test_without_a_title_the_type_the_text_announces_wins_over_a_slipped_closing_formula():
+    el, _, _ = check("朗读\n　　为保障考试安静，现将有关事宜通告如下：\n一、禁止燃放时间：6月6日至6月10日。\n特此公告\n"
+                     "示例县公安局\n2026年6月6日\n")
+    assert el.title is None and el.doc_type == "通告"
+    assert el.issuers == ["示例县公安局"]
