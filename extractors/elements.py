@@ -60,7 +60,9 @@ PREAMBLE = re.compile(r"^(?:当前位置|您的位置|你的位置|首页\s*[>�
                       r"From\s*:|To\s*:|Sent\s*:|Date\s*:|Subject\s*:|"
                       # a 政府信息公开 table's labels, one row a line ("发文机关：\t国务院办公厅\t成文日期：\t…")
                       r"发文机关\s*[:：]|标\s*题\s*[:：]|发\s*文\s*字\s*号\s*[:：]|主\s*题\s*词|信息分类|生成日期|组配分类|"
-                      r"发文日期\s*[:：]|废止时间|生效时间|名\s*称\s*[:：]|关\s*键\s*词\s*[:：]|内容概述|公开方式|公开范围)|[|｜]")
+                      r"发文日期\s*[:：]|废止时间|生效时间|名\s*称\s*[:：]|关\s*键\s*词\s*[:：]|内容概述|公开方式|公开范围|"
+                      # a news or law site's article lines ("时间:2024-05-17 17:46 来源: … 阅读:8471", "下载地址:")
+                      r"时\s*间\s*[:：]\s*\d{4}|作\s*者\s*[:：]|阅读\s*[:：]?\s*\d|下载地址|责任编辑|编辑\s*[:：]|(?:朗读|收藏|纠错)\s*$)|[|｜]")
 FORWARDED = re.compile(r"^[-—=_*\s]*(?:转发的邮件|原始邮件|Forwarded message|Original Message)[-—=_*\s]*$", re.I)
 # labelled fields of a 政府信息公开 table: "发文字号 | 金政发〔2025〕33号 |", "标 题 | …的通知 |"
 META_FIELD = re.compile(r"(?P<label>标\s*题|发\s*文\s*字\s*号|文\s*号)\s*[|｜:：\t]\s*(?P<value>[^|｜\t]+?)\s*(?:[|｜\t]|$)")
@@ -71,6 +73,16 @@ CN_DIGIT = f"[{ZERO}一二三四五六七八九]"
 DATE_CORE = (rf"(?P<y>[0-9]{{2,4}}|{CN_DIGIT}{{2,4}})\s*年\s*(?P<m>[0-9]{{1,2}}|[一二三四五六七八九十]{{1,3}})\s*月"
              rf"\s*(?P<d>[0-9]{{1,2}}|[一二三四五六七八九十]{{1,3}})\s*[日号]")
 DATE = re.compile(rf"^\s*{DATE_CORE}\s*$")
+# 题注 under the title of a 决议, 公报 or rules adopted at a meeting: "（2009年2月8日…会议通过）" — its 成文日期
+TITLE_NOTE = re.compile(rf"^[（(]\s*(?P<date>{DATE_CORE})(?P<rest>[^（）()]{{0,60}})[）)]$")
+# the closing formula (结束语) at the end of the 正文 names the 文种 when the title is missing: "特此公告。"
+CLOSING_FORMULA = re.compile(r"^特此(?P<type>公告|通告|通知|通报|批复|报告|请示|函告|函复)[。！!.]?$")
+# a brief's (简报, 督查通报) header line: the organ that edits it and a date, apart ("寿县人民政府督查室   2022年8月19")
+BRIEF_HEADER = re.compile(r"^(?P<organ>[\u4e00-\u9fff（）()]{2,30}?)\s{2,}\d{4}\s*年\s*\d{1,2}\s*月\s*(?:\d{1,2}\s*日?)?$")
+# a line spread letter by letter: "几 个 问 题 的 通 知" (three or more characters, each apart)
+LETTER_SPACED = re.compile(r"(?:[\u4e00-\u9fff《》“”（）、][ \u3000]+){2,}[\u4e00-\u9fff《》“”（）]")
+# the 文种 a 正文 announces: "现将有关事宜通告如下：", "现就有关事项通知如下"
+ANNOUNCED_TYPE = re.compile(r"(?:现将|现就|特将|特作).{0,16}?(?P<type>公告|通告|通知|通报|批复)如下")
 # 纪要格式: the office and the date on one line under the mark
 OFFICE_DATE = re.compile(rf"^(?P<office>[\u4e00-\u9fff（）()]{{2,30}}?)\s+{DATE_CORE}\s*$")
 PRINT_LINE = re.compile(rf"^(?P<issuer>.*?)\s*(?P<date>(?:[0-9]{{2,4}}|{CN_DIGIT}{{2,4}})\s*年.{{1,3}}月.{{1,3}}[日号])\s*印\s*发\s*$")
@@ -146,6 +158,7 @@ class Elements:
     attachments: list[str] = field(default_factory=list)
     signature: Optional[Found] = None  # the 署名 line next to the date (an order: 职务 and 姓名)
     signature_lines: list[int] = field(default_factory=list)
+    signature_wrapped: bool = False  # the signature_lines are one organ's name broken over two lines (回行)
     date: Optional[Found] = None
     date_iso: Optional[str] = None
     annotation: Optional[Found] = None
@@ -232,6 +245,12 @@ def parse_date(text: str) -> Optional[str]:
     """"2026年7月1日" / "二〇二六年七月一日" / "二O二六年七月一日" → "2026-07-01"; None if not a date line."""
     m = DATE.match(normalise(text))
     return _date_of(m) if m else None
+
+
+def unspaced(text: str) -> str:
+    """A letter-spaced line (each character set apart by blanks, as titles and headings are spread) closed up;
+    any other text unchanged."""
+    return re.sub(r"[ \u3000]+", "", text) if LETTER_SPACED.fullmatch(text.strip()) else text
 
 
 def split_names(text: str) -> list[str]:
@@ -348,6 +367,8 @@ class _Parser:
         start = self._head()
         end = self._closing(start)
         self.el.body_lines = list(range(start, end))
+        if self.el.title is None and self.el.doc_type is None:
+            self.el.doc_type = self._type_from_closing_formula()
         self._headings()
         self._phrases()
         self._format()
@@ -389,10 +410,14 @@ class _Parser:
                 span = self._title_at(i)
                 if span:
                     i += span
+                    i += self._title_note(i)
                     continue
             if el.title is None and el.addressee is None and el.doc_number is None and not el.issuer_mark_lines \
                     and self._document_follows(i):
                 i += 1  # a line of the web page or mail before the document starts
+                continue
+            if el.title is not None and el.addressee is None and self._chrome_after_title(i):
+                i += 1  # a page's line (or a brief's 版头) between the page's heading and the document
                 continue
             break
         if el.title is None and "title" in self.meta:
@@ -428,7 +453,7 @@ class _Parser:
             if el.doc_number and m and m.group(0) == el.doc_number.text and len(t) < 40:
                 return True  # the number printed twice
             if el.title and t and el.addressee is None and len(t) >= 6 and (t in el.title.text or el.title.text in t):
-                if t in el.title.text and t != el.title.text and doc_type_of(t):
+                if el.title.text.startswith(t) and t != el.title.text and doc_type_of(t):
                     el.title = el.found(i)  # the page's heading had more ("…的通知(2019修订)"): the document's own title
                     el.title_lines = [i]
                 return True  # the title printed twice (page heading, then the document)
@@ -440,6 +465,32 @@ class _Parser:
                 self.meta["title"] = self.el.found(i, value)
             elif label in ("发文字号", "文号") and DOC_NUMBER.search(value) and "doc_number" not in self.meta:
                 self.meta["doc_number"] = self.el.found(i, DOC_NUMBER.search(value).group(0))
+        number = DOC_NUMBER.search(t)
+        if number and self.el.title and self.el.title.text in re.sub(r"\s", "", t) and "doc_number" not in self.meta:
+            self.meta["doc_number"] = self.el.found(i, number.group(0))  # a page header: title, 发文字号, organ, date
+        return True
+
+    def _chrome_after_title(self, i: int) -> bool:
+        """Line i stands between a web page's heading (taken for the title) and the document: short lines (a
+        menu word, a brief's name, its 期号, "寿县人民政府督查室　2022年8月19") up to the title printed again or a
+        主送机关 within the next six lines. A brief's header line "<organ>  <date>" gives the issuer."""
+        el = self.el
+        if el.format == "order":
+            return False
+        for j in range(i, min(self.n, i + 6)):
+            u = self.text(j)
+            if j > i and len(u) >= 6 and (u in el.title.text or el.title.text in u):
+                break  # the title again
+            if j > i and u.endswith(("：", ":")) and 2 <= len(u) <= 400 and not ("如下" in u or SENTENCE_END.search(u)):
+                break  # a 主送机关
+            if not u or len(u) > 40 or SENTENCE_END.search(u) or u.endswith(("：", ":")) or self._indented(j) \
+                    or DATE.match(u):
+                return False  # a date line is the document's (a 令's 署名 and date above the rules it issues)
+        else:
+            return False
+        header = BRIEF_HEADER.match(self.text(i))
+        if header and ORGAN.search(header.group("organ")) and "issuer" not in self.meta:
+            self.meta["issuer"] = el.found(i, header.group("organ"))
         return True
 
     def _document_follows(self, i: int) -> bool:
@@ -450,7 +501,8 @@ class _Parser:
         for j in range(i + 1, min(self.n, i + 12)):
             u = self.text(j)
             if DOC_NUMBER.search(u) and len(u) < 40 or ORDER_MARK_NUMBER.match(u) \
-                    or doc_type_of(u) in DOC_TYPES and not SENTENCE_END.search(u) and len(u) <= 80 and not HEADINGS[0][1].match(u):
+                    or doc_type_of(u) in DOC_TYPES and not SENTENCE_END.search(u) and len(u) <= 80 and not HEADINGS[0][1].match(u) \
+                    and not CLOSING_FORMULA.match(u):  # "特此公告" ends a 正文; it is no title ahead
                 return True
         return False
 
@@ -564,7 +616,12 @@ class _Parser:
                 return bool(ORGAN.search(t) or t.endswith("文件"))
             if not (ORGAN.search(u) or u.endswith("文件")) or "关于" in u:
                 break
-        # an organ's name right above a title, with no 发文字号 (a 信函 without number, a pasted text)
+        # an organ's name right above a title, with no 发文字号 (a 信函 without number, a pasted text) — but not
+        # organs over a line starting 关于: that is a title's first line (国务院办公厅、中央军委办公厅 / 关于…的通知)
+        if after and after[0].startswith("关于"):
+            # an organ alone over "关于…" with nothing red or large about it, and no 发文字号 in between: the title's
+            # first line (发文机关 + 事由 + 文种); taking it for a 版头 returned a published 通告 for lacking a 发文字号
+            return False
         return bool(ORGAN.search(t)) and len(t) <= 30 and bool(after) and self._titleish_text(after[0])
 
     @staticmethod
@@ -600,8 +657,8 @@ class _Parser:
         if not (self._titleish_text(t) or geometric):
             # a short line before the 主送机关 or 发文字号 is still the title (one that lacks its 文种)
             nxt = self.text(i + 1) if i + 1 < self.n else ""
-            if len(t) > 60 or self._indented(i):
-                return 0
+            if len(t) > 60 or len(t) < 5 or self._indented(i):
+                return 0  # (a page's 2-character button, "朗读", "打印", over the 主送 is no title)
             if not (nxt.endswith(("：", ":")) or DOC_NUMBER.search(nxt)):
                 wrapped = self._wrapped_title(i, False)  # or a title whose first line is its issuer's name
                 if len(wrapped) == 1:
@@ -628,6 +685,9 @@ class _Parser:
             lines = self._wrapped_title(i, geometric)
         el.title_lines = lines
         el.title = el.found_span(lines)
+        if any(LETTER_SPACED.fullmatch(self.text(j)) for j in lines):  # "几 个 问 题 的 通 知": set out, not words
+            el.title = Found(self._title_text(lines), el.title.page, el.title.line,
+                             "".join(unspaced(el.lines[j].text.strip()) for j in lines))
         if "\n" in el.title.text:  # a manual line break inside the title's paragraph (docx <w:br/>): one title
             el.title = Found(re.sub(r"\s*\n\s*", "", el.title.text), el.title.page, el.title.line,
                              re.sub(r"\s*\n\s*", "", el.title.original or ""))
@@ -643,9 +703,25 @@ class _Parser:
             el.title = Found(wrapped.group(1), el.title.page, el.title.line, (el.title.original or "")[1:-1])
         return len(lines)
 
+    def _title_note(self, i: int) -> int:
+        """题注 on line i, under the title: a date in brackets ("（2009年2月8日菏泽市第十七届人民代表大会第三次会议
+        通过）"), the form 决议, 公报 and adopted rules carry instead of a date line under the signature. Taken as
+        the 成文日期 (the date part only); returns 1 if line i is one, else 0."""
+        el = self.el
+        m = TITLE_NOTE.match(self.text(i)) if i < self.n and el.date is None else None
+        if not m or _date_of(m) is None:
+            return 0
+        el.date = el.found(i, m.group("date"))
+        el.date_iso = _date_of(m)
+        return 1
+
+    def _title_text(self, lines: list[int]) -> str:
+        """The title over these lines, a letter-spaced line ("几 个 问 题 的 通 知") closed up."""
+        return "".join(unspaced(self.text(j)) for j in lines)
+
     def _wrapped_title(self, i: int, geometric: bool) -> list[int]:
         """A title broken over short lines until its 文种 ("关于加强城区排水设施维护的" / "通知"); [i] if none."""
-        el, t = self.el, self.text(i)
+        t = self.text(i)
         candidate = [i]
         for j in range(i + 1, min(self.n, i + 3)):
             u = self.text(j)
@@ -653,7 +729,7 @@ class _Parser:
                     or self._indented(j) or (geometric and not self._large(j)):
                 break
             candidate.append(j)
-            if doc_type_of(el.text_of(candidate)) in (DOC_TYPES if doc_type_of(t) else DOC_TYPES + NON_LEGAL_TYPES):
+            if doc_type_of(self._title_text(candidate)) in (DOC_TYPES if doc_type_of(t) else DOC_TYPES + NON_LEGAL_TYPES):
                 return candidate
         return [i]
 
@@ -669,7 +745,8 @@ class _Parser:
             text = el.text_of(indexes).strip()
             last = self.text(i + span - 1)
             if last.endswith(("：", ":")):
-                if len(text) >= 120 or ATTACHMENT_NOTE.match(text) or SIGNER.search(text) or SECRECY_LABEL.match(text) \
+                if len(text) >= 120 and not self._long_addressee_list(text) or len(text) >= 400 \
+                        or ATTACHMENT_NOTE.match(text) or SIGNER.search(text) or SECRECY_LABEL.match(text) \
                         or ATTENDANCE.match(text) or "如下" in text or DOC_NUMBER.search(text):
                     return 0
                 if any(not (re.search(r"[、，,；;]$", self.text(k)) or len(self.text(k)) >= 20)
@@ -681,6 +758,13 @@ class _Parser:
             if SENTENCE_END.search(last) and not re.search(r"[、，,]$", last):
                 return 0
         return 0
+
+    @staticmethod
+    def _long_addressee_list(text: str) -> bool:
+        """A 主送 of many organs (a 普发 list of every province, 120–400 characters): names of at most 40
+        characters between 、 and ， (at least six of them), no sentence in it."""
+        names = [x for x in re.split(r"[、，,]", text.rstrip("：:")) if x]
+        return len(names) >= 6 and not re.search(r"[。；;！？]", text) and all(len(x) <= 40 for x in names)
 
     # 附件说明, 署名, 成文日期, 附注, 附件, 纪要的出席名单, 版记 ----------------------------------------------
     def _closing(self, start: int) -> int:
@@ -738,10 +822,37 @@ class _Parser:
                     break
             elif not (all(ORGAN.search(p) for p in t.split()) and not SENTENCE_END.search(t) and len(t) <= 40
                       and all(ORGAN.search(p) for p in self.text(lines[0]).split())):
+                if len(lines) == 1 and self._wraps_into(j, lines[0]):
+                    lines.insert(0, j)  # "中共乐至县委巡察工作" / "领导小组办公室": one name over two lines
+                    self.el.signature_wrapped = True
                 break
             lines.insert(0, j)
             j -= 1
         return lines
+
+    def _type_from_closing_formula(self) -> Optional[str]:
+        """文种 of a document without a title: the one its 正文 announces ("现将有关事宜通告如下"), else its 结束语 in
+        the last lines ("特此公告。" → 公告). The announcement wins: a 结束语 is where a slip is made."""
+        for i in self.el.body_lines:
+            m = ANNOUNCED_TYPE.search(self.text(i))
+            if m:
+                return m.group("type")
+        for i in reversed(self.el.body_lines[-3:]):
+            m = CLOSING_FORMULA.match(self.text(i))
+            if m:
+                return "函" if m.group("type").startswith("函") else m.group("type")
+        return None
+
+    def _wraps_into(self, j: int, k: int) -> bool:
+        """Line j is the first half of the organ's name that line k ends (a long 署名 broken over two lines): j
+        alone is no organ, 6–20 characters (a name wraps only when long), ends with no punctuation, is no 结束语 or
+        list item, is aligned like k, and j + k is an organ."""
+        t, u = self.text(j), self.text(k)
+        a, b = self.el.lines[j], self.el.lines[k]
+        return (6 <= len(t) <= 20 and not ORGAN.search(t) and " " not in t and not re.search(r"[\W\d]$", t)
+                and not re.match(r"(特此|此告|此复|此致|敬礼)", t)  # a 结束语 line stands above some signatures
+                and not ATTACHMENT_ITEM.match(t) and not ATTACHMENT_NOTE.match(t)
+                and bool(ORGAN.search(t + u)) and len(t + u) <= 40 and a.align == b.align)
 
     def _looks_like_signature(self, j: int) -> bool:
         text, line = self.text(j), self.el.lines[j]
@@ -862,6 +973,8 @@ class _Parser:
         signed: list[str] = []
         if el.format == "minutes" and el.signature:
             signed = [re.sub(r"\s", "", el.signature.text)]
+        elif el.format != "order" and el.signature_wrapped:
+            signed = _names("".join(self.text(i) for i in el.signature_lines))
         elif el.format != "order":
             for i in el.signature_lines:
                 signed += _names(self.text(i))
@@ -871,6 +984,8 @@ class _Parser:
             el.issuers = signed or marks
         else:
             el.issuers = marks if len(marks) > len(signed) else (signed or marks)
+        if not el.issuers and "issuer" in self.meta:
+            el.issuers = [self.meta["issuer"].text]  # a brief's header names who issues it
         if not el.issuers and el.title and el.format != "order":
             # no mark and no signature (a web page's copy): the issuer the title names ("国务院关于…")
             split = re.search(r"关于|转发|印发", el.title.text)

@@ -111,11 +111,15 @@ def _notice(report: dict, number: str, received_at: str, office: Office, resent:
 
 
 def _detail(finding: dict) -> str:
+    """（依据：…；现为：…；应为：…）. A trailing 。；， is dropped for reading, unless that is the very difference
+    (a half-width colon, a missing 。): then both are quoted whole, so the sender sees what differs."""
     parts = [f"依据：{finding['clause']}"]
-    if finding.get("evidence"):
-        parts.append(f"现为：{finding['evidence'].rstrip('。；，：:;,')}")
-    if finding.get("expected"):
-        parts.append(f"应为：{finding['expected'].rstrip('。；，：:;,')}")
+    evidence, expected = finding.get("evidence") or "", finding.get("expected") or ""
+    trim = "。；，：:;,"
+    if evidence and expected and evidence.rstrip(trim) == expected.rstrip(trim) and evidence != expected:
+        parts += [f"现为“{evidence}”", f"应为“{expected}”"]
+    else:
+        parts += [f"{label}：{text.rstrip(trim)}" for label, text in (("现为", evidence), ("应为", expected)) if text]
     return "（" + "；".join(parts) + "）"
 
 

@@ -27,13 +27,15 @@ known. A document with no 发文字号 is never linked, by title alone or otherw
 
 Two workers may review two copies at the same moment: the claim (key and text stored, the earlier ones
 looked up) is one ledger transaction, so the second to claim sees the first. "Earlier" means reviewed
-earlier; the numbers keep the order they were received in.
+earlier; the numbers keep the order they were received in. A copy is called a 重报 (系退文后重报) only when it
+was received after the earlier one's return, not when both came in together and one was returned first.
 """
 from __future__ import annotations
 
 import re
 import unicodedata
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Optional
 
 from rapidfuzz import fuzz
@@ -52,6 +54,7 @@ class Match:
     earlier: dict  # the ledger row of the earlier registration
     similarity: float  # 正文 similarity, 0–1
     revision: int = 0  # for REVISION: this document's version number (the earlier's + 1)
+    resubmitted: bool = False  # for REVISION: received after the earlier one was returned (退文后重报)
 
     def ledger_fields(self) -> dict:
         """Columns for the ledger row of the later document."""
@@ -64,8 +67,12 @@ class Match:
         earlier = self.earlier["number"]
         if self.kind == LINKED:
             return f"{number} 与 {earlier} 为同一来文（正文相同，相似度 {self.similarity:.0%}），已关联，不再分办、不重复入检索"
-        why = ("系退文后重报" if self.earlier["status"] == "returned"
-               else f"正文有改动，相似度 {self.similarity:.0%}")
+        if self.resubmitted:
+            why = "系退文后重报"
+        elif self.earlier["status"] == "returned":  # both in hand before the return: two copies, not a resubmission
+            why = f"前件已退文，本件收于退文之前，相似度 {self.similarity:.0%}"
+        else:
+            why = f"正文有改动，相似度 {self.similarity:.0%}"
         return f"{number} 为 {earlier} 的第 {self.revision} 版（{why}），按新件初审分办；两版均可检索，请核对以哪一版为准"
 
 
@@ -118,7 +125,20 @@ def match(ledger, row: dict, document: dict, body: str, sender_name: Optional[st
         score = similarity(text, earlier["same_body"])
         if score >= SAME_TEXT and earlier["status"] != "returned":
             return Match(LINKED, earlier, score)
-        return Match(REVISION, earlier, score, revision=(earlier["revision"] or 1) + 1)
+        return Match(REVISION, earlier, score, revision=(earlier["revision"] or 1) + 1,
+                     resubmitted=_returned_before(ledger, earlier, row.get("received_at")))
     return None
+
+
+def _returned_before(ledger, earlier: dict, received_at: Optional[str]) -> bool:
+    """Whether `earlier` had been returned (退文) when this copy was received: only then is it a 重报. Two copies
+    received together (one batch, read in parallel) are not, whichever was reviewed first."""
+    if earlier["status"] != "returned" or not received_at:
+        return False
+    returns = [h["at"] for h in ledger.history(earlier["id"]) if h["status"] == "returned"]
+    try:
+        return bool(returns) and datetime.fromisoformat(returns[-1]) <= datetime.fromisoformat(received_at)
+    except ValueError:
+        return False
 
 

@@ -321,3 +321,157 @@ def test_a_labelled_number_line_is_the_doc_number():
     el, _, _ = check("示例市水务局关于加强排水设施巡查的通知\n文号：示水发〔2026〕11号\n各区水务局：\n　　请加强巡查。\n")
     assert el.doc_number.text == "示水发〔2026〕11号"
     assert el.addressees == ["各区水务局"]
+
+
+# shapes of the held-out corpus (h18, h19), on texts written here ------------------------------------------
+
+RESOLUTION = """示例市第五届人民代表大会第二次会议关于计划执行情况的决议
+（2026年1月18日示例市第五届人民代表大会第二次会议通过）
+示例市第五届人民代表大会第二次会议审查了市人民政府提出的计划执行情况的报告，决定批准这个报告。
+"""
+
+
+def test_a_resolution_s_date_in_brackets_under_its_title_is_its_date():
+    el, findings, _ = check(RESOLUTION)
+    assert el.title.text == "示例市第五届人民代表大会第二次会议关于计划执行情况的决议"
+    assert el.date.text == "2026年1月18日" and el.date_iso == "2026-01-18"
+    assert el.body_lines[0] == 2  # the 题注 is not the first line of the 正文
+    assert "element.date" not in rules(findings)
+
+
+def test_a_bracketed_line_without_a_date_under_the_title_is_not_a_date():
+    el, _, _ = check(RESOLUTION.replace("（2026年1月18日示例市第五届人民代表大会第二次会议通过）", "（征求意见稿）"))
+    assert el.date is None
+
+
+NOTICE_WITHOUT_TITLE = """经研究，决定自2026年6月1日起调整示例市政务服务大厅的办公时间，工作日上午9时至下午5时。
+特此公告。
+示例市政务服务管理
+委员会办公室
+2026年5月20日
+"""
+
+
+def test_a_signature_broken_over_two_lines_is_one_issuer_and_the_closing_formula_names_the_type():
+    el, _, _ = check(NOTICE_WITHOUT_TITLE)
+    assert el.issuers == ["示例市政务服务管理委员会办公室"]
+    assert el.signature_lines == [2, 3]
+    assert el.doc_type == "公告"  # no title: "特此公告。" names the 文种
+
+
+def test_a_closing_formula_above_a_signature_is_not_part_of_the_issuer_s_name():
+    el, _, _ = check(NOTICE_WITHOUT_TITLE.replace("示例市政务服务管理\n委员会办公室", "此告\n示例市政务服务管理委员会办公室"))
+    assert el.issuers == ["示例市政务服务管理委员会办公室"]
+
+
+def test_two_stacked_organs_stay_two_issuers():
+    el, _, _ = check(NOTICE_WITHOUT_TITLE.replace("示例市政务服务管理\n委员会办公室", "示例市发展和改革委员会\n示例市财政局"))
+    assert el.issuers == ["示例市发展和改革委员会", "示例市财政局"]
+
+
+JOINT_TITLE_FIRST = """示例市教育局、示例市财政局
+关于做好2026年学生资助资金
+管理工作的通知
+示教发〔2026〕9号
+甲县、乙县、丙县、丁县、戊县、己县、庚县、辛县、壬县、癸县、子区、丑区、寅区、卯区、辰区、巳区、午区、未区人民政府，市直各学校，各民办学校，市教育局各直属单位：
+　　为规范学生资助资金管理，现就有关事项通知如下。
+示例市教育局　　示例市财政局
+2026年3月2日
+"""
+
+
+def test_a_joint_title_whose_first_line_names_both_organs_is_the_title_not_a_mark():
+    el, _, _ = check(JOINT_TITLE_FIRST)
+    assert el.title.text == "示例市教育局、示例市财政局关于做好2026年学生资助资金管理工作的通知"
+    assert el.issuer_mark is None
+    assert el.doc_number.text == "示教发〔2026〕9号"
+
+
+def test_a_long_list_of_addressees_is_the_main_addressee():
+    el, _, _ = check(JOINT_TITLE_FIRST)
+    assert el.addressees[0] == "甲县" and el.addressees[-1] == "市教育局各直属单位"
+    assert len(el.addressees) == 21
+    assert el.body_lines[0] == 5
+
+
+def test_a_long_sentence_ending_with_a_colon_is_not_an_addressee():
+    long_sentence = ("根据市委、市政府安排，经研究，决定在甲县、乙县、丙县、丁县、戊县、己县、庚县开展学生资助资金专项检查。"
+                     "检查由市教育局牵头，市财政局、市审计局配合，重点检查资金拨付、发放、管理和使用情况，具体安排如下：")
+    el, _, _ = check(JOINT_TITLE_FIRST.replace(JOINT_TITLE_FIRST.splitlines()[4], long_sentence))
+    assert el.addressee is None
+
+
+WIKI_PAGE = """示例市人民政府关于同意设立示例经济开发区的批复
+外观
+示例市人民政府关于同意设立示例经济开发区的批复 示府函〔2026〕38号 示例市人民政府 2026年5月31日 |
+|
+示例县人民政府：
+　　你县《关于设立示例经济开发区的请示》收悉。经研究，同意设立示例经济开发区。
+示例市人民政府
+2026年5月31日
+"""
+
+
+def test_a_page_s_menu_word_and_header_line_before_the_addressee_are_page_lines():
+    el, _, _ = check(WIKI_PAGE)
+    assert el.title.text == "示例市人民政府关于同意设立示例经济开发区的批复"
+    assert el.doc_number.text == "示府函〔2026〕38号"  # from the header line that repeats the title
+    assert el.addressees == ["示例县人民政府"]
+    assert el.body_lines[0] == 5
+
+
+BRIEF_PAGE = """关于2026年上半年重点工作落实情况的通报
+发布时间:2026-08-23 14:52信息来源:示例县人民政府
+示例县政务督查
+第20期
+示例县人民政府督查室　　　　2026年8月19日
+关于2026年上半年重点工作
+落实情况的通报
+各乡镇人民政府，县政府各部门：
+　　根据县政府工作安排，县政府督查室对上半年重点工作落实情况进行了专项督查，现将有关情况通报如下。
+"""
+
+
+def test_a_brief_s_header_gives_its_issuer_and_the_title_printed_again_keeps_its_first_line():
+    el, _, _ = check(BRIEF_PAGE)
+    assert el.title.text == "关于2026年上半年重点工作落实情况的通报"
+    assert el.issuers == ["示例县人民政府督查室"]
+    assert el.addressees == ["各乡镇人民政府", "县政府各部门"]
+    assert el.body_lines[0] == 8
+
+
+def test_short_body_lines_after_a_title_are_not_skipped_without_an_addressee_or_the_title_ahead():
+    el, _, _ = check("示例市人民政府关于调整办公时间的公告\n自6月1日起\n办公时间调整\n为上午9时至下午5时。\n特此公告。\n示例市人民政府\n2026年5月20日\n")
+    assert el.body_lines[0] == 1
+
+
+REPOSTED_NOTICE = """示例市公安局交通警察支队
+关于开展交通安全演练的通告
+为提升道路交通应急处置能力，示例市公安局交通警察支队拟于近期开展演练。现将有关事项通告如下：
+一、演练时间：2026年4月28日。
+特此通告
+示例市公安局交通警察支队
+2026年4月27日
+"""
+
+
+def test_an_organ_line_over_a_title_starting_with_guanyu_is_the_title_s_first_line_not_a_mark():
+    # taken for a 版头, it had returned a published 通告 for lacking a 发文字号 (a false 退文)
+    el, findings, report = check(REPOSTED_NOTICE)
+    assert el.issuer_mark is None
+    assert el.title.text == "示例市公安局交通警察支队关于开展交通安全演练的通告"
+    assert "element.doc-number" not in rules(findings)
+    assert report["verdict"] == "accept"
+
+
+def test_a_letter_spaced_last_title_line_closes_up():
+    el, _, _ = check("示例市人民政府关于农田水利建设\n几 个 问 题 的 通 知\n示政发〔2026〕3号\n各县人民政府：\n"
+                     "　　现就有关问题通知如下。\n示例市人民政府\n2026年3月1日\n")
+    assert el.title.text == "示例市人民政府关于农田水利建设几个问题的通知" and el.doc_type == "通知"
+
+
+def test_without_a_title_the_type_the_text_announces_wins_over_a_slipped_closing_formula():
+    el, _, _ = check("朗读\n　　为保障考试安静，现将有关事宜通告如下：\n一、禁止燃放时间：6月6日至6月10日。\n特此公告\n"
+                     "示例县公安局\n2026年6月6日\n")
+    assert el.title is None and el.doc_type == "通告"
+    assert el.issuers == ["示例县公安局"]

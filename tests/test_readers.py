@@ -90,3 +90,25 @@ def test_docx_page_setup_and_red_separator(corpus):
     kinds = {f["kind"]: f for f in document.page_number_footers}
     assert kinds["default"]["align"] == "right" and kinds["even"]["align"] == "left"
     assert kinds["default"]["text"].strip() == "— 1 —"
+
+
+def test_a_page_flattened_onto_one_line_is_split_at_its_gaps_not_inside_sentences():
+    from extractors.text_reader import read_text
+
+    text = ("示例市人民政府办公室关于做好冬季供暖工作的通知 各区人民政府，市政府各部门： 入冬以来， 我市气温持续走低。"
+            "为保障群众温暖过冬，现就有关事项通知如下。 一、落实供暖责任 各区要压实供暖企业主体责任，确保按时供暖。 "
+            "示例市人民政府办公室 2026年11月20日")
+    document = read_text(text.encode("utf-8"))
+    lines = [ln.text for page in document.pages for ln in page.lines]
+    assert lines == ["示例市人民政府办公室关于做好冬季供暖工作的通知", "各区人民政府，市政府各部门：",
+                     "入冬以来， 我市气温持续走低。为保障群众温暖过冬，现就有关事项通知如下。", "一、落实供暖责任",
+                     "各区要压实供暖企业主体责任，确保按时供暖。", "示例市人民政府办公室", "2026年11月20日"]
+    assert any("挤在一行" in note for note in document.notes)
+
+
+def test_a_text_with_its_own_lines_keeps_them_blanks_included():
+    from extractors.text_reader import read_text
+
+    text = "示例市人民政府办公室 关于做好冬季供暖工作的通知\n各区人民政府：\n" + "要压实责任 确保供暖。" * 30 + "\n示例市人民政府办公室\n"
+    lines = [ln.text for page in read_text(text.encode("utf-8")).pages for ln in page.lines]
+    assert len(lines) == 4 and lines[0] == "示例市人民政府办公室 关于做好冬季供暖工作的通知"

@@ -22,13 +22,26 @@ CASES = {case.id: case for case in load_cases()}
 KNOWN_FAILURES: dict[str, set[str]] = {
     # held-out set (h*, added 2026-11-30, never seen by the parser's author): the parser's misreads. h01, h03, h06,
     # h08 (a gov.cn info table, label<TAB>value) and h20 (信息分类/生成日期 lines) were misread too and are read
-    # since the table's labels are known (first held-out figures in the closing note of issue 8)
-    "h10": {"title", "addressees"},  # joint 通知: title's first line is the two issuers; a very long 主送
-    "h15": {"doc_type", "title", "issuers", "date", "addressees"},  # a whole page flattened onto one line
-    "h16": {"doc_number", "addressees"},  # wikisource header line: title, number, organ and date on one line
-    "h17": {"issuers", "addressees"},  # 督查通报 page: issuer in the brief's header line; 主送 after a " " line
-    "h18": {"doc_type", "issuers"},  # no title, "特此公告"; 发文机关署名 broken over two lines
-    "h19": {"date"},  # 决议: date in brackets under the title
+    # since the table's labels are known (first held-out figures in the closing note of issue 8). h10, h15–h19 were
+    # read by the next stop's parser changes, made after their misreads were seen: they no longer count as held out
+    #
+    # second held-out set h21–h40 (added 2026-11-30 by a tester who never read extractors/ or validators/; 7 of 20
+    # read fully right, one false 退文: h30). Read since (no longer held out): h21, h24 (a letter-spaced last title
+    # line), h23, h26, h30 (an organ line over "关于…" is the title's first line, not a 版头), h27 (a law site's
+    # article lines), h28 (a "朗读" button; 特此批复), h31 (the 文种 the 正文 announces over a slipped 结束语).
+    # a news site's headline ("新乡长垣市关于…的通告(长垣市交通管理局)") is taken as the title over the 通告's own
+    "h29": {"title"},
+    # a county site's heading prefix "政务服务丨" stays in the title and the issuer; "- 发布日期:" "- 浏览次数:" page
+    # lines are read as the 主送, and the 发文字号 under the two-line title is then not found
+    "h32": {"title", "issuers", "doc_number", "addressees"},
+    # traditional characters (鄂政發〔2018〕26號, 若干意見, 各市、州、縣人民政府，省政府各部門：) are not normalised:
+    # no 文种, title, 发文字号 or 主送 is read
+    "h33": {"doc_type", "title", "doc_number", "addressees"},
+    # the 发文字号 only in a flattened info table at the page's end (header row, then "N001-… 宛政〔2011〕7号")
+    "h36": {"doc_number"},
+    # a title with the short organ name "县人民政府" is taken as the issuer over the info table's 发文单位
+    # 嘉鱼县人民政府; a 主送 line without its colon (the page lost it) is not read
+    "h38": {"issuers", "addressees"},
 }
 
 

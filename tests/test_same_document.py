@@ -218,3 +218,31 @@ def test_a_copy_that_fails_its_own_review_is_returned_not_hidden_behind_the_link
     formal = rows["通知-正式件.docx"]
     assert formal["status"] == "returned" and formal["verdict"] == "return"
     assert list((office / "outbox").rglob(f"{formal['number']}-*.docx"))
+
+
+def _two_copies(tmp_path, second_received_at):
+    """The same 来文 registered twice; the first returned (退文) before the second is matched."""
+    from pipelines.ledger import Ledger
+    from pipelines.same_document import match
+
+    ledger = Ledger(tmp_path / "ledger.sqlite3")
+    document = {"issuer": "贵阳市教育局", "doc_number": "筑教发〔2026〕12号", "title": TITLE}
+    first = ledger.register(sha256="a" * 64, file="a.docx", channel="edoc", archive_path="x",
+                            received_at="2026-01-05T09:00:00+08:00")
+    assert match(ledger, ledger.get(first.id), document, "正文" * 50) is None  # the first claims the key
+    ledger.set_status(first.id, "returned", "退文", **document)  # returned now (2026-11-30 or later)
+    second = ledger.register(sha256="b" * 64, file="b.docx", channel="fax", archive_path="y",
+                             received_at=second_received_at)
+    return match(ledger, ledger.get(second.id), document, "正文" * 50), second.number
+
+
+def test_a_copy_received_before_the_first_was_returned_is_not_called_a_resubmission(tmp_path):
+    found, number = _two_copies(tmp_path, "2026-01-05T09:00:05+08:00")  # arrived with the first, in one batch
+    assert found.kind == "revision" and not found.resubmitted
+    assert "系退文后重报" not in found.line(number) and "本件收于退文之前" in found.line(number)
+
+
+def test_a_copy_received_after_the_return_is_a_resubmission(tmp_path):
+    found, number = _two_copies(tmp_path, "2099-01-01T09:00:00+08:00")
+    assert found.kind == "revision" and found.resubmitted
+    assert "系退文后重报" in found.line(number)

@@ -103,7 +103,7 @@ def doc_number(ctx):
 
 
 @rule("element.signer", "GB/T 9704-2012 7.2.6；条例 第九条（六）", "error", "上行文标注“签发人：姓名”（全角冒号）",
-      "上行文须由机关主要负责人签发，标注签发人以示负责。", "请示没有签发人，或写作“签发人：张三”（半角冒号）", "在发文字号右侧标注“签发人：张三”")
+      "上行文须由机关主要负责人签发，标注签发人以示负责。", "请示没有签发人，或写作“签发人:张三”（半角冒号）", "在发文字号右侧标注“签发人：张三”")
 def signer(ctx):
     el = ctx.el
     if not el.upward:
@@ -136,7 +136,7 @@ ADDRESSEE_REQUIRED = ("请示", "报告", "批复", "函", "通知", "通报", "
 
 
 @rule("element.addressee", "GB/T 9704-2012 7.3.2", "warning", "需要主送的公文标注主送机关，最后一个机关名称后用全角冒号",
-      "主送机关是负责受理和答复的机关。", "请示没有主送机关；或“市人民政府：”用半角冒号", "“贵阳市人民政府：”")
+      "主送机关是负责受理和答复的机关。", "请示没有主送机关；或“市人民政府:”用半角冒号", "“贵阳市人民政府：”")
 def addressee(ctx):
     el = ctx.el
     if not el.addressee:
@@ -240,7 +240,8 @@ def date(ctx):
     el = ctx.el
     if not el.date:
         if requires(el.format, "date"):
-            yield Hit("公文应标注成文日期（署名之下，用阿拉伯数字）", evidence="未见成文日期", expected="2026年7月1日")
+            yield Hit("公文应标注成文日期（署名之下，用阿拉伯数字）", evidence="未见成文日期",
+                      expected="在发文机关署名之下用阿拉伯数字标注成文日期，例如“2026年7月1日”")
         return
     text = re.sub(r"\s", "", el.date.text)
     quote = re.sub(r"\s", "", el.date.quote)
