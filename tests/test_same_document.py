@@ -222,10 +222,9 @@ def test_a_copy_that_fails_its_own_review_is_returned_not_hidden_behind_the_link
 
 def _two_copies(tmp_path, second_received_at):
     """The same 来文 registered twice; the first returned (退文) before the second is matched."""
-    from pipelines.ledger import Ledger
     from pipelines.same_document import match
 
-    ledger = Ledger(tmp_path / "ledger.sqlite3")
+    ledger = SQLiteLedger(tmp_path / "ledger.sqlite3")
     document = {"issuer": "贵阳市教育局", "doc_number": "筑教发〔2026〕12号", "title": TITLE}
     first = ledger.register(sha256="a" * 64, file="a.docx", channel="edoc", archive_path="x",
                             received_at="2026-01-05T09:00:00+08:00")
