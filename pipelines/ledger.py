@@ -252,3 +252,13 @@ class Ledger:
         """Documents registered but not yet in a final state: what an interrupted batch left to do."""
         return [dict(r) for r in self.conn.execute(
             f"SELECT * FROM documents WHERE status NOT IN ({', '.join('?' * len(FINAL))}) ORDER BY year, seq", FINAL)]
+
+
+def open_ledger(url: str, root: Path, *, create: bool = True) -> Ledger:
+    """Stand-in until the PostgreSQL backend is merged (issue 11 part 3): the ledger named by the office's
+    `[ledger] url` — sqlite:///relative-to-root or sqlite:////absolute. Any other scheme: ValueError (Chinese).
+    create=False: an existing ledger only (sqlite3.OperationalError where there is none)."""
+    if not url.startswith("sqlite:///"):
+        raise ValueError(f"此版本只支持 SQLite 登记簿（sqlite:///…），不支持 {url.split('://')[0]}")
+    path = Path(url[len("sqlite:///"):])
+    return Ledger(path if path.is_absolute() else Path(root) / path, create=create)

@@ -45,17 +45,23 @@ def model_text(title: str, body: str) -> str:
     return f"{title or ''}\n{(body or '')[:TEXT_CHARS]}"
 
 
-def training_examples(ledger_path: Path, index) -> list[Example]:
+def training_examples(ledger, index) -> list[Example]:
     """Rule decisions and clerk corrections of indexed documents, with their text from the search index
-    (index: a SearchIndex; its stored_texts gives title and text by ledger id, whatever the backend)."""
-    if not Path(ledger_path).exists():
-        return []
-    conn = sqlite3.connect(f"file:{ledger_path}?mode=ro", uri=True, timeout=60)
-    rows = conn.execute(
-        "SELECT id, route_source, department FROM documents"
-        " WHERE route_source IN ('rule', 'clerk') AND department IS NOT NULL AND status = 'indexed'"
-        " ORDER BY id DESC LIMIT ?", (MAX_EXAMPLES,)).fetchall()
-    conn.close()
+    (index: a SearchIndex; its stored_texts gives title and text by ledger id, whatever the backend).
+    ledger: the office's Ledger (or, as before, the path of a SQLite ledger file)."""
+    sql = ("SELECT id, route_source, department FROM documents"
+           " WHERE route_source IN ('rule', 'clerk') AND department IS NOT NULL AND status = 'indexed'"
+           " ORDER BY id DESC LIMIT ?")
+    if isinstance(ledger, (str, Path)):
+        if not Path(ledger).exists():
+            return []
+        conn = sqlite3.connect(f"file:{ledger}?mode=ro", uri=True, timeout=60)
+        rows = conn.execute(sql, (MAX_EXAMPLES,)).fetchall()
+        conn.close()
+    elif hasattr(ledger, "training_rows"):  # the Ledger protocol's own query (PostgreSQL and SQLite alike)
+        rows = ledger.training_rows(MAX_EXAMPLES)
+    else:
+        rows = [tuple(r) for r in ledger.conn.execute(sql, (MAX_EXAMPLES,))]
     texts = index.stored_texts([r[0] for r in rows])
     return [Example(model_text(*texts[doc_id]), department, source) for doc_id, source, department in rows
             if doc_id in texts]
@@ -133,10 +139,10 @@ def load(root: Path) -> Optional[RouterModel]:
     return RouterModel(spacy.load(folder), json.loads((folder / "shouwen.json").read_text(encoding="utf-8")))
 
 
-def learn(root: Path, ledger_path: Path, index, force: bool = False) -> Optional[dict]:
-    """Train again when the examples changed (or when forced). index: the office's SearchIndex (texts).
-    Returns the new model's facts, else None."""
-    examples = training_examples(ledger_path, index)
+def learn(root: Path, ledger, index, force: bool = False) -> Optional[dict]:
+    """Train again when the examples changed (or when forced). ledger: the office's Ledger; index: the office's
+    SearchIndex (texts). Returns the new model's facts, else None."""
+    examples = training_examples(ledger, index)
     departments = {e.department for e in examples}
     if len(examples) < MIN_EXAMPLES or len(departments) < MIN_DEPARTMENTS:
         return None
