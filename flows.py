@@ -5,10 +5,9 @@
 """
 from __future__ import annotations
 
+import inspect
 import sys
-import time
 from pathlib import Path
-from typing import Optional
 
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
@@ -18,58 +17,44 @@ from prefect.task_runners import ThreadPoolTaskRunner
 from extractors import UnusableInput
 from pipelines import batch
 from pipelines.batch_lock import BatchBusy, batch_lock
-from pipelines.faults import is_root_fault
-from pipelines.ledger import STATUS_ZH, LedgerDamaged, SQLiteLedger
-from pipelines.ledger_rebuild import check_ledger
+from pipelines.ledger import STATUS_ZH, LedgerDamaged
+from pipelines.office import Office
 from pipelines.review import review_path
-from pipelines.routing import load_rules
 from pipelines.terminal import shown
-from pipelines.workers import WorkerCrashed, Workers, assign, kind_of, process_in_worker, warm_up
+from pipelines.workers import Workers
 from validators import DEFAULT_PROFILE
 
-
-@task(name="签收登记 take-in", cache_policy=NO_CACHE)  # each file on its own; one still being written waits
-def take_in(root: str) -> batch.Summary:
-    office = batch.DataRoot(Path(root))
-    ledger = SQLiteLedger(office.ledger_path)
-    summary = batch.Summary()
-    try:
-        batch.take_in(office, ledger, summary)
-        return summary
-    finally:
-        ledger.close()
+# The batch's steps as Prefect tasks: the functions are batch.py's own, wrapped here; the sequence that calls
+# them is batch.run_steps (written once). Tasks run in threads of this process; each document's steps run in
+# one of the two worker processes (pipelines/workers.py), which the flow starts and hands to the sequence.
+TASKS = {
+    batch.TAKE_IN: task(batch.take_in, name="签收登记 take-in", cache_policy=NO_CACHE),  # one still being written waits
+    batch.LEARN: task(batch.prepare_routing, name="学习分办 learn", cache_policy=NO_CACHE),  # 补入检索, then retrain
+    batch.PROCESS: task(batch.process_on, name="初审分办 process", retries=1, retry_delay_seconds=1,
+                        cache_policy=NO_CACHE),  # a bad file is quarantined, not retried
+}
 
 
-_workers: Optional[Workers] = None  # the batch's worker processes; tasks run in threads of this process
+class PrefectSteps:
+    """batch.Steps as Prefect tasks: `call` runs a task and waits; `each` submits one task per document to the
+    lane's runner — two threads a lane: one document being read while the next one's task is set up; no deeper
+    queue, so a worker that dies takes at most one waiting document with it."""
 
+    def __init__(self, runners: dict):
+        self.runners = runners
 
-@task(name="初审分办 process", retries=1, retry_delay_seconds=1, cache_policy=NO_CACHE)  # a bad file is quarantined, not retried
-def process(root: str, document_id: int, rules: list[dict], worker: str) -> batch.Outcome:
-    try:
-        return _workers.run(worker, process_in_worker, root, document_id, rules)
-    except WorkerCrashed as exc:
-        office = batch.DataRoot(Path(root))
-        ledger = SQLiteLedger(office.ledger_path)
-        try:
-            return batch.quarantine(office, ledger, ledger.get(document_id), exc.reason)
-        finally:
-            ledger.close()
+    def call(self, step: str, fn, *args):
+        return TASKS[step](*args)
 
-
-@task(name="学习分办 learn", cache_policy=NO_CACHE)
-def learn(root: str) -> Optional[dict]:
-    """补入检索 what the ledger shows indexed but the index lacks (an outage of search in an earlier batch), then
-    retrain the routing model when rule decisions or clerk corrections changed since it was trained."""
-    office = batch.DataRoot(Path(root))
-    ledger = SQLiteLedger(office.ledger_path)
-    try:
-        index = office.open_index()
-        batch.catch_up_index(office, ledger, index)
-        return batch.learn(office, index=index)
-    except batch.IndexUnavailable:
-        return None
-    finally:
-        ledger.close()
+    def each(self, step: str, fn, calls: list[tuple], lanes: list[str]):
+        names = list(inspect.signature(fn).parameters)
+        futures = {self.runners[lane].submit(TASKS[step], dict(zip(names, args))): position
+                   for position, (args, lane) in enumerate(zip(calls, lanes))}
+        for future in as_completed(list(futures)):
+            try:
+                yield futures[future], future.result()
+            except Exception as exc:
+                yield futures[future], exc
 
 
 @flow(name="收文批处理 ingest")
@@ -78,46 +63,26 @@ def ingest(root: str) -> batch.Summary:
     pipelines/workers.py); a progress line per document goes to the clerk's terminal as it finishes.
     One batch per data root (BatchBusy), never past a damaged ledger (LedgerDamaged): said in Chinese."""
     try:
-        with batch_lock(Path(root)):
-            check_ledger(Path(root))
-            return _ingest(root)
+        with batch_lock(Path(root)), Office.open(Path(root)) as office:
+            return run(office)
     except (BatchBusy, LedgerDamaged) as exc:
         print(str(exc), file=sys.stderr, flush=True)  # also what the schedule's runner shows
         raise
 
 
-def _ingest(root: str) -> batch.Summary:
-    global _workers
-    started = time.perf_counter()
-    summary = take_in(root)
-    for refused in summary.refused:
-        print(f"拒收 {refused.channel}/{shown(refused.name)}：{shown(refused.reason)}", file=sys.stderr, flush=True)
-    office = batch.DataRoot(Path(root))
-    ledger = SQLiteLedger(office.ledger_path)
-    todo = batch.pending(ledger)
-    ledger.close()
-    kinds = [kind_of(office.root / row["archive_path"]) for row in todo]
-    rules = load_rules(Path(root))  # the office's routing rules, read once for the whole batch
-    summary.learned = learn(root)  # corrections made since the last batch count from this one on
-    # Two threads a worker: one document being read while the next one's task is set up; no deeper queue,
-    # so a worker that dies takes at most one waiting document with it.
-    with Workers(initializer=warm_up) as _workers, \
+def run(office: Office) -> batch.Summary:
+    """The batch's sequence (batch.run_steps) with Prefect tasks, the two worker processes and the clerk's
+    progress lines; prints the summary."""
+    def refused(entry) -> None:
+        print(f"拒收 {entry.channel}/{shown(entry.name)}：{shown(entry.reason)}", file=sys.stderr, flush=True)
+
+    def progress(n: int, total: int, outcome: batch.Outcome, elapsed: float) -> None:
+        print(progress_line(n, total, outcome, elapsed), file=sys.stderr, flush=True)
+
+    with Workers(office.root) as workers, \
             ThreadPoolTaskRunner(max_workers=2) as ocr_tasks, ThreadPoolTaskRunner(max_workers=2) as text_tasks:
-        runners = {"ocr": ocr_tasks, "text": text_tasks}
-        working = time.perf_counter()
-        futures = {runners[w].submit(process, {"root": root, "document_id": row["id"], "rules": rules, "worker": w}): row["id"]
-                   for row, w in zip(todo, assign(kinds))}
-        for n, future in enumerate(as_completed(list(futures)), start=1):
-            try:
-                outcome = future.result()
-            except Exception as exc:  # a fault of ours, not the file's: the document waits for the next batch
-                if is_root_fault(exc):  # 磁盘已满, 只读, 登记簿损坏: the whole batch stops, said once
-                    raise
-                outcome = batch.failed(office, futures[future], exc)
-            summary.outcomes.append(outcome)
-            print(progress_line(n, len(todo), outcome, time.perf_counter() - working), file=sys.stderr, flush=True)
-    _workers = None
-    summary.seconds = round(time.perf_counter() - started, 1)
+        steps = PrefectSteps({"ocr": ocr_tasks, "text": text_tasks})
+        summary = batch.run_steps(office, workers, steps, progress, refused)
     print("\n".join(summary.lines()), flush=True)  # also where the schedule's runner shows a batch's output
     return summary
 

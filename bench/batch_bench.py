@@ -104,8 +104,9 @@ t = time.perf_counter()
 summary = batch.run_batch(sys.argv[1])
 total = time.perf_counter() - t
 hwm = int(re.search(r"VmHWM:\\s+(\\d+)", open("/proc/self/status").read()).group(1)) // 1024
-from pipelines.ledger import SQLiteLedger
-pages = sum(r["pages"] or 0 for r in SQLiteLedger(batch.DataRoot(sys.argv[1]).ledger_path).rows())
+from pipelines.office import Office
+with Office.open(sys.argv[1]) as office:
+    pages = sum(r["pages"] or 0 for r in office.ledger.rows())
 print(json.dumps({"seconds": total, "received": summary.received, "outcomes": len(summary.outcomes), "pages": pages,
                   "stages": stages, "peak_mib": hwm,
                   "statuses": {s: summary.count(s) for s in ("indexed", "returned", "quarantined", "routed")}}))

@@ -1,8 +1,13 @@
-"""The batch's steps as plain functions (收文批处理): 签收 → 登记 → 初审 → 退文 | 分办 → 检索.
+"""The batch (收文批处理): its steps as plain functions, and their sequence written once.
+
+    签收登记 take_in → 补入检索 + 学习分办 learn → for each pending document: 初审 → 退文 | 分办 → 检索 (process)
 
 Each step moves a document forward in the ledger, and every step can be done again: an interrupted batch is
 finished by the next one, which first takes up every document the ledger shows unfinished, working from the
-archived original. The flow in flows.py strings these together; they never import Prefect.
+archived original. Every step takes the Office (pipelines/office.py: the ledger, index, router and rules,
+opened from the configuration). `run_steps(office, pool, steps)` is the one sequence: the Prefect flow
+(flows.py) runs it with its steps wrapped in tasks and the two worker processes as the pool; `run_batch` runs
+the same sequence in this process (PLAIN steps, InProcess pool). Nothing here imports Prefect.
 """
 from __future__ import annotations
 
@@ -12,10 +17,10 @@ import shutil
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Optional
+from typing import Callable, Iterator, Optional, Protocol
 
 from extractors import UnusableInput
-from index import IndexUnavailable, SearchIndex
+from index import IndexUnavailable
 
 from . import router_model, same_document
 from .batch_lock import batch_lock
@@ -34,36 +39,16 @@ from .intake import (
     settled,
     write_sidecar,
 )
-from .ledger import FINAL, Ledger, LedgerConflict, SQLiteLedger
-from .ledger_rebuild import check_ledger
+from .ledger import FINAL, LedgerConflict
 from .mail_intake import message_fields, review_fields
+from .office import Office
 from .returns import sender_folder, write_return
 from .review import Review, review_document
-from .routing import load_rules, route
-from .search_sync import catch_up, open_office_index
+from .routing import route
+from .search_sync import catch_up
 from .terminal import shown
 
-__all__ = ["FINAL", "DataRoot", "Outcome", "Summary", "take_in", "process", "route_and_index", "run_batch"]
-LEDGER_FILE = "ledger.sqlite3"
-
-
-@dataclass
-class DataRoot:
-    """The office's data root (inboxes, archive, ledger, index, outbox, quarantine) and where each lives."""
-
-    root: Path
-
-    def __post_init__(self):
-        self.root = Path(self.root)
-        prepare(self.root)
-
-    @property
-    def ledger_path(self) -> Path:
-        return self.root / LEDGER_FILE
-
-    def open_index(self) -> SearchIndex:
-        """The office's search index (embedded under the root, or $SHOUWEN_INDEX_URL's Elasticsearch)."""
-        return open_office_index(self.root)
+__all__ = ["FINAL", "Outcome", "Summary", "take_in", "process", "route_and_index", "run_batch", "run_steps"]
 
 
 @dataclass
@@ -129,12 +114,13 @@ def learned_line(meta: dict) -> str:
             + (f"，留出样本准确率 {accuracy:.0%}" if accuracy is not None else ""))
 
 
-def take_in(office: DataRoot, ledger: Ledger, summary: Optional["Summary"] = None) -> tuple[int, int]:
+def take_in(office: Office, summary: Optional["Summary"] = None) -> "Summary":
     """签收 every complete regular file in the inboxes, each on its own: archive, register, then move it out of
     the inbox into received/. Links, devices, FIFOs and folders go to quarantine unread; files still being
     written wait for the next batch; a file that fails alone is quarantined with its reason. A fault of the
-    disk or the ledger (磁盘已满, 只读, 登记簿损坏) stops the batch instead. Returns (newly registered, duplicates);
-    `summary` gets the refused and waiting files. Call with the batch lock held (batch_lock.py)."""
+    disk or the ledger (磁盘已满, 只读, 登记簿损坏) stops the batch instead. Returns the summary (new `summary`
+    when none is given) with the newly registered, the duplicates, the refused and the waiting files counted.
+    Call with the batch lock held (batch_lock.py)."""
     started = time.time()
     clean_temporaries(office.root, before=started)  # what a killed intake left (we hold the lock: none is live)
     summary = summary if summary is not None else Summary()
@@ -146,7 +132,7 @@ def take_in(office: DataRoot, ledger: Ledger, summary: Optional["Summary"] = Non
     new = duplicates = 0
     for arrival in ready:
         try:
-            created, duplicate = take_one(office, ledger, arrival)
+            created, duplicate = take_one(office, arrival)
         except NotTaken as exc:
             if exc.refused:
                 summary.refused.append(_refuse(office, arrival, exc.reason))
@@ -161,15 +147,18 @@ def take_in(office: DataRoot, ledger: Ledger, summary: Optional["Summary"] = Non
         new += created
         duplicates += duplicate
     summary.received, summary.duplicates = summary.received + new, summary.duplicates + duplicates
-    return new, duplicates
+    return summary
 
 
-def take_one(office: DataRoot, ledger: Ledger, arrival: Arrival) -> tuple[bool, bool]:
+def take_one(office: Office, arrival: Arrival) -> tuple[bool, bool]:
     """One inbox file: (newly registered, a duplicate of a registered one). A file registered by a batch that
-    was killed before moving it out of the inbox is resumed (neither new nor a duplicate)."""
+    was killed before moving it out of the inbox is resumed (neither new nor a duplicate). The 收文 time is
+    the office's clock ([office] timezone), which also decides the year of its 收文编号."""
+    ledger = office.ledger
     sha256, kept = copy_in(office.root, arrival)
     registration = ledger.register(sha256=sha256, file=arrival.name, channel=arrival.channel,
-                                   archive_path=str(kept.relative_to(office.root)), file_raw=arrival.raw_hex)
+                                   archive_path=str(kept.relative_to(office.root)), file_raw=arrival.raw_hex,
+                                   received_at=office.now())
     row = ledger.get(registration.id)
     write_sidecar(office.root, row)  # the number, recoverable without the ledger
     folder = office.root / "received" / arrival.channel
@@ -190,7 +179,7 @@ def take_one(office: DataRoot, ledger: Ledger, arrival: Arrival) -> tuple[bool, 
     return registration.created, duplicate
 
 
-def _refuse(office: DataRoot, arrival: Arrival, reason: str) -> Refused:
+def _refuse(office: Office, arrival: Arrival, reason: str) -> Refused:
     """Move an inbox entry into quarantine/ as it is (a link stays a link, nothing is read), with its reason."""
     folder = office.root / "quarantine"
     stamp = time.strftime("%Y%m%d%H%M%S")
@@ -210,19 +199,20 @@ def _refuse(office: DataRoot, arrival: Arrival, reason: str) -> Refused:
     return Refused(arrival.channel, arrival.name, reason, where)
 
 
-def process(office: DataRoot, ledger: Ledger, index: SearchIndex, document_id: int, rules: list[dict],
-            model=None) -> Outcome:
-    """初审, then 退文, 分办 and 检索, or 机要室 / held (decision.py), for one registered document (again, if it
-    was interrupted). Every step is compare-and-set on the version read here: a document someone else changed
-    meanwhile is left to them (LedgerConflict → outcome `failed` with the reason).
-    model: the learned router (分办模型) for documents no rule covers, or None."""
+def process(office: Office, document_id: int, rules: list[dict]) -> Outcome:
+    """初审 (with the office's profile), then 退文, 分办 and 检索, or 机要室 / held (decision.py), for one
+    registered document (again, if it was interrupted). Every step is compare-and-set on the version read
+    here: a document someone else changed meanwhile is left to them (LedgerConflict → outcome `failed` with
+    the reason). rules: the office's 分办 rules (office.rules, read once for the batch); documents no rule
+    covers go to the learned router (office.router)."""
+    ledger = office.ledger
     row = ledger.get(document_id)
     try:
         data = (office.root / row["archive_path"]).read_bytes()
         try:
-            review = review_document(data, row["file"], channel=row["channel"])
+            review = review_document(data, row["file"], channel=row["channel"], profile=office.profile)
         except UnusableInput as exc:  # a message's sender and attachments are still recorded (mail_intake.py)
-            return quarantine(office, ledger, row, exc.reason, **message_fields(office.root, data))
+            return quarantine(office, row, exc.reason, **message_fields(office.root, data))
         report, doc = review.report, review.report["document"]
         decision = index_decision(review)
         extra = review_fields(office.root, review)  # mail sender, date, attachments; OFD seals (mail_intake.py)
@@ -250,7 +240,7 @@ def process(office: DataRoot, ledger: Ledger, index: SearchIndex, document_id: i
                               return_state="sent", return_path=where)
             return Outcome(row["number"], row["file"], "returned", report["verdict"],
                            same=same.line(row["number"]) if same else None)
-        outcome = route_and_index(ledger, index, row, review, rules, model)
+        outcome = route_and_index(office, row, review, rules)
         if same:  # a new version of an earlier registration: the clerk is told (both stay searchable)
             outcome.same = same.line(row["number"])
         return outcome
@@ -258,17 +248,20 @@ def process(office: DataRoot, ledger: Ledger, index: SearchIndex, document_id: i
         return Outcome(row["number"], row["file"], "failed", reason=str(exc))
 
 
-def route_and_index(ledger: Ledger, index: SearchIndex, row: dict, review: Review, rules: list[dict],
-                    model=None) -> Outcome:
+def route_and_index(office: Office, row: dict, review: Review, rules: list[dict]) -> Outcome:
     """分办 a reviewed document, then put it into the search index — as index_decision says: a classified
     document stops at the 机要室, one with an unreadable 密级 is held for the 机要员. `row` is the ledger row
-    as last seen (its version is compared); the decision is taken from the review alone."""
+    as last seen (its version is compared); the decision is taken from the review alone. Only the office's
+    configured departments are routed to (routing.route, office.departments)."""
+    ledger = office.ledger
     report, doc, document_id = review.report, review.report["document"], row["id"]
     decision = index_decision(review)
     if decision.kind == HELD:
         ledger.set_status(document_id, "held", decision.reason, expect_version=row["version"], reason=decision.reason)
         return Outcome(row["number"], row["file"], "held", report["verdict"], reason=decision.reason)
-    route_decision = route(doc, review.body, row["channel"], rules, classified=decision.kind == CLASSIFIED, model=model)
+    classified = decision.kind == CLASSIFIED
+    route_decision = route(doc, review.body, row["channel"], rules, classified=classified,
+                           model=None if classified else office.router, departments=office.departments)
     version = ledger.set_status(document_id, "routed", route_decision.reason, expect_version=row["version"],
                                 department=route_decision.department, route_reason=route_decision.reason,
                                 route_source=route_decision.source, route_confidence=route_decision.confidence)
@@ -276,6 +269,7 @@ def route_and_index(ledger: Ledger, index: SearchIndex, row: dict, review: Revie
         return Outcome(row["number"], row["file"], "routed", report["verdict"], route_decision.department,
                        route_decision.reason)
     try:
+        index = office.index
         index.add(document_id, title=doc["title"] or row["file"], body=review.text, secrecy=doc["secrecy"],
                   number=row["number"], issuer=doc["issuer"], doc_type=doc["doc_type"],
                   department=route_decision.department, channel=row["channel"], verdict=report["verdict"],
@@ -293,7 +287,7 @@ def route_and_index(ledger: Ledger, index: SearchIndex, row: dict, review: Revie
                    route_decision.reason)
 
 
-def withdraw_notices(office: DataRoot, row: dict) -> list[Path]:
+def withdraw_notices(office: Office, row: dict) -> list[Path]:
     """Move a withdrawn return's notices and report from outbox/<sender>/ to withdrawn/<sender>/ (kept)."""
     source = office.root / "outbox" / sender_folder(row["issuer"])
     target = office.root / "withdrawn" / sender_folder(row["issuer"])
@@ -304,83 +298,150 @@ def withdraw_notices(office: DataRoot, row: dict) -> list[Path]:
     return moved
 
 
-def quarantine(office: DataRoot, ledger: Ledger, row: dict, reason: str, **fields) -> Outcome:
+def quarantine(office: Office, row: dict, reason: str, **fields) -> Outcome:
     """A file that cannot be read: a copy and its reason go to quarantine/, the original stays archived.
     fields: more ledger columns to record (a mail message's sender and attachments)."""
     folder = office.root / "quarantine"
     name = safe_name(f"{row['year']}-{row['seq']:06d}-", row["file"], limit=NAME_MAX - len(".原因.txt".encode()))
     data = (office.root / row["archive_path"]).read_bytes()
+    folder.mkdir(parents=True, exist_ok=True)
     (folder / name).write_bytes(data)
     (folder / f"{name}.原因.txt").write_text(
         f"{shown(reason)}\n原文件名：{shown(row['file'])}\n收文编号：{row['number']}\n", encoding="utf-8")
-    ledger.set_status(row["id"], "quarantined", reason, expect_version=row.get("version"), reason=reason, **fields)
+    office.ledger.set_status(row["id"], "quarantined", reason, expect_version=row.get("version"), reason=reason, **fields)
     return Outcome(row["number"], row["file"], "quarantined", reason=reason)
 
 
-def failed(office: DataRoot, document_id: int, error: Exception) -> Outcome:
+def failed(office: Office, document_id: int, error: Exception) -> Outcome:
     """A document whose processing failed on our side (not the file's fault): it stays unfinished in the
     ledger, with the error in its history, and the next batch tries it again."""
-    ledger = SQLiteLedger(office.ledger_path)
-    try:
-        row = ledger.get(document_id)
-        reason = f"{type(error).__name__}: {error}"[:300]
-        ledger.note(document_id, f"处理出错：{reason}（下批自动重试）")
-        return Outcome(row["number"], row["file"], "failed", reason=reason)
-    finally:
-        ledger.close()
+    row = office.ledger.get(document_id)
+    reason = f"{type(error).__name__}: {error}"[:300]
+    office.ledger.note(document_id, f"处理出错：{reason}（下批自动重试）")
+    return Outcome(row["number"], row["file"], "failed", reason=reason)
 
 
-def learn(office: DataRoot, force: bool = False, index: Optional[SearchIndex] = None) -> Optional[dict]:
-    """学习分办: retrain the learned router when the rule decisions or corrections changed (texts from the index)."""
-    own = index is None
+def learn(office: Office, force: bool = False) -> Optional[dict]:
+    """学习分办: retrain the learned router when the rule decisions or corrections changed (texts from the
+    index). Returns the new model's facts, else None (nothing new, too few examples, or search down)."""
     try:
-        index = office.open_index() if own else index
-        return router_model.learn(office.root, office.ledger_path, index, force=force)
+        meta = router_model.learn(office.root, office.ledger, office.index, force=force)
     except IndexUnavailable:  # search is down: the model is trained again next batch
         return None
-    finally:
-        if own and index is not None:
-            index.close()
+    if meta:
+        office.forget_router()
+    return meta
 
 
-def catch_up_index(office: DataRoot, ledger: Ledger, index: SearchIndex) -> int:
+def catch_up_index(office: Office) -> int:
     """补入检索 what the ledger shows indexed but the index lacks; search being down never stops the batch."""
     try:
-        return catch_up(office.root, ledger, index)
+        return catch_up(office.root, office.ledger, office.index)
     except IndexUnavailable:
         return 0
 
 
-def pending(ledger: Ledger) -> list[dict]:
+def prepare_routing(office: Office) -> Optional[dict]:
+    """The batch's step before the documents: 补入检索 (an outage of search in an earlier batch), then 学习分办
+    (corrections made since the last batch count from this one on). Returns the new model's facts or None."""
+    catch_up_index(office)
+    return learn(office)
+
+
+def pending(office: Office) -> list[dict]:
     """Ledger rows to (re)process: unfinished ones, except classified documents already routed to 机要室."""
-    return [r for r in ledger.unfinished() if not (r["status"] == "routed" and r["department"] == "机要室")]
+    return [r for r in office.ledger.unfinished() if not (r["status"] == "routed" and r["department"] == "机要室")]
 
 
-def run_batch(root: Path, progress=None) -> Summary:
-    """One whole batch without Prefect (tests, and the flow's fallback): take in, then process what is pending."""
+# -- the sequence, written once -----------------------------------------------------------------------------
+
+TAKE_IN, LEARN, PROCESS = "take_in", "learn", "process"  # the steps as the Steps runner knows them
+
+
+class Pool(Protocol):
+    """Where each document's 初审 → 退文 | 分办 → 检索 runs: pipelines/workers.py's Workers (two processes, each
+    with its own Office) or InProcess (this process, the batch's Office). lane: 'ocr' or 'text'."""
+
+    def process(self, lane: str, document_id: int, rules: list[dict]) -> Outcome: ...
+
+
+class Steps(Protocol):
+    """How the sequence's steps are run: PLAIN (called here, documents one after another) or as Prefect tasks
+    (flows.py). `call` runs one step and returns its result; `each` runs one step per argument tuple, on the
+    given lanes, and yields (position, result or the exception it raised) as each finishes."""
+
+    def call(self, step: str, fn: Callable, *args): ...
+
+    def each(self, step: str, fn: Callable, calls: list[tuple], lanes: list[str]) -> Iterator[tuple[int, object]]: ...
+
+
+class PlainSteps:
+    """The steps called in this process, in order (run_batch, tests, benchmarks)."""
+
+    def call(self, step: str, fn: Callable, *args):
+        return fn(*args)
+
+    def each(self, step: str, fn: Callable, calls: list[tuple], lanes: list[str]) -> Iterator[tuple[int, object]]:
+        for position, args in enumerate(calls):
+            try:
+                yield position, fn(*args)
+            except Exception as exc:
+                yield position, exc
+
+
+PLAIN = PlainSteps()
+
+
+def process_on(office: Office, pool: Pool, document_id: int, rules: list[dict], lane: str) -> Outcome:
+    """One document on the pool's lane; a document that killed its worker twice is quarantined (workers.py)."""
+    from .workers import WorkerCrashed
+
+    try:
+        return pool.process(lane, document_id, rules)
+    except WorkerCrashed as exc:
+        return quarantine(office, office.ledger.get(document_id), exc.reason)
+
+
+def run_steps(office: Office, pool: Pool, steps: Steps = PLAIN,
+              progress: Optional[Callable[[int, int, Outcome, float], None]] = None,
+              refused: Optional[Callable[[Refused], None]] = None) -> Summary:
+    """The batch's sequence (the one copy): 签收登记, 补入检索 + 学习分办, then each pending document on the
+    pool — scans and faxes on the OCR lane, e-documents balanced over both (workers.assign). progress(n, total,
+    outcome, seconds since the documents started) after each document; refused(r) for each inbox entry not
+    taken in. A fault of the disk or the ledger stops the batch (raised); any other error on one document
+    leaves it unfinished for the next batch (outcome `failed`). Call with the batch lock held."""
+    from .workers import assign, kind_of
+
     started = time.perf_counter()
-    office = DataRoot(root)
-    with batch_lock(office.root):
-        check_ledger(office.root)  # a lost ledger is rebuilt first (shouwen rebuild-ledger), never restarted
-        ledger, index = SQLiteLedger(office.ledger_path), office.open_index()
-        try:
-            return _run(office, ledger, index, started, progress)
-        finally:
-            ledger.close()
-            index.close()
-
-
-def _run(office: DataRoot, ledger: Ledger, index: SearchIndex, started: float, progress) -> Summary:
-    summary = Summary()
-    take_in(office, ledger, summary)
-    catch_up_index(office, ledger, index)
-    summary.learned = learn(office, index=index)  # corrections made since the last batch count from this one on
-    rules, model = load_rules(office.root), router_model.load(office.root)
-    todo = pending(ledger)
-    for n, row in enumerate(todo, start=1):
-        outcome = process(office, ledger, index, row["id"], rules, model)
-        summary.outcomes.append(outcome)
+    summary = steps.call(TAKE_IN, take_in, office)
+    for entry in summary.refused:
+        if refused:
+            refused(entry)
+    todo = pending(office)
+    lanes = assign([kind_of(office.root / row["archive_path"]) for row in todo])
+    rules = office.rules  # the office's 分办 rules, read once for the whole batch
+    summary.learned = steps.call(LEARN, prepare_routing, office)
+    working = time.perf_counter()
+    calls = [(office, pool, row["id"], rules, lane) for row, lane in zip(todo, lanes)]
+    for n, (position, result) in enumerate(steps.each(PROCESS, process_on, calls, lanes), start=1):
+        if isinstance(result, Exception):  # a fault of ours, not the file's: the document waits for the next batch
+            if is_root_fault(result):  # 磁盘已满, 只读, 登记簿损坏: the whole batch stops, said once
+                raise result
+            result = failed(office, todo[position]["id"], result)
+        summary.outcomes.append(result)
         if progress:
-            progress(n, len(todo), outcome)
+            progress(n, len(todo), result, time.perf_counter() - working)
     summary.seconds = round(time.perf_counter() - started, 1)
     return summary
+
+
+def run_batch(root: Path, progress=None, *, config=None, pool: Optional[Pool] = None) -> Summary:
+    """One whole batch in this process (tests, benchmarks): the same sequence as the flow (run_steps), with
+    PLAIN steps and, unless a pool is given, the documents processed here with the batch's own Office.
+    progress(n, total, outcome, seconds). Holds the batch lock; a lost ledger stops it (LedgerDamaged)."""
+    from .workers import InProcess
+
+    root = Path(root)
+    prepare(root)
+    with batch_lock(root), Office.open(root, config) as office:
+        return run_steps(office, pool or InProcess(office), PLAIN, progress)

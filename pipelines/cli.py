@@ -211,6 +211,9 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # `shouwen … | head`
         return 0
     except Exception as exc:  # 磁盘已满, 数据目录只读, 登记簿损坏, 另一批正在处理, 他人刚改过: one line, no traceback
+        if _is_refusal(exc):  # the clerk's request cannot be done (pipelines/desk.py): its own Chinese line
+            print(str(exc), file=sys.stderr)
+            return EXIT_UNUSABLE
         line = _fault_line(exc, args)
         if line is not None:
             print(shown(f"shouwen: {line}"), file=sys.stderr)
@@ -321,14 +324,22 @@ def _render(args) -> int:
     print(f"已渲染第 {args.render[0]} 页：{out}")
     return EXIT_ACCEPTED
 
+def _is_refusal(exc: BaseException) -> bool:
+    from .desk import DeskRefusal
+    from .office import NoLedger
+
+    return isinstance(exc, (DeskRefusal, NoLedger))
+
+
 def _fault_line(exc: BaseException, args) -> str | None:
     """The clerk's line for a fault of the data root or a refused state change, else None (a real bug)."""
     from .batch_lock import BatchBusy
     from .faults import describe
     from .intake import data_root
-    from .ledger import LedgerConflict, LedgerDamaged, LedgerUnavailable
+    from .ledger import LedgerConflict, LedgerDamaged, LedgerUnavailable  # (office.LedgerUnreachable is one)
+    from .routing import RulesError
 
-    if isinstance(exc, (BatchBusy, LedgerConflict, LedgerDamaged, LedgerUnavailable)):
+    if isinstance(exc, (BatchBusy, LedgerConflict, LedgerDamaged, LedgerUnavailable, RulesError)):
         return str(exc)
     return describe(exc, data_root(getattr(args, "root", None)).resolve())
 
@@ -339,7 +350,7 @@ def _run(args) -> int:
     from .batch_lock import batch_lock
     from .faults import check_writable
     from .intake import data_root, prepare
-    from .ledger_rebuild import check_ledger
+    from .office import Office
 
     logging.raiseExceptions = False  # a log file on a full disk must not print tracebacks at the clerk
     root = data_root(args.root).resolve()
@@ -350,7 +361,8 @@ def _run(args) -> int:
         return EXIT_UNUSABLE
     prepare(root)
     with batch_lock(root):  # the flow takes it again (same process): the second run is refused before Prefect starts
-        check_ledger(root)
+        with Office.open(root) as office:  # the ledger (checked, opened) and the 分办 rules, before Prefect starts
+            office.rules
         return _run_locked(args, root)
 
 
@@ -364,10 +376,6 @@ def _run_locked(args, root: Path) -> int:
         samples = Path(__file__).resolve().parents[1] / "samples" / "inbox"
         for path in sorted(samples.glob("*/*")):
             shutil.copy2(path, root / "inbox" / path.parent.name / path.name)
-    unwired = _unwired_backends()
-    if unwired:
-        print(f"shouwen: {unwired}", file=sys.stderr)
-        return EXIT_UNUSABLE
     home = configure(root)
     from .batch_server import MARKER, BatchServer, ServerStartError
 
@@ -398,18 +406,6 @@ def _run_locked(args, root: Path) -> int:
         if server:
             server.stop()
     return EXIT_ACCEPTED
-
-
-def _unwired_backends() -> str:
-    """Configured backends the batch cannot open yet (the PostgreSQL ledger comes with the composition root,
-    issue 11 items 2/3): refused in Chinese rather than silently ignored. The index URL is wired
-    (pipelines/search_sync.open_office_index)."""
-    from .config import current
-
-    config = current()
-    if not config.ledger_is_default():
-        return f"配置的登记簿 {config.ledger_location()} 尚未接入批处理（目前只支持数据目录下的 ledger.sqlite3）"
-    return ""
 
 
 def _config(args) -> int:
@@ -448,226 +444,100 @@ def _schedule(args) -> int:
     return EXIT_ACCEPTED
 
 
-def _existing(args, name: str, what: str) -> Path | None:
-    """A database file of the data root, or None (and a Chinese message) where no batch has made it yet."""
+def _office(args):
+    """The office of --root (pipelines/office.py) with its ledger opened: NoLedger where no batch has made it
+    yet, LedgerDamaged where it was lost while the archive holds documents (both said by main)."""
     from .intake import data_root
+    from .office import Office
 
-    root = data_root(args.root)
-    if not (root / name).exists():
-        _check_ledger(root / name)  # gone while the archive holds documents: 登记簿损坏, rebuild it
-        print(f"{what}不存在：{root}（请先运行 shouwen run）", file=sys.stderr)
-        return None
-    return root / name
-
-
-LEDGER_FIELDS = ("number", "received_at", "channel", "file", "sha256", "issuer", "doc_number", "doc_type", "title",
-                 "verdict", "department", "status")
+    return Office.open(data_root(args.root), create=False)
 
 
 def _ledger(args) -> int:
-    from .batch import LEDGER_FILE
-    from .ledger import STATUS_ZH, SQLiteLedger
-    from .ledger_view import ledger_extras, ledger_marks
+    from . import desk
 
-    path = _existing(args, LEDGER_FILE, "登记簿")
-    if path is None:
-        return EXIT_UNUSABLE
-    _check_ledger(path)
-    ledger = SQLiteLedger(path)
-    for row in ledger.rows():
-        if args.json:
-            extra = ("route_reason", "route_source", "route_confidence", "return_state", "return_path", "reason", "pages",
-                     "file_raw")
-            print(json.dumps({**{k: row[k] for k in LEDGER_FIELDS + extra}, **ledger_extras(ledger, row),
-                              "file": shown(row["file"])}, ensure_ascii=False))
-        else:
-            state = {"resent": "（已重发）", "withdrawn": "（退文已撤回）"}.get(row["return_state"] or "", "")
-            print(f"{row['number']}  {row['received_at'][:16]}  {row['channel']:4}  {STATUS_ZH[row['status']]}{state}  "
-                  f"{shown(row['department']) or '—'}  {shown(row['title'] or row['file'])}{shown(ledger_marks(ledger, row))}")
+    with _office(args) as office:
+        for entry in desk.ledger_entries(office):
+            row = entry.row
+            if args.json:
+                print(json.dumps(entry.record(), ensure_ascii=False))
+            else:
+                print(f"{row['number']}  {row['received_at'][:16]}  {row['channel']:4}  {entry.status}{entry.return_state}  "
+                      f"{shown(row['department']) or '—'}  {shown(row['title'] or row['file'])}{shown(entry.marks)}")
     return EXIT_ACCEPTED
 
 
 def _search(args) -> int:
     from index import IndexUnavailable, QueryError
 
-    from .batch import LEDGER_FILE
-    from .ledger import SQLiteLedger
-    from .ledger_view import version_mark
-    from .search_sync import open_office_index
+    from . import desk
 
-    path = _existing(args, LEDGER_FILE, "登记簿")
-    if path is None:
-        return EXIT_UNUSABLE
-    _check_ledger(path)
     filters = {"issuer": args.issuer, "doc_type": args.doc_type, "department": args.department, "channel": args.channel,
                "verdict": args.verdict, "status": args.status}
-    try:
-        index = open_office_index(path.parent)
-        found = index.results(" ".join(args.query), limit=max(1, args.limit), date_from=args.date_from,
-                              date_to=args.date_to, **filters)
-    except (QueryError, IndexUnavailable, ValueError) as exc:  # ValueError: a date not YYYY-MM-DD
-        print(f"shouwen: {exc}", file=sys.stderr)
-        return EXIT_UNUSABLE
-    hits = found.hits
-    for notice in found.notices:
+    with _office(args) as office:
+        try:
+            found = desk.search(office, " ".join(args.query), limit=args.limit, date_from=args.date_from,
+                                date_to=args.date_to, **filters)
+        except (QueryError, IndexUnavailable, ValueError) as exc:  # ValueError: a date not YYYY-MM-DD
+            print(f"shouwen: {exc}", file=sys.stderr)
+            return EXIT_UNUSABLE
+    results = found.results
+    for notice in results.notices:
         print(f"注意：{notice}", file=sys.stderr)
-    ledger = SQLiteLedger(path.with_name(LEDGER_FILE)) if path.with_name(LEDGER_FILE).exists() else None
-    for hit in hits:
+    for hit in found.hits:
         if args.json:
-            row = (ledger.get(hit.id) if ledger else None) or {}
-            print(json.dumps({k: row.get(k) for k in LEDGER_FIELDS} | hit.fields
-                             | {"id": hit.id, "number": hit.number, "title": hit.title, "score": hit.score,
-                                "snippet": hit.snippet} | {"file": shown(row.get("file"))}, ensure_ascii=False))
+            print(json.dumps(found.record(hit), ensure_ascii=False))
         else:
-            print(f"{hit.number}  {shown(hit.title)}{version_mark(ledger, hit.id)}\n    {shown(hit.snippet)}")  # 第2版
+            print(f"{hit.number}  {shown(hit.title)}{found.versions.get(hit.id, '')}\n    {shown(hit.snippet)}")  # 第2版
     if not args.json:
-        print(f"共 {found.total} 条" + (f"，显示前 {len(hits)} 条" if found.total > len(hits) else ""), file=sys.stderr)
+        print(f"共 {results.total} 条" + (f"，显示前 {len(found.hits)} 条" if results.total > len(found.hits) else ""),
+              file=sys.stderr)
         for name, zh in (("doc_type", "文种"), ("issuer", "来文单位"), ("department", "承办部门")):
-            if found.facets.get(name):
-                print(f"  {zh}：" + "，".join(f"{k} {v}" for k, v in found.facets[name].items()), file=sys.stderr)
+            if results.facets.get(name):
+                print(f"  {zh}：" + "，".join(f"{k} {v}" for k, v in results.facets[name].items()), file=sys.stderr)
     return EXIT_ACCEPTED
-
-
-def _registered(args):
-    """(ledger path, ledger, row) of the document the clerk named (收文编号), or None with a Chinese message."""
-    from .batch import LEDGER_FILE
-    from .ledger import SQLiteLedger
-
-    path = _existing(args, LEDGER_FILE, "登记簿")
-    if path is None:
-        return None
-    _check_ledger(path)
-    ledger = SQLiteLedger(path)
-    row = ledger.find(args.document)
-    if row is None:
-        print(f"登记簿中没有“{shown(args.document)}”", file=sys.stderr)
-        return None
-    return path, ledger, row
 
 
 def _route(args) -> int:
-    from index import IndexUnavailable
+    from . import desk
 
-    from .search_sync import open_office_index
-
-    found = _registered(args)
-    if found is None:
-        return EXIT_UNUSABLE
-    path, ledger, row = found
-    department = (args.department or "").strip()
-    if row["status"] in ("returned", "quarantined"):
-        print(f"{row['number']} 已{'退文' if row['status'] == 'returned' else '隔离'}，没有分办", file=sys.stderr)
-        return EXIT_UNUSABLE
-    if row["route_source"] == "classified":
-        print(f"{row['number']} 是涉密公文，须由机要室办理，不能改办", file=sys.stderr)
-        return EXIT_UNUSABLE
-    if row["status"] == "held":
-        if department == "机要室":  # the 机要员 has read the mark: classified, to the 机要室
-            _to_confidential_office(ledger, row, args.reason or "机要员核定为涉密公文，转机要室办理（不入共享检索）")
-            print(f"{row['number']}《{shown(row['title'] or row['file'])}》已转机要室")
-            return EXIT_ACCEPTED
-        print(f"{row['number']} 的密级待机要员核定，只能转机要室（shouwen route {row['number']} 机要室）", file=sys.stderr)
-        return EXIT_UNUSABLE
-    if row["status"] != "indexed":  # the batch has not finished it: it would route it over the clerk's choice
-        print(f"{row['number']} 本件正在初审，稍后再改办（批处理完成后可改办）", file=sys.stderr)
-        return EXIT_UNUSABLE
-    if not department:
-        print("请写明改送的承办部门，例如：shouwen route 收〔2026〕4号 综合科", file=sys.stderr)
-        return EXIT_UNUSABLE
-    from .config import current
-
-    known = list(getattr(current().settings.office, "departments", None) or [])
-    if known and department not in known + ["机要室", "办公室"]:
-        print(f"“{shown(department)}”不是本机关配置的承办部门（shouwen.toml [office] departments）："
-              f"{'、'.join(known)}", file=sys.stderr)
-        return EXIT_UNUSABLE
-    if department == "机要室":  # the clerk finds it classified after all: out of the shared index, then the ledger
-        try:
-            open_office_index(path.parent).remove(row["id"])
-        except IndexUnavailable as exc:
-            print(f"检索服务不可用（{exc}），未能撤出检索，本次未改办；请稍后再试", file=sys.stderr)
-            return EXIT_UNUSABLE
-        _to_confidential_office(ledger, row, args.reason or "文秘人员认定为涉密公文，改送机要室，已撤出共享检索")
-        print(f"{row['number']}《{shown(row['title'] or row['file'])}》已改送机要室，并已撤出检索")
-        return EXIT_ACCEPTED
-    reason = args.reason or f"文秘人员改办：由{row['department'] or '未分办'}改送{department}"
-    ledger.set_status(row["id"], "indexed", reason, expect_version=row["version"], expect_status=("indexed",),
-                      department=department, route_reason=reason, route_source="clerk", route_confidence=None)
-    try:
-        open_office_index(path.parent).update(row["id"], department=department)
-    except IndexUnavailable as exc:
-        print(f"检索库未更新（{exc}），运行 shouwen reindex 可补上", file=sys.stderr)
-    print(f"{row['number']}《{shown(row['title'] or row['file'])}》已改送{shown(department)}")
+    with _office(args) as office:
+        routed = desk.route(office, args.document, args.department, args.reason)
+    title = desk.titled(routed.row)
+    if routed.kind == "held":
+        print(f"{title}已转机要室")
+    elif routed.kind == "confidential":
+        print(f"{title}已改送机要室，并已撤出检索")
+    else:
+        if routed.warning:
+            print(routed.warning, file=sys.stderr)
+        print(f"{title}已改送{shown(routed.department)}")
     return EXIT_ACCEPTED
-
-
-def _to_confidential_office(ledger, row: dict, reason: str) -> None:
-    """机要: the document goes to the 机要室 as classified (routed, never indexed again; the router never learns it),
-    compare-and-set on the state the clerk saw."""
-    ledger.set_status(row["id"], "routed", reason, expect_version=row["version"], expect_status=(row["status"],),
-                      department="机要室", route_reason=reason, route_source="classified", route_confidence=None)
 
 
 def _return_desk(args) -> int:
-    from extractors import UnusableInput
+    from . import desk
 
-    from .batch import DataRoot
-    from .return_desk import NotReturned, resend, withdraw
-
-    found = _registered(args)
-    if found is None:
-        return EXIT_UNUSABLE
-    path, ledger, row = found
-    office = DataRoot(path.parent)
-    title = f"{row['number']}《{shown(row['title'] or row['file'])}》"
-    try:
+    with _office(args) as office:
         if args.command == "resend":
-            notice = resend(office, ledger, row)
-            print(f"{title}退文通知单已重发：{shown(notice)}")
+            resent = desk.resend(office, args.document)
+            print(f"{desk.titled(resent.row)}退文通知单已重发：{shown(resent.notice)}")
         else:
-            outcome, moved = withdraw(office, ledger, office.open_index(), row, args.reason)
-            print(f"{title}已撤回退文，{'已入检索' if outcome.status == 'indexed' else '已分办'}，承办部门：{outcome.department}"
-                  f"（{outcome.reason}）")
-            if moved:
-                print(f"原退文通知单已移至 {shown(moved[0].parent)}；如已送达来文单位，请告知作废")
-    except NotReturned as exc:
-        print(str(exc), file=sys.stderr)
-        return EXIT_UNUSABLE
-    except UnusableInput as exc:
-        print(f"{title}原件无法读取：{exc.reason}", file=sys.stderr)
-        return EXIT_UNUSABLE
+            done = desk.withdraw(office, args.document, args.reason)
+            outcome = done.outcome
+            print(f"{desk.titled(done.row)}已撤回退文，{'已入检索' if outcome.status == 'indexed' else '已分办'}，"
+                  f"承办部门：{outcome.department}（{outcome.reason}）")
+            if done.moved:
+                print(f"原退文通知单已移至 {shown(done.moved[0].parent)}；如已送达来文单位，请告知作废")
     return EXIT_ACCEPTED
 
 
-def _check_ledger(path: Path) -> None:
-    """LedgerDamaged (said by main) for a ledger that is empty or corrupt while the archive holds documents."""
-    from .ledger_rebuild import check_ledger
-
-    check_ledger(path.parent)
-
-
 def _rebuild_ledger(args) -> int:
-    from .batch_lock import batch_lock
+    from . import desk
+    from .config import current
     from .intake import data_root
-    from .ledger import LedgerDamaged
-    from .ledger_rebuild import LEDGER_FILE, check_ledger, rebuild_ledger
 
-    root = data_root(args.root).resolve()
-    if not root.is_dir():
-        print(f"数据目录不存在：{root}", file=sys.stderr)
-        return EXIT_UNUSABLE
-    with batch_lock(root):
-        if not args.force:
-            try:
-                check_ledger(root)
-            except LedgerDamaged:
-                pass  # damaged, empty or missing: what the command is for
-            else:
-                if (root / LEDGER_FILE).exists():
-                    print(f"登记簿完好（{root / LEDGER_FILE}），无需重建；重建会丢失只记在登记簿里的信息（如改办理由）。"
-                          f"确需重建请加 --force", file=sys.stderr)
-                    return EXIT_UNUSABLE
-        done = rebuild_ledger(root)
+    done = desk.rebuild_ledger(data_root(args.root).resolve(), current(), force=args.force)
     states = "，".join(f"{STATUS_NAMES.get(k, k)} {v} 件" for k, v in sorted(done.states.items()))
     print(f"登记簿已重建：{done.documents} 件（由登记记录恢复 {done.from_sidecars} 件，由 received/ 文件名恢复 "
           f"{done.from_received} 件，新编号 {done.renumbered} 件）；{states or '无收文'}")
@@ -681,17 +551,11 @@ STATUS_NAMES = {"registered": "已登记", "returned": "已退文", "indexed": "
 
 
 def _learn(args) -> int:
-    from . import router_model
-    from .batch import LEDGER_FILE, DataRoot, learn, learned_line
+    from . import desk
+    from .batch import learned_line
 
-    path = _existing(args, LEDGER_FILE, "登记簿")
-    if path is None:
-        return EXIT_UNUSABLE
-    meta = learn(DataRoot(path.parent), force=True)
-    if meta is None:
-        print(f"样本不足，未训练：至少需要 {router_model.MIN_EXAMPLES} 件按规则分办或经改办的收文，涉及 "
-              f"{router_model.MIN_DEPARTMENTS} 个以上部门", file=sys.stderr)
-        return EXIT_UNUSABLE
+    with _office(args) as office:
+        meta = desk.learn(office)
     print(learned_line(meta))
     return EXIT_ACCEPTED
 
@@ -699,25 +563,14 @@ def _learn(args) -> int:
 def _reindex(args) -> int:
     from index import IndexUnavailable
 
-    from .batch import LEDGER_FILE
-    from .ledger import SQLiteLedger
-    from .search_sync import open_office_index, reindex
+    from . import desk
 
-    path = _existing(args, LEDGER_FILE, "登记簿")
-    if path is None:
-        return EXIT_UNUSABLE
-    try:
-        index = open_office_index(path.parent)
-    except IndexUnavailable:  # the embedded index is unreadable: start it afresh, the rebuild fills it
-        from index.tantivy_index import remove_index
-
-        remove_index(path.parent)
-        index = open_office_index(path.parent)
-    try:
-        reindex(path.parent, SQLiteLedger(path), index, say=lambda line: print(line, flush=True))
-    except IndexUnavailable as exc:
-        print(f"shouwen: {exc}", file=sys.stderr)
-        return EXIT_UNUSABLE
+    with _office(args) as office:
+        try:
+            desk.reindex(office, say=lambda line: print(line, flush=True))
+        except IndexUnavailable as exc:
+            print(f"shouwen: {exc}", file=sys.stderr)
+            return EXIT_UNUSABLE
     return EXIT_ACCEPTED
 
 

@@ -46,10 +46,11 @@ def _has_documents(root: Path) -> bool:
     return next(_originals(root), None) is not None or (received.is_dir() and any(p.is_file() for p in received.glob("*/*")))
 
 
-def check_ledger(root: Path) -> None:
-    """LedgerDamaged where the ledger is missing, empty or corrupt while the archive or received/ holds documents."""
+def check_ledger(root: Path, path: Path | None = None) -> None:
+    """LedgerDamaged where the ledger is missing, empty or corrupt while the archive or received/ holds documents.
+    path: the SQLite ledger file (the configured one, pipelines/office.ledger_file), default <root>/ledger.sqlite3."""
     root = Path(root)
-    path = root / LEDGER_FILE
+    path = Path(path) if path is not None else root / LEDGER_FILE
     if not _has_documents(root):
         return
     how = None

@@ -12,14 +12,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from index import SearchIndex
-
-from . import router_model
-from .batch import DataRoot, Outcome, route_and_index, withdraw_notices
-from .ledger import Ledger, LedgerConflict
+from .batch import Outcome, route_and_index, withdraw_notices
+from .ledger import LedgerConflict
+from .office import Office
 from .returns import sender_folder, write_return
 from .review import Review, review_document
-from .routing import load_rules
 
 
 class NotReturned(ValueError):
@@ -31,14 +28,15 @@ def _returned(row: dict) -> None:
         raise NotReturned(f"{row['number']} 当前状态不是已退文，无法办理")
 
 
-def _review(office: DataRoot, row: dict) -> Review:
+def _review(office: Office, row: dict) -> Review:
     data = (office.root / row["archive_path"]).read_bytes()
-    return review_document(data, row["file"], channel=row["channel"])
+    return review_document(data, row["file"], channel=row["channel"], profile=office.profile)
 
 
-def resend(office: DataRoot, ledger: Ledger, row: dict) -> Path:
+def resend(office: Office, row: dict) -> Path:
     """重发 the 退文通知单; returns the new notice's path. Compare-and-set: when the return was withdrawn (or
     changed) meanwhile, the notice just written is taken back and LedgerConflict says so."""
+    ledger = office.ledger
     _returned(row)
     review = _review(office, row)
     folder = office.root / "outbox" / sender_folder(row["issuer"])
@@ -58,16 +56,17 @@ def resend(office: DataRoot, ledger: Ledger, row: dict) -> Path:
     return path
 
 
-def withdraw(office: DataRoot, ledger: Ledger, index: SearchIndex, row: dict, reason: str) -> tuple[Outcome, list[Path]]:
+def withdraw(office: Office, row: dict, reason: str) -> tuple[Outcome, list[Path]]:
     """撤回 the return and 分办 the document; returns the outcome and where the withdrawn files went.
     The ledger moves first (compare-and-set on the version the clerk saw: LedgerConflict when a resend or
     another withdrawal got there first), then the notices leave the outbox; an interrupted withdrawal is
     finished by the next batch (status reviewed, return_state withdrawn)."""
+    ledger = office.ledger
     _returned(row)
     review = _review(office, row)
     ledger.set_status(row["id"], "reviewed", f"撤回退文：{reason}", expect_version=row["version"],
                       expect_status=("returned",), return_state="withdrawn")
     moved = withdraw_notices(office, row)
     row = ledger.get(row["id"])
-    outcome = route_and_index(ledger, index, row, review, load_rules(office.root), router_model.load(office.root))
+    outcome = route_and_index(office, row, review, office.rules)
     return outcome, moved

@@ -137,10 +137,10 @@ def load(root: Path) -> Optional[RouterModel]:
     return RouterModel(spacy.load(folder), json.loads((folder / "shouwen.json").read_text(encoding="utf-8")))
 
 
-def learn(root: Path, ledger_path, index, force: bool = False) -> Optional[dict]:
-    """Train again when the examples changed (or when forced). index: the office's SearchIndex (texts).
-    Returns the new model's facts, else None."""
-    examples = training_examples(ledger_path, index)
+def learn(root: Path, ledger, index, force: bool = False) -> Optional[dict]:
+    """Train again when the examples changed (or when forced). ledger: the office's Ledger; index: the office's
+    SearchIndex (texts). Returns the new model's facts, else None."""
+    examples = training_examples(ledger, index)
     departments = {e.department for e in examples}
     if len(examples) < MIN_EXAMPLES or len(departments) < MIN_DEPARTMENTS:
         return None

@@ -17,6 +17,11 @@ from .router_model import THRESHOLD
 DEFAULT_RULES = Path(__file__).with_name("routing_rules.toml")
 CONDITIONS = ("doc_type", "urgency", "channel", "issuer", "keywords", "body_keywords")
 FALLBACK = ("办公室", "没有分办规则适用，送办公室人工分办")
+ALWAYS = ("办公室", "机要室")  # 分办 may always reach these, whatever [office] departments lists
+
+
+class RulesError(ValueError):
+    """The office's 分办 rules cannot be used (a malformed rule, a department the office does not have): Chinese."""
 
 
 @dataclass
@@ -27,18 +32,32 @@ class Route:
     confidence: Optional[float] = None  # the model's, where it proposed
 
 
-def load_rules(root: Optional[Path] = None) -> list[dict]:
+def load_rules(root: Optional[Path] = None, departments: Optional[list[str]] = None) -> list[dict]:
+    """The rules of <root>/routing.toml, else the shipped routing_rules.toml, in order. departments: the office's
+    configured 承办部门 ([office] departments); when given, a rule sending documents anywhere else (办公室 and
+    机要室 aside) is refused: RulesError naming the rule, its file and the configured list."""
     path = root / "routing.toml" if root and (root / "routing.toml").is_file() else DEFAULT_RULES
     rules = tomllib.loads(path.read_text(encoding="utf-8")).get("rule", [])
     for rule in rules:
         unknown = set(rule) - set(CONDITIONS) - {"department", "reason"}
         if unknown or "department" not in rule:
-            raise ValueError(f"分办规则格式错误（{path.name}）：{rule}")
+            raise RulesError(f"分办规则格式错误（{path.name}）：{rule}")
+        if departments and not allowed(rule["department"], departments):
+            raise RulesError(f"分办规则（{path}）送往“{rule['department']}”，但它不是本机关配置的承办部门"
+                             f"（shouwen.toml [office] departments：{'、'.join(departments)}）")
     return rules
 
 
-def route(document: dict, body: str, channel: str, rules: list[dict], classified: bool = False, model=None) -> Route:
-    """document: the report's `document` part (doc_type, issuer, title, urgency…); model: a RouterModel or None."""
+def allowed(department: str, departments: Optional[list[str]]) -> bool:
+    """Whether documents may be routed to `department`: any where no departments are configured, else one of
+    them, or the 办公室 / 机要室."""
+    return not departments or department in departments or department in ALWAYS
+
+
+def route(document: dict, body: str, channel: str, rules: list[dict], classified: bool = False, model=None,
+          departments: Optional[list[str]] = None) -> Route:
+    """document: the report's `document` part (doc_type, issuer, title, urgency…); model: a RouterModel or None;
+    departments: the configured 承办部门 — a model's proposal outside them goes to the 办公室 with the reason."""
     if classified:  # decided before the model ever sees the text
         return Route("机要室", "涉密公文经非涉密渠道传来，转机要室处理，不进入共享检索", "classified")
     text = (document.get("title") or "") + "\n" + body
@@ -50,6 +69,9 @@ def route(document: dict, body: str, channel: str, rules: list[dict], classified
         return Route(*FALLBACK, source="fallback")
     proposal = model.propose(document.get("title") or "", body)
     share = f"{proposal.confidence:.0%}"
+    if not allowed(proposal.department, departments):  # learned from documents routed before the list was set
+        return Route(FALLBACK[0], f"{FALLBACK[1]}（分办模型建议{proposal.department}，不是本机关配置的承办部门）",
+                     "fallback", proposal.confidence)
     if proposal.confidence >= THRESHOLD:
         return Route(proposal.department, f"没有分办规则适用；分办模型依以往分办和改办建议送{proposal.department}（置信度 {share}）",
                      "model", proposal.confidence)

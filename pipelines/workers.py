@@ -6,7 +6,10 @@ Two long-lived processes do the reading and checking, each with its models loade
   * the "text" worker takes e-documents (docx, PDF with text, text), which need one core each and no OCR.
 E-documents also go to the OCR worker whenever it has less queued work, so an all-e-document batch uses both
 cores. Each worker is a single-process executor: documents in a worker run one after another (PDFium is
-not thread-safe), and its ledger and index connections stay open for the whole batch.
+not thread-safe), and it opens its own Office (ledger, index, routing model: pipelines/office.py) once, when it
+starts, for the whole batch. The pool is made by whoever runs the batch (flows.py) and passed to the batch's
+sequence (batch.run_steps) — never a module-level global of the batch's process. InProcess is the same
+interface in this process (batch.run_batch: tests, benchmarks).
 
 A worker that dies (a file that crashes a native library, the kernel's OOM killer) is started again; the
 document it was reading is tried once more in a fresh worker and, if that dies too, quarantined.
@@ -49,10 +52,13 @@ def kind_of(source: bytes | Path) -> str:
 
 
 class Workers:
-    """The two worker processes; `run(name, fn, *args)` runs fn in worker `name` ('ocr' or 'text') and waits."""
+    """The two worker processes of a batch on `root`; `process(lane, document_id, rules)` runs one document's
+    steps in worker `lane` ('ocr' or 'text') and waits; `run(name, fn, *args)` runs any fn there."""
 
-    def __init__(self, initializer=None, initargs=()):
+    def __init__(self, root: Path | str | None = None, initializer=None, initargs=()):
         self._context = multiprocessing.get_context("spawn")  # never fork a process that runs threads
+        if root is not None and initializer is None:  # the batch's workers: each opens the office once
+            initializer, initargs = start_worker, (str(root),)
         self._initializer, self._initargs = initializer, initargs
         self._lock = threading.Lock()
         self._pools = {name: self._start() for name in ("ocr", "text")}
@@ -70,6 +76,10 @@ class Workers:
     def close(self) -> None:
         for pool in self._pools.values():
             pool.shutdown(wait=True, cancel_futures=True)
+
+    def process(self, lane: str, document_id: int, rules: list[dict]):
+        """初审 → 退文 | 分办 → 检索 of one document in worker `lane`, with that worker's Office (batch.process)."""
+        return self.run(lane, process_in_worker, document_id, rules)
 
     def run(self, name: str, fn, *args):
         """A worker that dies takes the documents queued in it along; each is tried once more, alone in a
@@ -112,13 +122,41 @@ class WorkerCrashed(RuntimeError):
         self.reason = reason
 
 
-# What runs inside a worker: the process keeps its ledger, index and routing model (分办模型) between documents.
-_open: dict[str, tuple] = {}
+class InProcess:
+    """The pool's interface in this process: each document's steps run here, one after another, with the
+    batch's own Office (batch.run_batch). A document that crashes the interpreter takes the batch with it:
+    for the clerk's batch, use Workers."""
+
+    def __init__(self, office):
+        self.office = office
+
+    def process(self, lane: str, document_id: int, rules: list[dict]):
+        from pipelines import batch
+
+        return batch.process(self.office, document_id, rules)
+
+    def close(self) -> None:
+        pass
+
+
+# What runs inside a worker process: the Office it opened when it started (start_worker), kept for the
+# batch's documents. This is the worker process's own state, never the batch's process's.
+_office = None
+
+
+def start_worker(root: str) -> None:
+    """At worker start: follow the batch if it is killed, open the office (ledger, index; the routing model
+    when the first document needs it) and load the language pipeline before the first document (the OCR
+    engine loads on first use, in the worker that gets the first scan)."""
+    global _office
+    from pipelines.office import Office
+
+    warm_up()
+    _office = Office.open(Path(root), check=False)  # the batch checked the ledger before starting its workers
 
 
 def warm_up() -> None:
-    """At worker start: follow the batch if it is killed, and load the language pipeline before the first
-    document (the OCR engine loads on first use, in the worker that gets the first scan)."""
+    """Follow the batch if it is killed; load the language pipeline."""
     from extractors.nlp import get_nlp
 
     threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
@@ -132,13 +170,10 @@ def _exit_with_parent(parent: int) -> None:
     os._exit(1)
 
 
-def process_in_worker(root: str, document_id: int, rules: list[dict]):
-    """初审 → 退文 | 分办 → 检索 for one document, inside a worker process."""
-    from pipelines import batch, router_model
-    from pipelines.ledger import SQLiteLedger
+def process_in_worker(document_id: int, rules: list[dict]):
+    """初审 → 退文 | 分办 → 检索 for one document, inside a worker process started by start_worker."""
+    from pipelines import batch
 
-    if root not in _open:
-        office = batch.DataRoot(Path(root))
-        _open[root] = (office, SQLiteLedger(office.ledger_path), office.open_index(), router_model.load(office.root))
-    office, ledger, index, model = _open[root]
-    return batch.process(office, ledger, index, document_id, rules, model)
+    if _office is None:
+        raise RuntimeError("工作进程未打开数据目录（应由 start_worker 启动）")
+    return batch.process(_office, document_id, rules)

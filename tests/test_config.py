@@ -204,9 +204,18 @@ def test_a_wrong_configuration_stops_the_command_with_exit_2(tmp_path, command):
     assert not (tmp_path / "ledger.sqlite3").exists()
 
 
-def test_a_ledger_the_batch_cannot_open_yet_is_refused_not_ignored(tmp_path):
-    done = _cli("run", "--root", str(tmp_path), env={"SHOUWEN_LEDGER_URL": "postgresql://shouwen@/shouwen?host=/tmp/pg"})
-    assert done.returncode == 2 and "尚未接入批处理" in done.stderr
+def test_a_configured_ledger_that_cannot_be_opened_stops_the_batch_before_it_starts(tmp_path):
+    """The PostgreSQL URL goes to open_ledger (pipelines/office.py); no server listens on that socket directory,
+    so the batch stops at once, in Chinese, naming the ledger — never a traceback, never a SQLite file instead."""
+    socket_dir = tmp_path / "no-server-here"
+    socket_dir.mkdir()
+    url = f"postgresql://shouwen@/shouwen?host={socket_dir}"
+    done = _cli("run", "--root", str(tmp_path / "office"), env={"SHOUWEN_LEDGER_URL": url})
+    assert done.returncode == 2 and "无法打开登记簿 postgresql://shouwen@/shouwen" in done.stderr, done.stderr
+    assert "Traceback" not in done.stderr and "本批收文" not in done.stdout
+    assert not (tmp_path / "office" / "ledger.sqlite3").exists()
+    listed = _cli("ledger", "--root", str(tmp_path / "office"), env={"SHOUWEN_LEDGER_URL": url})
+    assert listed.returncode == 2 and "无法打开登记簿" in listed.stderr and "Traceback" not in listed.stderr
 
 
 def test_the_return_notice_carries_the_configured_office_name(tmp_path, monkeypatch):

@@ -8,10 +8,11 @@ import threading
 
 import pytest
 
-from pipelines.batch import DataRoot, run_batch
+from pipelines.batch import run_batch
 from pipelines.cli import main
-from pipelines.intake import receive
+from pipelines.intake import prepare, receive
 from pipelines.ledger import SQLiteLedger
+from pipelines.office import Office
 from pipelines.return_desk import resend, withdraw
 
 from . import builder
@@ -42,9 +43,9 @@ def test_a_change_based_on_a_stale_version_is_refused(tmp_path):
 
 def test_route_on_a_document_the_batch_has_not_finished_is_refused_and_the_batch_keeps_its_routing(tmp_path, capsys):
     root = tmp_path / "office"
-    office = DataRoot(root)
+    prepare(root)
     shutil.copy(NOTICE, root / "inbox" / "edoc" / "通知.docx")
-    ledger = SQLiteLedger(office.ledger_path)
+    ledger = Office.open(root).ledger
     registration = receive(root, ledger, "edoc", root / "inbox" / "edoc" / "通知.docx")  # registered, not yet reviewed
     assert main(["route", registration.number, "综合科", "--root", str(root)]) == 2
     assert "本件正在初审，稍后再改办" in capsys.readouterr().err
@@ -83,18 +84,21 @@ def test_resend_racing_withdraw_never_leaves_a_returned_document_indexed(tmp_pat
                                          title=f"贵阳市教育局关于第{n + 1}批校园绿化工作的通知")
         builder.write_docx(spec, root / "inbox" / "edoc" / f"退{n}.docx")
     run_batch(root)
-    office = DataRoot(root)
-    returned = [r for r in SQLiteLedger(office.ledger_path).rows() if r["status"] == "returned"]
+    office = Office.open(root)
+    returned = [r for r in office.ledger.rows() if r["status"] == "returned"]
     assert len(returned) == 3
+
+    def clerk(command, *args):  # each clerk's own office (ledger and index connections), opened in its thread
+        with Office.open(root) as own:
+            return command(own, *args)
+
     for row in returned:
-        # each clerk's command with its own connections, opened in its own thread, from the row both saw
-        results, errors = _race(lambda: resend(office, SQLiteLedger(office.ledger_path), dict(row)),
-                                lambda: withdraw(office, SQLiteLedger(office.ledger_path), office.open_index(),
-                                                 dict(row), "复核后撤回"))
+        results, errors = _race(lambda: clerk(resend, dict(row)), lambda: clerk(withdraw, dict(row), "复核后撤回"))
         assert sum(e is None for e in errors) == 1, errors  # exactly one of them happened
         assert all(e is None or type(e).__name__ == "LedgerConflict" for e in errors)
-        final = SQLiteLedger(office.ledger_path).get(row["id"])
-        in_index = row["id"] in office.open_index().ids()
+        final = office.ledger.get(row["id"])
+        office.drop_index()  # read the index as it is now
+        in_index = row["id"] in office.index.ids()
         outbox = list((root / "outbox").rglob(f"{row['number']}-退文通知单*.docx"))
         if errors[0] is None:  # the resend won: still returned, a second notice, not indexed
             assert (final["status"], final["return_state"], in_index) == ("returned", "resent", False)
