@@ -10,7 +10,13 @@
 4. Fills a search index with M synthetic documents (default 100,000) and times 200 queries of two to four
    characters taken from the texts: median and p95 latency.
 
+5. With --ledgers N: N e-documents through each ledger backend (SQLite, and a real PostgreSQL started here from
+   Debian's packages, durable: fsync on), each three ways — the plain steps in one process, the plain steps on
+   the batch's two worker processes (the flow's pool, no Prefect), and `shouwen run` (the Prefect flow) — so the
+   flow's overhead over the plain steps is the difference between the last two. Written under "ledgers".
+
     .venv/bin/python bench/batch_bench.py [--documents 1000] [--index-size 100000] [--skip-stages]
+    .venv/bin/python bench/batch_bench.py --ledgers 300        # only part 5
 
 Writes bench/results/batch.json and prints a summary.
 """
@@ -120,6 +126,108 @@ def run_stages(root: Path) -> dict:
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
+PLAIN_RUN = """
+import json, sys, time
+from pathlib import Path
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from pipelines import batch
+from pipelines.workers import Workers
+
+class Threaded:
+    # the plain steps with each document sent to its lane's worker at once, as the flow's task runners do
+    def call(self, step, fn, *args):
+        return fn(*args)
+    def each(self, step, fn, calls, lanes):
+        with ThreadPoolExecutor(max_workers=2) as threads:
+            futures = {threads.submit(fn, *args): i for i, args in enumerate(calls)}
+            for future in as_completed(futures):
+                exc = future.exception()
+                yield futures[future], exc if exc else future.result()
+
+root, how = Path(sys.argv[1]), sys.argv[2]
+t = time.perf_counter()
+if how == "one-process":
+    summary = batch.run_batch(root)
+else:
+    from pipelines.batch_lock import batch_lock
+    from pipelines.office import Office
+    batch.prepare(root)
+    with batch_lock(root), Office.open(root) as office, Workers(root) as pool:
+        summary = batch.run_steps(office, pool, Threaded())
+print(json.dumps({"seconds": time.perf_counter() - t, "documents": len(summary.outcomes),
+                  "statuses": {s: summary.count(s) for s in ("indexed", "returned", "quarantined")}}))
+"""
+
+
+def plain_run(root: Path, how: str, env: dict) -> dict:
+    """The batch's steps without Prefect in a fresh process: how = one-process | two-workers."""
+    result = subprocess.run([sys.executable, "-c", PLAIN_RUN, str(root), how], capture_output=True, text=True, cwd=ROOT,
+                            env=env, timeout=7200)
+    if result.returncode != 0:
+        raise SystemExit(result.stderr[-3000:])
+    out = json.loads(result.stdout.strip().splitlines()[-1])
+    out["documents_per_second"] = round(out["documents"] / out["seconds"], 2)
+    out["seconds"] = round(out["seconds"], 1)
+    return out
+
+
+def flow_run(root: Path, env: dict) -> dict:
+    """`shouwen run` on a root whose Prefect database exists (one empty run first): wall and in-flow time."""
+    shouwen = Path(sys.executable).with_name("shouwen")
+    inbox = root / "inbox"
+    waiting = inbox.rename(root / "waiting")
+    subprocess.run([str(shouwen), "run", "--root", str(root)], cwd=ROOT, env=env, capture_output=True, check=True)
+    for folder in inbox.iterdir():
+        folder.rmdir()
+    waiting.rename(inbox)
+    started = time.perf_counter()
+    result = subprocess.run([str(shouwen), "run", "--root", str(root)], cwd=ROOT, env=env, capture_output=True,
+                            text=True)
+    wall = time.perf_counter() - started
+    if result.returncode not in (0, 1):
+        raise SystemExit(f"shouwen run failed ({result.returncode}):\n{result.stdout[-2000:]}{result.stderr[-2000:]}")
+    in_flow = float(re.search(r"用时 ([\d.]+) 秒", result.stdout).group(1))
+    documents = int(re.search(r"处理 (\d+) 件", result.stdout).group(1))
+    return {"documents": documents, "wall_seconds": round(wall, 1), "in_flow_seconds": in_flow,
+            "documents_per_second": round(documents / wall, 2), "documents_per_second_in_flow": round(documents / in_flow, 2),
+            "fixed_seconds": round(wall - in_flow, 1)}
+
+
+def compare_ledgers(workdir: Path, n: int) -> dict:
+    """Part 5: the same N e-documents on SQLite and on PostgreSQL, plain (one process, two workers) and flow."""
+    sys.path.insert(0, str(ROOT))
+    from tests.postgres import PostgresServer, bin_dir
+
+    source = workdir / "ledgers-inbox"
+    make_inbox(source, n, seed=9, paper=False)
+    server = PostgresServer(bin_dir(), durable=True).start() if bin_dir() else None
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "SHOUWEN_LEDGER_URL"))}
+    out: dict = {"documents": n, "postgresql": "durable (fsync on), Unix socket" if server else "not installed"}
+    try:
+        for backend in ("sqlite", "postgresql"):
+            if backend == "postgresql" and server is None:
+                continue
+            rows = {}
+            for how in ("one-process", "two-workers", "flow"):
+                root = workdir / f"{backend}-{how}"
+                shutil.copytree(source, root / "inbox")
+                env = dict(base)
+                if backend == "postgresql":
+                    env["SHOUWEN_LEDGER_URL"] = server.create_database(f"bench_{how.replace('-', '_')}")
+                rows[how] = flow_run(root, env) if how == "flow" else plain_run(root, how, env)
+                print(f"  {backend} {how}: {rows[how]}", flush=True)
+            flow, plain = rows["flow"], rows["two-workers"]
+            rows["flow_overhead"] = {
+                "seconds_in_flow_over_plain": round(flow["in_flow_seconds"] - plain["seconds"], 1),
+                "ms_per_document": round((flow["in_flow_seconds"] - plain["seconds"]) * 1000 / n, 1),
+                "fixed_start_seconds": flow["fixed_seconds"]}
+            out[backend] = rows
+    finally:
+        if server:
+            server.stop()
+    return out
+
+
 def tree_rss(process) -> int:
     """Resident memory of a process and all its descendants, in bytes."""
     import psutil
@@ -208,7 +316,10 @@ def main() -> None:
     parser.add_argument("--documents", type=int, default=1000)
     parser.add_argument("--index-size", type=int, default=100_000)
     parser.add_argument("--skip-stages", action="store_true", help="skip the one-process per-stage run")
+    parser.add_argument("--ledgers", type=int, metavar="N", help="only part 5: N e-documents on SQLite and PostgreSQL")
     args = parser.parse_args()
+    if args.ledgers:
+        return ledgers_only(args.ledgers)
     out: dict = {"documents": args.documents, "cpus": os.cpu_count()}
     with tempfile.TemporaryDirectory(prefix="shouwen-batch-bench-") as tmp:
         mixed, edocs = Path(tmp) / "mixed", Path(tmp) / "edocs"
@@ -234,6 +345,28 @@ def main() -> None:
     target.write_text(json.dumps(out, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     print(f"检索 {search['documents']} 件：中位 {search['median_ms']} ms，p95 {search['p95_ms']} ms（建库 {search['build_seconds']} 秒）；"
           f"结果写入 {target.relative_to(ROOT)}")
+
+
+def ledgers_only(n: int) -> None:
+    target = ROOT / "bench" / "results" / "batch.json"
+    out = json.loads(target.read_text(encoding="utf-8")) if target.exists() else {}
+    load_before = os.getloadavg()
+    with tempfile.TemporaryDirectory(prefix="shouwen-ledger-bench-") as tmp:
+        result = compare_ledgers(Path(tmp), n)
+    result["machine"] = {"cpus": os.cpu_count(), "load_average_before": [round(x, 2) for x in load_before],
+                         "load_average_after": [round(x, 2) for x in os.getloadavg()],
+                         "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())}
+    out["ledgers"] = result
+    target.write_text(json.dumps(out, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    print(f"电子公文 {n} 件，件/秒（一个进程 | 两个工作进程 | shouwen run 流程内 | 全程）及流程开销：")
+    for backend in ("sqlite", "postgresql"):
+        if backend in result:
+            r = result[backend]
+            print(f"  {backend:10s} {r['one-process']['documents_per_second']:>6} | {r['two-workers']['documents_per_second']:>6} | "
+                  f"{r['flow']['documents_per_second_in_flow']:>6} | {r['flow']['documents_per_second']:>6}   "
+                  f"流程比直接调用多 {r['flow_overhead']['seconds_in_flow_over_plain']} 秒"
+                  f"（每件 {r['flow_overhead']['ms_per_document']} ms），启动等固定开销 {r['flow_overhead']['fixed_start_seconds']} 秒")
+    print(f"结果写入 {target.relative_to(ROOT)}")
 
 
 def _line(label: str, r: dict) -> str:
