@@ -24,7 +24,7 @@ from index import IndexUnavailable
 
 from . import router_model, same_document
 from .batch_lock import batch_lock
-from .decision import CLASSIFIED, HELD, OPEN, index_decision
+from .decision import CLASSIFIED, HELD, OPEN, Decision, index_decision
 from .faults import is_root_fault
 from .intake import (
     NAME_MAX,
@@ -248,14 +248,19 @@ def process(office: Office, document_id: int, rules: list[dict]) -> Outcome:
         return Outcome(row["number"], row["file"], "failed", reason=str(exc))
 
 
-def route_and_index(office: Office, row: dict, review: Review, rules: list[dict]) -> Outcome:
+def route_and_index(office: Office, row: dict, review: Review, rules: list[dict], *,
+                    secrecy_cleared: bool = False) -> Outcome:
     """分办 a reviewed document, then put it into the search index — as index_decision says: a classified
     document stops at the 机要室, one with an unreadable 密级 is held for the 机要员. `row` is the ledger row
     as last seen (its version is compared); the decision is taken from the review alone. Only the office's
-    configured departments are routed to (routing.route, office.departments)."""
+    configured departments are routed to (routing.route, office.departments). secrecy_cleared: the 机要员 has
+    read an unreadable 密级 mark and found the document not classified (desk.release): it is not held again; a
+    readable level still stops it at the 机要室."""
     ledger = office.ledger
     report, doc, document_id = review.report, review.report["document"], row["id"]
     decision = index_decision(review)
+    if decision.kind == HELD and secrecy_cleared:
+        decision = Decision(OPEN)
     if decision.kind == HELD:
         ledger.set_status(document_id, "held", decision.reason, expect_version=row["version"], reason=decision.reason)
         return Outcome(row["number"], row["file"], "held", report["verdict"], reason=decision.reason)

@@ -3,7 +3,7 @@
     shouwen validate FILE… [--profile P] [--format text|json] [--channel C]   初审 (exit 0 / 1 / 2)
     shouwen extract FILE… [--format text|json]                               what was read
     shouwen rules [--format text|markdown|json]                              the rule catalog
-    shouwen run | schedule | ledger | search | route | resend | withdraw | learn | reindex   the office's batch (--root)
+    shouwen run | schedule | ledger | search | route | release | resend | withdraw | learn | reindex   the office's batch (--root)
 """
 from __future__ import annotations
 
@@ -102,6 +102,15 @@ def _parser() -> argparse.ArgumentParser:
     rt.add_argument("--reason", default=None, help="改办理由 / why")
     rt.add_argument("--root", help=root_help)
 
+    rl = sub.add_parser("release", help="机要员核定非涉密：待核定的收文转入分办和检索 / release a held document",
+                        description="机要员核定：密级标志无法识别而暂存（待机要员核定）的收文，经机要员查看原件认定不涉密的，\n"
+                                    "重新初审后转入分办和检索。涉密的请用 shouwen route DOC 机要室。\n"
+                                    "Release a held document the confidential clerk has found not classified.",
+                        formatter_class=argparse.RawDescriptionHelpFormatter)
+    rl.add_argument("document", metavar="DOC", help="收文编号，如 收〔2026〕12号 或 2026-12 / ledger number")
+    rl.add_argument("--reason", default=None, help="核定意见 / the clerk's finding")
+    rl.add_argument("--root", help=root_help)
+
     rs = sub.add_parser("resend", help="重发退文通知单 / resend a return notice",
                         description="重发退文通知单（以今天的日期重新生成，与原件并存于发件箱）。Resend a return notice.")
     rs.add_argument("document", metavar="DOC", help="收文编号，如 收〔2026〕12号 或 2026-12 / ledger number")
@@ -190,6 +199,8 @@ def main(argv: list[str] | None = None) -> int:
             return _search(args)
         if args.command == "route":
             return _route(args)
+        if args.command == "release":
+            return _release(args)
         if args.command in ("resend", "withdraw"):
             return _return_desk(args)
         if args.command == "learn":
@@ -512,6 +523,18 @@ def _route(args) -> int:
         if routed.warning:
             print(routed.warning, file=sys.stderr)
         print(f"{title}已改送{shown(routed.department)}")
+    return EXIT_ACCEPTED
+
+
+def _release(args) -> int:
+    from . import desk
+
+    with _office(args) as office:
+        done = desk.release(office, args.document, args.reason)
+    outcome = done.outcome
+    where = {"indexed": "已入检索", "routed": "已分办", "held": "仍待核定"}.get(outcome.status, outcome.status)
+    print(f"{desk.titled(done.row)}经机要员核定为非涉密，{where}，承办部门：{shown(outcome.department or '')}"
+          f"（{shown(outcome.reason or '')}）")
     return EXIT_ACCEPTED
 
 

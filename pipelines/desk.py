@@ -141,7 +141,8 @@ def route(office: Office, key: str, department: str, reason: Optional[str] = Non
         raise DeskRefusal(f"{number} 是涉密公文，须由机要室办理，不能改办")
     if row["status"] == "held":
         if department != CONFIDENTIAL:
-            raise DeskRefusal(f"{number} 的密级待机要员核定，只能转机要室（shouwen route {number} 机要室）")
+            raise DeskRefusal(f"{number} 的密级待机要员核定：涉密的转机要室（shouwen route {number} 机要室），"
+                              f"核定为非涉密的转入分办（shouwen release {number}）")
         # the 机要员 has read the mark: classified, to the 机要室
         to_confidential_office(office, row, reason or "机要员核定为涉密公文，转机要室办理（不入共享检索）")
         return Routed(row, CONFIDENTIAL, "held")
@@ -168,6 +169,31 @@ def route(office: Office, key: str, department: str, reason: Optional[str] = Non
     except IndexUnavailable as exc:
         warning = f"检索库未更新（{exc}），运行 shouwen reindex 可补上"
     return Routed(row, department, "moved", warning)
+
+
+@dataclass
+class Released:
+    row: dict  # the row as the 机要员 saw it (held)
+    outcome: object  # batch.Outcome of its 分办 and 检索
+
+
+def release(office: Office, key: str, reason: Optional[str] = None) -> Released:
+    """机要员核定非密: a held document (a 密级 mark nobody could read, 待机要员核定) that the 机要员 has read and
+    found not classified goes on as any document: reviewed again from its archived original, routed (rules,
+    model) and indexed. Refused for any other status; compare-and-set on the held row (LedgerConflict). A
+    document whose level can be read is never released: it goes to the 机要室 whatever is said here."""
+    from .batch import route_and_index
+    from .return_desk import _review
+
+    row = find(office, key)
+    number = row["number"]
+    if row["status"] != "held":
+        raise DeskRefusal(f"{number} 不是待机要员核定的收文（现为{STATUS_ZH.get(row['status'], row['status'])}），无需核定")
+    review = _review(office, row)
+    office.ledger.set_status(row["id"], "reviewed", reason or "机要员核定：非涉密公文，转入分办和检索",
+                             expect_version=row["version"], expect_status=("held",))
+    outcome = route_and_index(office, office.ledger.get(row["id"]), review, office.rules, secrecy_cleared=True)
+    return Released(row, outcome)
 
 
 def to_confidential_office(office: Office, row: dict, reason: str) -> None:

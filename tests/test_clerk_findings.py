@@ -170,3 +170,47 @@ def test_the_confidential_clerk_sends_a_held_document_to_the_confidential_office
     run_batch(root)  # the next batch leaves it with the 机要室, out of search
     assert SQLiteLedger(root / "ledger.sqlite3").get(row["id"])["status"] == "routed"
     assert "鸬鹚" not in _cli("search", "鸬鹚", root=root).stdout
+
+
+def test_the_confidential_clerk_releases_a_held_document_found_not_classified(tmp_path):
+    """The 机要员 reads the mark nobody could read, finds it is not classified: the document is reviewed again,
+    routed and indexed like any other (shouwen release); a second release is refused."""
+    from pipelines.batch import run_batch
+    from pipelines.ledger import SQLiteLedger
+
+    root = tmp_path / "root"
+    (root / "inbox" / "edoc").mkdir(parents=True)
+    builder.write_text(builder.conformant_notice(secrecy="密级：▇▇", title="贵阳市教育局关于鸬鹚保护工作的通知"),
+                       root / "inbox" / "edoc" / "通知.txt")
+    run_batch(root)
+    row = SQLiteLedger(root / "ledger.sqlite3").rows()[0]
+    assert row["status"] == "held"
+    assert "鸬鹚" not in _cli("search", "鸬鹚", root=root).stdout
+    told = _cli("route", row["number"], "综合科", root=root)
+    assert told.returncode == 2 and f"shouwen release {row['number']}" in told.stderr
+    done = _cli("release", row["number"], "--reason", "机要员查看原件：密级栏为空，非涉密", root=root)
+    assert done.returncode == 0, done.stderr
+    assert "非涉密" in done.stdout and "已入检索" in done.stdout
+    after = SQLiteLedger(root / "ledger.sqlite3").get(row["id"])
+    assert after["status"] == "indexed" and after["department"] and after["route_source"] != "classified"
+    notes = [h["note"] for h in SQLiteLedger(root / "ledger.sqlite3").history(row["id"])]
+    assert "机要员查看原件：密级栏为空，非涉密" in notes
+    assert row["number"] in _cli("search", "鸬鹚", root=root).stdout
+    again = _cli("release", row["number"], root=root)
+    assert again.returncode == 2 and "无需核定" in again.stderr
+
+
+def test_a_document_with_a_readable_level_is_never_released_into_search(tmp_path):
+    from pipelines.batch import run_batch
+    from pipelines.ledger import SQLiteLedger
+
+    root = tmp_path / "root"
+    (root / "inbox" / "edoc").mkdir(parents=True)
+    builder.write_text(builder.conformant_notice(secrecy="机密★1年", title="贵阳市教育局关于鸬鹚保护工作的通知"),
+                       root / "inbox" / "edoc" / "通知.txt")
+    run_batch(root)
+    row = SQLiteLedger(root / "ledger.sqlite3").rows()[0]
+    assert row["department"] == "机要室"
+    refused = _cli("release", row["number"], root=root)
+    assert refused.returncode == 2 and "无需核定" in refused.stderr
+    assert "鸬鹚" not in _cli("search", "鸬鹚", root=root).stdout
