@@ -84,6 +84,8 @@ def _parser() -> argparse.ArgumentParser:
     led = sub.add_parser("ledger", help="列出登记簿 / list the ledger", description="列出登记簿。List the ledger.")
     led.add_argument("--root", help=root_help)
     led.add_argument("--json", action="store_true", help="每件一行 JSON / one JSON object per document")
+    led.add_argument("--confidential", action="store_true",
+                     help="机要员查看：显示涉密和待核定收文的标题 / show the titles of classified and held documents")
     s = sub.add_parser("search", help="全文检索收文 / full-text search", description="全文检索收文。Full-text search.")
     s.add_argument("query", nargs="+", metavar="QUERY", help="检索词，多个词须同时出现 / words, all required")
     s.add_argument("--root", help=root_help)
@@ -468,13 +470,13 @@ def _ledger(args) -> int:
     from . import desk
 
     with _office(args) as office:
-        for entry in desk.ledger_entries(office):
+        for entry in desk.ledger_entries(office, confidential=args.confidential):
             row = entry.row
             if args.json:
                 print(json.dumps(entry.record(), ensure_ascii=False))
             else:
                 print(f"{row['number']}  {row['received_at'][:16]}  {row['channel']:4}  {entry.status}{entry.return_state}  "
-                      f"{shown(row['department']) or '—'}  {shown(row['title'] or row['file'])}{shown(entry.marks)}")
+                      f"{shown(row['department']) or '—'}  {entry.title}{shown(entry.marks)}")
     return EXIT_ACCEPTED
 
 

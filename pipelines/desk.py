@@ -47,6 +47,17 @@ def titled(row: dict) -> str:
 
 # -- 登记簿 -------------------------------------------------------------------------------------------------
 
+CONFIDENTIAL_TITLE = "（涉密公文，标题不予显示，由机要室登记办理）"
+HELD_TITLE = "（密级待机要员核定，标题暂不显示）"
+# what a classified or held row does not show in the shared 登记簿: its title and the names that may repeat it
+CONFIDENTIAL_FIELDS = ("title", "file", "file_raw", "mail_subject", "mail_attachments", "return_path")
+
+
+def is_confidential(row: dict) -> bool:
+    """A classified document (sent to the 机要室 as such) or one held for the 机要员 (密级 unread)."""
+    return row.get("route_source") == "classified" or row.get("status") == "held"
+
+
 @dataclass
 class LedgerEntry:
     row: dict  # the ledger row, as stored
@@ -54,21 +65,39 @@ class LedgerEntry:
     return_state: str  # （已重发） / （退文已撤回） / ""
     marks: str  # ledger_view.ledger_marks: "  同 收〔2026〕3号", "  邮件 发件人 …", …
     extras: dict = field(default_factory=dict)  # ledger_view.ledger_extras: mail_*, linked_to, revision_of, seals …
+    masked: bool = False  # a classified or held row shown to everyone: title and file names withheld
+
+    @property
+    def title(self) -> str:
+        """What the 登记簿 shows as the title: the title, else the file name; a stand-in for a masked row."""
+        if self.masked:
+            return HELD_TITLE if self.row["status"] == "held" else CONFIDENTIAL_TITLE
+        return shown(self.row["title"] or self.row["file"])
 
     def record(self) -> dict:
-        """One JSON object of `shouwen ledger --json` (the file name as shown safely)."""
+        """One JSON object of `shouwen ledger --json` (the file name as shown safely; a masked row's title and
+        file names null, with "confidential": true)."""
         row = self.row
-        return {**{k: row[k] for k in LEDGER_FIELDS + LEDGER_JSON_EXTRA}, **self.extras, "file": shown(row["file"])}
+        out = {**{k: row[k] for k in LEDGER_FIELDS + LEDGER_JSON_EXTRA}, **self.extras, "file": shown(row["file"])}
+        if self.masked:
+            out.update({k: None for k in CONFIDENTIAL_FIELDS if k in out}, confidential=True)
+        return out
 
 
-def ledger_entries(office: Office, year: Optional[int] = None) -> list[LedgerEntry]:
-    """Every registration in 收文编号 order (of one year, when given), with what `shouwen ledger` shows of it."""
+def ledger_entries(office: Office, year: Optional[int] = None, confidential: bool = False) -> list[LedgerEntry]:
+    """Every registration in 收文编号 order (of one year, when given), with what `shouwen ledger` shows of it.
+    The titles of classified and held documents are withheld (need to know: they are the 机要室's), unless
+    confidential=True (`--confidential`, the 机要员's view). Their 收文编号, dates and status stay, so that the
+    numbering has no holes and the 机要员 can name them."""
     from .ledger_view import ledger_extras, ledger_marks
 
     ledger = office.ledger
-    return [LedgerEntry(row, STATUS_ZH[row["status"]], RETURN_STATES.get(row["return_state"] or "", ""),
-                        ledger_marks(ledger, row), ledger_extras(ledger, row))
-            for row in ledger.rows(year)]
+    entries = []
+    for row in ledger.rows(year):
+        masked = is_confidential(row) and not confidential
+        entries.append(LedgerEntry(row, STATUS_ZH[row["status"]], RETURN_STATES.get(row["return_state"] or "", ""),
+                                   "" if masked else ledger_marks(ledger, row), ledger_extras(ledger, row), masked))
+    return entries
 
 
 # -- 检索 -----------------------------------------------------------------------------------------------------

@@ -3,6 +3,7 @@ after a 份号, a title broken by a manual line break, the clerk's commands arou
 written as the clerk met it; the right values come from the inputs and GB/T 9704-2012, not from our output."""
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import zipfile
@@ -214,3 +215,25 @@ def test_a_document_with_a_readable_level_is_never_released_into_search(tmp_path
     refused = _cli("release", row["number"], root=root)
     assert refused.returncode == 2 and "无需核定" in refused.stderr
     assert "鸬鹚" not in _cli("search", "鸬鹚", root=root).stdout
+
+
+def test_the_shared_ledger_withholds_classified_titles_and_the_confidential_clerk_sees_them(tmp_path):
+    """A 机密 document's title (and its file name, which often repeats it) is the 机要室's: the shared 登记簿 keeps
+    its number, date and status, not its title; `--confidential` (the 机要员's view) shows it."""
+    from pipelines.batch import run_batch
+
+    root = tmp_path / "root"
+    (root / "inbox" / "edoc").mkdir(parents=True)
+    builder.write_text(builder.conformant_notice(secrecy="机密★1年", title="贵阳市教育局关于鸬鹚保护工作的通知"),
+                       root / "inbox" / "edoc" / "机密-鸬鹚保护.txt")
+    builder.write_text(builder.conformant_notice(title="贵阳市教育局关于冬季学校安全工作的通知"),
+                       root / "inbox" / "edoc" / "冬季安全.txt")
+    run_batch(root)
+    shared = _cli("ledger", root=root).stdout
+    assert "鸬鹚" not in shared and "涉密公文，标题不予显示" in shared
+    assert "冬季学校安全工作" in shared  # an ordinary document is listed as before
+    assert len(shared.splitlines()) == 2  # the classified one keeps its line: the numbering has no hole
+    records = [json.loads(line) for line in _cli("ledger", "--json", root=root).stdout.splitlines()]
+    secret = next(r for r in records if r.get("confidential"))
+    assert secret["title"] is None and secret["file"] is None and "鸬鹚" not in json.dumps(secret, ensure_ascii=False)
+    assert "鸬鹚保护工作" in _cli("ledger", "--confidential", root=root).stdout
