@@ -89,7 +89,8 @@ def run(office: Office) -> batch.Summary:
 
 def progress_line(n: int, total: int, outcome: batch.Outcome, elapsed: float = 0.0) -> str:
     """One line per finished document; on long batches, an estimate of the time left."""
-    line = f"[{n}/{total}] {outcome.number} {shown(outcome.file)}：{STATUS_ZH.get(outcome.status, '处理出错')}"
+    name = "（涉密公文，文件名不予显示）" if outcome.confidential else shown(outcome.file)  # as the 登记簿 withholds it
+    line = f"[{n}/{total}] {outcome.number} {name}：{STATUS_ZH.get(outcome.status, '处理出错')}"
     if outcome.department:
         line += f"（{shown(outcome.department)}）"
     if outcome.status in ("quarantined", "failed", "held"):

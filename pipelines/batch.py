@@ -60,6 +60,7 @@ class Outcome:
     department: Optional[str] = None
     reason: Optional[str] = None
     same: Optional[str] = None  # the same 来文 as an earlier registration: linked, or a new version (what the clerk is told)
+    confidential: bool = False  # classified, or held for the 机要员: its file name (often its title) is not shown
 
 
 @dataclass
@@ -263,7 +264,7 @@ def route_and_index(office: Office, row: dict, review: Review, rules: list[dict]
         decision = Decision(OPEN)
     if decision.kind == HELD:
         ledger.set_status(document_id, "held", decision.reason, expect_version=row["version"], reason=decision.reason)
-        return Outcome(row["number"], row["file"], "held", report["verdict"], reason=decision.reason)
+        return Outcome(row["number"], row["file"], "held", report["verdict"], reason=decision.reason, confidential=True)
     classified = decision.kind == CLASSIFIED
     route_decision = route(doc, review.body, row["channel"], rules, classified=classified,
                            model=None if classified else office.router, departments=office.departments)
@@ -272,7 +273,7 @@ def route_and_index(office: Office, row: dict, review: Review, rules: list[dict]
                                 route_source=route_decision.source, route_confidence=route_decision.confidence)
     if not decision.indexable:  # 机要: never in the shared index; routing is its final step here
         return Outcome(row["number"], row["file"], "routed", report["verdict"], route_decision.department,
-                       route_decision.reason)
+                       route_decision.reason, confidential=classified)
     try:
         index = office.index
         index.add(document_id, title=doc["title"] or row["file"], body=review.text, secrecy=doc["secrecy"],

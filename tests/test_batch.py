@@ -189,6 +189,8 @@ def test_cli_run_ledger_and_search_for_real(tmp_path):
     assert "本批收文 9 件" in run.stdout and "退文 2 件" in run.stdout and "隔离 1 件" in run.stdout
     assert "分办 机要室：1 件" in run.stdout
     assert "[9/9]" in run.stderr
+    assert "高考试卷保密管理" not in run.stderr + run.stdout  # a classified document's file name repeats its title
+    assert "（涉密公文，文件名不予显示）：已分办（机要室）" in run.stderr
     ledger = [json.loads(line) for line in cli("ledger", "--root", str(root), "--json").stdout.splitlines()]
     assert len(ledger) == 9
     for field in ("number", "received_at", "channel", "file", "sha256", "issuer", "doc_number", "doc_type", "title",
