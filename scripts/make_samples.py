@@ -48,14 +48,35 @@ def write_classified_and_unruled(inbox: Path) -> None:
     routing rule covers (it goes to the 办公室 for a person, or wherever the routing model learned)."""
     classified = builder.conformant_notice(copy_number="000003", secrecy="机密★1年", doc_number="筑教发〔2026〕15号",
                                            title="贵阳市教育局关于做好2026年高考试卷保密管理工作的通知")
-    builder.write_docx(classified, inbox / "mail" / "机密-筑教发2026-15号-高考试卷保密管理.docx")
+    write_mail(inbox / "mail" / "机密-筑教发2026-15号-高考试卷保密管理.eml",
+               builder.write_docx(classified, ROOT / "build" / "机密-筑教发2026-15号-高考试卷保密管理.docx"))
     letter = builder.conformant_notice(
         issuer_mark="贵阳市交通运输局文件", doc_number="筑交函〔2026〕21号", signature="贵阳市交通运输局",
         title="贵阳市交通运输局关于商请协调农村公路养护资金的函", addressee="市人民政府办公厅：",
         body=["今年汛期，我市部分农村公路路面损毁、边坡塌方，桥涵亟需维修加固。", "经测算，全市农村公路养护资金缺口约3200万元。",
               "请协调相关部门统筹安排养护资金，确保群众安全出行。"],
         attachments=[], cc=None, print_line="贵阳市交通运输局办公室　　　　　　　2026年11月20日印发")
-    builder.write_docx(letter, inbox / "edoc" / "筑交函2026-21号-农村公路养护资金.docx")
+    from tests.ofd_builder import write_ofd  # an OFD (GB/T 33190) with an electronic seal, as 电子公文 arrive
+
+    write_ofd(letter, inbox / "edoc" / "筑交函2026-21号-农村公路养护资金.ofd", ROOT / "build" / "sample-fonts", seal=True)
+
+
+def write_mail(path: Path, attachment: Path) -> None:
+    """A message from the 教育局's office with the 公文 attached, as the mail fetcher leaves it (.eml)."""
+    from datetime import datetime, timedelta, timezone
+    from email.message import EmailMessage
+    from email.utils import format_datetime
+
+    message = EmailMessage()
+    message["From"] = "贵阳市教育局办公室 <bgs@jyj.guiyang.example>"
+    message["To"] = "市政府办公厅收文 <swk@gov.guiyang.example>"
+    message["Subject"] = "报送：关于做好2026年高考试卷保密管理工作的通知"
+    message["Date"] = format_datetime(datetime(2026, 11, 20, 9, 30, tzinfo=timezone(timedelta(hours=8))))
+    message["Message-ID"] = "<20261120093000.15@jyj.guiyang.example>"
+    message.set_content("市政府办公厅：\n\n现报送《关于做好2026年高考试卷保密管理工作的通知》，请查收。\n\n贵阳市教育局办公室\n")
+    message.add_attachment(attachment.read_bytes(), maintype="application",
+                           subtype="vnd.openxmlformats-officedocument.wordprocessingml.document", filename=attachment.name)
+    path.write_bytes(bytes(message))
 
 
 if __name__ == "__main__":

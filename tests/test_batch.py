@@ -40,12 +40,12 @@ def test_a_batch_registers_reviews_returns_routes_and_indexes(office):
     statuses = sorted(r["status"] for r in rows.values())
     assert statuses == ["indexed"] * 5 + ["quarantined"] + ["returned"] * 2 + ["routed"]
     # the classified one goes to the 机要室 and never into the index
-    secret = rows["机密-筑教发2026-15号-高考试卷保密管理.docx"]
+    secret = rows["机密-筑教发2026-15号-高考试卷保密管理.eml"]
     assert secret["department"] == "机要室" and secret["status"] == "routed" and secret["route_source"] == "classified"
     index = open_index(office)
     assert index.search("试卷保密") == [] and index.count() == 5
     # the 函 no rule covers goes to the 办公室 for a person, and says so
-    letter = rows["筑交函2026-21号-农村公路养护资金.docx"]
+    letter = rows["筑交函2026-21号-农村公路养护资金.ofd"]
     assert letter["department"] == "办公室" and letter["route_source"] == "fallback" and "人工分办" in letter["route_reason"]
     assert [h.number for h in index.search("开学工作")] == [rows["筑教呈2026-6号-开学工作报告.txt"]["number"]]
     # returns: a 退文通知单 in 公文 form and the JSON report, in the sender's outbox folder

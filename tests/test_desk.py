@@ -20,7 +20,7 @@ from . import builder
 from .test_batch import SAMPLES
 
 REQUEST = "筑教呈2026-5号-校舍维修资金请示.pdf"
-LETTER = "筑交函2026-21号-农村公路养护资金.docx"
+LETTER = "筑交函2026-21号-农村公路养护资金.ofd"
 REPORT = "筑教呈2026-7号-上半年工作汇报.docx"
 CUT = "传输中断-半截文件.pdf"
 

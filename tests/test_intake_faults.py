@@ -145,7 +145,7 @@ def test_gbk_and_254_byte_names_are_taken_in_and_kept(tmp_path):
     gbk = "关于冬季安全的通知.docx".encode("gbk")
     long_name = ("很" * 83).encode() + b".docx"  # 249 + 5 = 254 bytes
     assert len(long_name) == 254
-    for name, source in ((gbk, NOTICE), (long_name, SAMPLES / "edoc" / "筑交函2026-21号-农村公路养护资金.docx")):
+    for name, source in ((gbk, NOTICE), (long_name, SAMPLES / "edoc" / "筑教呈2026-7号-上半年工作汇报.docx")):
         shutil.copy(source, os.path.join(inbox, name))
     shutil.copy(SAMPLES / "mail" / "筑教呈2026-6号-开学工作报告.txt", root / "inbox" / "mail" / "报告.txt")
     summary = run_batch(root)

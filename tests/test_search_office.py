@@ -18,8 +18,8 @@ from . import es_stand_in
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "samples" / "inbox"
-FILES = ["edoc/筑教发2026-12号-冬季学校安全工作通知.docx", "edoc/筑交函2026-21号-农村公路养护资金.docx",
-         "mail/机密-筑教发2026-15号-高考试卷保密管理.docx", "mail/筑教呈2026-6号-开学工作报告.txt"]
+FILES = ["edoc/筑教发2026-12号-冬季学校安全工作通知.docx", "edoc/筑交函2026-21号-农村公路养护资金.ofd",
+         "mail/机密-筑教发2026-15号-高考试卷保密管理.eml", "mail/筑教呈2026-6号-开学工作报告.txt"]
 
 
 def _office(tmp_path: Path) -> Path:
