@@ -119,8 +119,8 @@ def _index_rows(root: Path) -> dict[str, dict]:
             index.close()
     except (IndexUnavailable, OSError, ValueError):
         return {}
-    return {fields["number"]: {"id": doc_id, "title": title, **fields}
-            for doc_id, (title, _, fields) in stored.items() if fields.get("number")}
+    return {fields["number"]: {"id": doc_id, "title": title, "text": text, **fields}
+            for doc_id, (title, text, fields) in stored.items() if fields.get("number")}
 
 
 def rebuild_ledger(root: Path) -> Rebuilt:
@@ -145,7 +145,10 @@ def rebuild_ledger(root: Path) -> Rebuilt:
             out.from_received += 1
     taken = {(r["year"], r["seq"]) for r in records.values()}
     year_now = int(time.strftime("%Y"))
+    attachments = _mail_attachments(root, [by_sha[sha] for sha in records if sha in by_sha])
     for sha, path in sorted(by_sha.items(), key=lambda kv: kv[1].stat().st_mtime):
+        if sha in attachments:  # archived beside its message for the clerk to open: part of that 收文, not one
+            continue
         if sha not in records:  # archived, but its registration left no trace: a new number after the last
             seq = max([s for (y, s) in taken if y == year_now] + [0]) + 1
             taken.add((year_now, seq))
@@ -168,6 +171,7 @@ def rebuild_ledger(root: Path) -> Rebuilt:
                 doc_id, next_id = next_id, next_id + 1
             archive_path = str(by_sha[sha].relative_to(root)) if sha in by_sha else r.get("archive_path") or ""
             fields = _state(root, r, indexed.get(r["number"]))
+            fields.update(_original_fields(root, archive_path))
             status = fields.pop("status")
             out.states[status] = out.states.get(status, 0) + 1
             received_at = r.get("received_at") or now()
@@ -182,6 +186,10 @@ def rebuild_ledger(root: Path) -> Rebuilt:
             conn.execute("INSERT INTO sequences(year, last) VALUES (?, ?) ON CONFLICT(year) DO UPDATE SET"
                          " last = max(last, excluded.last)", (r["year"], r["seq"]))
             out.documents += 1
+            claim = _same_document_claim(status, fields, indexed.get(r["number"]))
+            if claim:  # so that a copy of it arriving later is still found (同一来文, 退文后重报)
+                conn.execute("INSERT INTO same_document(document_id, key, body, claimed) VALUES (?, ?, ?, ?)",
+                             (doc_id, *claim, out.documents))
         conn.execute("COMMIT")
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     finally:
@@ -196,6 +204,73 @@ def rebuild_ledger(root: Path) -> Rebuilt:
         Path(str(temp) + side).unlink(missing_ok=True)
     os.replace(temp, target)
     return out
+
+
+def _mail_attachments(root: Path, originals: list[Path]) -> set[str]:
+    """sha256 of every attachment of the registered mail messages among `originals` (mail_intake archives each
+    attachment content-addressed beside the message: those files are no 收文 of their own)."""
+    found: set[str] = set()
+    for path in originals:
+        listed = _original_fields(root, str(path.relative_to(root))).get("mail_attachments")
+        try:
+            found |= {Path(a["archive_path"]).name[:64] for a in json.loads(listed or "[]") if a.get("archive_path")}
+        except (ValueError, TypeError, KeyError):
+            continue
+    return found
+
+
+def _read_indexed_text(text: str) -> tuple[str | None, str]:
+    """(发文字号, 正文) the element parser finds in an indexed document's text (what the index keeps: all that
+    was read, in reading order; no layout); (None, "") for no text."""
+    from extractors import UnusableInput, extract
+    from extractors.elements import parse_elements
+
+    if not text.strip():
+        return None, ""
+    try:
+        el = parse_elements(extract(text.encode("utf-8")))
+    except UnusableInput:
+        return None, ""
+    return (el.doc_number.text if el.doc_number else None), el.body_text
+
+
+def _original_fields(root: Path, archive_path: str) -> dict:
+    """What the archived original itself says that the ledger had kept: a mail message's sender, date, subject and
+    attachments (mail_intake.message_fields), an OFD's electronic seals (how many, whether their signed files
+    are unchanged). {} for other files or an unreadable one."""
+    from extractors import UnusableInput, detect_format
+
+    path = root / archive_path if archive_path else None
+    if path is None or not path.is_file():
+        return {}
+    data = path.read_bytes()
+    try:
+        kind = detect_format(data)
+        if kind == "eml":
+            from .mail_intake import message_fields
+
+            return message_fields(root, data)
+        if kind == "ofd":
+            from extractors.ofd.reader import open_ofd
+            from extractors.ofd.seals import read_seals
+
+            seals = read_seals(open_ofd(data))
+            return {"seals": len(seals), "seals_unchanged": int(all(s.get("unchanged") for s in seals))} if seals else {}
+    except (UnusableInput, OSError, ValueError, KeyError):
+        return {}
+    return {}
+
+
+def _same_document_claim(status: str, fields: dict, indexed: dict | None) -> tuple[str, str] | None:
+    """(key, body) of a rebuilt registration for the same-document table, as the batch claimed it: indexed
+    and returned documents with a 发文字号 and a title (the body from the index; a returned one's is not kept,
+    and a copy after a return is a new version whatever its text)."""
+    from .same_document import number_key, plain
+
+    key = number_key(fields.get("doc_number"))
+    if status not in ("indexed", "returned") or key is None or not plain(fields.get("title")):
+        return None
+    return key, plain(_read_indexed_text((indexed or {}).get("text") or "")[1])  # the 正文, as the batch claimed it
 
 
 def _state(root: Path, r: dict, indexed: dict | None) -> dict:
@@ -216,6 +291,8 @@ def _state(root: Path, r: dict, indexed: dict | None) -> dict:
                       format=report.get("format"), pages=report.get("pages"))
     withdrawn = bool(list((root / "withdrawn").glob(f"*/{number}-*")))
     if indexed:
+        if not fields.get("doc_number"):  # the index keeps the text, not the 发文字号: read it from the text again
+            fields["doc_number"] = _read_indexed_text(indexed.get("text") or "")[0]
         fields.update(title=indexed["title"], issuer=indexed["issuer"], doc_type=indexed["doc_type"],
                       department=indexed["department"], verdict=indexed["verdict"], route_source="rebuilt")
         return {"status": "indexed", **fields, **({"return_state": "withdrawn"} if withdrawn else {})}

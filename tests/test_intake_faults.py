@@ -286,3 +286,35 @@ def test_an_emptied_ledger_is_refused_then_rebuilt_with_its_numbers(tmp_path, ca
     rows = SQLiteLedger(root / "ledger.sqlite3").rows()
     assert summary.received == 1 and sorted(r["seq"] for r in rows) == [1, 2, 3, 4]
     assert "已重建" in capsys.readouterr().out
+
+
+def test_a_rebuilt_ledger_keeps_mail_seals_and_finds_a_later_copy(tmp_path):
+    """After rebuild-ledger the ledger again shows who mailed a document and its OFD seals (read from the
+    archived originals), and a copy arriving later is still found as the same 来文 (the same-document table
+    rebuilt from the index's texts)."""
+    root = _office(tmp_path)
+    shutil.copy(SAMPLES / "mail" / "机密-筑教发2026-15号-高考试卷保密管理.eml", root / "inbox" / "mail" / "机密.eml")
+    shutil.copy(SAMPLES / "edoc" / "筑交函2026-21号-农村公路养护资金.ofd", root / "inbox" / "edoc" / "函.ofd")
+    shutil.copy(NOTICE, root / "inbox" / "edoc" / "通知.docx")
+    run_batch(root)
+    ledger = SQLiteLedger(root / "ledger.sqlite3")
+    before = {r["file"]: r for r in ledger.rows()}
+    ledger.close()
+    assert before["机密.eml"]["mail_from"] and before["函.ofd"]["seals"] == 1
+    for side in ("-wal", "-shm"):
+        Path(str(root / "ledger.sqlite3") + side).unlink(missing_ok=True)
+    (root / "ledger.sqlite3").write_bytes(b"")
+    assert main(["rebuild-ledger", "--root", str(root)]) == 0
+    after = {r["file"]: r for r in SQLiteLedger(root / "ledger.sqlite3").rows()}
+    assert set(after) == set(before)  # the mail's attachment, archived beside it, is no 收文 of its own
+    for column in ("mail_from", "mail_from_name", "mail_subject", "mail_message_id"):
+        assert after["机密.eml"][column] == before["机密.eml"][column], column
+    assert (after["函.ofd"]["seals"], after["函.ofd"]["seals_unchanged"]) == (1, 1)
+    assert after["通知.docx"]["doc_number"] == "筑教发〔2026〕12号"  # read again from the indexed text
+    copy = tmp_path / "copy.docx"
+    copy.write_bytes(NOTICE.read_bytes() + b"\0")  # the same document, other bytes (a zip ignores the tail)
+    shutil.copy(copy, root / "inbox" / "edoc" / "通知（重复报送）.docx")
+    run_batch(root)
+    rows = {r["file"]: r for r in SQLiteLedger(root / "ledger.sqlite3").rows()}
+    assert rows["通知（重复报送）.docx"]["status"] == "linked"
+    assert rows["通知（重复报送）.docx"]["linked_to"] == rows["通知.docx"]["id"]
