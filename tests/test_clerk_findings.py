@@ -150,17 +150,26 @@ def test_route_refuses_an_empty_department_and_a_move_to_the_confidential_office
     assert SQLiteLedger(root / "ledger.sqlite3").get(row["id"])["route_source"] == "classified"  # nothing was rebuilt
 
 
-def test_the_confidential_clerk_sends_a_held_document_to_the_confidential_office(tmp_path):
-    """A 密级 mark nobody could read holds the document (待机要员核定); the 机要员 reads it and sends it on."""
+def _one_marked_document(tmp_path: Path, secrecy: str) -> tuple[Path, dict]:
+    """A data root after one batch over one 通知 (on 鸬鹚, a word no other document has) with this 密级 line;
+    its ledger row."""
     from pipelines.batch import run_batch
     from pipelines.ledger import SQLiteLedger
 
     root = tmp_path / "root"
     (root / "inbox" / "edoc").mkdir(parents=True)
-    builder.write_text(builder.conformant_notice(secrecy="密级：▇▇", title="贵阳市教育局关于鸬鹚保护工作的通知"),
+    builder.write_text(builder.conformant_notice(secrecy=secrecy, title="贵阳市教育局关于鸬鹚保护工作的通知"),
                        root / "inbox" / "edoc" / "通知.txt")
     run_batch(root)
-    row = SQLiteLedger(root / "ledger.sqlite3").rows()[0]
+    return root, SQLiteLedger(root / "ledger.sqlite3").rows()[0]
+
+
+def test_the_confidential_clerk_sends_a_held_document_to_the_confidential_office(tmp_path):
+    """A 密级 mark nobody could read holds the document (待机要员核定); the 机要员 reads it and sends it on."""
+    from pipelines.batch import run_batch
+    from pipelines.ledger import SQLiteLedger
+
+    root, row = _one_marked_document(tmp_path, "密级：▇▇")
     assert row["status"] == "held"
     elsewhere = _cli("route", row["number"], "综合科", root=root)
     assert elsewhere.returncode == 2 and "机要室" in elsewhere.stderr
@@ -176,15 +185,9 @@ def test_the_confidential_clerk_sends_a_held_document_to_the_confidential_office
 def test_the_confidential_clerk_releases_a_held_document_found_not_classified(tmp_path):
     """The 机要员 reads the mark nobody could read, finds it is not classified: the document is reviewed again,
     routed and indexed like any other (shouwen release); a second release is refused."""
-    from pipelines.batch import run_batch
     from pipelines.ledger import SQLiteLedger
 
-    root = tmp_path / "root"
-    (root / "inbox" / "edoc").mkdir(parents=True)
-    builder.write_text(builder.conformant_notice(secrecy="密级：▇▇", title="贵阳市教育局关于鸬鹚保护工作的通知"),
-                       root / "inbox" / "edoc" / "通知.txt")
-    run_batch(root)
-    row = SQLiteLedger(root / "ledger.sqlite3").rows()[0]
+    root, row = _one_marked_document(tmp_path, "密级：▇▇")
     assert row["status"] == "held"
     assert "鸬鹚" not in _cli("search", "鸬鹚", root=root).stdout
     told = _cli("route", row["number"], "综合科", root=root)
@@ -202,15 +205,8 @@ def test_the_confidential_clerk_releases_a_held_document_found_not_classified(tm
 
 
 def test_a_document_with_a_readable_level_is_never_released_into_search(tmp_path):
-    from pipelines.batch import run_batch
-    from pipelines.ledger import SQLiteLedger
 
-    root = tmp_path / "root"
-    (root / "inbox" / "edoc").mkdir(parents=True)
-    builder.write_text(builder.conformant_notice(secrecy="机密★1年", title="贵阳市教育局关于鸬鹚保护工作的通知"),
-                       root / "inbox" / "edoc" / "通知.txt")
-    run_batch(root)
-    row = SQLiteLedger(root / "ledger.sqlite3").rows()[0]
+    root, row = _one_marked_document(tmp_path, "机密★1年")
     assert row["department"] == "机要室"
     refused = _cli("release", row["number"], root=root)
     assert refused.returncode == 2 and "无需核定" in refused.stderr
