@@ -83,8 +83,7 @@ def measure(backend: str, size: int, workdir: Path, build_until: float = 0.0, ex
         ms = (time.perf_counter() - t) * 1000
         cpu.append((time.process_time() - c) * 1000)  # this process's CPU: what the query costs, load aside
         plain.append(ms)
-        kind = ("frequent", "topic", "one character", "phrase", "three words", "发文字号 part", "subject",
-                "punctuation inside")[k % 8]
+        kind = KINDS[k % 8]
         by_kind.setdefault(kind, []).append(ms)
         cpu_by_kind.setdefault(kind, []).append(cpu[-1])
         t = time.perf_counter()
@@ -95,7 +94,10 @@ def measure(backend: str, size: int, workdir: Path, build_until: float = 0.0, ex
     paste_hits = index.search(paste[:10000], limit=10)
     paste_ms = (time.perf_counter() - t) * 1000
 
-    quality = {plan: relevance(index, corpus, size, plan) for plan in getattr(index, "PLANS", ("default",))}
+    plans = getattr(index, "PLANS", ("default",))
+    quality = {plan: relevance(index, corpus, size, plan) for plan in plans}
+    quality["default"] = quality[plans[0]]
+    speed = {plan: plan_latency(index, queries, plan) for plan in plans}
     index.close()
     return {"backend": backend, "documents": added, "mean_chars": round(chars), "build_seconds": round(build, 1) if build else None,
             "documents_per_second": round(added / build) if build else None, "index_mib": round(size_bytes / 1048576),
@@ -111,7 +113,29 @@ def measure(backend: str, size: int, workdir: Path, build_until: float = 0.0, ex
             "questions": quality["default"]["planted"]["questions"], "p_at_5": quality["default"]["planted"]["p_at_5"],
             "r_at_10": quality["default"]["planted"]["r_at_10"], "hard_questions": quality["default"]["hard"]["questions"],
             "hard_p_at_5": quality["default"]["hard"]["p_at_5"], "hard_r_at_10": quality["default"]["hard"]["r_at_10"],
-            "quality_by_plan": quality}
+            "quality_by_plan": quality, "latency_by_plan": speed}
+
+
+KINDS = ("frequent", "topic", "one character", "phrase", "three words", "发文字号 part", "subject", "punctuation inside")
+
+
+def plan_latency(index, queries, plan: str) -> dict:
+    """Wall and CPU p50/p95 (ms) of the clerk's search (best 10, snippets) under one query plan, per kind."""
+    previous = getattr(index, "plan", None)
+    if previous is not None:
+        index.plan = plan
+    wall, cpu, by_kind = [], [], {}
+    for k, (q, f) in enumerate(queries):
+        t, c = time.perf_counter(), time.process_time()
+        index.search(q, limit=10, **f)
+        wall.append((time.perf_counter() - t) * 1000)
+        cpu.append((time.process_time() - c) * 1000)
+        by_kind.setdefault(KINDS[k % 8], []).append(cpu[-1])
+    if previous is not None:
+        index.plan = previous
+    return {"p50_ms": _percentile(wall, 50), "p95_ms": _percentile(wall, 95), "cpu_p50_ms": _percentile(cpu, 50),
+            "cpu_p95_ms": _percentile(cpu, 95), "cpu_p95_ms_by_kind": {k: _percentile(v, 95) for k, v in by_kind.items()},
+            "load_average": [round(x, 2) for x in os.getloadavg()]}
 
 
 def relevance(index, corpus, size: int, plan: str) -> dict:
