@@ -255,12 +255,13 @@ class TantivyIndex:
             clauses.append((Should, tantivy.Query.term_query(s, "words", word)))
         return tantivy.Query.boolean_query(clauses + self._filters(date_from, date_to, filters))
 
-    def _single_term(self, parsed, date_from, date_to, filters) -> Optional[tantivy.Query]:
+    def _single_term(self, parsed, date_from=None, date_to=None, filters=None) -> Optional[tantivy.Query]:
         """One word of one or two characters and nothing else (工作, 政府, 市: the most frequent queries):
         a disjunction of plain term queries, which Tantivy answers with block-max WAND, skipping the blocks
         of postings that cannot reach the top hits. The title still weighs more (a short field scores
-        higher in BM25, and a title match adds to the text's). Else None: the general query."""
-        if len(parsed.parts) != 1 or date_from or date_to or any(v is not None for v in filters.values()):
+        higher in BM25, and a title match adds to the text's). Else None: the general query (also when
+        filters or dates are given: tried, best 200 by WAND then filtered through a set of ids cost more)."""
+        if len(parsed.parts) != 1 or date_from or date_to or any(v is not None for v in (filters or {}).values()):
             return None
         part, s, Should = parsed.parts[0], self.schema, tantivy.Occur.Should
         if len(part.units) == 1:
@@ -324,6 +325,15 @@ class TantivyIndex:
         shown = {(a.segment_ord, a.doc) for _, a in hits}
         more = searcher.search(tantivy.Query.boolean_query(rest), limit=limit + len(hits), count=False).hits
         return hits + [(score, a) for score, a in more if (a.segment_ord, a.doc) not in shown][:limit - len(hits)]
+
+    def _matching(self, parsed, date_from, date_to, filters) -> tantivy.Query:
+        """Every document that holds every part (title and text: body_bi), filters kept, unscored: what
+        total and facets count (required clauses only, so Tantivy skips ahead through them)."""
+        s, Must = self.schema, tantivy.Occur.Must
+        clauses = [(Must, tantivy.Query.term_query(s, "units", part.units[0]) if len(part.units) == 1
+                    else _phrase(s, "body_bi", part.grams)) for part in parsed.parts]
+        query = tantivy.Query.boolean_query(clauses + self._filters(date_from, date_to, filters))
+        return tantivy.Query.const_score_query(query, 1.0)
 
     def _close(self, searcher, parsed, limit, date_from, date_to, filters) -> tuple[list, list]:
         """When nothing holds the query as typed (a word misremembered: 宿舍楼维修 for 宿舍楼加固; 南明区政府 for
@@ -395,8 +405,8 @@ class TantivyIndex:
                                  fields={k: fields.get(k) for k in FIELDS if k != "number"}))
         if not (total or facets):
             return Results(found, len(found), {}, notices)
-        q = self._query(parsed, date_from, date_to, filters)
-        count = searcher.search(tantivy.Query.const_score_query(q, 1.0), limit=1, count=True).count
+        q = self._matching(parsed, date_from, date_to, filters)
+        count = searcher.search(q, limit=1, count=True).count
         counted = {}
         if facets and count:
             agg = searcher.aggregate(q, {name: {"terms": {"field": name, "size": 50}} for name in FACETS})
