@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 RESULTS = ROOT / "bench" / "results" / "search.json"
-BACKENDS = ("tantivy",)
+BACKENDS = ("tantivy", "sqlite-fts5")
 WORKERS = int(os.environ.get("SHOUWEN_BENCH_WORKERS", "2"))  # processes cutting text during the build
 
 
@@ -49,7 +49,12 @@ def measure(backend: str, size: int, workdir: Path, build_until: float = 0.0, ex
 
     corpus = Corpus(size)
     root = existing or workdir / "root"
-    index = open_index(root)
+    if backend == "sqlite-fts5":  # the peer (bench only), fed the same analysis
+        from search_fts5_peer import Fts5Peer
+
+        index = Fts5Peer(root)
+    else:
+        index = open_index(root)
     started = time.perf_counter()
     last = [started]
 
