@@ -313,8 +313,9 @@ class TantivyIndex:
                     first.append((Must, tantivy.Query.term_query(s, "units", part.units[0])))
                     continue
                 first.append((Must, tantivy.Query.boost_query(_phrase(s, "title_bi", part.grams), TITLE_BOOST)))
-                rarest = min(part.grams, key=lambda g: searcher.doc_freq("body_bi", g))
-                first.append((Must, tantivy.Query.term_query(s, "body_bi", rarest)))
+                if len(part.grams) > 1 or len(parsed.parts) > 1:  # a lone two-character word: by the title
+                    rarest = min(part.grams, key=lambda g: searcher.doc_freq("body_bi", g))
+                    first.append((Must, tantivy.Query.term_query(s, "body_bi", rarest)))
             hits = searcher.search(tantivy.Query.boolean_query(first), limit=limit, count=False).hits
             if len(hits) >= limit:
                 return hits
@@ -335,13 +336,18 @@ class TantivyIndex:
         query = tantivy.Query.boolean_query(clauses + self._filters(date_from, date_to, filters))
         return tantivy.Query.const_score_query(query, 1.0)
 
+    CLOSE_MAX_DF = 0.5  # close matches leave out words found in more than this share of the documents
+
     def _close(self, searcher, parsed, limit, date_from, date_to, filters) -> tuple[list, list]:
         """When nothing holds the query as typed (a word misremembered: 宿舍楼维修 for 宿舍楼加固; 南明区政府 for
         南明区人民政府): the documents best matching its jieba words of two or more characters (title and
-        lede), filters kept. One character, numbers and 发文字号 parts are never loosened (发〔2026〕 finds
+        lede; words in over half the documents left out: 工作, 政府), filters kept; at least two such
+        words. One character, numbers and 发文字号 parts are never loosened (发〔2026〕 finds
         only what holds it). Returns ([(score, DocAddress)], the words as Parts for the snippets)."""
         s, Should = self.schema, tantivy.Occur.Should
         words = [w for w in parsed.words if len(w) >= 2 and not any(c.isascii() for c in w)]
+        most = self.CLOSE_MAX_DF * max(1, searcher.num_docs)  # words in most documents tell nothing apart
+        words = [w for w in words if searcher.doc_freq("words", w) <= most]
         if len(words) < 2:
             return [], parsed.parts
         query = tantivy.Query.boolean_query([(Should, tantivy.Query.term_query(s, "words", w)) for w in words])
@@ -374,6 +380,12 @@ class TantivyIndex:
                 if found is not None:
                     return [], found
                 return self._title_first(searcher, parsed, limit, date_from, date_to, filters), None
+            grams = parsed.parts[0].grams
+            if len(grams) == 1 and len(parsed.parts[0].units) == 2:  # 工作: titles holding it first, by the title
+                hits = searcher.search(tantivy.Query.term_query(self.schema, "title_bi", grams[0]), limit=limit,
+                                       count=False).hits
+                if len(hits) >= limit:
+                    return hits, None
         elif self.plan == "exact":
             found = self._word_first(searcher, parsed, limit, date_from, date_to, filters)
             if found is not None:
