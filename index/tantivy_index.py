@@ -273,6 +273,41 @@ class TantivyIndex:
             [(Should, tantivy.Query.term_query(s, "title_bi", gram)), (Should, tantivy.Query.term_query(s, "body_bi", gram))]
             + [(Should, tantivy.Query.term_query(s, "words", w)) for w in parsed.words])
 
+    DATED = 40  # best hits of a lone word read before its dates are checked
+
+    def _dated_after(self, searcher, parsed, limit, date_from, date_to, filters) -> Optional[list[Hit]]:
+        """A lone word with dates and no other filter (局 since 2020-01-01): its best DATED hits without the
+        dates (one pruned term: titles for a two-character word, as without dates; units for one character),
+        read (their stored text is needed for the snippets anyway) and kept when their 成文日期 is in range.
+        Exact whenever `limit` pass (a passing document scoring higher than the last one shown is among the
+        best DATED); else None and the dates are a required clause. A date range is a scan of the date
+        column (13 ms for 局 since 2020 at 1,000,000, the one-character query's p95)."""
+        if not (date_from or date_to) or any(v is not None for v in filters.values()) or len(parsed.parts) != 1:
+            return None
+        low, high = _day(date_from), _day(date_to)
+        if date_from and low is None or date_to and high is None:
+            raise ValueError("日期格式应为 YYYY-MM-DD")
+        part = parsed.parts[0]
+        if len(part.units) == 1:
+            fast = tantivy.Query.term_query(self.schema, "units", part.units[0])
+        elif len(part.units) == 2 and len(part.grams) == 1:
+            fast = tantivy.Query.term_query(self.schema, "title_bi", part.grams[0])
+        else:
+            return None
+        best = searcher.search(fast, limit=self.DATED, count=False).hits
+        hits = []
+        for score, addr in best:
+            doc_id, title, body, fields = _unpack(searcher.doc(addr))
+            day = fields.get("date")
+            if day is None or (date_from and day < date_from[:10]) or (date_to and day > date_to[:10]):
+                continue
+            hits.append(Hit(id=doc_id, number=fields.get("number"), title=title, score=round(score, 4),
+                            snippet=snippet(title, body, parsed.parts),
+                            fields={k: fields.get(k) for k in FIELDS if k != "number"}))
+            if len(hits) == limit:
+                return hits
+        return None
+
     def _word_first(self, searcher, parsed, limit, date_from, date_to, filters) -> Optional[list[Hit]]:
         """A query that is one dictionary word of three or more characters (人民政府, 办公室): a phrase of very
         frequent bigrams, whose exact query must visit every document holding them all. First the best
@@ -375,6 +410,9 @@ class TantivyIndex:
     def _best(self, searcher, parsed, limit, date_from, date_to, filters) -> tuple[list, Optional[list]]:
         """The best `limit` (score, DocAddress) under self.plan, and the stored hits when a plan read them."""
         if self.plan in ("title-first", "title-first-strict"):
+            dated = self._dated_after(searcher, parsed, limit, date_from, date_to, filters)
+            if dated is not None:
+                return [], dated
             if self._single_term(parsed, date_from, date_to, filters) is None:
                 found = self._word_first(searcher, parsed, limit, date_from, date_to, filters)
                 if found is not None:

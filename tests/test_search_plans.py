@@ -73,3 +73,17 @@ def test_the_strict_plan_and_numbers_are_never_loosened(index):
     assert index.search("〔2027〕") == [] and index.search("1987年") == []  # a 发文字号 part, a number: exact only
     exact = index.results("第一中学宿舍楼")
     assert [h.id for h in exact.hits] == [6] and not exact.notices
+
+
+def test_a_lone_word_with_dates_keeps_only_documents_in_range(tmp_path):
+    idx = open_index(tmp_path)
+    for i in range(1, 9):  # odd: 2025, even: 2026
+        idx.add(i, title=f"贵阳市教育局关于第{i}批校舍维修的通知", body="校舍维修资金已下达。",
+                date=f"{2024 + 2 - i % 2}-0{i}-01")
+    for query in ("局", "校舍"):
+        recent = [h.id for h in idx.search(query, limit=3, date_from="2026-01-01")]
+        older = [h.id for h in idx.search(query, limit=3, date_to="2025-12-31")]
+        assert len(recent) == len(older) == 3
+        assert set(recent) <= {2, 4, 6, 8} and set(older) <= {1, 3, 5, 7}
+        assert [h.id for h in idx.search(query, limit=10, date_from="2026-03-01", date_to="2026-06-30")] in ([4, 6], [6, 4])
+    idx.close()
