@@ -281,7 +281,7 @@ class TantivyIndex:
         read (their stored text is needed for the snippets anyway) and kept when their 成文日期 is in range.
         Exact whenever `limit` pass (a passing document scoring higher than the last one shown is among the
         best DATED); else None and the dates are a required clause. A date range is a scan of the date
-        column (13 ms for 局 since 2020 at 1,000,000, the one-character query's p95)."""
+        column: 局 since 2020 took 13 ms at 1,000,000, 5.5 ms so)."""
         if not (date_from or date_to) or any(v is not None for v in filters.values()) or len(parsed.parts) != 1:
             return None
         low, high = _day(date_from), _day(date_to)
