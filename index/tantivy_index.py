@@ -465,6 +465,8 @@ class TantivyIndex:
 
     def search(self, query: str, limit: int = 20, date_from: Optional[str] = None, date_to: Optional[str] = None,
                **filters) -> list[Hit]:
+        """The best `limit` hits, no count. Under the default plan, when nothing holds the query as typed these
+        are close matches (_close): results() says so in its notices; plan "title-first-strict" never gives them."""
         return self.results(query, limit, date_from, date_to, facets=False, total=False, **filters).hits
 
     def close(self) -> None:
