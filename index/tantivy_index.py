@@ -277,7 +277,8 @@ class TantivyIndex:
 
     def _dated_after(self, searcher, parsed, limit, date_from, date_to, filters) -> Optional[list[Hit]]:
         """A lone word with dates and no other filter (局 since 2020-01-01): its best DATED hits without the
-        dates (one pruned term: titles for a two-character word, as without dates; units for one character),
+        dates (one pruned term: titles for a two-character word, as without dates; units for one character;
+        the word field for one dictionary word of 3+ characters, each hit checked for the phrase),
         read (their stored text is needed for the snippets anyway) and kept when their 成文日期 is in range.
         Exact whenever `limit` pass (a passing document scoring higher than the last one shown is among the
         best DATED); else None and the dates are a required clause. A date range is a scan of the date
@@ -287,11 +288,13 @@ class TantivyIndex:
         low, high = _day(date_from), _day(date_to)
         if date_from and low is None or date_to and high is None:
             raise ValueError("日期格式应为 YYYY-MM-DD")
-        part = parsed.parts[0]
+        part, check = parsed.parts[0], None
         if len(part.units) == 1:
             fast = tantivy.Query.term_query(self.schema, "units", part.units[0])
         elif len(part.units) == 2 and len(part.grams) == 1:
             fast = tantivy.Query.term_query(self.schema, "title_bi", part.grams[0])
+        elif parsed.words == ["".join(part.units)]:  # one dictionary word (人民政府): as _word_first, dated
+            fast, check = tantivy.Query.term_query(self.schema, "words", parsed.words[0]), phrase_pattern(part)
         else:
             return None
         best = searcher.search(fast, limit=self.DATED, count=False).hits
@@ -300,6 +303,8 @@ class TantivyIndex:
             doc_id, title, body, fields = _unpack(searcher.doc(addr))
             day = fields.get("date")
             if day is None or (date_from and day < date_from[:10]) or (date_to and day > date_to[:10]):
+                continue
+            if check is not None and not check.search(f"{title}\n{body}"):
                 continue
             hits.append(Hit(id=doc_id, number=fields.get("number"), title=title, score=round(score, 4),
                             snippet=snippet(title, body, parsed.parts),

@@ -80,7 +80,7 @@ def test_a_lone_word_with_dates_keeps_only_documents_in_range(tmp_path):
     for i in range(1, 9):  # odd: 2025, even: 2026
         idx.add(i, title=f"贵阳市教育局关于第{i}批校舍维修的通知", body="校舍维修资金已下达。",
                 date=f"{2024 + 2 - i % 2}-0{i}-01")
-    for query in ("局", "校舍"):
+    for query in ("局", "校舍", "教育局"):  # one character, two, one dictionary word of three
         recent = [h.id for h in idx.search(query, limit=3, date_from="2026-01-01")]
         older = [h.id for h in idx.search(query, limit=3, date_to="2025-12-31")]
         assert len(recent) == len(older) == 3
