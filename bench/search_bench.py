@@ -2,6 +2,14 @@
 
     python bench/search_bench.py --sizes 10000              # while developing
     nice python bench/search_bench.py --sizes 100000 1000000
+    nice python bench/search_bench.py --sizes 1000000 --keep /work/bench-index-1m --build-until 07:05 --label=-x
+    nice python bench/search_bench.py --sizes 1000000 --existing /work/bench-index-1m/root --label=-quiet
+
+--keep builds into a directory that is kept; --existing measures the queries again on such an index (the
+same corpus: give the size it was built for); --build-until stops adding documents at a UTC time and the
+queries run on what was built (the row says build_stopped_early); --label names the rows.
+Backends: tantivy (every query plan of TantivyIndex.PLANS: latency_by_plan, quality_by_plan) and
+sqlite-fts5, a bench-only peer fed the same analysis (bench/search_fts5_peer.py).
 
 Each (backend, size) runs in its own process (peak memory is that process's). The corpus and the relevance
 set come from bench/search_corpus.py (realistic 公文 of 1,000–3,000 characters; 112 planted questions and 70 harder ones).
