@@ -440,8 +440,10 @@ class TantivyIndex:
 
     def results(self, query: str, limit: int = 20, date_from: Optional[str] = None, date_to: Optional[str] = None,
                 facets: bool = True, total: bool = True, **filters) -> Results:
-        """The best `limit` hits under the index's query plan (self.plan); total/facets count every match of
-        the exact query (that visits every matching document: search() skips it)."""
+        """The best `limit` hits under the index's query plan (self.plan); total/facets count every document
+        holding every part (_matching: that visits every match, search() skips it). When nothing holds the
+        query and the plan allows (title-first), the close matches (_close), a notice saying so, total their
+        number. Raises QueryError (Chinese) for nothing searchable, ValueError for a date not YYYY-MM-DD."""
         parsed = parse_query(query)
         searcher = self._searcher()
         limit = max(1, limit)
