@@ -2,9 +2,17 @@
 
     python bench/search_bench.py --sizes 10000              # while developing
     nice python bench/search_bench.py --sizes 100000 1000000
+    nice python bench/search_bench.py --sizes 1000000 --keep /work/bench-index-1m --build-until 07:05 --label=-x
+    nice python bench/search_bench.py --sizes 1000000 --existing /work/bench-index-1m/root --label=-quiet
+
+--keep builds into a directory that is kept; --existing measures the queries again on such an index (the
+same corpus: give the size it was built for); --build-until stops adding documents at a UTC time and the
+queries run on what was built (the row says build_stopped_early); --label names the rows.
+Backends: tantivy (every query plan of TantivyIndex.PLANS: latency_by_plan, quality_by_plan) and
+sqlite-fts5, a bench-only peer fed the same analysis (bench/search_fts5_peer.py).
 
 Each (backend, size) runs in its own process (peak memory is that process's). The corpus and the relevance
-set come from bench/search_corpus.py (realistic 公文 of 1,000–3,000 characters; 112 planted questions).
+set come from bench/search_corpus.py (realistic 公文 of 1,000–3,000 characters; 112 planted questions and 70 harder ones).
 Results are merged into bench/results/search.json (a run for one size keeps the others' figures) and
 printed as a table. Latency is the search the clerk runs (best 10, with snippets); "with facets" adds the
 facet counts over every match. The machine's load average is recorded at start and end: it is shared.
@@ -27,7 +35,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 RESULTS = ROOT / "bench" / "results" / "search.json"
-BACKENDS = ("tantivy",)
+BACKENDS = ("tantivy", "sqlite-fts5")
 WORKERS = int(os.environ.get("SHOUWEN_BENCH_WORKERS", "2"))  # processes cutting text during the build
 
 
@@ -49,7 +57,12 @@ def measure(backend: str, size: int, workdir: Path, build_until: float = 0.0, ex
 
     corpus = Corpus(size)
     root = existing or workdir / "root"
-    index = open_index(root)
+    if backend == "sqlite-fts5":  # the peer (bench only), fed the same analysis
+        from search_fts5_peer import Fts5Peer
+
+        index = Fts5Peer(root)
+    else:
+        index = open_index(root)
     started = time.perf_counter()
     last = [started]
 
@@ -83,8 +96,7 @@ def measure(backend: str, size: int, workdir: Path, build_until: float = 0.0, ex
         ms = (time.perf_counter() - t) * 1000
         cpu.append((time.process_time() - c) * 1000)  # this process's CPU: what the query costs, load aside
         plain.append(ms)
-        kind = ("frequent", "topic", "one character", "phrase", "three words", "发文字号 part", "subject",
-                "punctuation inside")[k % 8]
+        kind = KINDS[k % 8]
         by_kind.setdefault(kind, []).append(ms)
         cpu_by_kind.setdefault(kind, []).append(cpu[-1])
         t = time.perf_counter()
@@ -95,16 +107,10 @@ def measure(backend: str, size: int, workdir: Path, build_until: float = 0.0, ex
     paste_hits = index.search(paste[:10000], limit=10)
     paste_ms = (time.perf_counter() - t) * 1000
 
-    precision, recall = [], []
-    asked = 0
-    for question in corpus.questions:
-        relevant = {i for i in question.relevant if i <= size}
-        if not relevant:
-            continue
-        asked += 1
-        got = [h.id for h in index.search(question.query, limit=10)]
-        precision.append(sum(1 for i in got[:5] if i in relevant) / min(5, len(relevant)))
-        recall.append(sum(1 for i in got[:10] if i in relevant) / len(relevant))
+    plans = getattr(index, "PLANS", ("default",))
+    quality = {plan: relevance(index, corpus, size, plan) for plan in plans}
+    quality["default"] = quality[plans[0]]
+    speed = {plan: plan_latency(index, queries, plan) for plan in plans}
     index.close()
     return {"backend": backend, "documents": added, "mean_chars": round(chars), "build_seconds": round(build, 1) if build else None,
             "documents_per_second": round(added / build) if build else None, "index_mib": round(size_bytes / 1048576),
@@ -117,8 +123,60 @@ def measure(backend: str, size: int, workdir: Path, build_until: float = 0.0, ex
             "cpu_p95_ms_by_kind": {k: _percentile(v, 95) for k, v in cpu_by_kind.items()},
             "paste_10000_chars_ms": round(paste_ms, 1), "paste_finds_its_document": size // 2 in [h.id for h in paste_hits],
             "build_stopped_early": added < corpus.n, "planned_documents": corpus.n,
-            "questions": asked, "p_at_5": round(statistics.mean(precision), 3),
-            "r_at_10": round(statistics.mean(recall), 3)}
+            "questions": quality["default"]["planted"]["questions"], "p_at_5": quality["default"]["planted"]["p_at_5"],
+            "r_at_10": quality["default"]["planted"]["r_at_10"], "hard_questions": quality["default"]["hard"]["questions"],
+            "hard_p_at_5": quality["default"]["hard"]["p_at_5"], "hard_r_at_10": quality["default"]["hard"]["r_at_10"],
+            "quality_by_plan": quality, "latency_by_plan": speed}
+
+
+KINDS = ("frequent", "topic", "one character", "phrase", "three words", "发文字号 part", "subject", "punctuation inside")
+
+
+def plan_latency(index, queries, plan: str) -> dict:
+    """Wall and CPU p50/p95 (ms) of the clerk's search (best 10, snippets) under one query plan, per kind."""
+    previous = getattr(index, "plan", None)
+    if previous is not None:
+        index.plan = plan
+    wall, cpu, by_kind = [], [], {}
+    for k, (q, f) in enumerate(queries):
+        t, c = time.perf_counter(), time.process_time()
+        index.search(q, limit=10, **f)
+        wall.append((time.perf_counter() - t) * 1000)
+        cpu.append((time.process_time() - c) * 1000)
+        by_kind.setdefault(KINDS[k % 8], []).append(cpu[-1])
+    if previous is not None:
+        index.plan = previous
+    return {"p50_ms": _percentile(wall, 50), "p95_ms": _percentile(wall, 95), "cpu_p50_ms": _percentile(cpu, 50),
+            "cpu_p95_ms": _percentile(cpu, 95), "cpu_p95_ms_by_kind": {k: _percentile(v, 95) for k, v in by_kind.items()},
+            "load_average": [round(x, 2) for x in os.getloadavg()]}
+
+
+def relevance(index, corpus, size: int, plan: str) -> dict:
+    """P@5 and R@10 of the planted set (corpus.questions) and of the harder set (corpus.hard), by kind, under
+    one query plan of the index (index.plan; the default first). P@5 = relevant in the top 5 / min(5, relevant)."""
+    previous = getattr(index, "plan", None)
+    if previous is not None:
+        index.plan = plan
+    out = {}
+    for name, questions in (("planted", corpus.questions), ("hard", corpus.hard)):
+        by_kind: dict[str, list] = {}
+        for question in questions:
+            relevant = {i for i in question.relevant if i <= size}
+            if not relevant:
+                continue
+            got = [h.id for h in index.search(question.query, limit=10)]
+            p5 = sum(1 for i in got[:5] if i in relevant) / min(5, len(relevant))
+            r10 = sum(1 for i in got[:10] if i in relevant) / len(relevant)
+            by_kind.setdefault(question.kind, []).append((p5, r10))
+        every = [x for v in by_kind.values() for x in v]
+        out[name] = {"questions": len(every),
+                     "p_at_5": round(statistics.mean(p for p, _ in every), 3) if every else None,
+                     "r_at_10": round(statistics.mean(r for _, r in every), 3) if every else None,
+                     "by_kind": {k: {"questions": len(v), "p_at_5": round(statistics.mean(p for p, _ in v), 3),
+                                     "r_at_10": round(statistics.mean(r for _, r in v), 3)} for k, v in by_kind.items()}}
+    if previous is not None:
+        index.plan = previous
+    return out
 
 
 def main() -> None:
@@ -127,19 +185,28 @@ def main() -> None:
     ap.add_argument("--backends", nargs="+", default=list(BACKENDS))
     ap.add_argument("--one", nargs=2, metavar=("BACKEND", "SIZE"), help=argparse.SUPPRESS)
     ap.add_argument("--workdir", default=None, help="where indexes are built (default: a temporary folder)")
-    ap.add_argument("--query-only", default=None, metavar="ROOT",
+    ap.add_argument("--query-only", "--existing", dest="query_only", default=None, metavar="ROOT",
                     help="measure queries on the index already built in ROOT/search-index (built for the first SIZE)")
+    ap.add_argument("--keep", default=None, metavar="ROOT",
+                    help="build into ROOT/search-index and keep it (for --existing later); ROOT must not hold an index")
     ap.add_argument("--build-until", default=None, metavar="HH:MM",
                     help="UTC time after which building stops and the queries run on what was built")
+    ap.add_argument("--label", default="", help="suffix of the result rows' names (keeps earlier rows)")
     args = ap.parse_args()
     if args.one:
         work = Path(tempfile.mkdtemp(prefix="shouwen-search-", dir=args.workdir))
+        if args.keep:
+            shutil.rmtree(work)
+            work = Path(args.keep)
+            if (work / "root").exists():
+                sys.exit(f"{work}/root already holds an index: measure it with --existing {work}/root")
         try:
             until = float(args.build_until) if args.build_until else 0.0
             existing = Path(args.query_only) if args.query_only else None
             print(json.dumps(measure(args.one[0], int(args.one[1]), work, until, existing), ensure_ascii=False))
         finally:
-            shutil.rmtree(work, ignore_errors=True)
+            if not args.keep:
+                shutil.rmtree(work, ignore_errors=True)
         return
     results = json.loads(RESULTS.read_text(encoding="utf-8")) if RESULTS.exists() else {"runs": {}}
     for size in args.sizes:
@@ -148,6 +215,8 @@ def main() -> None:
             cmd = [sys.executable, __file__, "--one", backend, str(size)] + (["--workdir", args.workdir] if args.workdir else [])
             if args.query_only:
                 cmd += ["--query-only", args.query_only]
+            if args.keep:
+                cmd += ["--keep", args.keep]
             if args.build_until:
                 hh, mm = map(int, args.build_until.split(":"))
                 now = time.gmtime()
@@ -165,7 +234,7 @@ def main() -> None:
             if args.query_only:
                 row["build_seconds"] = row["documents_per_second"] = None
                 row["note"] = "queries measured again on the index built by the run above (build figures there)"
-            results["runs"][f"{backend}@{size}" + ("-queries" if args.query_only else "")] = row  # read again: another run may have written meanwhile
+            results["runs"][f"{backend}@{size}" + ("-queries" if args.query_only else "") + args.label] = row  # read again: another run may have written meanwhile
             RESULTS.parent.mkdir(parents=True, exist_ok=True)
             RESULTS.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     print_table(results)

@@ -45,6 +45,31 @@ SUBJECTS = ["中心小学教学楼加固", "人民医院发热门诊改造", "�
             "村级公益事业一事一议", "重点项目审批", "科技型中小企业评价", "全民健身设施", "公共图书馆免费开放",
             "饮水安全巩固提升", "城市书房建设", "电梯安全监管", "排水防涝设施", "农村改厕"]
 
+# the hard cases (难题): (来文单位 index, place, subject, a sibling subject sharing words with it). Each case is
+# planted in four documents that answer it (that issuer, that place, the subject in the title and text), three
+# near-duplicates (the same subject from other issuers at other places, the case's issuer only in a 抄送 line)
+# and two siblings (the same issuer and place, the sibling subject): see Corpus.case_questions.
+CASES = [(0, "南明区", "第一中学宿舍楼加固", "第一中学食堂改造"), (1, "云岩区", "妇幼保健院产科病房改造", "妇幼保健院儿科门诊扩建"),
+         (2, "花溪区", "红岩水库除险加固", "红岩水库移民安置"), (3, "乌当区", "城区雨污分流改造", "城区供水管网改造"),
+         (4, "白云区", "臭氧污染防治攻坚", "水污染防治攻坚"), (5, "观山湖区", "困难残疾人生活补贴发放", "残疾人康复补贴发放"),
+         (6, "清镇市", "家政服务技能培训", "职业技能等级认定"), (7, "修文县", "老旧小区燃气管道更新", "老旧小区加装电梯"),
+         (8, "息烽县", "森林火灾隐患排查", "森林资源督查整改"), (9, "开阳县", "高标准农田建设验收", "高标准农田建后管护"),
+         (10, "南明区", "背街小巷路灯改造", "背街小巷环境整治"), (11, "云岩区", "老旧住宅楼排危", "老旧住宅楼外立面改造"),
+         (12, "花溪区", "学校周边交通安全", "学校周边食品安全"), (13, "乌当区", "地质灾害隐患点搬迁", "地质灾害隐患点监测"),
+         (14, "白云区", "农村饮水工程维修养护", "农村公路危桥改造"), (15, "清镇市", "应急避难场所建设", "应急物资储备库建设"),
+         (0, "息烽县", "义务教育薄弱学校改造", "义务教育学校课后服务"), (1, "开阳县", "乡镇卫生院标准化建设", "乡镇卫生院人才招聘"),
+         (3, "修文县", "农村客运班线补贴", "农村客运站点建设"), (9, "观山湖区", "生猪稳产保供", "生猪养殖污染治理")]
+CASE_RELEVANT, CASE_NEAR, CASE_SIBLINGS = 4, 3, 2
+MISREMEMBERED = {"加固": "维修", "改造": "建设", "攻坚": "治理", "发放": "管理", "培训": "工作", "排危": "整治",
+                 "安全": "管理", "搬迁": "治理", "养护": "管理", "建设": "改造", "补贴": "资金", "保供": "工作"}
+DISTRACTING = SUBJECTS + [c[2] for c in CASES] + [c[3] for c in CASES]  # their halves scattered over the corpus
+
+
+def short_issuer(issuer: str) -> str:
+    """What a clerk types for a 来文单位: 贵阳市教育局 → 教育局 (南明区人民政府 stays whole)."""
+    return issuer.replace("贵阳市", "")
+
+
 FALLBACK_SEED = [ROOT / "samples"]
 
 
@@ -100,28 +125,82 @@ class Corpus:
             number = self.number(i)
             q = number if k % 3 == 0 else number.replace("〔", "[").replace("〕", "]") if k % 3 == 1 else number[:-1]
             self.questions.append(Question(q, [i], "发文字号"))
+        self.hard: list[Question] = []  # the harder set (drawn after the set above, which stays as it was)
+        self.cases: dict[int, tuple[str, int]] = {}  # id → (role: answer/near/sibling, case index)
+        taken = set(self.planted) | {q.relevant[0] for q in self.questions if q.kind == "发文字号"}
+        for c in range(len(CASES)):
+            ids = rng.sample([i for i in rng.sample(range(1, n + 1), 40) if i not in taken],
+                             CASE_RELEVANT + CASE_NEAR + CASE_SIBLINGS)
+            taken.update(ids)
+            for role, group in (("answer", ids[:CASE_RELEVANT]), ("near", ids[CASE_RELEVANT:CASE_RELEVANT + CASE_NEAR]),
+                                ("sibling", ids[CASE_RELEVANT + CASE_NEAR:])):
+                for i in group:
+                    self.cases[i] = (role, c)
+        for c, (k, place, subject, _) in enumerate(CASES):
+            answers = sorted(i for i, (role, cc) in self.cases.items() if cc == c and role == "answer")
+            issuer, half = short_issuer(ISSUERS[k]), len(subject) // 2
+            # 来文单位 + topic: the near-duplicates hold the subject too, and the issuer in their 抄送 line
+            self.hard.append(Question(f"{issuer} {subject}", answers, "来文单位+主题"))
+            # typed without a space, cut in the middle of words: jieba splits it unlike the text
+            self.hard.append(Question(f"{place}{subject[:-1]}", answers, "词切分不同"))
+            # a title remembered loosely: the subject's halves apart, out of order, with the place
+            self.hard.append(Question(f"{subject[half:]} {place} {subject[:half]}", answers, "标题记不全"))
+            # the last word misremembered (加固 for 维修 …): no document holds the query as typed
+            self.hard.append(Question(f"{place}{subject[:-2]}{MISREMEMBERED.get(subject[-2:], '工作')}", answers, "记错一个词"))
+            if ISSUERS[k].endswith("人民政府"):  # 南明区政府 for 南明区人民政府, as clerks say it
+                self.hard.append(Question(f"{ISSUERS[k].replace('人民政府', '政府')} {subject}", answers, "单位简称"))
+        for k in range(10):  # 发文字号 without the issuer's code, or the code and the number apart
+            i = rng.randrange(1, n + 1)
+            number = self.number(i)
+            code, rest = number.split("〔")
+            q = "〔" + rest if k % 2 == 0 else f"{code} {rest.split('〕')[1]}"
+            self.hard.append(Question(q, [i], "发文字号不全"))
+
+    def _issuer(self, i: int, rng: random.Random) -> int:
+        k = rng.randrange(len(ISSUERS))
+        case = self.cases.get(i) if hasattr(self, "cases") else None
+        if case:  # a hard case's answers and siblings come from its issuer, its near-duplicates from another
+            home = CASES[case[1]][0]
+            k = home if case[0] != "near" else (home + 1 + k % (len(ISSUERS) - 1)) % len(ISSUERS)
+        return k
 
     def number(self, i: int) -> str:
         rng = random.Random(self.seed * 1_000_003 + i)
-        k = rng.randrange(len(ISSUERS))
+        k = self._issuer(i, rng)
         return f"{CODES[k]}〔{2016 + i % 10}〕{i}号"
+
+    @property
+    def all_questions(self) -> list[Question]:
+        return self.questions + self.hard
 
     def doc(self, i: int) -> CorpusDoc:
         rng = random.Random(self.seed * 1_000_003 + i)
-        k = rng.randrange(len(ISSUERS))
+        k = self._issuer(i, rng)
         issuer, place, topic = ISSUERS[k], rng.choice(PLACES), rng.choice(TOPICS)
         doc_type, action = rng.choice(DOC_TYPES), rng.choice(ACTIONS)
         title = f"{issuer}关于{place}{topic}{action}的{doc_type}"
         lines = [f"{self.number(i)}", f"{rng.choice(DEPARTMENTS)}：",
                  f"为做好{place}{topic}{action}，根据上级有关文件精神，现将有关事项{doc_type}如下。"]
         planted = self.planted.get(i)
-        if planted:
+        case = self.cases.get(i)
+        if case:
+            role, c = case
+            home, where, subject, sibling = CASES[c]
+            if role == "near":  # the same subject elsewhere, from another issuer, copied to the case's issuer
+                where = rng.choice([p for p in PLACES if p != where])
+            what = sibling if role == "sibling" else subject
+            title = f"{issuer}关于{where}{what}{action}的{doc_type}"
+            lines.append(f"{where}{what}是今年的重点任务，各单位要把{what}放在突出位置。")
+            if role == "near":
+                lines.append(f"抄送：{ISSUERS[home]}。")
+            planted = (what, where)
+        elif planted:
             subject, where = planted
             title = f"{issuer}关于{where}{subject}{action}的{doc_type}"
             lines.append(f"{where}{subject}是今年的重点任务，各单位要把{subject}放在突出位置。")
         else:
             # distractors: a planted subject's words, apart, in ordinary documents
-            subject = rng.choice(SUBJECTS)
+            subject = rng.choice(DISTRACTING)
             if rng.random() < 0.3:
                 half = len(subject) // 2
                 lines.append(f"关于{subject[:half]}的问题，另行研究；{rng.choice(PLACES)}的{subject[half:]}按原计划推进。")

@@ -107,9 +107,12 @@ WORD_CHARS = 1000  # jieba words of the title and the text's first 1,000 charact
 
 
 def analyse(title: str, body: str) -> tuple[str, str, str, str]:
-    """(title bigrams, text bigrams, units of both, words) for the index's fields; see the module's doc."""
+    """(title bigrams, bigrams of title and text, units of both, words) for the index's fields; see the module's
+    doc. The title is in the second field too, so "every part somewhere" is one field's phrases, all required:
+    an intersection that skips ahead, where "in the title or in the text" per part is a union that must visit
+    every document of both (measured: 11 ms against 0.8 ms for three words and a 文种 at 100,000)."""
     title_segs, body_segs = _clean_segments(title), _clean_segments(body)
-    return (bigram_text("", title_segs), bigram_text("", body_segs), unit_text("", title_segs + body_segs),
+    return (bigram_text("", title_segs), bigram_text("", title_segs + body_segs), unit_text("", title_segs + body_segs),
             word_text(f"{title}\n{(body or '')[:WORD_CHARS]}"))
 
 

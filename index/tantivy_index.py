@@ -1,8 +1,8 @@
 """The embedded search index (检索库) on Tantivy, in a directory under the data root.
 
 Fields (see analysis.py for how text is cut):
-  title_bi, body_bi   bigrams with positions: find any word of two or more characters; phrases are exact;
-                      the title weighs TITLE_BOOST times the text
+  title_bi, body_bi   bigrams with positions (body_bi: of the title and the text): find any word of two or more
+                      characters; phrases are exact; a title match weighs TITLE_BOOST times more
   units               single characters and numbers (frequencies only): one-character queries
   words               jieba words (frequencies only): rank documents that use the query's words as words
   number, issuer, doc_type, department, channel, verdict, status   exact values, fast fields (filters, facets)
@@ -27,11 +27,11 @@ from typing import Iterable, Optional
 
 import tantivy
 
-from .analysis import analyse, parse_query, phrase_pattern, snippet
+from .analysis import Part, analyse, parse_query, phrase_pattern, snippet
 from .base import FACETS, FIELDS, FILTERS, Doc, Hit, IndexUnavailable, Results, is_classified, iter_batches, refuse_classified
 
 INDEX_DIR = "search-index"
-SCHEMA_VERSION = "1"  # written in the directory; an index of another version is rebuilt by `shouwen reindex`
+SCHEMA_VERSION = "2"  # written in the directory; an index of another version is rebuilt by `shouwen reindex`
 TITLE_BOOST = 3.0
 KEYWORDS = ("number", *FILTERS)
 
@@ -82,6 +82,12 @@ class TantivyIndex:
     """SearchIndex in <root>/search-index/ (root: the office's data root)."""
 
     name = "tantivy"
+    # query plans (检索方案), measured side by side in bench/search_bench.py: "title-first" (the default, see
+    # _title_first; when nothing holds the query as typed, the closest documents by its words: _close),
+    # "title-first-strict" (without those), "exact" (one BM25 query over title and text, with the one-term
+    # and one-word shortcuts; the plan before), "exact-only" (that query, no shortcut)
+    PLANS = ("title-first", "title-first-strict", "exact", "exact-only")
+    plan = PLANS[0]
 
     def __init__(self, root: Path, directory: Optional[Path] = None):
         self.root = Path(root)
@@ -231,46 +237,31 @@ class TantivyIndex:
     def stored_texts(self, ids: Iterable[int]) -> dict[int, tuple[str, str]]:
         return {k: (t, b) for k, (t, b, _) in self._stored(ids).items()}
 
-    def _query(self, parsed, date_from, date_to, filters) -> tantivy.Query:
+    def _query(self, parsed, date_from, date_to, filters, shortcut: bool = True) -> tantivy.Query:
+        """The exact query: every part as a phrase in the title (TITLE_BOOST) or the text, jieba words ranking,
+        filters; shortcut: a lone one- or two-character word as a pure disjunction of terms (_single_term)."""
         s, Must, Should = self.schema, tantivy.Occur.Must, tantivy.Occur.Should
-        fast = self._single_term(parsed, date_from, date_to, filters)
+        fast = self._single_term(parsed, date_from, date_to, filters) if shortcut else None
         if fast is not None:
             return fast
         clauses = []
         for part in parsed.parts:
             if len(part.units) == 1:
-                clause = tantivy.Query.term_query(s, "units", part.units[0])
-            else:
-                grams = part.grams
-
-                def on(field):
-                    if len(grams) == 1:
-                        return tantivy.Query.term_query(s, field, grams[0])
-                    return tantivy.Query.phrase_query(s, field, grams)
-                clause = tantivy.Query.boolean_query([
-                    (Should, tantivy.Query.boost_query(on("title_bi"), TITLE_BOOST)), (Should, on("body_bi"))])
-            clauses.append((Must, clause))
+                clauses.append((Must, tantivy.Query.term_query(s, "units", part.units[0])))
+                continue
+            clauses.append((Must, _phrase(s, "body_bi", part.grams)))  # title and text
+            clauses.append((Should, tantivy.Query.boost_query(_phrase(s, "title_bi", part.grams), TITLE_BOOST)))
         for word in parsed.words:
             clauses.append((Should, tantivy.Query.term_query(s, "words", word)))
-        for name, value in filters.items():
-            if value is None:
-                continue
-            if name not in FILTERS:
-                raise ValueError(f"unknown filter {name}")
-            clauses.append((Must, tantivy.Query.const_score_query(tantivy.Query.term_query(s, name, str(value)), 0.0)))
-        low, high = _day(date_from), _day(date_to)
-        if date_from and low is None or date_to and high is None:
-            raise ValueError("日期格式应为 YYYY-MM-DD")
-        if low or high:
-            clauses.append((Must, tantivy.Query.range_query(s, "date", tantivy.FieldType.Date, low, high)))
-        return tantivy.Query.boolean_query(clauses)
+        return tantivy.Query.boolean_query(clauses + self._filters(date_from, date_to, filters))
 
-    def _single_term(self, parsed, date_from, date_to, filters) -> Optional[tantivy.Query]:
+    def _single_term(self, parsed, date_from=None, date_to=None, filters=None) -> Optional[tantivy.Query]:
         """One word of one or two characters and nothing else (工作, 政府, 市: the most frequent queries):
         a disjunction of plain term queries, which Tantivy answers with block-max WAND, skipping the blocks
         of postings that cannot reach the top hits. The title still weighs more (a short field scores
-        higher in BM25, and a title match adds to the text's). Else None: the general query."""
-        if len(parsed.parts) != 1 or date_from or date_to or any(v is not None for v in filters.values()):
+        higher in BM25, and a title match adds to the text's). Else None: the general query (also when
+        filters or dates are given: tried, best 200 by WAND then filtered through a set of ids cost more)."""
+        if len(parsed.parts) != 1 or date_from or date_to or any(v is not None for v in (filters or {}).values()):
             return None
         part, s, Should = parsed.parts[0], self.schema, tantivy.Occur.Should
         if len(part.units) == 1:
@@ -281,6 +272,46 @@ class TantivyIndex:
         return tantivy.Query.boolean_query(
             [(Should, tantivy.Query.term_query(s, "title_bi", gram)), (Should, tantivy.Query.term_query(s, "body_bi", gram))]
             + [(Should, tantivy.Query.term_query(s, "words", w)) for w in parsed.words])
+
+    DATED = 40  # best hits of a lone word read before its dates are checked
+
+    def _dated_after(self, searcher, parsed, limit, date_from, date_to, filters) -> Optional[list[Hit]]:
+        """A lone word with dates and no other filter (局 since 2020-01-01): its best DATED hits without the
+        dates (one pruned term: titles for a two-character word, as without dates; units for one character;
+        the word field for one dictionary word of 3+ characters, each hit checked for the phrase),
+        read (their stored text is needed for the snippets anyway) and kept when their 成文日期 is in range.
+        Exact whenever `limit` pass (a passing document scoring higher than the last one shown is among the
+        best DATED); else None and the dates are a required clause. A date range is a scan of the date
+        column: 局 since 2020 took 13 ms at 1,000,000, 5.5 ms so)."""
+        if not (date_from or date_to) or any(v is not None for v in filters.values()) or len(parsed.parts) != 1:
+            return None
+        low, high = _day(date_from), _day(date_to)
+        if date_from and low is None or date_to and high is None:
+            raise ValueError("日期格式应为 YYYY-MM-DD")
+        part, check = parsed.parts[0], None
+        if len(part.units) == 1:
+            fast = tantivy.Query.term_query(self.schema, "units", part.units[0])
+        elif len(part.units) == 2 and len(part.grams) == 1:
+            fast = tantivy.Query.term_query(self.schema, "title_bi", part.grams[0])
+        elif parsed.words == ["".join(part.units)]:  # one dictionary word (人民政府): as _word_first, dated
+            fast, check = tantivy.Query.term_query(self.schema, "words", parsed.words[0]), phrase_pattern(part)
+        else:
+            return None
+        best = searcher.search(fast, limit=self.DATED, count=False).hits
+        hits = []
+        for score, addr in best:
+            doc_id, title, body, fields = _unpack(searcher.doc(addr))
+            day = fields.get("date")
+            if day is None or (date_from and day < date_from[:10]) or (date_to and day > date_to[:10]):
+                continue
+            if check is not None and not check.search(f"{title}\n{body}"):
+                continue
+            hits.append(Hit(id=doc_id, number=fields.get("number"), title=title, score=round(score, 4),
+                            snippet=snippet(title, body, parsed.parts),
+                            fields={k: fields.get(k) for k in FIELDS if k != "number"}))
+            if len(hits) == limit:
+                return hits
+        return None
 
     def _word_first(self, searcher, parsed, limit, date_from, date_to, filters) -> Optional[list[Hit]]:
         """A query that is one dictionary word of three or more characters (人民政府, 办公室): a phrase of very
@@ -303,34 +334,155 @@ class TantivyIndex:
                                 fields={k: fields.get(k) for k in FIELDS if k != "number"}))
         return hits[:limit] if len(hits) >= limit else None
 
+    def _title_first(self, searcher, parsed, limit, date_from, date_to, filters) -> list:
+        """The "title-first" plan (标题优先): first the documents whose title holds every part of the query
+        (one-character parts: anywhere), ranked by the title's phrases (TITLE_BOOST) and each part's rarest
+        bigram in title and text as a term (no positions read in the long texts); then, when fewer than limit,
+        the other documents holding every part in title or text, ranked by those phrases. Returns
+        [(score, DocAddress)]. Every query is an intersection of required clauses (Tantivy skips ahead through
+        them), never a union that visits every document of each branch: an exact phrase over the text must
+        read the positions of each document holding all its bigrams, a topic's bigrams are in a third of the
+        documents, and most queries name what the title says."""
+        s, Must = self.schema, tantivy.Occur.Must
+        extra = self._filters(date_from, date_to, filters)
+        hits: list = []
+        if any(len(part.units) > 1 for part in parsed.parts):
+            first = list(extra)
+            for part in parsed.parts:
+                if len(part.units) == 1:
+                    first.append((Must, tantivy.Query.term_query(s, "units", part.units[0])))
+                    continue
+                first.append((Must, tantivy.Query.boost_query(_phrase(s, "title_bi", part.grams), TITLE_BOOST)))
+                if len(part.grams) > 1 or len(parsed.parts) > 1:  # a lone two-character word: by the title
+                    rarest = min(part.grams, key=lambda g: searcher.doc_freq("body_bi", g))
+                    first.append((Must, tantivy.Query.term_query(s, "body_bi", rarest)))
+            hits = searcher.search(tantivy.Query.boolean_query(first), limit=limit, count=False).hits
+            if len(hits) >= limit:
+                return hits
+        rest = list(extra)
+        for part in parsed.parts:
+            rest.append((Must, tantivy.Query.term_query(s, "units", part.units[0]) if len(part.units) == 1
+                         else _phrase(s, "body_bi", part.grams)))
+        shown = {(a.segment_ord, a.doc) for _, a in hits}
+        more = searcher.search(tantivy.Query.boolean_query(rest), limit=limit + len(hits), count=False).hits
+        return hits + [(score, a) for score, a in more if (a.segment_ord, a.doc) not in shown][:limit - len(hits)]
+
+    def _matching(self, parsed, date_from, date_to, filters) -> tantivy.Query:
+        """Every document that holds every part (title and text: body_bi), filters kept, unscored: what
+        total and facets count (required clauses only, so Tantivy skips ahead through them)."""
+        s, Must = self.schema, tantivy.Occur.Must
+        clauses = [(Must, tantivy.Query.term_query(s, "units", part.units[0]) if len(part.units) == 1
+                    else _phrase(s, "body_bi", part.grams)) for part in parsed.parts]
+        query = tantivy.Query.boolean_query(clauses + self._filters(date_from, date_to, filters))
+        return tantivy.Query.const_score_query(query, 1.0)
+
+    CLOSE_MAX_DF = 0.5  # close matches leave out words found in more than this share of the documents
+
+    def _close(self, searcher, parsed, limit, date_from, date_to, filters) -> tuple[list, list]:
+        """When nothing holds the query as typed (a word misremembered: 宿舍楼维修 for 宿舍楼加固; 南明区政府 for
+        南明区人民政府): the documents best matching its jieba words of two or more characters (title and
+        lede; words in over half the documents left out: 工作, 政府), filters kept; at least two such
+        words. One character, numbers and 发文字号 parts are never loosened (发〔2026〕 finds
+        only what holds it). Returns ([(score, DocAddress)], the words as Parts for the snippets)."""
+        s, Should = self.schema, tantivy.Occur.Should
+        words = [w for w in parsed.words if len(w) >= 2 and not any(c.isascii() for c in w)]
+        most = self.CLOSE_MAX_DF * max(1, searcher.num_docs)  # words in most documents tell nothing apart
+        words = [w for w in words if searcher.doc_freq("words", w) <= most]
+        if len(words) < 2:
+            return [], parsed.parts
+        query = tantivy.Query.boolean_query([(Should, tantivy.Query.term_query(s, "words", w)) for w in words])
+        extra = self._filters(date_from, date_to, filters)
+        if extra:
+            query = tantivy.Query.boolean_query([(tantivy.Occur.Must, query)] + extra)
+        return searcher.search(query, limit=limit, count=False).hits, [Part(w, list(w)) for w in words]
+
+    def _filters(self, date_from, date_to, filters) -> list:
+        s, Must = self.schema, tantivy.Occur.Must
+        clauses = []
+        for name, value in filters.items():
+            if value is None:
+                continue
+            if name not in FILTERS:
+                raise ValueError(f"unknown filter {name}")
+            clauses.append((Must, tantivy.Query.const_score_query(tantivy.Query.term_query(s, name, str(value)), 0.0)))
+        low, high = _day(date_from), _day(date_to)
+        if date_from and low is None or date_to and high is None:
+            raise ValueError("日期格式应为 YYYY-MM-DD")
+        if low or high:
+            clauses.append((Must, tantivy.Query.range_query(s, "date", tantivy.FieldType.Date, low, high)))
+        return clauses
+
+    def _best(self, searcher, parsed, limit, date_from, date_to, filters) -> tuple[list, Optional[list]]:
+        """The best `limit` (score, DocAddress) under self.plan, and the stored hits when a plan read them."""
+        if self.plan in ("title-first", "title-first-strict"):
+            dated = self._dated_after(searcher, parsed, limit, date_from, date_to, filters)
+            if dated is not None:
+                return [], dated
+            if self._single_term(parsed, date_from, date_to, filters) is None:
+                found = self._word_first(searcher, parsed, limit, date_from, date_to, filters)
+                if found is not None:
+                    return [], found
+                return self._title_first(searcher, parsed, limit, date_from, date_to, filters), None
+            grams = parsed.parts[0].grams
+            if len(grams) == 1 and len(parsed.parts[0].units) == 2:  # 工作: titles holding it first, by the title
+                hits = searcher.search(tantivy.Query.term_query(self.schema, "title_bi", grams[0]), limit=limit,
+                                       count=False).hits
+                if len(hits) >= limit:
+                    return hits, None
+        elif self.plan == "exact":
+            found = self._word_first(searcher, parsed, limit, date_from, date_to, filters)
+            if found is not None:
+                return [], found
+        elif self.plan != "exact-only":
+            raise ValueError(f"unknown plan {self.plan}")
+        q = self._query(parsed, date_from, date_to, filters, shortcut=self.plan != "exact-only")
+        return searcher.search(q, limit=limit, count=False).hits, None
+
     def results(self, query: str, limit: int = 20, date_from: Optional[str] = None, date_to: Optional[str] = None,
                 facets: bool = True, total: bool = True, **filters) -> Results:
-        """total=False skips counting every match (search() needs only the best hits: counting would visit
-        every matching document, where the top-k collector can skip blocks that cannot make the top)."""
+        """The best `limit` hits under the index's query plan (self.plan); total/facets count every document
+        holding every part (_matching: that visits every match, search() skips it). When nothing holds the
+        query and the plan allows (title-first), the close matches (_close), a notice saying so, total their
+        number. Raises QueryError (Chinese) for nothing searchable, ValueError for a date not YYYY-MM-DD."""
         parsed = parse_query(query)
         searcher = self._searcher()
-        found = None if (total or facets) else self._word_first(searcher, parsed, limit, date_from, date_to, filters)
-        if found is not None:
-            return Results(found, len(found), {}, parsed.notices)
-        q = self._query(parsed, date_from, date_to, filters)
-        result = searcher.search(q, limit=max(1, limit), count=total or facets)
-        hits = []
-        for score, addr in result.hits[:limit]:
-            doc_id, title, body, fields = _unpack(searcher.doc(addr))
-            hits.append(Hit(id=doc_id, number=fields.get("number"), title=title, score=round(score, 4),
-                            snippet=snippet(title, body, parsed.parts), fields={k: fields.get(k) for k in FIELDS if k != "number"}))
+        limit = max(1, limit)
+        best, found = self._best(searcher, parsed, limit, date_from, date_to, filters)
+        notices, parts = list(parsed.notices), parsed.parts
+        if not best and not found and self.plan == "title-first":
+            best, parts = self._close(searcher, parsed, limit, date_from, date_to, filters)
+            if best:
+                notices.append("没有与检索词完全相符的文件，以下是词语相近的文件")
+        if found is None:
+            found = []
+            for score, addr in best[:limit]:
+                doc_id, title, body, fields = _unpack(searcher.doc(addr))
+                found.append(Hit(id=doc_id, number=fields.get("number"), title=title, score=round(score, 4),
+                                 snippet=snippet(title, body, parts),
+                                 fields={k: fields.get(k) for k in FIELDS if k != "number"}))
+        if not (total or facets):
+            return Results(found, len(found), {}, notices)
+        q = self._matching(parsed, date_from, date_to, filters)
+        count = searcher.search(q, limit=1, count=True).count
         counted = {}
-        if facets and result.count:
+        if facets and count:
             agg = searcher.aggregate(q, {name: {"terms": {"field": name, "size": 50}} for name in FACETS})
             counted = {name: {b["key"]: b["doc_count"] for b in agg.get(name, {}).get("buckets", [])} for name in FACETS}
-        return Results(hits, result.count if (total or facets) else len(hits), counted, parsed.notices)
+        return Results(found, count or len(found), counted, notices)
 
     def search(self, query: str, limit: int = 20, date_from: Optional[str] = None, date_to: Optional[str] = None,
                **filters) -> list[Hit]:
+        """The best `limit` hits, no count. Under the default plan, when nothing holds the query as typed these
+        are close matches (_close): results() says so in its notices; plan "title-first-strict" never gives them."""
         return self.results(query, limit, date_from, date_to, facets=False, total=False, **filters).hits
 
     def close(self) -> None:
         self.index = None
+
+
+def _phrase(schema, field: str, grams: list[str]) -> tantivy.Query:
+    """Bigrams at consecutive positions (one bigram: a term)."""
+    return tantivy.Query.term_query(schema, field, grams[0]) if len(grams) == 1 else tantivy.Query.phrase_query(schema, field, grams)
 
 
 def _analyse(pair: tuple[str, str]) -> tuple:
