@@ -23,7 +23,7 @@ import threading
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Iterable, Optional
+from typing import Iterable, Iterator, Optional
 
 import tantivy
 
@@ -32,6 +32,14 @@ from .base import FACETS, FIELDS, FILTERS, Doc, Hit, IndexUnavailable, Results, 
 
 INDEX_DIR = "search-index"
 SCHEMA_VERSION = "2"  # written in the directory; an index of another version is rebuilt by `shouwen reindex`
+UPGRADABLE = ("1",)  # older versions with the same fields, only analysed otherwise: re-analysed on opening (_upgrade)
+
+
+def _version_of(path: Path) -> Optional[str]:
+    try:
+        return (path / "shouwen-schema").read_text().strip()
+    except OSError:
+        return None
 TITLE_BOOST = 3.0
 KEYWORDS = ("number", *FILTERS)
 
@@ -94,9 +102,14 @@ class TantivyIndex:
         self.path = Path(directory) if directory else self.root / INDEX_DIR
         self.schema = _schema()
         self._finish_swap()
-        self.index = self._open(self.path)
         self._lock = threading.Lock()
         self._seen = None
+        if _version_of(self.path) in UPGRADABLE:
+            with open(self.path.with_name(self.path.name + ".upgrade.lock"), "w") as lock:
+                fcntl.flock(lock, fcntl.LOCK_EX)  # two processes opening it at once: one upgrades, one waits
+                if _version_of(self.path) in UPGRADABLE:
+                    self._upgrade()
+        self.index = self._open(self.path)
 
     # --- opening --------------------------------------------------------------------------------------
     def _open(self, path: Path) -> tantivy.Index:
@@ -117,6 +130,23 @@ class TantivyIndex:
         new = self.path.with_name(self.path.name + ".new")
         if not self.path.exists() and (new / "shouwen-complete").exists():
             new.rename(self.path)
+
+    def _upgrade(self) -> None:
+        """An index of an older format with the same fields (UPGRADABLE) is re-analysed from its own stored
+        documents into the current one, replaced when complete (rebuild): after an upgrade the first batch or
+        search does it once, without the archive, the clerk waiting a while but nothing to run."""
+        old = tantivy.Index(self.schema, path=str(self.path), reuse=True)
+        old.reload()
+        searcher = old.searcher()
+        total = searcher.num_docs
+
+        def docs() -> Iterator[Doc]:
+            for _, address in searcher.search(tantivy.Query.all_query(), limit=max(total, 1), count=False).hits:
+                doc_id, title, body, fields = _unpack(searcher.doc(address))
+                yield Doc(doc_id, title, body, fields)
+
+        self.index = old
+        self.rebuild(docs())
 
     @contextmanager
     def _writer(self, heap: int = 64_000_000, threads: int = 1):

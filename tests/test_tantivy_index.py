@@ -95,3 +95,28 @@ def test_an_index_of_another_schema_version_asks_for_a_rebuild(tmp_path):
     (tmp_path / INDEX_DIR / "shouwen-schema").write_text("0")
     with pytest.raises(IndexUnavailable, match="版本不符"):
         open_index(tmp_path)
+
+
+def test_an_index_of_the_previous_format_is_re_analysed_on_opening_and_keeps_every_document(tmp_path, monkeypatch):
+    """Format 1 kept the title out of the text's bigram field; format 2 needs it there (every query word must be
+    in title-or-text as one field). An office's format-1 index is upgraded from its own stored documents when
+    first opened: no reindex to run, no archive read, every document kept."""
+    import index.tantivy_index as tantivy_index
+    from index.analysis import _clean_segments, bigram_text, unit_text, word_text
+
+    def format_1(title: str, body: str):  # the analysis before: the title's bigrams in title_bi only
+        title_segs, body_segs = _clean_segments(title), _clean_segments(body)
+        return (bigram_text("", title_segs), bigram_text("", body_segs), unit_text("", title_segs + body_segs),
+                word_text(f"{title}\n{body[:1000]}"))
+
+    with monkeypatch.context() as patched:
+        patched.setattr(tantivy_index, "analyse", format_1)
+        old = open_index(tmp_path)
+        old.add(7, title="贵阳市教育局关于鸬鹚保护工作的通知", body="请各校组织学生参与野生鸟类保护宣传。", doc_type="通知")
+        old.add(8, title="贵阳市教育局关于冬季学校安全工作的通知", body="请各校做好冬季安全检查。", doc_type="通知")
+        old.close()
+    (tmp_path / INDEX_DIR / "shouwen-schema").write_text("1")
+    assert open_index(tmp_path).search("鸬鹚 野生")[0].id == 7  # title word and text word: found after the upgrade
+    upgraded = open_index(tmp_path)
+    assert upgraded.count() == 2 and {h.id for h in upgraded.search("通知")} == {7, 8}
+    assert (tmp_path / INDEX_DIR / "shouwen-schema").read_text().strip() == tantivy_index.SCHEMA_VERSION
