@@ -11,6 +11,8 @@ import sqlite3
 from pathlib import Path
 from typing import Optional
 
+from .ledger import LedgerUnavailable
+
 DISK_FULL = "磁盘已满：数据目录 {root} 所在磁盘没有剩余空间。请清理或扩容磁盘后重新运行；已登记的文件不受影响"
 READ_ONLY = "数据目录只读：无法写入 {root}。请检查磁盘挂载（是否以只读方式挂载）和目录权限后重新运行；已登记的文件不受影响"
 DAMAGED = "登记簿损坏：{root}/ledger.sqlite3 无法读取。请运行 shouwen rebuild-ledger --root {root} 从档案重建登记簿（收文编号保持不变）"
@@ -47,6 +49,8 @@ def kind(exc: BaseException) -> Optional[str]:
             return "permission"
         if type(e).__name__ == "LedgerDamaged":
             return "damaged"
+        if isinstance(e, LedgerUnavailable):  # the ledger's server down: no document can be registered or moved on
+            return "ledger_unavailable"
     return None
 
 
@@ -55,13 +59,16 @@ def describe(exc: BaseException, root: Path) -> Optional[str]:
     found = kind(exc)
     if found == "damaged" and type(exc).__name__ == "LedgerDamaged":
         return str(exc)
+    if found == "ledger_unavailable":
+        cause = next(e for e in _chain(exc) if isinstance(e, LedgerUnavailable))
+        return f"{cause}。请检查登记簿数据库服务后重新运行；已登记的文件不受影响，下次运行会接着处理"
     template = {"disk_full": DISK_FULL, "read_only": READ_ONLY, "damaged": DAMAGED, "permission": NO_PERMISSION}.get(found)
     return template.format(root=root) if template else None
 
 
 def is_root_fault(exc: BaseException) -> bool:
     """A fault of the disk or the ledger (not of one file): it stops the batch instead of quarantining a file."""
-    return kind(exc) in ("disk_full", "read_only", "damaged")
+    return kind(exc) in ("disk_full", "read_only", "damaged", "ledger_unavailable")
 
 
 def check_writable(root: Path) -> Optional[str]:

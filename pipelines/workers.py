@@ -23,6 +23,7 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
+from typing import Optional
 
 from extractors.detect import detect_format
 
@@ -142,17 +143,24 @@ class InProcess:
 # What runs inside a worker process: the Office it opened when it started (start_worker), kept for the
 # batch's documents. This is the worker process's own state, never the batch's process's.
 _office = None
+_start_error: Optional[BaseException] = None  # why the office could not be opened at start (said per document)
 
 
 def start_worker(root: str) -> None:
     """At worker start: follow the batch if it is killed, open the office (ledger, index; the routing model
     when the first document needs it) and load the language pipeline before the first document (the OCR
-    engine loads on first use, in the worker that gets the first scan)."""
-    global _office
+    engine loads on first use, in the worker that gets the first scan). An office that cannot be opened (the
+    ledger's server down) is not raised here — concurrent.futures would print its traceback on the clerk's
+    terminal and start the worker again and again — but by each document (process_in_worker), which the
+    batch says once, in Chinese, and stops on."""
+    global _office, _start_error
     from pipelines.office import Office
 
     warm_up()
-    _office = Office.open(Path(root), check=False)  # the batch checked the ledger before starting its workers
+    try:
+        _office = Office.open(Path(root), check=False)  # the batch checked the ledger before starting its workers
+    except Exception as exc:
+        _start_error = exc
 
 
 def warm_up() -> None:
@@ -175,5 +183,5 @@ def process_in_worker(document_id: int, rules: list[dict]):
     from pipelines import batch
 
     if _office is None:
-        raise RuntimeError("工作进程未打开数据目录（应由 start_worker 启动）")
+        raise _start_error or RuntimeError("工作进程未打开数据目录（应由 start_worker 启动）")
     return batch.process(_office, document_id, rules)

@@ -43,3 +43,27 @@ def test_scans_go_to_the_ocr_worker_and_e_documents_to_either(tmp_path):
     assert set(assign(["text"] * 10)) == {"ocr", "text"}
     mixed = assign(["ocr"] * 3 + ["text"] * 50)
     assert mixed[:3] == ["ocr"] * 3 and set(mixed[3:]) == {"text"}
+
+
+def test_a_worker_that_cannot_open_the_ledger_says_so_per_document_without_a_traceback(tmp_path, capfd, monkeypatch):
+    """The ledger's server gone while the batch runs: a worker starting then must not print concurrent.futures'
+    'Exception in initializer' traceback (once per restart, 19 times in the tryout) but give each document the
+    ledger's Chinese error, which stops the batch in one line (faults.describe)."""
+    import pytest
+
+    from pipelines.faults import describe, is_root_fault
+    from pipelines.ledger import LedgerUnavailable
+
+    (tmp_path / "office").mkdir()
+    no_server = f"postgresql://shouwen@/shouwen?host={tmp_path / 'no-server'}"
+    monkeypatch.setenv("SHOUWEN_LEDGER_URL", no_server)  # the spawned workers read it as the batch's config
+    with Workers(tmp_path / "office") as workers:
+        with pytest.raises(LedgerUnavailable) as raised:
+            workers.process("text", 1, [])
+        with pytest.raises(LedgerUnavailable):
+            workers.process("text", 2, [])  # the same worker, not restarted
+    err = capfd.readouterr().err
+    assert "Traceback" not in err and "Exception in initializer" not in err
+    assert is_root_fault(raised.value)
+    line = describe(raised.value, tmp_path / "office")
+    assert "登记簿" in line and "无法" in line and "请检查登记簿数据库服务" in line and no_server in line
