@@ -97,6 +97,8 @@ def progress_line(n: int, total: int, outcome: batch.Outcome, elapsed: float = 0
         line += f"：{shown(outcome.reason)}"
     elif outcome.same:  # the same 来文 again: linked, or a new version (pipelines/same_document.py)
         line += f"：{shown(outcome.same)}"
+    if outcome.warning:  # a changed sealed OFD: said on its own line as well as in the summary
+        line += f"；注意：{outcome.warning}"
     if total >= 20 and 5 <= n < total:
         line += f"　约剩 {_duration(elapsed / n * (total - n))}"
     return line

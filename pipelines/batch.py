@@ -61,6 +61,7 @@ class Outcome:
     reason: Optional[str] = None
     same: Optional[str] = None  # the same 来文 as an earlier registration: linked, or a new version (what the clerk is told)
     confidential: bool = False  # classified, or held for the 机要员: its file name (often its title) is not shown
+    warning: Optional[str] = None  # what the clerk must check although the document went on (a changed sealed OFD)
 
 
 @dataclass
@@ -92,6 +93,7 @@ class Summary:
         if self.count("linked"):
             out.append(f"  同一来文已关联 {self.count('linked')} 件（不重复分办、不重复入检索）")
         out.extend(f"  {o.same}" for o in self.outcomes if o.same)  # same_document.py: each link or new version
+        out.extend(f"  注意：{o.number} {o.warning}" for o in self.outcomes if o.warning)
         for department, n in sorted(self.departments().items(), key=lambda kv: -kv[1]):
             out.append(f"  分办 {shown(department)}：{n} 件")
         if self.learned:
@@ -200,6 +202,11 @@ def _refuse(office: Office, arrival: Arrival, reason: str) -> Refused:
     return Refused(arrival.channel, arrival.name, reason, where)
 
 
+# an OFD whose electronic seal no longer matches the files it signed (extractors/ofd/seals.py): read and routed
+# as it is, but the clerk is told in the batch line, the summary and the document's history
+SEAL_CHANGED = "电子印章校验未通过：签章后文件被改动或缺失，所读内容可能不是签章时的原文，请向来文单位核实"
+
+
 def process(office: Office, document_id: int, rules: list[dict]) -> Outcome:
     """初审 (with the office's profile), then 退文, 分办 and 检索, or 机要室 / held (decision.py), for one
     registered document (again, if it was interrupted). Every step is compare-and-set on the version read
@@ -226,11 +233,14 @@ def process(office: Office, document_id: int, rules: list[dict]) -> Outcome:
             secrecy=doc["secrecy"] or (review.secrecy_unreadable if decision.kind != OPEN else None),
             verdict=report["verdict"], findings=report["findings"], **extra, **(same.ledger_fields() if same else {}))
         row = {**row, "version": version}
+        warning = SEAL_CHANGED if extra.get("seals_unchanged") == 0 else None
+        if warning:
+            ledger.note(document_id, warning)
         if same and same.kind == same_document.LINKED and report["verdict"] != "return":
             # one 来文, registered twice: linked, not routed or indexed again (a copy that fails 初审 is returned as usual)
             line = same.line(row["number"])
             ledger.set_status(document_id, "linked", line, expect_version=version)
-            return Outcome(row["number"], row["file"], "linked", report["verdict"], reason=line, same=line)
+            return Outcome(row["number"], row["file"], "linked", report["verdict"], reason=line, same=line, warning=warning)
         withdrawn = row["return_state"] == "withdrawn"  # the clerk took the return back: 分办 it (a rerun keeps to that)
         if withdrawn:
             withdraw_notices(office, row)  # a withdrawal interrupted before its notices left the outbox
@@ -240,8 +250,9 @@ def process(office: Office, document_id: int, rules: list[dict]) -> Outcome:
             ledger.set_status(document_id, "returned", f"退文通知单：{where}", expect_version=version,
                               return_state="sent", return_path=where)
             return Outcome(row["number"], row["file"], "returned", report["verdict"],
-                           same=same.line(row["number"]) if same else None)
+                           same=same.line(row["number"]) if same else None, warning=warning)
         outcome = route_and_index(office, row, review, rules)
+        outcome.warning = warning
         if same:  # a new version of an earlier registration: the clerk is told (both stay searchable)
             outcome.same = same.line(row["number"])
         return outcome

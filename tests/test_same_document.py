@@ -179,8 +179,14 @@ def test_a_sealed_ofd_is_recorded_with_its_seal_and_a_changed_one_as_changed(tmp
     _send(office, "edoc", "盖章.ofd", ofd_builder.write_ofd(spec, tmp_path / "s.ofd", fonts, seal=True))
     _send(office, "edoc", "改动.ofd", ofd_builder.write_ofd(changed, tmp_path / "t.ofd", fonts, seal=True, tamper=True))
     _send(office, "edoc", "无章.docx", builder.write_docx(builder.conformant_report(), tmp_path / "r.docx"))
-    run_batch(office)
+    summary = run_batch(office)
     rows = _rows(office)
+    # the changed one is told in the batch's summary and its history, not only in the ledger's marks
+    told = [line for line in summary.lines() if "电子印章校验未通过" in line]
+    assert len(told) == 1 and rows["改动.ofd"]["number"] in told[0]
+    from pipelines.batch import SEAL_CHANGED
+    assert SEAL_CHANGED in [h["note"] for h in SQLiteLedger(office / "ledger.sqlite3").history(rows["改动.ofd"]["id"])]
+    assert SEAL_CHANGED not in [h["note"] for h in SQLiteLedger(office / "ledger.sqlite3").history(rows["盖章.ofd"]["id"])]
     assert (rows["盖章.ofd"]["seals"], rows["盖章.ofd"]["seals_unchanged"]) == (1, 1)
     assert (rows["改动.ofd"]["seals"], rows["改动.ofd"]["seals_unchanged"]) == (1, 0)
     assert (rows["无章.docx"]["seals"], rows["无章.docx"]["seals_unchanged"]) == (None, None)
