@@ -94,7 +94,7 @@ def _parser() -> argparse.ArgumentParser:
         s.add_argument(f"--{name}", help=f"{zh} / {name}")
     s.add_argument("--from", dest="date_from", metavar="YYYY-MM-DD", help="成文日期起 / date from")
     s.add_argument("--to", dest="date_to", metavar="YYYY-MM-DD", help="成文日期止 / date to")
-    s.add_argument("--limit", type=int, default=20, help="最多显示条数 / at most this many hits")
+    s.add_argument("--limit", type=_positive, default=20, help="最多显示条数 / at most this many hits")
     s.add_argument("--json", action="store_true", help="每条结果一行 JSON / one JSON object per hit")
 
     rt = sub.add_parser("route", help="改办：把一件收文改送另一承办部门 / correct a routing",
@@ -163,6 +163,17 @@ def _parser() -> argparse.ArgumentParser:
                        description="列出全部初审规则（由规则本身生成）。\nList every rule, generated from the rules.")
     r.add_argument("--format", choices=("text", "markdown", "json"), default="text", help="输出格式 / output format")
     return parser
+
+
+def _positive(text: str) -> int:
+    """An argument that must be a whole number of at least 1 (argparse says the Chinese message)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"应为正整数，而不是“{text}”") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"应为正整数（至少 1），而不是 {value}")
+    return value
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -134,7 +134,7 @@ def format_number(year: int, seq: int) -> str:
     return f"收〔{year}〕{seq}号"
 
 
-NUMBER_KEY = re.compile(r"\s*(?:收〔)?(\d{4})(?:〕|-)(\d+)号?\s*")
+NUMBER_KEY = re.compile(r"\s*(?:收\s*[〔\[【［(（])?(\d{4})(?:[〕\]】］)）]|-)\s*(\d+)\s*号?\s*")  # 收〔2026〕12号, 收[2026]12号, 2026-12
 TABLES = ("documents", "history", "sequences", "same_document")  # what a whole-ledger copy carries (shouwen migrate)
 TABLE_KEYS = {"documents": "id", "history": "id", "sequences": "year", "same_document": "document_id"}  # paging order
 PAGE_ROWS = 1000  # rows per page when a whole table is read or written

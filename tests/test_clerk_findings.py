@@ -55,7 +55,8 @@ def test_a_secrecy_mark_in_brackets_or_after_a_copy_number_is_classified(tmp_pat
     assert decision.kind == CLASSIFIED and not decision.indexable
 
 
-@pytest.mark.parametrize("field", ["密级：无", "密级：非密", "密级：公开", "密级：一般", "份号：000123　密级：无"])
+@pytest.mark.parametrize("field", ["密级：无", "密级：非密", "密级：公开", "密级：一般", "份号：000123　密级：无", "密级：无密级",
+                                   "密级：内部公开"])
 def test_a_secrecy_field_that_says_unclassified_is_neither_classified_nor_held(field):
     text = builder.to_text(builder.conformant_notice())
     review = review_document((field + "\n" + text).encode("utf-8"), "通知.txt", channel="edoc")

@@ -251,6 +251,7 @@ def test_find_get_by_sha256_and_unfinished(ledger):
         ledger.set_status(doc_id, status)
     assert ledger.find("收〔2026〕2号")["id"] == ids[1]
     assert ledger.find(" 2026-3 ")["id"] == ids[2]
+    assert ledger.find("收[2026]2号")["id"] == ids[1] and ledger.find("收【2026】3号")["id"] == ids[2]  # as clerks type it
     assert ledger.find(str(ids[3]))["number"] == "收〔2026〕4号"
     assert ledger.find("第三件") is None and ledger.find("收〔2026〕9号") is None
     assert ledger.get(10_000) is None

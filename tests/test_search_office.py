@@ -113,3 +113,9 @@ def test_search_down_during_the_batch_stand_in(tmp_path, monkeypatch):
     run_batch(root)
     assert index.ids() == indexed
     server.shutdown()
+
+
+@pytest.mark.parametrize("limit", ["0", "-1", "十"])
+def test_a_limit_that_is_not_a_positive_number_is_refused_in_chinese(office, limit):
+    done = shouwen("search", "通知", "--limit", limit, "--root", str(office))
+    assert done.returncode == 2 and "正整数" in done.stderr and "Traceback" not in done.stderr
