@@ -101,10 +101,13 @@ def _notice(report: dict, number: str, received_at: str, office: Office, resent:
         para("另请注意以下问题（不影响本次办理）：")
         for i, f in enumerate(warnings, start=1):
             para(shown(f"（{i}）{f['message']}" + _detail(f)))
-    para("特此通知。")
-    para()
-    para(office.name, align=WD_ALIGN_PARAGRAPH.RIGHT).paragraph_format.right_indent = Pt(64)
-    para(_zh_date(date.today().isoformat()), align=WD_ALIGN_PARAGRAPH.RIGHT).paragraph_format.right_indent = Pt(64)
+    closing = [d.paragraphs[-1], para("特此通知。"), para()]
+    closing.append(para(office.name, align=WD_ALIGN_PARAGRAPH.RIGHT))
+    closing.append(para(_zh_date(date.today().isoformat()), align=WD_ALIGN_PARAGRAPH.RIGHT))
+    for p in closing[-2:]:
+        p.paragraph_format.right_indent = Pt(64)
+    for p in closing[:-1]:  # the 落款 never stands alone on a page: it goes over with the last item (GB/T 9704 7.3.5)
+        p.paragraph_format.keep_with_next = True
     contact = f"联系人：{office.contact}" + (f"，电话：{office.phone}" if office.phone else "")
     para(f"（{contact}）")
     return d

@@ -58,3 +58,17 @@ def test_a_missing_date_is_not_answered_with_a_date_of_our_own(tmp_path):
     finding = next(f for f in report["findings"] if f["rule"] == "element.date")
     assert finding["evidence"] == "未见成文日期"
     assert finding["expected"].startswith("在发文机关署名之下")
+
+
+def test_the_signature_and_date_go_over_with_the_last_item_never_alone(tmp_path):
+    items = [{"rule": "element.doc-number", "severity": "error", "clause": "GB/T 9704-2012 7.2.5",
+              "message": f"第{i}项问题的说明文字" * 6, "evidence": "筑教呈[2026]第07号", "expected": "筑教呈〔2026〕7号"}
+             for i in range(1, 9)]
+    path = write_return(tmp_path, "收〔2026〕5号", "2026-11-30T09:00:00+08:00", _report(*items),
+                        office=Office(name="贵阳市人民政府办公厅", contact="王敏", phone=""))
+    paragraphs = Document(str(path)).paragraphs
+    texts = [p.text for p in paragraphs]
+    last_item, date_line = texts.index(next(t for t in texts if t.startswith("8．"))), texts.index(next(
+        t for t in texts if t.endswith("日") and t.startswith("20")))
+    assert all(paragraphs[i].paragraph_format.keep_with_next for i in range(last_item, date_line))
+    assert not paragraphs[date_line].paragraph_format.keep_with_next
