@@ -184,6 +184,21 @@ def phrase_pattern(part: Part) -> re.Pattern:
 _pattern = phrase_pattern
 
 
+_OPENING, _CLOSING = "〔[【(（［《“", "〕]】)）］》”"
+
+
+def _balanced(text: str, s: int, e: int) -> tuple[int, int]:
+    """A highlight [s, e) widened over the brackets it opens or closes, so that 【】 never cuts a pair:
+    发〔2026 → 发〔2026〕, 2026〕12 → 〔2026〕12 (the query's units leave the brackets out)."""
+    inside = text[s:e]
+    opened = sum(inside.count(c) for c in _OPENING) - sum(inside.count(c) for c in _CLOSING)
+    while opened > 0 and e < len(text) and text[e] in _CLOSING:
+        e, opened = e + 1, opened - 1
+    while opened < 0 and s > 0 and text[s - 1] in _OPENING:
+        s, opened = s - 1, opened + 1
+    return s, e
+
+
 def snippet(title: str, body: str, parts: list[Part], width: int = 30) -> str:
     """The first place a query part occurs in title + text, with every part found near it marked 【】 and some
     text either side ('…' where cut; whitespace shown as one space). Without any match: the beginning."""
@@ -198,6 +213,7 @@ def snippet(title: str, body: str, parts: list[Part], width: int = 30) -> str:
         spans = sorted({(m.start(), m.end()) for p in patterns for m in p.finditer(text, start, end)})
     out, pos = [], start
     for s, e in spans:
+        s, e = _balanced(text, s, e)
         if s < pos:
             continue
         e = min(e, end)

@@ -38,3 +38,11 @@ def test_snippets_mark_every_word_near_the_first_match():
     parts = parse_query("校舍维修 资金").parts
     assert snippet("关于校舍/维修资金的请示", "", parts) == "关于【校舍/维修】【资金】的请示"
     assert snippet("标题", "正文没有", parse_query("不在").parts) == "标题 正文没有"
+
+
+@pytest.mark.parametrize("query,marked", [("发〔2026〕", "筑教【发〔2026〕】12号"), ("〔2026〕12", "筑教发【〔2026〕12】号"),
+                                          ("筑教发〔2026〕12号", "【筑教发〔2026〕12号】")])
+def test_a_highlight_never_cuts_a_pair_of_brackets(query, marked):
+    from index.analysis import parse_query, snippet
+
+    assert marked in snippet("", "筑教发〔2026〕12号 关于冬季学校安全工作的通知", parse_query(query).parts)
