@@ -60,6 +60,10 @@ def test_a_batch_registers_reviews_returns_routes_and_indexes(office):
     broken = rows["传输中断-半截文件.pdf"]
     assert "截断" in broken["reason"]
     assert list((office / "quarantine").glob("*.原因.txt"))
+    copy = next(p for p in (office / "quarantine").iterdir() if p.name.endswith("传输中断-半截文件.pdf"))
+    archived = office / broken["archive_path"]
+    assert copy.read_bytes() == archived.read_bytes()  # the clerk's copy, byte for byte…
+    assert copy.stat().st_ino == archived.stat().st_ino  # …stored once (a 200 MB file is not kept twice)
     # every original is archived, read-only, byte for byte; the inbox is empty
     for row in rows.values():
         kept = office / row["archive_path"]
