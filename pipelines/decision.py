@@ -28,7 +28,9 @@ UNCLASSIFIED = re.compile(r"^[\s\u3000]*(?:份[\s\u3000]*号[\s\u3000]*[:：]?[\
 MARK = re.compile(r"^[\s\u3000]*(?:(?:份[\s\u3000]*号[\s\u3000]*[:：]?[\s\u3000]*)?[0-9０-９]{1,8}[\s\u3000]*)?"  # a 份号,
                   r"[【\[〔（(★☆*＊▲]?[\s\u3000]*"  # a bracket or a star may come first
                   r"(?:密[\s\u3000]*级|(?:绝|机|秘)[\s\u3000]*密(?=[\s\u3000★☆*＊:：()（）【】\[\]〔〕\d０-９]|$|特急|加急|平急))")
-HEAD_LINES = 30  # how far down a 密级 mark is looked for, whatever was taken for the title
+HEAD_LINES = 80  # how far down a 密级 mark is looked for, whatever was taken for the title: a web page's or a
+# portal's navigation (dozens of lines) can come before the 版头; a mark must begin its line (MARK), so the 正文's
+# sentences within these lines ("做好秘密载体管理", "机密文件…") do not match
 
 
 @dataclass(frozen=True)
