@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import email.message
 import shutil
-from pathlib import Path
 
 import pytest
 
