@@ -13,8 +13,9 @@ from .limits import check_text_size
 __all__ = ["extract", "detect_format", "Document", "Page", "Line", "Run", "Rule", "UnusableInput", "FORMAT_NAMES_ZH"]
 
 
-def extract(data: bytes, fmt: str | None = None) -> Document:
-    """Read a file's bytes into the layout model. `fmt` skips detection when already known.
+def extract(data: bytes, fmt: str | None = None, ocr: bool = True) -> Document:
+    """Read a file's bytes into the layout model. `fmt` skips detection when already known. `ocr` False reads
+    text layers only: a PDF or OFD page without one stays as it is (no recognition), an image is refused.
 
     The one guarded place around every reader: whatever a reader or a library under it raises leaves here
     as UnusableInput with a Chinese reason (extractors/errors.py), and a document holding more text than
@@ -23,7 +24,7 @@ def extract(data: bytes, fmt: str | None = None) -> Document:
     with guarded("文件"):
         fmt = fmt or detect_format(data)
     with guarded(FORMAT_NAMES_ZH.get(fmt, "文件")):
-        document = _read(data, fmt)
+        document = _read(data, fmt, ocr)
         check_text_size(document)
     document.notes.extend(seal_notes(document))
     return document
@@ -35,13 +36,13 @@ def seal_notes(document: Document) -> list[str]:
             for page in document.pages if page.seal_text]
 
 
-def _read(data: bytes, fmt: str) -> Document:
+def _read(data: bytes, fmt: str, ocr: bool = True) -> Document:
     if fmt == "docx":
         from .docx_reader import read_docx
         return read_docx(data)
     if fmt == "pdf":
         from .pdf_reader import read_pdf
-        return read_pdf(data)
+        return read_pdf(data, ocr=ocr)
     if fmt == "txt":
         from .text_reader import read_text
         return read_text(data)
@@ -53,6 +54,8 @@ def _read(data: bytes, fmt: str) -> Document:
         doc.notes.append(f"原件为{FORMAT_NAMES_ZH[fmt]}，已用 LibreOffice 转换为 docx 后初审")
         return doc
     if fmt in ("tiff", "png", "jpeg"):
+        if not ocr:
+            raise UnusableInput("图像文件，仅读文字层时不识别", "unsupported")
         from .scan import read_image
         return read_image(data, fmt)
     if fmt == "eml":  # a mail message: the 公文 inside it (extractors/mail)
@@ -60,5 +63,5 @@ def _read(data: bytes, fmt: str) -> Document:
         return read_message(data)[1]
     if fmt == "ofd":
         from .ofd_reader import read_ofd
-        return read_ofd(data)
+        return read_ofd(data, ocr=ocr)
     raise UnusableInput("不支持的文件格式", "unsupported")

@@ -85,7 +85,7 @@ def _finish(doc: Document) -> Document:
 
 # --- PDFium (default) ----------------------------------------------------------------------------
 
-def read_pdf(data: bytes) -> Document:
+def read_pdf(data: bytes, ocr: bool = True) -> Document:
     pdf = _open(data)
     try:
         if len(pdf) > limits.MAX_PAGES:
@@ -98,7 +98,7 @@ def read_pdf(data: bytes) -> Document:
             try:
                 with limits.time_limit(what=f"读取 PDF 第 {index + 1} 页"):
                     result = _pdfium_page(page, index + 1, fonts)
-                if _needs_ocr(result, page):
+                if ocr and _needs_ocr(result, page):  # ocr False: the text layer only
                     with limits.time_limit(seconds=limits.OCR_SECONDS_PER_PAGE, what=f"第 {index + 1} 页文字识别"):
                         result, colour = _ocr_pdf_page(page, index + 1)
                     doc.colour = colour if not doc.ocr else (doc.colour or colour)

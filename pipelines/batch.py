@@ -86,8 +86,11 @@ class Summary:
             out.append(f"  涉密公文转机要室 {classified} 件（不退文、不入检索）")
         if self.count("held"):
             out.append(f"  待机要员核定密级 {self.count('held')} 件（未入检索，请机要员查看：shouwen ledger）")
-        if self.refused:
-            out.append(f"  拒收 {len(self.refused)} 件（不是普通文件或无法签收，已移入隔离区，原因见 .原因.txt）")
+        moved = sum(1 for r in self.refused if r.where)
+        if moved:
+            out.append(f"  拒收 {moved} 件（不是普通文件或无法签收，已移入隔离区，原因见 .原因.txt）")
+        if len(self.refused) > moved:
+            out.append(f"  拒收 {len(self.refused) - moved} 件（未读取，未能移入隔离区，仍在原处）")
         if self.waiting:
             out.append(f"  仍在传入 {self.waiting} 件，下批再收")
         if self.count("linked"):
@@ -137,7 +140,9 @@ def take_in(office: Office, summary: Optional["Summary"] = None) -> "Summary":
         try:
             created, duplicate = take_one(office, arrival)
         except NotTaken as exc:
-            if exc.refused:
+            if exc.refused and not exc.move:  # outside the data root: not moved either
+                summary.refused.append(Refused(arrival.channel, arrival.name, exc.reason))
+            elif exc.refused:
                 summary.refused.append(_refuse(office, arrival, exc.reason))
             else:
                 summary.waiting += 1
@@ -145,7 +150,10 @@ def take_in(office: Office, summary: Optional["Summary"] = None) -> "Summary":
         except Exception as exc:
             if is_root_fault(exc):
                 raise
-            summary.refused.append(_refuse(office, arrival, f"签收失败：{type(exc).__name__}: {exc}"[:300]))
+            if isinstance(exc, FileNotFoundError) and not os.path.lexists(arrival.path):
+                continue  # taken away since the scan: nothing to refuse
+            code = errno.errorcode.get(getattr(exc, "errno", None) or -1, type(exc).__name__)
+            summary.refused.append(_refuse(office, arrival, f"签收失败：读取或移动此文件时出错（{code}）"))
             continue
         new += created
         duplicates += duplicate
@@ -183,7 +191,8 @@ def take_one(office: Office, arrival: Arrival) -> tuple[bool, bool]:
 
 
 def _refuse(office: Office, arrival: Arrival, reason: str) -> Refused:
-    """Move an inbox entry into quarantine/ as it is (a link stays a link, nothing is read), with its reason."""
+    """Move an inbox entry into quarantine/ as it is (a link stays a link, nothing is read), with its reason; a
+    linked inbox folder is replaced by an empty real folder. `where` is "" when it could not be moved."""
     folder = office.root / "quarantine"
     stamp = time.strftime("%Y%m%d%H%M%S")
     base = safe_name(f"拒收-{stamp}-{arrival.channel}-", arrival.name, limit=NAME_MAX - len(".原因.txt".encode()) - 4)
@@ -193,6 +202,8 @@ def _refuse(office: Office, arrival: Arrival, reason: str) -> Refused:
         target = folder / f"{base}-{n}"
     try:
         os.rename(arrival.path, target)
+        if arrival.folder_link:  # a linked inbox folder: a real, empty one in its place (the link's target untouched)
+            os.mkdir(arrival.path)
         (folder / f"{target.name}.原因.txt").write_text(f"{arrival.name}：{reason}\n", encoding="utf-8")
         where = str(target.relative_to(office.root))
     except OSError as exc:

@@ -512,13 +512,13 @@ def _search(args) -> int:
         if args.json:
             print(json.dumps(found.record(hit), ensure_ascii=False))
         else:
-            print(f"{hit.number}  {shown(hit.title)}{found.versions.get(hit.id, '')}\n    {shown(hit.snippet)}")  # 第2版
+            print(f"{shown(hit.number)}  {shown(hit.title)}{found.versions.get(hit.id, '')}\n    {shown(hit.snippet)}")  # 第2版
     if not args.json:
         print(f"共 {results.total} 条" + (f"，显示前 {len(found.hits)} 条" if results.total > len(found.hits) else ""),
               file=sys.stderr)
         for name, zh in (("doc_type", "文种"), ("issuer", "来文单位"), ("department", "承办部门")):
             if results.facets.get(name):
-                print(f"  {zh}：" + "，".join(f"{k} {v}" for k, v in results.facets[name].items()), file=sys.stderr)
+                print(f"  {zh}：" + "，".join(f"{shown(k)} {v}" for k, v in results.facets[name].items()), file=sys.stderr)
     return EXIT_ACCEPTED
 
 
@@ -528,10 +528,10 @@ def _route(args) -> int:
     with _office(args) as office:
         routed = desk.route(office, args.document, args.department, args.reason)
     title = desk.titled(routed.row)
-    if routed.kind == "held":
-        print(f"{title}已转机要室")
+    if routed.kind == "held":  # classified now: the 收文编号 only, as the shared 登记簿 shows it (desk.named)
+        print(f"{routed.row['number']}已转机要室")
     elif routed.kind == "confidential":
-        print(f"{title}已改送机要室，并已撤出检索")
+        print(f"{routed.row['number']}已改送机要室，并已撤出检索")
     else:
         if routed.warning:
             print(routed.warning, file=sys.stderr)

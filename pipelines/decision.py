@@ -28,7 +28,9 @@ UNCLASSIFIED = re.compile(r"^[\s\u3000]*(?:份[\s\u3000]*号[\s\u3000]*[:：]?[\
 MARK = re.compile(r"^[\s\u3000]*(?:(?:份[\s\u3000]*号[\s\u3000]*[:：]?[\s\u3000]*)?[0-9０-９]{1,8}[\s\u3000]*)?"  # a 份号,
                   r"[【\[〔（(★☆*＊▲]?[\s\u3000]*"  # a bracket or a star may come first
                   r"(?:密[\s\u3000]*级|(?:绝|机|秘)[\s\u3000]*密(?=[\s\u3000★☆*＊:：()（）【】\[\]〔〕\d０-９]|$|特急|加急|平急))")
-HEAD_LINES = 30  # how far down a 密级 mark is looked for, whatever was taken for the title
+HEAD_LINES = 80  # how far down a 密级 mark is looked for, whatever was taken for the title: a web page's or a
+# portal's navigation (dozens of lines) can come before the 版头; a mark must begin its line (MARK), so the 正文's
+# sentences within these lines ("做好秘密载体管理", "机密文件…") do not match
 
 
 @dataclass(frozen=True)
@@ -67,8 +69,34 @@ def unreadable_mark(elements) -> Optional[str]:
     return None
 
 
+def secrecy_decision(elements) -> Decision:
+    """OPEN, CLASSIFIED or HELD from a document's parsed elements alone (extractors.elements.Elements): its 密级
+    line as the parser read it (read_secrecy), else the MARK backstop (unreadable_mark). Used for a mail's 附件
+    (pipelines/review.py annex_secrecy), whose 初审 report is not made."""
+    level = level_of(elements.secrecy.text if elements.secrecy is not None else None)
+    mark = unreadable_mark(elements)
+    if level or (mark and level_of(mark)):
+        return Decision(CLASSIFIED, ANNEX_CLASSIFIED, level or level_of(mark))
+    if mark:
+        return Decision(HELD, ANNEX_HELD)
+    return Decision(OPEN)
+
+
+ANNEX_CLASSIFIED = "邮件的附件有密级标志，全件按涉密公文转机要室处理，不进入共享检索"
+ANNEX_HELD = "邮件的附件有密级标志但无法确定密级，全件暂存待机要员核定，不进入检索、不退文、不分办"
+
+
 def index_decision(review) -> Decision:
-    """OPEN, CLASSIFIED or HELD for a Review (pipelines.review): see the module's docstring."""
+    """OPEN, CLASSIFIED or HELD for a Review (pipelines.review): see the module's docstring. A mail whose 主件
+    is open but one of whose 附件 is classified (or held) is classified (held) as a whole (review.annex_secrecy)."""
+    decision = _main_decision(review)
+    annex = getattr(review, "annex_secrecy", None)
+    if annex is not None and (decision.kind == OPEN or (decision.kind == HELD and annex.kind == CLASSIFIED)):
+        return annex
+    return decision
+
+
+def _main_decision(review) -> Decision:
     report = review.report
     level = level_of(report["document"].get("secrecy"))
     if level:

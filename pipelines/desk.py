@@ -20,6 +20,7 @@ ledger's LedgerConflict; the index's IndexUnavailable / QueryError and the ledge
 """
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Optional
@@ -43,6 +44,12 @@ class DeskRefusal(ValueError):
 def titled(row: dict) -> str:
     """收〔2026〕3号《title》, the way the clerk's messages name a document (title, else the file name)."""
     return f"{row['number']}《{shown(row['title'] or row['file'])}》"
+
+
+def named(row: dict) -> str:
+    """How a message names a document for everyone: the 收文编号 only where the shared 登记簿 withholds the title
+    (is_confidential: classified, or held for the 机要员), else titled(row)."""
+    return row["number"] if is_confidential(row) else titled(row)
 
 
 # -- 登记簿 -------------------------------------------------------------------------------------------------
@@ -164,6 +171,8 @@ def route(office: Office, key: str, department: str, reason: Optional[str] = Non
     row = find(office, key)
     department = (department or "").strip()
     number = row["number"]
+    if any(unicodedata.category(c)[0] == "C" for c in department):  # ESC, CR, zero-width, bidi: not a name
+        raise DeskRefusal(f"承办部门名称“{shown(department)}”含有控制字符或不可见字符，不予改办；请重新输入部门名称")
     if row["status"] in ("returned", "quarantined"):
         raise DeskRefusal(f"{number} 已{'退文' if row['status'] == 'returned' else '隔离'}，没有分办")
     if row["route_source"] == "classified":
@@ -284,7 +293,7 @@ class _refusals:
         if isinstance(exc, NotReturned):
             raise DeskRefusal(str(exc)) from exc
         if isinstance(exc, UnusableInput):
-            raise DeskRefusal(f"{titled(self.row)}原件无法读取：{exc.reason}") from exc
+            raise DeskRefusal(f"{named(self.row)}原件无法读取：{exc.reason}") from exc
         return False
 
 

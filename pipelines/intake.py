@@ -45,8 +45,13 @@ def data_root(explicit: Optional[str | Path] = None) -> Path:
 
 
 def prepare(root: Path) -> None:
+    """Make the inbox, archive, outbox and quarantine folders. A folder on the inbox path that is a symbolic link
+    is left as it is (nothing is made through it, where it points): the batch refuses it (scan)."""
+    inbox = root / "inbox"
     for channel in CHANNELS:
-        (root / "inbox" / channel).mkdir(parents=True, exist_ok=True)
+        if inbox.is_symlink() or (inbox / channel).is_symlink():
+            continue
+        (inbox / channel).mkdir(parents=True, exist_ok=True)
     for folder in ("archive", "outbox", "quarantine"):
         (root / folder).mkdir(parents=True, exist_ok=True)
 
@@ -116,6 +121,7 @@ class Arrival:
     name: str
     raw_hex: Optional[str]
     st: os.stat_result
+    folder_link: bool = False  # a folder of the inbox (inbox/, inbox/edoc, a maildir's new/) that is a link
 
 
 @dataclass
@@ -131,6 +137,9 @@ REASON_SYMLINK = "这是一个符号链接（快捷方式），指向的文件�
 REASON_HARDLINK = "这是一个硬链接（同一文件另有名字，可能在数据目录以外），未读取，已移入隔离区；如需收文，请放入文件的副本"
 REASON_SPECIAL = "这不是普通文件（{kind}），未读取，已移入隔离区"
 REASON_FOLDER = "收件箱中的文件夹不受理，已移入隔离区；请把其中的文件逐个放入收件箱"
+REASON_FOLDER_LINK = ("这个收件箱文件夹是符号链接（快捷方式），所指文件夹中的文件均未读取、未移动；链接本身已移入隔离区，"
+                      "原处重建为空文件夹；请把来文直接放入收件箱")
+REASON_OUTSIDE = "此文件实际位于数据目录以外（路径中的文件夹是符号链接），未读取、未移动"
 
 
 def _skipped(raw: bytes) -> bool:
@@ -152,12 +161,21 @@ def _kind(mode: int) -> Optional[str]:
 def scan(root: Path) -> tuple[list[Arrival], list[tuple[Arrival, str]]]:
     """Every entry waiting in the inboxes, oldest first: (regular files, other things with the reason they are
     refused). Hidden, ~$ and .part names are left alone (they are still arriving). A maildir folder in
-    inbox/mail/ gives its messages (pipelines/mail_intake.py)."""
+    inbox/mail/ gives its messages (pipelines/mail_intake.py). A folder on the way that is a symbolic link
+    (inbox/ itself, inbox/edoc, a maildir's new/ or cur/) is refused as one entry and not looked into: nothing
+    outside the data root is read or moved."""
     from .mail_intake import is_maildir_entry, maildir_arrivals
 
     files, refused = [], []
+    inbox = os.fsencode(root / "inbox")
+    if os.path.islink(inbox):
+        return [], [(Arrival("数据目录", inbox, "inbox", None, os.lstat(inbox), folder_link=True), REASON_FOLDER_LINK)]
     for channel in CHANNELS:
-        folder = os.fsencode(root / "inbox" / channel)
+        folder = os.path.join(inbox, os.fsencode(channel))
+        if os.path.islink(folder):
+            refused.append((Arrival("inbox", folder, channel, None, os.lstat(folder), folder_link=True),
+                            REASON_FOLDER_LINK))
+            continue
         try:
             entries = list(os.scandir(folder))
         except FileNotFoundError:
@@ -170,7 +188,9 @@ def scan(root: Path) -> tuple[list[Arrival], list[tuple[Arrival, str]]]:
             except FileNotFoundError:
                 continue
             if stat.S_ISDIR(st.st_mode) and is_maildir_entry(channel, entry.path):  # mail_intake.py: message by message
-                files.extend(maildir_arrivals(channel, entry.path))
+                messages, links = maildir_arrivals(channel, entry.path)
+                files.extend(messages)
+                refused.extend(links)
                 continue
             name, raw_hex = display_name(entry.name)
             arrival = Arrival(channel, entry.path, name, raw_hex, st)
@@ -257,9 +277,9 @@ class NotTaken(Exception):
     """The file could not be taken as it is now: `refused` (not a regular file: quarantine without reading)
     or still changing (it waits for the next batch)."""
 
-    def __init__(self, reason: str, refused: bool):
+    def __init__(self, reason: str, refused: bool, move: bool = True):
         super().__init__(reason)
-        self.reason, self.refused = reason, refused
+        self.reason, self.refused, self.move = reason, refused, move  # move False: left where it is (outside the root)
 
 
 def copy_in(root: Path, arrival: Arrival) -> tuple[str, Path]:
@@ -273,6 +293,8 @@ def copy_in(root: Path, arrival: Arrival) -> tuple[str, Path]:
             raise NotTaken(REASON_SYMLINK, refused=True) from None
         raise
     try:
+        if _outside(root, fd):
+            raise NotTaken(REASON_OUTSIDE, refused=True, move=False)
         st = os.fstat(fd)
         why = _kind(st.st_mode) or (REASON_HARDLINK if st.st_nlink > 1 else None)
         if why:
@@ -306,6 +328,16 @@ def copy_in(root: Path, arrival: Arrival) -> tuple[str, Path]:
         return sha256, target
     finally:
         os.close(fd)
+
+
+def _outside(root: Path, fd: int) -> bool:
+    """Whether the file open as `fd` lies outside the data root — a folder on its path was swapped for a link
+    after the scan (Linux: /proc/self/fd names the file really opened; False where there is no /proc)."""
+    try:
+        opened = os.readlink(f"/proc/self/fd/{fd}")
+    except OSError:
+        return False
+    return not opened.startswith(os.path.realpath(root).rstrip("/") + "/")
 
 
 def write_read_only(target: Path, write) -> Path:

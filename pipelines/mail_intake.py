@@ -26,24 +26,37 @@ if TYPE_CHECKING:
     from .intake import Arrival
 
 
-def maildir_arrivals(channel: str, folder: bytes) -> list["Arrival"]:
+def maildir_arrivals(channel: str, folder: bytes) -> tuple[list["Arrival"], list[tuple["Arrival", str]]]:
     """The messages of the maildir at `folder` (bytes path, in inbox/mail/) as arrivals, oldest first by
     their maildir name; each arrival's name is "<maildir>-<message key>.eml" (what the ledger shows as the
-    file). Links and hidden files in the maildir are skipped (extractors.mail.list_maildir)."""
+    file). Hidden files are skipped. Returns (arrivals, refused): symbolic links are refused unread with their
+    reason — a message file that is a link, and a new/ or cur/ that is a link (nothing in it is read:
+    it may be outside the data root) — so the batch quarantines them and says so (extractors.mail.list_maildir)."""
     from extractors.mail import list_maildir
 
-    from .intake import Arrival, display_name
+    from .intake import REASON_FOLDER_LINK, REASON_SYMLINK, Arrival, display_name
 
-    out = []
+    out, refused = [], []
     box, _ = display_name(os.path.basename(folder))
-    for message in list_maildir(Path(os.fsdecode(folder))):
+    links: list[Path] = []
+    for message in list_maildir(Path(os.fsdecode(folder)), links):
         try:
             st = os.lstat(message.path)
         except FileNotFoundError:
             continue
         key, raw_hex = display_name(os.fsencode(message.key))
         out.append(Arrival(channel, os.fsencode(message.path), f"{box}-{key}.eml", raw_hex, st))
-    return out
+    for link in links:
+        try:
+            st = os.lstat(link)
+        except FileNotFoundError:
+            continue
+        is_folder = link.parent == Path(os.fsdecode(folder))  # new/ or cur/ itself
+        shown = display_name(os.fsencode(link.name))[0]
+        name = f"{box}/{shown}" if is_folder else f"{box}/{link.parent.name}/{shown}"
+        refused.append((Arrival(channel, os.fsencode(link), name, None, st, folder_link=is_folder),
+                        REASON_FOLDER_LINK if is_folder else REASON_SYMLINK))
+    return out, refused
 
 
 def is_maildir_entry(channel: str, path: bytes) -> bool:

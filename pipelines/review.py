@@ -12,7 +12,7 @@ from extractors.normalise import normalise
 from validators import DEFAULT_PROFILE, validate
 from validators.report import build_report
 
-from .decision import unreadable_mark
+from .decision import CLASSIFIED, OPEN, Decision, secrecy_decision, unreadable_mark
 from .terminal import shown
 
 if TYPE_CHECKING:
@@ -28,6 +28,7 @@ class Review:
     secrecy_unreadable: Optional[str] = None  # a 密级 line whose level could not be read (see decision.py)
     elements: Optional[Elements] = None  # the parsed 公文 elements (format, issuers, secrecy_unreadable …)
     seals: Optional[list] = None  # OFD electronic seals (电子印章), extractors/ofd/seals.py: [{unchanged, …}]
+    annex_secrecy: Optional[Decision] = None  # a mail 附件 with a 密级 mark: CLASSIFIED or HELD (decision.py)
 
 
 def review_document(data: bytes, file: str, channel: str = "unknown", profile: str = DEFAULT_PROFILE) -> Review:
@@ -49,12 +50,41 @@ def review_document(data: bytes, file: str, channel: str = "unknown", profile: s
     findings, skipped = validate(document, elements, profile, channel)
     report = build_report(file=file, sha256=hashlib.sha256(data).hexdigest(), channel=channel, document=document,
                           elements=elements, findings=findings, skipped=skipped, profile=profile)
+    annex = annex_secrecy(mail) if mail is not None else None
     if mail is not None:
         report["mail"] = mail.summary()
+    if annex is not None:
+        report["notes"].append(annex.reason)
     # body and text normalised (Kangxi radicals, full-width digits: extractors/normalise.py) for routing and search
     return Review(report=report, body=elements.body_text, text=normalise(document.text()), mail=mail,
                   secrecy_unreadable=unreadable_mark(elements), elements=elements,
-                  seals=list(getattr(document, "seals", None) or []))
+                  seals=list(getattr(document, "seals", None) or []), annex_secrecy=annex)
+
+
+# 附件 read for a 密级 mark: documents with text (text, docx, PDF's text layer, OFD's text). Images, and PDF/OFD
+# pages without a text layer, are not recognised (OCR): a minute per page for every 附件 of every mail would
+# slow every batch; doc/wps need a LibreOffice conversion and are not read either. Known gap, on purpose.
+ANNEX_FORMATS = ("txt", "docx", "pdf", "ofd")
+
+
+def annex_secrecy(mail: "MailMessage") -> Optional[Decision]:
+    """CLASSIFIED (or else HELD) when one of the mail's 附件 carries a 密级 mark,
+    read as the batch reads a main document (extract with the same size/time limits, parse_elements,
+    decision.secrecy_decision); None when none does. An 附件 that cannot be read does not make the mail
+    classified (its 主件 decides)."""
+    held = None
+    for annex in mail.annexes:
+        if annex.problem or not annex.data or annex.format not in ANNEX_FORMATS:
+            continue
+        try:
+            decision = secrecy_decision(parse_elements(extract(annex.data, annex.format, ocr=False)))
+        except UnusableInput:
+            continue
+        if decision.kind == CLASSIFIED:
+            return decision
+        if decision.kind != OPEN and held is None:
+            held = decision
+    return held
 
 
 def review_bytes(data: bytes, file: str, channel: str = "unknown", profile: str = DEFAULT_PROFILE) -> dict:

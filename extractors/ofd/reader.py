@@ -208,11 +208,12 @@ def to_rules(page: PageContent) -> list[Rule]:
     return rules
 
 
-def read_ofd(data: bytes) -> Document:
+def read_ofd(data: bytes, ocr: bool = True) -> Document:
     """An OFD file's bytes → Document (format "ofd", geometry True); raises UnusableInput.
 
     Positions in mm from the page's top-left corner, sizes in pt; pages of every DocBody in order.
-    Under limits.time_limit (PARSE_SECONDS) for the text, OCR_SECONDS_PER_PAGE per OCR'd page.
+    Under limits.time_limit (PARSE_SECONDS) for the text, OCR_SECONDS_PER_PAGE per OCR'd page. `ocr` False:
+    the text layer only (a page without one is kept as read, not recognised).
     """
     with limits.time_limit(seconds=limits.PARSE_SECONDS, what="读取 OFD"):
         ofd = open_ofd(data)
@@ -224,8 +225,8 @@ def read_ofd(data: bytes) -> Document:
             pieces, unmapped = to_pieces(content.glyphs, ofd.fonts)
             fonts.update(p.font for p in pieces if p.font)
             page = assemble_page(index + 1, content.width_mm, content.height_mm, merge_chars(pieces), to_rules(content))
-        if unmapped >= 3 or (
-                sum(len(ln.text) for ln in page.lines) < 10 and content.pictures):
+        if ocr and (unmapped >= 3 or (
+                sum(len(ln.text) for ln in page.lines) < 10 and content.pictures)):
             from .render import ocr_ofd_page
             with limits.time_limit(seconds=limits.OCR_SECONDS_PER_PAGE, what=f"第 {index + 1} 页文字识别"):
                 page, colour = ocr_ofd_page(ofd, index)
