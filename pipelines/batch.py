@@ -73,6 +73,7 @@ class Summary:
     learned: Optional[dict] = None  # the routing model retrained at the batch's start, if it was
     refused: list[Refused] = field(default_factory=list)  # inbox entries not taken in (links, devices…), quarantined
     waiting: int = 0  # files still being written, left for the next batch
+    duplicate_of: list[tuple[str, str]] = field(default_factory=list)  # (file name, 收文编号 it repeats)
 
     def lines(self) -> list[str]:
         """The batch's summary as the clerk reads it."""
@@ -95,6 +96,7 @@ class Summary:
             out.append(f"  仍在传入 {self.waiting} 件，下批再收")
         if self.count("linked"):
             out.append(f"  同一来文已关联 {self.count('linked')} 件（不重复分办、不重复入检索）")
+        out.extend(f"  重复收到 {shown(name)}：与 {number} 为同一文件，未再登记" for name, number in self.duplicate_of)
         out.extend(f"  {o.same}" for o in self.outcomes if o.same)  # same_document.py: each link or new version
         out.extend(f"  注意：{o.number} {o.warning}" for o in self.outcomes if o.warning)
         for department, n in sorted(self.departments().items(), key=lambda kv: -kv[1]):
@@ -138,7 +140,7 @@ def take_in(office: Office, summary: Optional["Summary"] = None) -> "Summary":
     new = duplicates = 0
     for arrival in ready:
         try:
-            created, duplicate = take_one(office, arrival)
+            created, duplicate, number = take_one(office, arrival)
         except NotTaken as exc:
             if exc.refused and not exc.move:  # outside the data root: not moved either
                 summary.refused.append(Refused(arrival.channel, arrival.name, exc.reason))
@@ -157,12 +159,14 @@ def take_in(office: Office, summary: Optional["Summary"] = None) -> "Summary":
             continue
         new += created
         duplicates += duplicate
+        if duplicate:
+            summary.duplicate_of.append((arrival.name, number))
     summary.received, summary.duplicates = summary.received + new, summary.duplicates + duplicates
     return summary
 
 
-def take_one(office: Office, arrival: Arrival) -> tuple[bool, bool]:
-    """One inbox file: (newly registered, a duplicate of a registered one). A file registered by a batch that
+def take_one(office: Office, arrival: Arrival) -> tuple[bool, bool, str]:
+    """One inbox file: (newly registered, a duplicate of a registered one, its 收文编号). A file registered by a batch that
     was killed before moving it out of the inbox is resumed (neither new nor a duplicate). The 收文 time is
     the office's clock ([office] timezone), which also decides the year of its 收文编号."""
     ledger = office.ledger
@@ -179,6 +183,7 @@ def take_one(office: Office, arrival: Arrival) -> tuple[bool, bool]:
     duplicate = not registration.created and not resumed
     if duplicate:  # the same paper sent twice (also under the same name): one registration, the copy kept beside
         target = folder / safe_name(f"{row['year']}-{row['seq']:06d}-", arrival.name, f"-重复{arrival.st.st_mtime_ns}")
+        ledger.note(row["id"], f"再次收到同一文件（{arrival.channel}/{shown(arrival.name)}），不重复登记")
     folder.mkdir(parents=True, exist_ok=True)
     try:
         os.rename(arrival.path, target)  # the name itself moves: a link swapped in is moved, not followed
@@ -187,7 +192,7 @@ def take_one(office: Office, arrival: Arrival) -> tuple[bool, bool]:
             raise
         shutil.copyfile(arrival.path, target, follow_symlinks=False)  # an inbox on another disk: copy, then remove
         os.unlink(arrival.path)
-    return registration.created, duplicate
+    return registration.created, duplicate, row["number"]
 
 
 def _refuse(office: Office, arrival: Arrival, reason: str) -> Refused:
