@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Optional
 
+from .decisions import CLASSIFIED, RELEASED, record_decision
 from .ledger import STATUS_ZH
 from .office import Office, ledger_file
 from .terminal import shown
@@ -221,6 +222,8 @@ def release(office: Office, key: str, reason: Optional[str] = None) -> Released:
     review = _review(office, row)
     office.ledger.set_status(row["id"], "reviewed", reason or "机要员核定：非涉密公文，转入分办和检索",
                              expect_version=row["version"], expect_status=("held",))
+    # kept beside the registration: rebuild-ledger, reindex and a batch rerunning it honour it (decisions.py)
+    record_decision(office.root, row, RELEASED, reason or "机要员核定：非涉密公文")
     outcome = route_and_index(office, office.ledger.get(row["id"]), review, office.rules, secrecy_cleared=True)
     return Released(row, outcome)
 
@@ -231,6 +234,7 @@ def to_confidential_office(office: Office, row: dict, reason: str) -> None:
     office.ledger.set_status(row["id"], "routed", reason, expect_version=row["version"], expect_status=(row["status"],),
                              department=CONFIDENTIAL, route_reason=reason, route_source="classified",
                              route_confidence=None)
+    record_decision(office.root, row, CLASSIFIED, reason)  # outlives the ledger (rebuild-ledger reads it)
 
 
 @dataclass

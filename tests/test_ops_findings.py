@@ -1,0 +1,103 @@
+"""What the second fresh-user tryout found around the operator's commands (tryout-findings/FINDINGS.md F2, F4, F7,
+F8, F9): the 机要员's decisions surviving rebuild-ledger and reindex, the old SQLite ledger after a migrate, a
+missing search index, passwords in the messages. Real SQLite, the real embedded index, the real CLI; expected
+values from the inputs (the titles' words, the numbers the batch gave)."""
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from tests import builder
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _cli(*args, root: Path, env: dict | None = None) -> subprocess.CompletedProcess:
+    import os
+
+    return subprocess.run([sys.executable, "-m", "pipelines.cli", *args, "--root", str(root)], capture_output=True,
+                          text=True, cwd=ROOT, timeout=600, env={**os.environ, **(env or {})})
+
+
+def _notice(root: Path, name: str, title: str, doc_number: str, secrecy: str | None = None) -> None:
+    builder.write_text(builder.conformant_notice(title=title, doc_number=doc_number, secrecy=secrecy),
+                       root / "inbox" / "edoc" / name)
+
+
+def _office_with_decisions(tmp_path: Path) -> tuple[Path, dict]:
+    """A data root after one batch over: 鸬鹚 (ordinary, then sent to the 机要室 by the clerk), 白鹭 (密级 unreadable,
+    then released by the 机要员), 黑颈鹤 (机密, file name repeating the title), 灰鹤 (ordinary). Rows by word."""
+    from pipelines.batch import run_batch
+    from pipelines.ledger import SQLiteLedger
+
+    root = tmp_path / "root"
+    (root / "inbox" / "edoc").mkdir(parents=True)
+    _notice(root, "a.txt", "贵阳市教育局关于鸬鹚保护工作的通知", "筑教发〔2026〕31号")
+    _notice(root, "b.txt", "贵阳市教育局关于白鹭保护工作的通知", "筑教发〔2026〕32号", secrecy="密级：▇▇")
+    _notice(root, "机密-黑颈鹤保护.txt", "贵阳市教育局关于黑颈鹤保护工作的通知", "筑教发〔2026〕33号", secrecy="机密★1年")
+    _notice(root, "d.txt", "贵阳市教育局关于灰鹤保护工作的通知", "筑教发〔2026〕34号")
+    run_batch(root)
+    ledger = SQLiteLedger(root / "ledger.sqlite3")
+    rows = {word: next(r for r in ledger.rows() if word in (r["title"] or ""))
+            for word in ("鸬鹚", "白鹭", "黑颈鹤", "灰鹤")}
+    ledger.close()
+    assert rows["白鹭"]["status"] == "held" and rows["黑颈鹤"]["department"] == "机要室"
+    moved = _cli("route", rows["鸬鹚"]["number"], "机要室", root=root)
+    assert moved.returncode == 0, moved.stderr
+    released = _cli("release", rows["白鹭"]["number"], root=root)
+    assert released.returncode == 0, released.stderr
+    assert rows["白鹭"]["number"] in _cli("search", "白鹭", root=root).stdout
+    return root, rows
+
+
+def _states(root: Path) -> dict[str, tuple]:
+    from pipelines.ledger import SQLiteLedger
+
+    ledger = SQLiteLedger(root / "ledger.sqlite3")
+    try:
+        return {r["number"]: (r["status"], r["department"], r["route_source"]) for r in ledger.rows()}
+    finally:
+        ledger.close()
+
+
+def _rebuild(root: Path) -> None:
+    (root / "ledger.sqlite3").unlink()
+    done = _cli("rebuild-ledger", root=root)
+    assert done.returncode == 0, done.stderr
+
+
+def test_rebuild_ledger_keeps_the_confidential_clerks_decisions_and_the_next_batch_keeps_them_out_of_search(tmp_path):
+    from pipelines.batch import run_batch
+
+    root, rows = _office_with_decisions(tmp_path)
+    _rebuild(root)
+    states = _states(root)
+    assert states[rows["鸬鹚"]["number"]] == ("routed", "机要室", "classified")  # the clerk's 改送机要室
+    assert states[rows["黑颈鹤"]["number"]] == ("routed", "机要室", "classified")  # the batch's 机要
+    assert states[rows["白鹭"]["number"]][0] == "indexed"  # released, in the index
+    assert len(states) == 4  # no new 收文编号
+    shared = _cli("ledger", root=root).stdout
+    assert "黑颈鹤" not in shared and "鸬鹚" not in shared  # neither title nor the file name 机密-黑颈鹤保护.txt
+    run_batch(root)
+    assert "共 0 条" in _cli("search", "鸬鹚", root=root).stderr
+    assert rows["白鹭"]["number"] in _cli("search", "白鹭", root=root).stdout
+    assert rows["灰鹤"]["number"] in _cli("search", "灰鹤", root=root).stdout
+    assert _states(root)[rows["鸬鹚"]["number"]] == ("routed", "机要室", "classified")
+
+
+def test_a_released_document_stays_released_when_ledger_and_index_are_both_rebuilt(tmp_path):
+    """Without the index to say it was indexed, the rebuilt row is 已登记; the next batch reads the mark again and
+    must honour the 机要员's release instead of holding it again."""
+    from pipelines.batch import run_batch
+
+    root, rows = _office_with_decisions(tmp_path)
+    shutil.rmtree(root / "search-index")
+    _rebuild(root)
+    run_batch(root)
+    states = _states(root)
+    assert states[rows["白鹭"]["number"]][0] == "indexed"
+    assert states[rows["鸬鹚"]["number"]] == ("routed", "机要室", "classified")
+    assert rows["白鹭"]["number"] in _cli("search", "白鹭", root=root).stdout
+    assert "共 0 条" in _cli("search", "鸬鹚", root=root).stderr
