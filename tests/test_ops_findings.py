@@ -101,3 +101,25 @@ def test_a_released_document_stays_released_when_ledger_and_index_are_both_rebui
     assert states[rows["鸬鹚"]["number"]] == ("routed", "机要室", "classified")
     assert rows["白鹭"]["number"] in _cli("search", "白鹭", root=root).stdout
     assert "共 0 条" in _cli("search", "鸬鹚", root=root).stderr
+
+
+def test_reindex_keeps_a_document_the_confidential_clerk_released(tmp_path):
+    """F8: reindex reads the text again and finds the unreadable 密级 mark: the 机要员's release still holds (and
+    no false "原件无法读取" for an original that reads); a classified one stays out, saying why."""
+    root, rows = _office_with_decisions(tmp_path)
+    done = _cli("reindex", root=root)
+    assert done.returncode == 0, done.stderr
+    said = done.stdout + done.stderr
+    assert "原件无法读取" not in said
+    assert "2 件入检索" in said  # 白鹭 (released) and 灰鹤; 鸬鹚 and 黑颈鹤 are the 机要室's
+    assert rows["白鹭"]["number"] in _cli("search", "白鹭", root=root).stdout
+    assert rows["灰鹤"]["number"] in _cli("search", "灰鹤", root=root).stdout
+    assert "共 0 条" in _cli("search", "鸬鹚", root=root).stderr
+
+
+def test_reindex_names_an_original_that_cannot_be_read(tmp_path):
+    root, rows = _office_with_decisions(tmp_path)
+    (root / rows["灰鹤"]["archive_path"]).unlink()
+    said = _cli("reindex", root=root)
+    assert f"{rows['灰鹤']['number']} 原件无法读取" in said.stdout + said.stderr
+    assert f"{rows['白鹭']['number']} 原件无法读取" not in said.stdout + said.stderr
