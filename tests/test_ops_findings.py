@@ -17,8 +17,12 @@ ROOT = Path(__file__).resolve().parents[1]
 def _cli(*args, root: Path, env: dict | None = None) -> subprocess.CompletedProcess:
     import os
 
+    environ = {k: v for k, v in {**os.environ, **(env or {})}.items() if v is not None}  # None: unset
+    environ.setdefault("SHOUWEN_LEDGER_URL", "")
+    if not environ["SHOUWEN_LEDGER_URL"]:
+        del environ["SHOUWEN_LEDGER_URL"]
     return subprocess.run([sys.executable, "-m", "pipelines.cli", *args, "--root", str(root)], capture_output=True,
-                          text=True, cwd=ROOT, timeout=600, env={**os.environ, **(env or {})})
+                          text=True, cwd=ROOT, timeout=600, env=environ)
 
 
 def _notice(root: Path, name: str, title: str, doc_number: str, secrecy: str | None = None) -> None:
@@ -123,3 +127,40 @@ def test_reindex_names_an_original_that_cannot_be_read(tmp_path):
     said = _cli("reindex", root=root)
     assert f"{rows['灰鹤']['number']} 原件无法读取" in said.stdout + said.stderr
     assert f"{rows['白鹭']['number']} 原件无法读取" not in said.stdout + said.stderr
+
+
+def test_after_migrate_the_old_sqlite_ledger_refuses_to_register_and_a_way_back_works(tmp_path, postgres_url):
+    """F7: a batch run before the operator switched `[ledger] url` over must not number documents in the old file
+    (the same 收文编号 twice); it says where the ledger is now. Migrating back into a new SQLite file works."""
+    from pipelines.batch import run_batch
+    from pipelines.ledger import SQLiteLedger
+
+    root = tmp_path / "root"
+    (root / "inbox" / "edoc").mkdir(parents=True)
+    _notice(root, "a.txt", "贵阳市教育局关于鸬鹚保护工作的通知", "筑教发〔2026〕31号")
+    run_batch(root)
+    done = _cli("migrate", "--to", postgres_url, root=root, env={"SHOUWEN_LEDGER_URL": ""})
+    assert done.returncode == 0, done.stderr
+
+    _notice(root, "b.txt", "贵阳市教育局关于白鹭保护工作的通知", "筑教发〔2026〕32号")
+    stale = _cli("run", root=root, env={"SHOUWEN_LEDGER_URL": ""})
+    assert stale.returncode == 2, stale.stdout + stale.stderr
+    assert "已迁移" in stale.stderr and "[ledger] url" in stale.stderr and "Traceback" not in stale.stderr
+    assert (root / "inbox" / "edoc" / "b.txt").exists()  # not taken in
+    old = SQLiteLedger(root / "ledger.sqlite3", create=False)
+    assert [r["number"] for r in old.rows()] == ["收〔" + old.rows()[0]["number"][2:6] + "〕1号"]  # still one
+    old.close()
+    listed = _cli("ledger", root=root, env={"SHOUWEN_LEDGER_URL": ""})
+    assert listed.returncode == 2 and "已迁移" in listed.stderr
+
+    switched = _cli("run", root=root, env={"SHOUWEN_LEDGER_URL": postgres_url})
+    assert switched.returncode == 0, switched.stderr
+    numbers = _cli("ledger", root=root, env={"SHOUWEN_LEDGER_URL": postgres_url}).stdout
+    assert "2号" in numbers and not (root / "inbox" / "edoc" / "b.txt").exists()
+
+    back = tmp_path / "back.sqlite3"
+    returned = _cli("migrate", "--from", postgres_url, "--to", f"sqlite:///{back}", root=root, env={"SHOUWEN_LEDGER_URL": ""})
+    assert returned.returncode == 0, returned.stderr
+    again = _cli("ledger", root=root, env={"SHOUWEN_LEDGER_URL": f"sqlite:///{back}"})
+    assert again.returncode == 0, again.stderr
+    assert "1号" in again.stdout and "2号" in again.stdout
