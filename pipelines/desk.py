@@ -130,8 +130,25 @@ def search(office: Office, query: str, *, limit: int = 20, date_from: Optional[s
 
     results = office.index.results(query, limit=max(1, limit), date_from=date_from, date_to=date_to, **filters)
     ledger = office.ledger
+    if not results.hits:
+        _refuse_an_empty_index(office)
     rows = {hit.id: ledger.get(hit.id) for hit in results.hits}
     return Found(results, {k: v for k, v in rows.items() if v}, {hit.id: version_mark(ledger, hit.id) for hit in results.hits})
+
+
+def _refuse_an_empty_index(office: Office) -> None:
+    """IndexUnavailable (Chinese, naming shouwen reindex) when the index holds nothing while the ledger shows
+    documents indexed: a lost or emptied index must not answer 共 0 条 (the clerk would conclude nothing came)."""
+    from index import IndexUnavailable
+
+    from .search_sync import indexed_rows
+
+    if office.index.count() > 0:
+        return
+    expected = len(indexed_rows(office.ledger))
+    if expected:
+        raise IndexUnavailable(f"检索库不存在或是空的，而登记簿中有 {expected} 件已入检索的收文；"
+                               f"请运行 shouwen reindex --root {office.root} 重建检索库（下一批也会自动补入）")
 
 
 # -- one document -------------------------------------------------------------------------------------------

@@ -164,3 +164,21 @@ def test_after_migrate_the_old_sqlite_ledger_refuses_to_register_and_a_way_back_
     again = _cli("ledger", root=root, env={"SHOUWEN_LEDGER_URL": f"sqlite:///{back}"})
     assert again.returncode == 0, again.stderr
     assert "1号" in again.stdout and "2号" in again.stdout
+
+
+def test_a_missing_search_index_is_said_not_answered_with_no_hits_and_the_next_batch_refills_it(tmp_path):
+    """F9: search-index/ removed while the ledger lists documents 已入检索: `search` says so (exit 2) and names
+    `shouwen reindex`; the next batch's 补入检索 sends them again."""
+    from pipelines.batch import run_batch
+
+    root, rows = _office_with_decisions(tmp_path)
+    shutil.rmtree(root / "search-index")
+    lost = _cli("search", "灰鹤", root=root)
+    assert lost.returncode == 2, lost.stdout + lost.stderr
+    assert "检索库不存在" in lost.stderr and "shouwen reindex" in lost.stderr and "共 0 条" not in lost.stderr
+    run_batch(root)
+    assert rows["灰鹤"]["number"] in _cli("search", "灰鹤", root=root).stdout
+    assert rows["白鹭"]["number"] in _cli("search", "白鹭", root=root).stdout  # the released one too
+    assert "共 0 条" in _cli("search", "鸬鹚", root=root).stderr  # the 机要室's stays out
+    nothing = _cli("search", "不存在的词语", root=root)
+    assert nothing.returncode == 0 and "共 0 条" in nothing.stderr  # an index with documents: no hits is no hits
