@@ -116,6 +116,11 @@ class LedgerUnavailable(RuntimeError):
     """A database ledger (PostgreSQL) cannot be reached, or holds no ledger where one was expected; said in Chinese
     with the URL, its password masked."""
 
+    def __init__(self, message: str):
+        from .config import mask
+
+        super().__init__(mask(message))  # the server's own words may quote the conninfo
+
 
 class LedgerMoved(LedgerUnavailable):
     """This SQLite ledger was copied to another ledger by `shouwen migrate` (its `moved_to` table says where and
@@ -493,7 +498,9 @@ def pages(rows: Iterable[dict], size: int = PAGE_ROWS) -> Iterator[list[dict]]:
 
 
 def ledger_url_error(reason: str) -> ValueError:
-    return ValueError(f"配置项 [ledger] url 的值无效：{reason}")
+    from .config import mask
+
+    return ValueError(mask(f"配置项 [ledger] url 的值无效：{reason}"))
 
 
 def open_ledger(url: str, root: Path, *, create: bool = True) -> Ledger:
@@ -511,7 +518,7 @@ def open_ledger(url: str, root: Path, *, create: bool = True) -> Ledger:
     except ValidationError as exc:
         error = exc.errors()[0]
         reason = str((error.get("ctx") or {}).get("error", error["msg"]))
-        raise ledger_url_error(reason.replace(url, mask(url)) if isinstance(url, str) else reason) from None
+        raise ledger_url_error(mask(reason)) from None
     location = Config(Settings(ledger=settings), Path(root).resolve(), None).ledger_location()
     if settings.url.startswith("sqlite:"):
         return SQLiteLedger(Path(location), create=create)

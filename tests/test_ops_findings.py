@@ -182,3 +182,41 @@ def test_a_missing_search_index_is_said_not_answered_with_no_hits_and_the_next_b
     assert "共 0 条" in _cli("search", "鸬鹚", root=root).stderr  # the 机要室's stays out
     nothing = _cli("search", "不存在的词语", root=root)
     assert nothing.returncode == 0 and "共 0 条" in nothing.stderr  # an index with documents: no hits is no hits
+
+
+SECRET = "Sup3rS3cret"
+COMMANDS = [("config",), ("ledger",), ("search", "鸬鹚"), ("route", "收〔2026〕1号", "综合科"), ("release", "收〔2026〕1号"),
+            ("run",), ("reindex",)]
+
+
+def _bad_urls(tmp_path: Path) -> list[str]:
+    return [f"postgresql+psycopg://shouwen:{SECRET}@db.office.lan/office",  # SQLAlchemy's spelling: refused
+            f"mysql://shouwen:{SECRET}@db/office",
+            f"postgresql://shouwen@/office?host={tmp_path}/no-server&password={SECRET}&sslmode=bogus",
+            f"postgresql://shouwen@/office?host={tmp_path}/no-server&password={SECRET}"]
+
+
+def test_no_command_prints_a_password_given_in_any_spelling_of_the_ledger_url(tmp_path):
+    """F4: an unsupported scheme's user:password@ and libpq's ?password= are masked in every message."""
+    root = tmp_path / "root"
+    root.mkdir()
+    for url in _bad_urls(tmp_path):
+        for command in COMMANDS:
+            done = _cli(*command, root=root, env={"SHOUWEN_LEDGER_URL": url})
+            said = done.stdout + done.stderr
+            assert SECRET not in said, (url, command, said)
+            assert "Traceback" not in said, (url, command, said)
+            assert done.returncode == (0 if command == ("config",) and url.startswith("postgresql://") else 2), said
+        moved = _cli("migrate", "--to", url, root=root)
+        assert SECRET not in moved.stdout + moved.stderr and moved.returncode == 2, (url, moved.stderr)
+        back = _cli("migrate", "--from", url, "--to", f"sqlite:///{tmp_path}/back.sqlite3", root=root)
+        assert SECRET not in back.stdout + back.stderr and back.returncode == 2, (url, back.stderr)
+
+
+def test_config_masks_a_password_parameter_of_a_working_ledger_url(tmp_path, postgres_url):
+    url = f"{postgres_url}&password={SECRET}" if "?" in postgres_url else f"{postgres_url}?password={SECRET}"
+    shown = _cli("config", root=tmp_path, env={"SHOUWEN_LEDGER_URL": url})
+    assert shown.returncode == 0, shown.stderr
+    assert SECRET not in shown.stdout + shown.stderr and "password=***" in shown.stdout
+    listed = _cli("ledger", root=tmp_path, env={"SHOUWEN_LEDGER_URL": url})
+    assert SECRET not in listed.stdout + listed.stderr
