@@ -220,3 +220,24 @@ def test_config_masks_a_password_parameter_of_a_working_ledger_url(tmp_path, pos
     assert SECRET not in shown.stdout + shown.stderr and "password=***" in shown.stdout
     listed = _cli("ledger", root=tmp_path, env={"SHOUWEN_LEDGER_URL": url})
     assert SECRET not in listed.stdout + listed.stderr
+
+
+def test_an_unreachable_search_service_is_named_without_its_password(tmp_path):
+    """F4 for [index] url: an Elasticsearch address with user:password@ (a port nothing listens on)."""
+    import socket
+
+    with socket.socket() as free:  # a port that was free a moment ago: nothing listens there
+        free.bind(("127.0.0.1", 0))
+        port = free.getsockname()[1]
+    from pipelines.ledger import SQLiteLedger
+
+    root = tmp_path / "root"
+    (root / "inbox").mkdir(parents=True)
+    SQLiteLedger(root / "ledger.sqlite3").close()  # an office with a ledger: search goes on to the index
+    url = f"http://elastic:{SECRET}@127.0.0.1:{port}"
+    for command in (("config",), ("search", "鸬鹚"), ("reindex",)):
+        done = _cli(*command, root=root, env={"SHOUWEN_INDEX_URL": url})
+        assert SECRET not in done.stdout + done.stderr, (command, done.stdout + done.stderr)
+        assert "Traceback" not in done.stderr
+        if command != ("config",):
+            assert done.returncode == 2 and "检索服务 http://127.0.0.1" in done.stderr, done.stderr
