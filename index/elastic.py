@@ -67,6 +67,8 @@ class ElasticIndex:
 
         parts = urlsplit(url)
         self.url = f"{parts.scheme}://{parts.netloc}"
+        # as messages show it: without user:password@ (the clerk's terminal, logs)
+        self.shown_url = f"{parts.scheme}://{parts.netloc.rpartition('@')[2]}"
         self.alias = parts.path.strip("/") or "shouwen"
         self.es = Elasticsearch(self.url, request_timeout=request_timeout, retry_on_timeout=True, max_retries=2)
         self._ready = False
@@ -79,10 +81,10 @@ class ElasticIndex:
         try:
             return fn(*args, **kwargs)
         except (TransportError, BulkIndexError) as exc:
-            raise IndexUnavailable(f"检索服务 {self.url} 无法访问（{type(exc).__name__}）") from exc
+            raise IndexUnavailable(f"检索服务 {self.shown_url} 无法访问（{type(exc).__name__}）") from exc
         except ApiError as exc:
             if getattr(exc, "status_code", 500) >= 500 or exc.status_code == 429:
-                raise IndexUnavailable(f"检索服务 {self.url} 出错（{exc.status_code}）") from exc
+                raise IndexUnavailable(f"检索服务 {self.shown_url} 出错（{exc.status_code}）") from exc
             raise
 
     def _ensure(self) -> None:

@@ -22,9 +22,10 @@ from typing import Callable, Iterator, Optional, Protocol
 from extractors import UnusableInput
 from index import IndexUnavailable
 
-from . import router_model, same_document
+from . import decisions, router_model, same_document
 from .batch_lock import batch_lock
 from .decision import CLASSIFIED, HELD, OPEN, Decision, index_decision
+from .decisions import RELEASED, decision_kind, record_decision
 from .faults import is_root_fault
 from .intake import (
     NAME_MAX,
@@ -239,6 +240,9 @@ def process(office: Office, document_id: int, rules: list[dict]) -> Outcome:
             return quarantine(office, row, exc.reason, **message_fields(office.root, data))
         report, doc = review.report, review.report["document"]
         decision = index_decision(review)
+        cleared = decision.kind == HELD and decision_kind(office.root, row) == RELEASED  # the 机要员 released it
+        if cleared:
+            decision = Decision(OPEN)
         extra = review_fields(office.root, review)  # mail sender, date, attachments; OFD seals (mail_intake.py)
         same = (same_document.match(ledger, row, doc, review.body or review.text, extra.get("mail_from_name"))
                 if decision.kind == OPEN else None)  # the same 来文 again? (classified ones: the 机要员's)
@@ -260,14 +264,15 @@ def process(office: Office, document_id: int, rules: list[dict]) -> Outcome:
         withdrawn = row["return_state"] == "withdrawn"  # the clerk took the return back: 分办 it (a rerun keeps to that)
         if withdrawn:
             withdraw_notices(office, row)  # a withdrawal interrupted before its notices left the outbox
-        if report["verdict"] == "return" and decision.kind == OPEN and not withdrawn:
+        # released by the 机要员 (desk.release routes it without a 退文): a rerun keeps to that
+        if report["verdict"] == "return" and decision.kind == OPEN and not withdrawn and not cleared:
             path = write_return(office.root / "outbox", row["number"], row["received_at"], report)
             where = str(path.relative_to(office.root))
             ledger.set_status(document_id, "returned", f"退文通知单：{where}", expect_version=version,
                               return_state="sent", return_path=where)
             return Outcome(row["number"], row["file"], "returned", report["verdict"],
                            same=same.line(row["number"]) if same else None, warning=warning)
-        outcome = route_and_index(office, row, review, rules)
+        outcome = route_and_index(office, row, review, rules, secrecy_cleared=cleared)
         outcome.warning = warning
         if same:  # a new version of an earlier registration: the clerk is told (both stay searchable)
             outcome.same = same.line(row["number"])
@@ -291,6 +296,7 @@ def route_and_index(office: Office, row: dict, review: Review, rules: list[dict]
         decision = Decision(OPEN)
     if decision.kind == HELD:
         ledger.set_status(document_id, "held", decision.reason, expect_version=row["version"], reason=decision.reason)
+        record_decision(office.root, row, decisions.HELD, decision.reason)  # outlives the ledger (decisions.py)
         return Outcome(row["number"], row["file"], "held", report["verdict"], reason=decision.reason, confidential=True)
     classified = decision.kind == CLASSIFIED
     route_decision = route(doc, review.body, row["channel"], rules, classified=classified,
@@ -299,6 +305,7 @@ def route_and_index(office: Office, row: dict, review: Review, rules: list[dict]
                                 department=route_decision.department, route_reason=route_decision.reason,
                                 route_source=route_decision.source, route_confidence=route_decision.confidence)
     if not decision.indexable:  # 机要: never in the shared index; routing is its final step here
+        record_decision(office.root, row, decisions.CLASSIFIED, route_decision.reason)
         return Outcome(row["number"], row["file"], "routed", report["verdict"], route_decision.department,
                        route_decision.reason, confidential=classified)
     try:

@@ -574,7 +574,7 @@ def _rebuild_ledger(args) -> int:
     from .intake import data_root
 
     done = desk.rebuild_ledger(data_root(args.root).resolve(), current(), force=args.force)
-    states = "，".join(f"{STATUS_NAMES.get(k, k)} {v} 件" for k, v in sorted(done.states.items()))
+    states = "，".join(f"{_status_names().get(k, k)} {v} 件" for k, v in sorted(done.states.items()))
     print(f"登记簿已重建：{done.documents} 件（由登记记录恢复 {done.from_sidecars} 件，由 received/ 文件名恢复 "
           f"{done.from_received} 件，新编号 {done.renumbered} 件）；{states or '无收文'}")
     if done.kept:
@@ -583,7 +583,10 @@ def _rebuild_ledger(args) -> int:
     return EXIT_ACCEPTED
 
 
-STATUS_NAMES = {"registered": "已登记", "returned": "已退文", "indexed": "已入检索", "quarantined": "已隔离"}
+def _status_names() -> dict:  # rebuild-ledger restores routed only for the 机要室
+    from .ledger import STATUS_ZH
+
+    return {**STATUS_ZH, "routed": "已分办（机要室）"}
 
 
 def _learn(args) -> int:

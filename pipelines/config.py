@@ -32,6 +32,7 @@ whose Chinese message names the key and the file (or the variable); the command 
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -64,6 +65,9 @@ ENV = {
 
 class ConfigError(ValueError):
     """A configuration the office cannot run with; the message (Chinese) names the key and where it was set."""
+
+    def __init__(self, message: str):
+        super().__init__(mask(message))  # a value quoted in the reason never shows its password
 
 
 class _Section(BaseModel):
@@ -240,12 +244,20 @@ class Config:
         return out
 
 
+# user:password@ after any scheme (postgresql+psycopg://, mysql://…: a URL we refuse is still shown masked); the
+# password runs to the last @ before the URL's path, query or fragment, as urlsplit reads a netloc
+_URL_PASSWORD = re.compile(r"(?P<head>\b[A-Za-z][A-Za-z0-9+.\-]*://[^\s:/?#@'\"]*):[^\s/?#'\"]*@")
+# libpq's password parameter: ?password=… / &password=… in a URI, password=… in a key=value conninfo
+_PARAM_PASSWORD = re.compile(r"(?P<head>(?:^|[?&\s;'\"])(?:password|sslpassword)\s*=\s*)[^&\s'\"#;]*", re.IGNORECASE)
+
+
 def mask(value: str) -> str:
-    """A URL with its password replaced by ***, for showing; anything else unchanged."""
-    parts = urlsplit(value) if "://" in value else None
-    if parts and parts.password:
-        return value.replace(f":{parts.password}@", ":***@", 1)
-    return value
+    """Text (a URL, or a message quoting one) with every password replaced by ***, for showing: the user:password@
+    of a URL of any scheme, and libpq's password= / sslpassword= parameters. Anything else unchanged."""
+    if not isinstance(value, str):
+        return value
+    value = _URL_PASSWORD.sub(lambda m: f"{m['head']}:***@", value)
+    return _PARAM_PASSWORD.sub(lambda m: f"{m['head']}***", value)
 
 
 def find_file(root: Path, explicit: Optional[str], environ=os.environ) -> Optional[Path]:

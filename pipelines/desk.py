@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Optional
 
+from .decisions import CLASSIFIED, RELEASED, record_decision
 from .ledger import STATUS_ZH
 from .office import Office, ledger_file
 from .terminal import shown
@@ -136,8 +137,25 @@ def search(office: Office, query: str, *, limit: int = 20, date_from: Optional[s
 
     results = office.index.results(query, limit=max(1, limit), date_from=date_from, date_to=date_to, **filters)
     ledger = office.ledger
+    if not results.hits:
+        _refuse_an_empty_index(office)
     rows = {hit.id: ledger.get(hit.id) for hit in results.hits}
     return Found(results, {k: v for k, v in rows.items() if v}, {hit.id: version_mark(ledger, hit.id) for hit in results.hits})
+
+
+def _refuse_an_empty_index(office: Office) -> None:
+    """IndexUnavailable (Chinese, naming shouwen reindex) when the index holds nothing while the ledger shows
+    documents indexed: a lost or emptied index must not answer 共 0 条 (the clerk would conclude nothing came)."""
+    from index import IndexUnavailable
+
+    from .search_sync import indexed_rows
+
+    if office.index.count() > 0:
+        return
+    expected = len(indexed_rows(office.ledger))
+    if expected:
+        raise IndexUnavailable(f"检索库不存在或是空的，而登记簿中有 {expected} 件已入检索的收文；"
+                               f"请运行 shouwen reindex --root {office.root} 重建检索库（下一批也会自动补入）")
 
 
 # -- one document -------------------------------------------------------------------------------------------
@@ -230,6 +248,8 @@ def release(office: Office, key: str, reason: Optional[str] = None) -> Released:
     review = _review(office, row)
     office.ledger.set_status(row["id"], "reviewed", reason or "机要员核定：非涉密公文，转入分办和检索",
                              expect_version=row["version"], expect_status=("held",))
+    # kept beside the registration: rebuild-ledger, reindex and a batch rerunning it honour it (decisions.py)
+    record_decision(office.root, row, RELEASED, reason or "机要员核定：非涉密公文")
     outcome = route_and_index(office, office.ledger.get(row["id"]), review, office.rules, secrecy_cleared=True)
     return Released(row, outcome)
 
@@ -240,6 +260,7 @@ def to_confidential_office(office: Office, row: dict, reason: str) -> None:
     office.ledger.set_status(row["id"], "routed", reason, expect_version=row["version"], expect_status=(row["status"],),
                              department=CONFIDENTIAL, route_reason=reason, route_source="classified",
                              route_confidence=None)
+    record_decision(office.root, row, CLASSIFIED, reason)  # outlives the ledger (rebuild-ledger reads it)
 
 
 @dataclass

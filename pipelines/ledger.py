@@ -116,6 +116,19 @@ class LedgerUnavailable(RuntimeError):
     """A database ledger (PostgreSQL) cannot be reached, or holds no ledger where one was expected; said in Chinese
     with the URL, its password masked."""
 
+    def __init__(self, message: str):
+        from .config import mask
+
+        super().__init__(mask(message))  # the server's own words may quote the conninfo
+
+
+class LedgerMoved(LedgerUnavailable):
+    """This SQLite ledger was copied to another ledger by `shouwen migrate` (its `moved_to` table says where and
+    when): registering in it would number documents a second time beside the new ledger (split brain)."""
+
+
+MOVED_TABLE = "moved_to"  # one row (url with its password masked, at) once `shouwen migrate` copied this file away
+
 
 def now() -> str:
     return datetime.now(timezone.utc).astimezone().isoformat(timespec="seconds")
@@ -239,14 +252,44 @@ class SQLiteLedger:
         self.conn.execute("PRAGMA journal_mode=WAL")  # readers never block the batch
         self.conn.execute("PRAGMA busy_timeout=60000")
         self.conn.execute("PRAGMA foreign_keys=ON")
+        self.moved_to: Optional[dict] = None
         self._migrate()
+        self.moved_to = self._moved_to()
         self._columns = {r["name"] for r in self.conn.execute("PRAGMA table_info(documents)")} - {"id"}
 
     def close(self) -> None:
         self.conn.close()
 
+    def _moved_to(self) -> Optional[dict]:
+        if not self.conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (MOVED_TABLE,)).fetchone():
+            return None
+        row = self.conn.execute(f"SELECT url, at FROM {MOVED_TABLE} ORDER BY at DESC LIMIT 1").fetchone()
+        return dict(row) if row else None
+
+    def moved_error(self) -> Optional[LedgerMoved]:
+        """LedgerMoved (Chinese: where the ledger now is, what to set) when `shouwen migrate` copied this file
+        away, else None."""
+        if not self.moved_to:
+            return None
+        return LedgerMoved(f"登记簿已迁移：{self.path} 已于 {self.moved_to['at']} 迁移到 {self.moved_to['url']}，不能再用于登记"
+                           f"（否则收文编号会重号）。请在数据目录的 shouwen.toml 中写入 [ledger] url（或设置环境变量 "
+                           f"SHOUWEN_LEDGER_URL）指向新登记簿；如确要改回 SQLite，请用 shouwen migrate 从新登记簿迁回"
+                           f"一个新的 SQLite 文件")
+
+    def mark_moved(self, url: str) -> None:
+        """Record that this ledger was copied to `url` (give it masked): from now on every write is refused
+        (LedgerMoved). Called by `shouwen migrate` once the copy is checked."""
+        with self._write() as conn:
+            conn.execute(f"CREATE TABLE IF NOT EXISTS {MOVED_TABLE}(url TEXT NOT NULL, at TEXT NOT NULL)")
+            conn.execute(f"DELETE FROM {MOVED_TABLE}")
+            conn.execute(f"INSERT INTO {MOVED_TABLE}(url, at) VALUES (?, ?)", (url, now()))
+        self.moved_to = self._moved_to()
+
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
+        moved = self.moved_error()
+        if moved:
+            raise moved
         self.conn.execute("BEGIN IMMEDIATE")
         try:
             yield self.conn
@@ -455,7 +498,9 @@ def pages(rows: Iterable[dict], size: int = PAGE_ROWS) -> Iterator[list[dict]]:
 
 
 def ledger_url_error(reason: str) -> ValueError:
-    return ValueError(f"配置项 [ledger] url 的值无效：{reason}")
+    from .config import mask
+
+    return ValueError(mask(f"配置项 [ledger] url 的值无效：{reason}"))
 
 
 def open_ledger(url: str, root: Path, *, create: bool = True) -> Ledger:
@@ -473,7 +518,7 @@ def open_ledger(url: str, root: Path, *, create: bool = True) -> Ledger:
     except ValidationError as exc:
         error = exc.errors()[0]
         reason = str((error.get("ctx") or {}).get("error", error["msg"]))
-        raise ledger_url_error(reason.replace(url, mask(url)) if isinstance(url, str) else reason) from None
+        raise ledger_url_error(mask(reason)) from None
     location = Config(Settings(ledger=settings), Path(root).resolve(), None).ledger_location()
     if settings.url.startswith("sqlite:"):
         return SQLiteLedger(Path(location), create=create)

@@ -9,7 +9,9 @@ rebuild_ledger(root): `shouwen rebuild-ledger`. The registrations come back from
 (registrations/<year>/<seq>.json: id, 收文编号, sha256, name, channel, time), or else from received/'s numbered
 names (<year>-<seq>-<name>, the sha256 of the file) — each with its own number; an archived original found in
 neither gets a new number after the last. Where each document stands comes from what the batch left:
-quarantine/ (隔离, with its reason), the outbox's 审核意见.json (退文, with its findings), withdrawn/ (退文已撤回),
+quarantine/ (隔离, with its reason), the 机要 decision beside the registration (registrations/<year>/<seq>.decision.json:
+to the 机要室 as classified, held for the 机要员; a release needs nothing here, the next batch honours it),
+the outbox's 审核意见.json (退文, with its findings), withdrawn/ (退文已撤回),
 the search index (入检索, with its department). Anything else is left 已登记, for the next batch to review
 again. The damaged file is kept beside as ledger.sqlite3.damaged-<time>; the new ledger replaces it atomically.
 """
@@ -23,6 +25,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .decisions import CLASSIFIED, HELD, read_decision
+from .decisions import SUFFIX as DECISION_SUFFIX
 from .intake import TEMP_PREFIX, sha256_of
 from .ledger import LedgerDamaged, SQLiteLedger, format_number, now
 
@@ -130,6 +134,8 @@ def rebuild_ledger(root: Path) -> Rebuilt:
     out = Rebuilt()
     records: dict[str, dict] = {}  # sha256 → registration
     for path in sorted((root / "registrations").glob("*/*.json")):
+        if path.name.endswith(DECISION_SUFFIX):  # the 机要 decision beside it (decisions.py), read by _state
+            continue
         try:
             record = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
@@ -280,6 +286,12 @@ def _state(root: Path, r: dict, indexed: dict | None) -> dict:
         text = reason.read_text(encoding="utf-8").strip()
         return {"status": "quarantined", "reason": text}
     number = r["number"]
+    decided = read_decision(root, r["year"], r["seq"]) or {}
+    if decided.get("kind") == CLASSIFIED:  # the 机要室's: routed there, never back into search (decisions.py)
+        return {"status": "routed", "department": "机要室", "route_source": "classified",
+                "route_reason": decided.get("reason") or "涉密公文，转机要室办理"}
+    if decided.get("kind") == HELD and not indexed:  # still waiting for the 机要员
+        return {"status": "held", "reason": decided.get("reason")}
     fields: dict = {}
     reports = sorted((root / "outbox").glob(f"*/{number}-审核意见.json")) + sorted((root / "withdrawn").glob(f"*/{number}-审核意见.json"))
     if reports:

@@ -6,7 +6,9 @@
 What is copied: every table of the ledger (documents with all their columns, history, the per-year sequences,
 the same-document claims), ids and 收文编号 unchanged, in one transaction on the target (pipelines/ledger.py's
 iter_table / import_tables, a page at a time), with the data root's batch lock held so no batch writes meanwhile. The source is
-only read: ledger.sqlite3 stays as it was (it is the fallback until the operator switches over).
+only read, then marked as moved (a `moved_to` table naming the masked target URL and the time: SQLiteLedger
+refuses every write from then on, so a batch run before the operator switches `[ledger] url` over cannot number
+documents in the old file beside the new ledger). Its rows stay as they were: a backup.
 
 Refused (Chinese message, exit 2, nothing written): a target that already holds documents, a missing source,
 a target that cannot be reached, a batch running on the root. After copying, the target is read back and
@@ -125,6 +127,8 @@ def run_migrate(args) -> int:
             try:
                 print(f"迁移登记簿：{_shown(source)} → {_shown(target)}", flush=True)
                 copied = migrate(source, target, say=lambda line: print(line, flush=True))
+                if hasattr(source, "mark_moved"):  # the old SQLite file refuses to register from now on (split brain)
+                    source.mark_moved(mask(args.to))
             finally:
                 source.close()
                 target.close()
@@ -140,5 +144,5 @@ def run_migrate(args) -> int:
           "（密码不宜写入文件时，可改用环境变量 SHOUWEN_LEDGER_URL 或 ~/.pgpass），再用 shouwen config 核对、"
           "shouwen ledger 抽查。\n"
           f"原登记簿 {source_url[len('sqlite:///'):] if source_url.startswith('sqlite') else mask(source_url)} "
-          "未作任何改动，请保留作为迁移前的备份；切换后不要再用它登记。")
+          "内容未改动，已标记为“已迁移”，不能再用它登记（未改配置就运行批处理会被拒绝，不会重号）；请保留作为迁移前的备份。")
     return EXIT_OK

@@ -117,13 +117,18 @@ class Office:
 
         url = self.config.settings.ledger.url
         try:
-            return open_ledger(url, self.root, create=self._create)
+            ledger = open_ledger(url, self.root, create=self._create)
         except LedgerDamaged:
             raise
         except Exception as exc:
             if is_root_fault(exc):  # 磁盘已满, 只读, 损坏: said by the caller as such
                 raise
             raise LedgerUnreachable(f"无法打开登记簿 {mask(self.config.ledger_location())}：{mask(str(exc))}") from exc
+        moved = getattr(ledger, "moved_error", lambda: None)()
+        if moved:  # `shouwen migrate` copied it away: the office's ledger is elsewhere now (ledger.LedgerMoved)
+            ledger.close()
+            raise moved
+        return ledger
 
     # -- the search index (检索) ---------------------------------------------------------------------------
     @property

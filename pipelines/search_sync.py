@@ -15,7 +15,7 @@ from typing import Callable, Iterator, Optional
 
 from index import Doc, IndexUnavailable, SearchIndex, open_index, refuse_classified
 
-from .decision import index_decision
+from .decision import OPEN, Decision, index_decision
 from .ledger import Ledger
 
 INDEX_URL_ENV = "SHOUWEN_INDEX_URL"  # http(s)://… for Elasticsearch; unset: the embedded index in the data root
@@ -48,21 +48,37 @@ def index_fields(row: dict) -> dict:
 def document_from_archive(root: Path, row: dict) -> Optional[Doc]:
     """The index document of a ledger row, its text read again from the archived original; None when the
     original cannot be read any more (it is reported, not indexed) or the document is classified."""
+    return read_for_index(root, row)[0]
+
+
+def read_for_index(root: Path, row: dict) -> tuple[Optional[Doc], str]:
+    """(Doc, "") for a ledger row to index, else (None, why not, in Chinese). The text is read again from the
+    archived original and the 入检索 decision asked again (decision.py), except that a 密级 mark nobody could read
+    does not stop a document the 机要员 released (decisions.py: RELEASED); a readable level always does."""
     from extractors import UnusableInput
 
+    from .decision import HELD
+    from .decisions import RELEASED, decision_kind
     from .review import review_document
 
     if _classified(row):
-        return None
+        return None, "涉密公文，不入检索"
     try:
         review = review_document((Path(root) / row["archive_path"]).read_bytes(), row["file"], channel=row["channel"])
-    except (OSError, UnusableInput):
-        return None
-    if not index_decision(review).indexable:  # the one decision to index (decision.py), asked again on the text
-        return None
+    except OSError as exc:
+        return None, f"原件无法读取（{exc.strerror or exc}），未入检索"
+    except UnusableInput as exc:
+        return None, f"原件无法读取（{exc.reason}），未入检索"
+    decision = index_decision(review)
+    if decision.kind == HELD and decision_kind(root, row) == RELEASED:  # the 机要员 read the mark: not classified
+        decision = Decision(OPEN)
+    if not decision.indexable:  # the one decision to index (decision.py), asked again on the text
+        return None, ("重读原件发现密级标志，未入检索（请机要员核定：shouwen ledger --confidential）"
+                      if decision.kind == HELD else "重读原件发现涉密标志，未入检索（应转机要室：shouwen route "
+                      f"{row['number']} 机要室）")
     doc = review.report["document"]
     fields = index_fields(row) | {"date": row.get("date") or doc.get("date")}
-    return Doc(row["id"], row.get("title") or doc.get("title") or row["file"], review.text, fields, row.get("secrecy"))
+    return Doc(row["id"], row.get("title") or doc.get("title") or row["file"], review.text, fields, row.get("secrecy")), ""
 
 
 def indexed_rows(ledger: Ledger) -> list[dict]:
@@ -78,17 +94,17 @@ def reindex(root: Path, ledger: Ledger, index: SearchIndex, say: Callable[[str],
 
     def docs() -> Iterator[Doc]:
         for n, row in enumerate(rows, start=1):
-            doc = document_from_archive(root, row)
+            doc, why = read_for_index(root, row)
             if doc is None:
-                skipped.append(row["number"])
+                skipped.append((row["number"], why))
             else:
                 yield doc
             if n % 50 == 0 or n == len(rows):
                 say(f"  已读取 {n}/{len(rows)} 件（{time.perf_counter() - started:.0f} 秒）")
 
     count = index.rebuild(docs())
-    for number in skipped:
-        say(f"  {number} 原件无法读取，未入检索")
+    for number, why in skipped:
+        say(f"  {number} {why}")
     say(f"重建完成：{count} 件入检索，用时 {time.perf_counter() - started:.1f} 秒")
     return count
 
