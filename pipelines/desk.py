@@ -236,18 +236,24 @@ class Released:
 def release(office: Office, key: str, reason: Optional[str] = None) -> Released:
     """机要员核定非密: a held document (a 密级 mark nobody could read, 待机要员核定) that the 机要员 has read and
     found not classified goes on as any document: reviewed again from its archived original, routed (rules,
-    model) and indexed. Refused for any other status; compare-and-set on the held row (LedgerConflict). A
-    document whose level can be read is never released: it goes to the 机要室 whatever is said here."""
+    model) and indexed. Also a document sent to the 机要室 by a 改办 (shouwen route DOC 机要室) that the 机要员
+    finds was sent by mistake. Refused for any other status; compare-and-set on the row read (LedgerConflict).
+    A document whose level can be read is never released: it stays with the 机要室 whatever is said here."""
     from .batch import route_and_index
+    from .decision import CLASSIFIED as MARKED_CLASSIFIED
+    from .decision import index_decision
     from .return_desk import _review
 
     row = find(office, key)
     number = row["number"]
-    if row["status"] != "held":
+    at_confidential_office = row["status"] == "routed" and row["route_source"] == "classified"  # 机要室 has it
+    if row["status"] != "held" and not at_confidential_office:
         raise DeskRefusal(f"{number} 不是待机要员核定的收文（现为{STATUS_ZH.get(row['status'], row['status'])}），无需核定")
     review = _review(office, row)
+    if at_confidential_office and index_decision(review).kind == MARKED_CLASSIFIED:
+        raise DeskRefusal(f"{number} 标有密级，是涉密公文，不能转出机要室")
     office.ledger.set_status(row["id"], "reviewed", reason or "机要员核定：非涉密公文，转入分办和检索",
-                             expect_version=row["version"], expect_status=("held",))
+                             expect_version=row["version"], expect_status=(row["status"],))
     # kept beside the registration: rebuild-ledger, reindex and a batch rerunning it honour it (decisions.py)
     record_decision(office.root, row, RELEASED, reason or "机要员核定：非涉密公文")
     outcome = route_and_index(office, office.ledger.get(row["id"]), review, office.rules, secrecy_cleared=True)

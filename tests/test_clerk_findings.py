@@ -210,7 +210,7 @@ def test_a_document_with_a_readable_level_is_never_released_into_search(tmp_path
     root, row = _one_marked_document(tmp_path, "机密★1年")
     assert row["department"] == "机要室"
     refused = _cli("release", row["number"], root=root)
-    assert refused.returncode == 2 and "无需核定" in refused.stderr
+    assert refused.returncode == 2 and "标有密级，是涉密公文，不能转出机要室" in refused.stderr
     assert "鸬鹚" not in _cli("search", "鸬鹚", root=root).stdout
 
 
@@ -234,3 +234,15 @@ def test_the_shared_ledger_withholds_classified_titles_and_the_confidential_cler
     secret = next(r for r in records if r.get("confidential"))
     assert secret["title"] is None and secret["file"] is None and "鸬鹚" not in json.dumps(secret, ensure_ascii=False)
     assert "鸬鹚保护工作" in _cli("ledger", "--confidential", root=root).stdout
+
+
+def test_a_document_sent_to_the_confidential_office_by_mistake_is_released_back_into_search(tmp_path):
+    """改办 to the 机要室 by mistake (the clerk misread it): the 机要员 releases it, it is routed and searchable again."""
+    root, row = _one_marked_document(tmp_path, "密级：公开")
+    assert row["status"] == "indexed"
+    sent = _cli("route", row["number"], "机要室", root=root)
+    assert sent.returncode == 0 and "鸬鹚" not in _cli("search", "鸬鹚", root=root).stdout
+    back = _cli("release", row["number"], "--reason", "机要员核定：误转机要室，非涉密", root=root)
+    assert back.returncode == 0, back.stderr
+    assert row["number"] in _cli("search", "鸬鹚", root=root).stdout
+    assert "涉密公文，标题不予显示" not in _cli("ledger", root=root).stdout
