@@ -211,11 +211,11 @@ def test_a_configured_ledger_that_cannot_be_opened_stops_the_batch_before_it_sta
     socket_dir.mkdir()
     url = f"postgresql://shouwen@/shouwen?host={socket_dir}"
     done = _cli("run", "--root", str(tmp_path / "office"), env={"SHOUWEN_LEDGER_URL": url})
-    assert done.returncode == 2 and "无法打开登记簿 postgresql://shouwen@/shouwen" in done.stderr, done.stderr
+    assert done.returncode == 2 and "登记簿数据库无法连接：postgresql://shouwen@/shouwen" in done.stderr, done.stderr
     assert "Traceback" not in done.stderr and "本批收文" not in done.stdout
     assert not (tmp_path / "office" / "ledger.sqlite3").exists()
     listed = _cli("ledger", "--root", str(tmp_path / "office"), env={"SHOUWEN_LEDGER_URL": url})
-    assert listed.returncode == 2 and "无法打开登记簿" in listed.stderr and "Traceback" not in listed.stderr
+    assert listed.returncode == 2 and "登记簿数据库无法连接" in listed.stderr and "Traceback" not in listed.stderr
 
 
 def test_the_return_notice_carries_the_configured_office_name(tmp_path, monkeypatch):
