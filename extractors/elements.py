@@ -55,14 +55,14 @@ DOC_NUMBER = re.compile(
 ORDER_NUMBER = re.compile(r"^[（(]?\s*(?:[\u4e00-\u9fff]{1,4}届\s*)?第\s*(?P<num>[0-9]+|[一二三四五六七八九十百〇零]+)\s*号\s*[）)]?$")
 ORDER_MARK_NUMBER = re.compile(r"^(?P<mark>[\u4e00-\u9fff]{2,30}?(?:命令|令))\s*(?P<number>第\s*[0-9]+\s*号)$")
 # a web page's or a mail's lines around a document: navigation, metadata, mail headers (never part of the 公文)
-PREAMBLE = re.compile(r"^(?:当前位置|您的位置|你的位置|首页\s*[>＞]|来源\s*[:：]|信息来源|发布日期|发布时间|发布机构|浏览|访问次数|点击|字号|"
+PREAMBLE = re.compile(r"^[-–•·*\s]*(?:当前位置|您的位置|你的位置|首页\s*[>＞]|来源\s*[:：]|信息来源|发布日期|发布时间|发布机构|浏览|访问次数|点击|字号|"
                       r"视力保护|归档时间|索\s*引\s*号|主题分类|有\s*效\s*性|成文日期\s*[|｜:：\d]|文\s*号\s+|打印|关闭|分享|字体\s*[:：]|【(?!\s*(?:绝|机|秘)\s*密)|发件人|收件人|发送时间|日\s*期\s*[:：]\s*\d{4}\s*[-年/.]|主\s*题\s*[:：]|"
                       r"From\s*:|To\s*:|Sent\s*:|Date\s*:|Subject\s*:|"
                       # a 政府信息公开 table's labels, one row a line ("发文机关：\t国务院办公厅\t成文日期：\t…")
                       r"发文机关\s*[:：]|标\s*题\s*[:：]|发\s*文\s*字\s*号\s*[:：]|主\s*题\s*词|信息分类|生成日期|组配分类|"
                       r"发文日期\s*[:：]|废止时间|生效时间|名\s*称\s*[:：]|关\s*键\s*词\s*[:：]|内容概述|公开方式|公开范围|"
                       # a news or law site's article lines ("时间:2024-05-17 17:46 来源: … 阅读:8471", "下载地址:")
-                      r"时\s*间\s*[:：]\s*\d{4}|作\s*者\s*[:：]|阅读\s*[:：]?\s*\d|下载地址|责任编辑|编辑\s*[:：]|(?:朗读|收藏|纠错)\s*$)|[|｜]")
+                      r"时\s*间\s*[:：]\s*\d{4}|作\s*者\s*[:：]|阅读\s*[:：]?\s*\d|下载地址|责任编辑|编辑\s*[:：]|(?:朗读|收藏|纠错)\s*$)|[|｜丨]")
 FORWARDED = re.compile(r"^[-—=_*\s]*(?:转发的邮件|原始邮件|Forwarded message|Original Message)[-—=_*\s]*$", re.I)
 # labelled fields of a 政府信息公开 table: "发文字号 | 金政发〔2025〕33号 |", "标 题 | …的通知 |"
 META_FIELD = re.compile(r"(?P<label>标\s*题|发\s*文\s*字\s*号|文\s*号)\s*[|｜:：\t]\s*(?P<value>[^|｜\t]+?)\s*(?:[|｜\t]|$)")

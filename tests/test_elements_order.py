@@ -475,3 +475,11 @@ def test_without_a_title_the_type_the_text_announces_wins_over_a_slipped_closing
                      "示例县公安局\n2026年6月6日\n")
     assert el.title is None and el.doc_type == "通告"
     assert el.issuers == ["示例县公安局"]
+
+
+def test_a_site_s_column_heading_and_bulleted_page_labels_are_page_lines():
+    el, _, _ = check("政务服务丨示例市人民政府关于深化审批改革的实施意见\n- 发布日期:2026-07-19\n- 浏览次数:\n示例市人民政府\n"
+                     "关于深化审批改革的实施意见\n示政字〔2026〕30号\n各县（市、区）人民政府，市政府各部门：\n"
+                     "　　为深化审批改革，制定本意见。\n")
+    assert el.title.text == "示例市人民政府关于深化审批改革的实施意见"
+    assert el.doc_number.text == "示政字〔2026〕30号" and el.addressees == ["各县（市、区）人民政府", "市政府各部门"]
