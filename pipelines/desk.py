@@ -173,7 +173,7 @@ class Routed:
     row: dict  # the row as the clerk saw it (before the change)
     department: str
     kind: str  # "moved" (改办), "confidential" (an indexed document to the 机要室, out of search), "held" (held → 机要室)
-    warning: Optional[str] = None  # the index could not follow (the ledger did): what to run
+    warning: Optional[str] = None  # a department never used before (a typo?); the index could not follow
 
 
 def route(office: Office, key: str, department: str, reason: Optional[str] = None) -> Routed:
@@ -216,15 +216,26 @@ def route(office: Office, key: str, department: str, reason: Optional[str] = Non
             raise DeskRefusal(f"检索服务不可用（{exc}），未能撤出检索，本次未改办；请稍后再试") from exc
         to_confidential_office(office, row, reason or "文秘人员认定为涉密公文，改送机要室，已撤出共享检索")
         return Routed(row, CONFIDENTIAL, "confidential")
+    new = not office.departments and department not in known_departments(office)
     reason = reason or f"文秘人员改办：由{row['department'] or '未分办'}改送{department}"
     office.ledger.set_status(row["id"], "indexed", reason, expect_version=row["version"], expect_status=("indexed",),
                              department=department, route_reason=reason, route_source="clerk", route_confidence=None)
-    warning = None
+    warnings = [f"注意：“{shown(department)}”此前没有收文分办过，分办规则中也没有；如是笔误，请再改办一次"] if new else []
     try:
         office.index.update(row["id"], department=department)
     except IndexUnavailable as exc:
-        warning = f"检索库未更新（{exc}），运行 shouwen reindex 可补上"
-    return Routed(row, department, "moved", warning)
+        warnings.append(f"检索库未更新（{exc}），运行 shouwen reindex 可补上")
+    return Routed(row, department, "moved", "；".join(warnings) or None)
+
+
+def known_departments(office: Office) -> set[str]:
+    """The 承办部门 the office already uses: named by a 分办 rule, or given documents lately (the router's
+    examples), and the 办公室 / 机要室 — a 改办 elsewhere opens a new one, or is a typo (said to the clerk)."""
+    from .routing import ALWAYS
+
+    rules = {r.get("department") for r in office.rules}
+    used = {department for _, _, department in office.ledger.training_rows()}
+    return {d for d in rules | used | set(ALWAYS) if d}
 
 
 @dataclass

@@ -205,3 +205,13 @@ def test_the_batch_reviews_with_the_configured_profile_and_registers_on_the_offi
             assert (row["verdict"], row["status"]) == (verdict, status)
             assert row["received_at"].endswith("+14:00") and office.now().endswith("+14:00")
             assert row["year"] == int(row["received_at"][:4])  # the 收文编号's year is the office's year
+
+
+def test_a_clerk_routing_to_a_department_never_used_is_warned_of_a_possible_typo(office):
+    from pipelines import desk
+
+    number = _by_file(office)[LETTER].row["number"]
+    typo = desk.route(office, number, "综合课")  # 综合科 mistyped
+    assert typo.warning and "“综合课”此前没有收文分办过" in typo.warning
+    known = desk.route(office, number, "综合科")  # named by a 分办 rule
+    assert known.warning is None
