@@ -13,16 +13,14 @@ The last decision wins (one file per registration, replaced atomically, as intak
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Optional
 
+from .intake import write_json_atomically
 from .ledger import now
 
 CLASSIFIED, HELD, RELEASED = "classified", "held", "released"
 SUFFIX = ".decision.json"
-TEMP_PREFIX = ".incoming-"  # as intake.TEMP_PREFIX: swept with the other temporaries of registrations/
 
 
 def decision_path(root: Path, year: int, seq: int) -> Path:
@@ -36,18 +34,7 @@ def record_decision(root: Path, row: dict, kind: str, reason: str = "") -> Path:
         raise ValueError(kind)
     path = decision_path(root, row["year"], row["seq"])
     path.parent.mkdir(parents=True, exist_ok=True)
-    record = {"kind": kind, "number": row["number"], "reason": reason, "at": now()}
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=TEMP_PREFIX)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            json.dump(record, out, ensure_ascii=False)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    return write_json_atomically(path, {"kind": kind, "number": row["number"], "reason": reason, "at": now()})
 
 
 def read_decision(root: Path, year: int, seq: int) -> Optional[dict]:

@@ -403,6 +403,12 @@ def write_sidecar(root: Path, row: dict) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     record = {k: row.get(k) for k in ("id", "number", "year", "seq", "received_at", "channel", "file", "file_raw",
                                       "sha256", "archive_path")}
+    return write_json_atomically(path, record)
+
+
+def write_json_atomically(path: Path, record: dict) -> Path:
+    """`record` as JSON at `path`, whole or not at all: a temporary file beside it (TEMP_PREFIX, removed by the
+    next batch if a kill leaves it), fsync, rename. OSError passes through."""
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=TEMP_PREFIX)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as out:
