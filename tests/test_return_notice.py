@@ -72,3 +72,18 @@ def test_the_signature_and_date_go_over_with_the_last_item_never_alone(tmp_path)
         t for t in texts if t.endswith("日") and t.startswith("20")))
     assert all(paragraphs[i].paragraph_format.keep_with_next for i in range(last_item, date_line))
     assert not paragraphs[date_line].paragraph_format.keep_with_next
+
+
+def test_a_wrong_type_is_answered_with_the_title_as_it_should_read():
+    # "应改为“报告”" followed by "应为：决议、决定、…、纪要" (all 15 文种) read as a contradiction on the notice
+    import tempfile
+    from pathlib import Path
+
+    from pipelines.review import review_path
+    from tests.builder import conformant_report, write_text
+
+    with tempfile.TemporaryDirectory() as tmp:
+        report = review_path(write_text(conformant_report(title="贵阳市教育局关于2026年秋季学期开学工作情况的汇报"),
+                                        Path(tmp) / "汇报.txt"))
+    finding = next(f for f in report["findings"] if f["rule"] == "drafting.doc-type")
+    assert finding["expected"] == "贵阳市教育局关于2026年秋季学期开学工作情况的报告"

@@ -18,8 +18,12 @@ TYPE_FIX = {"汇报": "报告", "报告书": "报告", "总结": "报告", "请�
 def doc_type(ctx):
     el = ctx.el
     if el.title and el.doc_type in NON_LEGAL_TYPES:
-        yield Hit(f"“{el.doc_type}”不是法定文种，应改为“{TYPE_FIX.get(el.doc_type, '法定文种')}”", page=el.title.page,
-                  evidence=el.title.text, expected="、".join(t for t in DOC_TYPES if t != "令"))
+        fix = TYPE_FIX.get(el.doc_type)
+        # the title as it should read where the right 文种 is known, else the legal 文种 to choose from (条例 第八条)
+        expected = (el.title.text[: -len(el.doc_type)] + fix if fix in DOC_TYPES and el.title.text.endswith(el.doc_type)
+                    else "、".join(t for t in DOC_TYPES if t != "令"))
+        yield Hit(f"“{el.doc_type}”不是法定文种，应改为“{fix or '法定文种'}”", page=el.title.page,
+                  evidence=el.title.text, expected=expected)
 
 
 REQUEST_VERBS = re.compile(r"恳请|请求|拟请|特请|请予|请批准|请审批|请同意|申请")
