@@ -43,7 +43,9 @@ SECRECY = re.compile(rf"^(绝密|机密|秘密|内部|保密)\s*(?:([{STARS}]).*
 # a line that is a 密级 mark whatever its level says: a label, or a star with a 保密期限
 SECRECY_LABEL = re.compile(r"^密\s*级\s*[:：]")
 # a 密级 field that says the document is not classified ("密级：无", "非密", "公开"): a mark, but nothing to hold
-UNCLASSIFIED_LABEL = re.compile(r"^(?:份号[:：]?[0-9]{1,8})?密级[:：]?(?:无|无密级|非密|公开|内部公开|一般|普通|不涉密|非涉密)$")
+# what a 密级 field says of a document that is not classified (one list: the index decision reads it too)
+UNCLASSIFIED_WORDS = "无|无密级|非密|公开|内部公开|一般|普通|不涉密|非涉密"
+UNCLASSIFIED_LABEL = re.compile(rf"^(?:份号[:：]?[0-9]{{1,8}})?密级[:：]?(?:{UNCLASSIFIED_WORDS})$")
 SECRECY_TERM = re.compile(rf"[{STARS}]\s*(?:\d+|[一二三四五六七八九十]+)\s*(?:年|个月)|[{STARS}]\s*长期")
 URGENCY = re.compile(r"^(特急|加急|特提|平急|急件|急)$")
 URGENCY_LABELLED = re.compile(r"^紧急程度[:：]?(特急|加急|特提|平急|急件|急)$")

@@ -18,13 +18,15 @@ import re
 from dataclasses import dataclass
 from typing import Optional
 
+from extractors.elements import UNCLASSIFIED_WORDS
+
 LEVELS = ("绝密", "机密", "秘密")
 OPEN, CLASSIFIED, HELD = "open", "classified", "held"
 _SPACE = re.compile(r"[\s\u3000]+")
 # A line that begins like a 密级 mark: 密级 (labelled), or 绝/机/秘 + 密 (any spacing) followed by ★, a
 # separator, a digit, 紧急程度 or the end of the line — not a title that merely begins with 秘密….
 UNCLASSIFIED = re.compile(r"^[\s\u3000]*(?:份[\s\u3000]*号[\s\u3000]*[:：]?[\s\u3000]*[0-9０-９]{1,8}[\s\u3000]*)?密[\s\u3000]*级"
-                          r"[\s\u3000]*[:：]?[\s\u3000]*(?:无|无密级|非密|公开|内部公开|一般|普通|不涉密|非涉密)[\s\u3000]*$")
+                          rf"[\s\u3000]*[:：]?[\s\u3000]*(?:{UNCLASSIFIED_WORDS})[\s\u3000]*$")
 MARK = re.compile(r"^[\s\u3000]*(?:(?:份[\s\u3000]*号[\s\u3000]*[:：]?[\s\u3000]*)?[0-9０-９]{1,8}[\s\u3000]*)?"  # a 份号,
                   r"[【\[〔（(★☆*＊▲]?[\s\u3000]*"  # a bracket or a star may come first
                   r"(?:密[\s\u3000]*级|(?:绝|机|秘)[\s\u3000]*密(?=[\s\u3000★☆*＊:：()（）【】\[\]〔〕\d０-９]|$|特急|加急|平急))")
