@@ -111,7 +111,9 @@ def monthly_report() -> Document:
     a4(doc)
     para(doc, "督 查 专 报", SONG, 26, True, WD_ALIGN_PARAGRAPH.CENTER, RED)
     para(doc, "{{ issue }}", FANG, 14, align=WD_ALIGN_PARAGRAPH.CENTER)
-    para(doc, "{{ office }}督查室　　　　　　　　　　　　　　{{ made_on }}", FANG, 14, space_after=4)
+    p = para(doc, "{{ office }}督查室", FANG, 14, space_after=4)
+    p.paragraph_format.tab_stops.add_tab_stop(Cm(15.9), alignment=2)  # right-aligned date at the margin
+    font(p.add_run("\t{{ made_on }}"), FANG, 14)
     para(doc, "{{ heading }}", SONG, 18, True, WD_ALIGN_PARAGRAPH.CENTER, space_after=8)
     para(doc, "　　{{ summary }}", FANG, 16, space_after=6)
     para(doc, "一、各承办单位办理情况", HEI, 16, space_after=4)
@@ -205,6 +207,11 @@ def monthly_workbook(path: Path) -> None:
         c.fill = PatternFill("solid", fgColor="FCE4D6")
     for col, width in zip("ABCDEF", (16, 48, 14, 12, 12, 12)):
         over.column_dimensions[col].width = width
+    for sheet in (ws, over):  # one page wide, landscape: it prints as it shows
+        sheet.page_setup.orientation = "landscape"
+        sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+        sheet.sheet_properties.pageSetUpPr.fitToPage = True
+        sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
     wb.save(path)
 
 

@@ -462,7 +462,8 @@ def _report(args) -> int:
     t = done.report.total
     print(f"{args.month}：收件 {t.received}，办结 {t.done}（按期 {t.on_time}，超期 {t.late}），超期未办结 {t.overdue}，"
           f"平均办理 {t.avg_days if t.avg_days is not None else '—'} 个工作日")
-    print(shown(f"督查专报：{done.docx}\n         {done.xlsx}"))
+    print(shown(f"督查专报：{done.docx}"))
+    print(shown(f"          {done.xlsx}"))
     if args.pdf:
         for pdf in _to_pdf([done.docx, done.xlsx], done.docx.parent):
             print(shown(f"PDF：{pdf}"))

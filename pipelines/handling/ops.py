@@ -321,7 +321,7 @@ def open_for_routed(office, row: dict, department: str, actor) -> Optional[Recor
     record follows a new department (改办). Idempotent (the batch may emit again). None for a document that is
     not routed (returned, held, quarantined)."""
     ctx = context(office)
-    row = office.ledger.get(row["id"]) or row
+    row = {**row, **(office.ledger.get(row["id"]) or {})}  # the ledger's now, with what the emitter added (kind …)
     if row["status"] not in ROUTED_STATUSES or not department:
         return None
     head = ctx.db.one("SELECT * FROM handling WHERE document_id = ?", (row["id"],))
