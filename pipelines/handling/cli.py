@@ -174,8 +174,6 @@ def _refused(exc, args) -> int:
 
 def action_line(action, args=None) -> str:
     """An Action as the command that does it: shouwen sign 收〔2026〕3号 --root R."""
-    import shlex
-
     parts = ["shouwen", {"route": "route"}.get(action.name, action.name)]
     extra = dict(action.args)
     if "key" in extra:
@@ -188,7 +186,14 @@ def action_line(action, args=None) -> str:
         parts.append("部门")
     if args is not None and getattr(args, "root", None):
         parts += ["--root", args.root]
-    return " ".join(shlex.quote(p) if p != "部门" else "<部门>" for p in parts)
+    return " ".join("<部门>" if p == "部门" else _quote(p) for p in parts)
+
+
+def _quote(part: str) -> str:
+    """As the shell needs it: 收〔2026〕3号 stays as it is, a path with spaces or $ is quoted."""
+    import shlex
+
+    return shlex.quote(part) if not part or any(c.isspace() or c in "'\"\\$`;&|<>()*?[]{}!#~" for c in part) else part
 
 
 def _call(args, operation):
