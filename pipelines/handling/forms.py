@@ -208,6 +208,8 @@ def _report_context(office, m: Monthly) -> dict:
 
 
 def _render_xlsx(office, m: Monthly, context: dict, out: Path) -> Path:
+    from copy import copy
+
     from openpyxl import load_workbook
     from openpyxl.chart import BarChart, Reference
 
@@ -230,7 +232,7 @@ def _render_xlsx(office, m: Monthly, context: dict, out: Path) -> Path:
                                           total.avg_days]], start=head + 1):
         for j, value in enumerate(values, start=1):
             cell = summary.cell(row=i, column=j, value=value)
-            cell.border = summary.cell(row=head, column=j).border.copy()
+            cell.border = copy(summary.cell(row=head, column=j).border)
             if j == 7:
                 cell.number_format = "0.0"
     if rows:
@@ -249,7 +251,7 @@ def _render_xlsx(office, m: Monthly, context: dict, out: Path) -> Path:
     ohead = _header_row(overdue, "收文编号")
     for i, o in enumerate(m.overdue, start=ohead + 1):
         for j, value in enumerate((o.number, o.title, o.department, o.leader, o.due, o.overdue_days), start=1):
-            overdue.cell(row=i, column=j, value=value).border = overdue.cell(row=ohead, column=j).border.copy()
+            overdue.cell(row=i, column=j, value=value).border = copy(overdue.cell(row=ohead, column=j).border)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(f".{out.name}.part")
     wb.save(tmp)
