@@ -45,6 +45,14 @@ def para(doc_or_cell, text: str, name=FANG, size=14, bold=False, align=None, col
     return p
 
 
+def widths(table, cm: tuple) -> None:
+    """Column widths (Word and LibreOffice read the cells' widths, not the grid's alone)."""
+    table.autofit = False
+    for row in table.rows:
+        for cell, width in zip(row.cells, cm):
+            cell.width = Cm(width)
+
+
 def cell_text(cell, text: str, name=SONG, size=12, bold=False, align=None) -> None:
     cell.paragraphs[0].text = ""
     if align is not None:
@@ -133,6 +141,7 @@ def monthly_report() -> Document:
     for i, f in enumerate(("total.department", "total.received", "total.done", "total.on_time", "total.late",
                            "total.overdue", "total.avg_days")):
         cell_text(tot.cells[i], "{{ " + f + " }}", HEI, 11, align=WD_ALIGN_PARAGRAPH.CENTER)
+    widths(t, (2.6, 2.0, 2.0, 2.0, 2.0, 2.4, 3.0))
     para(doc, "", FANG, 8)
     para(doc, "{{ chart }}", FANG, 12, align=WD_ALIGN_PARAGRAPH.CENTER)
     para(doc, "二、超期未办结事项", HEI, 16, space_after=4)
@@ -146,6 +155,7 @@ def monthly_report() -> Document:
         cell_text(o.rows[2].cells[i], "{{ " + f + " }}", SONG, 10.5)
     end = o.add_row()
     cell_text(end.cells[0], "{%tr endfor %}", SONG, 11)
+    widths(o, (2.8, 5.6, 2.2, 1.8, 2.2, 1.4))
     para(doc, "{{ overdue_note }}", FANG, 14)
     para(doc, "", FANG, 8)
     para(doc, "报：市政府领导", FANG, 14)
@@ -170,6 +180,7 @@ def reminder_notice() -> Document:
         cell_text(t.rows[2].cells[i], "{{ " + f + " }}", SONG, 10.5)
     end = t.add_row()
     cell_text(end.cells[0], "{%tr endfor %}", SONG, 11)
+    widths(t, (2.8, 6.4, 2.4, 2.0, 2.4))
     para(doc, "", FANG, 8)
     para(doc, "{{ office }}督查室", FANG, 16, align=WD_ALIGN_PARAGRAPH.RIGHT)
     para(doc, "{{ day }}", FANG, 16, align=WD_ALIGN_PARAGRAPH.RIGHT)

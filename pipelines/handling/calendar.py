@@ -118,6 +118,7 @@ class WorkCalendar:
         self.file = Path(file)
         years = [d.year for d in chinese_calendar.holidays] + [d.year for d in chinese_calendar.workdays]
         self.library_years = (min(years), max(years))
+        self._library_days: dict[date, bool] = {}  # the library's answers, kept (it scans its tables per call)
         self.library = f"chinesecalendar {_version()} 只含 {self.library_years[0]}–{self.library_years[1]} 年"
 
     @classmethod
@@ -137,7 +138,10 @@ class WorkCalendar:
         if day in self.overrides.holidays:
             return False
         if self.library_years[0] <= day.year <= self.library_years[1]:
-            return self._cc.is_workday(day)
+            known = self._library_days.get(day)
+            if known is None:
+                known = self._library_days[day] = self._cc.is_workday(day)
+            return known
         if day.year in self.overrides.known_years:
             return day.weekday() < 5
         raise CalendarUnknown(day.year, self.file, self.library)

@@ -171,8 +171,7 @@ def chart(m: Monthly, out: Path) -> Path:
     top = max([1] + [max(l.received, l.done, l.overdue) for l in lines])
     bar = pygal.Bar(style=style, width=900, height=420, title=f"{_month_zh(m.month)}各承办部门办理情况",
                     legend_at_bottom=True, legend_at_bottom_columns=4, print_values=True, print_zeroes=False,
-                    y_labels=list(range(0, top + 2, max(1, (top + 1) // 8 or 1))), show_minor_y_labels=False,
-                    truncate_label=-1)
+                    y_labels=list(range(0, top + 2, max(1, (top + 1) // 8))), truncate_label=-1)
     bar.x_labels = [l.department for l in lines]
     bar.add("本月收件", [l.received for l in lines])
     bar.add("按期办结", [l.on_time for l in lines])

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 from . import ops
-from .model import OPEN_STATES
+from .model import OPEN_STATES, Event
 
 
 @dataclass
@@ -60,14 +60,23 @@ def records(office, *, actor, include_confidential: bool = False, states=None, d
         params.append(department)
     if not include_confidential:
         where.append("h.confidential = 0")
-    sql = ("SELECT h.* FROM handling h JOIN documents d ON d.id = h.document_id"
-           + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY d.year, d.seq")
+    filters = " WHERE " + " AND ".join(where) if where else ""
+    heads = ctx.db.query("SELECT h.* FROM handling h JOIN documents d ON d.id = h.document_id" + filters
+                         + " ORDER BY d.year, d.seq", params)
+    # all their events and ledger rows in two queries (not two per record)
+    events: dict[int, list] = {}
+    for r in ctx.db.query("SELECT e.handling_id, e.seq, e.kind, e.at, e.actor, e.on_behalf_of, e.department, e.words,"
+                          " e.data FROM handling_events e JOIN handling h ON h.id = e.handling_id JOIN documents d"
+                          " ON d.id = h.document_id" + filters + " ORDER BY e.handling_id, e.seq", params):
+        events.setdefault(r["handling_id"], []).append(Event.from_row(r))
+    rows = {r["id"]: r for r in ctx.db.query("SELECT d.* FROM documents d JOIN handling h ON h.document_id = d.id"
+                                             + filters, params)}
     out = []
-    for head in ctx.db.query(sql, params):
-        row = office.ledger.get(head["document_id"])
+    for head in heads:
+        row = rows.get(head["document_id"])
         if row is None or not ops.may_see(actor, row, include_confidential):
             continue
-        out.append(ops._view(ctx, head, row, ops._events(ctx.db, head["id"]), include_confidential))
+        out.append(ops._view(ctx, head, row, events.get(head["id"], []), include_confidential))
     return out
 
 
