@@ -53,6 +53,7 @@ class Context:
         self.settings = office.config.settings.handling
         self.calendar = WorkCalendar.load(office.root, self.settings.holidays_file)
         self.lists = load_lists(office.root, self.settings.words_file)
+        self.ledger = office.ledger
         self.db = tables(office)
 
     def today(self) -> date:
@@ -64,7 +65,7 @@ class Context:
 
 def context(office) -> Context:
     ctx = getattr(office, "_handling_context", None)
-    if ctx is None or ctx.db is not tables(office):  # another thread's ledger connection: its own store
+    if ctx is None or ctx.ledger is not office.ledger:  # another thread's ledger connection: its own store
         ctx = Context(office)
         office._handling_context = ctx
     return ctx

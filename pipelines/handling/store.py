@@ -66,7 +66,9 @@ def tables(office):
     has landed, else the stand-in below over the ledger's own connection)."""
     ledger = office.ledger
     if hasattr(ledger, "ensure") and hasattr(ledger, "store"):
-        ledger.ensure(HANDLING)
+        if not getattr(ledger, "_handling_ensured", False):  # once per connection
+            ledger.ensure(HANDLING)
+            ledger._handling_ensured = True
         return ledger.store
     store = getattr(ledger, "_handling_store", None)
     if store is None:
