@@ -27,7 +27,6 @@ from pipelines.handling import forms, ops  # noqa: E402
 from pipelines.handling.queries import due  # noqa: E402
 from pipelines.handling.remind import remind  # noqa: E402
 from pipelines.handling.report import monthly  # noqa: E402
-
 from tests.handling_ledger import Clock, make_office, route  # noqa: E402
 
 DEPARTMENTS = ("财政局", "水务局", "教育局", "交通局", "住建局", "卫健委", "应急局", "林业局")

@@ -180,7 +180,7 @@ def test_a_deadline_in_a_year_the_calendar_does_not_know_is_said_and_found_once_
     listed = due(office, actor=CLERK)
     assert [r.number for r in listed.unknown] == [row["number"]] and listed.overdue == listed.due_soon == []
     (office.root / "holidays.toml").write_text('known_years = [2027]\nholidays = ["2027-01-01"]\n', encoding="utf-8")
-    office._handling_context = None  # the office reads its file again (a new process would)
+    ops.forget(office)  # the office reads its file again (a new process would)
     # 12/22–12/31: 8 · 1/1 off · 1/4–1/8: 9–13 · 1/11 14, 1/12 15
     assert ops.record(office, row["number"], actor=CLERK).due == "2027-01-12"
 
@@ -250,3 +250,26 @@ def test_the_same_steps_on_postgresql(tmp_path, monkeypatch, postgres_url):
         rec = ops.done(office, row["number"], actor=STAFF, result="已拨付").record
         assert (rec.state, rec.on_time) == ("done", False)
         assert kinds(ops.record(office, row["number"], actor=CLERK)) == ["opened", "instructed", "signed", "done"]
+
+
+def test_two_people_signing_at_once_one_wins_the_other_is_told(office, clock):
+    import threading
+
+    row = route(office, clock, "关于同时签收的通知", "财政局")
+    outcomes, start = [], threading.Barrier(2)
+
+    def sign_as(name: str) -> None:
+        start.wait()
+        try:
+            ops.sign(office, row["number"], actor=name)  # each thread: its own ledger connection
+            outcomes.append("signed")
+        except ops.HandlingRefusal as refused:
+            outcomes.append(refused.code)
+
+    threads = [threading.Thread(target=sign_as, args=(n,)) for n in ("甲", "乙")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=300)
+    assert sorted(outcomes) == ["already_signed", "signed"] or sorted(outcomes) == ["conflict", "signed"]
+    assert kinds(ops.record(office, row["number"], actor=CLERK)) == ["opened", "signed"]

@@ -138,7 +138,7 @@ def add_parsers(sub, root_help: str) -> list[str]:
     p.add_argument("month", metavar="YYYY-MM", help="月份 / the month")
     p.add_argument("--department", help="只统计该承办部门 / one department")
     p.add_argument("--out", metavar="DIR", default=".", help="输出目录（默认当前目录）/ output folder")
-    p.add_argument("--pdf", action="store_true", help="同时用 LibreOffice 转成 PDF / also convert to PDF")
+    p.add_argument("--pdf", action="store_true", help="同时用 LibreOffice 把专报转成 PDF / also convert the report to PDF")
     return names
 
 
@@ -469,7 +469,7 @@ def _report(args) -> int:
           f"平均办理 {t.avg_days if t.avg_days is not None else '—'} 个工作日")
     print(shown(f"督查专报：{done.docx}"))
     print(shown(f"          {done.xlsx}"))
-    if args.pdf:
-        for pdf in _to_pdf([done.docx, done.xlsx], done.docx.parent):
+    if args.pdf:  # the report; the workbook is for Excel and WPS
+        for pdf in _to_pdf([done.docx], done.docx.parent):
             print(shown(f"PDF：{pdf}"))
     return EXIT_OK

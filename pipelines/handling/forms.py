@@ -36,8 +36,8 @@ def template(office, name: str) -> Path:
 
 
 def _render_docx(office, name: str, context: dict, out: Path, images: Optional[dict] = None) -> Path:
-    from docxtpl import DocxTemplate, InlineImage
     from docx.shared import Mm
+    from docxtpl import DocxTemplate, InlineImage
 
     path = template(office, name)
     try:

@@ -28,6 +28,8 @@ says `include_confidential` (the 机要员's view) and a classified record is "n
 from __future__ import annotations
 
 import json
+import threading
+import weakref
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -63,12 +65,23 @@ class Context:
         return fold(events, self.settings.default_kind, self.lists)
 
 
+_contexts = threading.local()  # per thread (each has its own ledger connection): office → Context
+
+
 def context(office) -> Context:
-    ctx = getattr(office, "_handling_context", None)
-    if ctx is None or ctx.ledger is not office.ledger:  # another thread's ledger connection: its own store
-        ctx = Context(office)
-        office._handling_context = ctx
+    """The office's handling context on this thread, made once (forget(office) after changing its files)."""
+    made = getattr(_contexts, "made", None)
+    if made is None:
+        made = _contexts.made = weakref.WeakKeyDictionary()
+    ctx = made.get(office)
+    if ctx is None or ctx.ledger is not office.ledger:
+        ctx = made[office] = Context(office)
     return ctx
+
+
+def forget(office) -> None:
+    """Read the office's holiday file, word lists and settings again on next use (this thread)."""
+    getattr(_contexts, "made", {}).pop(office, None)
 
 
 # -- results ---------------------------------------------------------------------------------------------------
@@ -194,8 +207,7 @@ def _head(ctx: Context, row: dict, actor) -> dict:
     if head is not None:
         return head
     if row["status"] not in ROUTED_STATUSES or not row.get("department"):
-        raise HandlingRefusal("not_routed", f"{row['number']} 尚未分办（{_status_zh(row)}），没有承办记录",
-                              Action("route", "分办", {"key": row["number"]}) if row["status"] == "held" else None)
+        raise HandlingRefusal("not_routed", f"{row['number']} 尚未分办（{_status_zh(row)}），没有承办记录")
     _open(ctx, row, row["department"], actor, source="backfill")
     return ctx.db.one("SELECT * FROM handling WHERE document_id = ?", (row["id"],))
 
@@ -239,15 +251,24 @@ def _open(ctx: Context, row: dict, department: str, actor, source: str) -> None:
     subject = "letter" if row.get("kind") == "letter" else "document"
     event = Event(1, "opened", _now(ctx), name, None, department,
                   None, {k: v for k, v in {"source": source, "routed_at": routed_at, "urgency": row.get("urgency")}.items() if v})
-    with ctx.db.transaction():
-        if ctx.db.one("SELECT id FROM handling WHERE document_id = ?", (row["id"],)):
-            return  # opened meanwhile (another worker, the subscriber retried): idempotent
-        head_id = ctx.db.insert(
-            "INSERT INTO handling(document_id, number, subject, department, state, opened_at, confidential, last_seq)"
-            " VALUES (?, ?, ?, ?, 'pending', ?, ?, 0)",
-            (row["id"], row["number"], subject, department, event.at, int(is_confidential(row))))
-        _insert_event(ctx, head_id, event)
-        _cache(ctx, head_id, row, [event], 0)
+    try:
+        with ctx.db.transaction():
+            if ctx.db.one("SELECT id FROM handling WHERE document_id = ?", (row["id"],)):
+                return  # opened meanwhile (another worker, the subscriber retried): idempotent
+            head_id = ctx.db.insert(
+                "INSERT INTO handling(document_id, number, subject, department, state, opened_at, confidential, last_seq)"
+                " VALUES (?, ?, ?, ?, 'pending', ?, ?, 0)",
+                (row["id"], row["number"], subject, department, event.at, int(is_confidential(row))))
+            _insert_event(ctx, head_id, event)
+            _cache(ctx, head_id, row, [event], 0)
+    except Exception as exc:  # two workers opening the same record at once: UNIQUE(document_id), the other won
+        if _unique_violation(exc) and ctx.db.one("SELECT id FROM handling WHERE document_id = ?", (row["id"],)):
+            return
+        raise
+
+
+def _unique_violation(exc: BaseException) -> bool:
+    return type(exc).__name__ in ("UniqueViolation", "IntegrityError") or "UNIQUE" in str(exc).upper()
 
 
 def _routed_at(ctx: Context, row: dict) -> Optional[str]:
@@ -259,10 +280,9 @@ def _routed_at(ctx: Context, row: dict) -> Optional[str]:
 
 
 def _append(ctx: Context, row: dict, actor, kind: str, check=None, *, words: Optional[str] = None,
-            department: Optional[str] = None, on_behalf_of: Optional[str] = None, data: Optional[dict] = None,
-            after=None) -> Step:
+            department: Optional[str] = None, on_behalf_of: Optional[str] = None, data: Optional[dict] = None) -> Step:
     """Append one event to the record of `row` after check(folded) passed (it raises HandlingRefusal), in one
-    transaction; after(folded_before, events) may add follow-up events (none today). Returns the Step."""
+    transaction. Returns the Step."""
     name = actor_name(actor)
     head = _head(ctx, row, actor)
     with ctx.db.transaction():
@@ -276,7 +296,7 @@ def _append(ctx: Context, row: dict, actor, kind: str, check=None, *, words: Opt
         try:
             _insert_event(ctx, head["id"], event)
         except Exception as exc:  # the same seq written by another writer meanwhile (UNIQUE(handling_id, seq))
-            if "UNIQUE" in str(exc).upper() or type(exc).__name__ in ("UniqueViolation", "IntegrityError"):
+            if _unique_violation(exc):
                 raise HandlingRefusal("conflict", f"{row['number']} 的承办记录刚被他人办理，本次未作改动；请查看后再办") from exc
             raise
         events.append(event)
