@@ -145,3 +145,16 @@ def test_the_due_list_itself_loads_no_language_model_prefect_or_ocr(office, cloc
     done = subprocess.run([sys.executable, "-c", probe, str(office.root)], capture_output=True, text=True, timeout=300,
                           env={"PYTHONPATH": str(__import__("pathlib").Path(__file__).resolve().parents[1]), "PATH": "/usr/bin:/bin"})
     assert "HEAVY [] 1" in done.stdout, done.stderr
+
+
+def test_the_monthly_report_for_the_office_and_each_department_by_the_cli(office, clock, capsys, tmp_path):
+    clock.at("2026-03-02")
+    route(office, clock, "关于校舍安全排查的通知", "教育局", urgency="特急")  # due 3/4, open: overdue at 3/31
+    route(office, clock, "关于春季植树的函", "林业局")  # 15 wd → due 3/23: open at 3/31, overdue too
+    clock.at("2026-04-01")
+    code, out, _ = shouwen(office, capsys, "report", "2026-03", "--each", "--out", tmp_path / "out")
+    assert code == 0 and "2026-03：收件 2，办结 0（按期 0，超期 0），超期未办结 2" in out
+    made = sorted(p.name for p in (tmp_path / "out").glob("*.docx"))
+    assert made == ["督查专报-2026-03-教育局.docx", "督查专报-2026-03-林业局.docx", "督查专报-2026-03.docx"]
+    code, _, err = shouwen(office, capsys, "report", "2026-13")
+    assert code == 2 and "月份应为 YYYY-MM" in err

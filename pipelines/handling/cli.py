@@ -16,7 +16,7 @@
     shouwen archive 收文编号                                                归档
     shouwen remind                                                          催办 now (the batch's reminder step)
     shouwen form 收文编号 [--out F.docx]                                     收文处理单
-    shouwen report YYYY-MM [--department 部门] [--out DIR]                   督查专报 (docx + xlsx)
+    shouwen report YYYY-MM [--department 部门 | --each] [--out DIR] [--pdf]   督查专报 (docx + xlsx)
 Every command takes --root (and --config); --confidential is the 机要员's view (classified documents included).
 
 The CLI's table hooks these with one line: `add_parsers(sub, root_help)` registers every parser with
@@ -137,6 +137,7 @@ def add_parsers(sub, root_help: str) -> list[str]:
                 "Make the monthly report (docx and xlsx, with the month's chart).", _report, key=False)
     p.add_argument("month", metavar="YYYY-MM", help="月份 / the month")
     p.add_argument("--department", help="只统计该承办部门 / one department")
+    p.add_argument("--each", action="store_true", help="全机关一份，另为每个承办部门各出一份 / also one per department")
     p.add_argument("--out", metavar="DIR", default=".", help="输出目录（默认当前目录）/ output folder")
     p.add_argument("--pdf", action="store_true", help="同时用 LibreOffice 把专报转成 PDF / also convert the report to PDF")
     return names
@@ -459,17 +460,22 @@ def _report(args) -> int:
     from ..terminal import shown
     from . import forms
 
-    done, code = _call(args, lambda o: forms.monthly_report(o, args.month, Path(args.out), actor=cli_actor(),
-                                                            department=args.department,
-                                                            include_confidential=args.confidential))
+    def make(office) -> list:
+        if args.each and not args.department:
+            return forms.monthly_reports(office, args.month, Path(args.out), actor=cli_actor(),
+                                         include_confidential=args.confidential)
+        return [forms.monthly_report(office, args.month, Path(args.out), actor=cli_actor(), department=args.department,
+                                     include_confidential=args.confidential)]
+    made, code = _call(args, make)
     if code is not None:
         return code
-    t = done.report.total
+    t = made[0].report.total
     print(f"{args.month}：收件 {t.received}，办结 {t.done}（按期 {t.on_time}，超期 {t.late}），超期未办结 {t.overdue}，"
           f"平均办理 {t.avg_days if t.avg_days is not None else '—'} 个工作日")
-    print(shown(f"督查专报：{done.docx}"))
-    print(shown(f"          {done.xlsx}"))
-    if args.pdf:  # the report; the workbook is for Excel and WPS
-        for pdf in _to_pdf([done.docx], done.docx.parent):
+    for done in made:
+        print(shown(f"督查专报（{done.report.scope}）：{done.docx}"))
+        print(shown(f"          {done.xlsx}"))
+    if args.pdf:  # the reports; the workbooks are for Excel and WPS
+        for pdf in _to_pdf([done.docx for done in made], made[0].docx.parent):
             print(shown(f"PDF：{pdf}"))
     return EXIT_OK

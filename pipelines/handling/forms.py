@@ -3,6 +3,7 @@
     processing_form(office, key, out, *, actor, include_confidential=False)        -> Path  收文处理单 (阅办单)
     monthly_report(office, month, out_dir, *, actor, department=None, include_confidential=False)
                                                                                       -> Rendered(docx, xlsx, chart)
+    monthly_reports(office, month, out_dir, *, actor, include_confidential=False)   -> [Rendered] whole + each department
     render_notice(office, department, day, items, out)                               -> Path  催办通知 (remind.py)
 
 Templates: docxtpl (Jinja2 in a .docx) for 收文处理单.docx, 督查专报.docx, 催办通知.docx; openpyxl for 督查专报.xlsx
@@ -193,6 +194,13 @@ def monthly_report(office, month: str, out_dir: Path, *, actor, department: Opti
     docx = _render_docx(office, "督查专报.docx", context, out_dir / f"{stem}.docx", images={"chart": (picture, 160)})
     xlsx = _render_xlsx(office, m, context, out_dir / f"{stem}.xlsx")
     return Rendered(docx, xlsx, picture, m)
+
+
+def monthly_reports(office, month: str, out_dir: Path, *, actor, include_confidential: bool = False) -> list[Rendered]:
+    """The whole office's report, then one per department that had anything that month (its own files)."""
+    whole = monthly_report(office, month, out_dir, actor=actor, include_confidential=include_confidential)
+    return [whole] + [monthly_report(office, month, out_dir, actor=actor, department=line.department,
+                                     include_confidential=include_confidential) for line in whole.report.lines]
 
 
 def _report_context(office, m: Monthly) -> dict:
