@@ -142,6 +142,10 @@ def test_a_mis_routed_document_goes_back_and_the_record_follows_the_reroute(offi
     assert rec.events[-1].data["from"] == "财政局"
     assert ops.sign(office, number, actor="zhao.shuiwu").record.department == "水务局"
     assert ops.sync(office, CLERK).moved == []  # idempotent
+    # returned again, and the clerk finds it is theirs after all: sent back to the same department (seam S4 REROUTED)
+    ops.give_back(office, number, "应由财政局牵头", actor="zhao.shuiwu")
+    assert ops.moved(office, row, "水务局", CLERK, reason="经核实仍由水务局办理").state == "pending"
+    assert ops.moved(office, row, "水务局", CLERK) is None  # already there
 
 
 @pytest.mark.parametrize("case, expected", [

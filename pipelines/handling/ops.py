@@ -362,8 +362,8 @@ def moved(office, row: dict, department: str, actor, reason: Optional[str] = Non
     head = ctx.db.one("SELECT * FROM handling WHERE document_id = ?", (row["id"],))
     if head is None:
         return open_for_routed(office, row, department, actor)
-    if head["state"] in ("done", "archived") or head["department"] == department:
-        return None
+    if head["state"] in ("done", "archived") or (head["department"] == department and head["state"] != "returned"):
+        return None  # closed, or already there (a 退回 record sent back to the same department moves again)
     step = _append(ctx, row, actor, "rerouted", words=reason or row.get("route_reason"), department=department,
                    data={"from": head["department"]})
     return step.record
