@@ -4,6 +4,8 @@
     shouwen extract FILE… [--format text|json]                               what was read
     shouwen rules [--format text|markdown|json]                              the rule catalog
     shouwen run | schedule | ledger | search | route | release | resend | withdraw | learn | reindex   the office's batch (--root)
+    shouwen due | instruct | done | sign | progress | extend | return | archive | circulate | read | …  承办/督办
+                                                                             (pipelines/handling/cli.py)
 """
 from __future__ import annotations
 
