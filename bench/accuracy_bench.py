@@ -103,19 +103,20 @@ def false_returns(tmp: Path, ocr: bool = True) -> dict:
 
 
 def producer_returns(files: Path) -> dict:
-    """{producer: {documents, returned, held, conformant, false_returns, documents_detail}} over tests/data/producers."""
+    """{producer: {documents, returned, held, unusable, conformant, false_returns, detail: [per file]}} over the
+    files of tests/data/producers found in `files` (a file shouwen refuses as unusable is counted apart)."""
     from tests.real_corpus import load_cases, read_or_unusable as read
 
     corpus = ROOT / "tests" / "data" / "producers"
     out: dict = {}
     for case in load_cases(corpus / "expected.toml", files, missing_ok=True):
         reading = read(case.file, case.channel)
-        row = out.setdefault(case.origin, {"documents": 0, "returned": 0, "held": 0, "conformant": 0,
+        row = out.setdefault(case.origin, {"documents": 0, "returned": 0, "held": 0, "unusable": 0, "conformant": 0,
                                            "false_returns": 0, "detail": []})
         row["documents"] += 1
         row["returned"] += reading.verdict == "return"
         row["held"] += reading.verdict not in ("accept", "return", "unusable")
-        row["unusable"] = row.get("unusable", 0) + (reading.verdict == "unusable")
+        row["unusable"] += reading.verdict == "unusable"
         row["conformant"] += case.must_not_return
         row["false_returns"] += case.must_not_return and reading.verdict != "accept"
         row["detail"].append({"document": case.id, "verdict": reading.verdict, "rules": sorted(set(reading.errors)),
