@@ -13,6 +13,7 @@ Every status change is kept in `history`, with who made it (actor). The schema i
 its tables the same way: `ledger.ensure(Feature(name, steps))`, then `ledger.store` (features.py, store.py).
 
     core.py      statuses, errors, 收文编号, paging helpers      schema.py    the ledger's migration steps
+    query.py     a page of the 登记簿 (filters, marks joined), what "confidential" means for a row
     features.py  Feature and the placeholders of a step          store.py     SQL access for features
     protocol.py  the Ledger protocol                             base.py      the behaviour, written once
     sqlite.py / postgres.py   the two backends' primitives
@@ -46,6 +47,7 @@ from .core import (
 )
 from .features import Feature
 from .protocol import Ledger
+from .query import LedgerQuery, Page, confidential_sql, is_confidential
 from .schema import LEDGER, MIGRATIONS, SCHEMA_VERSION, TABLE_KEYS, TABLES
 from .sqlite import SQLiteLedger
 from .store import Store
@@ -53,9 +55,9 @@ from .store import Store
 __all__ = [
     "BATCH_ACTOR", "FINAL", "LEDGER", "MAX_TRAINING_ROWS", "MIGRATIONS", "MOVED_TABLE", "NUMBER_KEY", "PAGE_ROWS",
     "SCHEMA_VERSION", "STATUSES", "STATUS_ZH", "TABLES", "TABLE_KEYS", "Feature", "Ledger", "LedgerConflict",
-    "LedgerDamaged", "LedgerMoved", "LedgerUnavailable", "PostgresLedger", "Registration", "SQLiteLedger", "Store",
-    "conflict", "format_number", "iter_table", "ledger_url_error", "now", "open_ledger", "pages", "parse_key",
-    "prepare_fields",
+    "LedgerDamaged", "LedgerMoved", "LedgerQuery", "LedgerUnavailable", "Page", "PostgresLedger", "Registration",
+    "SQLiteLedger", "Store", "confidential_sql", "conflict", "format_number", "is_confidential", "iter_table",
+    "ledger_url_error", "now", "open_ledger", "pages", "parse_key", "prepare_fields",
 ]
 
 

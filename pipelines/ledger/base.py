@@ -328,6 +328,17 @@ class SQLLedger:
         return self._all(f"SELECT * FROM documents WHERE status NOT IN ({', '.join('?' * len(FINAL))}) ORDER BY year, seq",
                          FINAL)
 
+    def page(self, query=None, **filters):
+        """One page of the 登记簿 (query.LedgerQuery, or its fields as keywords) -> query.Page: rows with their
+        version and linked-copy marks, the total matching; two statements whatever the ledger holds."""
+        from .query import LedgerQuery, run
+
+        if query is None:
+            query = LedgerQuery(**filters)
+        elif filters:
+            raise TypeError("page() takes a LedgerQuery or keywords, not both")
+        return run(self, query)
+
     def newer_versions(self, document_id: int) -> list[str]:
         """收文编号 of the registrations recorded as new versions of this one (revision_of), oldest first."""
         return [r["number"] for r in self._all("SELECT number FROM documents WHERE revision_of = ? ORDER BY id",
