@@ -48,6 +48,8 @@ def para(doc_or_cell, text: str, name=FANG, size=14, bold=False, align=None, col
 def widths(table, cm: tuple) -> None:
     """Column widths (Word and LibreOffice read the cells' widths, not the grid's alone)."""
     table.autofit = False
+    for column, width in zip(table.columns, cm):  # the grid (LibreOffice reads it)
+        column.width = Cm(width)
     for row in table.rows:
         for cell, width in zip(row.cells, cm):
             cell.width = Cm(width)
@@ -99,6 +101,8 @@ def processing_form() -> Document:
                       align=WD_ALIGN_PARAGRAPH.CENTER if i % 2 == 0 else None)
         return r
 
+    for column, width in zip(table.columns, widths):
+        column.width = width
     row("收文日期", "{{ received }}", "来文渠道", "{{ channel }}")
     row("来文单位", "{{ issuer }}", "来文字号", "{{ doc_number }}")
     row("紧急程度", "{{ urgency }}", "密　　级", "{{ secrecy }}")
@@ -155,7 +159,7 @@ def monthly_report() -> Document:
         cell_text(o.rows[2].cells[i], "{{ " + f + " }}", SONG, 10.5)
     end = o.add_row()
     cell_text(end.cells[0], "{%tr endfor %}", SONG, 11)
-    widths(o, (2.8, 5.6, 2.2, 1.8, 2.2, 1.4))
+    widths(o, (3.3, 5.1, 2.2, 1.8, 2.2, 1.4))
     para(doc, "{{ overdue_note }}", FANG, 14)
     para(doc, "", FANG, 8)
     para(doc, "报：市政府领导", FANG, 14)
@@ -180,7 +184,7 @@ def reminder_notice() -> Document:
         cell_text(t.rows[2].cells[i], "{{ " + f + " }}", SONG, 10.5)
     end = t.add_row()
     cell_text(end.cells[0], "{%tr endfor %}", SONG, 11)
-    widths(t, (2.8, 6.4, 2.4, 2.0, 2.4))
+    widths(t, (3.3, 5.9, 2.4, 2.0, 2.4))
     para(doc, "", FANG, 8)
     para(doc, "{{ office }}督查室", FANG, 16, align=WD_ALIGN_PARAGRAPH.RIGHT)
     para(doc, "{{ day }}", FANG, 16, align=WD_ALIGN_PARAGRAPH.RIGHT)
