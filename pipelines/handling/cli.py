@@ -33,10 +33,12 @@ EXIT_OK, EXIT_UNUSABLE = 0, 2
 RAW = argparse.RawDescriptionHelpFormatter
 
 
-def cli_actor() -> str:
-    """The CLI's actor (seam S2): `cli:<os user>` until accounts log in on the command line."""
+def cli_actor(args=None):
+    """The CLI's actor (seam S2): branch house's Actor `cli:<os user>` (role 机要员 with --confidential, else
+    文秘) where it exists, else the history name `cli:<os user>`."""
+    confidential = bool(getattr(args, "confidential", False))
     try:
-        from pipelines.actors import cli_actor as from_house  # type: ignore
+        from pipelines.actors import cli_actor as terminal_actor  # type: ignore
     except ImportError:
         import getpass
 
@@ -44,8 +46,7 @@ def cli_actor() -> str:
             return f"cli:{getpass.getuser()}"
         except Exception:
             return "cli:unknown"
-    actor = from_house()
-    return actor
+    return terminal_actor("confidential" if confidential else "clerk")
 
 
 def add_parsers(sub, root_help: str) -> list[str]:
@@ -242,7 +243,7 @@ def _due_words(rec) -> str:
 def _propose(args) -> int:
     from . import ops
 
-    return _step(args, "propose", lambda o: ops.propose(o, args.document, args.words, actor=cli_actor(), category=args.category,
+    return _step(args, "propose", lambda o: ops.propose(o, args.document, args.words, actor=cli_actor(args), category=args.category,
                                                          due=args.due, include_confidential=args.confidential),
                  lambda s: f"{_head(s.record)}已记录拟办意见；{_due_words(s.record)}")
 
@@ -255,7 +256,7 @@ def _instruct(args) -> int:
         typed = f"（由 {e.actor} 代录）" if e.on_behalf_of else ""
         return (f"{_head(s.record)}已记录{e.data.get('leader')}的批示{typed}；按{s.record.kind}办理（{s.record.kind_reason}）；"
                 f"{_due_words(s.record)}")
-    return _step(args, "instruct", lambda o: ops.instruct(o, args.document, args.words, actor=cli_actor(), by=args.by,
+    return _step(args, "instruct", lambda o: ops.instruct(o, args.document, args.words, actor=cli_actor(args), by=args.by,
                                                            title=args.title, category=args.category, due=args.due,
                                                            include_confidential=args.confidential), say)
 
@@ -263,7 +264,7 @@ def _instruct(args) -> int:
 def _classify(args) -> int:
     from . import ops
 
-    return _step(args, "classify", lambda o: ops.classify(o, args.document, args.kind, actor=cli_actor(), reason=args.reason,
+    return _step(args, "classify", lambda o: ops.classify(o, args.document, args.kind, actor=cli_actor(args), reason=args.reason,
                                                            include_confidential=args.confidential),
                  lambda s: f"{_head(s.record)}已改定为{s.record.kind}；{_due_words(s.record)}")
 
@@ -271,14 +272,14 @@ def _classify(args) -> int:
 def _sign(args) -> int:
     from . import ops
 
-    return _step(args, "sign", lambda o: ops.sign(o, args.document, actor=cli_actor(), include_confidential=args.confidential),
+    return _step(args, "sign", lambda o: ops.sign(o, args.document, actor=cli_actor(args), include_confidential=args.confidential),
                  lambda s: f"{_head(s.record)}已由{s.record.department}签收；{_due_words(s.record)}")
 
 
 def _give_back(args) -> int:
     from . import ops
 
-    return _step(args, "return", lambda o: ops.give_back(o, args.document, args.reason, actor=cli_actor(),
+    return _step(args, "return", lambda o: ops.give_back(o, args.document, args.reason, actor=cli_actor(args),
                                                           include_confidential=args.confidential),
                  lambda s: f"{_head(s.record)}已由{s.record.department}退回文秘人员（{s.event.words}）；"
                            f"请改办：shouwen route {s.record.number} <部门>")
@@ -292,7 +293,7 @@ def _progress(args) -> int:
     def say(s) -> str:
         files = s.event.data.get("files") or []
         return f"{_head(s.record)}已记录办理情况" + (f"，附件 {len(files)} 个已保存" if files else "")
-    return _step(args, "progress", lambda o: ops.progress(o, args.document, args.words, actor=cli_actor(),
+    return _step(args, "progress", lambda o: ops.progress(o, args.document, args.words, actor=cli_actor(args),
                                                            files=[Path(f) for f in args.file],
                                                            include_confidential=args.confidential), say)
 
@@ -300,7 +301,7 @@ def _progress(args) -> int:
 def _extend(args) -> int:
     from . import ops
 
-    return _step(args, "extend", lambda o: ops.extend(o, args.document, args.to, actor=cli_actor(), approved_by=args.approved_by,
+    return _step(args, "extend", lambda o: ops.extend(o, args.document, args.to, actor=cli_actor(args), approved_by=args.approved_by,
                                                        reason=args.reason, include_confidential=args.confidential),
                  lambda s: f"{_head(s.record)}期限由 {s.event.data.get('was') or '—'} 延至 {s.record.due}（{args.approved_by}批准）")
 
@@ -308,7 +309,7 @@ def _extend(args) -> int:
 def _answer(args) -> int:
     from . import ops
 
-    return _step(args, "answer", lambda o: ops.answer(o, args.document, args.words, actor=cli_actor(),
+    return _step(args, "answer", lambda o: ops.answer(o, args.document, args.words, actor=cli_actor(args),
                                                        include_confidential=args.confidential),
                  lambda s: f"{_head(s.record)}已记录答复")
 
@@ -320,7 +321,7 @@ def _done(args) -> int:
         on_time = s.record.on_time
         when = "" if on_time is None else ("，按期办结" if on_time else f"，超期办结（期限 {s.record.due}）")
         return f"{_head(s.record)}已办结{when}"
-    return _step(args, "done", lambda o: ops.done(o, args.document, actor=cli_actor(), result=args.result,
+    return _step(args, "done", lambda o: ops.done(o, args.document, actor=cli_actor(args), result=args.result,
                                                    include_confidential=args.confidential), say)
 
 
@@ -330,7 +331,7 @@ def _circulate(args) -> int:
     from . import ops
 
     readers = [r for r in re.split(r"[,，、;；\s]+", args.readers) if r]
-    return _step(args, "circulate", lambda o: ops.circulate(o, args.document, readers, actor=cli_actor(),
+    return _step(args, "circulate", lambda o: ops.circulate(o, args.document, readers, actor=cli_actor(args),
                                                              include_confidential=args.confidential),
                  lambda s: f"{_head(s.record)}已送传阅：{' → '.join(s.record.readers)}")
 
@@ -342,14 +343,14 @@ def _read(args) -> int:
         rest = s.record.readers[len(s.record.read_by):]
         return (f"{_head(s.record)}{s.event.data['reader']}已阅；"
                 + (f"下一位：{rest[0]}" if rest else "传阅完毕，已办结（阅件）"))
-    return _step(args, "read", lambda o: ops.read(o, args.document, actor=cli_actor(), reader=args.reader,
+    return _step(args, "read", lambda o: ops.read(o, args.document, actor=cli_actor(args), reader=args.reader,
                                                    include_confidential=args.confidential), say)
 
 
 def _archive(args) -> int:
     from . import ops
 
-    return _step(args, "archive", lambda o: ops.archive(o, args.document, actor=cli_actor(),
+    return _step(args, "archive", lambda o: ops.archive(o, args.document, actor=cli_actor(args),
                                                          include_confidential=args.confidential),
                  lambda s: f"{_head(s.record)}已归档")
 
@@ -358,7 +359,7 @@ def _show(args) -> int:
     from ..terminal import shown
     from . import ops
 
-    rec, code = _call(args, lambda o: ops.record(o, args.document, actor=cli_actor(), include_confidential=args.confidential))
+    rec, code = _call(args, lambda o: ops.record(o, args.document, actor=cli_actor(args), include_confidential=args.confidential))
     if code is not None:
         return code
     if args.json:
@@ -377,7 +378,7 @@ def _due(args) -> int:
     from ..terminal import shown
     from .queries import due
 
-    found, code = _call(args, lambda o: due(o, actor=cli_actor(), days=args.days, department=args.department,
+    found, code = _call(args, lambda o: due(o, actor=cli_actor(args), days=args.days, department=args.department,
                                             leader=args.leader, include_confidential=args.confidential))
     if code is not None:
         return code
@@ -411,7 +412,7 @@ def _remind(args) -> int:
     from ..terminal import shown
     from .remind import remind
 
-    done, code = _call(args, lambda o: remind(o, actor=cli_actor()))
+    done, code = _call(args, lambda o: remind(o, actor=cli_actor(args)))
     if code is not None:
         return code
     if done.opened:
@@ -442,7 +443,7 @@ def _form(args) -> int:
     def make(office):
         rec_number = office.ledger.find(args.document)
         name = f"收文处理单-{rec_number['year']}-{rec_number['seq']}.docx" if rec_number else "收文处理单.docx"
-        return forms.processing_form(office, args.document, Path(args.out or name), actor=cli_actor(),
+        return forms.processing_form(office, args.document, Path(args.out or name), actor=cli_actor(args),
                                      include_confidential=args.confidential)
     out, code = _call(args, make)
     if code is not None:
@@ -462,9 +463,9 @@ def _report(args) -> int:
 
     def make(office) -> list:
         if args.each and not args.department:
-            return forms.monthly_reports(office, args.month, Path(args.out), actor=cli_actor(),
+            return forms.monthly_reports(office, args.month, Path(args.out), actor=cli_actor(args),
                                          include_confidential=args.confidential)
-        return [forms.monthly_report(office, args.month, Path(args.out), actor=cli_actor(), department=args.department,
+        return [forms.monthly_report(office, args.month, Path(args.out), actor=cli_actor(args), department=args.department,
                                      include_confidential=args.confidential)]
     made, code = _call(args, make)
     if code is not None:

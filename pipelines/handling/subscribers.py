@@ -11,7 +11,7 @@ def on_routed(office, row: dict, department: str, actor: str = "batch", **extra)
 
 
 def on_rerouted(office, row: dict, department: str, actor: str = "batch", **extra) -> None:
-    ops.moved(office, row, department, actor, reason=extra.get("reason"))
+    ops.moved(office, row, department, actor, reason=extra.get("reason"))  # extra: previous, reason
 
 
 IDEMPOTENT = True
@@ -21,5 +21,5 @@ try:  # seam S4 (branch house); until it is on main the batch does not call thes
 except ImportError:
     events = None
 if events is not None:
-    events.subscribe(events.ROUTED, on_routed)
-    events.subscribe(events.REROUTED, on_rerouted)
+    events.subscribe(events.ROUTED, on_routed, idempotent=True)
+    events.subscribe(events.REROUTED, on_rerouted, idempotent=True)
