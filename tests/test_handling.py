@@ -187,6 +187,9 @@ def test_a_deadline_in_a_year_the_calendar_does_not_know_is_said_and_found_once_
     ops.forget(office)  # the office reads its file again (a new process would)
     # 12/22–12/31: 8 · 1/1 off · 1/4–1/8: 9–13 · 1/11 14, 1/12 15
     assert ops.record(office, row["number"], actor=CLERK).due == "2027-01-12"
+    cached = lambda: office.ledger.store.one("SELECT due_on FROM handling WHERE number = ?", (row["number"],))["due_on"]  # noqa: E731
+    assert cached() is None  # the column is a cache: stale until recomputed
+    assert ops.recompute(office) == 1 and cached() == "2027-01-12" and ops.recompute(office) == 0
 
 
 def test_overdue_and_due_soon_per_department_and_leader(office, clock):

@@ -5,6 +5,7 @@ so a step is the same event whichever face recorded it.
     open_for_routed(office, row, department, actor)       -> Record | None   分办: the record opens (seam S4 ROUTED)
     moved(office, row, department, actor)                  -> Record | None   改办: the record follows (S4 REROUTED)
     sync(office, actor)                                    -> Synced          open what was routed without a record
+    recompute(office)                                      -> int             the cached columns again from the events
     record(office, key, *, actor, include_confidential)   -> Record          one document's record, with its events
     propose(office, key, words, *, actor, category, due)   -> Step            拟办意见
     instruct(office, key, words, *, actor, by, title, category, due) -> Step 批办 (by: the leader a clerk types it for)
@@ -398,6 +399,26 @@ def sync(office, actor="batch") -> Synced:
         if moved(office, row, row["department"], actor):
             moved_numbers.append(row["number"])
     return Synced(opened, moved_numbers)
+
+
+def recompute(office) -> int:
+    """Recompute every record's cached columns (state, department, kind, deadline, leader) from its events — after
+    the office changed its [handling] days, its holiday file or its word lists. Returns how many changed."""
+    ctx = context(office)
+    changed = 0
+    for head in ctx.db.query("SELECT * FROM handling ORDER BY id"):
+        row = office.ledger.get(head["document_id"])
+        events = _events(ctx.db, head["id"])
+        if row is None or not events:
+            continue
+        folded = ctx.fold(events)
+        due = deadline(folded, row, ctx.settings, ctx.calendar)
+        now = (folded.department, folded.kind, folded.state, due.iso, folded.leader, folded.closed_at)
+        if now != (head["department"], head["kind"], head["state"], head["due_on"], head["leader"], head["closed_at"]):
+            with ctx.db.transaction():
+                _cache(ctx, head["id"], row, events, head["last_seq"])
+            changed += 1
+    return changed
 
 
 def propose(office, key: str, words: str, *, actor, category: Optional[str] = None, due: Optional[str] = None,
