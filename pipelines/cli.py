@@ -4,6 +4,8 @@
     shouwen extract FILE… [--format text|json]                               what was read
     shouwen rules [--format text|markdown|json]                              the rule catalog
     shouwen run | schedule | ledger | search | route | release | resend | withdraw | learn | reindex   the office's batch (--root)
+    shouwen due | instruct | done | sign | progress | extend | return | archive | circulate | read | …  承办/督办
+                                                                             (pipelines/handling/cli.py)
 """
 from __future__ import annotations
 
@@ -160,6 +162,9 @@ def _parser() -> argparse.ArgumentParser:
     from .migrate import add_parser as add_migrate_parser  # shouwen migrate: SQLite ledger → PostgreSQL
 
     add_migrate_parser(sub, root_help)
+    from .handling.cli import add_parsers as add_handling_parsers  # 承办/督办: due, instruct, done, … (set_defaults(run=…))
+
+    add_handling_parsers(sub, root_help)
     for name, command in sub.choices.items():  # `shouwen run --config X` as well as `shouwen --config X run`
         if any(a.dest == "root" for a in command._actions):
             command.add_argument("--config", metavar="PATH", default=argparse.SUPPRESS, help=config_help)
@@ -206,6 +211,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"shouwen: {exc}", file=sys.stderr)
             return EXIT_UNUSABLE
     try:
+        if callable(getattr(args, "run", None)):  # a command that registered its own handler (pipelines/handling/cli.py)
+            return args.run(args)
         if args.command == "validate":
             return _validate(args)
         if args.command == "extract":
