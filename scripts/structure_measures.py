@@ -143,7 +143,7 @@ def lists_levels(path: Path) -> bool:
     return all(level in joined for level in LEVELS) or bool(LEVEL_PATTERN.search(joined))
 
 
-def tests_confidential_office(path: Path) -> bool:
+def compares_confidential_office(path: Path) -> bool:
     tree = ast.parse(path.read_text(encoding="utf-8"))
     for node in ast.walk(tree):
         if isinstance(node, ast.Compare):
@@ -186,7 +186,7 @@ def measure() -> dict:
         "import_cycles": {"count": len(found), "modules": sum(len(c) for c in found), "components": found},
         "secrecy_spread": {"list_levels": sorted(rel(p) for p in files if lists_levels(p)),
                            "test_confidential_office_literally": sorted(rel(p) for p in files
-                                                                       if tests_confidential_office(p)),
+                                                                       if compares_confidential_office(p)),
                            "spell_confidential_office": sorted(rel(p) for p in files if spells_confidential_office(p))},
         "batch_hub": {"imports": len(batch_imports), "imports_modules": batch_imports,
                       "imported_by": len(imported_by), "imported_by_modules": imported_by},
