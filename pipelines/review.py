@@ -9,10 +9,10 @@ from typing import TYPE_CHECKING, Optional
 from extractors import UnusableInput, detect_format, extract
 from extractors.elements import Elements, parse_elements
 from extractors.normalise import normalise
+from extractors.secrecy import CLASSIFIED, OPEN, Decision, secrecy_decision, unreadable_mark
 from validators import DEFAULT_PROFILE, validate
 from validators.report import build_report
 
-from .secrecy import CLASSIFIED, OPEN, Decision, secrecy_decision, unreadable_mark
 from .terminal import shown
 
 if TYPE_CHECKING:

@@ -7,7 +7,8 @@
                        the importer lies inside them): its
                        strongly connected components of more than one module, and the modules in them
   * secrecy_spread     modules (product code: pipelines/, extractors/, validators/, index/, web/, flows.py) that
-                       list the three 密级 (绝密, 机密, 秘密 all as literals, or a 绝|机|秘 pattern), and modules
+                       enumerate the three 密级 (绝密, 机密, 秘密 each a value of its own, or a regular expression's
+                       alternatives: 绝密|机密|秘密, 绝|机|秘; a message naming them does not count), and modules
                        that test the literal "机要室" (a comparison with it) or hold it as a value of their own
   * batch_hub          how many pipelines/ modules pipelines/batch.py imports, and which modules import it
   * data_root_spelled  product files that spell a data-root folder by hand (root / "outbox", ("archive",
@@ -26,7 +27,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 PRODUCT = ("pipelines", "extractors", "validators", "index", "web")
 LEVELS = ("绝密", "机密", "秘密")
-LEVEL_PATTERN = re.compile(r"绝\|机\|秘|\[绝机秘\]")  # a regular expression's alternatives or class
+# a regular expression that enumerates the levels: 绝密|机密|秘密 (any order), (?:绝|机|秘), [绝机秘]
+LEVEL_PATTERN = re.compile(r"(?:绝密|机密|秘密)\|(?:绝密|机密|秘密)\|(?:绝密|机密|秘密)|绝\|机\|秘|\[绝机秘\]")
 FOLDERS = ("inbox", "outbox", "archive", "quarantine", "received", "registrations", "withdrawn", ".secure", "cache")
 # root / "outbox", office.root / "quarantine" … and the loops over folder names: for folder in ("archive", "outbox")
 SPELLED = re.compile(r"/\s*[\"'](?:%s)[\"']" % "|".join(re.escape(f) for f in FOLDERS))
@@ -139,8 +141,11 @@ def product_files(base: Path = ROOT) -> list[Path]:
 
 
 def lists_levels(path: Path) -> bool:
-    joined = "\n".join(_strings(ast.parse(path.read_text(encoding="utf-8"))))
-    return all(level in joined for level in LEVELS) or bool(LEVEL_PATTERN.search(joined))
+    """Whether the module enumerates the three levels itself: each as a value of its own ("绝密", "机密", "秘密"
+    in a tuple, a set, a comparison) or as a regular expression's alternatives. A message that names them for a
+    person ("密级应为“绝密”“机密”或“秘密”") is not a matcher and does not count."""
+    strings = _strings(ast.parse(path.read_text(encoding="utf-8")))
+    return all(level in strings for level in LEVELS) or any(LEVEL_PATTERN.search(s) for s in strings)
 
 
 def compares_confidential_office(path: Path) -> bool:

@@ -2,6 +2,7 @@
 the CLI and the web desk both call these, each rendering the results its own way.
 
     ledger_entries(office, actor=)                   -> [LedgerEntry]  the 登记簿 as the actor may see it
+    ledger_page(office, query, actor=)               -> LedgerPage     one page of it (filters, order, keyset)
     search(office, query, …filters, actor=)          -> Found          hits, their ledger rows and version marks
     find(office, key, actor=)                        -> dict           a ledger row by 收文编号 (收〔2026〕12号, 2026-12)
     route(office, key, department, reason, actor=)   -> Routed         改办, also to the 机要室
@@ -24,15 +25,24 @@ Results are dataclasses of plain data: names and titles as they are (escaping fo
 from __future__ import annotations
 
 from ..refusals import Action, DeskRefusal
+from ..secrecy import is_confidential
 from .batch_ops import BatchRun, Validated, run_batch, validate
 from .common import find, named, titled
-from .ledger_views import CONFIDENTIAL_FIELDS, CONFIDENTIAL_TITLE, HELD_TITLE, LedgerEntry, ledger_entries
+from .ledger_views import (
+    CONFIDENTIAL_FIELDS,
+    CONFIDENTIAL_TITLE,
+    HELD_TITLE,
+    LedgerEntry,
+    LedgerPage,
+    ledger_entries,
+    ledger_page,
+)
 from .maintenance import learn, rebuild_ledger, reindex
 from .returns_ops import Resent, Withdrawn, resend, withdraw
 from .routing_ops import Released, Routed, known_departments, release, route, to_confidential_office
 from .search import Found, search
 
 __all__ = ["Action", "BatchRun", "CONFIDENTIAL_FIELDS", "CONFIDENTIAL_TITLE", "DeskRefusal", "Found", "HELD_TITLE",
-           "LedgerEntry", "Released", "Resent", "Routed", "Validated", "Withdrawn", "find", "known_departments",
-           "learn", "ledger_entries", "named", "rebuild_ledger", "reindex", "release", "resend", "route", "run_batch",
+           "LedgerEntry", "LedgerPage", "Released", "Resent", "Routed", "Validated", "Withdrawn", "find", "known_departments",
+           "is_confidential", "learn", "ledger_entries", "ledger_page", "named", "rebuild_ledger", "reindex", "release", "resend", "route", "run_batch",
            "search", "titled", "to_confidential_office", "validate", "withdraw"]
