@@ -11,7 +11,6 @@ What an actor may see and do is decided in pipelines/access.py, never here and n
 from __future__ import annotations
 
 import getpass
-import inspect
 import os
 from dataclasses import dataclass
 from typing import Optional
@@ -69,19 +68,8 @@ def acting(actor: Optional[Actor]) -> Actor:
     return actor if actor is not None else cli_actor()
 
 
-_TAKES_ACTOR: dict[type, bool] = {}
-
-
 def history_kwargs(ledger, actor: Optional[Actor]) -> dict:
-    """The keywords a ledger state change (set_status, note) takes to record who acted in the document's history:
-    {"actor": name} where the ledger has the history `actor` column (seam S1), else {} (then the history names
-    no one, as before). The one place that wires actors into the ledger."""
-    if actor is None:
-        return {}
-    kind = type(ledger)
-    if kind not in _TAKES_ACTOR:
-        try:
-            _TAKES_ACTOR[kind] = "actor" in inspect.signature(ledger.set_status).parameters
-        except (TypeError, ValueError):
-            _TAKES_ACTOR[kind] = False
-    return {"actor": actor.history_name} if _TAKES_ACTOR[kind] else {}
+    """The keywords a ledger state change (set_status, note) takes to record who acted in the document's history
+    (the ledger's `actor` column, seam S1): {"actor": name}; {} for no actor (the ledger says "batch"). The one
+    place that wires actors into the ledger."""
+    return {} if actor is None else {"actor": actor.history_name}

@@ -227,10 +227,11 @@ def route_and_index(office, row: dict, review: Review, rules: list[dict], decisi
                   department=routed.department, channel=row["channel"], verdict=report["verdict"],
                   status="indexed", date=doc["date"], received_at=row["received_at"])
     except IndexUnavailable as exc:  # search is down: the document stays 分办 (to index) and is sent next batch
-        ledger.set_status(document_id, "routed", f"检索服务不可用，下批补入检索：{exc}"[:300], expect_version=version)
+        ledger.set_status(document_id, "routed", f"检索服务不可用，下批补入检索：{exc}"[:300], expect_version=version,
+                          **history_kwargs(ledger, actor))
         return Outcome(row["number"], row["file"], "routed", report["verdict"], routed.department, routed.reason)
     try:
-        ledger.set_status(document_id, "indexed", "已入检索", expect_version=version)
+        ledger.set_status(document_id, "indexed", "已入检索", expect_version=version, **history_kwargs(ledger, actor))
     except LedgerConflict:
         index.remove(document_id)  # someone else changed it meanwhile: the index follows the ledger, not us
         raise

@@ -136,3 +136,13 @@ def test_only_the_confidential_clerk_releases_and_a_clerk_may_not(office):
     with pytest.raises(desk.DeskRefusal) as marked:  # the 机要员 may ask, but a readable 机密 stays with the 机要室
         desk.release(office, secret["number"], actor=CONFIDENTIAL)
     assert marked.value.code == "marked"
+
+
+def test_the_history_names_who_acted(office):
+    """Each state change records its actor (seam S1's history column): the batch's steps 'batch', a clerk's 改办
+    the clerk's name."""
+    letter = _rows(office)[LETTER]
+    assert {h["actor"] for h in office.ledger.history(letter["id"])} == {"batch"}
+    desk.route(office, letter["number"], "综合科", actor=CLERK)
+    last = office.ledger.history(letter["id"])[-1]
+    assert (last["actor"], last["status"]) == ("wang", "indexed") and "综合科" in last["note"]
