@@ -20,6 +20,7 @@ from scripts.structure_measures import (
     spells_confidential_office,
 )
 
+
 def test_no_import_circle_in_pipelines():
     assert cycles(import_graph()) == []
 
