@@ -9,6 +9,7 @@ the desk alike.
     withdraw_notices(office, row)                          a withdrawn return's files out of the outbox
     failed(office, document_id, error)                     left unfinished for the next batch
     secure_original(office, row)                           a classified or held original out of sight
+    unsecure_original(office, row)                         … and back in received/ once the 机要员 released it
 
 Each changes the ledger compare-and-set on the row it was given (LedgerConflict when someone changed it
 meanwhile), records who acted (`actor`, pipelines/actors.py), and then says so once (pipelines/events.py:
@@ -283,6 +284,39 @@ def secure_original(office, row: dict) -> list[Path]:
                 os.chmod(path, mode)
         except OSError:
             pass  # a file owned by another account: left as it is
+    return moved
+
+
+def unsecure_original(office, row: dict) -> list[Path]:
+    """A document the 机要员 released (not classified after all, secrecy.decide: released) is open: its copies
+    leave .secure/ for received/<channel>/<year>-<seq>-<name> as any document's, the archived copies are
+    read-only for all again (0444) and the registration record readable (0644). Idempotent. Returns where the
+    copies went."""
+    row = office.ledger.get(row["id"]) or row
+    paths = DataRoot(office.root)
+    prefix = numbered(row["year"], row["seq"])
+    kept = sorted(paths.secure.glob(f"{row['year']}-{row['seq']:06d}*")) if paths.secure.is_dir() else []
+    moved = []
+    for path in kept:
+        if not path.is_file() or path.is_symlink():
+            continue
+        duplicate = DUPLICATE_COPY.search(path.name)
+        folder = paths.received(row["channel"])
+        folder.mkdir(parents=True, exist_ok=True)
+        target = folder / safe_name(prefix, row["file"], duplicate[0] if duplicate else "")
+        if target.exists():
+            continue  # never over another file: it stays where it is
+        os.replace(path, target)
+        os.chmod(target, 0o644)
+        moved.append(target)
+    public = [(office.root / row["archive_path"], 0o444), (paths.registration(row["year"], row["seq"]), 0o644)]
+    public += [(office.root / a["archive_path"], 0o444) for a in _attachments(row) if a.get("archive_path")]
+    for path, mode in public:
+        try:
+            if path.is_file() and not path.is_symlink():
+                os.chmod(path, mode)
+        except OSError:
+            pass
     return moved
 
 

@@ -6,7 +6,7 @@
    attachments 0400 (originals stay read-only), the registration record (which holds the name) 0600. A copy of
    it received again goes to .secure/ too, and the batch's summary does not name it.
 9. A clerk's 改办 is remembered when the document later goes to the 机要室 and is released: it returns to the
-   department the clerk chose, not the one the rules chose.
+   department the clerk chose, not the one the rules chose (and its original leaves .secure/ again).
 """
 from __future__ import annotations
 
@@ -111,8 +111,13 @@ def test_a_clerks_reroute_survives_a_trip_to_the_confidential_office_and_back(tm
         desk.route(office, row["number"], "综合科", "与综合科职责相关")
         desk.route(office, row["number"], "机要室")
         assert office.ledger.get(row["id"])["department"] == "机要室"
+        received = root / "received" / "edoc" / f"{row['year']}-{row['seq']:06d}-{name}"
+        assert not received.exists() and _mode(root / ".secure" / f"{row['year']}-{row['seq']:06d}.ofd") == 0o400
         released = desk.release(office, row["number"], "误转机要室", actor=CONFIDENTIAL)
         after = office.ledger.get(row["id"])
     assert released.outcome.department == "综合科"
     assert (after["status"], after["department"], after["route_source"]) == ("indexed", "综合科", "clerk")
     assert after["route_reason"] == "与综合科职责相关"
+    # open after all: its original is back where every open document's is, readable as theirs
+    assert received.is_file() and list((root / ".secure").iterdir()) == []
+    assert _mode(root / after["archive_path"]) == 0o444

@@ -112,10 +112,10 @@ def release(office, key: str, reason: Optional[str] = None, *, actor: Optional[A
     """机要员核定非密: a held document (a 密级 mark nobody could read, 待机要员核定) that the 机要员 has read and
     found not classified goes on as any document: reviewed again from its archived original, routed and indexed
     — to the department a clerk's 改办 had sent it to before it went to the 机要室, else by the rules and the
-    model. Also a document sent to the 机要室 by a 改办 that the 机要员 finds was sent by mistake. Refused for any
+    model — and its original leaves .secure/ for received/. Also a document sent to the 机要室 by a 改办 that the 机要员 finds was sent by mistake. Refused for any
     other status; compare-and-set on the row read (LedgerConflict). A document whose level can be read is never
     released: it stays with the 机要室 whatever is said here. The 机要员's role only (access.py)."""
-    from ..disposition import route_and_index
+    from ..disposition import route_and_index, unsecure_original
     from ..review import review_original
     from ..routing import Route
     from ..secrecy import CLASSIFIED, at_confidential_office, decide
@@ -142,4 +142,6 @@ def release(office, key: str, reason: Optional[str] = None, *, actor: Optional[A
                    "clerk") if before and before.get("department") else None)
     outcome = route_and_index(office, office.ledger.get(row["id"]), review, office.rules,
                               decide(review, RELEASED), actor=actor, clerk_route=clerk)
+    if not outcome.confidential:  # open after all: its original back with every other document's
+        unsecure_original(office, row)
     return Released(row, outcome)
