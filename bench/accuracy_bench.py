@@ -105,7 +105,8 @@ def false_returns(tmp: Path, ocr: bool = True) -> dict:
 def producer_returns(files: Path) -> dict:
     """{producer: {documents, returned, held, unusable, conformant, false_returns, detail: [per file]}} over the
     files of tests/data/producers found in `files` (a file shouwen refuses as unusable is counted apart)."""
-    from tests.real_corpus import load_cases, read_or_unusable as read
+    from tests.real_corpus import load_cases
+    from tests.real_corpus import read_or_unusable as read
 
     corpus = ROOT / "tests" / "data" / "producers"
     out: dict = {}

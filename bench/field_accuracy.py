@@ -29,7 +29,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.real_corpus import ALL_FIELDS, DOCS, FIELD_ZH, REAL, expected_value, field_matches, load_cases, normalised, read_or_unusable as read  # noqa: E402
+from tests.real_corpus import ALL_FIELDS, DOCS, FIELD_ZH, REAL, expected_value, field_matches, load_cases, normalised  # noqa: E402
+from tests.real_corpus import read_or_unusable as read
 
 RESULTS = ROOT / "bench" / "results" / "fields.json"
 

@@ -51,7 +51,7 @@ SECRECY_TERM = re.compile(rf"[{STARS}]\s*(?:\d+|[一二三四五六七八九十]
 # star, then 密级 or 绝/机/秘 + 密 (any spacing) followed by a blank, ★, a separator, a digit, 紧急程度 or the end
 # of the line — not a title that merely begins with 秘密….
 MARK = re.compile(r"^[\s\u3000]*(?:(?:份[\s\u3000]*号[\s\u3000]*[:：]?[\s\u3000]*)?[0-9]{1,8}[\s\u3000]*)?"
-                  rf"[【\[〔（(★☆*＊▲]?[\s\u3000]*"
+                  r"[【\[〔（(★☆*＊▲]?[\s\u3000]*"
                   r"(?:密[\s\u3000]*级|(?:绝|机|秘)[\s\u3000]*密(?=[\s\u3000★☆*＊:：()（）【】\[\]〔〕\d]|$|特急|加急|平急))")
 UNCLASSIFIED = re.compile(r"^[\s\u3000]*(?:份[\s\u3000]*号[\s\u3000]*[:：]?[\s\u3000]*[0-9]{1,8}[\s\u3000]*)?密[\s\u3000]*级"
                           rf"[\s\u3000]*[:：]?[\s\u3000]*(?:{UNCLASSIFIED_WORDS})[\s\u3000]*$")

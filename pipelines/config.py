@@ -453,7 +453,7 @@ def current() -> Config:
     process, a Prefect worker's flow run). Read once."""
     global _current
     if _current is None:
-        from .intake import data_root
+        from .dataroot import data_root
 
         _current = load(data_root(None))
     return _current

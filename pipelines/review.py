@@ -9,10 +9,10 @@ from typing import TYPE_CHECKING, Optional
 from extractors import UnusableInput, detect_format, extract
 from extractors.elements import Elements, parse_elements
 from extractors.normalise import normalise
+from extractors.secrecy import CLASSIFIED, OPEN, Decision, secrecy_decision, unreadable_mark
 from validators import DEFAULT_PROFILE, validate
 from validators.report import build_report
 
-from .decision import CLASSIFIED, OPEN, Decision, secrecy_decision, unreadable_mark
 from .terminal import shown
 
 if TYPE_CHECKING:
@@ -25,10 +25,10 @@ class Review:
     body: str  # 正文, for routing and the index
     text: str  # everything read, in reading order
     mail: Optional[MailMessage] = None  # when the file was a mail message: sender, date, attachments (邮件)
-    secrecy_unreadable: Optional[str] = None  # a 密级 line whose level could not be read (see decision.py)
+    secrecy_unreadable: Optional[str] = None  # a 密级 line whose level could not be read (see secrecy.py)
     elements: Optional[Elements] = None  # the parsed 公文 elements (format, issuers, secrecy_unreadable …)
     seals: Optional[list] = None  # OFD electronic seals (电子印章), extractors/ofd/seals.py: [{unchanged, …}]
-    annex_secrecy: Optional[Decision] = None  # a mail 附件 with a 密级 mark: CLASSIFIED or HELD (decision.py)
+    annex_secrecy: Optional[Decision] = None  # a mail 附件 with a 密级 mark: CLASSIFIED or HELD (secrecy.py)
 
 
 def review_document(data: bytes, file: str, channel: str = "unknown", profile: str = DEFAULT_PROFILE) -> Review:
@@ -70,7 +70,7 @@ ANNEX_FORMATS = ("txt", "docx", "pdf", "ofd")
 def annex_secrecy(mail: "MailMessage") -> Optional[Decision]:
     """CLASSIFIED (or else HELD) when one of the mail's 附件 carries a 密级 mark,
     read as the batch reads a main document (extract with the same size/time limits, parse_elements,
-    decision.secrecy_decision); None when none does. An 附件 that cannot be read does not make the mail
+    secrecy.secrecy_decision); None when none does. An 附件 that cannot be read does not make the mail
     classified (its 主件 decides)."""
     held = None
     for annex in mail.annexes:
@@ -85,6 +85,13 @@ def annex_secrecy(mail: "MailMessage") -> Optional[Decision]:
         if decision.kind != OPEN and held is None:
             held = decision
     return held
+
+
+def review_original(office, row: dict) -> Review:
+    """初审 again of a registered document from its archived original (office.root / row's archive_path), with
+    the office's profile. Raises UnusableInput, OSError."""
+    data = (Path(office.root) / row["archive_path"]).read_bytes()
+    return review_document(data, row["file"], channel=row["channel"], profile=office.profile)
 
 
 def review_bytes(data: bytes, file: str, channel: str = "unknown", profile: str = DEFAULT_PROFILE) -> dict:

@@ -8,31 +8,29 @@ Classified documents are never sent (the ledger's 密级 and the 机要 route bo
 """
 from __future__ import annotations
 
-import os
 import time
 from pathlib import Path
 from typing import Callable, Iterator, Optional
 
 from index import Doc, IndexUnavailable, SearchIndex, open_index, refuse_classified
 
-from .decision import OPEN, Decision, index_decision
 from .ledger import Ledger
+from .secrecy import decide, kept_from_index
 
-INDEX_URL_ENV = "SHOUWEN_INDEX_URL"  # http(s)://… for Elasticsearch; unset: the embedded index in the data root
+INDEX_URL_ENV = "SHOUWEN_INDEX_URL"  # the variable config.py reads [index] url from (config.ENV)
 
 
-def open_office_index(root: Path, url: Optional[str] = None) -> SearchIndex:
-    """The office's search index: url, else $SHOUWEN_INDEX_URL (set from shouwen.toml's [index] url by
-    pipelines/config.activate), else — or for "embedded" — the Tantivy index under root."""
-    url = url if url is not None else os.environ.get(INDEX_URL_ENV)  # shouwen.toml's [index] url is exported there
+def open_office_index(root: Path, url: str) -> SearchIndex:
+    """The office's search index at `url` (the configuration's [index] url, handed in by the Office): an
+    http(s):// Elasticsearch, or for "embedded" the Tantivy index under root."""
     return open_index(Path(root), None if url in (None, "", "embedded") else url)
 
 
 def _classified(row: dict) -> bool:
-    if row.get("route_source") == "classified" or row.get("department") == "机要室":
+    if kept_from_index(row):  # secrecy.py: classified, held, or with the 机要室
         return True
     try:
-        refuse_classified(row.get("secrecy"))
+        refuse_classified(row.get("secrecy"))  # and the index's own last line of defence
         return False
     except ValueError:
         return True
@@ -53,13 +51,14 @@ def document_from_archive(root: Path, row: dict) -> Optional[Doc]:
 
 def read_for_index(root: Path, row: dict) -> tuple[Optional[Doc], str]:
     """(Doc, "") for a ledger row to index, else (None, why not, in Chinese). The text is read again from the
-    archived original and the 入检索 decision asked again (decision.py), except that a 密级 mark nobody could read
-    does not stop a document the 机要员 released (decisions.py: RELEASED); a readable level always does."""
+    archived original and the 入检索 decision asked again (secrecy.decide), the 机要员's recorded decision
+    folded in: a 密级 mark nobody could read does not stop a document the 机要员 released; a readable level
+    always does."""
     from extractors import UnusableInput
 
-    from .decision import HELD
-    from .decisions import RELEASED, decision_kind
     from .review import review_document
+    from .secrecy import HELD
+    from .secrecy_records import decision_kind
 
     if _classified(row):
         return None, "涉密公文，不入检索"
@@ -69,10 +68,8 @@ def read_for_index(root: Path, row: dict) -> tuple[Optional[Doc], str]:
         return None, f"原件无法读取（{exc.strerror or exc}），未入检索"
     except UnusableInput as exc:
         return None, f"原件无法读取（{exc.reason}），未入检索"
-    decision = index_decision(review)
-    if decision.kind == HELD and decision_kind(root, row) == RELEASED:  # the 机要员 read the mark: not classified
-        decision = Decision(OPEN)
-    if not decision.indexable:  # the one decision to index (decision.py), asked again on the text
+    decision = decide(review, decision_kind(root, row))  # the 机要员's release folded in (secrecy.py)
+    if not decision.indexable:  # the one decision to index, asked again on the text
         return None, ("重读原件发现密级标志，未入检索（请机要员核定：shouwen ledger --confidential）"
                       if decision.kind == HELD else "重读原件发现涉密标志，未入检索（应转机要室：shouwen route "
                       f"{row['number']} 机要室）")

@@ -184,7 +184,7 @@ def test_a_sealed_ofd_is_recorded_with_its_seal_and_a_changed_one_as_changed(tmp
     # the changed one is told in the batch's summary and its history, not only in the ledger's marks
     told = [line for line in summary.lines() if "电子印章校验未通过" in line]
     assert len(told) == 1 and rows["改动.ofd"]["number"] in told[0]
-    from pipelines.batch import SEAL_CHANGED
+    from pipelines.process import SEAL_CHANGED
     assert SEAL_CHANGED in [h["note"] for h in SQLiteLedger(office / "ledger.sqlite3").history(rows["改动.ofd"]["id"])]
     assert SEAL_CHANGED not in [h["note"] for h in SQLiteLedger(office / "ledger.sqlite3").history(rows["盖章.ofd"]["id"])]
     assert (rows["盖章.ofd"]["seals"], rows["盖章.ofd"]["seals_unchanged"]) == (1, 1)

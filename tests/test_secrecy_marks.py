@@ -8,7 +8,7 @@ field that says the document is open or a line that is no mark at all.
 
 Matchers: extractors.secrecy.level_of / is_mark_line / read_secrecy (the line readers), index.base.is_classified
 (the index's last refusal), the element parser (Elements.secrecy / secrecy_unreadable), the security.classified
-rule (validators), extractors.secrecy.secrecy_decision (a mail's 附件) and pipelines.decision.index_decision (the
+rule (validators), extractors.secrecy.secrecy_decision (a mail's 附件) and pipelines.secrecy.index_decision (the
 batch).
 """
 from __future__ import annotations
@@ -17,10 +17,10 @@ import pytest
 
 from extractors import extract
 from extractors.elements import parse_elements
-from extractors.secrecy import CLASSIFIED, HELD, OPEN, LEVELS, is_mark_line, level_of, read_secrecy, secrecy_decision
+from extractors.secrecy import CLASSIFIED, HELD, LEVELS, OPEN, is_mark_line, level_of, read_secrecy, secrecy_decision
 from index.base import is_classified
-from pipelines.decision import index_decision
 from pipelines.review import review_document
+from pipelines.secrecy import index_decision
 from tests import builder
 
 # form -> the level read in it, "held" (a mark, its level unreadable), or None (open)

@@ -49,99 +49,94 @@ def cli_actor(args=None):
     return terminal_actor("confidential" if confidential else "clerk")
 
 
-def add_parsers(sub, root_help: str) -> list[str]:
-    """Register every 承办/督办 command on `sub` (argparse subparsers). Returns their names."""
-    names = []
+def _command(name: str, help_: str, description: str, run, arguments=None, key: bool = True):
+    """One 承办/督办 command for the CLI's table (pipelines/commands): the document's 收文编号 first (key), the
+    机要员's --confidential view, then its own arguments; --root and --config come from the table."""
+    from pipelines.commands import Command
 
-    def command(name: str, help_: str, description: str, run, key: bool = True):
-        p = sub.add_parser(name, help=help_, description=description, formatter_class=RAW)
+    def add(p: argparse.ArgumentParser) -> None:
         if key:
             p.add_argument("document", metavar="DOC", help="收文编号，如 收〔2026〕12号 或 2026-12 / ledger number")
-        p.add_argument("--root", help=root_help)
         p.add_argument("--confidential", action="store_true",
                        help="机要员查看：包括涉密公文 / the confidential clerk's view (classified documents included)")
-        p.set_defaults(run=run)
-        names.append(name)
-        return p
+        if arguments is not None:
+            arguments(p)
 
-    p = command("due", "督办：超期和即将到期的承办件 / overdue and due soon",
-                "督办：列出超期未办结和 N 个工作日内到期的办件，按承办部门和批示领导汇总。\n"
-                "List overdue documents and those due within N working days, per department and leader.", _due, key=False)
+    return Command(name, help_, description, add, run, action=name, positional=("key",) if key else ())
+
+
+def _due_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--days", type=_natural, default=None, help="到期前的工作日数（默认 [handling] remind_working_days）/ window")
     p.add_argument("--department", help="只看该承办部门 / one department")
     p.add_argument("--leader", help="只看该领导批示的 / one leader's")
     p.add_argument("--json", action="store_true", help="以 JSON 输出 / as JSON")
 
-    p = command("handling", "查看一件收文的承办记录 / show a document's handling record",
-                "查看一件收文的承办记录：状态、期限和每一步（办理人、时间、意见）。\nShow one handling record and its history.", _show)
+
+def _handling_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--json", action="store_true", help="以 JSON 输出 / as JSON")
 
-    p = command("propose", "拟办意见 / the clerk's proposal", "记录文秘人员的拟办意见。Record the clerk's proposal.", _propose)
+
+def _propose_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--words", required=True, help="拟办意见 / the proposal")
     p.add_argument("--category", choices=("省部级批示件", "议题"), help="类别（决定办理期限）/ category")
     p.add_argument("--due", metavar="YYYY-MM-DD", help="写明的办理期限 / an explicit deadline")
 
-    p = command("instruct", "批办：记录领导批示 / record a leader's instruction",
-                "批办：记录领导批示（领导本人录入，或文秘人员代领导录入：录入人和领导都记下）。\n"
-                "批示用语决定办件或阅件（阅研、阅处、酌处… 为办件；阅、参考、阅知 为阅件）。\n"
-                "Record a leader's instruction (typed by the leader or by the clerk on their behalf).", _instruct)
+
+def _instruct_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--by", required=True, metavar="姓名", help="批示领导 / the leader")
     p.add_argument("--words", required=True, help="批示内容 / the instruction")
     p.add_argument("--title", metavar="职务", help="领导职务（如 市长、副省长；默认按 [handling] leaders）/ the leader's title")
     p.add_argument("--category", choices=("省部级批示件", "议题"), help="类别 / category")
     p.add_argument("--due", metavar="YYYY-MM-DD", help="批示写明的期限 / an explicit deadline")
 
-    p = command("classify", "改定办件或阅件 / overrule 办件 or 阅件", "文秘人员改定办件或阅件。Overrule the kind.", _classify)
+
+def _classify_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("kind", choices=("办件", "阅件"), help="办件（需办理结果）或 阅件 / the kind")
     p.add_argument("--reason", help="理由 / why")
 
-    command("sign", "签收 / sign for a document", "承办部门签收。The department signs for the document.", _sign)
 
-    p = command("return", "退回：误分的收文退回文秘人员 / return a mis-routed document",
-                "退回：承办部门认为不属本部门办理的，写明理由退回文秘人员改办（改办后承办记录随文移交）。\n"
-                "Return a mis-routed document to the clerk, with the reason.", _give_back)
+def _return_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--reason", required=True, help="退回理由 / why")
 
-    p = command("progress", "办理情况 / a progress note", "记录办理情况，可附文件（按内容保存于数据目录）。Record progress.", _progress)
+
+def _progress_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--words", required=True, help="办理情况 / the note")
     p.add_argument("--file", action="append", default=[], metavar="FILE", help="附件，可重复 / attach a file (repeatable)")
 
-    p = command("extend", "延期 / extend the deadline", "延期：写明新的期限和批准人。Extend the deadline.", _extend)
+
+def _extend_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--to", required=True, metavar="YYYY-MM-DD", help="新的期限 / the new deadline")
     p.add_argument("--approved-by", required=True, metavar="姓名", help="批准人 / who approved it")
     p.add_argument("--reason", help="延期理由 / why")
 
-    p = command("answer", "答复来信 / answer a citizen's letter", "记录对来信人的答复。Record the answer to a letter.", _answer)
+
+def _answer_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--words", required=True, help="答复内容 / the answer")
 
-    p = command("done", "办结 / finish", "办结：办件须写明办理结果；阅件无需结果。Close the record.", _done)
+
+def _done_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--result", help="办理结果 / the result")
 
-    p = command("circulate", "传阅（阅件）/ circulate a read-only document",
-                "传阅：阅件按顺序送传阅人阅，每人已阅后记下，最后一人阅毕即办结。Circulate to readers in order.", _circulate)
+
+def _circulate_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--readers", required=True, help="传阅人，按顺序，以逗号或顿号分隔 / readers in order, comma-separated")
 
-    p = command("read", "已阅 / mark read", "记录传阅人已阅。Record a reader's 已阅.", _read)
+
+def _read_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--reader", metavar="姓名", help="传阅人（默认当前用户）/ the reader")
 
-    command("archive", "归档 / archive", "办结后归档。Archive after 办结.", _archive)
-    command("remind", "催办：立即运行催办步骤 / run the reminder step now",
-            "催办：为超期和即将到期的办件按承办部门写催办通知（reminders/日期/），并在承办记录中记下。\n"
-            "Run the reminder step now (the scheduled batch runs it too).", _remind, key=False)
 
-    p = command("form", "打印收文处理单 / print the processing form", "生成一件收文的收文处理单（docx）。Make the 收文处理单.", _form)
+def _form_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--out", metavar="FILE", help="输出文件（默认 收文处理单-编号.docx）/ output file")
     p.add_argument("--pdf", action="store_true", help="同时用 LibreOffice 转成 PDF / also convert to PDF")
 
-    p = command("report", "督查专报（月报）/ the monthly supervision report",
-                "生成某月的督查专报（docx 和 xlsx，含当月图表）：全机关，或一个承办部门。\n"
-                "Make the monthly report (docx and xlsx, with the month's chart).", _report, key=False)
+
+def _report_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("month", metavar="YYYY-MM", help="月份 / the month")
     p.add_argument("--department", help="只统计该承办部门 / one department")
     p.add_argument("--each", action="store_true", help="全机关一份，另为每个承办部门各出一份 / also one per department")
     p.add_argument("--out", metavar="DIR", default=".", help="输出目录（默认当前目录）/ output folder")
     p.add_argument("--pdf", action="store_true", help="同时用 LibreOffice 把专报转成 PDF / also convert the report to PDF")
-    return names
 
 
 def _natural(text: str) -> int:
@@ -157,7 +152,7 @@ def _natural(text: str) -> int:
 # -- running ------------------------------------------------------------------------------------------------
 
 def _office(args):
-    from ..intake import data_root
+    from ..dataroot import data_root
     from ..office import Office
 
     return Office.open(data_root(args.root), create=False)
@@ -480,3 +475,37 @@ def _report(args) -> int:
         for pdf in _to_pdf([done.docx for done in made], made[0].docx.parent):
             print(shown(f"PDF：{pdf}"))
     return EXIT_OK
+
+
+# -- the commands, for the CLI's table (pipelines/commands: one line each in COMMANDS) ---------------------
+
+DUE = _command("due", "督办：超期和即将到期的承办件 / overdue and due soon",
+                "督办：列出超期未办结和 N 个工作日内到期的办件，按承办部门和批示领导汇总。\n"
+                "List overdue documents and those due within N working days, per department and leader.", _due, _due_arguments, key=False)
+HANDLING = _command("handling", "查看一件收文的承办记录 / show a document's handling record",
+                "查看一件收文的承办记录：状态、期限和每一步（办理人、时间、意见）。\nShow one handling record and its history.", _show, _handling_arguments)
+PROPOSE = _command("propose", "拟办意见 / the clerk's proposal", "记录文秘人员的拟办意见。Record the clerk's proposal.", _propose, _propose_arguments)
+INSTRUCT = _command("instruct", "批办：记录领导批示 / record a leader's instruction",
+                "批办：记录领导批示（领导本人录入，或文秘人员代领导录入：录入人和领导都记下）。\n"
+                "批示用语决定办件或阅件（阅研、阅处、酌处… 为办件；阅、参考、阅知 为阅件）。\n"
+                "Record a leader's instruction (typed by the leader or by the clerk on their behalf).", _instruct, _instruct_arguments)
+CLASSIFY = _command("classify", "改定办件或阅件 / overrule 办件 or 阅件", "文秘人员改定办件或阅件。Overrule the kind.", _classify, _classify_arguments)
+SIGN = _command("sign", "签收 / sign for a document", "承办部门签收。The department signs for the document.", _sign)
+RETURN = _command("return", "退回：误分的收文退回文秘人员 / return a mis-routed document",
+                "退回：承办部门认为不属本部门办理的，写明理由退回文秘人员改办（改办后承办记录随文移交）。\n"
+                "Return a mis-routed document to the clerk, with the reason.", _give_back, _return_arguments)
+PROGRESS = _command("progress", "办理情况 / a progress note", "记录办理情况，可附文件（按内容保存于数据目录）。Record progress.", _progress, _progress_arguments)
+EXTEND = _command("extend", "延期 / extend the deadline", "延期：写明新的期限和批准人。Extend the deadline.", _extend, _extend_arguments)
+ANSWER = _command("answer", "答复来信 / answer a citizen's letter", "记录对来信人的答复。Record the answer to a letter.", _answer, _answer_arguments)
+DONE = _command("done", "办结 / finish", "办结：办件须写明办理结果；阅件无需结果。Close the record.", _done, _done_arguments)
+CIRCULATE = _command("circulate", "传阅（阅件）/ circulate a read-only document",
+                "传阅：阅件按顺序送传阅人阅，每人已阅后记下，最后一人阅毕即办结。Circulate to readers in order.", _circulate, _circulate_arguments)
+READ = _command("read", "已阅 / mark read", "记录传阅人已阅。Record a reader's 已阅.", _read, _read_arguments)
+ARCHIVE = _command("archive", "归档 / archive", "办结后归档。Archive after 办结.", _archive)
+REMIND = _command("remind", "催办：立即运行催办步骤 / run the reminder step now",
+            "催办：为超期和即将到期的办件按承办部门写催办通知（reminders/日期/），并在承办记录中记下。\n"
+            "Run the reminder step now (the scheduled batch runs it too).", _remind, key=False)
+FORM = _command("form", "打印收文处理单 / print the processing form", "生成一件收文的收文处理单（docx）。Make the 收文处理单.", _form, _form_arguments)
+REPORT = _command("report", "督查专报（月报）/ the monthly supervision report",
+                "生成某月的督查专报（docx 和 xlsx，含当月图表）：全机关，或一个承办部门。\n"
+                "Make the monthly report (docx and xlsx, with the month's chart).", _report, _report_arguments, key=False)

@@ -31,12 +31,10 @@ class Stored:
 
 
 def folder(root: Path, confidential: bool) -> Path:
-    """Where attachments live (seam S5's DataRoot will name it; until then here only)."""
-    if confidential:
-        secure = Path(root) / "secure"
-        secure.mkdir(mode=0o700, exist_ok=True)
-        return secure / "handling-files"
-    return Path(root) / "handling-files"
+    """Where attachments live: the data root's handling-files/ (.secure/handling-files/ when classified)."""
+    from ..dataroot import DataRoot
+
+    return DataRoot(root).handling_files(confidential)
 
 
 def _suffix(name: str) -> str:
@@ -58,7 +56,7 @@ def _check(path: Path) -> os.stat_result:
 
 def store_files(office, paths: list[Path], confidential: bool = False) -> list[Stored]:
     """Copy each file in (all checked first); return what was stored, in the order given."""
-    from ..intake import write_read_only
+    from ..dataroot import write_read_only
 
     paths = [Path(p) for p in paths]
     for path in paths:

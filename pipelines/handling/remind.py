@@ -12,11 +12,16 @@ not written into a notice (its 收文编号 only; the 机要室 has the document
 from __future__ import annotations
 
 import json
+import logging
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Optional
 
+from ..steps import step
 from . import ops
 from .queries import due
+
+log = logging.getLogger("shouwen.handling")
 
 
 @dataclass
@@ -40,8 +45,28 @@ class Reminded:
 
 
 def folder(root: Path, day: str) -> Path:
-    """Where the day's notices go (seam S5's DataRoot will name it; until then here only)."""
-    return Path(root) / "reminders" / day
+    """Where the day's notices go: the data root's reminders/<day>/."""
+    from ..dataroot import DataRoot
+
+    return DataRoot(root).reminders(day)
+
+
+@step("催办 remind")  # after the documents: a 分办 of this batch opens its record before the due list is read
+def chase(office) -> Optional[Reminded]:
+    """The scheduled batch's reminder step: remind(office) as the batch. A failure here (a template the office
+    broke, a full disk under reminders/) is noted in the log and never stops or fails the batch: the next batch
+    chases again (idempotent within a day). Returns what was chased, or None when the step could not run."""
+    from ..actors import BATCH
+
+    try:
+        return remind(office, BATCH)
+    except Exception as exc:
+        from ..faults import is_root_fault
+
+        if is_root_fault(exc):
+            raise
+        log.warning("催办步骤未完成：%s: %s", type(exc).__name__, exc, exc_info=True)
+        return None
 
 
 def remind(office, actor="batch") -> Reminded:
