@@ -35,9 +35,6 @@ KNOWN_FAILURES: dict[str, set[str]] = {
     # issue 24's parser changes, made after their misreads were seen.
     # the 发文字号 only in a flattened info table at the page's end (header row, then "N001-… 宛政〔2011〕7号")
     "h36": {"doc_number"},
-    # a title with the short organ name "县人民政府" is taken as the issuer over the info table's 发文单位
-    # 嘉鱼县人民政府; a 主送 line without its colon (the page lost it) is not read
-    "h38": {"issuers", "addressees"},
 }
 
 
