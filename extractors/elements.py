@@ -646,6 +646,8 @@ class _Parser:
         el.doc_number = el.found(i, m.group(0))
         if m.group("prefix").endswith("令"):
             el.format = "order"  # "政府令〔2010〕第15号"
+            if el.title is not None and el.title.line < i:
+                el.title, el.title_lines = None, []  # the name of the rules it issues, above the 令号: a 令 has no title
         s = SIGNER.search(t)
         if s:
             el.signer = el.found(i, t[s.start():].strip())
@@ -1188,6 +1190,11 @@ class _Parser:
 def parse_elements(document: Document) -> Elements:
     """Find the 公文 elements of a document read into the layout model (any format: docx, PDF, OCR, text).
 
-    Returns an `Elements`; never raises on odd input (missing elements are None or empty).
+    Returns an `Elements`; never raises on odd input (missing elements are None or empty). Each element's
+    `Elements.readings[name]` says how it was found and how sure the reading is (extractors/readings.py).
     """
-    return _Parser(document).parse()
+    from .readings import readings_of
+
+    elements = _Parser(document).parse()
+    elements.readings = readings_of(elements, document)
+    return elements

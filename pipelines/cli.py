@@ -1,6 +1,6 @@
 """The `shouwen` command (命令行): help in Chinese and English, messages in Chinese.
 
-    shouwen validate FILE… [--profile P] [--format text|json] [--channel C]   初审 (exit 0 / 1 / 2)
+    shouwen validate FILE… [--profile P] [--format text|json] [--channel C]   初审 (exit 0 / 1 / 2 / 3)
     shouwen extract FILE… [--format text|json]                               what was read
     shouwen rules [--format text|markdown|json]                              the rule catalog
     shouwen run | schedule | ledger | search | route | release | resend | withdraw | learn | reindex   the office's batch (--root)
@@ -16,6 +16,7 @@ from pathlib import Path
 from .terminal import shown, shown_text
 
 EXIT_ACCEPTED, EXIT_RETURNED, EXIT_UNUSABLE = 0, 1, 2
+EXIT_REVIEW_HELD = 3  # 待复核: a 退文 that rests on a doubtful reading (validators/doubt.py); 1 stays "a sure 退文"
 
 _ZH = {  # argparse's own words, in Chinese beside the English
     "usage: ": "用法 / usage: ",
@@ -43,8 +44,11 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="命令 / command")
 
     v = sub.add_parser("validate", help="初审公文并输出审核意见 / pre-review documents",
-                       description="初审公文：退出码 0 全部通过，1 有退文，2 有无法处理的文件或用法错误。\n"
-                                   "Pre-review: exit 0 all accepted, 1 any returned, 2 unusable input or usage.",
+                       description="初审公文：退出码 0 全部通过，1 有退文（理由确凿），2 有无法处理的文件或用法错误，\n"
+                                   "3 有待复核（退文理由依据的识读存疑：未见某要素或识读把握不足，请文秘核对原件）。\n"
+                                   "同时出现时取最重者：2 > 1 > 3 > 0。\n"
+                                   "Pre-review: exit 0 all accepted, 1 any returned on sure findings, 2 unusable input or usage,\n"
+                                   "3 any held for review (a return resting on an absence or a doubtful reading). 2 > 1 > 3 > 0.",
                        formatter_class=argparse.RawDescriptionHelpFormatter)
     v.add_argument("files", nargs="+", metavar="FILE", help="公文文件（docx、PDF、文本…） / document files")
     v.add_argument("--profile", default=DEFAULT_PROFILE,
@@ -279,7 +283,7 @@ def _validate(args) -> int:
     except ProfileError as exc:
         print(f"shouwen: {exc}", file=sys.stderr)
         return EXIT_UNUSABLE
-    unusable = returned = 0
+    unusable = returned = held = 0
     for i, name in enumerate(args.files):
         try:
             report = review_path(Path(name), channel=args.channel, profile=args.profile)
@@ -294,7 +298,9 @@ def _validate(args) -> int:
             unusable += 1
             print(shown(f"{name}: 无法处理：初审时程序内部错误（{type(exc).__name__}），请联系系统管理员"), file=sys.stderr)
             continue
-        returned += report["verdict"] == "return"
+        outcome = report.get("outcome") or report["verdict"]
+        returned += outcome == "return"
+        held += outcome == "review_held"
         if args.format == "json":
             print(json.dumps(report, ensure_ascii=False), flush=True)
         else:
@@ -303,9 +309,12 @@ def _validate(args) -> int:
             from validators.report import render_text
             print(shown_text(render_text(report)), flush=True)
     if args.format == "text" and len(args.files) > 1:
-        accepted = len(args.files) - unusable - returned
-        print(f"\n共 {len(args.files)} 件：通过 {accepted} 件，退文 {returned} 件，无法处理 {unusable} 件", file=sys.stderr)
-    return EXIT_UNUSABLE if unusable else (EXIT_RETURNED if returned else EXIT_ACCEPTED)
+        accepted = len(args.files) - unusable - returned - held
+        print(f"\n共 {len(args.files)} 件：通过 {accepted} 件，退文 {returned} 件，待复核 {held} 件，无法处理 {unusable} 件",
+              file=sys.stderr)
+    if unusable:
+        return EXIT_UNUSABLE
+    return EXIT_RETURNED if returned else (EXIT_REVIEW_HELD if held else EXIT_ACCEPTED)
 
 
 def _extract(args) -> int:

@@ -92,7 +92,7 @@ def doc_number(ctx):
     year = m.group("year")
     if not re.fullmatch(r"\d{4}", year):
         problems.append(f"年份应写全 4 位阿拉伯数字，实为“{year}”")
-    if m.group("di"):
+    if m.group("di") and el.format != "order":  # a 令号 is "第N号" (GB/T 9704-2012 10.2)
         problems.append("序号前不加“第”字")
     num = m.group("num")
     if num.startswith("0"):
@@ -127,6 +127,9 @@ def title(ctx):
         if requires(el.format, "title"):  # a 命令 or a 纪要 may carry none (GB/T 9704-2012 10.2, 10.3)
             yield Hit("公文应有标题（发文机关名称 + 事由 + 文种）", evidence="未识别到标题", expected="××关于××的（文种）")
         return
+    if re.search(r"[。.，,；;！!]$", el.title.text):
+        yield Hit(f"标题末尾不加标点符号，实为“{el.title.quote}”", page=el.title.page, evidence=el.title.quote,
+                  expected=el.title.text.rstrip("。.，,；;！!"), severity="warning")
     if doc_type_of(el.title.text) is None:
         yield Hit(f"标题应以文种结尾（如“通知”“请示”“报告”），“{el.title.quote}”未标明文种", page=el.title.page,
                   evidence=el.title.quote, expected="××关于××的" + "/".join(DOC_TYPES[7:11]))
