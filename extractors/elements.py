@@ -54,7 +54,7 @@ DOC_NUMBER = re.compile(
     r"(?P<prefix>[\u4e00-\u9fffA-Za-z]{1,15})\s*(?P<lb>[〔\[【(（〈［〖])\s*(?P<year>[0-9]{2,4})\s*"
     r"(?P<rb>[〕\]】)）〉］〗])\s*(?P<di>第)?\s*(?P<num>[0-9]+)\s*号")
 # 命令（令）格式 10.2: "第12号", "（九届第37号）"; a mark and its number on one line: "广州市人民政府令第5号"
-ORDER_NUMBER = re.compile(r"^[（(]?\s*(?:[\u4e00-\u9fff]{1,4}届\s*)?第\s*(?P<num>[0-9]+|[一二三四五六七八九十百〇零]+)\s*号\s*[）)]?$")
+ORDER_NUMBER = re.compile(r"^[（(]?\s*(?:[\u4e00-\u9fff]{1,4}届\s*)?第\s*(?P<num>[0-9]+|[一二三四五六七八九十百〇零]+|(?=\s*号))\s*号\s*[）)]?$")
 ORDER_MARK_NUMBER = re.compile(r"^(?P<mark>[\u4e00-\u9fff]{2,30}?(?:命令|令))\s*(?P<number>第\s*[0-9]+\s*号)$")
 # a web page's or a mail's lines around a document: navigation, metadata, mail headers (never part of the 公文)
 PREAMBLE = re.compile(r"^[-–•·*\s]*(?:当前位置|您的位置|你的位置|首页\s*[>＞]|来源\s*[:：]|信息来源|发布日期|发布时间|发布机构|浏览|访问次数|点击|字号|"
@@ -88,7 +88,8 @@ PLACEHOLDER = re.compile(r"[〔\[【（(<＜{｛]\s*(?:此处|在此|请在此|�
                          r"|(?:单击|点击|单击或点击)此处(?:输入|添加)[\u4e00-\u9fff]{0,8}")
 # a date glued to the 署名 on one line ("示例市人民政府2023年7月12日"), as a database or a scraper leaves it
 SIGNED_DATE = re.compile(r"^(?P<organ>[\u4e00-\u9fff（）()]{2,40}?)\s*(?P<date>(?:[0-9]{4}|[〇○零一二三四五六七八九]{4})\s*年.{1,3}月.{1,3}日)$")
-PERIOD = re.compile(r"^[（(]?\s*第\s*(?P<num>[0-9]+|[一二三四五六七八九十百]+)\s*期\s*[）)]?$")  # 纪要 期号
+# 纪要 期号: "第3期", "（第3期）", "〔2026〕第5次", "2026年第5次"
+PERIOD = re.compile(r"^[（(〔\[【]?\s*(?:[0-9]{4}\s*[〕\]】)]?\s*年?)?\s*第\s*(?P<num>[0-9]+|[一二三四五六七八九十百]+)\s*[期次]\s*[）)]?$")
 SIGNER = re.compile(r"签发人\s*(?P<colon>[:：])?\s*(?P<names>[\u4e00-\u9fff·\s]+)?")
 ZERO = "〇○零ＯOoΟ0◯"
 CN_DIGIT = f"[{ZERO}一二三四五六七八九]"
@@ -489,6 +490,12 @@ class _Parser:
             el.doc_type = "命令" if re.sub(r"第\s*\d+\s*号$", "", mark).endswith("命令") else "令"
         if el.format == "minutes" and el.doc_type is None:
             el.doc_type = "纪要"
+        if el.format == "minutes" and el.date is None:
+            for j in range(0, min(i, self.n)):  # a 纪要's office and date set above its mark (in the page header)
+                m = OFFICE_DATE.match(self.text(j))
+                if m and _date_of(m):
+                    el.date, el.date_iso = el.found(j, self.text(j)[m.start("y"):].strip()), _date_of(m)
+                    break
         return i
 
     def _forwarded_mail(self) -> int:
@@ -686,7 +693,8 @@ class _Parser:
         if t.endswith(("令", "命令")) and after and ORDER_NUMBER.match(after[0]):
             el.format = "order"  # GB/T 9704-2012 10.2
             return True
-        if t.endswith("纪要") and any(PERIOD.match(x) or OFFICE_DATE.match(x) for x in after[:2]):
+        if t.endswith("纪要") and (any(PERIOD.match(x) or OFFICE_DATE.match(x) or DATE.match(x) for x in after[:3])
+                                  or self.red(i) or (self.size(i) or 0) >= 24):
             el.format = "minutes"  # GB/T 9704-2012 10.3
             return True
         if self.red(i) or t.endswith("文件"):
@@ -810,6 +818,14 @@ class _Parser:
                 return True
         return False
 
+    def _other_size(self, i: int, j: int) -> bool:
+        """In a laid-out document, lines i and j are set in different sizes: not one title (the 纪要's "〔2026〕第5次"
+        line in 三号 仿宋 under the mark is not the first line of a 二号 title)."""
+        if not self.doc.geometry or self.doc.ocr:
+            return False
+        a, b = self.size(i), self.size(j)
+        return bool(a and b and abs(a - b) > 0.5)
+
     def _title_note(self, i: int) -> int:
         """题注 on line i, under the title: a date in brackets ("（2009年2月8日菏泽市第十七届人民代表大会第三次会议
         通过）"), the form 决议, 公报 and adopted rules carry instead of a date line under the signature. Taken as
@@ -833,7 +849,7 @@ class _Parser:
         for j in range(i + 1, min(self.n, i + 3)):
             u = self.text(j)
             if not u or u.endswith(("：", ":")) or SENTENCE_END.search(u) or len(u) > 40 or DOC_NUMBER.search(u) or DATE.match(u) \
-                    or self._indented(j) or (geometric and not self._large(j)):
+                    or self._indented(j) or (geometric and not self._large(j)) or PERIOD.match(u) or self._other_size(i, j):
                 break
             candidate.append(j)
             if doc_type_of(self._title_text(candidate)) in (DOC_TYPES if doc_type_of(t) else DOC_TYPES + NON_LEGAL_TYPES):

@@ -31,7 +31,8 @@ PENALTY = {
     "wrapped": 0.9,  # a title put together from three or more short lines of a plain text
 }
 # the elements of the head (版头 and 主体's first lines) that a page's chrome can be mistaken for
-HEAD = ("doc_type", "title", "issuer", "doc_number", "addressee", "signer")
+# (a 发文字号 or 签发人 has a pattern of its own that no page line shares: chrome does not lower them)
+HEAD = ("doc_type", "title", "issuer", "addressee")
 ELEMENTS = ("doc_type", "title", "issuer", "doc_number", "signer", "addressee", "body", "signature", "date",
             "annotation", "secrecy")
 ELEMENT_ZH = {"doc_type": "文种", "title": "标题", "issuer": "发文机关", "doc_number": "发文字号", "signer": "签发人",

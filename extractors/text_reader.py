@@ -20,6 +20,7 @@ FIELD_GAP = re.compile(r"(?<=[\u4e00-\u9fff。：；！？”）》])[ \u3000\t]
 # the parts of a 公文 glued together with no blank at all ("…的决定示政发〔2023〕3号各区县人民政府：2022年，…。示例市人民
 #政府2023年2月10日"): the 发文字号, a 主送 ending in a colon after it, and the 署名 with its date at the end
 GLUED_NUMBER = re.compile(r"[〔\[【(（][0-9]{4}[〕\]】)）]第?[0-9]{1,5}号")
+SIGNED_END = re.compile(r"(?:[0-9]{4}|[〇○零一二三四五六七八九]{4})\s*年\s*[0-9一二三四五六七八九十]{1,3}\s*月\s*[0-9一二三四五六七八九十]{1,3}\s*日\s*$")
 TITLE_END = re.compile(r"(?:决议|决定|命令|令|公报|公告|通告|意见|通知|通报|报告|请示|批复|议案|函|纪要)")
 GLUED_ADDRESSEE = re.compile(r"^(?P<names>[^。；;！？：:]{2,200}?[：:])(?=\S)")
 GLUED_SIGNATURE = re.compile(r"(?<=[。！!])(?P<tail>[\u4e00-\u9fff（）()]{2,40}?(?:[0-9]{4}|[〇○零一二三四五六七八九]{4})年[0-9一二三四五六七八九十]{1,3}月"
@@ -56,9 +57,13 @@ def unflatten(text: str) -> tuple[str, bool]:
     or more such gaps are split (the page's own short lines around them stay), or, with no gaps, a line of
     100+ characters that carries a 发文字号 near its start."""
     lines = text.split("\n")
+    few = len([x for x in lines if x.strip()]) <= 3
     flattened = False
     for k, line in enumerate(lines):
-        if len(line) < 100:
+        # a whole 公文 on one line: the text has at most three lines, or this line carries a 发文字号 near its start
+        # and ends with the date (a paragraph of the 正文 that cites a number does not end so)
+        whole = few or bool(GLUED_NUMBER.search(line[:160]) and SIGNED_END.search(line))
+        if len(line) < 100 or not whole:
             continue
         if len(FIELD_GAP.findall(line)) >= 3:
             lines[k] = FIELD_GAP.sub("\n", line)

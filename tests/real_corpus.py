@@ -72,6 +72,7 @@ class Reading:
 
     fields: dict[str, Any]
     verdict: str
+    outcome: str  # accept / return (a sure 退文) / review_held (待复核), validators/doubt.py
     errors: list[str]  # rule ids of the error findings
     findings: list[dict]
 
@@ -82,7 +83,7 @@ def read(path: Path, channel: str) -> Reading:
     from pipelines.review import review_document
 
     report = review_document(path.read_bytes(), path.name, channel).report
-    return Reading(fields=actual_fields(report), verdict=report["verdict"],
+    return Reading(fields=actual_fields(report), verdict=report["verdict"], outcome=report.get("outcome", report["verdict"]),
                    errors=[f["rule"] for f in report["findings"] if f["severity"] == "error"],
                    findings=report["findings"])
 
