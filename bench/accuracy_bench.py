@@ -37,7 +37,7 @@ from extractors.fonts import looks_substituted  # noqa: E402
 from tests import builder, docx_layouts, scans  # noqa: E402
 from tests.cases import CASES, CONFORMANT, OCR_CONFORMANT  # noqa: E402
 from validators import all_rules, validate  # noqa: E402
-from validators.report import build_report, verdict_of  # noqa: E402
+from validators.report import build_report  # noqa: E402
 
 PRODUCERS = {"docx": "python-docx docx", "pdf": "LibreOffice PDF", "named": "具名字体 PDF（reportlab）",
              "txt": "纯文本", "scan": "彩色扫描件（带印章）", "fax": "传真（G4）"}

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from extractors.elements import Elements
 from extractors.layout import Document
-
 from extractors.readings import HOW_ZH, readings_dict
 
 from .doubt import OUTCOME_ZH, decide_doubt
