@@ -271,7 +271,7 @@ def process(office: Office, document_id: int, rules: list[dict]) -> Outcome:
             ledger.set_status(document_id, "returned", f"退文通知单：{where}", expect_version=version,
                               return_state="sent", return_path=where)
             return Outcome(row["number"], row["file"], "returned", report["verdict"],
-                           same=same.line(row["number"]) if same else None, warning=warning)
+                           same=same.line(row["number"], "returned") if same else None, warning=warning)
         outcome = route_and_index(office, row, review, rules, secrecy_cleared=cleared)
         outcome.warning = warning
         if same:  # a new version of an earlier registration: the clerk is told (both stay searchable)
