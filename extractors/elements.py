@@ -91,6 +91,7 @@ SIGNED_DATE = re.compile(r"^(?P<organ>[\u4e00-\u9fff（）()]{2,40}?)\s*(?P<date
 # 纪要 期号: "第3期", "（第3期）", "〔2026〕第5次", "2026年第5次"
 PERIOD = re.compile(r"^[（(〔\[【]?\s*(?:[0-9]{4}\s*[〕\]】)]?\s*年?)?\s*第\s*(?P<num>[0-9]+|[一二三四五六七八九十百]+)\s*[期次]\s*[）)]?$")
 SIGNER = re.compile(r"签发人\s*(?P<colon>[:：])?\s*(?P<names>[\u4e00-\u9fff·\s]+)?")
+SIGNER_NAMES = re.compile(r"[\u4e00-\u9fff·]{2,4}(?:[ \u3000]+[\u4e00-\u9fff·]{2,4})*")  # "李四　王五": signers' names
 ZERO = "〇○零ＯOoΟ0◯"
 CN_DIGIT = f"[{ZERO}一二三四五六七八九]"
 DATE_CORE = (rf"(?P<y>[0-9]{{2,4}}|{CN_DIGIT}{{2,4}})\s*年\s*(?P<m>[0-9]{{1,2}}|[一二三四五六七八九十]{{1,3}})\s*月"
@@ -660,15 +661,19 @@ class _Parser:
             el.signer = el.found(i, t[s.start():].strip())
         # 签发人 may stand on the next line (several signers, a table cell, a line break in the PDF)
         nxt = i + 1
+        used = 1
         if nxt < self.n and el.signer is None and SIGNER.search(self.text(nxt)) and self.text(nxt).startswith("签发人"):
             el.signer = el.found(nxt)
-            return 2
-        if nxt < self.n and el.signer and not self._large(nxt) and re.fullmatch(r"[\u4e00-\u9fff·\s]{2,12}", self.text(nxt)) \
-                and el.lines[nxt].align != "center" and not doc_type_of(self.text(nxt)) and not ORGAN.search(self.text(nxt)):
-            el.signer = Found(el.signer.text + self.text(nxt), el.signer.page, el.signer.line,
-                              (el.signer.original or "") + el.lines[nxt].text.strip())
-            return 2
-        return 1
+            nxt, used = nxt + 1, 2
+        # the signers' names on the next line ("签发人：" alone in its cell, or a second signer under the first): names
+        # of two to four characters, apart by blanks, in the body's size — never the title under them
+        if nxt < self.n and el.signer and not self._large(nxt) and not doc_type_of(self.text(nxt)) \
+                and not ORGAN.search(self.text(nxt)) and (SIGNER_NAMES.fullmatch(self.text(nxt)) or (
+                    re.fullmatch(r"[\u4e00-\u9fff·\s]{2,12}", self.text(nxt)) and el.lines[nxt].align != "center")):
+            el.signer = Found(el.signer.text + " " + self.text(nxt), el.signer.page, el.signer.line,
+                              (el.signer.original or "") + " " + el.lines[nxt].text.strip())
+            return used + 1
+        return used
 
     def _minutes_header(self, i: int) -> bool:
         """纪要格式: 期号, and the office and date on one line."""

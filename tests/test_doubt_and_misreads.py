@@ -286,3 +286,45 @@ def test_report_with_boxes_and_readings_is_valid_against_the_schema(tmp_path):
     report = build_report(file="narrow.docx", sha256="0" * 64, channel="edoc", document=document, elements=el,
                           findings=findings, skipped=skipped, profile="gb9704-2012")
     jsonschema.validate(report, json.loads(SCHEMA_COPY.read_text(encoding="utf-8")))
+
+
+# ---- §3.1 the line under the 版头 stays out of the title; typography is measured on the title -------------------
+
+REQUEST_TAIL = [("示例市人民政府：", "left"), ("我局拟对部分校舍进行维修，所需资金860万元。恳请市人民政府予以支持。", "body"),
+                ("妥否，请批示。", "body"), ("示例市教育局", "right"), ("2026年11月20日", "right"),
+                ("（联系人：王明，电话：0851-85551234）", "body")]
+
+
+def _request_docx(path, head_lines):
+    from .paragraphs_docx import Para, body, mark, title, write
+
+    tail = [body(t) if how == "body" else Para(t, align=how) for t, how in REQUEST_TAIL]
+    return write([mark("示例市教育局")] + [Para(t, align=a) for t, a in head_lines]
+                 + [title("示例市教育局关于拨付校舍维修资金的请示")] + tail, path)
+
+
+@pytest.mark.parametrize("head_lines,signers", [
+    ([("示教呈〔2026〕5号　　签发人：张三", "center"), ("李四　王五", "center")], "张三 李四 王五"),  # a second line of signers
+    ([("示教呈〔2026〕5号", "left"), ("签发人：", "right"), ("张三", "right")], "张三"),  # the label and the name in two cells
+])
+def test_the_signers_lines_under_the_number_are_not_the_titles_first_line(tmp_path, head_lines, signers):
+    path = _request_docx(tmp_path / "r.docx", head_lines)
+    report = review_document(path.read_bytes(), path.name).report
+    doc = report["document"]
+    assert doc["title"] == "示例市教育局关于拨付校舍维修资金的请示" and doc["doc_type"] == "请示"
+    assert doc["signer"].split() == signers.split()
+    assert report["verdict"] == "accept", report["findings"]
+
+
+def test_a_minutes_title_in_a_libreoffice_pdf_is_measured_on_the_title(tmp_path):
+    """The 纪要 of §3 rendered by LibreOffice: its 二号 小标宋 title is not reported as 三号 仿宋 (the "〔2026〕第5次"
+    line under the mark is not its first line)."""
+    from extractors.convert import convert_files
+
+    docx_path = thirdparty_docx.minutes_with_date_in_header(tmp_path / "minutes.docx")
+    pdf = convert_files([docx_path], "pdf", tmp_path / "pdf", timeout=600)[0]
+    report = review_document(pdf.read_bytes(), pdf.name).report
+    assert report["document"]["title"] == "关于研究城区排水设施改造工作的会议纪要"
+    assert report["document"]["format"] == "minutes"
+    title = [f["message"] for f in report["findings"] if f["rule"] == "layout.title-font"]
+    assert not any("小标宋" in m or "2 号字" in m for m in title), title  # its font and size are the title's own
