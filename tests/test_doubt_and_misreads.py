@@ -328,3 +328,17 @@ def test_a_minutes_title_in_a_libreoffice_pdf_is_measured_on_the_title(tmp_path)
     assert report["document"]["format"] == "minutes"
     title = [f["message"] for f in report["findings"] if f["rule"] == "layout.title-font"]
     assert not any("小标宋" in m or "2 号字" in m for m in title), title  # its font and size are the title's own
+
+
+def test_a_letter_size_page_is_boxed_whole_and_a_left_margin_at_the_text_start(tmp_path):
+    """US Letter is 215.9 mm × 279.4 mm: the whole page is the place. A PDF set with a 31.8 mm left margin: the
+    lines that start there, at x0 = 31.8 mm."""
+    path = builder.write_docx(builder.conformant_notice(page_w=215.9, page_h=279.4), tmp_path / "letter.docx")
+    report = review_document(path.read_bytes(), path.name).report
+    paper = next(f for f in report["findings"] if f["rule"] == "layout.paper-size")
+    assert paper["box"] == [0.0, 0.0, 215.9, 279.4]
+    pdf = builder.write_named_font_pdf(builder.conformant_notice(margin_left=31.8), tmp_path / "left.pdf", tmp_path / "fonts")
+    report = review_document(pdf.read_bytes(), pdf.name).report
+    left = next(f for f in report["findings"] if f["rule"] == "layout.margin-left")
+    x0, y0, x1, y1 = left["box"]
+    assert abs(x0 - 31.8) <= 0.5 and 37 <= y0 < y1 and x1 > x0

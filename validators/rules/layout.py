@@ -78,7 +78,8 @@ def paper_size(ctx):
         if abs(page.width_mm - p["width"]) > p["tolerance"] or abs(page.height_mm - p["height"]) > p["tolerance"]:
             yield Hit(f"纸张应为 A4(210mm×297mm)，第 {page.number} 页为 {page.width_mm:.0f}mm×{page.height_mm:.0f}mm，请在页面设置中改为 A4",
                       page=page.number, evidence=f"{page.width_mm:.1f}mm×{page.height_mm:.1f}mm",
-                      expected=f"{p['width']:g}mm×{p['height']:g}mm(±{p['tolerance']:g}mm)", aspect="size")
+                      expected=f"{p['width']:g}mm×{p['height']:g}mm(±{p['tolerance']:g}mm)", aspect="size",
+                      box=(0.0, 0.0, page.width_mm, page.height_mm))
             return
 
 
@@ -112,12 +113,15 @@ def margin_top(ctx):
     if not tops:
         return
     top, page_no = min(tops)
+    first = min((ln for page in _pages(ctx) if page.number == page_no for ln in page.lines
+                 if ln.zone == "body" and ln.top is not None), key=lambda ln: ln.top)
     low, high = p["expected"] - p["tolerance"], p["expected"] + p["line_pitch"] + p["tolerance"]
     ok = low <= top <= high or (len(tops) == 1 and ctx.el.issuer_mark and low <= top - p["issuer_gap"] <= high)
     if not ok:
         yield Hit(f"天头（上页边距）应为 {p['expected']:g}mm，正文顶端实测在 {top:.1f}mm，请调整上边距",
                   page=page_no, evidence=f"{_mm(top)}（按墨迹测量）",
-                  expected=f"{low:g}–{high:.1f}mm（37mm 加首行行距内的字形位置）", aspect="position")
+                  expected=f"{low:g}–{high:.1f}mm（37mm 加首行行距内的字形位置）", aspect="position",
+                  box=(first.x0, first.top, first.x1, first.bottom) if first.x0 is not None else None)
 
 
 def _letter_mark(ctx):
@@ -148,8 +152,12 @@ def margin_left(ctx):
         return
     left = edges.left
     if abs(left - p["expected"]) > p["tolerance"]:
+        page_no = _page_of_start(ctx, left)
+        starts = [ln for page in _pages(ctx) if page.number == page_no for ln in page.lines
+                  if ln.zone == "body" and ln.x0 is not None and abs(ln.x0 - left) <= 1.0]
         yield Hit(f"订口（左页边距）应为 {p['expected']:g}mm，实测正文左缘在 {left:.1f}mm，请调整左边距",
-                  page=_page_of_start(ctx, left),
+                  page=page_no, box=(left, min(ln.top for ln in starts), max(ln.x1 for ln in starts),
+                                     max(ln.bottom for ln in starts)) if starts else None,
                   evidence=f"{_mm(left)}（按墨迹测量：{edges.left_support} 行的行首）",
                   expected=f"{p['expected']:g}mm(±{p['tolerance']:g}mm)", aspect="position")
 
@@ -326,7 +334,8 @@ def text_color(ctx):
         for run in line.runs:
             if run.color and not _dark(run.color, ctx.params["dark_limit"]) and run.text.strip():
                 yield Hit(f"除发文机关标志外，公文文字应为黑色；“{run.text.strip()[:16]}”为 #{run.color}",
-                          page=el.pages_of[i], evidence=f"#{run.color}：“{run.text.strip()[:20]}”", expected="黑色", aspect="colour")
+                          page=el.pages_of[i], evidence=f"#{run.color}：“{run.text.strip()[:20]}”", expected="黑色", aspect="colour",
+                          box=(run.x0, run.top, run.x1, run.bottom) if run.x0 is not None else lines_box(el, [i]))
                 return
 
 
@@ -516,7 +525,8 @@ def page_number(ctx):
         hits = list(_page_number_hits(ln.text.strip(), run.family, run.size_pt, run.font, side, page.number % 2 == 0, page.number, p,
                                       PAGE_NUMBER_FORMAT_OCR if doc.ocr else PAGE_NUMBER_FORMAT))
         if hits:
-            yield from hits
+            for hit in hits:
+                yield Hit(**{**hit.__dict__, "box": (ln.x0, ln.top, ln.x1, ln.bottom)})  # the page number as printed
             return
 
 
