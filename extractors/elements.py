@@ -868,12 +868,12 @@ class _Parser:
         An indented 主送 (a pasted text that indents every line) is one when it is a list of organs; a 主送 that
         shares its line with the 正文's first sentence ("各区财政局：现将…") is the part before the colon."""
         el = self.el
+        if self._shared_addressee(i):
+            return 0  # the 正文 starts on this line: it stays in the 正文 (el.addressee is set)
         if self._indented(i):
             t = self.text(i)
             if not (t.endswith(("：", ":")) and self._organ_list(t.rstrip("：:"))):
-                return self._shared_addressee(i)
-        elif self._shared_addressee(i):
-            return 0  # the 正文 starts on this line: it stays in the 正文
+                return 0
         for span in (1, 2, 3):
             if i + span > self.n:
                 break
@@ -905,20 +905,20 @@ class _Parser:
             len(x) <= 40 and (ORGAN.search(x) or x.startswith("各") or re.search(r"各(?:部门|单位|成员|委|办|局)", x)
                               or PERSONAL_ADDRESSEE.search(x)) for x in parts)
 
-    def _shared_addressee(self, i: int) -> int:
+    def _shared_addressee(self, i: int) -> bool:
         """A 主送 sharing its line with the 正文's first sentence: "各区财政局：现将…". Taken as the 主送 (its part
-        of the line); returns 0, since the line also starts the 正文 (it is not consumed)."""
+        of the line, el.addressee); the line also starts the 正文, so it is not consumed. True if taken."""
         el, t = self.el, self.text(i)
         m = re.match(r"^(?P<names>[^：:。；;]{2,120}?)[：:]{1,2}(?P<rest>\S.{5,})$", t)
         if not m or not self._organ_list(m.group("names")) or "如下" in m.group("names") or DOC_NUMBER.search(t[:m.end("names")]):
-            return 0
+            return False
         raw = el.lines[i].text
         k = el.norm[i].find(m.group("names"))
         end = k + len(m.group("names")) + 1
         el.addressee = Found(text=t[:m.end("names") + 1], page=el.pages_of[i], line=i,
                              original=raw[k:end].strip() if k >= 0 else None)
         el.addressees = split_names(m.group("names"))
-        return 0
+        return True
 
     def _addressee_without_colon(self, i: int) -> int:
         """A 主送 line that lost its colon (a page that dropped it): a list of organs under the title or the
