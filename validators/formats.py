@@ -21,10 +21,7 @@ NOT_APPLICABLE: dict[str, dict[str, str]] = {
         "layout.separator": "信函格式在发文机关标志下用红色双线，发文字号在线下右侧，不要求发文字号下的分隔线",
         "layout.page-number": "信函格式首页不显示页码",
     },
-    "order": {
-        # 10.2: the 令号 under the mark, the 正文 two lines under it; no separator is set
-        "layout.separator": "命令（令）格式在令号下空二行编排正文，不设版头分隔线",
-    },
+    "order": {},
     "minutes": {
         # 10.3: 纪要标志 and the layout of its 版头 are set by each office ("纪要格式可以根据实际制定").
         "layout.separator": "纪要格式的版头由各机关根据实际制定，不要求发文字号下的分隔线",
