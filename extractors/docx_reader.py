@@ -227,6 +227,15 @@ def _in_text_box_or_fallback(node, stop) -> bool:
     return False
 
 
+def _in_fallback(node, stop) -> bool:
+    parent = node.getparent()
+    while parent is not None and parent is not stop:
+        if parent.tag == f"{{{MC}}}Fallback":
+            return True
+        parent = parent.getparent()
+    return False
+
+
 def text_box_lines(p, reader: "_ParagraphReader") -> list[Line]:
     """The paragraphs of the text boxes anchored in paragraph `p`, each read once (mc:Choice, never the
     mc:Fallback copy), as lines of their own. A text box centred on the page (wp:positionH align="center", or
@@ -300,6 +309,8 @@ def _footer_page_numbers(document, reader: "_ParagraphReader") -> list[dict]:
         if kind == "even" and footer.is_linked_to_previous:
             continue
         for p in footer._element.iter(_w("p")):
+            if _in_fallback(p, footer._element):
+                continue  # the VML copy of a text box Word put the page number in: read once
             has_field = any("PAGE" in (t.text or "") for t in p.iter(_w("instrText"))) or any(
                 "PAGE" in (f.get(_w("instr")) or "") for f in p.iter(_w("fldSimple")))
             if not has_field:
@@ -385,6 +396,9 @@ def _first_page_header_lines(document, reader: "_ParagraphReader") -> list[Line]
         return []
     lines = []
     for p in header._element.iter(_w("p")):
+        if _in_text_box_or_fallback(p, header._element):
+            continue  # read below with the paragraph that anchors its text box, once
+        lines.extend(text_box_lines(p, reader))  # a 信函 mark set in a text box of the header
         if any("PAGE" in (t.text or "") for t in p.iter(_w("instrText"))):
             continue
         line = reader.read(p, "body")
@@ -490,7 +504,14 @@ def read_docx(data: bytes) -> Document:
                     pages[-1].lines.append(line)
             elif tag == "tbl":
                 # cells in reading order (row by row, left to right): a 版头 table's 文号 and 签发人 become lines
-                table_lines = [line for line in (reader.read(p, "table") for p in block.iter(_w("p"))) if line.runs]
+                table_lines = []
+                for p in block.iter(_w("p")):
+                    if _in_text_box_or_fallback(p, block):
+                        continue  # a text box in a cell: read once, with the paragraph that anchors it
+                    table_lines += text_box_lines(p, reader)
+                    line = reader.read(p, "table")
+                    if line.runs:
+                        table_lines.append(line)
                 rule = _table_bottom_rule(block)
                 if table_lines and rule and table_lines[-1].border_bottom_color is None:
                     table_lines[-1].border_bottom_color = rule  # the red separator drawn as the table's border

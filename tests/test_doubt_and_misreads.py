@@ -342,3 +342,22 @@ def test_a_letter_size_page_is_boxed_whole_and_a_left_margin_at_the_text_start(t
     left = next(f for f in report["findings"] if f["rule"] == "layout.margin-left")
     x0, y0, x1, y1 = left["box"]
     assert abs(x0 - 31.8) <= 0.5 and 37 <= y0 < y1 and x1 > x0
+
+
+def test_a_text_box_in_a_table_cell_and_in_the_header_is_read_once(tmp_path):
+    """The same text box (Choice and Fallback) anchored in a 版头 table's cell, and in the page header (a 信函
+    mark): one line each."""
+    import docx
+    from lxml import etree
+
+    path = thirdparty_docx.notice_with_text_box_mark(tmp_path / "box.docx", mark="示例市教育局")
+    document = docx.Document(str(path))
+    cell = document.add_table(rows=1, cols=1).cell(0, 0).paragraphs[0]
+    cell._p.append(etree.fromstring(thirdparty_docx.text_box_run("抄送：市委办公厅。", size_pt=14, color="000000")))
+    header = document.sections[0].header
+    header.is_linked_to_previous = False
+    header.paragraphs[0]._p.append(etree.fromstring(thirdparty_docx.text_box_run("示例市教育局函")))
+    document.save(str(path))
+    texts = [ln.text for page in extract(path.read_bytes()).pages for ln in page.lines]
+    assert texts.count("示例市教育局函") == 1 and texts.count("抄送：市委办公厅。") == 1
+    assert texts.count("示例市教育局") == 2  # the mark in its text box, once, and the 署名
