@@ -35,7 +35,10 @@ PENALTY = {
 HEAD = ("doc_type", "title", "issuer", "addressee")
 ELEMENTS = ("doc_type", "title", "issuer", "doc_number", "signer", "addressee", "body", "signature", "date",
             "annotation", "secrecy")
-ELEMENT_ZH = {"doc_type": "文种", "title": "标题", "issuer": "发文机关", "doc_number": "发文字号", "signer": "签发人",
+# the 版心 measured from the ink (PDF, OFD, scans) is sure only when enough lines share its edges
+BLOCK_SUPPORT_SURE = 5
+BLOCK_FEW_LINES = 0.6
+ELEMENT_ZH = {"block": "版心", "doc_type": "文种", "title": "标题", "issuer": "发文机关", "doc_number": "发文字号", "signer": "签发人",
               "addressee": "主送机关", "body": "正文", "signature": "署名", "date": "成文日期", "annotation": "附注",
               "secrecy": "密级"}
 HOW_ZH = {"layout": "按版面位置识别", "pattern": "按文字规律识别", "guess": "推测", "absent": "未见"}
@@ -105,7 +108,27 @@ def readings_of(el: "Elements", document: "Document") -> dict[str, Reading]:
             confidence *= max(0.0, min(1.0, ocr))
             why.append(f"OCR 识别置信度 {ocr:.2f}")
         out[name] = Reading(how, round(confidence, 3), why)
+    block = _block_reading(document)
+    if block is not None:
+        out["block"] = block
     return out
+
+
+def _block_reading(document: "Document") -> Optional[Reading]:
+    """The 版心 (text block): declared by a docx's margins (sure), or measured from the ink, where it is as sure
+    as the number of lines that share its left and right edges (extractors/geometry.block_edges)."""
+    from .geometry import block_edges
+
+    if not document.geometry:
+        return None
+    if not any(p.margins_measured for p in document.pages):
+        return Reading("layout", BASE["layout"])
+    edges = block_edges(ln for p in document.pages for ln in p.lines if ln.zone == "body")
+    support = min(edges.left_support, edges.right_support)
+    if support >= BLOCK_SUPPORT_SURE:
+        return Reading("layout", BASE["layout"])
+    return Reading("layout", round(BASE["layout"] * BLOCK_FEW_LINES, 3),
+                   [f"版心仅由 {support} 行的行首、行尾测得（少于 {BLOCK_SUPPORT_SURE} 行）"])
 
 
 def _how(el: "Elements", name: str, laid_out: bool, has_head: bool) -> str:

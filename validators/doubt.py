@@ -23,8 +23,9 @@ THRESHOLDS = {
     "min_confidence": 0.7,  # an element read below this is too doubtful to return a document on
     "template_placeholders": 2,  # this many 占位文字 make a document an unfilled template
 }
-# rule id → the elements its findings rest on (a finding may also name them itself: Hit.rests_on). Rules not
-# listed rest on the page's measured or declared geometry, which is not a reading of an element.
+# rule id → the elements its findings rest on (a finding may also name them itself: Hit.rests_on). "block" is
+# the 版心 measured from the ink (sure with enough lines, extractors/readings.py). Rules not listed rest on the
+# page's declared geometry (paper size) or on a measurement of their own.
 RESTS_ON: dict[str, tuple[str, ...]] = {
     "element.title": ("title",),
     "drafting.doc-type": ("title", "doc_type"),
@@ -42,7 +43,10 @@ RESTS_ON: dict[str, tuple[str, ...]] = {
     "drafting.one-matter": ("doc_type", "body"),
     "drafting.length": ("doc_type", "body"),
     "drafting.no-cc-subordinate": ("doc_type",),
-    "layout.title-font": ("title",),
+    "layout.title-font": ("title",),  # (its centring: on the title and the 版心, said by the finding itself)
+    "layout.text-block": ("block",),
+    "layout.margin-left": ("block",),
+    "layout.margin-top": ("block",),
     "layout.body-font": ("body",),
     "layout.issuer-mark": ("issuer",),
     "layout.separator": ("doc_number",),

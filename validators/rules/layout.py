@@ -460,7 +460,8 @@ def title_font(ctx):
                   evidence=size_name(sizes[0].size_pt), expected="二号（22pt）", aspect="size", box=box)
     last = el.lines[el.title_lines[-1]]
     if not _centred(ctx, last):
-        yield Hit("标题应居中排布", page=el.title.page, evidence="标题未居中", expected="居中", aspect="position", box=box)
+        yield Hit("标题应居中排布", page=el.title.page, evidence="标题未居中", expected="居中", aspect="position", box=box,
+                  rests_on=("title", "block"))  # centred within the measured 版心
 
 
 HEADING_FAMILIES = {1: "heiti", 2: "kaiti", 3: "fangsong", 4: "fangsong"}
