@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from extractors.elements import Elements
 from extractors.layout import Document
-from extractors.readings import HOW_ZH, readings_dict
+from extractors.readings import ELEMENT_ZH, HOW_ZH, readings_dict
 
-from .doubt import OUTCOME_ZH, decide_doubt
+from .doubt import OUTCOME_ZH, THRESHOLDS, decide_doubt
 from .formats import FORMAT_CLAUSES, FORMAT_NAMES_ZH, applies, why_not
 from .registry import Finding
 
@@ -124,8 +124,9 @@ def render_text(report: dict) -> str:
     if outcome == "review_held":
         lines.append("  待复核的理由（以上错误未必属实，请核对原件后确认退文或改为分办）：")
         lines += [f"    - {reason}" for reason in (report.get("doubt") or {}).get("reasons", [])]
-        doubtful = [f"{name}（{HOW_ZH.get(r['how'], r['how'])}，把握 {r['confidence']:.2f}）"
-                    for name, r in (doc.get("readings") or {}).items() if r["how"] != "absent" and r["confidence"] < 0.7]
+        doubtful = [f"{ELEMENT_ZH.get(name, name)}（{HOW_ZH.get(r['how'], r['how'])}，把握 {r['confidence']:.2f}）"
+                    for name, r in (doc.get("readings") or {}).items()
+                    if r["how"] != "absent" and r["confidence"] < THRESHOLDS["min_confidence"]]
         if doubtful:
             lines.append(f"    识读把握不足的要素：{'；'.join(doubtful)}")
     for note in report.get("notes", []):
