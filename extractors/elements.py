@@ -415,6 +415,8 @@ class _Parser:
         self.el.body_lines = list(range(start, end))
         if self.el.title is None and self.el.doc_type is None:
             self.el.doc_type = self._type_from_closing_formula()
+        if self.el.doc_number is None:
+            self._number_in_page_footer(end)
         self._headings()
         self._phrases()
         self._format()
@@ -1018,6 +1020,25 @@ class _Parser:
             lines.insert(0, j)
             j -= 1
         return lines
+
+    def _number_in_page_footer(self, end: int) -> None:
+        """A 发文字号 only in a page's information table after the document (a header row "索引号 文号 发布机构…",
+        its values on the next line, or "文号：…" on one line): taken, as a guess, from the lines after the 正文."""
+        el = self.el
+        start = max(end, el.date.line + 1 if el.date else end)
+        for j in range(start, self.n):
+            t = self.text(j)
+            label = re.search(r"发\s*文\s*字\s*号|(?<![\u4e00-\u9fff])文\s*号", t)
+            if not label:
+                continue
+            m = DOC_NUMBER.search(t[label.end():])
+            if not m and j + 1 < self.n:
+                j += 1  # the header row's values on the next line
+                m = DOC_NUMBER.search(self.text(j))
+            if m:
+                el.doc_number = el.found(j, m.group(0))
+                el.guessed.add("doc_number")
+                return
 
     def _type_from_closing_formula(self) -> Optional[str]:
         """文种 of a document without a title: the one its 正文 announces ("现将有关事宜通告如下"), else its 结束语 in

@@ -33,8 +33,8 @@ KNOWN_FAILURES: dict[str, set[str]] = {
     # h29 (a news headline over the 通告's own title), h33 (traditional characters: parsed through OpenCC's t2s)
     # and h38 (an info table's 发文单位 over a title's short organ name; a 主送 that lost its colon) are read since
     # issue 24's parser changes, made after their misreads were seen.
-    # the 发文字号 only in a flattened info table at the page's end (header row, then "N001-… 宛政〔2011〕7号")
-    "h36": {"doc_number"},
+    # h36 (the 发文字号 only in a page's info table after the document: a header row, then "N001-… 宛政〔2011〕7号")
+    # is read too, as a guess (its 退文 would wait for the clerk).
 }
 
 
