@@ -10,6 +10,9 @@ Every element the parser reads carries a `Reading`:
 - `confidence`: 0..1, the base of its `how` times what lowers it: a web page's chrome around the head, a text
   flattened onto one line, traditional characters converted, an OCR line's own confidence.
 
+The 版心 is read too ("block"): declared by a docx's margins it is sure; measured from the ink of a PDF, OFD
+or scan it is sure only where BLOCK_SUPPORT_SURE lines share its edges (a one-page note of three lines is not).
+
 The numbers are data (BASE, PENALTY) so that validators/doubt.py's thresholds are read against them; the
 decision whether a 退文 rests on a doubtful reading is validators/doubt.decide_doubt, not made here.
 """
