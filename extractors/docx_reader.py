@@ -24,7 +24,9 @@ from .layout import Document, Line, Page, Run
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 A = "http://schemas.openxmlformats.org/drawingml/2006/main"
-NS = {"w": W, "a": A, "v": "urn:schemas-microsoft-com:vml"}
+MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+WP = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
+NS = {"w": W, "a": A, "v": "urn:schemas-microsoft-com:vml", "mc": MC, "wp": WP}
 EMU_PER_MM = 36000
 TWIPS_PER_MM = 1440 / 25.4
 CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
@@ -189,6 +191,8 @@ class _ParagraphReader:
             if line.border_bottom_color is None and border is not None and border.get(_w("val")) not in (None, "nil", "none"):
                 line.border_bottom_color = (border.get(_w("color")) or "000000").upper().replace("AUTO", "000000")
         for r in p.iter(_w("r")):
+            if _in_text_box_or_fallback(r, p):
+                continue  # a text box is read as lines of its own (text_box_lines); a fallback copy not at all
             text = _run_text(r)
             if not text:
                 continue
@@ -210,6 +214,58 @@ class _ParagraphReader:
         east = props.east_asia or theme.get(props.east_asia_theme or "minorEastAsia")
         latin = props.ascii or theme.get(props.ascii_theme or "minorHAnsi")
         return east if CJK.search(text) else (latin or east)
+
+
+def _in_text_box_or_fallback(node, stop) -> bool:
+    """Whether `node` lies, below `stop`, in a text box's content (w:txbxContent) or in an mc:Fallback — the
+    second copy Word and WPS store of every drawing (the VML text box under the DrawingML one)."""
+    parent = node.getparent()
+    while parent is not None and parent is not stop:
+        if parent.tag in (_w("txbxContent"), f"{{{MC}}}Fallback"):
+            return True
+        parent = parent.getparent()
+    return False
+
+
+def _in_fallback(node, stop) -> bool:
+    parent = node.getparent()
+    while parent is not None and parent is not stop:
+        if parent.tag == f"{{{MC}}}Fallback":
+            return True
+        parent = parent.getparent()
+    return False
+
+
+def text_box_lines(p, reader: "_ParagraphReader") -> list[Line]:
+    """The paragraphs of the text boxes anchored in paragraph `p`, each read once (mc:Choice, never the
+    mc:Fallback copy), as lines of their own. A text box centred on the page (wp:positionH align="center", or
+    VML's mso-position-horizontal:center) makes its lines centred: the 发文机关标志 set in a text box."""
+    lines: list[Line] = []
+    for box in p.iter(_w("txbxContent")):
+        if _in_text_box_or_fallback(box, p):
+            continue  # a fallback copy, or a box inside a box (read with its outer box)
+        centred = _box_centred(box, p)
+        for inner in box.iter(_w("p")):
+            line = reader.read(inner, "body")
+            if not line.runs or not line.text.strip():
+                continue
+            if centred:
+                line.align = "center"
+            lines.append(line)
+    return lines
+
+
+def _box_centred(box, stop) -> bool:
+    parent = box.getparent()
+    while parent is not None and parent is not stop:
+        if parent.tag == f"{{{WP}}}anchor":
+            align = parent.find(f"{{{WP}}}positionH/{{{WP}}}align")
+            return align is not None and (align.text or "").strip() == "center"
+        style = parent.get("style") or ""
+        if "mso-position-horizontal:center" in style.replace(" ", ""):
+            return True
+        parent = parent.getparent()
+    return False
 
 
 def _run_text(r) -> str:
@@ -253,6 +309,8 @@ def _footer_page_numbers(document, reader: "_ParagraphReader") -> list[dict]:
         if kind == "even" and footer.is_linked_to_previous:
             continue
         for p in footer._element.iter(_w("p")):
+            if _in_fallback(p, footer._element):
+                continue  # the VML copy of a text box Word put the page number in: read once
             has_field = any("PAGE" in (t.text or "") for t in p.iter(_w("instrText"))) or any(
                 "PAGE" in (f.get(_w("instr")) or "") for f in p.iter(_w("fldSimple")))
             if not has_field:
@@ -338,6 +396,9 @@ def _first_page_header_lines(document, reader: "_ParagraphReader") -> list[Line]
         return []
     lines = []
     for p in header._element.iter(_w("p")):
+        if _in_text_box_or_fallback(p, header._element):
+            continue  # read below with the paragraph that anchors its text box, once
+        lines.extend(text_box_lines(p, reader))  # a 信函 mark set in a text box of the header
         if any("PAGE" in (t.text or "") for t in p.iter(_w("instrText"))):
             continue
         line = reader.read(p, "body")
@@ -428,15 +489,29 @@ def read_docx(data: bytes) -> Document:
             if tag == "p":
                 if _has_page_break(block) and pages[-1].lines:
                     pages.append(new_page(len(pages) + 1))
+                pages[-1].lines.extend(text_box_lines(block, reader))
                 line = reader.read(block, "body")
                 above = _top_border_color(block)
                 if above and pages[-1].lines and pages[-1].lines[-1].border_bottom_color is None:
                     pages[-1].lines[-1].border_bottom_color = above  # a rule over this paragraph is under the last
+                if not line.text.strip() and line.border_bottom_color:
+                    # an empty paragraph whose bottom border is the red rule (WPS and Word templates): the rule is
+                    # under the line above it
+                    last = next((x for x in reversed(pages[-1].lines) if x.text.strip()), None)
+                    if last is not None and last.border_bottom_color is None:
+                        last.border_bottom_color = line.border_bottom_color
                 if line.runs or line.border_bottom_color:
                     pages[-1].lines.append(line)
             elif tag == "tbl":
                 # cells in reading order (row by row, left to right): a 版头 table's 文号 and 签发人 become lines
-                table_lines = [line for line in (reader.read(p, "table") for p in block.iter(_w("p"))) if line.runs]
+                table_lines = []
+                for p in block.iter(_w("p")):
+                    if _in_text_box_or_fallback(p, block):
+                        continue  # a text box in a cell: read once, with the paragraph that anchors it
+                    table_lines += text_box_lines(p, reader)
+                    line = reader.read(p, "table")
+                    if line.runs:
+                        table_lines.append(line)
                 rule = _table_bottom_rule(block)
                 if table_lines and rule and table_lines[-1].border_bottom_color is None:
                     table_lines[-1].border_bottom_color = rule  # the red separator drawn as the table's border

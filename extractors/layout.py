@@ -125,6 +125,7 @@ class Document:
     # OFD: electronic seals and signatures (电子印章), see extractors/ofd/seals.py: each {kind, stamps:
     # [{page, box_mm: [x, y, w, h]}], signed_at, provider, method, references, unchanged, changed, missing}
     seals: list[dict] = field(default_factory=list)
+    flattened: bool = False  # plain text whose line breaks were lost (a page flattened onto one line), split by the reader
 
     @property
     def lines(self) -> list[Line]:

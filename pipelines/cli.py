@@ -1,6 +1,6 @@
 """The `shouwen` command (命令行): help in Chinese and English, messages in Chinese.
 
-    shouwen validate FILE… [--profile P] [--format text|json] [--channel C]   初审 (exit 0 / 1 / 2)
+    shouwen validate FILE… [--profile P] [--format text|json] [--channel C]   初审 (exit 0 / 1 / 2 / 3)
     shouwen extract FILE… [--format text|json]                               what was read
     shouwen rules [--format text|markdown|json]                              the rule catalog
     shouwen run | schedule | ledger | search | route | release | resend | withdraw | learn | reindex   the office's batch (--root)

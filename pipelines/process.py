@@ -65,7 +65,7 @@ def process(office, document_id: int, rules: list[dict]) -> Outcome:
         if report["verdict"] == "return" and decision.kind == OPEN and not withdrawn and not decision.released:
             return_document(office, row, report, version)
             return Outcome(row["number"], row["file"], "returned", report["verdict"],
-                           same=same.line(row["number"]) if same else None, warning=warning)
+                           same=same.line(row["number"], "returned") if same else None, warning=warning)
         outcome = route_and_index(office, row, review, rules, decision)
         outcome.warning = warning
         if same:  # a new version of an earlier registration: the clerk is told (both stay searchable)

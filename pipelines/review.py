@@ -55,8 +55,14 @@ def review_document(data: bytes, file: str, channel: str = "unknown", profile: s
         report["mail"] = mail.summary()
     if annex is not None:
         report["notes"].append(annex.reason)
-    # body and text normalised (Kangxi radicals, full-width digits: extractors/normalise.py) for routing and search
-    return Review(report=report, body=elements.body_text, text=normalise(document.text()), mail=mail,
+    # body and text normalised (Kangxi radicals, full-width digits: extractors/normalise.py) for routing and search;
+    # a text in traditional characters gives the index its simplified form beside the original, so that both
+    # 鄂政發 and 鄂政发 find it (the body, for routing, is the simplified one)
+    text = normalise(document.text())
+    if getattr(elements, "traditional", False):
+        from extractors.normalise import to_simplified
+        text = text + "\n" + to_simplified(text)
+    return Review(report=report, body=elements.body_text, text=text, mail=mail,
                   secrecy_unreadable=unreadable_mark(elements), elements=elements,
                   seals=list(getattr(document, "seals", None) or []), annex_secrecy=annex)
 

@@ -78,6 +78,7 @@ class Reading:
 
     fields: dict[str, Any]
     verdict: str
+    outcome: str  # accept / return (a sure 退文) / review_held (待复核), validators/doubt.py
     errors: list[str]  # rule ids of the error findings
     findings: list[dict]
 
@@ -88,7 +89,7 @@ def read(path: Path, channel: str) -> Reading:
     from pipelines.review import review_document
 
     report = review_document(path.read_bytes(), path.name, channel).report
-    return Reading(fields=actual_fields(report), verdict=report["verdict"],
+    return Reading(fields=actual_fields(report), verdict=report["verdict"], outcome=report.get("outcome", report["verdict"]),
                    errors=[f["rule"] for f in report["findings"] if f["severity"] == "error"],
                    findings=report["findings"])
 
@@ -101,7 +102,7 @@ def read_or_unusable(path: Path, channel: str) -> Reading:
     try:
         return read(path, channel)
     except UnusableInput as exc:
-        return Reading(fields=actual_fields({}), verdict="unusable", errors=[],
+        return Reading(fields=actual_fields({}), verdict="unusable", outcome="unusable", errors=[],
                        findings=[{"rule": "unusable", "severity": "unusable", "message": str(exc)}])
 
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Callable, Optional
 
 EXIT_ACCEPTED, EXIT_RETURNED, EXIT_UNUSABLE = 0, 1, 2  # 1 means 退文, never a fault
+EXIT_REVIEW_HELD = 3  # validate: 待复核, a 退文 that rests on a doubtful reading (validators/doubt.py); 1 stays a sure 退文
 
 # In `shouwen --help` order: one line per command.
 COMMANDS = (

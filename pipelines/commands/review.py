@@ -6,7 +6,7 @@ import os
 import sys
 from pathlib import Path
 
-from . import EXIT_ACCEPTED, EXIT_RETURNED, EXIT_UNUSABLE, Command
+from . import EXIT_ACCEPTED, EXIT_RETURNED, EXIT_REVIEW_HELD, EXIT_UNUSABLE, Command
 
 CHANNELS = ("edoc", "fax", "scan", "mail", "unknown")
 
@@ -38,7 +38,7 @@ def _validate(args) -> int:
     from ..terminal import shown, shown_text
 
     args.profile = args.profile or DEFAULT_PROFILE
-    unusable = returned = 0
+    unusable = returned = held = 0
     for i, done in enumerate(desk.validate(args.files, profile=args.profile, channel=args.channel)):
         if done.unusable is not None:
             unusable += 1
@@ -53,6 +53,7 @@ def _validate(args) -> int:
                   file=sys.stderr)
             continue
         returned += done.returned
+        held += done.held
         if args.format == "json":
             print(json.dumps(done.report, ensure_ascii=False), flush=True)
         else:
@@ -61,15 +62,21 @@ def _validate(args) -> int:
             from validators.report import render_text
             print(shown_text(render_text(done.report)), flush=True)
     if args.format == "text" and len(args.files) > 1:
-        accepted = len(args.files) - unusable - returned
-        print(f"\n共 {len(args.files)} 件：通过 {accepted} 件，退文 {returned} 件，无法处理 {unusable} 件", file=sys.stderr)
-    return EXIT_UNUSABLE if unusable else (EXIT_RETURNED if returned else EXIT_ACCEPTED)
+        accepted = len(args.files) - unusable - returned - held
+        print(f"\n共 {len(args.files)} 件：通过 {accepted} 件，退文 {returned} 件，待复核 {held} 件，无法处理 {unusable} 件",
+              file=sys.stderr)
+    if unusable:
+        return EXIT_UNUSABLE
+    return EXIT_RETURNED if returned else (EXIT_REVIEW_HELD if held else EXIT_ACCEPTED)
 
 
 VALIDATE = Command(
     "validate", "初审公文并输出审核意见 / pre-review documents",
-    "初审公文：退出码 0 全部通过，1 有退文，2 有无法处理的文件或用法错误。\n"
-    "Pre-review: exit 0 all accepted, 1 any returned, 2 unusable input or usage.",
+    "初审公文：退出码 0 全部通过，1 有退文（理由确凿），2 有无法处理的文件或用法错误，\n"
+    "3 有待复核（退文理由依据的识读存疑：未见某要素或识读把握不足，请文秘核对原件）。\n"
+    "同时出现时取最重者：2 > 1 > 3 > 0。\n"
+    "Pre-review: exit 0 all accepted, 1 any returned on sure findings, 2 unusable input or usage,\n"
+    "3 any held for review (a return resting on an absence or a doubtful reading). 2 > 1 > 3 > 0.",
     _validate_arguments, _validate, root=False, action="validate")
 
 

@@ -103,8 +103,18 @@ class Validated:
     error: Optional[BaseException] = None  # a fault of ours while checking this file (said as such, the rest go on)
 
     @property
+    def outcome(self) -> Optional[str]:
+        """accept, return (a sure 退文) or review_held (待复核: the return rests on a doubtful reading,
+        validators/doubt.py); None when the file could not be reviewed."""
+        return (self.report.get("outcome") or self.report["verdict"]) if self.report else None
+
+    @property
     def returned(self) -> bool:
-        return bool(self.report) and self.report["verdict"] == "return"
+        return self.outcome == "return"
+
+    @property
+    def held(self) -> bool:
+        return self.outcome == "review_held"
 
 
 def validate(files: list[str], *, profile: str, channel: str = "unknown",
