@@ -51,15 +51,15 @@ KNOWN_FAILURES: dict[str, set[str]] = {
     # a gazette page's “请选择年份:” is read as the 主送 and its section name “省政府文件” hides the two-line title
     "h45": {"doc_type", "title", "issuers", "doc_number", "addressees"},
     # traditional characters with pinyin glosses (清遠(yuǎn)): title, 文种 and 主送 not read, issuer keeps the glosses
-    "h46": {"doc_type", "title", "issuers", "addressees"},
+    "h46": {"title", "issuers", "addressees"},
     # a 批复 without title: the 文种 its body names (现批复如下) is not taken
     "h47": {"doc_type"},
     # a label line of the page (“时限:”) is read as the 主送; the real 主送 shares its line with the flattened body
     "h48": {"addressees"},
     # traditional with glosses: the title line and the 主送 “李巖代表:” are read as one 主送; the 署名 民政局 is missed
-    "h49": {"title", "issuers", "addressees"},
+    "h49": {"title", "issuers"},
     # traditional with mojibake: the issuer and the 主送 keep traditional characters and glosses (no 繁→简)
-    "h50": {"issuers", "addressees"},
+    "h50": {"issuers"},
     # a personal addressee “尊敬的唐军县长:” is neither read as the 主送 nor caught by drafting.no-personal-addressee;
     # the 请示 its body names (特具请示, 以上请示) is not taken, so element.signer does not fire either
     "h51": {"doc_type", "addressees", "breaks:drafting.no-personal-addressee", "breaks:element.signer"},
@@ -72,7 +72,7 @@ KNOWN_FAILURES: dict[str, set[str]] = {
     # a joint notice (two bureaus) in traditional characters under a site menu: title, issuers, 主送 not read
     "h57": {"doc_type", "title", "issuers", "addressees"},
     # a database line “时效性 :现行有效” is taken as the title; the date and 主送 inside raw <p> tags are not read
-    "h58": {"title", "issuers", "date", "addressees"},
+    "h58": {"date", "addressees"},
     # the 文种 named by the body (本决定) is not taken; a 主送 ending in the ratio sign “∶” is not read
     "h59": {"doc_type", "addressees"},
     # the page's crumb line is glued into a 纪要's title; the 纪要 format is not recognised
@@ -86,13 +86,11 @@ KNOWN_FAILURES: dict[str, set[str]] = {
     "h63": {"doc_number", "date", "addressees", "breaks:element.doc-number"},
     # a wiki's entry name, article index and section heading “周口市人民政府通知” are glued into the title; 周政〔2011〕53號
     # (traditional 號) is not read; the 主送 keeps traditional characters
-    "h64": {"title", "doc_number", "addressees"},
-    # traditional characters: number on top, title, 主送 not read
-    "h65": {"doc_type", "title", "issuers", "doc_number", "addressees"},
+    "h64": {"title"},
     # traditional with glosses: the number line is glued into the 主送; a date followed by “????????” is not read
     "h66": {"issuers", "doc_number", "date", "addressees"},
     # traditional with glosses: accepted, but title, issuer and 主送 keep the glosses and 新政辦〔2020〕23號 is not read
-    "h67": {"title", "issuers", "doc_number", "addressees"},
+    "h67": {"title", "issuers", "addressees"},
     # a 令 whose 发文机关 is only in the site's organ line (吉林省白山市人民政府) and signed “市 长 王 纯”: no issuer read
     "h69": {"issuers"},
 }
