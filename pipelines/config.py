@@ -41,6 +41,26 @@ file named explicitly must exist). Every key has a default, so an office without
     words_file = "instruction_words.toml"   # 办件/阅件批示用语表（不存在时用随程序提供的）
     templates_dir = "templates"      # 收文处理单、督查专报等模板（不存在时用随程序提供的）
 
+    [returns]                        # 退文通知单 and its delivery (pipelines/returns/)
+    number_format = "退〔{year}〕{n}号" # the notices' own numbers: {year}, {n} (a sequence per year)
+    address = "示例市人民大道1号"       # 机关地址, postcode, fax, email: printed on every notice
+    postcode = "550001"  fax = "…"  email = "…"
+    templates_dir = "templates"      # 退文通知单.docx, 撤回通知.docx of the office's own (else the shipped ones)
+    retry_seconds = 300              # a failed send is tried again after this, doubled each time …
+    retry_max_seconds = 21600        # … up to this, and at most max_attempts times in all
+    max_attempts = 8
+    [returns.addresses]              # 通讯录: a 来文单位's mail address, for documents that did not come by mail
+    "某市教育局" = ["bgs@jyj.example.gov.cn"]
+    [smtp]                           # 发信: the notices go out through this server (none: all 待送达)
+    host = "smtp.office.lan"  port = 587  security = "starttls"   # or "tls" (implicit, port 465)
+    username = "shouwen@office.gov.cn"  password = "…"          # (SHOUWEN_SMTP_PASSWORD); never printed
+    from_address = "shouwen@office.gov.cn"  from_name = "某市人民政府办公厅"  ca_file = "…"  timeout = 30
+    [imap]                           # 收信: the office mailbox as a channel (none: no mailbox is fetched)
+    host = "imap.office.lan"  port = 993  security = "tls"       # or "starttls" (port 143)
+    username = "…"  password = "…"   # (SHOUWEN_IMAP_PASSWORD); never printed
+    folder = "INBOX"  processed_folder = "已收文"                # "" : flagged $ShouwenTaken instead of moved
+    ca_file = "…"  timeout = 60
+
 Precedence, per key: environment variable > file > default. A wrong value or an unknown key is a ConfigError
 whose Chinese message names the key and the file (or the variable); the command exits with 2.
 `shouwen config` prints the effective values and where each came from.
@@ -55,7 +75,7 @@ from pathlib import Path
 from typing import Any, Literal, Optional
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, SecretStr, ValidationError, field_validator, model_validator
 
 FILE_NAME = "shouwen.toml"
 DEFAULT_OFFICE = "市人民政府办公厅"
@@ -76,6 +96,8 @@ ENV = {
     ("ocr", "max_side"): "SHOUWEN_OCR_MAX_SIDE",
     ("prefect", "api_url"): "PREFECT_API_URL",
     ("prefect", "work_pool"): "SHOUWEN_WORK_POOL",
+    ("smtp", "password"): "SHOUWEN_SMTP_PASSWORD",
+    ("imap", "password"): "SHOUWEN_IMAP_PASSWORD",
 }
 
 
@@ -237,6 +259,152 @@ class HandlingSettings(_Section):
         return [" ".join(v.split()) for v in value]
 
 
+NUMBER_FIELDS = {"year": 2026, "n": 1}  # what a notice number's format may name
+
+
+class ReturnsSettings(_Section):
+    """[returns]: the 退文通知单 as the office issues it (pipelines/returns/notice.py) and its delivery's retries
+    (pipelines/returns/delivery.py)."""
+    number_format: str = "退〔{year}〕{n}号"
+    address: str = ""
+    postcode: str = ""
+    fax: str = ""
+    email: str = ""
+    templates_dir: str = "templates"
+    addresses: dict[str, list[str]] = {}
+    retry_seconds: int = 300
+    retry_max_seconds: int = 21600
+    max_attempts: int = 8
+
+    @field_validator("number_format")
+    @classmethod
+    def _number_format(cls, value: str) -> str:
+        if "{n" not in value:
+            raise ValueError("应含序号 {n}，如 退〔{year}〕{n}号")
+        try:
+            value.format(**NUMBER_FIELDS)
+        except (KeyError, IndexError, ValueError) as exc:
+            raise ValueError(f"只能使用 {{year}} 与 {{n}}（如 {{n:03d}}），{type(exc).__name__}: {exc}") from None
+        return value
+
+    @field_validator("addresses", mode="before")
+    @classmethod
+    def _addresses(cls, value):
+        if not isinstance(value, dict):
+            return value
+        out = {}
+        for issuer, listed in value.items():
+            listed = [listed] if isinstance(listed, str) else listed
+            if not isinstance(listed, list) or not all(isinstance(a, str) for a in listed):
+                raise ValueError(f"“{issuer}”的地址应为字符串或字符串列表")
+            bad = [a for a in listed if not _MAIL_ADDRESS.fullmatch(a.strip())]
+            if bad:
+                raise ValueError(f"“{issuer}”的地址不是有效的电子邮件地址：{'、'.join(bad)}")
+            out[issuer.strip()] = [a.strip() for a in listed]
+        return out
+
+    @field_validator("retry_seconds", "retry_max_seconds")
+    @classmethod
+    def _seconds(cls, value: int) -> int:
+        if not 0 <= value <= 7 * 86400:
+            raise ValueError("应在 0 到 604800 秒（7 天）之间")
+        return value
+
+    @field_validator("max_attempts")
+    @classmethod
+    def _attempts(cls, value: int) -> int:
+        if not 1 <= value <= 100:
+            raise ValueError("应在 1 到 100 次之间")
+        return value
+
+
+_MAIL_ADDRESS = re.compile(r"[^@\s<>()\[\],;:\"]+@[A-Za-z0-9.\-]+\.[A-Za-z0-9\-]+")
+
+
+class _MailServer(_Section):
+    """What [smtp] and [imap] share: a server, TLS, an account (the password never printed: SecretStr)."""
+    host: Optional[str] = None
+    port: Optional[int] = None
+    username: Optional[str] = None
+    password: Optional[SecretStr] = None
+    ca_file: Optional[str] = None  # a private CA's certificate (PEM); relative paths are relative to the file
+    timeout: int = 30
+
+    @field_validator("host")
+    @classmethod
+    def _host(cls, value: Optional[str]) -> Optional[str]:
+        value = (value or "").strip()
+        if value and not re.fullmatch(r"[A-Za-z0-9.\-:\[\]]+", value):
+            raise ValueError(f"不是有效的主机名：{value!r}")
+        return value or None
+
+    @field_validator("port")
+    @classmethod
+    def _port(cls, value: Optional[int]) -> Optional[int]:
+        if value is not None and not 1 <= value <= 65535:
+            raise ValueError("应在 1 到 65535 之间")
+        return value
+
+    @field_validator("timeout")
+    @classmethod
+    def _timeout(cls, value: int) -> int:
+        if not 1 <= value <= 600:
+            raise ValueError("应在 1 到 600 秒之间")
+        return value
+
+    @property
+    def configured(self) -> bool:
+        return bool(self.host)
+
+    def secret(self) -> str:
+        """The password itself, for logging in (never for showing)."""
+        return self.password.get_secret_value() if self.password is not None else ""
+
+
+class SmtpSettings(_MailServer):
+    """[smtp]: where the 退文通知单 (and the 来信's answers) go out; STARTTLS (587) or implicit TLS (465)."""
+    security: Literal["starttls", "tls"] = "starttls"
+    from_address: Optional[str] = None
+    from_name: Optional[str] = None
+
+    @model_validator(mode="after")
+    def _sender(self):
+        if self.host and not (self.from_address or (self.username and "@" in self.username)):
+            raise ValueError("配置了 host 而没有发件地址 from_address")
+        if self.from_address and not _MAIL_ADDRESS.fullmatch(self.from_address):
+            raise ValueError(f"from_address 不是有效的电子邮件地址：{self.from_address}")
+        return self
+
+    @property
+    def sender(self) -> str:
+        return self.from_address or self.username or ""
+
+    @property
+    def effective_port(self) -> int:
+        return self.port or (465 if self.security == "tls" else 587)
+
+
+class ImapSettings(_MailServer):
+    """[imap]: the office mailbox as a channel: each message of `folder` taken once, then moved to
+    `processed_folder` (empty: flagged $ShouwenTaken and left where it is), never deleted."""
+    security: Literal["tls", "starttls"] = "tls"
+    folder: str = "INBOX"
+    processed_folder: str = "已收文"
+    timeout: int = 60
+
+    @model_validator(mode="after")
+    def _folders(self):
+        if not self.folder.strip():
+            raise ValueError("folder 不能为空")
+        if self.processed_folder.strip() == self.folder.strip():
+            raise ValueError("processed_folder 不能与 folder 相同")
+        return self
+
+    @property
+    def effective_port(self) -> int:
+        return self.port or (993 if self.security == "tls" else 143)
+
+
 class Settings(_Section):
     office: OfficeSettings = OfficeSettings()
     ledger: LedgerSettings = LedgerSettings()
@@ -244,6 +412,9 @@ class Settings(_Section):
     ocr: OcrSettings = OcrSettings()
     prefect: PrefectSettings = PrefectSettings()
     handling: HandlingSettings = HandlingSettings()
+    returns: ReturnsSettings = ReturnsSettings()
+    smtp: SmtpSettings = SmtpSettings()
+    imap: ImapSettings = ImapSettings()
 
 
 def _check_postgres(url: str) -> str:
@@ -297,6 +468,8 @@ class Config:
         for section, model in self.settings:
             for key, value in model:
                 shown = mask(value) if isinstance(value, str) else value
+                if isinstance(shown, dict):  # [returns.addresses]: 来文单位：地址
+                    shown = "；".join(f"{k}：{'、'.join(v) if isinstance(v, list) else v}" for k, v in shown.items())
                 if isinstance(shown, list):
                     shown = "、".join(shown) or "（未设）"
                 out.append((f"{section}.{key}", "（未设）" if shown in (None, "") else str(shown),
@@ -357,10 +530,10 @@ def load(root: Path, explicit: Optional[str] = None, environ=os.environ) -> Conf
         for key in table:
             sources[(section, key)] = "file"
     # Paths in the file are relative to the file.
-    for key in ("model_dir", "paddle_model_dir"):
-        value = merged.get("ocr", {}).get(key)
+    for section, key in (("ocr", "model_dir"), ("ocr", "paddle_model_dir"), ("smtp", "ca_file"), ("imap", "ca_file")):
+        value = merged.get(section, {}).get(key)
         if isinstance(value, str) and path and not Path(value).is_absolute():
-            merged["ocr"][key] = str((path.parent / value).resolve())
+            merged[section][key] = str((path.parent / value).resolve())
     _validate(merged, sources, path)  # the file alone first: its faults are named as the file's
     for (section, key), name in ENV.items():
         value = environ.get(name)
@@ -381,7 +554,8 @@ def _validate(merged: dict, sources: dict, path: Optional[Path]) -> Settings:
         error = exc.errors()[0]
         loc = [str(p) for p in error["loc"]]
         section, key = (loc + ["", ""])[:2]
-        raise ConfigError(_where(section, key, sources, path) + _reason(error)) from None
+        reason = "应为字符串（密码不予显示）" if key == "password" and error["type"] != "value_error" else _reason(error)
+        raise ConfigError(_where(section, key, sources, path) + reason) from None
 
 
 def _where(section: str, key: str, sources: dict, path: Optional[Path]) -> str:
@@ -415,6 +589,10 @@ def _check_paths(settings: Settings, sources: dict, path: Optional[Path]) -> Non
         value = getattr(settings.ocr, key)
         if value and not Path(value).is_dir():
             raise ConfigError(_where("ocr", key, sources, path) + f"目录不存在：{value}")
+    for section in ("smtp", "imap"):
+        value = getattr(settings, section).ca_file
+        if value and not Path(value).is_file():
+            raise ConfigError(_where(section, "ca_file", sources, path) + f"文件不存在：{value}")
 
 
 def _check_profile(settings: Settings, sources: dict, path: Optional[Path]) -> None:
@@ -443,6 +621,8 @@ def activate(config: Config) -> Config:
         if config.sources.get((section, key), "default") == "default":
             continue
         value = getattr(getattr(config.settings, section), key)
+        if isinstance(value, SecretStr):  # a password from the environment is handed on as it came, never masked
+            value = value.get_secret_value()
         if value is not None:
             os.environ[name] = str(value)
     return config

@@ -7,6 +7,7 @@ the desk alike.
     to_confidential_office(office, row, reason)            转机要室 by a person (改办 to the 机要室, held → 机要室)
     resend_return(office, row) / withdraw_return(office, row, reason)   重发 / 撤回 a return
     withdraw_notices(office, row)                          a withdrawn return's files out of the outbox
+                                                           (the 撤回通知 and the deliveries: pipelines/returns/)
     failed(office, document_id, error)                     left unfinished for the next batch
     secure_original(office, row)                           a classified or held original out of sight
     unsecure_original(office, row)                         … and back in received/ once the 机要员 released it
@@ -31,7 +32,7 @@ from . import events
 from .actors import BATCH, Actor, history_kwargs
 from .dataroot import NAME_MAX, SECURE_FILE_MODE, DataRoot, numbered, safe_name, suffix_of
 from .ledger import LedgerConflict
-from .returns import write_return
+from .returns.issue import issuing
 from .review import Review, review_original
 from .routing import Route, route
 from .secrecy import CLASSIFIED, CONFIDENTIAL_OFFICE, HELD, Decision
@@ -98,58 +99,45 @@ def failed(office, document_id: int, error: Exception) -> Outcome:
 
 # -- 退文 --------------------------------------------------------------------------------------------------------
 
-def _signatory(office):
-    """Who signs the 退文通知单: the office's configuration ([office] name, contact, phone), explicitly."""
-    from .returns import Office as Signatory
-
-    settings = office.config.office
-    return Signatory(name=settings.name, contact=settings.contact, phone=settings.phone)
-
-
 def return_document(office, row: dict, report: dict, version: int, *, actor: Actor = BATCH) -> str:
-    """退文: the 退文通知单 (docx) and the report into outbox/<来文单位>/, the ledger `returned` (compare-and-set
-    on `version`). Returns the notice's path relative to the root."""
-    paths = DataRoot(office.root)
-    path = write_return(paths.outbox, row["number"], row["received_at"], report, _signatory(office))
-    where = str(path.relative_to(office.root))
-    office.ledger.set_status(row["id"], "returned", f"退文通知单：{where}", expect_version=version,
-                             return_state="sent", return_path=where, **history_kwargs(office.ledger, actor))
-    _emit(events.RETURNED, office, row["id"], actor, notice=where)
-    return where
+    """退文: the 退文通知单 (docx, numbered in the office's sequence: pipelines/returns/issue.py) and the report
+    into outbox/<来文单位>/, the ledger `returned` (compare-and-set on `version`) in the same transaction as the
+    notice's number. Returns the notice's path relative to the root; RETURNED carries it and its id (delivery)."""
+    with issuing(office, row, report, actor=actor.history_name) as notice:
+        office.ledger.set_status(row["id"], "returned", f"退文通知单{notice.number}：{notice.path}",
+                                 expect_version=version, return_state="sent", return_path=notice.path,
+                                 **history_kwargs(office.ledger, actor))
+    _emit(events.RETURNED, office, row["id"], actor, notice=notice.path, notice_id=notice.id)
+    return notice.path
 
 
 def resend_return(office, row: dict, review: Optional[Review] = None, *, actor: Actor = BATCH) -> Path:
-    """重发 the 退文通知单 of a returned row (today's date, beside the first: （重发2）…); returns the new notice's
-    path. Compare-and-set: when the return was withdrawn (or changed) meanwhile, the notice just written is taken
-    back and LedgerConflict says so. NotReturned when it is not returned."""
+    """重发 the 退文通知单 of a returned row: a new notice, numbered, dated today, beside the first
+    (…-退文通知单（第N次重发）.docx, its title the same words); returns its path. Compare-and-set: when the return
+    was withdrawn (or changed) meanwhile, LedgerConflict, and neither the notice nor its number stays.
+    NotReturned when it is not returned."""
     ledger = office.ledger
     _returned(row)
     review = review or review_original(office, row)
-    paths = DataRoot(office.root)
-    folder = paths.sender(row["issuer"])
-    n = 2
-    while (folder / f"{row['number']}-退文通知单（重发{n}）.docx").exists():
-        n += 1
-    path = write_return(paths.outbox, row["number"], row["received_at"], review.report, _signatory(office),
-                        suffix=f"（重发{n}）")
-    where = str(path.relative_to(office.root))
+    folder = DataRoot(office.root).sender(row["issuer"])
     try:
-        ledger.set_status(row["id"], "returned", f"重发退文通知单：{where}", expect_version=row["version"],
-                          expect_status=("returned",), return_state="resent", return_path=where,
-                          **history_kwargs(ledger, actor))
+        with issuing(office, row, review.report, actor=actor.history_name) as notice:
+            ledger.set_status(row["id"], "returned", f"重发退文通知单{notice.number}：{notice.path}",
+                              expect_version=row["version"], expect_status=("returned",), return_state="resent",
+                              return_path=notice.path, **history_kwargs(ledger, actor))
     except LedgerConflict:
-        path.unlink(missing_ok=True)
         if ledger.get(row["id"])["status"] != "returned":  # withdrawn meanwhile: nothing of it stays in the outbox
             (folder / f"{row['number']}-审核意见.json").unlink(missing_ok=True)
         raise
-    _emit(events.RETURN_RESENT, office, row["id"], actor, notice=where)
-    return path
+    _emit(events.RETURN_RESENT, office, row["id"], actor, notice=notice.path, notice_id=notice.id)
+    return office.root / notice.path
 
 
 def withdraw_return(office, row: dict, reason: str, review: Optional[Review] = None, *,
                     actor: Actor = BATCH) -> tuple[Outcome, list[Path]]:
-    """撤回 the return and 分办 the document; returns the outcome and where the withdrawn files went.
-    The ledger moves first (compare-and-set on the version the clerk saw: LedgerConflict when a resend or
+    """撤回 the return and 分办 the document; returns the outcome and where the withdrawn files went. The
+    撤回通知 is issued and delivered by RETURN_WITHDRAWN's subscriber (pipelines/returns/subscribers.py), with
+    `reason`. The ledger moves first (compare-and-set on the version the clerk saw: LedgerConflict when a resend or
     another withdrawal got there first), then the notices leave the outbox; an interrupted withdrawal is
     finished by the next batch (status reviewed, return_state withdrawn). NotReturned when it is not returned."""
     from .secrecy import decide

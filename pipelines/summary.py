@@ -30,6 +30,8 @@ class Summary:
     waiting: int = 0  # files still being written, left for the next batch
     duplicate_of: list[tuple[str, str]] = field(default_factory=list)  # (file name, 收文编号 it repeats)
     reminded: Optional[object] = None  # pipelines.handling.remind.Reminded: the 催办 of this batch, if it ran
+    fetched: Optional[object] = None  # pipelines.returns.mailbox.Fetched: the office mailbox's messages taken
+    delivered: Optional[object] = None  # pipelines.returns.delivery.Delivered: the notices sent (送达)
 
     def lines(self) -> list[str]:
         """The batch's summary as the clerk reads it."""
@@ -64,6 +66,8 @@ class Summary:
             out.append(f"  催办 {len(reminded.chased)} 件（催办通知 {len(reminded.notices)} 份，见 reminders/{reminded.day}/）")
         if reminded is not None and reminded.calendar_notice:
             out.append(f"  注意：{reminded.calendar_notice}")
+        for part in (self.fetched, self.delivered):
+            out.extend(f"  {line}" for line in (part.lines() if part is not None else []))
         return out
 
     def count(self, status: str) -> int:

@@ -117,12 +117,13 @@ def test_route_to_the_confidential_office_takes_it_out_of_search(office):
 def test_resend_and_withdraw(office):
     report = _by_file(office)[REPORT].row
     resent = desk.resend(office, report["number"])
-    assert resent.notice.name == f"{report['number']}-退文通知单（重发2）.docx" and resent.notice.is_file()
+    assert resent.notice.name == f"{report['number']}-退文通知单（第1次重发）.docx" and resent.notice.is_file()
     done = desk.withdraw(office, report["number"], "复核后撤回")
     # 汇报 is not one of the 文种 (drafting.doc-type): no rule covers it, the 办公室 routes it by hand
     assert (done.outcome.status, done.outcome.department) == ("indexed", "办公室")
-    assert sorted(p.name for p in done.moved) == [f"{report['number']}-审核意见.json", f"{report['number']}-退文通知单.docx",
-                                                  f"{report['number']}-退文通知单（重发2）.docx"]
+    n = report["number"]  # each notice as docx and as the PDF its delivery made
+    assert sorted(p.name for p in done.moved) == [f"{n}-审核意见.json", f"{n}-退文通知单.docx", f"{n}-退文通知单.pdf",
+                                                  f"{n}-退文通知单（第1次重发）.docx", f"{n}-退文通知单（第1次重发）.pdf"]
     assert office.ledger.get(report["id"])["return_state"] == "withdrawn"
     with pytest.raises(desk.DeskRefusal, match="当前状态不是已退文"):
         desk.resend(office, report["number"])

@@ -34,15 +34,20 @@ def test_resend_writes_the_notice_again_beside_the_first(tmp_path, capsys):
     assert main(["resend", returned["number"].replace("收〔", "").replace("〕", "-").rstrip("号"), "--root", str(root)]) == 0
     folder = (root / returned["return_path"]).parent
     notices = sorted(p.name for p in folder.glob("*.docx"))
-    assert notices == [f"{returned['number']}-退文通知单.docx", f"{returned['number']}-退文通知单（重发2）.docx",
-                       f"{returned['number']}-退文通知单（重发3）.docx"]
+    # named as titled: the N-th 重发's file and its title say the same words
+    assert notices == [f"{returned['number']}-退文通知单.docx", f"{returned['number']}-退文通知单（第1次重发）.docx",
+                       f"{returned['number']}-退文通知单（第2次重发）.docx"]
     text = "\n".join(p.text for p in docx.Document(str(folder / notices[2])).paragraphs)
-    assert "退文通知单（重发）" in text and returned["title"] in text
+    assert "退文通知单（第2次重发）" in text and returned["title"] in text
+    assert "退〔2026〕3号" in text and "原通知为退〔2026〕2号" in text  # its own number; the one it replaces
     first = "\n".join(p.text for p in docx.Document(str(folder / notices[0])).paragraphs)
-    assert "重发" not in first
+    assert "退文通知单（第" not in first and "本通知系重发" not in first
     row = ledger.get(returned["id"])
-    assert row["status"] == "returned" and row["return_state"] == "resent" and row["return_path"].endswith("（重发3）.docx")
-    assert [h["note"][:7] for h in ledger.history(returned["id"])][-2:] == ["重发退文通知单", "重发退文通知单"]
+    assert row["status"] == "returned" and row["return_state"] == "resent" and row["return_path"].endswith("（第2次重发）.docx")
+    notes = [h["note"] for h in ledger.history(returned["id"])]
+    assert [n[:17] for n in notes if n.startswith("重发退文通知单")] == ["重发退文通知单退〔2026〕2号：", "重发退文通知单退〔2026〕3号："]
+    # no address for the sender and no mail server: each is listed for the clerk, the one it replaced cancelled
+    assert "退文通知单（第1次重发）退〔2026〕2号取消送达：已由退〔2026〕3号取代" in notes
     assert "已重发" in capsys.readouterr().out
 
 
@@ -52,7 +57,11 @@ def test_withdraw_moves_the_notice_out_and_routes_and_indexes_the_document(tmp_p
     assert main(["withdraw", returned["number"], "--root", str(root), "--reason", "经电话核实，来文单位已补正"]) == 0
     assert not list(folder.glob(f"{returned['number']}-*")), "nothing of it left in the outbox"
     kept = sorted(p.name for p in (root / "withdrawn" / folder.name).iterdir())
-    assert kept == [f"{returned['number']}-审核意见.json", f"{returned['number']}-退文通知单.docx"]
+    n = returned["number"]  # the notice (docx, and the PDF the batch made) and the 撤回通知 issued for it
+    assert kept == [f"{n}-审核意见.json", f"{n}-撤回通知.docx", f"{n}-撤回通知.pdf", f"{n}-退文通知单.docx", f"{n}-退文通知单.pdf"]
+    withdrawal = "\n".join(p.text for p in docx.Document(str(root / "withdrawn" / folder.name / f"{n}-撤回通知.docx")).paragraphs)
+    assert "撤回退文通知" in withdrawal and "退〔2026〕2号" in withdrawal  # its own number, after the notice's 1号
+    assert "经复核，经电话核实，来文单位已补正。" in withdrawal and "我办以退〔2026〕1号" in withdrawal
     row = ledger.get(returned["id"])
     assert row["status"] == "indexed" and row["return_state"] == "withdrawn" and row["verdict"] == "return"
     assert row["department"] and row["route_source"] in ("rule", "fallback", "model")
@@ -63,7 +72,7 @@ def test_withdraw_moves_the_notice_out_and_routes_and_indexes_the_document(tmp_p
     assert [h["number"] for h in hits] == [returned["number"]]
     # once withdrawn it is no longer returned: neither resend nor withdraw again
     assert main(["resend", returned["number"], "--root", str(root)]) == 2
-    assert main(["withdraw", returned["number"], "--root", str(root)]) == 2
+    assert main(["withdraw", returned["number"], "--root", str(root), "--reason", "再撤一次"]) == 2
     assert "不是已退文" in capsys.readouterr().err
 
 
@@ -75,7 +84,9 @@ def test_a_withdrawal_interrupted_before_routing_is_finished_by_the_next_batch_n
     assert row["status"] == "indexed" and row["return_state"] == "withdrawn"
     # the withdrawal moves the ledger first, so its notices were still in the outbox: the batch finishes the move
     assert not list((root / "outbox").rglob(f"{returned['number']}-*"))
-    assert len(list((root / "withdrawn").rglob(f"{returned['number']}-*"))) == 2, "the first notice only, never a new one"
+    n = returned["number"]
+    assert sorted(p.name for p in (root / "withdrawn").rglob(f"{n}-*")) == [
+        f"{n}-审核意见.json", f"{n}-退文通知单.docx", f"{n}-退文通知单.pdf"], "the first notice only, never a new one"
 
 
 def test_clerk_corrections_route_the_next_batch(tmp_path, capsys):

@@ -37,7 +37,7 @@ def test_an_ordinary_item_reads_without_a_trailing_stop(tmp_path):
         "message": "发文字号格式不规范", "evidence": "筑教呈[2026]第07号。", "expected": "筑教呈〔2026〕7号"}))
     item = next(p for p in text if p.startswith("1．"))
     assert item == "1．发文字号格式不规范（依据：GB/T 9704-2012 7.2.5；现为：筑教呈[2026]第07号；应为：筑教呈〔2026〕7号）"
-    assert "（联系人：王敏，电话：0851-12345678）" in text
+    assert "（联系人：王敏，联系电话：0851-12345678）" in text
 
 
 def test_every_rule_s_bad_example_differs_from_its_good_one():
