@@ -150,7 +150,7 @@ def closing(doc) -> None:
     seal_place(signature)
     para(doc, "{{ date }}", align=WD_ALIGN_PARAGRAPH.RIGHT, right_chars=4)
     para(doc)
-    para(doc, "{{ contact_line }}", indent=True)
+    para(doc, "{{ contact_line }}", indent=True, keep=True)  # the 附注 lines stay together
     para(doc, "{%p if address_line %}")
     para(doc, "{{ address_line }}", indent=True)
     para(doc, "{%p endif %}")

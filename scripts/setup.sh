@@ -12,6 +12,9 @@ APT_PACKAGES=(libreoffice-writer-nogui fonts-noto-cjk fonts-arphic-ukai fonts-ar
 # PostgreSQL's server binaries, for the tests (tests/postgres.py runs its own throwaway server on a Unix socket):
 # no cluster is created and no system service started.
 [ "${1:-}" = "--dev" ] && APT_PACKAGES+=(postgresql)
+# Dovecot's IMAP server, for the tests of the office mailbox (tests/mailservers.py runs its own instance with a
+# configuration in a temporary folder, on loopback, with TLS): no system service is started.
+[ "${1:-}" = "--dev" ] && APT_PACKAGES+=(dovecot-imapd)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -56,6 +56,20 @@ def run_batch(root: Path, config=None, *, samples: bool = False, say: Callable[[
         raise DeskRefusal("busy", str(exc)) from exc
 
 
+def _sample_office(root: Path) -> None:
+    """The samples' office configuration (samples/shouwen.toml: 示例市人民政府办公室, its contact, telephone and
+    address) into a data root that has no configuration of its own, so that the samples' 退文通知单 name an office;
+    a root configured already (a file, or $SHOUWEN_CONFIG) keeps its own."""
+    import shutil
+
+    from ..config import FILE_NAME, activate, current, load
+
+    if current().path is not None or (root / FILE_NAME).exists():
+        return
+    shutil.copy2(SAMPLES.parent / FILE_NAME, root / FILE_NAME)
+    activate(load(root))
+
+
 def _run_locked(root: Path, samples: bool, say: Callable[[str], None]):
     import shutil
 
@@ -68,6 +82,7 @@ def _run_locked(root: Path, samples: bool, say: Callable[[str], None]):
     if samples:
         for path in sorted(SAMPLES.glob("*/*")):
             shutil.copy2(path, paths.inbox(path.parent.name) / path.name)
+        _sample_office(root)
     home = configure(root)
     os.environ[MARKER] = str(root)  # every process this batch starts carries it (see tests/test_batch_server.py)
     server = None
