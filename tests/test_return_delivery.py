@@ -251,3 +251,22 @@ def test_back_off_doubles_up_to_its_bound():
 
     settings = SimpleNamespace(retry_seconds=300, retry_max_seconds=3000)
     assert [backoff(settings, n) for n in (1, 2, 3, 4, 5)] == [300, 600, 1200, 2400, 3000]
+
+
+def test_the_password_is_never_printed_by_shouwen_config(tmp_path, cert, capsys):
+    from pipelines.cli import main
+
+    root = tmp_path / "office"
+    _office_toml(root, cert, 2525)
+    assert main(["config", "--root", str(root)]) == 0
+    out = capsys.readouterr().out
+    assert "smtp.host" in out and "127.0.0.1" in out and "shouwen@cs.example.cn" in out
+    assert PASSWORD not in out
+
+
+def test_a_number_format_without_its_sequence_is_refused_in_chinese(tmp_path):
+    from pipelines.config import ConfigError
+
+    (tmp_path / "shouwen.toml").write_text('[returns]\nnumber_format = "退〔{year}〕号"\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"returns.*number_format.*应含序号 \{n\}"):
+        load(tmp_path, environ={})

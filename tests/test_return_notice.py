@@ -87,3 +87,30 @@ def test_a_wrong_type_is_answered_with_the_title_as_it_should_read():
                                         Path(tmp) / "汇报.txt"))
     finding = next(f for f in report["findings"] if f["rule"] == "drafting.doc-type")
     assert finding["expected"] == "贵阳市教育局关于2026年秋季学期开学工作情况的报告"
+
+
+def test_a_notice_of_an_unconfigured_office_says_so_on_its_face(tmp_path):
+    from pipelines.returns.notice import Signatory
+
+    path = write_return(tmp_path, "收〔2026〕5号", "2026-11-30T09:00:00+08:00", _report(),
+                        office=Signatory(name="市人民政府办公厅", configured=False), notice_number="退〔2026〕1号")
+    text = [p.text for p in Document(str(path)).paragraphs]
+    assert text[0] == "（机关名称未配置）"  # the 版头 names no office that does not exist
+    assert any("尚未配置" in t and "勿以本件对外行文" in t for t in text)
+    assert "市人民政府办公厅" not in "\n".join(text)
+    assert "（联系人：（未配置），联系电话：（未配置））" in text
+
+
+def test_a_configured_notice_names_its_office_number_date_and_contact(tmp_path):
+    from pipelines.returns.notice import Signatory
+
+    who = Signatory(name="某县人民政府办公室", contact="李四", phone="0851-1234567", address="某县府前路2号",
+                    postcode="551000", fax="0851-1234568")
+    path = write_return(tmp_path, "收〔2026〕9号", "2026-11-30T09:00:00+08:00", _report(), office=who,
+                        notice_number="退〔2026〕17号", issued_at="2026-12-03T10:00:00+08:00")
+    text = [p.text for p in Document(str(path)).paragraphs]
+    assert text.count("某县人民政府办公室") == 2  # 版头 and 落款
+    for line in ("退文通知单", "退〔2026〕17号", "贵阳市教育局：", "2026年12月3日", "（联系人：李四，联系电话：0851-1234567）",
+                 "（地址：某县府前路2号；邮编：551000；传真：0851-1234568）"):
+        assert line in text
+    assert not any("尚未配置" in t for t in text)
