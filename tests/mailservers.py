@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import datetime
 import ipaddress
+import os
+import shutil
 import socket
 import ssl
 import threading
@@ -80,17 +82,23 @@ class _Collect:
         with self.server.lock:
             self.server.messages.append(message)
             self.server.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))
+        if self.server.deliver_to is not None:  # on into the recipients' mailboxes (an IMAP server's)
+            for rcpt in envelope.rcpt_tos:
+                self.server.deliver_to(rcpt, envelope.original_content or envelope.content)
         return "250 2.0.0 Ok: queued as T%d" % len(self.server.messages)
 
 
 class SmtpServer:
     """aiosmtpd on loopback. security "starttls": plain connection, STARTTLS required before anything else;
-    "tls": implicit TLS from the first byte. users: accounts for AUTH PLAIN/LOGIN (None: no AUTH)."""
+    "tls": implicit TLS from the first byte. users: accounts for AUTH PLAIN/LOGIN (None: no AUTH).
+    deliver_to(recipient, bytes): where each accepted message goes on to (ImapServer.deliver: the recipient's
+    INBOX), besides `messages`."""
 
     def __init__(self, cert: Certificate, security: str = "starttls", port: Optional[int] = None,
-                 users: Optional[dict[str, str]] = None):
+                 users: Optional[dict[str, str]] = None, deliver_to=None):
         self.cert, self.security, self.port = cert, security, port or free_port()
         self.users = users
+        self.deliver_to = deliver_to
         self.messages: list = []
         self.envelopes: list = []
         self.lock = threading.Lock()
@@ -129,3 +137,167 @@ class SmtpServer:
 
     def __exit__(self, *exc) -> None:
         self.stop()
+
+
+# -- IMAP: Debian's dovecot, its own instance ------------------------------------------------------------------
+
+DOVECOT = shutil.which("dovecot") or "/usr/sbin/dovecot"
+MAIL_UID = 65534  # nobody: dovecot never runs a mail process as root
+
+
+class ImapServer:
+    """Dovecot on loopback, implicit TLS (imaps) with `cert`, one instance of the test's own: its configuration,
+    sockets, state, log and mailboxes (Maildir) in a temporary folder; accounts `users` (name → password, PLAIN
+    over TLS only). No system service is touched. `append(user, folder, bytes)` and `messages(user, folder)` use
+    the IMAP protocol itself (imaplib)."""
+
+    def __init__(self, cert: Certificate, users: dict[str, str]):
+        self.cert, self.users = cert, users
+        self.port = free_port()
+        self.folder: Optional[Path] = None
+        self.process = None
+
+    def start(self) -> "ImapServer":
+        import subprocess
+        import tempfile
+
+        if not Path(DOVECOT).exists():
+            raise RuntimeError("dovecot is not installed (bash scripts/setup.sh --dev installs dovecot-imapd)")
+        self.folder = Path(tempfile.mkdtemp(prefix="shouwen-dovecot-"))
+        self.folder.chmod(0o755)  # the mail processes run as nobody
+        d = self.folder
+        (d / "home").mkdir()
+        os.chown(d / "home", MAIL_UID, MAIL_UID)
+        shutil.copyfile(self.cert.cert, d / "server.pem")
+        shutil.copyfile(self.cert.key, d / "server.key")
+        (d / "users").write_text("".join(f"{u}:{{PLAIN}}{p}::::::\n" for u, p in self.users.items()))
+        (d / "dovecot.conf").write_text(f"""
+protocols = imap
+listen = {HOST}
+base_dir = {d}/run
+state_dir = {d}/state
+log_path = {d}/dovecot.log
+ssl = required
+ssl_cert = <{d}/server.pem
+ssl_key = <{d}/server.key
+default_internal_user = dovecot
+default_login_user = dovenull
+disable_plaintext_auth = yes
+auth_mechanisms = plain login
+first_valid_uid = 1
+first_valid_gid = 1
+mail_location = maildir:~/Maildir
+passdb {{
+  driver = passwd-file
+  args = scheme=PLAIN username_format=%u {d}/users
+}}
+userdb {{
+  driver = static
+  args = uid={MAIL_UID} gid={MAIL_UID} home={d}/home/%u
+}}
+namespace inbox {{
+  inbox = yes
+  separator = /
+}}
+service imap-login {{
+  inet_listener imap {{
+    port = 0
+  }}
+  inet_listener imaps {{
+    port = {self.port}
+    ssl = yes
+  }}
+}}
+""")
+        self.process = subprocess.Popen([DOVECOT, "-F", "-c", str(d / "dovecot.conf")],
+                                        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        self._wait_ready()
+        return self
+
+    def _wait_ready(self) -> None:
+        """Until an IMAPS greeting comes (however long a loaded machine takes), or dovecot exits (its log said)."""
+        import imaplib
+        import time
+
+        deadline = time.monotonic() + READY_SECONDS
+        while True:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"dovecot exited: {self.process.stderr.read().decode(errors='replace')}"
+                                   f"{self.log()}")
+            try:
+                imaplib.IMAP4_SSL(HOST, self.port, ssl_context=self.client_context(), timeout=30).logout()
+                return
+            except (OSError, imaplib.IMAP4.error):
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)  # a poll's interval, not a wait for readiness
+
+    def log(self) -> str:
+        path = self.folder / "dovecot.log" if self.folder else None
+        return path.read_text(errors="replace") if path and path.exists() else ""
+
+    def client_context(self) -> ssl.SSLContext:
+        return ssl.create_default_context(cafile=str(self.cert.cert))
+
+    def connect(self, user: str):
+        import imaplib
+
+        client = imaplib.IMAP4_SSL(HOST, self.port, ssl_context=self.client_context(), timeout=60)
+        client.login(user, self.users[user])
+        return client
+
+    def append(self, user: str, folder: str, data: bytes) -> None:
+        client = self.connect(user)
+        try:
+            if folder != "INBOX":
+                client.create(_quoted(folder))
+            typ, answer = client.append(_quoted(folder), None, None, data)
+            assert typ == "OK", answer
+        finally:
+            client.logout()
+
+    def deliver(self, address: str, data: bytes) -> None:
+        """A message for `address` into the INBOX of the account named by its local part (bgs@… → bgs)."""
+        self.append(address.split("@", 1)[0], "INBOX", data)
+
+    def messages(self, user: str, folder: str = "INBOX") -> list:
+        """Every message of `folder`, parsed (email.message.EmailMessage), in UID order; [] for no such folder."""
+        client = self.connect(user)
+        try:
+            typ, _ = client.select(_quoted(folder), readonly=True)
+            if typ != "OK":
+                return []
+            typ, found = client.uid("SEARCH", None, "ALL")
+            out = []
+            for uid in found[0].split():
+                typ, data = client.uid("FETCH", uid, "(BODY.PEEK[])")
+                out.append(message_from_bytes(data[0][1], policy=policy.default))
+            return out
+        finally:
+            client.logout()
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=60)
+            except Exception:
+                self.process.kill()
+                self.process.wait()
+            self.process = None
+        if self.folder is not None:
+            shutil.rmtree(self.folder, ignore_errors=True)
+            self.folder = None
+
+    def __enter__(self) -> "ImapServer":
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+
+def _quoted(folder: str) -> str:
+    """A folder name as imaplib sends it: modified UTF-7 (RFC 3501 5.1.3) for non-ASCII, quoted."""
+    from imapclient.imap_utf7 import encode
+
+    return '"' + encode(folder).decode() + '"'
