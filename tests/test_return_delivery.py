@@ -270,3 +270,24 @@ def test_a_number_format_without_its_sequence_is_refused_in_chinese(tmp_path):
     (tmp_path / "shouwen.toml").write_text('[returns]\nnumber_format = "退〔{year}〕号"\n', encoding="utf-8")
     with pytest.raises(ConfigError, match=r"returns.*number_format.*应含序号 \{n\}"):
         load(tmp_path, environ={})
+
+
+def test_send_reply_is_one_call_for_other_parts_and_asked_twice_sends_once(tmp_path, cert):
+    from pipelines.returns import send_reply
+
+    root = tmp_path / "office"
+    answer = tmp_path / "答复意见.txt"
+    answer.write_text("已转市教育局办理。", encoding="utf-8")
+    with mailservers.SmtpServer(cert, "tls", users={"shouwen": PASSWORD}) as smtp:
+        _office_toml(root, cert, smtp.port, security="tls")
+        with Office.open(root, load(root)) as office:
+            letter = {"id": None, "issuer": None, "title": "关于小区路灯的来信"}  # not in the 登记簿: no history
+            first = send_reply(office, letter, "答复：关于小区路灯的来信", "您好，来信已收悉。", [answer], "letters",
+                               to="citizen@example.cn")
+            again = send_reply(office, letter, "答复：关于小区路灯的来信", "您好，来信已收悉。", [answer], "letters",
+                               to="citizen@example.cn")
+        assert (first.state, first.attempts) == ("sent", 1)
+        assert (again.id, again.state, again.attempts) == (first.id, "sent", 1)
+        [message] = smtp.messages
+    assert message["To"] == "citizen@example.cn" and message["Subject"] == "答复：关于小区路灯的来信"
+    assert _attachments(message) == {"答复意见.txt": "已转市教育局办理。"}

@@ -57,8 +57,8 @@ def test_withdraw_moves_the_notice_out_and_routes_and_indexes_the_document(tmp_p
     assert main(["withdraw", returned["number"], "--root", str(root), "--reason", "经电话核实，来文单位已补正"]) == 0
     assert not list(folder.glob(f"{returned['number']}-*")), "nothing of it left in the outbox"
     kept = sorted(p.name for p in (root / "withdrawn" / folder.name).iterdir())
-    n = returned["number"]  # the notice (docx, and the PDF the batch made) and the 撤回通知 issued for it
-    assert kept == [f"{n}-审核意见.json", f"{n}-撤回通知.docx", f"{n}-撤回通知.pdf", f"{n}-退文通知单.docx", f"{n}-退文通知单.pdf"]
+    n = returned["number"]  # the notice and the 撤回通知 issued for it (待送达 by hand: docx, no PDF)
+    assert kept == [f"{n}-审核意见.json", f"{n}-撤回通知.docx", f"{n}-退文通知单.docx"]
     withdrawal = "\n".join(p.text for p in docx.Document(str(root / "withdrawn" / folder.name / f"{n}-撤回通知.docx")).paragraphs)
     assert "撤回退文通知" in withdrawal and "退〔2026〕2号" in withdrawal  # its own number, after the notice's 1号
     assert "经复核，经电话核实，来文单位已补正。" in withdrawal and "我办以退〔2026〕1号" in withdrawal
@@ -86,7 +86,7 @@ def test_a_withdrawal_interrupted_before_routing_is_finished_by_the_next_batch_n
     assert not list((root / "outbox").rglob(f"{returned['number']}-*"))
     n = returned["number"]
     assert sorted(p.name for p in (root / "withdrawn").rglob(f"{n}-*")) == [
-        f"{n}-审核意见.json", f"{n}-退文通知单.docx", f"{n}-退文通知单.pdf"], "the first notice only, never a new one"
+        f"{n}-审核意见.json", f"{n}-退文通知单.docx"], "the first notice only, never a new one"
 
 
 def test_clerk_corrections_route_the_next_batch(tmp_path, capsys):

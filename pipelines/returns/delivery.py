@@ -309,7 +309,8 @@ def compose(office, d: Delivery) -> EmailMessage:
     for path, name in _attachments(office, d):
         kind = mimetypes.guess_type(name)[0] or "application/octet-stream"
         maintype, subtype = kind.split("/", 1)
-        message.add_attachment(path.read_bytes(), maintype=maintype, subtype=subtype, filename=name)
+        params = {"charset": "utf-8"} if maintype == "text" else {}  # our text files are UTF-8
+        message.add_attachment(path.read_bytes(), maintype=maintype, subtype=subtype, filename=name, params=params)
     return message
 
 
@@ -338,11 +339,12 @@ def deliver(office, *, actor: str = "batch", document_id: Optional[int] = None, 
     """Send every delivery that is due (or only `document_id`'s, or those of `keys`): pending ones, failed ones
     whose back-off is over, and interrupted ones (see the module). The notices' PDFs are made first, by one
     LibreOffice run. One SMTP connection for all; a server that cannot be reached fails each due delivery
-    once (recorded, retried later). Never raises for a server's fault."""
+    once (recorded, retried later). Never raises for a server's fault. A notice 待送达 (by hand) gets no PDF.""" 
     db = tables(office)
     now = now or utc_now()
     result = Delivered(unconfigured=not office.config.settings.smtp.configured)
-    waiting = [d for d in deliveries(office, OPEN, document_id) if d.notice_id]
+    # PDFs for what goes by mail (a notice 待送达 by hand is printed or faxed from its docx): one LibreOffice run
+    waiting = [d for d in deliveries(office, ("pending", "sending", "failed"), document_id) if d.notice_id]
     pending_notices = [notice(office, i) for i in dict.fromkeys(d.notice_id for d in waiting)]
     result.pdfs = len(make_pdfs(office, [n for n in pending_notices if n and not n.pdf_path]))
     due = [] if result.unconfigured else _due(db, now, document_id, keys)
