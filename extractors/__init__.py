@@ -15,7 +15,8 @@ __all__ = ["extract", "detect_format", "Document", "Page", "Line", "Run", "Rule"
 
 def extract(data: bytes, fmt: str | None = None, ocr: bool = True) -> Document:
     """Read a file's bytes into the layout model. `fmt` skips detection when already known. `ocr` False reads
-    text layers only: a PDF or OFD page without one stays as it is (no recognition), an image is refused.
+    text layers only: a PDF or OFD page without one stays as it is (no recognition), an image is one picture
+    (page 1's 版头 is then read for a 密级 by extractors/image_marks.py, nothing else).
 
     The one guarded place around every reader: whatever a reader or a library under it raises leaves here
     as UnusableInput with a Chinese reason (extractors/errors.py), and a document holding more text than
@@ -54,8 +55,9 @@ def _read(data: bytes, fmt: str, ocr: bool = True) -> Document:
         doc.notes.append(f"原件为{FORMAT_NAMES_ZH[fmt]}，已用 LibreOffice 转换为 docx 后初审")
         return doc
     if fmt in ("tiff", "png", "jpeg"):
-        if not ocr:
-            raise UnusableInput("图像文件，仅读文字层时不识别", "unsupported")
+        if not ocr:  # no text layer: page 1 is one picture, whose 版头 is read for a 密级 (image_marks.py)
+            from .image_marks import picture_page
+            return picture_page(data, fmt)
         from .scan import read_image
         return read_image(data, fmt)
     if fmt == "eml":  # a mail message: the 公文 inside it (extractors/mail)

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 from . import nlp
+from .image_marks import read_image_mark
 from .layout import PAGE_NUMBER, STRICT_PAGE_NUMBER, Document, Line, is_red
 from .normalise import normalise
 from .secrecy import CLASSIFIED as _MARK_CLASSIFIED
@@ -993,6 +994,9 @@ class _Parser:
 def parse_elements(document: Document) -> Elements:
     """Find the 公文 elements of a document read into the layout model (any format: docx, PDF, OCR, text).
 
-    Returns an `Elements`; never raises on odd input (missing elements are None or empty).
+    Returns an `Elements`; never raises on odd input (missing elements are None or empty). Where the text carries no
+    密级, page 1's 版头 pictures are read for one (extractors/image_marks.py).
     """
-    return _Parser(document).parse()
+    elements = _Parser(document).parse()
+    read_image_mark(document, elements)
+    return elements
