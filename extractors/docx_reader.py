@@ -503,3 +503,8 @@ def read_docx(data: bytes) -> Document:
     fonts = sorted({r.font for pg in pages for ln in pg.lines for r in ln.runs if r.font})
     return Document(format="docx", pages=pages, geometry=True, fonts=fonts,
                     page_number_footers=_footer_page_numbers(document, reader))
+
+
+def read(data: bytes, fmt: str = "docx", ocr: bool = True) -> Document:
+    """The registry's reader (extractors/formats.py): a docx has its text in the file, `ocr` changes nothing."""
+    return read_docx(data)

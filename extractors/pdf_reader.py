@@ -293,3 +293,8 @@ def _plumber_color(value) -> Optional[str]:
         c, m, y, k = value
         return _hex(255 * (1 - c) * (1 - k), 255 * (1 - m) * (1 - k), 255 * (1 - y) * (1 - k))
     return None
+
+
+def read(data: bytes, fmt: str = "pdf", ocr: bool = True) -> Document:
+    """The registry's reader (extractors/formats.py): read_pdf."""
+    return read_pdf(data, ocr=ocr)
