@@ -35,6 +35,7 @@ OCR_DPI = 200  # a picture whose size on the page is known is brought to this re
 NO_TITLE_BAND = 1 / 3  # without a title or a separator: the upper third of page 1 is the 版头
 MARK_POSITION_WIDTH = 0.6  # a picture narrower than this share of the page's 版心 width, on its left half
 INK_SHARE = 0.002  # a picture with less dark or coloured ink than this share of its pixels is blank
+MARK_INK = 0.8  # a 密级 stamp is red or black: at least this share of the ink (a coloured logo is not)
 
 log = logging.getLogger(__name__)
 
@@ -137,11 +138,13 @@ def _in_mark_position_flow(page: Page, picture: Picture) -> bool:
 def _read_picture(picture: Picture, crop, in_mark_position: bool) -> Optional[Mark]:
     """A CLASSIFIED mark read with confidence, an UNREADABLE one (a mark whose level cannot be read, or what cannot be
     read with confidence in the 密级 position), or None (no mark: a logo, the issuer's name, a blank)."""
-    image = _decode(picture, crop)
-    if image is None:  # EMF, JBIG2, a broken image: what it shows is unknown
+    rgb = _decode(picture, crop)
+    if rgb is None:  # EMF, JBIG2, a broken image: what it shows is unknown
         return Mark(UNREADABLE, UNSURE, source="image") if in_mark_position or _whole_page(picture) else None
-    if not _has_ink(image):
-        return None
+    ink, red_or_black = _ink(rgb)
+    if ink < INK_SHARE:
+        return None  # blank
+    image = _for_ocr(rgb)
     try:
         from . import limits
         from .ocr import get_engine
@@ -161,8 +164,10 @@ def _read_picture(picture: Picture, crop, in_mark_position: bool) -> Optional[Ma
         if mark.kind == CLASSIFIED and score >= SURE:
             return Mark(CLASSIFIED, text.strip(), mark.level, source="image", page=1)
         return Mark(UNREADABLE, UNSURE, source="image", page=1)  # a mark, but not read with confidence
-    if in_mark_position and (not lines or any(ln.score < SURE for ln in lines)):
-        return Mark(UNREADABLE, UNSURE, source="image", page=1)  # ink in the 密级 position, not read with confidence
+    if in_mark_position and red_or_black >= MARK_INK and (not lines or any(ln.score < SURE for ln in lines)):
+        # red or black ink in the 密级 position that is not read with confidence: a stamp too faint or smudged to
+        # read is not told from a mark (a coloured logo there is: marks are red or black)
+        return Mark(UNREADABLE, UNSURE, source="image", page=1)
     return None
 
 
@@ -173,9 +178,9 @@ def _whole_page(picture: Picture) -> bool:
 
 
 def _decode(picture: Picture, crop) -> Optional[np.ndarray]:
-    """The picture as a BGR array for the engine: decoded by Pillow (first frame), its upper part when cropped,
-    brought to OCR_DPI where its size on the page is known, at most MAX_SIDE_PX; any ink colour made dark (a red
-    mark reads as a black one), with a white margin. None when it cannot be decoded (EMF, JBIG2, broken)."""
+    """The picture as an RGB array: decoded by Pillow (first frame, transparency on white), its upper part when
+    cropped, brought to OCR_DPI where its size on the page is known, at most MAX_SIDE_PX. None when it cannot be
+    decoded (EMF, JBIG2, broken)."""
     if not picture.data:
         return None
     import cv2
@@ -200,9 +205,29 @@ def _decode(picture: Picture, crop) -> Optional[np.ndarray]:
         scale *= MAX_SIDE_PX / longest
     if abs(scale - 1.0) > 0.05:
         rgb = cv2.resize(rgb, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA if scale < 1 else cv2.INTER_CUBIC)
-    dark = rgb.min(axis=2)  # red, blue or black ink all become dark on white
+    return rgb
+
+
+def _for_ocr(rgb: np.ndarray) -> np.ndarray:
+    """BGR for the engine: any ink colour made dark (a red mark reads as a black one), with a white margin."""
+    import cv2
+
+    dark = np.ascontiguousarray(rgb.min(axis=2))  # red, blue or black ink all become dark on white
     dark = cv2.copyMakeBorder(dark, 16, 16, 16, 16, cv2.BORDER_CONSTANT, value=255)
     return cv2.cvtColor(dark, cv2.COLOR_GRAY2BGR)
+
+
+def _ink(rgb: np.ndarray) -> tuple[float, float]:
+    """(share of the pixels that are ink, share of the ink that is red or black/grey): ink is any pixel whose
+    darkest channel is below 160; red where red exceeds green and blue by 60, black/grey where the channels lie
+    within 40 of each other."""
+    pixels = rgb.reshape(-1, 3).astype(np.int16)
+    ink = pixels[pixels.min(axis=1) < 160]
+    if not len(ink):
+        return 0.0, 0.0
+    red = (ink[:, 0] - np.maximum(ink[:, 1], ink[:, 2])) > 60
+    neutral = (ink.max(axis=1) - ink.min(axis=1)) < 40
+    return len(ink) / len(pixels), float((red | neutral).mean())
 
 
 def _flatten_alpha(src):
@@ -214,10 +239,6 @@ def _flatten_alpha(src):
         white = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
         return Image.alpha_composite(white, rgba).convert("RGB")
     return src.convert("RGB")
-
-
-def _has_ink(image: np.ndarray) -> bool:
-    return float((image[:, :, 0] < 160).mean()) >= INK_SHARE
 
 
 def picture_page(data: bytes, fmt: str) -> Document:

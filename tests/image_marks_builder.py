@@ -35,6 +35,17 @@ def text_png(text: str, color: str = "black", pt: float = 16, dpi: int = 300, fo
     return buf.getvalue(), width / dpi * 25.4, image.size[1] / dpi * 25.4
 
 
+def logo_png(size: int = 300) -> bytes:
+    """A coloured emblem (a blue disc, a green triangle): what an organisation's logo at the top left looks like."""
+    image = Image.new("RGB", (size, size), "white")
+    draw = ImageDraw.Draw(image)
+    draw.ellipse((size // 15, size // 15, size - size // 15, size - size // 15), fill="#1f5fbf")
+    draw.polygon([(size // 2, size // 6), (size * 5 // 6, size * 4 // 5), (size // 6, size * 4 // 5)], fill="#2da44e")
+    buf = io.BytesIO()
+    image.save(buf, "PNG")
+    return buf.getvalue()
+
+
 def docx_with_picture(spec: builder.Spec, path: Path, png: bytes, width_mm: float, where: str = "first",
                       align: str | None = None) -> Path:
     """The spec as a docx (builder.write_docx) with the picture added: `where` "first" (a paragraph of its own before

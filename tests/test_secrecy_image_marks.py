@@ -55,6 +55,7 @@ def files(tmp_path_factory):
         "issuer.docx": imb.docx_with_picture(_spec("白鹭乙"), out / "issuer.docx", issuer[0], issuer[1],
                                              align="center"),
         "body.docx": imb.docx_with_picture(_spec("白鹭丙"), out / "body.docx", black[0], black[1], where="body"),
+        "logo.docx": imb.docx_with_picture(_spec("白鹭戊"), out / "logo.docx", imb.logo_png(), 20.0),
     }
     pdfs = convert_files([docx["anchor.docx"], docx["pdf-source.docx"], docx["smudged.docx"]], "pdf", out / "lo",
                          timeout=600)
@@ -62,7 +63,7 @@ def files(tmp_path_factory):
     files = {"inline.docx": docx["inline.docx"], "header.docx": docx["header.docx"],
              "anchor.pdf": found["anchor.pdf"], "inline.pdf": found["pdf-source.pdf"],
              "smudged.docx": docx["smudged.docx"], "smudged.pdf": found["smudged.pdf"],
-             "issuer.docx": docx["issuer.docx"], "body.docx": docx["body.docx"]}
+             "issuer.docx": docx["issuer.docx"], "body.docx": docx["body.docx"], "logo.docx": docx["logo.docx"]}
     # the OFD: the same mark as an ImageObject at the 密级's place (版心 left edge, 37 mm from the top)
     files["inline.ofd"] = write_ofd(_spec("鲲鹏丁"), out / "inline.ofd", out / "fonts",
                                     picture=(black[0], (28.0, 37.0, black[1], black[2])))
@@ -91,8 +92,10 @@ def test_a_picture_in_the_mark_position_that_cannot_be_read_holds_the_document(f
     assert el.secrecy_unreadable is not None and el.secrecy_unreadable.text == UNSURE
 
 
-@pytest.mark.parametrize("name", ["issuer.docx", "body.docx"])
+@pytest.mark.parametrize("name", ["issuer.docx", "body.docx", "logo.docx"])
 def test_a_picture_that_is_no_mark_leaves_the_notice_ordinary(files, name):
+    """The 发文机关标志 as a centred picture (read: 贵阳市教育局文件), the mark picture among the 正文's paragraphs (not
+    in the 版头), a coloured logo at the upper left (marks are red or black)."""
     el = parse_elements(extract(files[name].read_bytes()))
     assert el.title is not None and el.secrecy is None and el.secrecy_unreadable is None
 
@@ -111,13 +114,13 @@ def test_the_batch_sends_pictured_marks_to_the_confidential_office_and_holds_the
         assert (rows[name]["status"], rows[name]["department"]) == ("routed", "机要室"), (name, rows[name])
     for name in ("smudged.docx", "smudged.pdf"):
         assert rows[name]["status"] == "held", (name, rows[name])
-    for name in ("issuer.docx", "body.docx"):
+    for name in ("issuer.docx", "body.docx", "logo.docx"):
         assert rows[name]["status"] not in ("held",) and rows[name]["department"] != "机要室", (name, rows[name])
-    # no 退文通知单 for any of them (the two ordinary notices are conformant): outbox/ stays empty
+    # no 退文通知单 for any of them (the ordinary notices are conformant): outbox/ stays empty
     written = [p for p in (root / "outbox").rglob("*") if p.is_file()] if (root / "outbox").exists() else []
     assert written == []
     index = open_index(root)
     for word in ("鲲鹏甲", "鲲鹏乙", "鲲鹏丙", "鲲鹏丁", "鲲鹏戊", "白鹭甲", "白鹭丁"):
         assert index.search(word) == [], word
-    # the ordinary notice is found (body.docx differs from it by a title word only: linked as the same 来文)
+    # the ordinary notice is found (body.docx and logo.docx differ from it by a title word: linked as the same 来文)
     assert [h.number for h in index.search("白鹭乙")] == [rows["issuer.docx"]["number"]]
