@@ -336,9 +336,20 @@ def _footer_lines(engine, image: np.ndarray, red: RedParts, lines: list) -> list
     if any(ln.box[1] >= top for ln in lines):
         return []
     band = cv2.medianBlur(for_ocr(image[top:], red.band(top)), 3)  # speckle hides a sparse line
+    whiten_read_lines(band, lines, top)
     found = engine.read(band)
     return [OcrLine(text=ln.text, box=(ln.box[0], ln.box[1] + top, ln.box[2], ln.box[3] + top), score=ln.score)
             for ln in found]
+
+
+def whiten_read_lines(band: np.ndarray, lines: list, top: int, pad: int = 3) -> None:
+    """Paint white, in place, what the lines already read cover of a band that starts `top` px down the page.
+
+    A full GB/T 9704 page's last line (254.7–260.3 mm on A4) stands across the band's top edge (255.4 mm):
+    read again with the band, it came out twice, glued on one row ("…墙体开裂我局所属…墙体开裂")."""
+    for x0, y0, x1, y1 in (ln.box for ln in lines):
+        if y1 + pad > top:
+            band[max(0, int(y0) - top - pad):max(0, int(y1) - top + pad + 1), max(0, int(x0) - pad):int(x1) + pad + 1] = 255
 
 
 def normalise_page_number(text: str) -> str:
