@@ -208,6 +208,33 @@ def test_the_last_line_of_a_full_page_is_read_once(full_page, kind):
         assert text.count(words) == 1, [ln.text for ln in page.lines][-3:]
 
 
+# --- one region (for the 密级 mark reader) ---------------------------------------------------------
+
+def test_read_region_reads_a_pil_crop_and_an_array_with_the_loaded_engine(paper):
+    """extractors.ocr.read_region: a region of a page (PIL image or numpy array), boxes in its own pixels."""
+    from extractors.ocr import read_region
+    from extractors.scan import open_images
+
+    page = next(open_images(paper["ok"]["jpeg"].read_bytes()))  # 200 dpi, BGR
+    px = page.dpi / 25.4
+    number = extract(paper["ok"]["named"].read_bytes()).pages[0].lines[1]  # the 发文字号 line, as typeset
+    assert "筑教呈〔2026〕5号" in number.text
+    y0, y1 = int((number.top - 4) * px), int((number.bottom + 4) * px)
+    strip = page.image[y0:y1, :]  # the whole width: a strip far wider than 8:1
+    lines = read_region(strip)
+    assert any("2026" in ln.text and "5号" in ln.text for ln in lines), [ln.text for ln in lines]
+    for ln in lines:
+        assert 0 <= ln.box[0] < ln.box[2] <= strip.shape[1] and 0 <= ln.box[1] < ln.box[3] <= strip.shape[0]
+    grey = Image.fromarray(strip[:, :, 1]).convert("L")  # a PIL image, one channel
+    assert [ln.text for ln in read_region(grey)] == [ln.text for ln in lines]
+    mark = Image.new("L", (360, 90), 255)
+    from PIL import ImageDraw
+    ImageDraw.Draw(mark).text((20, 20), "机密★1年", fill=0, font=scans._font(44))
+    assert "机密" in "".join(ln.text for ln in read_region(mark))
+    assert read_region(Image.new("RGB", (200, 80), "white")) == []
+    assert get_engine.cache_info().currsize == 1
+
+
 # --- bad paper ---------------------------------------------------------------------------------
 
 def _png_bomb(path: Path) -> Path:
