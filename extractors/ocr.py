@@ -73,7 +73,7 @@ class RapidOcrEngine:
     DET_MAX_SIDE = int(os.environ.get("SHOUWEN_OCR_MAX_SIDE", 1024))
     REC_HEIGHT = 48  # the recogniser's input height (PP-OCR rec_img_shape 3×48×W)
     REC_MIN_WIDTH = 320  # a short crop is padded to this width, as PP-OCR trains its recogniser
-    REC_BATCH_PIXELS = int(os.environ.get("SHOUWEN_OCR_REC_BATCH_PIXELS", 48 * 4096))  # 48 × widths summed
+    REC_BATCH_PIXELS = int(os.environ.get("SHOUWEN_OCR_REC_BATCH_PIXELS", 48 * 2048))  # 48 × widths summed
     REC_BATCH_MAX = 16
     REC_WIDTH_SCALE = float(os.environ.get("SHOUWEN_OCR_REC_WIDTH_SCALE", 0.75))
     TEXT_SCORE = 0.5  # lines read with less mean confidence are dropped (RapidOCR's Global.text_score)
@@ -113,6 +113,7 @@ class RapidOcrEngine:
         elif self.runtime != "onnxruntime":
             raise OcrUnavailable(f"未知的推理后端“{self.runtime}”；可用：openvino、onnxruntime")
         self.threads = threads
+        _large_arrays_back_to_the_system()
         pipeline = RapidOCR(params=params)
         self._det = pipeline._load_det_model()  # noqa: SLF001  (the pipeline's own loaders: models checked above)
         self._rec = pipeline._load_rec_model()  # noqa: SLF001
@@ -186,6 +187,21 @@ class RapidOcrEngine:
             text = "".join(self._characters[c] for c in chars)
             out.append((text, float(probs[keep].mean()) if len(chars) else 0.0))
         return out
+
+
+def _large_arrays_back_to_the_system() -> None:
+    """Have glibc serve every allocation of 256 KiB or more (page images, the models' buffers) from mmap, so that
+    it goes back to the system when freed. glibc's default threshold climbs with the first freed page image, and
+    the pages that follow then stay in a fragmented heap: a worker's RSS crept up page after page (793 MiB
+    peak on three documents, 719 with this). Does nothing where the C library is not glibc."""
+    import ctypes
+    import ctypes.util
+
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        libc.mallopt(-3, 256 * 1024)  # M_MMAP_THRESHOLD
+    except (OSError, AttributeError):
+        pass
 
 
 def _slant(quad) -> float:
