@@ -261,6 +261,12 @@ def summarise(documents: list[dict], runs: list[dict]) -> dict:
     return out
 
 
+def _errors(document: dict, run: dict) -> int:
+    from rapidfuzz.distance import Levenshtein
+
+    return sum(Levenshtein.distance(t, squeeze(p["text"])) for t, p in zip(document["pages"], run.get("pages", [])))
+
+
 def machine_load() -> dict:
     return {"load_average_1_5_15": [round(x, 2) for x in os.getloadavg()],
             "uptime": subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()}
@@ -299,7 +305,8 @@ def main() -> None:
                     run = run_shouwen(engine, document)
                 runs[engine].append(run)
             print(f"{document['id']} {document['kind']}: " + "  ".join(
-                f"{e} {sum(p['seconds'] for p in runs[e][-1].get('pages', [])):.1f}s" for e in engines), flush=True)
+                f"{e} {sum(p['seconds'] for p in runs[e][-1].get('pages', [])):.1f}s {_errors(document, runs[e][-1])}错"
+                for e in engines), flush=True)
     load_after = machine_load()
     results = {e: summarise(documents, runs[e]) for e in engines}
     ratios = {}
