@@ -48,7 +48,8 @@ def _du(path: Path) -> int:
     return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
 
 
-def measure(backend: str, size: int, workdir: Path, build_until: float = 0.0, existing: Path | None = None) -> dict:
+def measure(backend: str, size: int, workdir: Path, build_until: float = 0.0, existing: Path | None = None,
+            build_only: bool = False) -> dict:
     """build_until: a time.time() after which no more documents are added (the shared machine may not build
     the whole size before a deadline): the queries then run on what was built, and the row says so."""
     from search_corpus import Corpus, latency_queries
@@ -77,12 +78,24 @@ def measure(backend: str, size: int, workdir: Path, build_until: float = 0.0, ex
                 return
             yield Doc(d.id, d.title, d.body, d.fields)
 
+    built = {}
     if existing:  # queries only, on an index this bench built before (same corpus and seed)
         added, build = index.count(), None
+        facts = Path(root) / "bench-build.json"  # what its build measured (--build-only, --keep)
+        built = json.loads(facts.read_text(encoding="utf-8")) if facts.exists() else {}
     else:
         added = index.add_many(docs(), progress, workers=WORKERS, commit_every=50_000)
-    build = time.perf_counter() - started if not existing else build
+    build = time.perf_counter() - started if not existing else built.get("build_seconds")
     size_bytes = _du(root)
+    if not existing:
+        built = {"build_seconds": round(build, 1), "documents": added, "index_mib": round(size_bytes / 1048576),
+                 "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024,
+                 "load_average_after": [round(x, 2) for x in os.getloadavg()], "workers": WORKERS,
+                 "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())}
+        (Path(root) / "bench-build.json").write_text(json.dumps(built, ensure_ascii=False), encoding="utf-8")
+        if build_only:
+            index.close()
+            return {"backend": backend, "build_only": True} | built
     size = added  # the documents 1..added were built
     chars = sum(len(corpus.doc(i).body) for i in range(1, min(size, 2000) + 1)) / min(size, 2000)
 
@@ -114,6 +127,7 @@ def measure(backend: str, size: int, workdir: Path, build_until: float = 0.0, ex
     index.close()
     return {"backend": backend, "documents": added, "mean_chars": round(chars), "build_seconds": round(build, 1) if build else None,
             "documents_per_second": round(added / build) if build else None, "index_mib": round(size_bytes / 1048576),
+            "build": built,
             "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024,
             "queries": len(plain), "p50_ms": _percentile(plain, 50), "p95_ms": _percentile(plain, 95),
             "max_ms": round(max(plain), 2), "cpu_p50_ms": _percentile(cpu, 50), "cpu_p95_ms": _percentile(cpu, 95),
@@ -192,6 +206,9 @@ def main() -> None:
     ap.add_argument("--build-until", default=None, metavar="HH:MM",
                     help="UTC time after which building stops and the queries run on what was built")
     ap.add_argument("--label", default="", help="suffix of the result rows' names (keeps earlier rows)")
+    ap.add_argument("--build-only", action="store_true",
+                    help="with --one and --keep: build, record the build's figures in ROOT/root/bench-build.json, "
+                         "measure nothing else (--existing reads them)")
     args = ap.parse_args()
     if args.one:
         work = Path(tempfile.mkdtemp(prefix="shouwen-search-", dir=args.workdir))
@@ -203,7 +220,8 @@ def main() -> None:
         try:
             until = float(args.build_until) if args.build_until else 0.0
             existing = Path(args.query_only) if args.query_only else None
-            print(json.dumps(measure(args.one[0], int(args.one[1]), work, until, existing), ensure_ascii=False))
+            print(json.dumps(measure(args.one[0], int(args.one[1]), work, until, existing, args.build_only),
+                             ensure_ascii=False))
         finally:
             if not args.keep:
                 shutil.rmtree(work, ignore_errors=True)

@@ -46,7 +46,7 @@ from .office import Office
 from .returns import sender_folder, write_return
 from .review import Review, review_document
 from .routing import route
-from .search_sync import catch_up
+from .search_sync import add_document, catch_up, index_problem
 from .terminal import shown
 
 __all__ = ["FINAL", "Outcome", "Summary", "take_in", "process", "route_and_index", "run_batch", "run_steps"]
@@ -63,6 +63,7 @@ class Outcome:
     same: Optional[str] = None  # the same 来文 as an earlier registration: linked, or a new version (what the clerk is told)
     confidential: bool = False  # classified, or held for the 机要员: its file name (often its title) is not shown
     warning: Optional[str] = None  # what the clerk must check although the document went on (a changed sealed OFD)
+    unindexed: Optional[str] = None  # why it is not in the search index yet (damaged, unreachable): caught up later
 
 
 @dataclass
@@ -75,6 +76,7 @@ class Summary:
     refused: list[Refused] = field(default_factory=list)  # inbox entries not taken in (links, devices…), quarantined
     waiting: int = 0  # files still being written, left for the next batch
     duplicate_of: list[tuple[str, str]] = field(default_factory=list)  # (file name, 收文编号 it repeats)
+    index_problem: Optional[str] = None  # the search index could not be used (search_sync.index_problem): one line
 
     def lines(self) -> list[str]:
         """The batch's summary as the clerk reads it."""
@@ -104,6 +106,10 @@ class Summary:
             out.append(f"  分办 {shown(department)}：{n} 件")
         if self.learned:
             out.append("  " + learned_line(self.learned))
+        unindexed = [o for o in self.outcomes if o.unindexed]
+        problem = self.index_problem or (unindexed[0].unindexed if unindexed else None)
+        if problem:  # the batch went on without the index: said once, with what mends it
+            out.append(f"  注意：{problem}" + (f"；本批 {len(unindexed)} 件暂未入检索，之后自动补入" if unindexed else ""))
         return out
 
     def count(self, status: str) -> int:
@@ -270,8 +276,13 @@ def process(office: Office, document_id: int, rules: list[dict]) -> Outcome:
             where = str(path.relative_to(office.root))
             ledger.set_status(document_id, "returned", f"退文通知单：{where}", expect_version=version,
                               return_state="sent", return_path=where)
+            try:  # a 退文 is searchable too (status returned): the sender calls, the clerk finds it by its title
+                add_document(office.index, row, review, status="returned")
+                unindexed = None
+            except IndexUnavailable as exc:  # caught up by a later batch (search_sync.catch_up)
+                unindexed = str(exc)
             return Outcome(row["number"], row["file"], "returned", report["verdict"],
-                           same=same.line(row["number"]) if same else None, warning=warning)
+                           same=same.line(row["number"]) if same else None, warning=warning, unindexed=unindexed)
         outcome = route_and_index(office, row, review, rules, secrecy_cleared=cleared)
         outcome.warning = warning
         if same:  # a new version of an earlier registration: the clerk is told (both stay searchable)
@@ -310,14 +321,11 @@ def route_and_index(office: Office, row: dict, review: Review, rules: list[dict]
                        route_decision.reason, confidential=classified)
     try:
         index = office.index
-        index.add(document_id, title=doc["title"] or row["file"], body=review.text, secrecy=doc["secrecy"],
-                  number=row["number"], issuer=doc["issuer"], doc_type=doc["doc_type"],
-                  department=route_decision.department, channel=row["channel"], verdict=report["verdict"],
-                  status="indexed", date=doc["date"], received_at=row["received_at"])
-    except IndexUnavailable as exc:  # search is down: the document stays 分办 (to index) and is sent next batch
-        ledger.set_status(document_id, "routed", f"检索服务不可用，下批补入检索：{exc}"[:300], expect_version=version)
+        add_document(index, row, review, status="indexed", department=route_decision.department)
+    except IndexUnavailable as exc:  # search is down or damaged: the document stays 分办 (to index), sent next batch
+        ledger.set_status(document_id, "routed", f"未入检索，下批补入：{exc}"[:300], expect_version=version)
         return Outcome(row["number"], row["file"], "routed", report["verdict"], route_decision.department,
-                       route_decision.reason)
+                       route_decision.reason, unindexed=str(exc))
     try:
         ledger.set_status(document_id, "indexed", "已入检索", expect_version=version)
     except LedgerConflict:
@@ -480,6 +488,7 @@ def run_steps(office: Office, pool: Pool, steps: Steps = PLAIN,
         summary.outcomes.append(result)
         if progress:
             progress(n, len(todo), result, time.perf_counter() - working)
+    summary.index_problem = index_problem(lambda: office.index)
     summary.seconds = round(time.perf_counter() - started, 1)
     return summary
 
