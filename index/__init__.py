@@ -10,8 +10,20 @@ from pathlib import Path
 from typing import Optional
 
 from .analysis import QueryError, parse_query
-from .base import (FACET_ZH, FACETS, FILTERS, ClassifiedRefused, Doc, Hit, IndexDamaged, IndexUnavailable, Results,
-                   SearchIndex, received_bounds, refuse_classified)
+from .base import (
+    FACET_ZH,
+    FACETS,
+    FILTERS,
+    ClassifiedRefused,
+    Doc,
+    Hit,
+    IndexDamaged,
+    IndexUnavailable,
+    Results,
+    SearchIndex,
+    received_bounds,
+    refuse_classified,
+)
 
 __all__ = ["ClassifiedRefused", "Doc", "FACETS", "FACET_ZH", "FILTERS", "Hit", "IndexDamaged", "IndexUnavailable",
            "QueryError", "Results", "SearchIndex", "open_index", "parse_query", "received_bounds", "refuse_classified"]

@@ -6,6 +6,7 @@ A document is a ledger id plus its title, text and filter fields (FIELDS). Class
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from typing import Iterable, Iterator, Optional, Protocol, runtime_checkable
 
 CLASSIFIED = ("绝密", "机密", "秘密")
@@ -111,11 +112,9 @@ def rounded(n: float) -> int:
     return int(round(n / step)) * step
 
 
-def received_bounds(today: "date") -> dict:
+def received_bounds(today: date) -> dict:
     """RECEIVED_RANGES as {label: (first day, last day)} (YYYY-MM-DD, inclusive; None: open) for `today`: the
     filter a facet link applies (results(received_from=…, received_to=…))."""
-    from datetime import timedelta
-
     out = {label: ((today - timedelta(days=days - 1)).isoformat(), None) for label, days in RECEIVED_RANGES}
     out[RECEIVED_OLDER] = (None, (today - timedelta(days=RECEIVED_RANGES[-1][1])).isoformat())
     return out

@@ -18,8 +18,21 @@ from typing import Iterable, Optional
 from urllib.parse import urlsplit
 
 from .analysis import analyse, parse_query, snippet
-from .base import (FACET_SIZE, FACETS, FIELDS, FILTERS, TERM_FACETS, Doc, Hit, IndexUnavailable, Results, is_classified,
-                   iter_batches, received_bounds, refuse_classified)
+from .base import (
+    FACET_SIZE,
+    FACETS,
+    FIELDS,
+    FILTERS,
+    TERM_FACETS,
+    Doc,
+    Hit,
+    IndexUnavailable,
+    Results,
+    is_classified,
+    iter_batches,
+    received_bounds,
+    refuse_classified,
+)
 
 KEYWORDS = ("number", *FILTERS)
 RECEIVED = ("received_from", "received_to")  # the 收文日期 filter's two ends (YYYY-MM-DD, inclusive)

@@ -35,9 +35,24 @@ from typing import Iterable, Iterator, Optional
 import tantivy
 
 from . import integrity
-from .analysis import Part, QueryError, analyse, parse_query, phrase_pattern, snippet
-from .base import (FACET_SIZE, FIELDS, FILTERS, RECEIVED_OLDER, RECEIVED_RANGES, TERM_FACETS, Doc, Hit, IndexDamaged,
-                   IndexUnavailable, Results, is_classified, iter_batches, refuse_classified, rounded)
+from .analysis import Part, analyse, parse_query, phrase_pattern, snippet
+from .base import (
+    FACET_SIZE,
+    FIELDS,
+    FILTERS,
+    RECEIVED_OLDER,
+    RECEIVED_RANGES,
+    TERM_FACETS,
+    Doc,
+    Hit,
+    IndexDamaged,
+    IndexUnavailable,
+    Results,
+    is_classified,
+    iter_batches,
+    refuse_classified,
+    rounded,
+)
 
 INDEX_DIR = "search-index"
 SCHEMA_VERSION = "3"  # written in the directory; an index of another version is rebuilt by `shouwen reindex`

@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import os
 import uuid
+from datetime import date
 
 import pytest
-
-from datetime import date
 
 from index import FACETS, ClassifiedRefused, Doc, QueryError, SearchIndex, open_index, received_bounds
 
