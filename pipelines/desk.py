@@ -131,8 +131,11 @@ class Found:
 def search(office: Office, query: str, *, limit: int = 20, date_from: Optional[str] = None,
            date_to: Optional[str] = None, **filters: Optional[str]) -> Found:
     """Full-text search: every word required; filters issuer, doc_type, department, channel, verdict, status
-    (exact values; None: any); dates YYYY-MM-DD (成文日期). At most `limit` hits (at least 1).
-    Raises QueryError (nothing searchable), IndexUnavailable, ValueError (a date not YYYY-MM-DD)."""
+    (indexed, or returned: 退文), urgency (exact values; None: any), received_from / received_to (收文日期);
+    dates YYYY-MM-DD (成文日期). At most `limit` hits (at least 1); the results carry the total and the facets
+    (index.FACETS; estimated past a threshold: results.approximate, results.total_zh says 约 …).
+    Raises QueryError (nothing searchable), IndexUnavailable (IndexDamaged: one line naming shouwen reindex),
+    ValueError (a date not YYYY-MM-DD)."""
     from .ledger_view import version_mark
 
     results = office.index.results(query, limit=max(1, limit), date_from=date_from, date_to=date_to, **filters)
