@@ -34,7 +34,7 @@ from typing import Iterable, Iterator, Optional
 
 import tantivy
 
-from . import integrity
+from . import integrity, pagecache
 from .analysis import Part, analyse, parse_query, phrase_pattern, snippet
 from .base import (
     FACET_SIZE,
@@ -172,8 +172,10 @@ class TantivyIndex:
         if version.exists() and version.read_text().strip() != SCHEMA_VERSION:
             raise IndexUnavailable(f"检索库 {path} 版本不符，请运行 shouwen reindex 重建")
         integrity.check(path, FIELD_NAMES, writing=lambda: _writer_busy(path))
+        pagecache.read_tails(path)  # what opening reads, without the disk's read-ahead (pagecache.py)
         with self._guard():
             index = tantivy.Index(self.schema, path=str(path), reuse=True)
+        pagecache.advise_random(path)
         if not version.exists():
             version.write_text(SCHEMA_VERSION)
         return index
@@ -226,6 +228,7 @@ class TantivyIndex:
         self.path.mkdir(parents=True, exist_ok=True)
         with self._lock, open(self.path / "shouwen-writer.lock", "a+") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)  # the other worker process writes first; wait for it
+            pagecache.advise_normal(self.path)  # merges read segments from end to end
             try:
                 with self._guard():
                     writer = self.index.writer(heap_size=heap, num_threads=threads)
@@ -245,6 +248,7 @@ class TantivyIndex:
                 fcntl.flock(lock, fcntl.LOCK_UN)
         with self._guard():
             self.index.reload()
+        pagecache.advise_random(self.path)
 
     # --- writing --------------------------------------------------------------------------------------
     def add(self, doc_id: int, *, title: str, body: str, secrecy: Optional[str] = None, **fields) -> None:
@@ -331,7 +335,10 @@ class TantivyIndex:
         if seen != self._seen:
             if self._seen is not None:  # another process committed: its files are checked as at opening
                 integrity.check(self.path, FIELD_NAMES, writing=lambda: _writer_busy(self.path))
+                pagecache.read_tails(self.path)
             self.index.reload()
+            if self._seen is not None:
+                pagecache.advise_random(self.path)  # the new segments' mappings
             self._seen = seen
         return self.index.searcher()
 

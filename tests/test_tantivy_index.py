@@ -304,3 +304,32 @@ def test_a_half_built_rebuild_left_by_a_killed_reindex_is_cleared_by_the_next_op
     assert half.exists()
     again = open_index(tmp_path)  # the next run, search or reindex
     assert not half.exists() and again.count() == 300 and again.results("校舍").total == 150
+
+
+def _vm_flags(folder: Path) -> list[set[str]]:
+    """The VmFlags of this process's mappings of files in folder (/proc/self/smaps: rr = MADV_RANDOM)."""
+    out, inside = [], False
+    prefix = str(folder.resolve()) + os.sep
+    with open("/proc/self/smaps") as smaps:
+        for line in smaps:
+            head = line.split()
+            if head and "-" in head[0] and len(head) >= 5 and ":" not in head[0]:
+                inside = len(head) >= 6 and head[5].startswith(prefix)
+            elif inside and line.startswith("VmFlags:"):
+                out.append(set(line.split()[1:]))
+    return out
+
+
+@pytest.mark.skipif(not Path("/proc/self/smaps").exists(), reason="Linux's /proc")
+def test_the_index_is_read_page_by_page_not_megabytes_around_each_miss(tmp_path):
+    """After opening (and after a write), the engine's mappings of the index files carry MADV_RANDOM (index/
+    pagecache.py): a search on a cold page cache reads the pages it touches, not the disk's read-ahead around
+    each (8 MB here)."""
+    _two_segments(tmp_path)
+    index = open_index(tmp_path)
+    assert index.results("校舍").total == 150
+    flags = _vm_flags(tmp_path / INDEX_DIR)
+    assert flags and all("rr" in f for f in flags)
+    index.add(999, title="关于写入之后的通知", body="写入之后。")  # a writer maps new files: advised again after it
+    flags = _vm_flags(tmp_path / INDEX_DIR)
+    assert flags and all("rr" in f for f in flags)
