@@ -21,7 +21,7 @@ FACET_SIZE = 50  # values kept per terms facet (the most frequent)
 FACET_ZH = {"doc_type": "文种", "issuer": "来文单位", "department": "承办部门", "status": "状态", "channel": "来文渠道",
             "urgency": "紧急程度", "received": "收文日期"}
 STATUSES = ("indexed", "returned")  # what the index's status holds: 已入检索 (分办), 退文
-STATUS_ZH = {"indexed": "已分办", "returned": "退文"}
+STATUS_ZH = {"indexed": "已入检索", "returned": "退文"}  # as the 登记簿 says them
 # 收文日期 ranges, counted back from today (days, inclusive of today): label → days; "更早" is everything older
 # than the longest. The counts are cumulative (近30日 includes 近7日), as a filter link would show them.
 RECEIVED_RANGES = (("近7日", 7), ("近30日", 30), ("近一年", 365))
