@@ -30,6 +30,7 @@ from .learning import catch_up_and_learn
 from .returns.delivery import deliver_notices
 from .returns.mailbox import fetch_mail
 from .office import Office
+from .search_sync import index_problem
 from .secrecy import at_confidential_office
 from .steps import step
 from .summary import Summary
@@ -118,6 +119,7 @@ def run_steps(office: Office, pool: Pool, steps: Steps = PLAIN,
             progress(n, len(todo), result, time.perf_counter() - working)
     summary.reminded = steps.call(chase, office)  # 催办: what is overdue or due soon, chased once a day
     summary.delivered = steps.call(deliver_notices, office)  # 送达: after the documents, so none waits for a server
+    summary.index_problem = index_problem(lambda: office.index)
     summary.seconds = round(time.perf_counter() - started, 1)
     return summary
 
