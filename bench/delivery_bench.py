@@ -122,7 +122,7 @@ def main() -> None:
     print(f"render  {r['notices']} notices from the template: median {r['template_ms_median']} ms, max {r['template_ms_max']} ms")
     print(f"pdf     {p['notices']} notices: one LibreOffice run {p['one_run_s']} s | one run per notice {p['run_per_notice_s']} s")
     print(f"smtp    {s['messages']} messages ({s['attachment_kb']} KB docx each): one connection {s['one_connection_s']} s"
-          f" | a connection per message {s['connection_per_message_s']} s; received {s['received']}")
+          f" | a connection per message {s['connection_per_message_s']} s; the server received {s['received']} (both runs)")
     print(f"wrote {target.relative_to(ROOT)}")
 
 
