@@ -16,6 +16,7 @@ from . import same_document
 from .disposition import Outcome, quarantine, return_document, route_and_index, withdraw_notices
 from .ledger import LedgerConflict
 from .mail_intake import message_fields, review_fields
+from .returns.subscribers import finish_withdrawal
 from .review import review_document
 from .search_sync import add_document
 from .secrecy import OPEN, decide
@@ -63,6 +64,7 @@ def process(office, document_id: int, rules: list[dict]) -> Outcome:
         withdrawn = row["return_state"] == "withdrawn"  # the clerk took the return back: 分办 it (a rerun keeps to that)
         if withdrawn:
             withdraw_notices(office, row)  # a withdrawal interrupted before its notices left the outbox
+            finish_withdrawal(office, row)  # … or before its 撤回通知 was issued (idempotent: once)
         # released by the 机要员 (desk.release routes it without a 退文): a rerun keeps to that
         if report["verdict"] == "return" and decision.kind == OPEN and not withdrawn and not decision.released:
             return_document(office, row, report, version)

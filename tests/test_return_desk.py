@@ -86,7 +86,12 @@ def test_a_withdrawal_interrupted_before_routing_is_finished_by_the_next_batch_n
     assert not list((root / "outbox").rglob(f"{returned['number']}-*"))
     n = returned["number"]
     assert sorted(p.name for p in (root / "withdrawn").rglob(f"{n}-*")) == [
-        f"{n}-审核意见.json", f"{n}-退文通知单.docx"], "the first notice only, never a new one"
+        f"{n}-审核意见.json", f"{n}-撤回通知.docx", f"{n}-退文通知单.docx"], "the first notice, never a new one"
+    # the 撤回通知 the interrupted withdrawal had not issued yet, with the clerk's reason from the history
+    text = "\n".join(p.text for p in docx.Document(str(next((root / "withdrawn").rglob(f"{n}-撤回通知.docx")))).paragraphs)
+    assert "经复核，测试中断。" in text and "我办以退〔2026〕1号" in text
+    run_batch(root)  # finished: nothing issued twice
+    assert len(list((root / "withdrawn").rglob(f"{n}-撤回通知*"))) == 1
 
 
 def test_clerk_corrections_route_the_next_batch(tmp_path, capsys):

@@ -50,6 +50,18 @@ def on_withdrawn(office, row: dict, department=None, actor: str = "batch", **ext
         _deliver_now(office, row, actor)
 
 
+def finish_withdrawal(office, row: dict) -> None:
+    """A withdrawal the batch finishes (interrupted after the ledger moved): its RETURN_WITHDRAWN again, with the
+    clerk's reason as the history holds it (撤回退文：…). Idempotent: a 撤回通知 issued already is not issued again."""
+    from .issue import notices
+
+    if any(n.kind == "withdrawal" for n in notices(office, row["id"])):
+        return
+    said = [h["note"] for h in office.ledger.history(row["id"]) if (h.get("note") or "").startswith("撤回退文：")]
+    reason = said[-1].removeprefix("撤回退文：") if said else ""
+    events.emit(events.RETURN_WITHDRAWN, office, row, actor="batch", reason=reason or "文秘人员复核后撤回退文")
+
+
 events.subscribe(events.RETURNED, on_returned, idempotent=True)
 events.subscribe(events.RETURN_RESENT, on_returned, idempotent=True)
 events.subscribe(events.RETURN_WITHDRAWN, on_withdrawn, idempotent=True)
