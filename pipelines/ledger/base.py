@@ -98,9 +98,8 @@ class SQLLedger:
         """Raise where this ledger must not be written (SQLite: moved away by shouwen migrate)."""
 
     def _all(self, sql: str, params: tuple = ()) -> list[dict]:
-        """Rows of a read; outside a transaction a lost connection is re-opened and the read run again."""
-        if self._depth:
-            return self._fetch(sql, params)
+        """Rows of a read; outside a transaction a lost connection is re-opened and the read run again (inside
+        one, LedgerUnavailable: the transaction is lost)."""
         return self._attempt(lambda: self._fetch(sql, params), idempotent=True)
 
     def _one(self, sql: str, params: tuple = ()) -> Optional[dict]:
@@ -119,7 +118,7 @@ class SQLLedger:
             rows = self._fetch(sql, params)
             return rows if kind == "all" else (rows[0] if rows else None)
         if self._depth:
-            return run()
+            return self._attempt(run)  # inside a transaction: a lost connection loses it (LedgerUnavailable)
         if kind in ("all", "one") and sql.lstrip()[:6].upper() == "SELECT":
             return self._attempt(run, idempotent=True)
 

@@ -143,6 +143,8 @@ class PostgresLedger(SQLLedger):
         deadline = None
         while True:
             if self._lost():
+                if self._depth:  # the transaction this runs in is gone with the connection
+                    raise LedgerUnavailable(f"登记簿数据库连接中断：{mask(self.url)}，本次操作未完成，请重试")
                 deadline = deadline or time.monotonic() + self.retry_seconds
                 self._reconnect(deadline, RuntimeError("连接已关闭"))
             try:
