@@ -424,6 +424,6 @@ def rebuild_ledger(root: Path, config, force: bool = False):
                 pass  # damaged, empty or missing: what the command is for
             else:
                 if path.exists():
-                    raise DeskRefusal(f"登记簿完好（{path}），无需重建；重建会丢失只记在登记簿里的信息（如改办理由）。"
-                                      f"确需重建请加 --force")
+                    raise DeskRefusal(f"登记簿完好（{path}），无需重建；重建以各件的登记日志和档案为准，"
+                                      f"账户等只在登记簿中的功能表不会恢复。确需重建请加 --force")
         return rebuild(root)

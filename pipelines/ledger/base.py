@@ -19,6 +19,10 @@ supplies:
 
 Transactions nest: a ledger operation inside `store.transaction()` joins that transaction (no savepoint), so a
 feature can change its own tables and a document's status atomically.
+
+Where the ledger has a Journal (journal.py), register / set_status / note / claim_same_document each queue a
+line for the registration's journal, written once the outermost transaction has committed (none for a rolled
+back one; for one whose COMMIT's answer was lost, only where the check finds it committed).
 """
 from __future__ import annotations
 
@@ -40,6 +44,7 @@ from .core import (
     prepare_fields,
 )
 from .features import Feature
+from .journal import Journal
 from .schema import LEDGER, TABLE_KEYS, TABLES, table
 
 T = TypeVar("T")
@@ -58,11 +63,15 @@ class SQLLedger:
     url: str
     unique_violation: type[BaseException] = _NeverRaised
 
-    def _setup(self, create: bool) -> None:
-        """After the backend connected: migrate the ledger's own schema, learn its columns."""
+    def _setup(self, create: bool, journal: Optional[Journal] = None) -> None:
+        """After the backend connected: migrate the ledger's own schema, learn its columns. journal: where each
+        registration's changes are appended as they are committed (journal.py), or None."""
         self._depth = 0  # open transactions (nested ones join the outermost)
         self._ensured: dict[str, int] = {}
         self._store = None
+        self.journal = journal
+        self._pending: list[tuple[int, int, dict]] = []  # journal lines of the open transaction
+        self._uncertain: list[tuple[int, int, dict]] = []  # … of one whose COMMIT may or may not have happened
         self.ensure(LEDGER, create=create)
         self._columns = set(self._columns_of("documents")) - {"id"}
 
@@ -83,16 +92,42 @@ class SQLLedger:
         self._writable()
         self._begin()
         self._depth = 1
+        self._pending, self._uncertain = [], []
         try:
             if lock is not None:
                 self._lock(lock)
             yield
-            self._depth = 0
-            self._commit()
         except BaseException:
             self._depth = 0
+            self._pending = []
             self._rollback()
             raise
+        self._depth = 0
+        pending, self._pending = self._pending, []
+        try:
+            self._commit()
+        except BaseException:
+            self._uncertain = pending  # _attempt writes them where it finds the transaction committed after all
+            self._rollback()
+            raise
+        self._write_journal(pending)
+
+    def _journal(self, year: int, seq: int, entry: dict) -> None:
+        """A journal line for registration <year>/<seq>, written when the open transaction commits."""
+        if self.journal is not None:
+            self._pending.append((year, seq, entry))
+
+    def _write_journal(self, lines: list[tuple[int, int, dict]]) -> None:
+        by_registration: dict[tuple[int, int], list[dict]] = {}
+        for year, seq, entry in lines:
+            by_registration.setdefault((year, seq), []).append(entry)
+        for (year, seq), entries in by_registration.items():
+            self.journal.append(year, seq, entries)
+
+    def _confirmed(self) -> None:
+        """The transaction whose COMMIT was in doubt was found committed: its journal lines are written."""
+        lines, self._uncertain = self._uncertain, []
+        self._write_journal(lines)
 
     def _writable(self) -> None:
         """Raise where this ledger must not be written (SQLite: moved away by shouwen migrate)."""
@@ -208,9 +243,14 @@ class SQLLedger:
                             "INSERT INTO documents(year, seq, number, received_at, channel, file, sha256, archive_path,"
                             " status, file_raw) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'registered', ?)",
                             (year, seq, number, received_at, channel, file, sha256, archive_path, file_raw))
+                        note = f"签收于{channel}收件箱"
                         self._execute("INSERT INTO history(document_id, status, at, note, actor)"
-                                      " VALUES (?, 'registered', ?, ?, ?)",
-                                      (doc_id, received_at, f"签收于{channel}收件箱", actor))
+                                      " VALUES (?, 'registered', ?, ?, ?)", (doc_id, received_at, note, actor))
+                        self._journal(year, seq, {
+                            "op": "register", "at": received_at, "status": "registered", "note": note, "actor": actor,
+                            "version": 0, "row": {"id": doc_id, "number": number, "year": year, "seq": seq,
+                                                  "received_at": received_at, "channel": channel, "file": file,
+                                                  "file_raw": file_raw, "sha256": sha256, "archive_path": archive_path}})
                         return Registration(id=doc_id, number=number, created=True, year=year, seq=seq)
                 except self.unique_violation:
                     continue
@@ -246,7 +286,8 @@ class SQLLedger:
         if expect_status is not None:
             where += f" AND status IN ({', '.join('?' * len(expect_status))})"
             params += list(expect_status)
-        statement = f"UPDATE documents SET status = ?, version = version + 1{columns} WHERE {where} RETURNING version"
+        statement = (f"UPDATE documents SET status = ?, version = version + 1{columns} WHERE {where}"
+                     " RETURNING version, year, seq")
         values = (status, *fields.values(), *params)
         at = now()
 
@@ -258,7 +299,12 @@ class SQLLedger:
                     raise conflict(document_id, current[0] if current else None)
                 self._execute("INSERT INTO history(document_id, status, at, note, actor) VALUES (?, ?, ?, ?, ?)",
                               (document_id, status, at, note, actor))
-                return row[0]["version"]
+                version = row[0]["version"]
+                if self.journal is not None:
+                    self._journal(row[0]["year"], row[0]["seq"], {
+                        "op": "status", "at": at, "status": status, "note": note, "actor": actor, "version": version,
+                        "fields": fields, "refs": self._numbers_of(fields)})
+                return version
 
         def verify() -> Optional[int]:
             """Committed before the connection was lost? The document's last history line is this change, and
@@ -280,11 +326,25 @@ class SQLLedger:
             with self._transaction():
                 self._execute("INSERT INTO history(document_id, status, at, note, actor)"
                               " SELECT id, status, ?, ?, ? FROM documents WHERE id = ?", (at, note, actor, document_id))
+                if self.journal is not None:
+                    row = self._fetch("SELECT year, seq, status FROM documents WHERE id = ?", (document_id,))
+                    if row:
+                        self._journal(row[0]["year"], row[0]["seq"], {"op": "note", "at": at, "status": row[0]["status"],
+                                                                      "note": note, "actor": actor})
 
         def verify() -> Optional[bool]:
             last = self._last_history(document_id)
             return True if last and (last["at"], last["note"], last["actor"]) == (at, self._clean(note), actor) else None
         self._attempt(attempt, verify=verify)
+
+    def _numbers_of(self, fields: dict) -> dict:
+        """The 收文编号 that linked_to / revision_of in `fields` point at (for the journal: ids may change)."""
+        ids = {k: fields[k] for k in ("linked_to", "revision_of") if fields.get(k) is not None}
+        if not ids:
+            return {}
+        found = {r["id"]: r["number"] for r in self._fetch(
+            f"SELECT id, number FROM documents WHERE id IN ({', '.join('?' * len(ids))})", tuple(ids.values()))}
+        return {k: found.get(v) for k, v in ids.items()}
 
     def _last_history(self, document_id: int) -> Optional[dict]:
         rows = self._fetch("SELECT h.status, h.at, h.note, h.actor, d.version FROM history h"
@@ -361,6 +421,10 @@ class SQLLedger:
                               (document_id, key, body))
                 claimed = self._fetch("SELECT claimed FROM same_document WHERE document_id = ?",
                                       (document_id,))[0]["claimed"]
+                if self.journal is not None:
+                    row = self._fetch("SELECT year, seq FROM documents WHERE id = ?", (document_id,))
+                    if row:
+                        self._journal(row[0]["year"], row[0]["seq"], {"op": "claim", "key": key, "body": body})
                 return self._fetch(
                     "SELECT d.*, s.body AS same_body, d.mail_from_name AS sender FROM same_document s"
                     " JOIN documents d ON d.id = s.document_id WHERE s.key = ? AND s.document_id <> ? AND s.claimed < ?"

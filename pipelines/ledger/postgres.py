@@ -41,6 +41,7 @@ from psycopg.rows import dict_row
 from ..config import mask
 from .base import SQLLedger
 from .core import LedgerUnavailable
+from .journal import Journal
 from .schema import POSTGRES_MIGRATIONS
 
 MIGRATIONS = POSTGRES_MIGRATIONS  # the ledger's schema steps as PostgreSQL runs them (schema.LEDGER)
@@ -82,12 +83,13 @@ class PostgresLedger(SQLLedger):
     dialect = "postgresql"
     unique_violation = errors.UniqueViolation
 
-    def __init__(self, url: str, create: bool = True, retry_seconds: Optional[float] = None):
+    def __init__(self, url: str, create: bool = True, retry_seconds: Optional[float] = None,
+                 journal: Optional[Journal] = None):
         self.url = url
         self.retry_seconds = RETRY_SECONDS if retry_seconds is None else float(retry_seconds)
         self._committing = False
         self.conn: psycopg.Connection = self._first_connection()
-        self._setup(create)
+        self._setup(create, journal)
 
     def close(self) -> None:
         self.conn.close()
@@ -167,7 +169,9 @@ class PostgresLedger(SQLLedger):
                                                 "该操作可能已完成也可能未完成，请核对后再办") from None
                     done = verify()
                     if done is not None:
+                        self._confirmed()  # committed after all: its journal lines are written
                         return done
+                self._uncertain = []
                 # lost before COMMIT: PostgreSQL rolled the transaction back, run it again
 
     # -- primitives (base.SQLLedger) ----------------------------------------------------------------------------
