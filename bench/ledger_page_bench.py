@@ -41,7 +41,6 @@ sys.path.insert(0, str(ROOT))
 
 from pipelines import desk  # noqa: E402
 from pipelines.ledger import LedgerQuery, open_ledger  # noqa: E402
-from pipelines.ledger_view import ledger_extras, ledger_marks  # noqa: E402
 from pipelines.office import Office  # noqa: E402
 from tests.postgres import PostgresServer, bin_dir  # noqa: E402
 
@@ -133,12 +132,18 @@ def timed(office, work, repeat: int) -> dict:
 
 
 def before(office, rows: int = 50) -> None:
-    """The first `rows` entries as desk.ledger_entries made them before ledger.page: every row read, then per
-    row its marks and extras looked up one statement at a time."""
-    ledger = office.ledger
-    for row in ledger.rows()[:rows]:
-        ledger_marks(ledger, row)
-        ledger_extras(ledger, row)
+    """The first `rows` entries as desk.ledger_entries made them before ledger.page (the statements of
+    ledger_view.ledger_marks and ledger_extras then, one per lookup): every row read, then per row the
+    numbers linked_to / revision_of point at (ledger.get), its newer versions and its linked copies — each
+    twice, once for the text line's marks and once for the JSON extras."""
+    db = office.ledger.store
+    for row in office.ledger.rows()[:rows]:
+        for _ in ("marks", "extras"):
+            for column in ("linked_to", "revision_of"):
+                if row[column] is not None:
+                    db.one("SELECT * FROM documents WHERE id = ?", (row[column],))
+            db.query("SELECT number FROM documents WHERE revision_of = ? ORDER BY id", (row["id"],))
+            db.query("SELECT number FROM documents WHERE linked_to = ? ORDER BY id", (row["id"],))
 
 
 def measure(url: str, root: Path, count: int, repeat: int) -> dict:

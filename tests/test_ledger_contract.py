@@ -264,9 +264,12 @@ def test_versions_and_linked_copies(ledger):
     ledger.set_status(second, "indexed", revision_of=first, revision=2, similarity=0.5)
     ledger.set_status(third, "indexed", revision_of=first, revision=2)
     ledger.set_status(copy, "linked", linked_to=first, similarity=0.98)
-    assert ledger.newer_versions(first) == ["收〔2026〕2号", "收〔2026〕3号"]
-    assert ledger.linked_copies(first) == ["收〔2026〕4号"]
-    assert ledger.newer_versions(second) == [] and ledger.linked_copies(second) == []
+    # the queries moved out of the protocol: ledger_view asks ledger.page, which joins them
+    from pipelines.ledger_view import linked_copies, newer_versions
+
+    assert newer_versions(ledger, ledger.get(first)) == ["收〔2026〕2号", "收〔2026〕3号"]
+    assert linked_copies(ledger, ledger.get(first)) == ["收〔2026〕4号"]
+    assert newer_versions(ledger, ledger.get(second)) == [] and linked_copies(ledger, ledger.get(second)) == []
     assert ledger.get(copy)["similarity"] == 0.98 and ledger.get(second)["revision_of"] == first
 
 

@@ -398,16 +398,6 @@ class SQLLedger:
             raise TypeError("page() takes a LedgerQuery or keywords, not both")
         return run(self, query)
 
-    def newer_versions(self, document_id: int) -> list[str]:
-        """收文编号 of the registrations recorded as new versions of this one (revision_of), oldest first."""
-        return [r["number"] for r in self._all("SELECT number FROM documents WHERE revision_of = ? ORDER BY id",
-                                               (document_id,))]
-
-    def linked_copies(self, document_id: int) -> list[str]:
-        """收文编号 of the later copies linked to this registration (同一来文, linked_to), oldest first."""
-        return [r["number"] for r in self._all("SELECT number FROM documents WHERE linked_to = ? ORDER BY id",
-                                               (document_id,))]
-
     def claim_same_document(self, document_id: int, key: str, body: str) -> list[dict]:
         """Claim a document's 发文字号 key and plain text for pipelines/same_document.py, in one transaction that
         serialises two workers claiming at once (a claim again replaces key and text, keeping its place), and
@@ -442,14 +432,26 @@ class SQLLedger:
 
     # -- whole tables (shouwen migrate) ---------------------------------------------------------------------------
 
+    def applied_features(self) -> dict[str, int]:
+        """The features whose steps this database has applied: name → version (feature_versions)."""
+        return {r["name"]: r["version"] for r in self._all("SELECT name, version FROM feature_versions ORDER BY name")}
+
+    def table_key(self, name: str) -> str:
+        """The column table `name` is paged by: TABLE_KEYS for the ledger's own, else `id`, else its first."""
+        if name in TABLE_KEYS:
+            return TABLE_KEYS[name]
+        columns = self._columns_of(table(name))
+        return "id" if "id" in columns else columns[0]
+
     def count_rows(self, name: str) -> int:
-        """How many rows table `name` (one of TABLES) holds."""
+        """How many rows table `name` (one of TABLES, or a known feature's) holds."""
         return self._one(f"SELECT count(*) AS n FROM {table(name)}")["n"]
 
     def table_rows(self, name: str, after=None, limit: int = PAGE_ROWS) -> list[dict]:
-        """One page of table `name` (one of TABLES), all columns, in the order of its key (TABLE_KEYS): the first
-        `limit` rows whose key is greater than `after` (None: from the start). iter_table walks them all."""
-        key = TABLE_KEYS[table(name)]
+        """One page of table `name` (one of TABLES, or a known feature's), all columns, in the order of its key
+        (table_key): the first `limit` rows whose key is greater than `after` (None: from the start). iter_table
+        walks them all."""
+        key = self.table_key(table(name))
         if after is None:
             return self._all(f"SELECT * FROM {name} ORDER BY {key} LIMIT ?", (limit,))
         return self._all(f"SELECT * FROM {name} WHERE {key} > ? ORDER BY {key} LIMIT ?", (after, limit))
@@ -464,7 +466,8 @@ class SQLLedger:
         """Load whole tables (export_tables' output, or iter_table's pages from another ledger) into this ledger,
         which must be empty (ValueError in Chinese otherwise), in one transaction, keeping ids, 收文编号 and every
         column (the ids go on after the highest); progress(table, done, total) after each page (total from
-        `totals`, else rows so far). Not run again on a lost connection (the rows were read once)."""
+        `totals`, else rows so far). The ledger's own TABLES first, then any known feature's tables in `tables`
+        (their features ensured here beforehand). Not run again on a lost connection (the rows were read once)."""
         from ..config import mask
 
         def attempt() -> None:
@@ -472,7 +475,8 @@ class SQLLedger:
                 self._defer_constraints()  # linked_to / revision_of may point forward
                 if self._fetch("SELECT count(*) AS n FROM documents", ())[0]["n"]:
                     raise ValueError(f"目标登记簿不是空的：{mask(self.url)}")
-                for name in TABLES:
+                names = list(TABLES) + [t for t in tables if t not in TABLES]
+                for name in names:
                     done = 0
                     for page in pages(tables.get(name) or ()):
                         self._load(table(name), list(page[0]), page)
@@ -481,7 +485,7 @@ class SQLLedger:
                             progress(name, done, (totals or {}).get(name, done))
                     if progress and not done:
                         progress(name, 0, 0)
-                self._after_import()
+                self._after_import([t for t in names if "id" in self._columns_of(t)])
         self._attempt(attempt, rerun=False)
 
     # -- backend primitives ---------------------------------------------------------------------------------------
@@ -490,5 +494,6 @@ class SQLLedger:
                  idempotent: bool = False, rerun: bool = True) -> T:
         return op()
 
-    def _after_import(self) -> None:
-        pass
+    def _after_import(self, tables: list[str]) -> None:
+        """After whole tables were loaded into `tables` (those with an id column): PostgreSQL sets their id
+        sequences after the highest id."""

@@ -245,10 +245,12 @@ class PostgresLedger(SQLLedger):
             for row in rows:
                 copy.write_row([_clean(row[c]) for c in columns])
 
-    def _after_import(self) -> None:
-        for table in ("documents", "history"):  # the ids go on after the highest copied
-            self.conn.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), coalesce(max(id), 1),"
-                              f" max(id) IS NOT NULL) FROM {table}")
+    def _after_import(self, tables: list[str]) -> None:
+        for table in tables:  # the ids go on after the highest copied (where id has a sequence)
+            sequence = self.conn.execute("SELECT pg_get_serial_sequence(%s, 'id') AS s", (table,)).fetchone()["s"]
+            if sequence:
+                self.conn.execute(f"SELECT setval(%s, coalesce(max(id), 1), max(id) IS NOT NULL) FROM {table}",
+                                  (sequence,))
 
 
 def _first_line(exc: BaseException) -> str:

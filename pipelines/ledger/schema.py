@@ -113,7 +113,10 @@ TABLE_KEYS = {"documents": "id", "history": "id", "sequences": "year", "same_doc
 
 
 def table(name: str) -> str:
-    """`name` when it is one of TABLES, else ValueError (Chinese): table names are never taken from outside."""
-    if name not in TABLES:
+    """`name` when it is one of TABLES or a known feature's table (features.known_tables), else ValueError
+    (Chinese): table names are never taken from outside."""
+    from .features import known_tables
+
+    if name not in TABLES and name not in known_tables():
         raise ValueError(f"登记簿没有这张表：{name}")
     return name
