@@ -12,7 +12,7 @@ that `shouwen rebuild-ledger` restores the ledger as it was, not only what the d
 The ledger appends (base.SQLLedger, where open_ledger gives it a Journal: a SQLite ledger with a data root) —
 no caller has to remember — after the transaction is committed, never for one rolled back; a change inside a
 feature's transaction is written when that transaction commits. One write() per line on a file opened with
-O_APPEND, then fsync: lines from two processes never interleave, and a kill leaves at most a torn last line,
+O_APPEND, then fdatasync: lines from two processes never interleave, and a kill leaves at most a torn last line,
 which read() skips and reports. The files are created with mode 0600 (the service account only): a classified
 document's journal holds its title, issuer and 发文字号.
 """
@@ -44,7 +44,7 @@ class Journal:
         return journal_path(self.directory, year, seq)
 
     def append(self, year: int, seq: int, entries: list[dict]) -> None:
-        """Append `entries` to registration <year>/<seq>'s journal, one line (one write) each, then fsync.
+        """Append `entries` to registration <year>/<seq>'s journal, one line (one write) each, then fdatasync.
         An OSError (a full disk) is logged, not raised: the change it records is committed already."""
         if not entries:
             return
@@ -58,7 +58,7 @@ class Journal:
                     written = os.write(fd, line)
                     if written != len(line):
                         raise OSError(f"short write ({written} of {len(line)} bytes)")
-                os.fsync(fd)
+                (getattr(os, "fdatasync", None) or os.fsync)(fd)
             finally:
                 os.close(fd)
         except OSError as exc:
