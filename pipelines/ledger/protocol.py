@@ -55,6 +55,10 @@ class Ledger(Protocol):
 
     def training_rows(self, limit: int = MAX_TRAINING_ROWS) -> list[tuple[int, str, str]]: ...
 
+    def applied_features(self) -> dict[str, int]: ...  # shouwen migrate: the features to carry along
+
+    def table_key(self, table: str) -> str: ...  # the column a whole table is paged by
+
     def count_rows(self, table: str) -> int: ...
 
     def table_rows(self, table: str, after=None, limit: int = PAGE_ROWS) -> list[dict]: ...
