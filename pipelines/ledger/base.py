@@ -34,6 +34,7 @@ from .core import (
     FINAL,
     MAX_TRAINING_ROWS,
     PAGE_ROWS,
+    LedgerUnavailable,
     Registration,
     conflict,
     format_number,
@@ -183,6 +184,13 @@ class SQLLedger:
         known = self._ensured.get(feature.name)
         if known is not None and known >= len(feature.steps):
             return known
+        try:  # up to date already (every open but the first): no write lock taken, a read-only root opens too
+            applied = self._attempt(lambda: self._feature_version(feature.name, False), idempotent=True)
+        except LedgerUnavailable:  # PostgreSQL without a ledger yet: the locked path creates it or says so
+            applied = -1
+        if applied >= len(feature.steps):
+            self._ensured[feature.name] = applied
+            return applied
 
         def op() -> int:
             with self._transaction(lock=MIGRATION_LOCK):
