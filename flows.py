@@ -1,6 +1,11 @@
-"""Prefect flows (流程): thin and readable top to bottom; every step is a plain function in pipelines/.
+"""Prefect flows (流程): thin and readable top to bottom; every step is a plain function in pipelines/, its
+policy (retries, lanes, caching) declared beside it (pipelines/steps.py) and made a Prefect task here (as_task).
 
-    ingest(root)          the office's batch: 签收 → 登记 → 初审 → 退文 | 分办 → 检索, with a summary
+    ingest(root)          the office's batch (pipelines/batch.run_steps, the one sequence):
+                            签收登记 intake.take_in
+                            补入检索 + 学习分办 learning.catch_up_and_learn
+                            each document on its lane: 初审 → 退文 | 分办 → 检索 batch.process_on
+                          with a progress line per document and a summary
     review_batch(paths)   初审 of a list of files, one task per file
 """
 from __future__ import annotations
@@ -10,51 +15,20 @@ import sys
 from pathlib import Path
 
 from prefect import flow, task
-from prefect.cache_policies import NO_CACHE
+from prefect.cache_policies import INPUTS, NO_CACHE
 from prefect.futures import as_completed
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from extractors import UnusableInput
 from pipelines import batch
 from pipelines.batch_lock import BatchBusy, batch_lock
+from pipelines.intake import WITHHELD_NAME
 from pipelines.ledger import STATUS_ZH, LedgerDamaged
 from pipelines.office import Office
 from pipelines.review import review_path
 from pipelines.terminal import shown
 from pipelines.workers import Workers
 from validators import DEFAULT_PROFILE
-
-# The batch's steps as Prefect tasks: the functions are batch.py's own, wrapped here; the sequence that calls
-# them is batch.run_steps (written once). Tasks run in threads of this process; each document's steps run in
-# one of the two worker processes (pipelines/workers.py), which the flow starts and hands to the sequence.
-TASKS = {
-    batch.TAKE_IN: task(batch.take_in, name="签收登记 take-in", cache_policy=NO_CACHE),  # one still being written waits
-    batch.LEARN: task(batch.prepare_routing, name="学习分办 learn", cache_policy=NO_CACHE),  # 补入检索, then retrain
-    batch.PROCESS: task(batch.process_on, name="初审分办 process", retries=1, retry_delay_seconds=1,
-                        cache_policy=NO_CACHE),  # a bad file is quarantined, not retried
-}
-
-
-class PrefectSteps:
-    """batch.Steps as Prefect tasks: `call` runs a task and waits; `each` submits one task per document to the
-    lane's runner — two threads a lane: one document being read while the next one's task is set up; no deeper
-    queue, so a worker that dies takes at most one waiting document with it."""
-
-    def __init__(self, runners: dict):
-        self.runners = runners
-
-    def call(self, step: str, fn, *args):
-        return TASKS[step](*args)
-
-    def each(self, step: str, fn, calls: list[tuple], lanes: list[str]):
-        names = list(inspect.signature(fn).parameters)
-        futures = {self.runners[lane].submit(TASKS[step], dict(zip(names, args))): position
-                   for position, (args, lane) in enumerate(zip(calls, lanes))}
-        for future in as_completed(list(futures)):
-            try:
-                yield futures[future], future.result()
-            except Exception as exc:
-                yield futures[future], exc
 
 
 @flow(name="收文批处理 ingest")
@@ -79,7 +53,7 @@ def run(office: Office) -> batch.Summary:
     def progress(n: int, total: int, outcome: batch.Outcome, elapsed: float) -> None:
         print(progress_line(n, total, outcome, elapsed), file=sys.stderr, flush=True)
 
-    with Workers(office.root) as workers, \
+    with Workers(office.root, config=office.config) as workers, \
             ThreadPoolTaskRunner(max_workers=2) as ocr_tasks, ThreadPoolTaskRunner(max_workers=2) as text_tasks:
         steps = PrefectSteps({"ocr": ocr_tasks, "text": text_tasks})
         summary = batch.run_steps(office, workers, steps, progress, refused)
@@ -89,7 +63,7 @@ def run(office: Office) -> batch.Summary:
 
 def progress_line(n: int, total: int, outcome: batch.Outcome, elapsed: float = 0.0) -> str:
     """One line per finished document; on long batches, an estimate of the time left."""
-    name = "（涉密公文，文件名不予显示）" if outcome.confidential else shown(outcome.file)  # as the 登记簿 withholds it
+    name = WITHHELD_NAME if outcome.confidential else shown(outcome.file)  # as the 登记簿 withholds it
     line = f"[{n}/{total}] {outcome.number} {name}：{STATUS_ZH.get(outcome.status, '处理出错')}"
     if outcome.department:
         line += f"（{shown(outcome.department)}）"
@@ -125,3 +99,41 @@ def review_batch(paths: list[str], channel: str = "unknown", profile: str = DEFA
     unusable = sum(1 for r in results if "error" in r)
     print(f"共 {len(results)} 件：通过 {len(results) - returned - unusable} 件，退文 {returned} 件，无法处理 {unusable} 件")
     return results
+
+
+# -- how the batch's steps become Prefect tasks --------------------------------------------------------------
+
+def as_task(fn):
+    """A batch step (pipelines/steps.py: its policy declared beside the function) as a Prefect task."""
+    policy = fn.step
+    return task(fn, name=policy.name, retries=policy.retries, retry_delay_seconds=policy.retry_delay_seconds,
+                cache_policy=INPUTS if policy.cache else NO_CACHE)
+
+
+class PrefectSteps:
+    """batch.Steps as Prefect tasks: `call` runs a step's task and waits; `each` submits one task per document
+    to the lane's runner — two threads a lane: one document being read while the next one's task is set up; no
+    deeper queue, so a worker that dies takes at most one waiting document with it. Tasks run in threads of
+    this process; each document's steps run in one of the two worker processes (pipelines/workers.py)."""
+
+    def __init__(self, runners: dict):
+        self.runners = runners
+        self.tasks: dict = {}
+
+    def _task(self, fn):
+        if fn not in self.tasks:
+            self.tasks[fn] = as_task(fn)
+        return self.tasks[fn]
+
+    def call(self, fn, *args):
+        return self._task(fn)(*args)
+
+    def each(self, fn, calls: list[tuple], lanes: list[str]):
+        names = list(inspect.signature(fn).parameters)
+        futures = {self.runners[lane].submit(self._task(fn), dict(zip(names, args))): position
+                   for position, (args, lane) in enumerate(zip(calls, lanes))}
+        for future in as_completed(list(futures)):
+            try:
+                yield futures[future], future.result()
+            except Exception as exc:
+                yield futures[future], exc

@@ -1,6 +1,9 @@
 """Accuracy of 初审: false returns of conformant documents per producer, and per-rule precision and recall.
 
-1. False-return rate (退文误判率): conformant documents, each made by one producer — python-docx docx,
+1. False-return rate (退文误判率) and documents held for the clerk (待复核, validators/doubt.py): a 退文 goes out
+   only when sure; a verdict `return` resting on an absence or a doubtful reading is held, not counted as a
+   false return but as held — the aim is zero false returns with as few held as possible. Conformant documents,
+   each made by one producer — python-docx docx,
    LibreOffice PDF (those docx rendered with the Fandol fonts of scripts/setup.sh), named-font PDF
    (reportlab, fonts named as the standard's), plain text, a colour scan with a red seal, a G4 fax — and
    the share of them that 初审 returns (any error). The conformant set is tests/cases.py's CONFORMANT plus
@@ -12,8 +15,12 @@
    other (substituted fonts are counted separately too).
 
     .venv/bin/python bench/accuracy_bench.py [--no-ocr]
+    .venv/bin/python bench/accuracy_bench.py --producers DIR [--out FILE]
 
-Writes bench/results/accuracy.json and prints both tables.
+Writes bench/results/accuracy.json and prints both tables. --producers measures instead the files made by other
+people's GB/T 9704 tools (tests/data/producers: right values committed, files kept outside the repository, see its
+SOURCES.md) found in DIR: per producer, how many are returned (退文), held (a verdict other than accept/return,
+待复核), returned although conformant (false returns), and with which error rules each.
 """
 from __future__ import annotations
 
@@ -34,7 +41,7 @@ from extractors.fonts import looks_substituted  # noqa: E402
 from tests import builder, docx_layouts, scans  # noqa: E402
 from tests.cases import CASES, CONFORMANT, OCR_CONFORMANT  # noqa: E402
 from validators import all_rules, validate  # noqa: E402
-from validators.report import verdict_of  # noqa: E402
+from validators.report import build_report  # noqa: E402
 
 PRODUCERS = {"docx": "python-docx docx", "pdf": "LibreOffice PDF", "named": "具名字体 PDF（reportlab）",
              "txt": "纯文本", "scan": "彩色扫描件（带印章）", "fax": "传真（G4）"}
@@ -80,29 +87,78 @@ def _conformant_files(tmp: Path, ocr: bool) -> dict[str, list[tuple[str, Path]]]
 
 
 def false_returns(tmp: Path, ocr: bool = True) -> dict:
-    """{producer: {documents, returned, rate, returns: [{document, rules}]}} over the conformant documents."""
+    """{producer: {documents, returned, held, rate, returns: [{document, rules}], held_documents}} over the
+    conformant documents: `returned` counts sure 退文 (outcome return), `held` those held for the clerk."""
     out = {}
     for producer, items in _conformant_files(tmp, ocr).items():
         channel = producer if producer in ("scan", "fax") else "edoc"
-        returns, warned = [], []
+        returns, warned, held = [], [], []
         for name, path in items:
             document = extract(path.read_bytes())
-            findings, _ = validate(document, parse_elements(document), "gb9704-2012", channel)
-            if verdict_of(findings) == "return":
-                returns.append({"document": name, "rules": sorted({f.rule for f in findings if f.severity == "error"})})
+            elements = parse_elements(document)
+            findings, skipped = validate(document, elements, "gb9704-2012", channel)
+            report = build_report(file=path.name, sha256="0" * 64, channel=channel, document=document, elements=elements,
+                                  findings=findings, skipped=skipped, profile="gb9704-2012")
+            errors = sorted({f.rule for f in findings if f.severity == "error"})
+            if report["outcome"] == "return":
+                returns.append({"document": name, "rules": errors})
+            elif report["outcome"] == "review_held":
+                held.append({"document": name, "rules": errors, "reasons": report["doubt"]["reasons"]})
             if any(f.severity != "error" for f in findings):  # accepted or not, a warning that is not true
                 warned.append({"document": name, "rules": sorted({f.rule for f in findings if f.severity != "error"})})
         out[producer] = {"producer": PRODUCERS[producer], "documents": len(items), "returned": len(returns),
                          "rate": len(returns) / len(items) if items else None, "returns": returns,
+                         "held": len(held), "held_documents": held,
                          "with_warnings": len(warned), "warnings": warned}
     return {k: out[k] for k in PRODUCERS if k in out}
 
 
+def producer_returns(files: Path) -> dict:
+    """{producer: {documents, returned, held, unusable, conformant, false_returns, detail: [per file]}} over the
+    files of tests/data/producers found in `files` (a file shouwen refuses as unusable is counted apart)."""
+    from tests.real_corpus import load_cases
+    from tests.real_corpus import read_or_unusable as read
+
+    corpus = ROOT / "tests" / "data" / "producers"
+    out: dict = {}
+    for case in load_cases(corpus / "expected.toml", files, missing_ok=True):
+        reading = read(case.file, case.channel)
+        row = out.setdefault(case.origin, {"documents": 0, "returned": 0, "held": 0, "unusable": 0, "conformant": 0,
+                                           "false_returns": 0, "detail": []})
+        row["documents"] += 1
+        row["returned"] += reading.verdict == "return"
+        row["held"] += reading.verdict not in ("accept", "return", "unusable")
+        row["unusable"] += reading.verdict == "unusable"
+        row["conformant"] += case.must_not_return
+        row["false_returns"] += case.must_not_return and reading.verdict != "accept"
+        row["detail"].append({"document": case.id, "verdict": reading.verdict, "rules": sorted(set(reading.errors)),
+                              "breaks": case.breaks, "missed_breaks": [r for r in case.breaks if r not in reading.errors]})
+    return out
+
+
+def main_producers(argv: list[str]) -> None:
+    files = Path(argv[argv.index("--producers") + 1])
+    target = Path(argv[argv.index("--out") + 1]) if "--out" in argv else ROOT / "bench" / "results" / "accuracy-producers.json"
+    result = producer_returns(files)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    print(f"{'制作工具（他人的公文工具）':28} {'份数':>4} {'退文':>4} {'待复核':>6} {'无法读取':>8} {'合格':>4} {'误退':>4}  退文规则")
+    for producer, row in result.items():
+        rules = "；".join(f"{d['document']}: {','.join(d['rules'])}" for d in row["detail"] if d["rules"]) or "—"
+        print(f"{producer:28} {row['documents']:>4} {row['returned']:>4} {row['held']:>6} {row['unusable']:>8} {row['conformant']:>4} "
+              f"{row['false_returns']:>4}  {rules}")
+    print(f"结果写入 {target}")
+
+
 def main() -> None:
+    if "--producers" in sys.argv:
+        return main_producers(sys.argv[1:])
     # (name, spec, the rule it breaks, rules its change may also break (neither counted nor held against it), formats)
     documents = [(f"ok-{k}", spec, frozenset(), frozenset(), ("docx", "pdf", "named", "txt")) for k, spec in CONFORMANT.items()]
     documents += [(f"case-{c.id}", c.spec, frozenset({c.rule}), c.also, c.formats) for c in CASES]
     counts = defaultdict(lambda: defaultdict(lambda: {"tp": 0, "fp": 0, "fn": 0}))
+    # per producer, over the documents that break a rule: returned for sure, or held for the clerk (待复核)
+    breaking = defaultdict(lambda: {"documents": 0, "returned": 0, "held": 0, "accepted": 0})
     substituted_font_findings = 0
     with tempfile.TemporaryDirectory(prefix="shouwen-acc-") as tmp:
         tmp = Path(tmp)
@@ -116,7 +172,14 @@ def main() -> None:
         for name, _, expected, allowed, formats in documents:
             for fmt in formats:
                 document = extract(paths[(name, fmt)].read_bytes())
-                findings, _ = validate(document, parse_elements(document), "gb9704-2012", "edoc")
+                elements = parse_elements(document)
+                findings, skipped = validate(document, elements, "gb9704-2012", "edoc")
+                if expected:
+                    report = build_report(file=name, sha256="0" * 64, channel="edoc", document=document, elements=elements,
+                                          findings=findings, skipped=skipped, profile="gb9704-2012")
+                    key = {"return": "returned", "review_held": "held", "accept": "accepted"}[report["outcome"]]
+                    breaking[fmt]["documents"] += 1
+                    breaking[fmt][key] += 1
                 if fmt == "pdf":
                     substituted_font_findings += sum(f.aspect == "font" and f.rule not in expected
                                                      and any(looks_substituted(x) for x in document.fonts) for f in findings)
@@ -134,7 +197,7 @@ def main() -> None:
             recall = c["tp"] / (c["tp"] + c["fn"]) if c["tp"] + c["fn"] else None
             per_format[fmt] = {**c, "precision": precision, "recall": recall}
         table[rule_id] = per_format
-    out = {"false_returns": returns,
+    out = {"false_returns": returns, "breaking": dict(breaking),
            "corpus": {"documents": len(documents), "checks": sum(len(d[4]) for d in documents)},
            "font_findings_on_substituted_pdfs": substituted_font_findings, "rules": table}
     target = ROOT / "bench" / "results" / "accuracy.json"
@@ -151,11 +214,15 @@ def main() -> None:
     fn = sum(c["fn"] for pf in table.values() for c in pf.values())
     print(f"合计 TP {tp}  FP {fp}  FN {fn};LibreOffice PDF 上未预期的字体提示 {substituted_font_findings} 条")
     print()
-    print(f"{'来文制作方式（合格公文）':24} {'份数':>4} {'误退':>4} {'误退率':>7} {'有提示':>6}  误退规则 / 提示规则")
+    print(f"{'来文制作方式（合格公文）':24} {'份数':>4} {'误退':>4} {'误退率':>7} {'待复核':>6} {'有提示':>6}  误退规则 / 提示规则")
     for r in returns.values():
         rules = "；".join(f"{x['document']}: {','.join(x['rules'])}" for x in r["returns"]) or "—"
         notes = "；".join(f"{x['document']}: {','.join(x['rules'])}" for x in r["warnings"]) or "—"
-        print(f"{r['producer']:24} {r['documents']:>4} {r['returned']:>4} {r['rate']:>7.0%} {r['with_warnings']:>6}  {rules} / {notes}")
+        print(f"{r['producer']:24} {r['documents']:>4} {r['returned']:>4} {r['rate']:>7.0%} {r['held']:>6} {r['with_warnings']:>6}  {rules} / {notes}")
+    print()
+    print(f"{'格式（有错公文）':16} {'份数':>4} {'退文':>4} {'待复核':>6} {'通过':>4}")
+    for fmt, b in sorted(breaking.items()):
+        print(f"{fmt:16} {b['documents']:>4} {b['returned']:>4} {b['held']:>6} {b['accepted']:>4}")
     print(f"结果写入 {target.relative_to(ROOT)}")
     print()
     # field accuracy per field on the real corpus (tests/data/real/), written beside: bench/results/fields.json

@@ -33,7 +33,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 MODES = ("before", "patient", "after")
-BEFORE = ("from pathlib import Path; import sys; from pipelines.intake import prepare; "
+BEFORE = ("from pathlib import Path; import sys; from pipelines.dataroot import prepare; "
           "from pipelines.prefect_setup import configure; root = Path(sys.argv[1]); prepare(root); configure(root); "
           "from flows import ingest; ingest(str(root))")
 

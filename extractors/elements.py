@@ -21,8 +21,23 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 from . import nlp
+from .image_marks import read_image_mark
 from .layout import PAGE_NUMBER, STRICT_PAGE_NUMBER, Document, Line, is_red
-from .normalise import normalise
+from .normalise import is_traditional, normalise, to_simplified
+from .secrecy import CLASSIFIED as _MARK_CLASSIFIED
+from .secrecy import (  # noqa: F401  (the 密级 reading, extractors/secrecy.py; these names are read from here too)
+    LEVELS,
+    SECRECY,
+    SECRECY_LABEL,
+    SECRECY_LINE,
+    SECRECY_TERM,
+    STARS,
+    UNCLASSIFIED_LABEL,
+    UNCLASSIFIED_WORDS,
+    read_mark,
+    read_secrecy,
+    secrecy_text,
+)
 
 DOC_TYPES = ("决议", "决定", "命令", "令", "公报", "公告", "通告", "意见", "通知", "通报", "报告", "请示", "批复", "议案", "函", "纪要")
 # Names often used for a document that are not one of the 15 legal 文种 of 条例 第八条.
@@ -30,23 +45,6 @@ NON_LEGAL_TYPES = ("汇报", "报告书", "请求", "申请", "总结", "要点"
 UPWARD_TYPES = ("请示", "报告")
 FORMATS = ("standard", "letter", "order", "minutes")  # GB/T 9704-2012 chapter 7 and 10.1, 10.2, 10.3
 
-LEVELS = ("绝密", "机密", "秘密")
-# 密级 as documents carry it: spaced (机　密, the 1999 layout), labelled (密级：机密), with 保密期限 (★1年) and
-# 紧急程度 on the same line; OCR reads the ★ as * ☆ ※ or drops it. Matched on the line without whitespace.
-STARS = "★☆*＊✱✲✳⭐※▲△"
-SECRECY_LINE = re.compile(
-    rf"^(?:(?:紧急程度[:：]?)?(?P<urgency_first>特急|加急|特提|平急|急件))?(?:密级[:：]?)?(?P<level>绝密|机密|秘密|内部|保密)"
-    rf"(?P<term>(?:保密期限[:：]?)?(?P<star>[{STARS}])?(?P<period>\d+年|[一二三四五六七八九十]+年|长期|\d+个月|[一二三四五六七八九十]+个月)?"
-    rf"|[{STARS}])?"
-    rf"(?:(?:紧急程度[:：]?)?(?P<urgency>特急|加急|特提|平急|急件))?$")
-SECRECY = re.compile(rf"^(绝密|机密|秘密|内部|保密)\s*(?:([{STARS}]).*)?$")  # a 密级 already found: level and star
-# a line that is a 密级 mark whatever its level says: a label, or a star with a 保密期限
-SECRECY_LABEL = re.compile(r"^密\s*级\s*[:：]")
-# a 密级 field that says the document is not classified ("密级：无", "非密", "公开"): a mark, but nothing to hold
-# what a 密级 field says of a document that is not classified (one list: the index decision reads it too)
-UNCLASSIFIED_WORDS = "无|无密级|非密|公开|内部公开|一般|普通|不涉密|非涉密"
-UNCLASSIFIED_LABEL = re.compile(rf"^(?:份号[:：]?[0-9]{{1,8}})?密级[:：]?(?:{UNCLASSIFIED_WORDS})$")
-SECRECY_TERM = re.compile(rf"[{STARS}]\s*(?:\d+|[一二三四五六七八九十]+)\s*(?:年|个月)|[{STARS}]\s*长期")
 URGENCY = re.compile(r"^(特急|加急|特提|平急|急件|急)$")
 URGENCY_LABELLED = re.compile(r"^紧急程度[:：]?(特急|加急|特提|平急|急件|急)$")
 COPY_NUMBER = re.compile(r"^[0-9]{1,8}$")
@@ -54,7 +52,7 @@ DOC_NUMBER = re.compile(
     r"(?P<prefix>[\u4e00-\u9fffA-Za-z]{1,15})\s*(?P<lb>[〔\[【(（〈［〖])\s*(?P<year>[0-9]{2,4})\s*"
     r"(?P<rb>[〕\]】)）〉］〗])\s*(?P<di>第)?\s*(?P<num>[0-9]+)\s*号")
 # 命令（令）格式 10.2: "第12号", "（九届第37号）"; a mark and its number on one line: "广州市人民政府令第5号"
-ORDER_NUMBER = re.compile(r"^[（(]?\s*(?:[\u4e00-\u9fff]{1,4}届\s*)?第\s*(?P<num>[0-9]+|[一二三四五六七八九十百〇零]+)\s*号\s*[）)]?$")
+ORDER_NUMBER = re.compile(r"^[（(]?\s*(?:[\u4e00-\u9fff]{1,4}届\s*)?第\s*(?P<num>[0-9]+|[一二三四五六七八九十百〇零]+|(?=\s*号))\s*号\s*[）)]?$")
 ORDER_MARK_NUMBER = re.compile(r"^(?P<mark>[\u4e00-\u9fff]{2,30}?(?:命令|令))\s*(?P<number>第\s*[0-9]+\s*号)$")
 # a web page's or a mail's lines around a document: navigation, metadata, mail headers (never part of the 公文)
 PREAMBLE = re.compile(r"^[-–•·*\s]*(?:当前位置|您的位置|你的位置|首页\s*[>＞]|来源\s*[:：]|信息来源|发布日期|发布时间|发布机构|浏览|访问次数|点击|字号|"
@@ -67,9 +65,31 @@ PREAMBLE = re.compile(r"^[-–•·*\s]*(?:当前位置|您的位置|你的位�
                       r"时\s*间\s*[:：]\s*\d{4}|作\s*者\s*[:：]|阅读\s*[:：]?\s*\d|下载地址|责任编辑|编辑\s*[:：]|(?:朗读|收藏|纠错)\s*$)|[|｜丨]")
 FORWARDED = re.compile(r"^[-—=_*\s]*(?:转发的邮件|原始邮件|Forwarded message|Original Message)[-—=_*\s]*$", re.I)
 # labelled fields of a 政府信息公开 table: "发文字号 | 金政发〔2025〕33号 |", "标 题 | …的通知 |"
-META_FIELD = re.compile(r"(?P<label>标\s*题|发\s*文\s*字\s*号|文\s*号)\s*[|｜:：\t]\s*(?P<value>[^|｜\t]+?)\s*(?:[|｜\t]|$)")
-PERIOD = re.compile(r"^[（(]?\s*第\s*(?P<num>[0-9]+|[一二三四五六七八九十百]+)\s*期\s*[）)]?$")  # 纪要 期号
+# labelled fields of a 政府信息公开 table: "发文字号 | 金政发〔2025〕33号 |", "标 题 | …的通知 |", "名  称: …  发布日期: …"
+# (a value ends at a separator, at the next label on the same line, or at the line's end)
+META_FIELD = re.compile(r"(?P<label>标\s*题|名\s*称|发\s*文\s*字\s*号|文\s*号|发文单位|发文机关|发布机关|发布机构)\s*[|｜:：\t]\s*"
+                        r"(?P<value>[^|｜\t]+?)\s*(?=[|｜\t]|\s+[\u4e00-\u9fff][\u4e00-\u9fff ]{1,8}\s*[:：]|$)")
+# a label alone on its line, its value on the next ("发文字号" / "国函〔2008〕2号"): both are the page's, not the 公文's
+LABEL_ONLY = re.compile(r"^(?P<label>标\s*题|名\s*称|发\s*文\s*字\s*号|文\s*号|发文单位|发文机关|发布机关|发布机构|成文日期|发布日期|"
+                        r"索\s*引\s*号|主题分类|发文日期|生效日期|有\s*效\s*性)\s*[:：]?$")
+# a site's clutter around a document: skip links, accessibility and script switches, clocks, a site's name, a law
+# database's status lines ("时效性：现行有效", "效力级别"), a page's section heading ("第一篇：…")
+CLUTTER = re.compile(r"^(?:跳转到(?:主要)?内容|无障碍(?:浏览|阅读|通道)?|简体(?:中文|版)?|繁[體体](?:中文|版)?|长者模式|关怀版|网站地图|"
+                     r"[\u4e00-\u9fff]{0,20}(?:门户网站|政府网站|人民政府网|政府网|网站)|时效性.*|效力级别.*|法规类别.*|发布部门\s*[:：].*|"
+                     r"实施日期\s*[:：].*|公布日期\s*[:：].*|\d{4}年\d{1,2}月\d{1,2}日\s*星期[一二三四五六日天].*|.{0,12}星期[一二三四五六日天]\s*\d{1,2}[:：]\d{2}.*|"
+                     r".{0,8}?\d{4}[-/年.]\d{1,2}[-/月.]\d{1,2}日?\s*\d{1,2}:\d{2}(?::\d{2})?.{0,8})$")
+# a browser's page title: the document's title and the site's name ("…的通知——示例市人民政府网", "… - 某某网站")
+PAGE_TITLE = re.compile(r"^(?P<title>.+?)\s*(?:——|—|--|－|_|\s-\s|\|)\s*[\u4e00-\u9fff]{2,20}(?:网|网站|门户)$")
+SECTION_HEADING = re.compile(r"^第[一二三四五六七八九十百\d]+[篇章部分]\s*[:：]\s*(?P<rest>.+)$")
+# a template's placeholder (占位文字): "〔此处加盖红色印章〕", "[此处输入文件标题]", "【请输入正文】", "单击此处输入文字"
+PLACEHOLDER = re.compile(r"[〔\[【（(<＜{｛]\s*(?:此处|在此|请在此|请输入|请填写|点击此处|单击此处|单击或点击此处)[^〕\]】）)>＞}｝]{0,24}[〕\]】）)>＞}｝]"
+                         r"|(?:单击|点击|单击或点击)此处(?:输入|添加)[\u4e00-\u9fff]{0,8}")
+# a date glued to the 署名 on one line ("示例市人民政府2023年7月12日"), as a database or a scraper leaves it
+SIGNED_DATE = re.compile(r"^(?P<organ>[\u4e00-\u9fff（）()]{2,40}?)\s*(?P<date>(?:[0-9]{4}|[〇○零一二三四五六七八九]{4})\s*年.{1,3}月.{1,3}日)$")
+# 纪要 期号: "第3期", "（第3期）", "〔2026〕第5次", "2026年第5次"
+PERIOD = re.compile(r"^[（(〔\[【]?\s*(?:[0-9]{4}\s*[〕\]】)]?\s*年?)?\s*第\s*(?P<num>[0-9]+|[一二三四五六七八九十百]+)\s*[期次]\s*[）)]?$")
 SIGNER = re.compile(r"签发人\s*(?P<colon>[:：])?\s*(?P<names>[\u4e00-\u9fff·\s]+)?")
+SIGNER_NAMES = re.compile(r"[\u4e00-\u9fff·]{2,4}(?:[ \u3000]+[\u4e00-\u9fff·]{2,4})*")  # "李四　王五": signers' names
 ZERO = "〇○零ＯOoΟ0◯"
 CN_DIGIT = f"[{ZERO}一二三四五六七八九]"
 DATE_CORE = (rf"(?P<y>[0-9]{{2,4}}|{CN_DIGIT}{{2,4}})\s*年\s*(?P<m>[0-9]{{1,2}}|[一二三四五六七八九十]{{1,3}})\s*月"
@@ -88,7 +108,8 @@ ANNOUNCED_TYPE = re.compile(r"(?:现将|现就|特将|特作).{0,16}?(?P<type>�
 # 纪要格式: the office and the date on one line under the mark
 OFFICE_DATE = re.compile(rf"^(?P<office>[\u4e00-\u9fff（）()]{{2,30}}?)\s+{DATE_CORE}\s*$")
 PRINT_LINE = re.compile(rf"^(?P<issuer>.*?)\s*(?P<date>(?:[0-9]{{2,4}}|{CN_DIGIT}{{2,4}})\s*年.{{1,3}}月.{{1,3}}[日号])\s*印\s*发\s*$")
-ATTACHMENT_NOTE = re.compile(r"^\s*附\s*件\s*(?P<colon>[:：])?\s*(?P<rest>.*)$")
+# "附件：…"; not a sentence of the 正文 that begins "附件是…" or "附件中…"
+ATTACHMENT_NOTE = re.compile(r"^\s*附\s*件\s*(?P<colon>[:：])?\s*(?!(?<![:：])\s*[是为中所的已和及与将均共请需须要])(?P<rest>.*)$")
 ATTACHMENT_ITEM = re.compile(r"^\s*(?P<n>\d+)\s*(?P<dot>[．.、,，]?)\s*(?P<name>.+)$")
 ATTACHMENT_LABEL = re.compile(r"^\s*附\s*件\s*(?P<n>\d*)\s*$")
 CC = re.compile(r"^\s*抄\s*送\s*(?P<colon>[:：])?\s*(?P<rest>.*)$")
@@ -103,6 +124,8 @@ HEADINGS = [  # level, pattern of the label at the start of a paragraph
     (3, re.compile(r"^(?P<label>(?P<n>\d{1,2})(?P<sep>[．.、])(?!\d))")),
     (4, re.compile(r"^(?P<label>(?P<open>[（(])(?P<n>\d{1,2})(?P<close>[）)]))")),
 ]
+# a personal addressee ("尊敬的某某县长", "张市长"): drafting.no-personal-addressee says it must be an organ
+PERSONAL_ADDRESSEE = re.compile(r"(?:^尊敬的|(?:市长|省长|区长|县长|书记|主任|局长|秘书长|部长|厅长|同志|领导)$)")
 CHINESE_DIGITS = {ch: 0 for ch in ZERO}
 CHINESE_DIGITS.update({"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9})
 SENTENCE_END = re.compile(r"[。；;，,！？!?]$")
@@ -172,6 +195,12 @@ class Elements:
     cc_list: list[str] = field(default_factory=list)
     print_line: Optional[Found] = None
     phrases: list[tuple[str, str, int]] = field(default_factory=list)  # (label, text, line index)
+    # how the parser came by what it read (S8, 识读把握): see extractors/readings.py
+    guessed: set[str] = field(default_factory=set)  # elements guessed from a lone line or a page's header
+    chrome_lines: int = 0  # lines of a web page or database around the document that were skipped
+    traditional: bool = False  # written in traditional characters, parsed converted to simplified (OpenCC)
+    placeholders: list[Found] = field(default_factory=list)  # a template's 占位文字, never read as content
+    readings: dict = field(default_factory=dict)  # element → extractors.readings.Reading, filled by parse_elements
 
     @property
     def upward(self) -> bool:
@@ -283,38 +312,6 @@ def doc_type_of(title: str) -> Optional[str]:
     return None
 
 
-def read_secrecy(text: str) -> Optional[dict]:
-    """A 密级 line read: {"level", "star", "period", "urgency", "copy"} or None.
-
-    Accepts "机密★1年", "机　密★1年" (spaced, the 1999 layout), "密级：机密", "机密★1年 特急", "000123 秘密",
-    "【机密】"
-    and OCR's "机密*1年", "机密☆1年", "机密 1年". The whole line must be the mark: "做好秘密载体管理" is not.
-    """
-    compact = re.sub(r"\s", "", normalise(text))
-    compact = re.sub(r"^份号[:：]?(?=[0-9])", "", compact)  # "份号：000123　密级：机密" on one line
-    copy = re.match(r"^[0-9]{1,8}(?=\D)", compact)
-    if copy:
-        compact = compact[copy.end():]
-    # a level in brackets, as web pages and some templates write it: "【机密】", "[秘密★1年]", "（机密）"
-    compact = re.sub(r"^[【\[〔（(]((?:绝|机|秘)密[^】\]〕）)]{0,12})[】\]〕）)]", r"\1", compact)
-    compact = re.sub(rf"^(密级[:：]?)?[{STARS}]+(?=(?:绝|机|秘)密)", r"\1", compact)  # "★机密": the star before the level
-    compact = re.sub(r"^(密级[:：]?)?(绝密|机密|秘密)级?[,，、;；]?", r"\1\2", compact)  # "机密级", "机密，1年"
-    m = SECRECY_LINE.match(compact)
-    if not m:
-        return None
-    return {"level": m.group("level"), "star": m.group("star") or (m.group("term") if m.group("term") in STARS else None),
-            "period": m.group("period"), "urgency": m.group("urgency") or m.group("urgency_first"),
-            "copy": copy.group(0) if copy else None}
-
-
-def secrecy_text(reading: dict) -> str:
-    """The canonical form of a 密级 read by `read_secrecy`: "机密★1年", "秘密"."""
-    text = reading["level"]
-    if reading["star"] or reading["period"]:
-        text += (reading["star"] or "") + (reading["period"] or "")
-    return text
-
-
 def _names(text: str) -> list[str]:
     """Issuers on one line of a mark or a signature: "示例市教育局　示例市财政局" → both; one name kept whole."""
     parts = [p for p in re.split(r"\s+", text.strip()) if p]
@@ -341,12 +338,25 @@ class _Parser:
                 if PAGE_NUMBER.match(line.text) and (line.top is not None and line.top > (page.height_mm or 297) * 0.8
                                                      or line.top is None and STRICT_PAGE_NUMBER.match(line.text)):
                     continue  # a page number: in a PDF by its place, in plain text only in the form "— 1 —"
+                norm = normalise(line.text)
+                if PLACEHOLDER.search(norm):
+                    # a template's 占位文字 is never content: kept aside, blanked out of the text parsed (same length)
+                    self.el.placeholders.append(Found(text=norm.strip(), page=page.number, line=len(self.el.lines),
+                                                      original=line.text.strip()))
+                    norm = PLACEHOLDER.sub(lambda m: "\u3000" * len(m.group(0)), norm)
+                    if not norm.strip():
+                        continue
                 self.el.lines.append(line)
                 self.el.pages_of.append(page.number)
-                self.el.norm.append(normalise(line.text))
+                self.el.norm.append(norm)
                 if self._starts_paragraph(line):
                     self.el.paragraph_starts.add(len(self.el.lines) - 1)
         self.n = len(self.el.lines)
+        if is_traditional("".join(self.el.norm)):
+            # 繁体: parsed in simplified characters (one for one), quoted as written (Found.original)
+            self.el.traditional = True
+            self.el.norm = [to_simplified(t) for t in self.el.norm]
+        self.skip: set[int] = set()  # lines already taken as the value of a label on the line above
 
     def _starts_paragraph(self, line: Line) -> bool:
         if line.x0 is None or self.block_left is None:
@@ -371,6 +381,8 @@ class _Parser:
         self.el.body_lines = list(range(start, end))
         if self.el.title is None and self.el.doc_type is None:
             self.el.doc_type = self._type_from_closing_formula()
+        if self.el.doc_number is None:
+            self._number_in_page_footer(end)
         self._headings()
         self._phrases()
         self._format()
@@ -385,7 +397,8 @@ class _Parser:
         limit = min(self.n, i + 30)
         self.meta: dict[str, Found] = {}
         while i < limit:
-            if self._preamble(i):
+            if i in self.skip or self._preamble(i):
+                el.chrome_lines += 1
                 i += 1
                 continue
             if el.title is None and el.addressee is None and el.doc_number is None and self._marks(i):
@@ -404,6 +417,8 @@ class _Parser:
                 if span:
                     i += span
                     break  # the 正文 follows the 主送机关
+                if el.addressee is not None:
+                    break  # a 主送 sharing its line with the 正文's first sentence: the 正文 starts here
             if el.title is None and el.doc_number is None and self._is_issuer_mark(i):
                 el.issuer_mark_lines.append(i)
                 i += 1
@@ -416,16 +431,25 @@ class _Parser:
                     continue
             if el.title is None and el.addressee is None and el.doc_number is None and not el.issuer_mark_lines \
                     and self._document_follows(i):
+                el.chrome_lines += 1
                 i += 1  # a line of the web page or mail before the document starts
                 continue
             if el.title is not None and el.addressee is None and self._chrome_after_title(i):
+                el.chrome_lines += 1
                 i += 1  # a page's line (or a brief's 版头) between the page's heading and the document
                 continue
+            if el.addressee is None and (el.title is not None or el.doc_number is not None):
+                span = self._addressee_without_colon(i)
+                if span:
+                    i += span
+                    break
             break
         if el.title is None and "title" in self.meta:
             el.title = self.meta["title"]
+            el.guessed.add("title")  # only a page's header names it
         if el.doc_number is None and "doc_number" in self.meta:
             el.doc_number = self.meta["doc_number"]
+            el.guessed.add("doc_number")
         if el.issuer_mark_lines:
             el.issuer_mark = el.found(el.issuer_mark_lines[0])
         if el.title:
@@ -435,6 +459,12 @@ class _Parser:
             el.doc_type = "命令" if re.sub(r"第\s*\d+\s*号$", "", mark).endswith("命令") else "令"
         if el.format == "minutes" and el.doc_type is None:
             el.doc_type = "纪要"
+        if el.format == "minutes" and el.date is None:
+            for j in range(0, min(i, self.n)):  # a 纪要's office and date set above its mark (in the page header)
+                m = OFFICE_DATE.match(self.text(j))
+                if m and _date_of(m):
+                    el.date, el.date_iso = el.found(j, self.text(j)[m.start("y"):].strip()), _date_of(m)
+                    break
         return i
 
     def _forwarded_mail(self) -> int:
@@ -447,6 +477,22 @@ class _Parser:
     def _preamble(self, i: int) -> bool:
         """A line of a web page or a mail header around the document (navigation, metadata, 浏览量)."""
         t = self.text(i)
+        el = self.el
+        if CLUTTER.match(t):
+            return True
+        label = LABEL_ONLY.match(t)
+        if label and i + 1 < self.n:
+            self._meta_value(re.sub(r"\s", "", label.group("label")), i + 1, self.text(i + 1))
+            self.skip.add(i + 1)
+            return True
+        page_title = PAGE_TITLE.match(t)
+        if page_title and doc_type_of(page_title.group("title")):  # "…的通知——示例市人民政府网": the browser's title
+            self._meta_value("标题", i, page_title.group("title"))
+            return True
+        section = SECTION_HEADING.match(t)
+        if section and el.title is None and doc_type_of(section.group("rest")):  # "第一篇：…的批复": a page's section
+            self._meta_value("标题", i, section.group("rest"))
+            return True
         if not PREAMBLE.search(t):
             m = DOC_NUMBER.search(t)
             if m and self._titleish_text(t[m.end():]) and (re.search(r"《[^》]+》", t) or m.start() <= 1):
@@ -455,22 +501,34 @@ class _Parser:
             if el.doc_number and m and m.group(0) == el.doc_number.text and len(t) < 40:
                 return True  # the number printed twice
             if el.title and t and el.addressee is None and len(t) >= 6 and (t in el.title.text or el.title.text in t):
-                if el.title.text.startswith(t) and t != el.title.text and doc_type_of(t):
-                    el.title = el.found(i)  # the page's heading had more ("…的通知(2019修订)"): the document's own title
+                if t in el.title.text and t != el.title.text and doc_type_of(t) in DOC_TYPES \
+                        and not el.title.text.endswith(t):
+                    # the page's heading had more after the 文种 ("…的通知(2019修订)", "…的通告（某某局）"): the
+                    # document's own title is the line printed under it
+                    el.title = el.found(i)
                     el.title_lines = [i]
                 return True  # the title printed twice (page heading, then the document)
             return False
         for m in META_FIELD.finditer(t):
-            label = re.sub(r"\s", "", m.group("label"))
-            value = m.group("value").strip()
-            if label == "标题" and value and "title" not in self.meta:
-                self.meta["title"] = self.el.found(i, value)
-            elif label in ("发文字号", "文号") and DOC_NUMBER.search(value) and "doc_number" not in self.meta:
-                self.meta["doc_number"] = self.el.found(i, DOC_NUMBER.search(value).group(0))
+            self._meta_value(re.sub(r"\s", "", m.group("label")), i, m.group("value").strip())
         number = DOC_NUMBER.search(t)
         if number and self.el.title and self.el.title.text in re.sub(r"\s", "", t) and "doc_number" not in self.meta:
             self.meta["doc_number"] = self.el.found(i, number.group(0))  # a page header: title, 发文字号, organ, date
         return True
+
+    def _meta_value(self, label: str, i: int, value: str) -> None:
+        """A page's labelled field (its header block, an information table): kept to corroborate the document's
+        own elements, or to stand in where the document has none (then guessed, not read)."""
+        value = value.strip()
+        if not value:
+            return
+        if label in ("标题", "名称") and "title" not in self.meta and doc_type_of(value):
+            self.meta["title"] = self.el.found(i, value)
+        elif label in ("发文字号", "文号") and DOC_NUMBER.search(value) and "doc_number" not in self.meta:
+            self.meta["doc_number"] = self.el.found(i, DOC_NUMBER.search(value).group(0))
+        elif label in ("发文单位", "发文机关", "发布机关", "发布机构") and ORGAN.search(value) and len(value) <= 40 \
+                and "issuer" not in self.meta:
+            self.meta["issuer"] = self.el.found(i, value)
 
     def _chrome_after_title(self, i: int) -> bool:
         """Line i stands between a web page's heading (taken for the title) and the document: short lines (a
@@ -531,8 +589,13 @@ class _Parser:
             return True  # "密级：无": the document says it is not classified
         if el.issuer_mark_lines or el.secrecy is not None:
             return False
-        # a 密级 mark whose level cannot be read (a label, or a ★ with a 保密期限): the 机要员 must look at it
-        if len(compact) <= 24 and (SECRECY_LABEL.match(compact) or SECRECY_TERM.search(compact)) and el.secrecy_unreadable is None:
+        # a 密级 mark read by extractors.secrecy but not as a whole 密级 line: its level where one can be read
+        # ("■机密★1年"), else the 机要员 must look at it ("密级：■■", "杌宓★1年")
+        mark = read_mark(t)
+        if mark is not None and mark.kind == _MARK_CLASSIFIED and el.secrecy is None:
+            el.secrecy = Found(text=mark.level, page=el.pages_of[i], line=i, original=el.lines[i].text.strip())
+            return True
+        if mark is not None and mark.held and el.secrecy_unreadable is None:
             el.secrecy_unreadable = el.found(i)
             return True
         return False
@@ -564,20 +627,26 @@ class _Parser:
         el.doc_number = el.found(i, m.group(0))
         if m.group("prefix").endswith("令"):
             el.format = "order"  # "政府令〔2010〕第15号"
+            if el.title is not None and el.title.line < i:
+                el.title, el.title_lines = None, []  # the name of the rules it issues, above the 令号: a 令 has no title
         s = SIGNER.search(t)
         if s:
             el.signer = el.found(i, t[s.start():].strip())
         # 签发人 may stand on the next line (several signers, a table cell, a line break in the PDF)
         nxt = i + 1
+        used = 1
         if nxt < self.n and el.signer is None and SIGNER.search(self.text(nxt)) and self.text(nxt).startswith("签发人"):
             el.signer = el.found(nxt)
-            return 2
-        if nxt < self.n and el.signer and not self._large(nxt) and re.fullmatch(r"[\u4e00-\u9fff·\s]{2,12}", self.text(nxt)) \
-                and el.lines[nxt].align != "center" and not doc_type_of(self.text(nxt)) and not ORGAN.search(self.text(nxt)):
-            el.signer = Found(el.signer.text + self.text(nxt), el.signer.page, el.signer.line,
-                              (el.signer.original or "") + el.lines[nxt].text.strip())
-            return 2
-        return 1
+            nxt, used = nxt + 1, 2
+        # the signers' names on the next line ("签发人：" alone in its cell, or a second signer under the first): names
+        # of two to four characters, apart by blanks, in the body's size — never the title under them
+        if nxt < self.n and el.signer and not self._large(nxt) and not doc_type_of(self.text(nxt)) \
+                and not ORGAN.search(self.text(nxt)) and (SIGNER_NAMES.fullmatch(self.text(nxt)) or (
+                    re.fullmatch(r"[\u4e00-\u9fff·\s]{2,12}", self.text(nxt)) and el.lines[nxt].align != "center")):
+            el.signer = Found(el.signer.text + " " + self.text(nxt), el.signer.page, el.signer.line,
+                              (el.signer.original or "") + " " + el.lines[nxt].text.strip())
+            return used + 1
+        return used
 
     def _minutes_header(self, i: int) -> bool:
         """纪要格式: 期号, and the office and date on one line."""
@@ -602,7 +671,8 @@ class _Parser:
         if t.endswith(("令", "命令")) and after and ORDER_NUMBER.match(after[0]):
             el.format = "order"  # GB/T 9704-2012 10.2
             return True
-        if t.endswith("纪要") and any(PERIOD.match(x) or OFFICE_DATE.match(x) for x in after[:2]):
+        if t.endswith("纪要") and (any(PERIOD.match(x) or OFFICE_DATE.match(x) or DATE.match(x) for x in after[:3])
+                                  or self.red(i) or (self.size(i) or 0) >= 24):
             el.format = "minutes"  # GB/T 9704-2012 10.3
             return True
         if self.red(i) or t.endswith("文件"):
@@ -653,8 +723,10 @@ class _Parser:
         if not t or t.endswith(("：", ":")) or DOC_NUMBER.search(t) and len(t) < 40 or PERIOD.match(t) or ORDER_NUMBER.match(t):
             return 0
         geometric = bool(self.doc.geometry and self._large(i) and not self.red(i))
-        if SENTENCE_END.search(t) or len(t) > 120 or DATE.match(t):
+        if SENTENCE_END.search(t) and not self._title_with_stop(t) or len(t) > 120 or DATE.match(t):
             return 0  # a sentence of the 正文, not a title
+        if self._category_heading(i):
+            return 0  # "公文批复": a site's section heading over the document's own title
         lines = [i]
         if not (self._titleish_text(t) or geometric):
             # a short line before the 主送机关 or 发文字号 is still the title (one that lacks its 文种)
@@ -705,6 +777,33 @@ class _Parser:
             el.title = Found(wrapped.group(1), el.title.page, el.title.line, (el.title.original or "")[1:-1])
         return len(lines)
 
+    @staticmethod
+    def _title_with_stop(t: str) -> bool:
+        """A title that ends with a full stop ("…的通知。"): a title still (element.title says it takes no closing
+        punctuation), where the words before the stop name a 文种 and read like a title, not a sentence."""
+        return t.endswith(("。", ".")) and doc_type_of(t[:-1]) in DOC_TYPES and "关于" in t and len(t) <= 80 \
+            and not re.search(r"[，,；;。]", t[:-1])
+
+    def _category_heading(self, i: int) -> bool:
+        """A short line that names a kind of document ("公文批复", "政府通知") with a full title ("…关于…的批复")
+        in the next lines: a page's section heading, not the title."""
+        t = self.text(i)
+        if len(t) > 6 or "关于" in t or doc_type_of(t) is None or t == doc_type_of(t) or ORGAN.search(t[:-2]):
+            return False
+        for j in range(i + 1, min(self.n, i + 6)):
+            u = self.text(j)
+            if "关于" in u and doc_type_of(u) in DOC_TYPES and not SENTENCE_END.search(u):
+                return True
+        return False
+
+    def _other_size(self, i: int, j: int) -> bool:
+        """In a laid-out document, lines i and j are set in different sizes: not one title (the 纪要's "〔2026〕第5次"
+        line in 三号 仿宋 under the mark is not the first line of a 二号 title)."""
+        if not self.doc.geometry or self.doc.ocr:
+            return False
+        a, b = self.size(i), self.size(j)
+        return bool(a and b and abs(a - b) > 0.5)
+
     def _title_note(self, i: int) -> int:
         """题注 on line i, under the title: a date in brackets ("（2009年2月8日菏泽市第十七届人民代表大会第三次会议
         通过）"), the form 决议, 公报 and adopted rules carry instead of a date line under the signature. Taken as
@@ -728,18 +827,26 @@ class _Parser:
         for j in range(i + 1, min(self.n, i + 3)):
             u = self.text(j)
             if not u or u.endswith(("：", ":")) or SENTENCE_END.search(u) or len(u) > 40 or DOC_NUMBER.search(u) or DATE.match(u) \
-                    or self._indented(j) or (geometric and not self._large(j)):
+                    or self._indented(j) or (geometric and not self._large(j)) or PERIOD.match(u) or self._other_size(i, j):
                 break
             candidate.append(j)
             if doc_type_of(self._title_text(candidate)) in (DOC_TYPES if doc_type_of(t) else DOC_TYPES + NON_LEGAL_TYPES):
+                if "关于" in u and u.index("关于") <= 30 and doc_type_of(u) and any("关于" in self.text(k) for k in candidate[:-1]):
+                    return [j]  # two titles over each other (a page's heading, then the document's): the last
                 return candidate
         return [i]
 
     def _addressee_at(self, i: int) -> int:
-        """主送机关: ends with a colon; a long list may wrap after 、 or ， (never glued to a title's last line)."""
+        """主送机关: ends with a colon; a long list may wrap after 、 or ， (never glued to a title's last line).
+        An indented 主送 (a pasted text that indents every line) is one when it is a list of organs; a 主送 that
+        shares its line with the 正文's first sentence ("各区财政局：现将…") is the part before the colon."""
         el = self.el
+        if self._shared_addressee(i):
+            return 0  # the 正文 starts on this line: it stays in the 正文 (el.addressee is set)
         if self._indented(i):
-            return 0
+            t = self.text(i)
+            if not (t.endswith(("：", ":")) and self._organ_list(t.rstrip("：:"))):
+                return 0
         for span in (1, 2, 3):
             if i + span > self.n:
                 break
@@ -755,11 +862,52 @@ class _Parser:
                        or self._titleish_text(self.text(k)) or self._large(k) for k in indexes[:-1]):
                     return 0
                 el.addressee = el.found_span(indexes)
-                el.addressees = split_names(el.addressee.text.rstrip("：:"))
+                el.addressees = split_names(el.addressee.text.rstrip("：:"))  # "各有关单位：:" (a colon typed twice)
                 return span
             if SENTENCE_END.search(last) and not re.search(r"[、，,]$", last):
                 return 0
         return 0
+
+    @staticmethod
+    def _organ_list(text: str) -> bool:
+        """Names of bodies and nothing else: each part between 、，, is an organ ("…人民政府", "…局"), a group of them
+        ("各区县人民政府", "市政府各部门", "各有关单位") or a personal addressee ("尊敬的某某县长"), at most 40 characters."""
+        text = text.strip().rstrip("：:")
+        parts = [x for x in split_names(text) if x]
+        return bool(parts) and len(text) <= 400 and not re.search(r"[。；;！？!?]", text) and all(
+            len(x) <= 40 and (ORGAN.search(x) or x.startswith("各") or re.search(r"各(?:部门|单位|成员|委|办|局)", x)
+                              or PERSONAL_ADDRESSEE.search(x)) for x in parts)
+
+    def _shared_addressee(self, i: int) -> bool:
+        """A 主送 sharing its line with the 正文's first sentence: "各区财政局：现将…". Taken as the 主送 (its part
+        of the line, el.addressee); the line also starts the 正文, so it is not consumed. True if taken."""
+        el, t = self.el, self.text(i)
+        m = re.match(r"^(?P<names>[^：:。；;]{2,120}?)[：:]{1,2}(?P<rest>\S.{5,})$", t)
+        if not m or not self._organ_list(m.group("names")) or "如下" in m.group("names") or DOC_NUMBER.search(t[:m.end("names")]):
+            return False
+        raw = el.lines[i].text
+        k = el.norm[i].find(m.group("names"))
+        end = k + len(m.group("names")) + 1
+        el.addressee = Found(text=t[:m.end("names") + 1], page=el.pages_of[i], line=i,
+                             original=raw[k:end].strip() if k >= 0 else None)
+        el.addressees = split_names(m.group("names"))
+        return True
+
+    def _addressee_without_colon(self, i: int) -> int:
+        """A 主送 line that lost its colon (a page that dropped it): a list of organs under the title or the
+        发文字号, with the 正文 (a sentence) on the next line. Guessed, so its reading is doubtful."""
+        el, t = self.el, self.text(i)
+        if t.endswith(("：", ":")) or SENTENCE_END.search(t) or len(t) > 200 or i + 1 >= self.n:
+            return 0
+        if not (self._organ_list(t) and len(split_names(t)) >= 2):
+            return 0
+        nxt = self.text(i + 1)
+        if len(nxt) < 20 or not re.search(r"[。，；]", nxt):
+            return 0
+        el.addressee = el.found(i)
+        el.addressees = split_names(t)
+        el.guessed.add("addressee")
+        return 1
 
     @staticmethod
     def _long_addressee_list(text: str) -> bool:
@@ -772,13 +920,25 @@ class _Parser:
     def _closing(self, start: int) -> int:
         el = self.el
         date_at = None
+        glued = None
         if el.date is None:  # a 纪要's date stands under its mark
             for j in range(start, self.n):
                 if DATE.match(self.text(j)) and not PRINT_LINE.match(self.text(j)):
                     date_at = j
                     break
+                m = SIGNED_DATE.match(self.text(j))
+                if m and ORGAN.search(m.group("organ")) and parse_date(m.group("date")) and not PRINT_LINE.match(self.text(j)):
+                    date_at, glued = j, m  # "示例市人民政府2023年7月12日": 署名 and 成文日期 on one line
+                    break
         body_end = date_at if date_at is not None else self.n
-        if date_at is not None:
+        if glued is not None:
+            el.date = el.found(date_at, glued.group("date"))
+            el.date_iso = parse_date(glued.group("date"))
+            el.signature = el.found(date_at, glued.group("organ"))
+            el.signature_lines = [date_at]
+            el.guessed.add("date")  # read off a line the 署名 shares: the layout did not set it apart
+            body_end = date_at
+        elif date_at is not None:
             el.date = el.found(date_at)
             el.date_iso = parse_date(self.text(date_at))
             el.signature_lines = self._signature_lines(start, date_at)
@@ -831,6 +991,25 @@ class _Parser:
             lines.insert(0, j)
             j -= 1
         return lines
+
+    def _number_in_page_footer(self, end: int) -> None:
+        """A 发文字号 only in a page's information table after the document (a header row "索引号 文号 发布机构…",
+        its values on the next line, or "文号：…" on one line): taken, as a guess, from the lines after the 正文."""
+        el = self.el
+        start = max(end, el.date.line + 1 if el.date else end)
+        for j in range(start, self.n):
+            t = self.text(j)
+            label = re.search(r"发\s*文\s*字\s*号|(?<![\u4e00-\u9fff])文\s*号", t)
+            if not label:
+                continue
+            m = DOC_NUMBER.search(t[label.end():])
+            if not m and j + 1 < self.n:
+                j += 1  # the header row's values on the next line
+                m = DOC_NUMBER.search(self.text(j))
+            if m:
+                el.doc_number = el.found(j, m.group(0))
+                el.guessed.add("doc_number")
+                return
 
     def _type_from_closing_formula(self) -> Optional[str]:
         """文种 of a document without a title: the one its 正文 announces ("现将有关事宜通告如下"), else its 结束语 in
@@ -979,7 +1158,8 @@ class _Parser:
             signed = _names("".join(self.text(i) for i in el.signature_lines))
         elif el.format != "order":
             for i in el.signature_lines:
-                signed += _names(self.text(i))
+                glued = el.signature and el.date and i == el.date.line  # 署名 and 成文日期 on one line
+                signed += _names(el.signature.text if glued else self.text(i))
         if el.format == "order":
             el.issuers = marks
         elif el.format == "minutes":
@@ -1023,6 +1203,13 @@ class _Parser:
 def parse_elements(document: Document) -> Elements:
     """Find the 公文 elements of a document read into the layout model (any format: docx, PDF, OCR, text).
 
-    Returns an `Elements`; never raises on odd input (missing elements are None or empty).
+    Returns an `Elements`; never raises on odd input (missing elements are None or empty). Where the text carries no
+    密级, page 1's 版头 pictures are read for one (extractors/image_marks.py). Each element's
+    `Elements.readings[name]` says how it was found and how sure the reading is (extractors/readings.py).
     """
-    return _Parser(document).parse()
+    from .readings import readings_of
+
+    elements = _Parser(document).parse()
+    read_image_mark(document, elements)
+    elements.readings = readings_of(elements, document)
+    return elements

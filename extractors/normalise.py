@@ -66,3 +66,44 @@ def changed(text: str) -> bool:
 
 def has_fullwidth_digits(text: str) -> bool:
     return any("０" <= ch <= "９" for ch in text)
+
+
+# ---- traditional characters (繁体字) ---------------------------------------------------------------------
+# A document written in traditional characters (鄂政發〔2018〕26號 … 若干意見) is parsed in simplified characters,
+# converted by OpenCC (Open Chinese Convert, its "t2s" table); evidence still quotes the document as written.
+# A text counts as traditional when at least TRADITIONAL_MIN characters, and TRADITIONAL_SHARE of its Han
+# characters, change under the conversion: a simplified text quoting one traditional name stays as it is.
+TRADITIONAL_MIN = 5
+TRADITIONAL_SHARE = 0.02
+
+
+@lru_cache(maxsize=1)
+def _t2s():
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+def to_simplified(text: str) -> str:
+    """Traditional → simplified characters, one code point for one (len(result) == len(text)).
+
+    "鄂政發〔2018〕26號" → "鄂政发〔2018〕26号". OpenCC converts by phrases; where a phrase would change the
+    length, the text is converted character by character instead, so offsets stay the original's."""
+    converted = _t2s().convert(text)
+    if len(converted) == len(text):
+        return converted
+    out = []
+    for ch in text:
+        c = _t2s().convert(ch)
+        out.append(c if len(c) == 1 else ch)
+    return "".join(out)
+
+
+def is_traditional(text: str) -> bool:
+    """True when `text` is written in traditional characters (see TRADITIONAL_MIN and TRADITIONAL_SHARE)."""
+    han = [ch for ch in text if "\u4e00" <= ch <= "\u9fff"]
+    if len(han) < TRADITIONAL_MIN:
+        return False
+    sample = "".join(han)
+    changed_chars = sum(1 for a, b in zip(sample, to_simplified(sample)) if a != b)
+    return changed_chars >= TRADITIONAL_MIN and changed_chars >= TRADITIONAL_SHARE * len(han)

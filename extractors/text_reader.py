@@ -17,14 +17,63 @@ from .limits import MAX_TEXT_CHARS
 FIELD_GAP = re.compile(r"(?<=[\u4e00-\u9fff。：；！？”）》])[ \u3000\t]+(?=[\u4e00-\u9fff（《“0-9])")
 
 
+# the parts of a 公文 glued together with no blank at all ("…的决定示政发〔2023〕3号各区县人民政府：2022年，…。示例市人民
+#政府2023年2月10日"): the 发文字号, a 主送 ending in a colon after it, and the 署名 with its date at the end
+GLUED_NUMBER = re.compile(r"[〔\[【(（][0-9]{4}[〕\]】)）]第?[0-9]{1,5}号")
+SIGNED_END = re.compile(r"(?:[0-9]{4}|[〇○零一二三四五六七八九]{4})\s*年\s*[0-9一二三四五六七八九十]{1,3}\s*月\s*[0-9一二三四五六七八九十]{1,3}\s*日\s*$")
+TITLE_END = re.compile(r"(?:决议|决定|命令|令|公报|公告|通告|意见|通知|通报|报告|请示|批复|议案|函|纪要)")
+GLUED_ADDRESSEE = re.compile(r"^(?P<names>[^。；;！？：:]{2,200}?[：:])(?=\S)")
+GLUED_SIGNATURE = re.compile(r"(?<=[。！!])(?P<tail>[\u4e00-\u9fff（）()]{2,40}?(?:[0-9]{4}|[〇○零一二三四五六七八九]{4})年[0-9一二三四五六七八九十]{1,3}月"
+                             r"[0-9一二三四五六七八九十]{1,3}日)$")
+
+
+def _split_glued(line: str) -> str:
+    """A 公文 glued onto one line with no blanks → its parts a line: the title before the 发文字号, the 主送 after
+    it, the 正文, and the 署名 with its date (left on one line: the parser reads a 署名 glued to its date)."""
+    m = GLUED_NUMBER.search(line[:160])
+    if not m or m.start() < 8:
+        return line
+    # the title ends with its 文种 just before the 机关代字 (2–10 characters before the bracket)
+    ends = [t.end() for t in TITLE_END.finditer(line, 0, m.start() - 1) if 2 <= m.start() - t.end() <= 10]
+    if not ends:
+        return line
+    head, number, rest = line[:ends[-1]], line[ends[-1]:m.end()], line[m.end():]
+    parts = [head, number]
+    addressee = GLUED_ADDRESSEE.match(rest)
+    if addressee:
+        parts.append(addressee.group("names"))
+        rest = rest[addressee.end():]
+    signature = GLUED_SIGNATURE.search(rest)
+    if signature:
+        parts += [rest[:signature.start()], signature.group("tail")]
+    else:
+        parts.append(rest)
+    return "\n".join(p for p in parts if p.strip())
+
+
 def unflatten(text: str) -> tuple[str, bool]:
-    """A web page copied with its line breaks lost (the whole 公文 on one line, parts apart by blanks) → one part
-    a line, and True; other texts unchanged. Only when there are at most three lines, one of 100+ characters
-    with three or more such gaps."""
-    lines = [x for x in text.split("\n") if x.strip()]
-    if len(lines) > 3 or not any(len(x) >= 100 and len(FIELD_GAP.findall(x)) >= 3 for x in lines):
-        return text, False
-    return FIELD_GAP.sub("\n", text), True
+    """A web page copied with its line breaks lost (the whole 公文 on one line, parts apart by blanks or glued
+    together) → one part a line, and True; other texts unchanged. Only the lines of 100+ characters with three
+    or more such gaps are split (the page's own short lines around them stay), or, with no gaps, a line of
+    100+ characters that carries a 发文字号 near its start."""
+    lines = text.split("\n")
+    few = len([x for x in lines if x.strip()]) <= 3
+    flattened = False
+    for k, line in enumerate(lines):
+        # a whole 公文 on one line: the text has at most three lines, or this line carries a 发文字号 near its start
+        # and ends with the date (a paragraph of the 正文 that cites a number does not end so)
+        whole = few or bool(GLUED_NUMBER.search(line[:160]) and SIGNED_END.search(line))
+        if len(line) < 100 or not whole:
+            continue
+        if len(FIELD_GAP.findall(line)) >= 3:
+            lines[k] = FIELD_GAP.sub("\n", line)
+            flattened = True
+        elif not re.search(r"[ \u3000\t]", line.strip()):
+            split = _split_glued(line.strip())
+            if split != line.strip():
+                lines[k] = split
+                flattened = True
+    return ("\n".join(lines), True) if flattened else (text, False)
 
 
 def read_text(data: bytes) -> Document:
@@ -46,9 +95,14 @@ def read_text(data: bytes) -> Document:
         if raw.strip():
             pages[-1].lines.append(Line(runs=[Run(text=raw.rstrip())]))
     document = Document(format="txt", pages=[p for p in pages if p.lines] or pages[:1], geometry=False)
+    document.flattened = flattened
     if flattened:
         document.notes.append("全文挤在一行（多见于从网页复制），已按空格分行后初审")
     if cleaned:
         document.notes.append("文本中含有终端控制字符或转义序列，已去除后初审")
     return document
 
+
+def read(data: bytes, fmt: str = "txt", ocr: bool = True) -> Document:
+    """The registry's reader (extractors/formats.py): read_text."""
+    return read_text(data)

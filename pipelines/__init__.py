@@ -1,1 +1,2 @@
-"""The steps a flow strings together (流程步骤): review, and later intake, ledger, routing, returns; and the CLI."""
+"""The office's steps and state (收文的步骤与状态): intake, review, the 机要 policy, dispositions, the batch's
+sequence, the ledger, the desk both faces call, and the CLI. See docs/architecture-pipelines.md."""

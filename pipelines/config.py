@@ -26,6 +26,22 @@ file named explicitly must exist). Every key has a default, so an office without
     api_url = "http://prefect.office.lan:4200/api"   # a standing Prefect server (PREFECT_API_URL); none: the batch starts its own
     work_pool = "shouwen"            # the work pool of `shouwen worker` and prefect.yaml (SHOUWEN_WORK_POOL)
 
+    [handling]                       # 承办与督办 (pipelines/handling/): deadlines, reminders, files
+    working_days = 15                # 一般办件：分办后 N 个工作日内办结
+    provincial_days = 15             # 省部级以上领导批示件：自收件之日起 N 日内办结（日历日，末日遇节假日顺延）
+    leader_working_days = 10         # 市长、副市长、市长助理批示件：交办后 N 个工作日内反馈
+    topic_working_days = 5           # 议题协调：3 至 5 个工作日
+    extra_urgent_working_days = 2    # 特急件
+    urgent_working_days = 5          # 加急件
+    remind_working_days = 3          # 到期前 N 个工作日内催办
+    default_kind = "办件"             # 没有批示时按办件（需承办结果）还是阅件
+    leaders = ["张伟 市长"]            # 领导姓名与职务：批办时据职务定期限
+    city_leader_titles = […]         # 市领导职务（批示件 10 个工作日反馈）
+    provincial_titles = […]          # 省部级以上领导职务（批示件 15 日办结）
+    holidays_file = "holidays.toml"  # 本机关的节假日与调休补充（相对数据目录）
+    words_file = "instruction_words.toml"   # 办件/阅件批示用语表（不存在时用随程序提供的）
+    templates_dir = "templates"      # 收文处理单、督查专报等模板（不存在时用随程序提供的）
+
 Precedence, per key: environment variable > file > default. A wrong value or an unknown key is a ConfigError
 whose Chinese message names the key and the file (or the variable); the command exits with 2.
 `shouwen config` prints the effective values and where each came from.
@@ -188,12 +204,56 @@ class PrefectSettings(_Section):
         return value.strip()
 
 
+class HandlingSettings(_Section):
+    """[handling]: 承办与督办 (pipelines/handling/deadlines.py reads the days; the defaults are the procedures':
+    宁波市人民政府办公厅领导批示件办理工作规程 一(七), 二(四), 三(三); 太原 并政办发〔2011〕32号 一(一))."""
+    working_days: int = 15
+    provincial_days: int = 15
+    leader_working_days: int = 10
+    topic_working_days: int = 5
+    extra_urgent_working_days: int = 2
+    urgent_working_days: int = 5
+    remind_working_days: int = 3
+    default_kind: Literal["办件", "阅件"] = "办件"
+    leaders: list[str] = []
+    city_leader_titles: list[str] = ["市长", "常务副市长", "副市长", "市长助理"]
+    provincial_titles: list[str] = ["总书记", "总理", "副总理", "国务委员", "部长", "副部长", "省委书记", "省委副书记",
+                                    "省长", "常务副省长", "副省长"]
+    holidays_file: str = "holidays.toml"
+    words_file: str = "instruction_words.toml"
+    templates_dir: str = "templates"
+
+    @field_validator("working_days", "provincial_days", "leader_working_days", "topic_working_days",
+                     "extra_urgent_working_days", "urgent_working_days")
+    @classmethod
+    def _days(cls, value: int) -> int:
+        if not 1 <= value <= 365:
+            raise ValueError("应在 1 到 365 天之间")
+        return value
+
+    @field_validator("remind_working_days")
+    @classmethod
+    def _remind(cls, value: int) -> int:
+        if not 0 <= value <= 60:
+            raise ValueError("应在 0 到 60 个工作日之间")
+        return value
+
+    @field_validator("leaders")
+    @classmethod
+    def _leaders(cls, value: list[str]) -> list[str]:
+        for entry in value:
+            if len(entry.split()) != 2:
+                raise ValueError(f"“{entry}”应为“姓名 职务”，如“张伟 市长”")
+        return [" ".join(v.split()) for v in value]
+
+
 class Settings(_Section):
     office: OfficeSettings = OfficeSettings()
     ledger: LedgerSettings = LedgerSettings()
     index: IndexSettings = IndexSettings()
     ocr: OcrSettings = OcrSettings()
     prefect: PrefectSettings = PrefectSettings()
+    handling: HandlingSettings = HandlingSettings()
 
 
 def _check_postgres(url: str) -> str:
@@ -405,7 +465,7 @@ def current() -> Config:
     process, a Prefect worker's flow run). Read once."""
     global _current
     if _current is None:
-        from .intake import data_root
+        from .dataroot import data_root
 
         _current = load(data_root(None))
     return _current

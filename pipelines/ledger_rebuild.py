@@ -35,13 +35,14 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .decisions import CLASSIFIED, HELD, read_decision
-from .decisions import SUFFIX as DECISION_SUFFIX
-from .intake import TEMP_PREFIX, sha256_of
+from .dataroot import DataRoot, numbered, sha256_of
 from .ledger import FINAL, STATUS_ZH, LedgerDamaged, SQLiteLedger, format_number, now
 from .ledger.journal import SUFFIX as JOURNAL_SUFFIX
 from .ledger.journal import read as read_journal
 from .ledger.journal import replay
+from .secrecy import CONFIDENTIAL_OFFICE
+from .secrecy_records import CLASSIFIED, HELD, read_decision
+from .secrecy_records import SUFFIX as DECISION_SUFFIX
 
 LEDGER_FILE = "ledger.sqlite3"
 RECEIVED_NAME = re.compile(r"^(\d{4})-(\d{6})-(.*)$")
@@ -50,16 +51,11 @@ DUPLICATE = re.compile(r"-重复\d+(\.[^.]*)?$")
 
 def _originals(root: Path):
     """The archived originals (archive/ab/cd/<sha256>.ext), lazily."""
-    archive = root / "archive"
-    if not archive.is_dir():
-        return
-    for path in archive.glob("??/??/*"):
-        if path.is_file() and not path.name.startswith(TEMP_PREFIX):
-            yield path
+    return DataRoot(root).originals()
 
 
 def _has_documents(root: Path) -> bool:
-    received = root / "received"
+    received = DataRoot(root).received()
     return next(_originals(root), None) is not None or (received.is_dir() and any(p.is_file() for p in received.glob("*/*")))
 
 
@@ -110,7 +106,7 @@ class Rebuilt:
 def _received_files(root: Path) -> dict[str, tuple[int, int, str, str]]:
     """sha256 → (year, seq, channel, name) from received/'s numbered names (duplicates' copies skipped)."""
     found = {}
-    folder = root / "received"
+    folder = DataRoot(root).received()
     if not folder.is_dir():
         return found
     for path in sorted(folder.glob("*/*")):
@@ -138,8 +134,9 @@ def _index_rows(root: Path) -> dict[str, dict]:
             index.close()
     except (IndexUnavailable, OSError, ValueError):
         return {}
+    # a 退文 is searchable too (status returned) but was never routed: its state comes from its notice, as before
     return {fields["number"]: {"id": doc_id, "title": title, "text": text, **fields}
-            for doc_id, (title, text, fields) in stored.items() if fields.get("number")}
+            for doc_id, (title, text, fields) in stored.items() if fields.get("number") and fields.get("status") != "returned"}
 
 
 def rebuild_ledger(root: Path) -> Rebuilt:
@@ -149,8 +146,8 @@ def rebuild_ledger(root: Path) -> Rebuilt:
     root = Path(root)
     out = Rebuilt()
     records: dict[str, dict] = {}  # sha256 → registration
-    for path in sorted((root / "registrations").glob("*/*.json")):
-        if path.name.endswith(DECISION_SUFFIX):  # the 机要 decision beside it (decisions.py), read by _state
+    for path in sorted(DataRoot(root).registrations.glob("*/*.json")):
+        if path.name.endswith(DECISION_SUFFIX):  # the 机要 decision beside it (secrecy_records.py), read by _state
             continue
         try:
             record = json.loads(path.read_text(encoding="utf-8"))
@@ -399,19 +396,20 @@ def _same_document_claim(status: str, fields: dict, indexed: dict | None) -> tup
 
 def _state(root: Path, r: dict, indexed: dict | None) -> dict:
     """Where the document stood, from the files the batch left (status and ledger fields)."""
-    prefix = f"{r['year']}-{r['seq']:06d}-"
-    for reason in sorted((root / "quarantine").glob(f"{prefix}*.原因.txt")):
+    paths = DataRoot(root)
+    prefix = numbered(r["year"], r["seq"])
+    for reason in sorted(paths.quarantine.glob(f"{prefix}*.原因.txt")):
         text = reason.read_text(encoding="utf-8").strip()
         return {"status": "quarantined", "reason": text}
     number = r["number"]
     decided = read_decision(root, r["year"], r["seq"]) or {}
-    if decided.get("kind") == CLASSIFIED:  # the 机要室's: routed there, never back into search (decisions.py)
-        return {"status": "routed", "department": "机要室", "route_source": "classified",
+    if decided.get("kind") == CLASSIFIED:  # the 机要室's: routed there, never back into search (secrecy_records.py)
+        return {"status": "routed", "department": CONFIDENTIAL_OFFICE, "route_source": "classified",
                 "route_reason": decided.get("reason") or "涉密公文，转机要室办理"}
     if decided.get("kind") == HELD and not indexed:  # still waiting for the 机要员
         return {"status": "held", "reason": decided.get("reason")}
     fields: dict = {}
-    reports = sorted((root / "outbox").glob(f"*/{number}-审核意见.json")) + sorted((root / "withdrawn").glob(f"*/{number}-审核意见.json"))
+    reports = sorted(paths.outbox.glob(f"*/{number}-审核意见.json")) + sorted(paths.withdrawn.glob(f"*/{number}-审核意见.json"))
     if reports:
         report = json.loads(reports[0].read_text(encoding="utf-8"))
         doc = report.get("document", {})
@@ -419,7 +417,7 @@ def _state(root: Path, r: dict, indexed: dict | None) -> dict:
                       title=doc.get("title"), urgency=doc.get("urgency"), secrecy=doc.get("secrecy"),
                       verdict=report.get("verdict"), findings=json.dumps(report.get("findings", []), ensure_ascii=False),
                       format=report.get("format"), pages=report.get("pages"))
-    withdrawn = bool(list((root / "withdrawn").glob(f"*/{number}-*")))
+    withdrawn = bool(list(paths.withdrawn.glob(f"*/{number}-*")))
     if indexed:
         if not fields.get("doc_number"):  # the index keeps the text, not the 发文字号: read it from the text again
             fields["doc_number"] = _read_indexed_text(indexed.get("text") or "")[0]
@@ -427,7 +425,7 @@ def _state(root: Path, r: dict, indexed: dict | None) -> dict:
                       department=indexed["department"], verdict=indexed["verdict"], route_source="rebuilt")
         return {"status": "indexed", **fields, **({"return_state": "withdrawn"} if withdrawn else {})}
     if reports and not withdrawn:
-        notices = sorted((root / "outbox").glob(f"*/{number}-退文通知单*.docx"))
+        notices = sorted(paths.outbox.glob(f"*/{number}-退文通知单*.docx"))
         resent = any("重发" in p.name for p in notices)
         last = notices[-1] if notices else None
         return {"status": "returned", **fields, "return_state": "resent" if resent else "sent",

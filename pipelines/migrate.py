@@ -21,7 +21,6 @@ PostgreSQL ledger back into a SQLite file.
 """
 from __future__ import annotations
 
-import argparse
 import sqlite3
 import sys
 from dataclasses import dataclass, field
@@ -29,6 +28,7 @@ from itertools import zip_longest
 from pathlib import Path
 from typing import Callable
 
+from .commands import Command
 from .config import mask
 from .ledger import TABLES, Ledger, LedgerUnavailable, iter_table, open_ledger
 
@@ -47,17 +47,11 @@ class Copied:
     last_numbers: dict = field(default_factory=dict)  # year → last 收文编号 seq
 
 
-def add_parser(sub, root_help: str) -> None:
-    m = sub.add_parser("migrate", help="把登记簿从 SQLite 迁移到 PostgreSQL / copy the ledger to PostgreSQL",
-                       description="把数据目录的登记簿（ledger.sqlite3）原样复制到 PostgreSQL：收文编号、状态历史、\n"
-                                   "年度编号和同一来文记录全部保留；目标库必须是空的；复制后逐行核对。\n"
-                                   "Copy the office's SQLite ledger to an empty PostgreSQL database, then compare.",
-                       formatter_class=argparse.RawDescriptionHelpFormatter)
+def _arguments(m) -> None:
     m.add_argument("--to", required=True, metavar="URL",
                    help="目标登记簿，如 postgresql://shouwen@db.office.lan/shouwen / target ledger URL")
     m.add_argument("--from", dest="source", metavar="PATH_OR_URL", default=None,
                    help="源登记簿（默认数据目录的 ledger.sqlite3）/ source ledger (default: the root's ledger.sqlite3)")
-    m.add_argument("--root", help=root_help)
 
 
 def _as_url(value: str) -> str:
@@ -131,10 +125,10 @@ def _shown(ledger: Ledger) -> str:
 def run_migrate(args) -> int:
     """The CLI command: exit 0 when copied and checked, 2 when refused or different (Chinese on stderr)."""
     from .batch_lock import BatchBusy, batch_lock
-    from .intake import data_root
+    from .dataroot import DataRoot, data_root
 
     root = data_root(args.root)
-    source_url = _as_url(args.source) if args.source else f"sqlite:///{Path(root) / 'ledger.sqlite3'}"
+    source_url = _as_url(args.source) if args.source else f"sqlite:///{DataRoot(root).ledger_file}"
     if source_url.startswith("sqlite:///") and not Path(source_url[len("sqlite:///"):]).is_file():
         print(f"shouwen: 没有找到源登记簿 {source_url[len('sqlite:///'):]}（用 --root 指定数据目录，或用 --from 指定文件）",
               file=sys.stderr)
@@ -174,3 +168,11 @@ def run_migrate(args) -> int:
           f"原登记簿 {source_url[len('sqlite:///'):] if source_url.startswith('sqlite') else mask(source_url)} "
           "内容未改动，已标记为“已迁移”，不能再用它登记（未改配置就运行批处理会被拒绝，不会重号）；请保留作为迁移前的备份。")
     return EXIT_OK
+
+
+MIGRATE = Command(
+    "migrate", "把登记簿从 SQLite 迁移到 PostgreSQL / copy the ledger to PostgreSQL",
+    "把数据目录的登记簿（ledger.sqlite3）原样复制到 PostgreSQL：收文编号、状态历史、\n"
+    "年度编号和同一来文记录全部保留；目标库必须是空的；复制后逐行核对。\n"
+    "Copy the office's SQLite ledger to an empty PostgreSQL database, then compare.",
+    _arguments, run_migrate)

@@ -8,6 +8,8 @@ environment's overrides).
         office.router                       # the learned router (分办模型), or None before one was trained
         office.rules                        # the 分办 rules (routing.toml), checked against [office] departments
         office.profile, office.departments  # the 初审 profile and the configured 承办部门 ([office])
+        office.paths                        # the data root's folders and writers (dataroot.DataRoot)
+        office.config                       # the configuration, carried explicitly (never read from the environment)
         office.now()                        # the time in the office's time zone ([office] timezone)
 
 Everything else — the batch (batch.py, flows.py, workers.py), the clerk's operations (desk.py), the CLI — gets
@@ -31,15 +33,20 @@ from zoneinfo import ZoneInfo
 from index import SearchIndex
 
 from .config import Config, load, mask
+from .dataroot import DataRoot
 from .ledger import Ledger, LedgerUnavailable, open_ledger
+from .refusals import Action, DeskRefusal
 
 
-class NoLedger(LookupError):
-    """The office has no ledger yet (no batch has run on this data root)."""
+class NoLedger(DeskRefusal, LookupError):
+    """The office has no ledger yet (no batch has run on this data root): a refusal whose action is the batch."""
 
     def __init__(self, root: Path):
-        super().__init__(f"登记簿不存在：{root}（请先运行 shouwen run）")
+        super().__init__("no_ledger", f"登记簿不存在：{root}（请先运行收文批处理）", Action("run_batch", "运行收文批处理"))
         self.root = root
+
+    def __reduce__(self):
+        return (type(self), (self.root,))
 
 
 class LedgerUnreachable(LedgerUnavailable):
@@ -70,6 +77,7 @@ class Office:
 
     def __init__(self, root: Path, config: Config, create: bool = True):
         self.root = Path(root)
+        self.paths = DataRoot(self.root)
         self.config = config
         self._create = create
         self._local = threading.local()

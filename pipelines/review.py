@@ -6,13 +6,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Optional
 
-from extractors import UnusableInput, detect_format, extract
+from extractors import UnusableInput, detect_format, extract, formats
 from extractors.elements import Elements, parse_elements
 from extractors.normalise import normalise
+from extractors.secrecy import CLASSIFIED, OPEN, Decision, secrecy_decision, unreadable_mark
 from validators import DEFAULT_PROFILE, validate
 from validators.report import build_report
 
-from .decision import CLASSIFIED, OPEN, Decision, secrecy_decision, unreadable_mark
 from .terminal import shown
 
 if TYPE_CHECKING:
@@ -25,10 +25,10 @@ class Review:
     body: str  # 正文, for routing and the index
     text: str  # everything read, in reading order
     mail: Optional[MailMessage] = None  # when the file was a mail message: sender, date, attachments (邮件)
-    secrecy_unreadable: Optional[str] = None  # a 密级 line whose level could not be read (see decision.py)
+    secrecy_unreadable: Optional[str] = None  # a 密级 line whose level could not be read (see secrecy.py)
     elements: Optional[Elements] = None  # the parsed 公文 elements (format, issuers, secrecy_unreadable …)
     seals: Optional[list] = None  # OFD electronic seals (电子印章), extractors/ofd/seals.py: [{unchanged, …}]
-    annex_secrecy: Optional[Decision] = None  # a mail 附件 with a 密级 mark: CLASSIFIED or HELD (decision.py)
+    annex_secrecy: Optional[Decision] = None  # a mail 附件 with a 密级 mark: CLASSIFIED or HELD (secrecy.py)
 
 
 def review_document(data: bytes, file: str, channel: str = "unknown", profile: str = DEFAULT_PROFILE) -> Review:
@@ -55,22 +55,28 @@ def review_document(data: bytes, file: str, channel: str = "unknown", profile: s
         report["mail"] = mail.summary()
     if annex is not None:
         report["notes"].append(annex.reason)
-    # body and text normalised (Kangxi radicals, full-width digits: extractors/normalise.py) for routing and search
-    return Review(report=report, body=elements.body_text, text=normalise(document.text()), mail=mail,
+    # body and text normalised (Kangxi radicals, full-width digits: extractors/normalise.py) for routing and search;
+    # a text in traditional characters gives the index its simplified form beside the original, so that both
+    # 鄂政發 and 鄂政发 find it (the body, for routing, is the simplified one)
+    text = normalise(document.text())
+    if getattr(elements, "traditional", False):
+        from extractors.normalise import to_simplified
+        text = text + "\n" + to_simplified(text)
+    return Review(report=report, body=elements.body_text, text=text, mail=mail,
                   secrecy_unreadable=unreadable_mark(elements), elements=elements,
                   seals=list(getattr(document, "seals", None) or []), annex_secrecy=annex)
 
 
-# 附件 read for a 密级 mark: documents with text (text, docx, PDF's text layer, OFD's text). Images, and PDF/OFD
-# pages without a text layer, are not recognised (OCR): a minute per page for every 附件 of every mail would
-# slow every batch; doc/wps need a LibreOffice conversion and are not read either. Known gap, on purpose.
-ANNEX_FORMATS = ("txt", "docx", "pdf", "ofd")
+# 附件 read for a 密级 mark (the format registry, extractors/formats.py: annex_readable): text layers, and the 版头 of
+# page 1 when it is a picture (an image 附件, a scanned page: extractors/image_marks.py reads its upper part by OCR,
+# not the whole page); doc/wps would need a LibreOffice conversion per 附件 and are not read. Known gap, on purpose.
+ANNEX_FORMATS = formats.names(annex_readable=True)
 
 
 def annex_secrecy(mail: "MailMessage") -> Optional[Decision]:
     """CLASSIFIED (or else HELD) when one of the mail's 附件 carries a 密级 mark,
     read as the batch reads a main document (extract with the same size/time limits, parse_elements,
-    decision.secrecy_decision); None when none does. An 附件 that cannot be read does not make the mail
+    secrecy.secrecy_decision); None when none does. An 附件 that cannot be read does not make the mail
     classified (its 主件 decides)."""
     held = None
     for annex in mail.annexes:
@@ -85,6 +91,13 @@ def annex_secrecy(mail: "MailMessage") -> Optional[Decision]:
         if decision.kind != OPEN and held is None:
             held = decision
     return held
+
+
+def review_original(office, row: dict) -> Review:
+    """初审 again of a registered document from its archived original (office.root / row's archive_path), with
+    the office's profile. Raises UnusableInput, OSError."""
+    data = (Path(office.root) / row["archive_path"]).read_bytes()
+    return review_document(data, row["file"], channel=row["channel"], profile=office.profile)
 
 
 def review_bytes(data: bytes, file: str, channel: str = "unknown", profile: str = DEFAULT_PROFILE) -> dict:

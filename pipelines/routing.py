@@ -12,12 +12,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
+from .dataroot import DataRoot
 from .router_model import THRESHOLD
+from .secrecy import CLASSIFIED_REASON, CONFIDENTIAL_OFFICE
 
 DEFAULT_RULES = Path(__file__).with_name("routing_rules.toml")
 CONDITIONS = ("doc_type", "urgency", "channel", "issuer", "keywords", "body_keywords")
 FALLBACK = ("办公室", "没有分办规则适用，送办公室人工分办")
-ALWAYS = ("办公室", "机要室")  # 分办 may always reach these, whatever [office] departments lists
+ALWAYS = ("办公室", CONFIDENTIAL_OFFICE)  # 分办 may always reach these, whatever [office] departments lists
 
 
 class RulesError(ValueError):
@@ -36,7 +38,7 @@ def load_rules(root: Optional[Path] = None, departments: Optional[list[str]] = N
     """The rules of <root>/routing.toml, else the shipped routing_rules.toml, in order. departments: the office's
     configured 承办部门 ([office] departments); when given, a rule sending documents anywhere else (办公室 and
     机要室 aside) is refused: RulesError naming the rule, its file and the configured list."""
-    path = root / "routing.toml" if root and (root / "routing.toml").is_file() else DEFAULT_RULES
+    path = DataRoot(root).rules_file if root and DataRoot(root).rules_file.is_file() else DEFAULT_RULES
     rules = tomllib.loads(path.read_text(encoding="utf-8")).get("rule", [])
     for rule in rules:
         unknown = set(rule) - set(CONDITIONS) - {"department", "reason"}
@@ -59,7 +61,7 @@ def route(document: dict, body: str, channel: str, rules: list[dict], classified
     """document: the report's `document` part (doc_type, issuer, title, urgency…); model: a RouterModel or None;
     departments: the configured 承办部门 — a model's proposal outside them goes to the 办公室 with the reason."""
     if classified:  # decided before the model ever sees the text
-        return Route("机要室", "涉密公文经非涉密渠道传来，转机要室处理，不进入共享检索", "classified")
+        return Route(CONFIDENTIAL_OFFICE, CLASSIFIED_REASON, "classified")
     text = (document.get("title") or "") + "\n" + body
     values = {"doc_type": document.get("doc_type"), "urgency": document.get("urgency"), "channel": channel}
     for rule in rules:

@@ -17,16 +17,13 @@ import socket
 import sys
 from pathlib import Path
 
+from .commands import Command
+
 QUEUES = {"text": 1, "ocr": 2}  # queue → priority (1 first): the batch before long OCR reviews
 POOL_TYPE = "process"
 
 
-def add_parser(sub, root_help: str) -> None:
-    w = sub.add_parser("worker", help="启动流程工作进程，从工作池领取收文批处理 / run a Prefect worker for the work pool",
-                       description="启动 Prefect 工作进程（process 类型），从工作池领取收文批处理并在本机运行。\n"
-                                   "需要常驻的流程服务：shouwen.toml 的 [prefect] api_url 或 $PREFECT_API_URL。\n"
-                                   "Run a Prefect process worker polling the office's work pool.",
-                       formatter_class=__import__("argparse").RawDescriptionHelpFormatter)
+def _arguments(w) -> None:
     w.add_argument("--pool", default=None, help="工作池名（默认配置 [prefect] work_pool，即 shouwen）/ work pool")
     w.add_argument("--queue", action="append", choices=sorted(QUEUES), default=None,
                    help="领取的队列，可重复；默认 text 与 ocr / work queue (repeatable; default both)")
@@ -34,7 +31,6 @@ def add_parser(sub, root_help: str) -> None:
     w.add_argument("--name", default=None, help="工作进程名（默认主机名）/ worker name")
     w.add_argument("--setup-only", action="store_true",
                    help="只创建工作池和队列，不启动工作进程 / only create the pool and its queues")
-    w.add_argument("--root", help=root_help)
 
 
 def ensure_pool(pool: str) -> list[str]:
@@ -74,6 +70,7 @@ def ensure_pool(pool: str) -> list[str]:
 
 def run_worker(args) -> int:
     from .config import current
+    from .dataroot import DataRoot
     from .prefect_setup import configure
 
     config = current()
@@ -85,7 +82,7 @@ def run_worker(args) -> int:
     pool = args.pool or config.settings.prefect.work_pool
     queues = args.queue or list(QUEUES)
     os.environ["PREFECT_API_URL"] = api
-    home = Path(os.environ.get("PREFECT_HOME") or config.root / "prefect" / f"worker-{socket.gethostname()}")
+    home = Path(os.environ.get("PREFECT_HOME") or DataRoot(config.root).prefect / f"worker-{socket.gethostname()}")
     os.environ["PREFECT_HOME"] = str(home)
     configure(config.root)
     try:
@@ -108,3 +105,11 @@ def run_worker(args) -> int:
           flush=True)
     os.execv(command[0], command)  # Prefect's own worker in our place: signals from the service manager reach it
     return 0  # not reached
+
+
+WORKER = Command(
+    "worker", "启动流程工作进程，从工作池领取收文批处理 / run a Prefect worker for the work pool",
+    "启动 Prefect 工作进程（process 类型），从工作池领取收文批处理并在本机运行。\n"
+    "需要常驻的流程服务：shouwen.toml 的 [prefect] api_url 或 $PREFECT_API_URL。\n"
+    "Run a Prefect process worker polling the office's work pool.",
+    _arguments, run_worker)

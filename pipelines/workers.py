@@ -9,7 +9,8 @@ cores. Each worker is a single-process executor: documents in a worker run one a
 not thread-safe), and it opens its own Office (ledger, index, routing model: pipelines/office.py) once, when it
 starts, for the whole batch. The pool is made by whoever runs the batch (flows.py) and passed to the batch's
 sequence (batch.run_steps) — never a module-level global of the batch's process. InProcess is the same
-interface in this process (batch.run_batch: tests, benchmarks).
+interface in this process (batch.run_batch: tests, benchmarks). This module never imports batch.py (the
+sequence imports it).
 
 A worker that dies (a file that crashes a native library, the kernel's OOM killer) is started again; the
 document it was reading is tried once more in a fresh worker and, if that dies too, quarantined.
@@ -25,9 +26,10 @@ from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Optional
 
+from extractors import formats
 from extractors.detect import detect_format
 
-IMAGE_FORMATS = ("tiff", "png", "jpeg")
+IMAGE_FORMATS = formats.names(needs_ocr=True)  # the format registry (extractors/formats.py)
 COST = {"ocr": 1.0, "text": 0.03}  # rough seconds per document, for balancing the two queues
 CRASHED = "读取该文件时处理进程异常退出（文件可能已损坏或含有恶意构造的内容），已隔离，请人工核查"
 
@@ -56,10 +58,10 @@ class Workers:
     """The two worker processes of a batch on `root`; `process(lane, document_id, rules)` runs one document's
     steps in worker `lane` ('ocr' or 'text') and waits; `run(name, fn, *args)` runs any fn there."""
 
-    def __init__(self, root: Path | str | None = None, initializer=None, initargs=()):
+    def __init__(self, root: Path | str | None = None, initializer=None, initargs=(), config=None):
         self._context = multiprocessing.get_context("spawn")  # never fork a process that runs threads
-        if root is not None and initializer is None:  # the batch's workers: each opens the office once
-            initializer, initargs = start_worker, (str(root),)
+        if root is not None and initializer is None:  # the batch's workers: each opens the office once, with
+            initializer, initargs = start_worker, (str(root), config)  # the batch's configuration (or root's)
         self._initializer, self._initargs = initializer, initargs
         self._lock = threading.Lock()
         self._pools = {name: self._start() for name in ("ocr", "text")}
@@ -79,7 +81,7 @@ class Workers:
             pool.shutdown(wait=True, cancel_futures=True)
 
     def process(self, lane: str, document_id: int, rules: list[dict]):
-        """初审 → 退文 | 分办 → 检索 of one document in worker `lane`, with that worker's Office (batch.process)."""
+        """初审 → 退文 | 分办 → 检索 of one document in worker `lane`, with that worker's Office (process.py)."""
         return self.run(lane, process_in_worker, document_id, rules)
 
     def run(self, name: str, fn, *args):
@@ -124,17 +126,17 @@ class WorkerCrashed(RuntimeError):
 
 
 class InProcess:
-    """The pool's interface in this process: each document's steps run here, one after another, with the
-    batch's own Office (batch.run_batch). A document that crashes the interpreter takes the batch with it:
+    """The pool's interface in this process: each document's steps (process.py) run here, one after another,
+    with the batch's own Office (batch.run_batch). A document that crashes the interpreter takes the batch with it:
     for the clerk's batch, use Workers."""
 
     def __init__(self, office):
         self.office = office
 
     def process(self, lane: str, document_id: int, rules: list[dict]):
-        from pipelines import batch
+        from pipelines.process import process
 
-        return batch.process(self.office, document_id, rules)
+        return process(self.office, document_id, rules)
 
     def close(self) -> None:
         pass
@@ -146,7 +148,7 @@ _office = None
 _start_error: Optional[BaseException] = None  # why the office could not be opened at start (said per document)
 
 
-def start_worker(root: str) -> None:
+def start_worker(root: str, config=None) -> None:
     """At worker start: follow the batch if it is killed, open the office (ledger, index; the routing model
     when the first document needs it) and load the language pipeline before the first document (the OCR
     engine loads on first use, in the worker that gets the first scan). An office that cannot be opened (the
@@ -158,7 +160,7 @@ def start_worker(root: str) -> None:
 
     warm_up()
     try:
-        _office = Office.open(Path(root), check=False)  # the batch checked the ledger before starting its workers
+        _office = Office.open(Path(root), config, check=False)  # the batch checked the ledger before its workers started
     except Exception as exc:
         _start_error = exc
 
@@ -180,8 +182,8 @@ def _exit_with_parent(parent: int) -> None:
 
 def process_in_worker(document_id: int, rules: list[dict]):
     """初审 → 退文 | 分办 → 检索 for one document, inside a worker process started by start_worker."""
-    from pipelines import batch
+    from pipelines.process import process
 
     if _office is None:
         raise _start_error or RuntimeError("工作进程未打开数据目录（应由 start_worker 启动）")
-    return batch.process(_office, document_id, rules)
+    return process(_office, document_id, rules)

@@ -13,9 +13,9 @@ import pytest
 
 from extractors import UnusableInput, extract
 from extractors.elements import parse_elements
-from pipelines.decision import CLASSIFIED, index_decision
 from pipelines.returns import sender_folder
 from pipelines.review import review_document
+from pipelines.secrecy import CLASSIFIED, index_decision
 from tests import builder
 
 ROOT = Path(__file__).resolve().parents[1]

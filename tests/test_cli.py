@@ -27,6 +27,9 @@ def docs(tmp_path_factory):
         "ok_pdf": builder.write_named_font_pdf(builder.conformant_request(), d / "ok.pdf", d / "fonts"),
         "ok_txt": builder.write_text(builder.conformant_report(), d / "ok.txt"),
         "bad": builder.write_docx(builder.conformant_request(signer=None, addressee="张市长："), d / "bad.docx"),
+        # every error it has rests on what was read (a 主送 to a person, a 发文字号 with 【】): a sure 退文
+        "sure_bad": builder.write_docx(builder.conformant_request(addressee="张市长：", doc_number="筑教呈【2026】5号"),
+                                       d / "sure_bad.docx"),
         "empty": (d / "empty.pdf").write_bytes(b"") or d / "empty.pdf",
     }
 
@@ -38,11 +41,24 @@ def test_exit_0_when_every_file_is_accepted(docs):
 
 
 def test_exit_1_when_any_is_returned_and_the_report_says_what_to_fix(docs):
-    result = _cli("validate", docs["ok"], docs["bad"])
-    assert result.returncode == 1
-    assert "退文" in result.stdout
-    assert "element.signer" in result.stdout and "签发人" in result.stdout
+    result = _cli("validate", docs["ok"], docs["sure_bad"])
+    assert result.returncode == 1, result.stdout
+    assert "初审结论：退文" in result.stdout
+    assert "element.doc-number" in result.stdout and "六角括号" in result.stdout
     assert "drafting.no-personal-addressee" in result.stdout
+
+
+def test_exit_3_when_a_return_rests_on_an_absence_and_the_report_says_why(docs):
+    """issue 24 §1: "未见签发人" is an absence — the 退文 waits for the clerk (待复核), exit 3; a sure 退文 beside it
+    is exit 1 (the gravest wins); the help says what 3 means."""
+    result = _cli("validate", docs["ok"], docs["bad"])
+    assert result.returncode == 3, result.stdout
+    assert "待复核" in result.stdout and "element.signer" in result.stdout and "未见签发人" in result.stdout
+    assert "drafting.no-personal-addressee" in result.stdout
+    assert "待复核 1 件" in result.stderr
+    assert _cli("validate", docs["bad"], docs["sure_bad"]).returncode == 1
+    help_text = _cli("validate", "--help").stdout
+    assert "3 有待复核" in help_text and "3 any held for review" in help_text
 
 
 def test_exit_2_for_unusable_input_and_usage(docs):
@@ -61,7 +77,9 @@ def test_json_lines_are_valid_against_the_schema(docs, report_schema):
     for report in reports:
         jsonschema.validate(report, report_schema)
     bad = reports[-1]
-    assert bad["verdict"] == "return"
+    assert bad["verdict"] == "return" and bad["outcome"] == "review_held" and bad["doubt"]["sure"] is False
+    assert bad["document"]["readings"]["signer"] == {"how": "absent", "confidence": 0.0}
+    assert next(f for f in bad["findings"] if f["rule"] == "element.signer")["rests_on"] == ["doc_type", "signer"]
     assert bad["document"]["doc_type"] == "请示" and bad["document"]["addressees"] == ["张市长"]
     assert {f["rule"] for f in bad["findings"]} >= {"element.signer", "drafting.no-personal-addressee"}
     txt = reports[2]

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from pipelines.batch import Summary, run_batch
-from pipelines.intake import Refused
+from pipelines.inbox import Refused
 from pipelines.ledger import SQLiteLedger
 
 from .test_batch import SAMPLES
@@ -106,7 +106,8 @@ def test_a_maildir_new_that_is_a_link_and_a_linked_message_are_refused_each_with
 
 
 def test_a_folder_swapped_for_a_link_after_the_scan_is_not_read(tmp_path):
-    from pipelines.intake import NotTaken, copy_in, scan
+    from pipelines.inbox import scan
+    from pipelines.intake import NotTaken, copy_in
 
     root = tmp_path / "office"
     (root / "inbox" / "edoc").mkdir(parents=True)

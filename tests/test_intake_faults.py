@@ -77,8 +77,8 @@ def test_classified_variants_through_the_real_batch_are_never_searchable(tmp_pat
 
 
 def test_the_one_decision_reads_spaced_and_labelled_levels_and_holds_what_it_cannot_read(tmp_path):
-    from pipelines.decision import index_decision
     from pipelines.review import review_document
+    from pipelines.secrecy import index_decision
 
     def decide(secrecy, **changes):
         path = builder.write_text(builder.conformant_notice(secrecy=secrecy, **changes), tmp_path / "x.txt")
@@ -123,7 +123,8 @@ def test_links_fifos_and_hard_links_are_quarantined_unread(tmp_path):
 
 
 def test_a_link_swapped_in_after_the_scan_is_not_followed(tmp_path):
-    from pipelines.intake import NotTaken, copy_in, scan
+    from pipelines.inbox import scan
+    from pipelines.intake import NotTaken, copy_in
 
     root = _office(tmp_path)
     path = root / "inbox" / "edoc" / "文件.docx"
@@ -161,7 +162,8 @@ def test_gbk_and_254_byte_names_are_taken_in_and_kept(tmp_path):
 
 
 def test_safe_names_keep_the_extension_under_255_bytes():
-    from pipelines.intake import display_name, safe_name
+    from pipelines.dataroot import safe_name
+    from pipelines.inbox import display_name
 
     name = safe_name("2026-000001-", "文" * 90 + ".docx", "-重复1234567890123456789")
     assert len(name.encode()) <= 255 and name.endswith("-重复1234567890123456789.docx") and name.startswith("2026-000001-文")

@@ -7,7 +7,9 @@ import stat
 
 import pytest
 
-from pipelines.intake import archive, inbox_files, prepare, receive, sha256_of
+from pipelines.dataroot import prepare, sha256_of
+from pipelines.inbox import inbox_files
+from pipelines.intake import archive, receive
 from pipelines.ledger import MIGRATIONS, SQLiteLedger, format_number
 
 

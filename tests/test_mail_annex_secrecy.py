@@ -13,9 +13,9 @@ import pytest
 
 from index import open_index
 from pipelines.batch import run_batch
-from pipelines.decision import index_decision
 from pipelines.ledger import SQLiteLedger
 from pipelines.review import review_document
+from pipelines.secrecy import index_decision
 
 from . import builder
 from .test_batch import SAMPLES

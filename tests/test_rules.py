@@ -84,4 +84,37 @@ def test_shared_spec_and_the_copy_in_tests_agree():
     from pathlib import Path
     here = Path(__file__).parent / "data"
     assert (SHARED_SPEC / "rules.md").read_text(encoding="utf-8") == (here / "rules.md").read_text(encoding="utf-8")
-    assert (SHARED_SPEC / "validation-report.schema.json").read_bytes() == (here / "validation-report.schema.json").read_bytes()
+    # the report schema may grow, compatibly (issue 24: optional fields per element, the doubt, the finding's box):
+    # every word of the shared contract stands unchanged in the copy, and what the copy adds is never required
+    import json
+
+    shared = json.loads((SHARED_SPEC / "validation-report.schema.json").read_text(encoding="utf-8"))
+    ours = json.loads((here / "validation-report.schema.json").read_text(encoding="utf-8"))
+    assert _contract_kept(shared, ours) == []
+
+
+def _contract_kept(shared, ours, path: str = "") -> list[str]:
+    """Where `ours` breaks `shared`: a key of the shared schema missing or changed (descriptions aside), or a
+    `required` list that grew. Returns the places, empty when ours is a compatible extension."""
+    if isinstance(shared, dict) and isinstance(ours, dict):
+        broken = []
+        for key, value in shared.items():
+            if key == "description":
+                continue
+            if key not in ours:
+                broken.append(f"{path}/{key} missing")
+            elif key == "required":
+                if sorted(ours[key]) != sorted(value):
+                    broken.append(f"{path}/required changed: {value} → {ours[key]}")
+            else:
+                broken += _contract_kept(value, ours[key], f"{path}/{key}")
+        return broken
+    return [] if shared == ours else [f"{path}: {shared!r} → {ours!r}"]
+
+
+def test_the_compatibility_check_sees_a_broken_contract():
+    shared = {"required": ["a"], "properties": {"a": {"enum": ["x", "y"]}}}
+    assert _contract_kept(shared, {"required": ["a"], "properties": {"a": {"enum": ["x", "y"]}, "b": {}}}) == []
+    assert _contract_kept(shared, {"required": ["a", "b"], "properties": {"a": {"enum": ["x", "y"]}}})
+    assert _contract_kept(shared, {"required": ["a"], "properties": {"a": {"enum": ["x"]}}})
+    assert _contract_kept(shared, {"required": ["a"], "properties": {}})

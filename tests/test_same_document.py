@@ -184,7 +184,7 @@ def test_a_sealed_ofd_is_recorded_with_its_seal_and_a_changed_one_as_changed(tmp
     # the changed one is told in the batch's summary and its history, not only in the ledger's marks
     told = [line for line in summary.lines() if "电子印章校验未通过" in line]
     assert len(told) == 1 and rows["改动.ofd"]["number"] in told[0]
-    from pipelines.batch import SEAL_CHANGED
+    from pipelines.process import SEAL_CHANGED
     assert SEAL_CHANGED in [h["note"] for h in SQLiteLedger(office / "ledger.sqlite3").history(rows["改动.ofd"]["id"])]
     assert SEAL_CHANGED not in [h["note"] for h in SQLiteLedger(office / "ledger.sqlite3").history(rows["盖章.ofd"]["id"])]
     assert (rows["盖章.ofd"]["seals"], rows["盖章.ofd"]["seals_unchanged"]) == (1, 1)
@@ -251,3 +251,53 @@ def test_a_copy_received_after_the_return_is_a_resubmission(tmp_path):
     found, number = _two_copies(tmp_path, "2099-01-01T09:00:00+08:00")
     assert found.kind == "revision" and found.resubmitted
     assert "系退文后重报" in found.line(number)
+
+
+# --- issue 24, 2.11: say what changed, one true account ----------------------------------------------------------
+
+REQUEST_BODY = ("我局所属学校部分校舍使用年限较长，屋面渗漏、墙体开裂等问题较为突出，存在安全隐患。"
+                "为保障师生安全，恳请市人民政府从2026年市级教育专项资金中拨付上述维修资金。妥否，请批示。")
+FAX_BODY = "我局所属学校部分校舍使用年限较长，屋面渗漏、墙体开裂等问题较为突出，存在安全隐患。妥否，请批示。"
+
+
+def _versions(tmp_path, first_doc, first_body, second_doc, second_body, first_status="indexed"):
+    from pipelines.same_document import match
+
+    ledger = SQLiteLedger(tmp_path / "ledger.sqlite3")
+    first = ledger.register(sha256="a" * 64, file="a.pdf", channel="edoc", archive_path="x",
+                            received_at="2026-01-05T09:00:00+08:00")
+    assert match(ledger, ledger.get(first.id), first_doc, first_body) is None
+    ledger.set_status(first.id, first_status, "初审", **{k: first_doc[k] for k in ("issuer", "doc_number", "title")})
+    second = ledger.register(sha256="b" * 64, file="b.tif", channel="fax", archive_path="y",
+                             received_at="2026-01-05T09:00:05+08:00")
+    return match(ledger, ledger.get(second.id), second_doc, second_body), first.number, second.number
+
+
+REQUEST = {"issuer": "贵阳市教育局", "doc_number": "筑教呈〔2026〕5号", "title": "贵阳市教育局关于拨付2026年校舍维修专项资金的请示",
+           "addressees": ["贵阳市人民政府"], "attachments": ["校舍维修项目资金测算表"], "cc": ["市委办公厅"]}
+
+
+def test_a_shorter_fax_is_a_version_and_the_clerk_is_told_what_it_lacks(tmp_path):
+    """The sample's case: the fax lacks the request sentence, the 附件说明 and the 版记 of the PDF."""
+    fax = {**REQUEST, "attachments": [], "cc": []}
+    found, first, second = _versions(tmp_path, REQUEST, REQUEST_BODY, fax, FAX_BODY)
+    assert found.kind == "revision"
+    line = found.line(second)
+    assert "缺少“为保障师生安全恳请市人民政府从2026年市级教育…”" in line
+    assert "缺少附件说明（前件列 1 个附件）" in line and "缺少版记（抄送）" in line
+    assert "两版均可检索" in line  # both are: the first is indexed, this one is routed
+
+
+def test_the_same_text_to_two_addressees_is_not_called_the_same_without_saying_so(tmp_path):
+    two = {**REQUEST, "addressees": ["贵阳市人民政府", "贵阳市财政局"]}
+    found, first, second = _versions(tmp_path, REQUEST, REQUEST_BODY, two, REQUEST_BODY)
+    assert found.kind == "linked"
+    assert "主送机关不同（本件：贵阳市人民政府、贵阳市财政局；前件：贵阳市人民政府）" in found.line(second)
+    returned = found.line(second, "returned")  # the batch returns a copy that fails its own 初审: not linked
+    assert "已关联" not in returned and "未关联" in returned and "本件未入检索" in returned
+
+
+def test_a_returned_first_version_is_not_said_to_be_searchable(tmp_path):
+    found, first, second = _versions(tmp_path, REQUEST, REQUEST_BODY, REQUEST, FAX_BODY, first_status="returned")
+    line = found.line(second)
+    assert "两版均可检索" not in line and f"{first} 未入检索（已退文），本件入检索" in line

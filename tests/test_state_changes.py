@@ -10,10 +10,12 @@ import pytest
 
 from pipelines.batch import run_batch
 from pipelines.cli import main
-from pipelines.intake import prepare, receive
+from pipelines.dataroot import prepare
+from pipelines.disposition import resend_return as resend
+from pipelines.disposition import withdraw_return as withdraw
+from pipelines.intake import receive
 from pipelines.ledger import SQLiteLedger
 from pipelines.office import Office
-from pipelines.return_desk import resend, withdraw
 
 from . import builder
 from .test_batch import SAMPLES

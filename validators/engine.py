@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from extractors.elements import Elements
 from extractors.layout import Document
 
+from .doubt import rests_on
 from .formats import applies
 from .profile import Profile
 from .registry import Finding, all_rules
@@ -49,5 +50,7 @@ def run_rules(document: Document, elements: Elements, profile: Profile, channel:
             if document.ocr and rule.family == "layout":
                 severity = "warning"  # measurements on scans carry uncertainty (rules.md)
             findings.append(Finding(rule=rule.id, severity=severity, clause=rule.clause, message=hit.message,
-                                    page=hit.page, evidence=hit.evidence, expected=hit.expected, aspect=hit.aspect))
+                                    page=hit.page, evidence=hit.evidence, expected=hit.expected, aspect=hit.aspect,
+                                    rests_on=tuple(hit.rests_on if hit.rests_on is not None else rests_on(rule.id)),
+                                    box=hit.box))
     return findings, skipped

@@ -24,10 +24,17 @@ class Finding:
     evidence: str | None = None
     expected: str | None = None
     aspect: str = "content"  # font, position, colour, size, content: lets a reader tell font findings apart
+    rests_on: tuple[str, ...] = ()  # the elements whose reading the finding rests on (validators/doubt.py)
+    box: tuple[float, float, float, float] | None = None  # [x0, y0, x1, y1] mm from the page's top-left, on `page`
 
     def to_dict(self) -> dict:
-        return {"rule": self.rule, "severity": self.severity, "clause": self.clause, "message": self.message,
-                "page": self.page, "evidence": self.evidence, "expected": self.expected}
+        out = {"rule": self.rule, "severity": self.severity, "clause": self.clause, "message": self.message,
+               "page": self.page, "evidence": self.evidence, "expected": self.expected}
+        if self.rests_on:
+            out["rests_on"] = list(self.rests_on)
+        if self.box is not None:
+            out["box"] = [round(v, 1) for v in self.box]
+        return out
 
 
 @dataclass(frozen=True)
@@ -40,6 +47,8 @@ class Hit:
     expected: str | None = None
     aspect: str = "content"
     severity: str | None = None  # only where the rule's own text sets it per case (e.g. "error for 请示")
+    rests_on: tuple[str, ...] | None = None  # elements this finding rests on; None: the rule's (doubt.RESTS_ON)
+    box: tuple[float, float, float, float] | None = None  # where it was measured: mm from the page's top-left
 
 
 @dataclass(frozen=True)

@@ -1,13 +1,16 @@
 """The 初审 report of one document (审核意见): the JSON form of the schema, and a readable Chinese text."""
 from __future__ import annotations
 
+from extractors import formats
 from extractors.elements import Elements
 from extractors.layout import Document
+from extractors.readings import ELEMENT_ZH, HOW_ZH, readings_dict
 
+from .doubt import OUTCOME_ZH, THRESHOLDS, decide_doubt
 from .formats import FORMAT_CLAUSES, FORMAT_NAMES_ZH, applies, why_not
 from .registry import Finding
 
-FORMATS = ("docx", "doc", "wps", "pdf", "ofd", "tiff", "png", "jpeg", "txt")
+FORMATS = formats.names(is_document=True)  # a report's `format` (the schema's enum, with "other")
 SEVERITY_ZH = {"error": "错误（须退文）", "warning": "提示"}
 VERDICT_ZH = {"accept": "通过初审", "return": "退文"}
 CHANNEL_ZH = {"edoc": "电子公文", "fax": "传真", "scan": "扫描件", "mail": "邮件", "unknown": "未注明"}
@@ -36,14 +39,17 @@ def document_summary(el: Elements) -> dict:
         # additions beside the schema's fields: the GB/T 9704-2012 format, and every issuer (联合行文), 主办机关 first
         "format": getattr(el, "format", "standard"),
         "issuers": list(getattr(el, "issuers", [])),
+        # S8: how each element was read and how sure (extractors/readings.py); a template's 占位文字
+        "readings": readings_dict(getattr(el, "readings", {}) or {}),
+        "placeholders": [f.quote for f in getattr(el, "placeholders", [])],
     }
 
 
 def _issuer(el: Elements) -> str | None:
     if getattr(el, "issuers", None):
         return el.issuers[0]  # the 主办机关 of a joint document; the body in a 命令's mark, not the official
-    if el.signature:
-        return el.signature.text
+    if el.signature and getattr(el, "format", "standard") != "order":
+        return el.signature.text  # (a 令 is signed by an official: 职务 and 姓名, never its issuer)
     if el.issuer_mark:
         text = el.issuer_mark.text
         return text[:-2] if text.endswith("文件") else text
@@ -71,7 +77,9 @@ def build_report(*, file: str, sha256: str, channel: str, document: Document, el
         notes.append(f"{rule_id} 未检查：{why_not(rule_id, fmt)}")
     if len(getattr(elements, "issuers", [])) > 1:
         notes.append(f"联合行文：{'、'.join(elements.issuers)}（主办机关：{elements.issuers[0]}）")
-    return {
+    if getattr(elements, "traditional", False):
+        notes.append("原文为繁体字，已转换为简体识别要素（OpenCC）；引文和依据按原文")
+    report = {
         "file": file,
         "sha256": sha256,
         "format": document.format if document.format in FORMATS else "other",
@@ -86,13 +94,18 @@ def build_report(*, file: str, sha256: str, channel: str, document: Document, el
         "skipped_rules": skipped,
         "notes": notes,
     }
+    doubt = decide_doubt(report)
+    report["doubt"] = {"sure": doubt.sure, "reasons": doubt.reasons}
+    report["outcome"] = "accept" if report["verdict"] == "accept" else ("return" if doubt.sure else "review_held")
+    return report
 
 
 def render_text(report: dict) -> str:
     """The report as a clerk reads it on screen."""
     doc = report["document"]
+    outcome = report.get("outcome") or report["verdict"]
     lines = [f"文件：{report['file']}",
-             f"初审结论：{VERDICT_ZH[report['verdict']]}"
+             f"初审结论：{OUTCOME_ZH.get(outcome, VERDICT_ZH[report['verdict']])}"
              f"（错误 {sum(f['severity'] == 'error' for f in report['findings'])} 项，"
              f"提示 {sum(f['severity'] == 'warning' for f in report['findings'])} 项）",
              f"格式：{report['format']}  页数：{report['pages']}  渠道：{CHANNEL_ZH.get(report['channel'], report['channel'])}  审核配置：{report['profile']}"]
@@ -109,6 +122,14 @@ def render_text(report: dict) -> str:
             lines.append(f"     实际：{f.get('evidence') or '—'}  应为：{f.get('expected') or '—'}")
     if not report["findings"]:
         lines.append("  未发现问题。")
+    if outcome == "review_held":
+        lines.append("  待复核的理由（以上错误未必属实，请核对原件后确认退文或改为分办）：")
+        lines += [f"    - {reason}" for reason in (report.get("doubt") or {}).get("reasons", [])]
+        doubtful = [f"{ELEMENT_ZH.get(name, name)}（{HOW_ZH.get(r['how'], r['how'])}，把握 {r['confidence']:.2f}）"
+                    for name, r in (doc.get("readings") or {}).items()
+                    if r["how"] != "absent" and r["confidence"] < THRESHOLDS["min_confidence"]]
+        if doubtful:
+            lines.append(f"    识读把握不足的要素：{'；'.join(doubtful)}")
     for note in report.get("notes", []):
         lines.append(f"  说明：{note}")
     return "\n".join(lines)

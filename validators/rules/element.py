@@ -14,9 +14,10 @@ from extractors.elements import (
     PRINT_LINE,
     SIGNER,
     doc_type_of,
-    read_secrecy,
 )
+from extractors.secrecy import LEVELS, read_secrecy
 
+from ..boxes import found_box, lines_box
 from ..formats import requires
 from ..registry import Hit, rule
 
@@ -33,7 +34,7 @@ def copy_number(ctx):
 @rule("element.secrecy", "GB/T 9704-2012 7.2.2", "error", "密级为绝密、机密或秘密，保密期限写作“★N年”",
       "密级和保密期限决定公文的保管与传递方式，必须规范。", "“秘密★一年”或“内部”", "“秘密★1年”")
 def secrecy(ctx):
-    """The level and the 保密期限 as read by extractors.elements.read_secrecy (spacing and labels tolerated).
+    """The level and the 保密期限 as read by extractors.secrecy.read_secrecy (spacing and labels tolerated).
 
     On OCR'd pages a ★ read as * or ☆, or lost, is the scan's fault, not the sender's: only the level and
     the numerals of the period are judged there.
@@ -43,7 +44,7 @@ def secrecy(ctx):
         return
     reading = read_secrecy(found.text) or {"level": found.text, "star": None, "period": None}
     level = reading["level"]
-    if level not in ("绝密", "机密", "秘密"):
+    if level not in LEVELS:
         yield Hit(f"密级应为“绝密”“机密”或“秘密”，“{level}”不是法定密级", page=found.page, evidence=found.quote,
                   expected="绝密/机密/秘密")
         return
@@ -92,14 +93,15 @@ def doc_number(ctx):
     year = m.group("year")
     if not re.fullmatch(r"\d{4}", year):
         problems.append(f"年份应写全 4 位阿拉伯数字，实为“{year}”")
-    if m.group("di"):
+    if m.group("di") and el.format != "order":  # a 令号 is "第N号" (GB/T 9704-2012 10.2)
         problems.append("序号前不加“第”字")
     num = m.group("num")
     if num.startswith("0"):
         problems.append(f"序号不编虚位（不加前导 0），实为“{num}”")
     if problems:
         fixed = f"{m.group('prefix')}〔{year if len(year) == 4 else '20' + year[-2:]}〕{int(num)}号"
-        yield Hit("发文字号格式不规范：" + "；".join(problems), page=found.page, evidence=found.quote, expected=fixed)
+        yield Hit("发文字号格式不规范：" + "；".join(problems), page=found.page, evidence=found.quote, expected=fixed,
+                  box=found_box(el, found))
 
 
 @rule("element.signer", "GB/T 9704-2012 7.2.6；条例 第九条（六）", "error", "上行文标注“签发人：姓名”（全角冒号）",
@@ -127,9 +129,12 @@ def title(ctx):
         if requires(el.format, "title"):  # a 命令 or a 纪要 may carry none (GB/T 9704-2012 10.2, 10.3)
             yield Hit("公文应有标题（发文机关名称 + 事由 + 文种）", evidence="未识别到标题", expected="××关于××的（文种）")
         return
+    if re.search(r"[。.，,；;！!]$", el.title.text):
+        yield Hit(f"标题末尾不加标点符号，实为“{el.title.quote}”", page=el.title.page, evidence=el.title.quote,
+                  expected=el.title.text.rstrip("。.，,；;！!"), severity="warning")
     if doc_type_of(el.title.text) is None:
         yield Hit(f"标题应以文种结尾（如“通知”“请示”“报告”），“{el.title.quote}”未标明文种", page=el.title.page,
-                  evidence=el.title.quote, expected="××关于××的" + "/".join(DOC_TYPES[7:11]))
+                  evidence=el.title.quote, expected="××关于××的" + "/".join(DOC_TYPES[7:11]), box=lines_box(el, el.title_lines))
 
 
 ADDRESSEE_REQUIRED = ("请示", "报告", "批复", "函", "通知", "通报", "议案")
@@ -256,7 +261,7 @@ def date(ctx):
                   page=el.date.page, evidence=quote, expected=re.sub("[零ＯOoΟ0◯]", "〇", text))
         return
     yield Hit(f"成文日期应用阿拉伯数字将年、月、日标全，月、日不编虚位，实为“{quote}”", page=el.date.page, evidence=quote,
-              expected=_iso_to_zh(el.date_iso) or "2026年7月1日")
+              expected=_iso_to_zh(el.date_iso) or "2026年7月1日", box=found_box(el, el.date))
 
 
 def _iso_to_zh(iso) -> str | None:

@@ -13,6 +13,7 @@ from extractors.fonts import FAMILY_NAMES_ZH, looks_substituted, size_name, stan
 from extractors.geometry import block_edges, line_end
 from extractors.layout import is_red
 
+from ..boxes import declared_block, found_box, lines_box, rule_box
 from ..registry import Hit, rule
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -77,7 +78,8 @@ def paper_size(ctx):
         if abs(page.width_mm - p["width"]) > p["tolerance"] or abs(page.height_mm - p["height"]) > p["tolerance"]:
             yield Hit(f"纸张应为 A4(210mm×297mm)，第 {page.number} 页为 {page.width_mm:.0f}mm×{page.height_mm:.0f}mm，请在页面设置中改为 A4",
                       page=page.number, evidence=f"{page.width_mm:.1f}mm×{page.height_mm:.1f}mm",
-                      expected=f"{p['width']:g}mm×{p['height']:g}mm(±{p['tolerance']:g}mm)", aspect="size")
+                      expected=f"{p['width']:g}mm×{p['height']:g}mm(±{p['tolerance']:g}mm)", aspect="size",
+                      box=(0.0, 0.0, page.width_mm, page.height_mm))
             return
 
 
@@ -86,7 +88,8 @@ def _declared_margin(ctx, attr, expected, tol, label, what):
         value = getattr(page, attr)
         if value is not None and abs(value - expected) > tol:
             yield Hit(f"{label}应为 {expected:g}mm，实为 {value:.1f}mm，请在页面设置中调整{what}",
-                      page=page.number, evidence=_mm(value), expected=f"{expected:g}mm(±{tol:g}mm)", aspect="position")
+                      page=page.number, evidence=_mm(value), expected=f"{expected:g}mm(±{tol:g}mm)", aspect="position",
+                      box=declared_block(page))
             return
 
 
@@ -110,12 +113,15 @@ def margin_top(ctx):
     if not tops:
         return
     top, page_no = min(tops)
+    first = min((ln for page in _pages(ctx) if page.number == page_no for ln in page.lines
+                 if ln.zone == "body" and ln.top is not None), key=lambda ln: ln.top)
     low, high = p["expected"] - p["tolerance"], p["expected"] + p["line_pitch"] + p["tolerance"]
     ok = low <= top <= high or (len(tops) == 1 and ctx.el.issuer_mark and low <= top - p["issuer_gap"] <= high)
     if not ok:
         yield Hit(f"天头（上页边距）应为 {p['expected']:g}mm，正文顶端实测在 {top:.1f}mm，请调整上边距",
                   page=page_no, evidence=f"{_mm(top)}（按墨迹测量）",
-                  expected=f"{low:g}–{high:.1f}mm（37mm 加首行行距内的字形位置）", aspect="position")
+                  expected=f"{low:g}–{high:.1f}mm（37mm 加首行行距内的字形位置）", aspect="position",
+                  box=(first.x0, first.top, first.x1, first.bottom) if first.x0 is not None else None)
 
 
 def _letter_mark(ctx):
@@ -146,8 +152,12 @@ def margin_left(ctx):
         return
     left = edges.left
     if abs(left - p["expected"]) > p["tolerance"]:
+        page_no = _page_of_start(ctx, left)
+        starts = [ln for page in _pages(ctx) if page.number == page_no for ln in page.lines
+                  if ln.zone == "body" and ln.x0 is not None and abs(ln.x0 - left) <= 1.0]
         yield Hit(f"订口（左页边距）应为 {p['expected']:g}mm，实测正文左缘在 {left:.1f}mm，请调整左边距",
-                  page=_page_of_start(ctx, left),
+                  page=page_no, box=(left, min(ln.top for ln in starts), max(ln.x1 for ln in starts),
+                                     max(ln.bottom for ln in starts)) if starts else None,
                   evidence=f"{_mm(left)}（按墨迹测量：{edges.left_support} 行的行首）",
                   expected=f"{p['expected']:g}mm(±{p['tolerance']:g}mm)", aspect="position")
 
@@ -169,7 +179,7 @@ def text_block(ctx):
                 yield Hit(f"版心应为 {p['width']:g}mm×{p['height']:g}mm，实为 {w:.1f}mm×{h:.1f}mm;"
                           f"请将页边距设为上 37mm、下 35mm、左 28mm、右 26mm",
                           page=page.number, evidence=f"{_mm(w)}×{_mm(h)}", expected=f"{p['width']:g}mm×{p['height']:g}mm(±{tol:g}mm)",
-                          aspect="position")
+                          aspect="position", box=declared_block(page))
                 return
         return
     # Measured: the right edge is the end that most full lines share, a closing mark hanging past the margin
@@ -194,10 +204,13 @@ def text_block(ctx):
     if too_wide or too_narrow:
         width = right - left
         page = next((pg for ln, pg in lines if abs(line_end(ln, None, right_edge) - right) <= 1.0), lines[0][1])
+        on_page = [ln for ln, pg in lines if pg.number == page.number and ln.top is not None]
+        box = (left, min(ln.top for ln in on_page), right, max(ln.bottom for ln in on_page)) if on_page else None
         yield Hit(f"版心宽应为 {p['width']:g}mm，实测正文宽 {width:.1f}mm，请调整左右边距（左 28mm、右 26mm）",
                   page=page.number,
                   evidence=f"{_mm(width)}（按墨迹测量：{edges.right_support} 行的行尾，行末悬挂标点不计）",
-                  expected=f"{p['width'] - slack:.1f}–{p['width'] + tol:g}mm（未两端对齐的行可短一字）", aspect="position")
+                  expected=f"{p['width'] - slack:.1f}–{p['width'] + tol:g}mm（未两端对齐的行可短一字）", aspect="position",
+                  box=box)
     elif low[-1][0] > bottom_edge + tol:
         lowest, low_page = low[-1]
         yield Hit(f"版心高应为 {p['height']:g}mm（下缘在 {bottom_edge:g}mm 处），第 {low_page} 页正文下缘在 {lowest:.1f}mm，请调整下边距为 35mm",
@@ -244,11 +257,12 @@ def body_font(ctx):
         yield Hit(f"正文应使用仿宋体（仿宋_GB2312），实际使用 {_font_name(r)}，约占正文 {wrong * 100 // max(1, total)}%"
                   + _substitution_note(ctx, [x for _, x in bad_family]),
                   page=ctx.el.pages_of[i], evidence=f"正文 {total} 字：{measured}；例“{r.text[:20]}”",
-                  expected="仿宋（仿宋_GB2312、FangSong 等）", aspect="font")
+                  expected="仿宋（仿宋_GB2312、FangSong 等）", aspect="font", box=lines_box(ctx.el, [i]))
     if bad_size:
         i, r = bad_size[0]
         yield Hit(f"正文应为 3 号字（16pt），实际为 {size_name(r.size_pt)}", page=ctx.el.pages_of[i],
-                  evidence=f"{size_name(r.size_pt)}：“{r.text[:20]}”", expected=f"三号（16pt，±{p['tolerance']:g}pt）", aspect="size")
+                  evidence=f"{size_name(r.size_pt)}：“{r.text[:20]}”", expected=f"三号（16pt，±{p['tolerance']:g}pt）", aspect="size",
+                  box=lines_box(ctx.el, [i]))
 
 
 @rule("layout.grid", "GB/T 9704-2012 5.2.3", "warning", "每页 22 行，每行 28 字",
@@ -320,7 +334,8 @@ def text_color(ctx):
         for run in line.runs:
             if run.color and not _dark(run.color, ctx.params["dark_limit"]) and run.text.strip():
                 yield Hit(f"除发文机关标志外，公文文字应为黑色；“{run.text.strip()[:16]}”为 #{run.color}",
-                          page=el.pages_of[i], evidence=f"#{run.color}：“{run.text.strip()[:20]}”", expected="黑色", aspect="colour")
+                          page=el.pages_of[i], evidence=f"#{run.color}：“{run.text.strip()[:20]}”", expected="黑色", aspect="colour",
+                          box=(run.x0, run.top, run.x1, run.bottom) if run.x0 is not None else lines_box(el, [i]))
                 return
 
 
@@ -337,15 +352,18 @@ def issuer_mark(ctx):
         return
     line = el.lines[el.issuer_mark.line]
     page = el.issuer_mark.page
+    box = found_box(el, el.issuer_mark)
     if not _centred(ctx, line):
-        yield Hit("发文机关标志应居中排布", page=page, evidence=f"“{line.text.strip()}”未居中", expected="居中", aspect="position")
+        yield Hit("发文机关标志应居中排布", page=page, evidence=f"“{line.text.strip()}”未居中", expected="居中", aspect="position",
+                  box=box)
     if ctx.document.colour and not any(is_red(r.color) for r in line.runs):
         colour = next((r.color for r in line.runs if r.color), None)
-        yield Hit("发文机关标志应为红色", page=page, evidence=f"颜色 #{colour or '000000'}", expected="红色", aspect="colour")
+        yield Hit("发文机关标志应为红色", page=page, evidence=f"颜色 #{colour or '000000'}", expected="红色", aspect="colour",
+                  box=box)
     fam = line.runs[0].family if line.runs else None
     if fam and fam != ctx.params["family"] and not stands_in_for(line.runs[0].font, ctx.params["family"]):
         yield Hit(f"发文机关标志推荐使用小标宋体字，实际为 {_font_name(line.runs[0])}" + _substitution_note(ctx, line.runs),
-                  page=page, evidence=_font_name(line.runs[0]), expected="小标宋（方正小标宋简体）", aspect="font")
+                  page=page, evidence=_font_name(line.runs[0]), expected="小标宋（方正小标宋简体）", aspect="font", box=box)
 
 
 def _centred(ctx, line) -> bool:
@@ -380,21 +398,24 @@ def separator(ctx):
     below = [r for r in page.rules if r.top >= number_line.bottom - 0.5 and r.top - number_line.bottom <= 25]
     if not below:
         yield Hit("发文字号之下应有一条红色分隔线", page=page.number, evidence="未见分隔线",
-                  expected="发文字号下 4mm、与版心等宽的红色线", aspect="position")
+                  expected="发文字号下 4mm、与版心等宽的红色线", aspect="position", box=found_box(el, el.doc_number))
         return
     rule_ = min(below, key=lambda r: r.top)
     gap = rule_.top - number_line.bottom
     length = _joined_length(rule_, page.rules)
+    box = rule_box(rule_, length)
     if ctx.document.colour and not is_red(rule_.color):  # a fax or grey scan keeps the line, not its colour
-        yield Hit("版头分隔线应为红色", page=page.number, evidence=f"颜色 #{rule_.color}", expected="红色", aspect="colour")
+        yield Hit("版头分隔线应为红色", page=page.number, evidence=f"颜色 #{rule_.color}", expected="红色", aspect="colour",
+                  box=box)
     # "as wide as the 版心": the measured block, whose own size is layout.text-block's business
     block = (_block_right(ctx) - _block_left(ctx)) if _block_left(ctx) is not None else p["width"]
     if abs(length - block) > p["width_tolerance"]:
         yield Hit(f"版头分隔线应与版心等宽（{block:.0f}mm），实测 {length:.1f}mm", page=page.number,
-                  evidence=_mm(length), expected=f"{block:.0f}mm(±{p['width_tolerance']:g}mm)", aspect="size")
+                  evidence=_mm(length), expected=f"{block:.0f}mm(±{p['width_tolerance']:g}mm)", aspect="size", box=box)
     if not p["min_gap"] <= gap <= p["max_gap"]:
         yield Hit(f"版头分隔线应在发文字号之下约 4mm，实测 {gap:.1f}mm", page=page.number,
-                  evidence=f"{_mm(gap)}（字形下缘至线）", expected=f"{p['min_gap']:g}–{p['max_gap']:g}mm", aspect="position")
+                  evidence=f"{_mm(gap)}（字形下缘至线）", expected=f"{p['min_gap']:g}–{p['max_gap']:g}mm", aspect="position",
+                  box=box)
 
 
 def _joined_length(rule_, rules) -> float:
@@ -422,12 +443,13 @@ def title_font(ctx):
     if not el.title:
         return
     runs = [r for i in el.title_lines for r in el.lines[i].runs if r.text.strip()]
+    box = lines_box(el, el.title_lines)  # measured on the title's own lines
     cjk = [r for r in runs if CJK.search(r.text)] or runs
     wrong = [r for r in cjk if r.family and r.family != p["family"] and not stands_in_for(r.font, p["family"])]
     if cjk and cjk[0].family and wrong:
         r = wrong[0]
         yield Hit(f"标题应使用小标宋体字（方正小标宋简体），实际为 {_font_name(r)}" + _substitution_note(ctx, cjk),
-                  page=el.title.page, evidence=_font_name(r), expected="小标宋", aspect="font")
+                  page=el.title.page, evidence=_font_name(r), expected="小标宋", aspect="font", box=box)
     sizes = [r for r in cjk if r.size_pt and abs(r.size_pt - p["size"]) > p["tolerance"]]
     if ctx.document.ocr:  # judge the title's median estimated size, not each OCR line's
         estimates = sorted(r.size_pt for r in cjk if r.size_pt)
@@ -435,10 +457,11 @@ def title_font(ctx):
         sizes = [r for r in cjk if r.size_pt == median] if abs(median - p["size"]) > p["tolerance"] else []
     if sizes:
         yield Hit(f"标题应为 2 号字（22pt），实际为 {size_name(sizes[0].size_pt)}", page=el.title.page,
-                  evidence=size_name(sizes[0].size_pt), expected="二号（22pt）", aspect="size")
+                  evidence=size_name(sizes[0].size_pt), expected="二号（22pt）", aspect="size", box=box)
     last = el.lines[el.title_lines[-1]]
     if not _centred(ctx, last):
-        yield Hit("标题应居中排布", page=el.title.page, evidence="标题未居中", expected="居中", aspect="position")
+        yield Hit("标题应居中排布", page=el.title.page, evidence="标题未居中", expected="居中", aspect="position", box=box,
+                  rests_on=("title", "block"))  # centred within the measured 版心
 
 
 HEADING_FAMILIES = {1: "heiti", 2: "kaiti", 3: "fangsong", 4: "fangsong"}
@@ -460,7 +483,8 @@ def heading_fonts(ctx):
         more = f"（共 {len(items)} 处）" if len(items) > 1 else ""
         yield Hit(f"第{'一二三四'[level - 1]}层标题“{h.label}”应使用{FAMILY_NAMES_ZH[want]}，实际为 {_font_name(run)}{more}"
                   + _substitution_note(ctx, [run]),
-                  page=h.page, evidence=f"{_font_name(run)}：“{line.text.strip()[:16]}”", expected=FAMILY_NAMES_ZH[want], aspect="font")
+                  page=h.page, evidence=f"{_font_name(run)}：“{line.text.strip()[:16]}”", expected=FAMILY_NAMES_ZH[want], aspect="font",
+                  box=lines_box(el, [h.line]))
 
 
 PAGE_NUMBER_FORMAT = re.compile(r"^—\s?\d+\s?—$")
@@ -502,7 +526,8 @@ def page_number(ctx):
         hits = list(_page_number_hits(ln.text.strip(), run.family, run.size_pt, run.font, side, page.number % 2 == 0, page.number, p,
                                       PAGE_NUMBER_FORMAT_OCR if doc.ocr else PAGE_NUMBER_FORMAT))
         if hits:
-            yield from hits
+            for hit in hits:
+                yield Hit(**{**hit.__dict__, "box": (ln.x0, ln.top, ln.x1, ln.bottom)})  # the page number as printed
             return
 
 

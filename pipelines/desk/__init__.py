@@ -1,0 +1,48 @@
+"""The desk (办公桌): the office's operations as plain functions that return plain data and print nothing —
+the CLI and the web desk both call these, each rendering the results its own way.
+
+    ledger_entries(office, actor=)                   -> [LedgerEntry]  the 登记簿 as the actor may see it
+    ledger_page(office, query, actor=)               -> LedgerPage     one page of it (filters, order, keyset)
+    search(office, query, …filters, actor=)          -> Found          hits, their ledger rows and version marks
+    find(office, key, actor=)                        -> dict           a ledger row by 收文编号 (收〔2026〕12号, 2026-12)
+    route(office, key, department, reason, actor=)   -> Routed         改办, also to the 机要室
+    release(office, key, reason, actor=)             -> Released       机要员核定非涉密
+    resend(office, key, actor=)                      -> Resent         重发 a 退文通知单
+    withdraw(office, key, reason, actor=)            -> Withdrawn      撤回 a return: the document is routed and indexed
+    learn(office, actor=)                            -> dict           retrain the routing model now (its facts)
+    reindex(office, say, actor=)                     -> int            rebuild the search index from ledger and archive
+    rebuild_ledger(root, config, force, actor=)      -> Rebuilt        rebuild a lost SQLite ledger from the archive
+    run_batch(root, config, samples, say, actor=)    -> BatchRun       one batch, as `shouwen run` starts it
+    validate(files, profile, channel, actor=)        -> iter Validated 初审 of files outside the office
+
+Every function that reads or changes documents takes `actor` (pipelines/actors.py; None: the person at this
+process's terminal, as a clerk): what it may see and do is pipelines/access.py's decision, and a state change
+records it in the document's history. A refusal is DeskRefusal (pipelines/refusals.py): a stable code, a
+Chinese message and the actions that may be taken instead; a state changed by someone else meanwhile is the
+ledger's LedgerConflict; the index's IndexUnavailable / QueryError and the ledger's LedgerDamaged pass through.
+Results are dataclasses of plain data: names and titles as they are (escaping for a terminal is the CLI's).
+"""
+from __future__ import annotations
+
+from ..refusals import Action, DeskRefusal
+from ..secrecy import is_confidential
+from .batch_ops import BatchRun, Validated, run_batch, validate
+from .common import find, named, titled
+from .ledger_views import (
+    CONFIDENTIAL_FIELDS,
+    CONFIDENTIAL_TITLE,
+    HELD_TITLE,
+    LedgerEntry,
+    LedgerPage,
+    ledger_entries,
+    ledger_page,
+)
+from .maintenance import learn, rebuild_ledger, reindex
+from .returns_ops import Resent, Withdrawn, resend, withdraw
+from .routing_ops import Released, Routed, known_departments, release, route, to_confidential_office
+from .search import Found, search
+
+__all__ = ["Action", "BatchRun", "CONFIDENTIAL_FIELDS", "CONFIDENTIAL_TITLE", "DeskRefusal", "Found", "HELD_TITLE",
+           "LedgerEntry", "LedgerPage", "Released", "Resent", "Routed", "Validated", "Withdrawn", "find", "known_departments",
+           "is_confidential", "learn", "ledger_entries", "ledger_page", "named", "rebuild_ledger", "reindex", "release", "resend", "route", "run_batch",
+           "search", "titled", "to_confidential_office", "validate", "withdraw"]

@@ -1,0 +1,144 @@
+"""The batch and 初审 at the desk: `run_batch` starts one batch as `shouwen run` does (any face may: the CLI, a
+web desk's "run now"), `validate` reviews files that are not the office's documents."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterator, Optional
+
+from ..access import require
+from ..actors import Actor, acting
+from ..refusals import DeskRefusal
+
+SAMPLES = Path(__file__).resolve().parents[2].joinpath("samples", "inbox")  # the repository's, not a data root's
+
+
+@dataclass
+class BatchRun:
+    root: Path  # the data root, resolved
+    summary: object  # summary.Summary of the batch (what flows.ingest printed)
+
+
+def run_batch(root: Path, config=None, *, samples: bool = False, say: Callable[[str], None] = lambda line: None,
+              actor: Optional[Actor] = None) -> BatchRun:
+    """One batch on `root` (flows.ingest, the Prefect flow: progress lines and the summary are printed by the
+    flow as it goes). Before Prefect starts: the data root is made and checked writable (not full), the batch
+    lock is taken (a second batch is refused at once), the ledger is opened and checked and the 分办 rules
+    read; samples: the bundled sample documents are first copied into the inboxes. A standing Prefect server
+    ([prefect] api_url / $PREFECT_API_URL) is used where configured, else the batch's own is started on
+    127.0.0.1 and stopped after. say(line): what the clerk is told before the flow starts.
+    Refused (DeskRefusal): "root_fault" (read-only, full, no permission), "busy" (another batch holds the root),
+    "server_start" (the batch's own Prefect server did not start), "interrupted" (the batch stopped: a fault of
+    the data root, said in one line, or of ours, with where the log is). LedgerDamaged, LedgerUnavailable and
+    RulesError pass through (said by the face as such)."""
+    import logging
+
+    from ..batch_lock import BatchBusy, batch_lock
+    from ..dataroot import DataRoot
+    from ..faults import check_writable
+    from ..office import Office
+
+    require(acting(actor), "run_batch")
+    logging.raiseExceptions = False  # a log file on a full disk must not print tracebacks at the clerk
+    root = Path(root).resolve()
+    root.mkdir(parents=True, exist_ok=True)
+    fault = check_writable(root)  # before Prefect starts: it would wait for its own database first
+    if fault:
+        raise DeskRefusal("root_fault", fault)
+    DataRoot(root).prepare()
+    try:
+        with batch_lock(root):  # the flow takes it again (same process): a second run is refused before Prefect starts
+            with Office.open(root, config) as office:  # the ledger (checked, opened) and the 分办 rules, first
+                office.rules
+            return BatchRun(root, _run_locked(root, samples, say))
+    except BatchBusy as exc:
+        raise DeskRefusal("busy", str(exc)) from exc
+
+
+def _run_locked(root: Path, samples: bool, say: Callable[[str], None]):
+    import shutil
+
+    from ..batch_server import MARKER, BatchServer, ServerStartError
+    from ..dataroot import DataRoot
+    from ..faults import describe
+    from ..prefect_setup import configure
+
+    paths = DataRoot(root)
+    if samples:
+        for path in sorted(SAMPLES.glob("*/*")):
+            shutil.copy2(path, paths.inbox(path.parent.name) / path.name)
+    home = configure(root)
+    os.environ[MARKER] = str(root)  # every process this batch starts carries it (see tests/test_batch_server.py)
+    server = None
+    try:
+        if not os.environ.get("PREFECT_API_URL"):  # no standing server configured: the batch's own, started first
+            server = BatchServer(home, root).start()
+            os.environ["PREFECT_API_URL"] = server.url
+        from flows import ingest
+
+        say(f"数据目录：{root}")
+        if server:
+            server.wait()
+        return ingest(str(root))  # prints its progress and its summary
+    except ServerStartError as exc:
+        raise DeskRefusal("server_start", str(exc)) from exc
+    except Exception as exc:  # the inbox or the data root itself failed (disk full, permissions…)
+        line = describe(exc, root)
+        if line:
+            raise DeskRefusal("interrupted", f"本批处理中断。{line}") from exc
+        raise DeskRefusal("interrupted", f"本批处理中断：{type(exc).__name__}: {exc}\n已登记的文件不受影响，下次运行会接着"
+                                         f"处理；详细日志见 {paths.prefect / 'prefect.log'}") from exc
+    finally:
+        if server:
+            server.stop()
+            os.environ.pop("PREFECT_API_URL", None)  # this process's next batch starts its own again
+
+
+@dataclass
+class Validated:
+    file: str  # the name as given
+    report: Optional[dict] = None  # the 初审 report (validation-report.schema.json) where the file could be read
+    unusable: Optional[str] = None  # why the file cannot be reviewed (Chinese), else None
+    error: Optional[BaseException] = None  # a fault of ours while checking this file (said as such, the rest go on)
+
+    @property
+    def outcome(self) -> Optional[str]:
+        """accept, return (a sure 退文) or review_held (待复核: the return rests on a doubtful reading,
+        validators/doubt.py); None when the file could not be reviewed."""
+        return (self.report.get("outcome") or self.report["verdict"]) if self.report else None
+
+    @property
+    def returned(self) -> bool:
+        return self.outcome == "return"
+
+    @property
+    def held(self) -> bool:
+        return self.outcome == "review_held"
+
+
+def validate(files: list[str], *, profile: str, channel: str = "unknown",
+             actor: Optional[Actor] = None) -> Iterator[Validated]:
+    """初审 of each file, one after another, as it is done (a generator: a face shows each as it comes).
+    DeskRefusal "bad_profile" at once for a profile that cannot be loaded."""
+    from extractors import UnusableInput
+    from validators import ProfileError, load_profile
+
+    from ..review import review_path
+
+    require(acting(actor), "validate")
+    try:
+        load_profile(profile)
+    except ProfileError as exc:
+        raise DeskRefusal("bad_profile", str(exc)) from exc
+    return _each(files, profile, channel, UnusableInput, review_path)
+
+
+def _each(files, profile, channel, unusable_error, review_path) -> Iterator[Validated]:
+    for name in files:
+        try:
+            yield Validated(name, report=review_path(Path(name), channel=channel, profile=profile))
+        except unusable_error as exc:
+            yield Validated(name, unusable=exc.reason)
+        except Exception as exc:  # a fault of ours while checking this file: said, the others go on
+            yield Validated(name, error=exc)

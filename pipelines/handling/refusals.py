@@ -1,0 +1,56 @@
+"""Refusals in seam S3's shape (code, Chinese message, action), and the actor's history name (seam S2).
+
+Where branch house's pipelines/refusals.py is present, HandlingRefusal is its DeskRefusal (code, message,
+*actions) with the one action handling gives; until then it subclasses today's desk.DeskRefusal (so the CLI
+already prints its Chinese line and exits 2) with the same attributes (`code`, `message`, `action`), and Action is
+S3's dataclass.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Optional
+
+try:  # seam S3 (branch house)
+    from ..refusals import Action, DeskRefusal  # type: ignore
+
+    class HandlingRefusal(DeskRefusal):  # type: ignore[no-redef]
+        """What was asked cannot be done: `code`, `message` (Chinese; also str()), `action` (or None)."""
+
+        def __init__(self, code: str, message: str, action: Optional[Action] = None):
+            super().__init__(code, message, *([action] if action is not None else []))
+
+        def __reduce__(self):
+            return (type(self), (self.code, self.message, self.action))
+
+except ImportError:
+    from ..desk import DeskRefusal
+
+    @dataclass(frozen=True)
+    class Action:  # type: ignore[no-redef]
+        name: str  # a desk operation: "sign", "route", "classify", …
+        label: str  # Chinese, fit for a button
+        args: dict = field(default_factory=dict)
+
+    class HandlingRefusal(DeskRefusal):  # type: ignore[no-redef]
+        """What was asked cannot be done: `code` (stable id), `message` (Chinese; also str()), `action` (what to
+        do instead, or None)."""
+
+        def __init__(self, code: str, message: str, action: Optional[Action] = None):
+            super().__init__(message)
+            self.code, self.message, self.action = code, message, action
+
+        def __reduce__(self):  # refusals cross process boundaries (worker pools) whole
+            return (type(self), (self.code, self.message, self.action))
+
+
+def actor_name(actor) -> str:
+    """The history name of `actor` (seam S2): an Actor's .name, or the str itself ("batch", "cli:<os user>")."""
+    name = getattr(actor, "name", actor)
+    if not isinstance(name, str) or not name.strip():
+        raise HandlingRefusal("no_actor", "未指明办理人（账户、batch 或 cli:用户名），本次未办理")
+    return name.strip()
+
+
+def actor_display(actor) -> str:
+    """How a person is named on a form: an Actor's display (姓名) where it has one, else its history name."""
+    return getattr(actor, "display", "") or actor_name(actor)

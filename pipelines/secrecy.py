@@ -1,0 +1,104 @@
+"""The 机要 policy (机要政策), in one place: whether a reviewed document is open, classified or held, and
+whether a ledger row is confidential.
+
+    decide(review, recorded) -> Decision   OPEN        routed and indexed (or returned, if its 初审 says so)
+                                           CLASSIFIED  marked 绝密/机密/秘密: to the 机要室, never indexed, never returned
+                                           HELD        a 密级 line is there but its level cannot be read: held for the
+                                                       机要员 (ledger status `held`), never indexed, never returned
+                                           with the 机要员's recorded decision (secrecy_records.py) folded in, once:
+                                           a mark nobody could read that the 机要员 read and released is OPEN
+                                           (Decision.released); a level that can be read always stops it
+    is_confidential(row)                   a ledger row the shared views withhold: classified or held (the
+                                           ledger's definition, beside its SQL form; access.py decides who sees it)
+    kept_from_index(row)                   is_confidential, a level in its 密级 field, or with the 机要室
+    CONFIDENTIAL_OFFICE                    "机要室"
+
+The batch, 撤回 (withdraw), 改办 (route), release and any re-indexing ask decide(); the search index refuses
+classified text again on its side. Every reading of a 密级 — the levels, a mark line, where GB/T 9704 puts a
+mark (版头, above the title, never a 正文 line), a mark the parser could not read — is extractors/secrecy.py's
+(the one 密级 reader, seam S7); this module decides what follows from it. A mark whose level can be read is
+classified; a mark whose level cannot be read holds the document, never a guess. Source: GB/T 9704-2012 7.2.2
+(密级和保密期限); 保密法 — classified text must never reach the shared index.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional
+
+from extractors.secrecy import CLASSIFIED, HELD, OPEN, level_of
+from extractors.secrecy import Decision as Reading
+
+from .ledger.query import is_confidential as confidential_row
+from .secrecy_records import RELEASED
+
+CONFIDENTIAL_OFFICE = "机要室"  # where classified documents go (分办), and the 机要员's office
+CLASSIFIED_REASON = "涉密公文经非涉密渠道传来，转机要室处理，不进入共享检索"
+
+
+@dataclass(frozen=True)
+class Decision(Reading):
+    """extractors.secrecy.Decision (kind OPEN | CLASSIFIED | HELD, reason, level) with what only the policy
+    knows: `released`, OPEN because the 机要员 read a mark nobody could read and released it (never returned)."""
+    released: bool = False
+
+
+def decide(review, recorded: Optional[str] = None) -> Decision:
+    """OPEN, CLASSIFIED or HELD for a Review (pipelines.review) and the 机要员's last recorded decision on it
+    (secrecy_records.decision_kind: CLASSIFIED, HELD, RELEASED or None). RELEASED turns HELD into
+    Decision(OPEN, released=True) — the one place the release is honoured; CLASSIFIED never becomes OPEN."""
+    decision = index_decision(review)
+    if decision.kind == HELD and recorded == RELEASED:
+        return Decision(OPEN, RELEASED_REASON, released=True)
+    return decision
+
+
+RELEASED_REASON = "机要员核定：非涉密公文"
+
+
+def index_decision(review) -> Decision:
+    """OPEN, CLASSIFIED or HELD for a Review from the text alone (no recorded decision: use decide()). A mail
+    whose 主件 is open but one of whose 附件 is classified (or held) is classified (held) as a whole
+    (review.annex_secrecy)."""
+    decision = _main_decision(review)
+    annex = getattr(review, "annex_secrecy", None)
+    if annex is not None and (decision.kind == OPEN or (decision.kind == HELD and annex.kind == CLASSIFIED)):
+        return Decision(annex.kind, annex.reason, annex.level)
+    return decision
+
+
+def _main_decision(review) -> Decision:
+    report = review.report
+    level = level_of(report["document"].get("secrecy"))
+    if level:
+        return Decision(CLASSIFIED, CLASSIFIED_REASON, level)
+    mark = getattr(review, "secrecy_unreadable", None)
+    if mark and level_of(mark):  # a mark the parser missed, but its level is plain once spacing and labels go
+        return Decision(CLASSIFIED, CLASSIFIED_REASON, level_of(mark))
+    if mark:  # the parser's secrecy_unreadable, or a mark-like line it did not read: held, not guessed
+        return Decision(HELD, f"本件有密级标志“{mark[:40]}”但无法确定密级，暂存待机要员核定，不进入检索、不退文、不分办")
+    if any(f["rule"] == "security.classified" for f in report["findings"]):  # any other reason the rule fired
+        evidence = " ".join(f.get("evidence") or "" for f in report["findings"] if f["rule"] == "security.classified")
+        return Decision(CLASSIFIED, CLASSIFIED_REASON, level_of(evidence) or "涉密")
+    return Decision(OPEN)
+
+
+# -- ledger rows ------------------------------------------------------------------------------------------------
+
+def is_confidential(row: dict) -> bool:
+    """A classified document (sent to the 机要室 as such) or one held for the 机要员 (密级 unread): the shared views
+    withhold its title and names (pipelines/access.py). The ledger's own definition (pipelines/ledger/query.py:
+    is_confidential beside its SQL form confidential_sql, which a paged query filters on), so that a page of
+    the 登记簿 and a row checked here always agree."""
+    return confidential_row(row)
+
+
+def kept_from_index(row: dict) -> bool:
+    """Never (again) in the shared search index: confidential, a level readable in its 密级 field, or with the
+    机要室 however it got there."""
+    return (is_confidential(row) or level_of(row.get("secrecy")) is not None
+            or row.get("department") == CONFIDENTIAL_OFFICE)
+
+
+def at_confidential_office(row: dict) -> bool:
+    """Routed to the 机要室 (its final step in the batch: pending() leaves it there)."""
+    return row.get("status") == "routed" and row.get("department") == CONFIDENTIAL_OFFICE
