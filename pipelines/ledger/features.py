@@ -73,7 +73,9 @@ def statements(script: str) -> list[str]:
     return [s.strip() for s in script.split(";") if s.strip()]
 
 
-MODULES: tuple[str, ...] = ()  # the modules that define the office's features ("pipelines.accounts", …)
+MODULES: tuple[str, ...] = (  # the modules that define the office's features (tests/test_ledger_features.py finds them all)
+    "pipelines.handling.store",  # 承办/督办
+)
 _KNOWN: dict[str, "Feature"] = {}  # every Feature made in this process, by name (the one with the most steps)
 
 
