@@ -75,6 +75,7 @@ def statements(script: str) -> list[str]:
 
 MODULES: tuple[str, ...] = (  # the modules that define the office's features (tests/test_ledger_features.py finds them all)
     "pipelines.handling.store",  # 承办/督办
+    "pipelines.returns.store",  # 退文通知's numbers, notices, deliveries, address book; the mailbox's messages
 )
 _KNOWN: dict[str, "Feature"] = {}  # every Feature made in this process, by name (the one with the most steps)
 
