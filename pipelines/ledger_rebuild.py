@@ -274,7 +274,7 @@ def _journals(root: Path) -> dict[tuple[int, int], object]:
     """(year, seq) → journal.Replayed for every registration journal under registrations/ (damaged lines are
     skipped there and named again by _restore)."""
     found = {}
-    for path in sorted((root / "registrations").glob(f"*/*{JOURNAL_SUFFIX}")):
+    for path in sorted(DataRoot(root).registrations.glob(f"*/*{JOURNAL_SUFFIX}")):
         read = read_journal(path)
         replayed = replay(read.entries) if read else None
         if replayed is None or "year" not in replayed.row or "seq" not in replayed.row:
