@@ -10,7 +10,6 @@ import os
 import shutil
 import subprocess
 import sys
-import time
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -22,8 +21,11 @@ from pipelines.batch import run_batch
 from pipelines.batch_lock import BatchBusy, batch_lock
 from pipelines.ledger import SQLiteLedger
 
+from . import test_faults
 from .test_batch import SAMPLES
-from .test_faults import ENV, NOTICE, ROOT, cli, one_line, tmpfs  # noqa: F401  (tmpfs: the fixture)
+from .test_faults import NOTICE, ROOT, cli, one_line
+
+tmpfs = test_faults.tmpfs  # the fixture: a size-limited tmpfs mounted for the test
 
 
 # ---- the disk: the threshold said, and Prefect's HTTP 500 said as the disk's fault ---------------------------
