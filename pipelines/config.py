@@ -22,6 +22,10 @@ file named explicitly must exist). Every key has a default, so an office without
     model_dir = "/srv/models/ppocr"  # (SHOUWEN_OCR_MODEL_DIR); relative paths are relative to this file
     paddle_model_dir = "…"           # (SHOUWEN_PADDLE_MODEL_DIR)
     max_side = 1280                  # longest page side, pixels, given to the text detector (SHOUWEN_OCR_MAX_SIDE)
+    [intake]                         # 签收
+    incomplete_grace_seconds = 600   # a file cut off (a PDF without its end, a zip without its central directory…)
+                                     # waits this long after its last write as 仍在传入, then goes to quarantine
+                                     # (SHOUWEN_INCOMPLETE_GRACE_SECONDS)
     [prefect]
     api_url = "http://prefect.office.lan:4200/api"   # a standing Prefect server (PREFECT_API_URL); none: the batch starts its own
     work_pool = "shouwen"            # the work pool of `shouwen worker` and prefect.yaml (SHOUWEN_WORK_POOL)
@@ -76,6 +80,7 @@ ENV = {
     ("ocr", "model_dir"): "SHOUWEN_OCR_MODEL_DIR",
     ("ocr", "paddle_model_dir"): "SHOUWEN_PADDLE_MODEL_DIR",
     ("ocr", "max_side"): "SHOUWEN_OCR_MAX_SIDE",
+    ("intake", "incomplete_grace_seconds"): "SHOUWEN_INCOMPLETE_GRACE_SECONDS",
     ("prefect", "api_url"): "PREFECT_API_URL",
     ("prefect", "work_pool"): "SHOUWEN_WORK_POOL",
 }
@@ -182,6 +187,19 @@ class OcrSettings(_Section):
         return value
 
 
+class IntakeSettings(_Section):
+    """[intake]: 签收. A structurally incomplete file (extractors/complete.py) younger than
+    incomplete_grace_seconds (since its last write) is still arriving; older, it is taken and quarantined."""
+    incomplete_grace_seconds: int = 600
+
+    @field_validator("incomplete_grace_seconds")
+    @classmethod
+    def _grace(cls, value: int) -> int:
+        if not 0 <= value <= 7 * 86400:
+            raise ValueError("应在 0 到 604800 秒（7 天）之间")
+        return value
+
+
 class PrefectSettings(_Section):
     api_url: Optional[str] = None
     work_pool: str = "shouwen"
@@ -252,6 +270,7 @@ class Settings(_Section):
     ledger: LedgerSettings = LedgerSettings()
     index: IndexSettings = IndexSettings()
     ocr: OcrSettings = OcrSettings()
+    intake: IntakeSettings = IntakeSettings()
     prefect: PrefectSettings = PrefectSettings()
     handling: HandlingSettings = HandlingSettings()
 
