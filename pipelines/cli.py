@@ -85,7 +85,10 @@ def _parser() -> argparse.ArgumentParser:
     led.add_argument("--root", help=root_help)
     led.add_argument("--json", action="store_true", help="每件一行 JSON / one JSON object per document")
     led.add_argument("--confidential", action="store_true",
-                     help="机要员查看：显示涉密和待核定收文的标题 / show the titles of classified and held documents")
+                     help="机要员查看：显示涉密和待核定收文的标题，须以机要员账户登录（--user 名 --password-stdin）"
+                          " / the confidential clerk's view: log in as an account of role confidential")
+    led.add_argument("--user", metavar="用户名", help="以此账户身份查看（密码从标准输入读入）/ act as this account")
+    led.add_argument("--password-stdin", action="store_true", help="从标准输入读入密码 / read the password from stdin")
     s = sub.add_parser("search", help="全文检索收文 / full-text search", description="全文检索收文。Full-text search.")
     s.add_argument("query", nargs="+", metavar="QUERY", help="检索词，多个词须同时出现 / words, all required")
     s.add_argument("--root", help=root_help)
@@ -150,6 +153,12 @@ def _parser() -> argparse.ArgumentParser:
     from .migrate import add_parser as add_migrate_parser  # shouwen migrate: SQLite ledger → PostgreSQL
 
     add_migrate_parser(sub, root_help)
+    from web.serve import add_parser as add_serve_parser  # shouwen serve: the web desk
+
+    add_serve_parser(sub, root_help)
+    from .accounts_cmd import add_parser as add_user_parser  # shouwen user: the web desk's accounts
+
+    add_user_parser(sub, root_help)
     for name, command in sub.choices.items():  # `shouwen run --config X` as well as `shouwen --config X run`
         if any(a.dest == "root" for a in command._actions):
             command.add_argument("--config", metavar="PATH", default=argparse.SUPPRESS, help=config_help)
@@ -232,6 +241,14 @@ def main(argv: list[str] | None = None) -> int:
             from .migrate import run_migrate
 
             return run_migrate(args)
+        if args.command == "serve":
+            from web.serve import run_serve
+
+            return run_serve(args)
+        if args.command == "user":
+            from .accounts_cmd import run_user
+
+            return run_user(args)
     except BrokenPipeError:  # `shouwen … | head`
         return 0
     except Exception as exc:  # 磁盘已满, 数据目录只读, 登记簿损坏, 另一批正在处理, 他人刚改过: one line, no traceback
@@ -349,10 +366,11 @@ def _render(args) -> int:
     return EXIT_ACCEPTED
 
 def _is_refusal(exc: BaseException) -> bool:
+    from .accounts import LoginRefused
     from .desk import DeskRefusal
     from .office import NoLedger
 
-    return isinstance(exc, (DeskRefusal, NoLedger))
+    return isinstance(exc, (DeskRefusal, NoLedger, LoginRefused))
 
 
 def _fault_line(exc: BaseException, args) -> str | None:
@@ -481,6 +499,17 @@ def _ledger(args) -> int:
     from . import desk
 
     with _office(args) as office:
+        if args.confidential:  # the 机要员's view is a role: an account of role confidential logs in
+            from . import access
+            from .accounts_cmd import login_from_stdin
+
+            if not (args.user and args.password_stdin):
+                print("shouwen: 机要员查看须以机要员账户登录：shouwen ledger --confidential --user 用户名 --password-stdin",
+                      file=sys.stderr)
+                return EXIT_UNUSABLE
+            actor = login_from_stdin(office, args.user)
+            if not access.ledger_scope(actor).confidential:
+                raise access.refusal("forbidden", f"账户 {actor.name} 不是机要员，不能查看涉密和待核定收文")
         for entry in desk.ledger_entries(office, confidential=args.confidential):
             row = entry.row
             if args.json:
