@@ -9,8 +9,8 @@ function of pipelines/views.py (which asks pipelines/access.py) and renders; not
 
 Security: server-side sessions (pipelines/accounts.py) in an HttpOnly, SameSite=Lax cookie, Secure unless
 [web] secure_cookies = false (a plain-HTTP intranet: say so to the office); CSRF: asgi-csrf (the signed
-double-submit token of Datasette's maintainers; form field `csrftoken`, header `x-csrftoken` for htmx, multipart
-uploads with the token first), its signing secret kept in the ledger's database so that every `serve` process
+double-submit token of Datasette's maintainer; form field `csrftoken`, header `x-csrftoken` for htmx; uploads
+send it in the header, see wrapped() in create_app), its signing secret kept in the ledger's database so that every `serve` process
 shares it, /login protected too (login CSRF); a Content-Security-Policy without inline scripts; refusals and
 faults as Chinese pages, never a traceback.
 """
@@ -80,8 +80,21 @@ def create_app(source) -> "object":
     def api_call(scope) -> bool:  # token-authenticated API calls carry no cookie session: nothing to forge
         return scope["path"].startswith("/api/")
 
-    wrapped = asgi_csrf(app, signing_secret=secret, always_protect={"/login", "/logout"}, skip_if_scope=api_call,
-                        cookie_secure=app.state.secure, cookie_samesite="Lax", send_csrf_failed=_csrf_failed)
+    protected = asgi_csrf(app, signing_secret=secret, always_protect={"/login", "/logout"}, skip_if_scope=api_call,
+                          cookie_secure=app.state.secure, cookie_samesite="Lax", send_csrf_failed=_csrf_failed)
+
+    async def wrapped(scope, receive, send):
+        """Uploads (multipart) must carry the token in the x-csrftoken header (htmx adds it): asgi-csrf 0.11 cannot
+        parse a multipart body with python-multipart ≥ 0.0.26 (simonw/asgi-csrf#38), and the older parser has
+        known CVEs, so such a body is never given to it — refused here, as any request without its token."""
+        if scope["type"] == "http" and scope["method"] not in ("GET", "HEAD", "OPTIONS", "TRACE"):
+            headers = dict(scope.get("headers") or [])
+            if (headers.get(b"content-type", b"").startswith(b"multipart/") and b"x-csrftoken" not in headers
+                    and not scope["path"].startswith("/api/")):
+                await _csrf_failed(scope, send, None)
+                return
+        await protected(scope, receive, send)
+
     wrapped.app = app  # tests and `serve` reach the FastAPI app (its state) through this
     return wrapped
 

@@ -281,10 +281,22 @@ async def register(request: Request, issuer: str = Form(""), channel: str = Form
                    who: Actor = Depends(actor)):
     from starlette.concurrency import run_in_threadpool
 
+    from pipelines.desk import DeskRefusal
+
     data = await file.read(views.MAX_UPLOAD_BYTES + 1)
-    done = await run_in_threadpool(views.register_counter, office(request), file.filename or "", data, issuer, channel,
-                                   actor=who)
-    return RedirectResponse(f"/documents/{done.row['id']}?done=registered", status_code=303)
+    try:
+        done = await run_in_threadpool(views.register_counter, office(request), file.filename or "", data, issuer,
+                                       channel, actor=who)
+    except DeskRefusal as exc:
+        if request.headers.get("hx-request") and getattr(exc, "code", None) != "forbidden":  # said in the form
+            from markupsafe import escape
+
+            return Response(f'<p class="error" role="alert">{escape(str(exc))}</p>', media_type="text/html")
+        raise
+    target = f"/documents/{done.row['id']}?done=registered"
+    if request.headers.get("hx-request"):  # htmx: the browser goes to the new document's page
+        return Response(status_code=200, headers={"HX-Redirect": target})
+    return RedirectResponse(target, status_code=303)
 
 
 @router.get("/dashboard")
