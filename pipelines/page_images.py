@@ -81,15 +81,14 @@ def _meta(root: Path, row: dict) -> dict:
         raise NoImages("本件已隔离（无法读取），不生成页面图像；可下载原件查看")
     fmt = _format(root, row)
     if fmt not in RENDERED:
-        raise NoImages("本件为文本或邮件，没有页面图像，见下方文字")
+        raise NoImages("本件为文本或邮件，没有页面图像")
     from io import BytesIO
 
     images: list[tuple[bytes, tuple[float, float]]] = []
     data = _original(root, row)
     if fmt == "ofd":
-        from extractors.ofd_reader import render_page
-
         from extractors.ofd.reader import open_ofd
+        from extractors.ofd_reader import render_page
 
         count = len(open_ofd(data).pages)
         with tempfile.TemporaryDirectory(prefix="shouwen-render-") as tmp:
@@ -135,8 +134,9 @@ def _to_pdf(data: bytes, fmt: str) -> bytes:
 
 
 def _pdf_pages(pdf: bytes) -> list[tuple[bytes, tuple[float, float]]]:
-    import pypdfium2 as pdfium
     from io import BytesIO
+
+    import pypdfium2 as pdfium
 
     document = pdfium.PdfDocument(pdf)
     try:

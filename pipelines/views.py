@@ -498,9 +498,8 @@ def queue_departments(office, actor: Actor) -> list[str]:
         return list(scope.departments)
     names = set(office.departments) or known_departments(office)
     names.discard(access.CONFIDENTIAL_OFFICE)
-    if scope.confidential:
-        names.add(access.CONFIDENTIAL_OFFICE)
-    return sorted(names)
+    ordered = sorted(names)
+    return [access.CONFIDENTIAL_OFFICE] + ordered if scope.confidential else ordered  # the 机要员's own queue first
 
 
 def queue(office, department: Optional[str], page: int = 1, size: int = 50, *, actor: Actor) -> QueuePage:

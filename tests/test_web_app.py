@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from . import web_office
-from .web_office import ACCOUNTS, HELD_TITLE, REPORT, REQUEST, LETTER, SCRIPT_TITLE, SECRET_TITLE, CUT
+from .web_office import ACCOUNTS, HELD_TITLE, LETTER, REPORT, REQUEST, SECRET_TITLE
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -22,7 +22,7 @@ from typing import Optional
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
-from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
@@ -133,7 +133,6 @@ STATUS_OF_CODE = {"not_found": 404, "forbidden": 403, "bad_input": 400, "duplica
 
 def _handlers(app: FastAPI) -> None:
     from index import IndexUnavailable, QueryError
-
     from pipelines.desk import DeskRefusal
     from pipelines.ledger import LedgerConflict
 
