@@ -475,3 +475,37 @@ def test_the_vendored_assets_match_their_recorded_sha256():
         assert hashlib.sha256((vendor / name).read_bytes()).hexdigest() == digest, name
     templates = " ".join(p.read_text(encoding="utf-8") for p in (ROOT / "web" / "templates").glob("*.html"))
     assert "http://" not in templates and "https://" not in templates  # nothing fetched from outside
+
+
+def test_the_register_is_read_a_page_at_a_time_in_number_order(shared):
+    """ledger_rows (export, print) walks the 登记簿 by key, a page per query: page boundaries lose nothing."""
+    from pipelines import views
+    from pipelines.actors import Actor
+
+    app, rows = shared
+    office = app.app.state.office
+    clerk = Actor("wenmi", "clerk")
+    walked = [e.row["number"] for e in views.ledger_rows(office, views.LedgerFilter(), actor=clerk, page_rows=2)]
+    visible = [r["number"] for r in sorted(rows.values(), key=lambda r: r["seq"])
+               if r["file"] not in ("机密-鸬鹚保护.txt", "白鹭观测.txt")]
+    assert walked == visible and len(walked) == 6
+    everything = [e.row["number"] for e in views.ledger_rows(office, views.LedgerFilter(), actor=Actor("jiyao", "confidential"),
+                                                                page_rows=3)]
+    assert len(everything) == 8
+
+
+def test_the_dashboard_counts_what_the_role_may_see(shared):
+    from pipelines import views
+    from pipelines.actors import Actor
+
+    app, _ = shared
+    office = app.app.state.office
+    clerk = views.dashboard(office, actor=Actor("wenmi", "clerk"))
+    assert dict(clerk.departments) == {"办公室": 3, "文秘科": 1} and clerk.total == 6 and clerk.quarantined == 1
+    assert sum(n for _, n in clerk.days) == 6
+    assert ("layout.type-area", 1) in clerk.rules  # the hand-made finding of the returned 汇报
+    sender = next(s for s in clerk.senders if s["issuer"] == "贵阳市教育局")
+    assert sender["returned"] == 1 and sender["total"] == 4  # 请示, 汇报 (returned), 通知, the <script> 通知
+    confidential = views.dashboard(office, actor=Actor("jiyao", "confidential"))
+    assert dict(confidential.departments)["机要室"] == 1 and confidential.total == 8
+    assert all(not views.access.is_confidential(e.row) for e in confidential.waiting)
