@@ -12,8 +12,12 @@
    other (substituted fonts are counted separately too).
 
     .venv/bin/python bench/accuracy_bench.py [--no-ocr]
+    .venv/bin/python bench/accuracy_bench.py --producers DIR [--out FILE]
 
-Writes bench/results/accuracy.json and prints both tables.
+Writes bench/results/accuracy.json and prints both tables. --producers measures instead the files made by other
+people's GB/T 9704 tools (tests/data/producers: right values committed, files kept outside the repository, see its
+SOURCES.md) found in DIR: per producer, how many are returned (退文), held (a verdict other than accept/return,
+待复核), returned although conformant (false returns), and with which error rules each.
 """
 from __future__ import annotations
 
@@ -98,7 +102,45 @@ def false_returns(tmp: Path, ocr: bool = True) -> dict:
     return {k: out[k] for k in PRODUCERS if k in out}
 
 
+def producer_returns(files: Path) -> dict:
+    """{producer: {documents, returned, held, unusable, conformant, false_returns, detail: [per file]}} over the
+    files of tests/data/producers found in `files` (a file shouwen refuses as unusable is counted apart)."""
+    from tests.real_corpus import load_cases, read_or_unusable as read
+
+    corpus = ROOT / "tests" / "data" / "producers"
+    out: dict = {}
+    for case in load_cases(corpus / "expected.toml", files, missing_ok=True):
+        reading = read(case.file, case.channel)
+        row = out.setdefault(case.origin, {"documents": 0, "returned": 0, "held": 0, "unusable": 0, "conformant": 0,
+                                           "false_returns": 0, "detail": []})
+        row["documents"] += 1
+        row["returned"] += reading.verdict == "return"
+        row["held"] += reading.verdict not in ("accept", "return", "unusable")
+        row["unusable"] += reading.verdict == "unusable"
+        row["conformant"] += case.must_not_return
+        row["false_returns"] += case.must_not_return and reading.verdict != "accept"
+        row["detail"].append({"document": case.id, "verdict": reading.verdict, "rules": sorted(set(reading.errors)),
+                              "breaks": case.breaks, "missed_breaks": [r for r in case.breaks if r not in reading.errors]})
+    return out
+
+
+def main_producers(argv: list[str]) -> None:
+    files = Path(argv[argv.index("--producers") + 1])
+    target = Path(argv[argv.index("--out") + 1]) if "--out" in argv else ROOT / "bench" / "results" / "accuracy-producers.json"
+    result = producer_returns(files)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    print(f"{'制作工具（他人的公文工具）':28} {'份数':>4} {'退文':>4} {'待复核':>6} {'无法读取':>8} {'合格':>4} {'误退':>4}  退文规则")
+    for producer, row in result.items():
+        rules = "；".join(f"{d['document']}: {','.join(d['rules'])}" for d in row["detail"] if d["rules"]) or "—"
+        print(f"{producer:28} {row['documents']:>4} {row['returned']:>4} {row['held']:>6} {row['unusable']:>8} {row['conformant']:>4} "
+              f"{row['false_returns']:>4}  {rules}")
+    print(f"结果写入 {target}")
+
+
 def main() -> None:
+    if "--producers" in sys.argv:
+        return main_producers(sys.argv[1:])
     # (name, spec, the rule it breaks, rules its change may also break (neither counted nor held against it), formats)
     documents = [(f"ok-{k}", spec, frozenset(), frozenset(), ("docx", "pdf", "named", "txt")) for k, spec in CONFORMANT.items()]
     documents += [(f"case-{c.id}", c.spec, frozenset({c.rule}), c.also, c.formats) for c in CASES]

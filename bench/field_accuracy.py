@@ -7,13 +7,21 @@ A document marked must_not_return that shouwen returns is a false return; a rule
 that shouwen does not find is a missed break. Every number is given for the whole corpus and for the
 real texts and the derived shapes separately.
 
-    .venv/bin/python bench/field_accuracy.py [--failures]
+    .venv/bin/python bench/field_accuracy.py [--failures] [--ids h41-h70] [--out FILE]
+                                             [--corpus DIR --files DIR]
 
-Writes bench/results/fields.json and prints a table; --failures also prints each failing check.
+Writes bench/results/fields.json (or --out) and prints a table; --failures also prints each failing check.
+--ids measures only the documents of an id range (h41-h70) or list (h41,h44); --corpus takes another
+expected.toml (tests/data/producers) whose files are under --files. Groups are "all" and one per `origin`
+(real / derived; the producer's name for tests/data/producers). The JSON also gives, per document, the
+verdict, the error rules, each field right or wrong, and the commit measured.
 """
 from __future__ import annotations
 
+import argparse
 import json
+import re
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -21,16 +29,49 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.real_corpus import ALL_FIELDS, FIELD_ZH, expected_value, field_matches, load_cases, normalised, read  # noqa: E402
+from tests.real_corpus import ALL_FIELDS, DOCS, FIELD_ZH, REAL, expected_value, field_matches, load_cases, normalised, read_or_unusable as read  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results" / "fields.json"
 
 
+def _selected(case_id: str, ids: str | None) -> bool:
+    """Whether `case_id` is in --ids: "h41-h70" (same letter, numeric range) or "h41,h44"; None: all."""
+    if not ids:
+        return True
+    for part in ids.split(","):
+        m = re.fullmatch(r"([a-z]+)(\d+)-\1?(\d+)", part.strip())
+        c = re.fullmatch(r"([a-z]+)(\d+)", case_id)
+        if m and c and c.group(1) == m.group(1) and int(m.group(2)) <= int(c.group(2)) <= int(m.group(3)):
+            return True
+        if part.strip() == case_id:
+            return True
+    return False
+
+
+def _commit() -> str:
+    try:
+        return subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+
+
 def main(argv: list[str]) -> None:
-    cases = load_cases()
+    parser = argparse.ArgumentParser(prog="field_accuracy.py")
+    parser.add_argument("--failures", action="store_true")
+    parser.add_argument("--ids")
+    parser.add_argument("--out", type=Path, default=RESULTS)
+    parser.add_argument("--corpus", type=Path, help="a folder with an expected.toml (default tests/data/real)")
+    parser.add_argument("--files", type=Path, help="where the --corpus files are (default its docs/ folder)")
+    args = parser.parse_args(argv)
+    if args.corpus:
+        cases = load_cases(args.corpus / "expected.toml", args.files or args.corpus / "docs", missing_ok=True)
+    else:
+        cases = load_cases(REAL / "expected.toml", args.files or DOCS)
+    cases = [c for c in cases if _selected(c.id, args.ids)]
     started = time.perf_counter()
-    groups = {"all": cases, "real": [c for c in cases if c.origin == "real"],
-              "derived": [c for c in cases if c.origin == "derived"]}
+    groups = {"all": cases}
+    for case in cases:
+        groups.setdefault(case.origin, []).append(case)
     failures: list[dict] = []
     readings = {c.id: read(c.file, c.channel) for c in cases}
     seconds = time.perf_counter() - started
@@ -48,7 +89,7 @@ def main(argv: list[str]) -> None:
                 failures.append({"document": case.id, "check": f"breaks:{rule}", "read": reading.errors, "right": rule})
 
     failed = {(f["document"], f["check"]) for f in failures}
-    result = {"documents": len(cases), "real": len(groups["real"]), "derived": len(groups["derived"]),
+    result = {"commit": _commit(), "documents": len(cases), **{g: len(m) for g, m in groups.items() if g != "all"},
               "seconds": round(seconds, 2), "fields": {}, "false_returns": {}, "missed_breaks": {}}
     for group, members in groups.items():
         for name in ALL_FIELDS:
@@ -59,17 +100,27 @@ def main(argv: list[str]) -> None:
                             "accuracy": round(right / len(checked), 3) if checked else None}
         conformant = [c for c in members if c.must_not_return]
         returned = [c.id for c in conformant if (c.id, "verdict") in failed]
-        result["false_returns"][group] = {"conformant": len(conformant), "returned": len(returned), "documents": returned}
+        # a verdict other than accept / return (a document held for the clerk, 待复核) is counted apart
+        held = [c.id for c in members if readings[c.id].verdict not in ("accept", "return", "unusable")]
+        result["false_returns"][group] = {"conformant": len(conformant), "returned": len(returned), "documents": returned,
+                                          "held": len(held), "held_documents": held}
         breaks = [(c.id, r) for c in members for r in c.breaks]
         missed = [f"{d}:{r}" for d, r in breaks if (d, f"breaks:{r}") in failed]
         result["missed_breaks"][group] = {"breaks": len(breaks), "missed": len(missed), "documents": missed}
     result["failures"] = failures
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(result, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    result["per_document"] = [{
+        "document": c.id, "origin": c.origin, "verdict": readings[c.id].verdict, "errors": readings[c.id].errors,
+        "fields": {n: (c.id, n) not in failed for n in c.checked_fields()},
+        "fully_right": not any((c.id, n) in failed for n in c.checked_fields()),
+        "must_not_return": c.must_not_return, "false_return": (c.id, "verdict") in failed,
+        "missed_breaks": [r for r in c.breaks if (c.id, f"breaks:{r}") in failed]} for c in cases]
+    out = args.out if args.out.is_absolute() else Path.cwd() / args.out
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(result, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
 
-    print(f"real corpus: {len(cases)} documents ({len(groups['real'])} real, {len(groups['derived'])} derived), "
-          f"read in {seconds:.1f} s")
-    print(f"{'field':<14}{'all':>14}{'real':>14}{'derived':>14}")
+    counts = ", ".join(f"{len(m)} {g}" for g, m in groups.items() if g != "all")
+    print(f"corpus: {len(cases)} documents ({counts}), read in {seconds:.1f} s")
+    print(f"{'field':<14}" + "".join(f"{g:>14}" for g in groups))
     for name in ALL_FIELDS:
         row = result["fields"][name]
         cells = [f"{row[g]['right']}/{row[g]['checked']} {row[g]['accuracy'] or 0:.0%}" if row[g]["checked"] else "—"
@@ -78,10 +129,13 @@ def main(argv: list[str]) -> None:
     for label, key, total in (("false returns", "false_returns", "conformant"), ("missed breaks", "missed_breaks", "breaks")):
         cells = [f"{result[key][g]['returned' if key == 'false_returns' else 'missed']}/{result[key][g][total]}" for g in groups]
         print(f"{label:<14}" + "".join(f"{c:>14}" for c in cells))
-    if "--failures" in argv:
+    print(f"{'fully right':<14}" + "".join(
+        f"{sum(1 for c in m if not any((c.id, n) in failed for n in c.checked_fields()))}/{len(m)}".rjust(14)
+        for m in groups.values()))
+    if args.failures:
         for f in failures:
             print(f"{f['document']:<5} {f['check']:<22} read {f['read']!r}  right {f['right']!r}")
-    print(f"→ {RESULTS.relative_to(ROOT)}")
+    print(f"→ {out}")
 
 
 if __name__ == "__main__":

@@ -23,6 +23,20 @@ from typing import Optional
 from . import nlp
 from .layout import PAGE_NUMBER, STRICT_PAGE_NUMBER, Document, Line, is_red
 from .normalise import normalise
+from .secrecy import CLASSIFIED as _MARK_CLASSIFIED
+from .secrecy import (  # noqa: F401  (the 密级 reading, extractors/secrecy.py; these names are read from here too)
+    LEVELS,
+    SECRECY,
+    SECRECY_LABEL,
+    SECRECY_LINE,
+    SECRECY_TERM,
+    STARS,
+    UNCLASSIFIED_LABEL,
+    UNCLASSIFIED_WORDS,
+    read_mark,
+    read_secrecy,
+    secrecy_text,
+)
 
 DOC_TYPES = ("决议", "决定", "命令", "令", "公报", "公告", "通告", "意见", "通知", "通报", "报告", "请示", "批复", "议案", "函", "纪要")
 # Names often used for a document that are not one of the 15 legal 文种 of 条例 第八条.
@@ -30,23 +44,6 @@ NON_LEGAL_TYPES = ("汇报", "报告书", "请求", "申请", "总结", "要点"
 UPWARD_TYPES = ("请示", "报告")
 FORMATS = ("standard", "letter", "order", "minutes")  # GB/T 9704-2012 chapter 7 and 10.1, 10.2, 10.3
 
-LEVELS = ("绝密", "机密", "秘密")
-# 密级 as documents carry it: spaced (机　密, the 1999 layout), labelled (密级：机密), with 保密期限 (★1年) and
-# 紧急程度 on the same line; OCR reads the ★ as * ☆ ※ or drops it. Matched on the line without whitespace.
-STARS = "★☆*＊✱✲✳⭐※▲△"
-SECRECY_LINE = re.compile(
-    rf"^(?:(?:紧急程度[:：]?)?(?P<urgency_first>特急|加急|特提|平急|急件))?(?:密级[:：]?)?(?P<level>绝密|机密|秘密|内部|保密)"
-    rf"(?P<term>(?:保密期限[:：]?)?(?P<star>[{STARS}])?(?P<period>\d+年|[一二三四五六七八九十]+年|长期|\d+个月|[一二三四五六七八九十]+个月)?"
-    rf"|[{STARS}])?"
-    rf"(?:(?:紧急程度[:：]?)?(?P<urgency>特急|加急|特提|平急|急件))?$")
-SECRECY = re.compile(rf"^(绝密|机密|秘密|内部|保密)\s*(?:([{STARS}]).*)?$")  # a 密级 already found: level and star
-# a line that is a 密级 mark whatever its level says: a label, or a star with a 保密期限
-SECRECY_LABEL = re.compile(r"^密\s*级\s*[:：]")
-# a 密级 field that says the document is not classified ("密级：无", "非密", "公开"): a mark, but nothing to hold
-# what a 密级 field says of a document that is not classified (one list: the index decision reads it too)
-UNCLASSIFIED_WORDS = "无|无密级|非密|公开|内部公开|一般|普通|不涉密|非涉密"
-UNCLASSIFIED_LABEL = re.compile(rf"^(?:份号[:：]?[0-9]{{1,8}})?密级[:：]?(?:{UNCLASSIFIED_WORDS})$")
-SECRECY_TERM = re.compile(rf"[{STARS}]\s*(?:\d+|[一二三四五六七八九十]+)\s*(?:年|个月)|[{STARS}]\s*长期")
 URGENCY = re.compile(r"^(特急|加急|特提|平急|急件|急)$")
 URGENCY_LABELLED = re.compile(r"^紧急程度[:：]?(特急|加急|特提|平急|急件|急)$")
 COPY_NUMBER = re.compile(r"^[0-9]{1,8}$")
@@ -283,38 +280,6 @@ def doc_type_of(title: str) -> Optional[str]:
     return None
 
 
-def read_secrecy(text: str) -> Optional[dict]:
-    """A 密级 line read: {"level", "star", "period", "urgency", "copy"} or None.
-
-    Accepts "机密★1年", "机　密★1年" (spaced, the 1999 layout), "密级：机密", "机密★1年 特急", "000123 秘密",
-    "【机密】"
-    and OCR's "机密*1年", "机密☆1年", "机密 1年". The whole line must be the mark: "做好秘密载体管理" is not.
-    """
-    compact = re.sub(r"\s", "", normalise(text))
-    compact = re.sub(r"^份号[:：]?(?=[0-9])", "", compact)  # "份号：000123　密级：机密" on one line
-    copy = re.match(r"^[0-9]{1,8}(?=\D)", compact)
-    if copy:
-        compact = compact[copy.end():]
-    # a level in brackets, as web pages and some templates write it: "【机密】", "[秘密★1年]", "（机密）"
-    compact = re.sub(r"^[【\[〔（(]((?:绝|机|秘)密[^】\]〕）)]{0,12})[】\]〕）)]", r"\1", compact)
-    compact = re.sub(rf"^(密级[:：]?)?[{STARS}]+(?=(?:绝|机|秘)密)", r"\1", compact)  # "★机密": the star before the level
-    compact = re.sub(r"^(密级[:：]?)?(绝密|机密|秘密)级?[,，、;；]?", r"\1\2", compact)  # "机密级", "机密，1年"
-    m = SECRECY_LINE.match(compact)
-    if not m:
-        return None
-    return {"level": m.group("level"), "star": m.group("star") or (m.group("term") if m.group("term") in STARS else None),
-            "period": m.group("period"), "urgency": m.group("urgency") or m.group("urgency_first"),
-            "copy": copy.group(0) if copy else None}
-
-
-def secrecy_text(reading: dict) -> str:
-    """The canonical form of a 密级 read by `read_secrecy`: "机密★1年", "秘密"."""
-    text = reading["level"]
-    if reading["star"] or reading["period"]:
-        text += (reading["star"] or "") + (reading["period"] or "")
-    return text
-
-
 def _names(text: str) -> list[str]:
     """Issuers on one line of a mark or a signature: "示例市教育局　示例市财政局" → both; one name kept whole."""
     parts = [p for p in re.split(r"\s+", text.strip()) if p]
@@ -531,8 +496,13 @@ class _Parser:
             return True  # "密级：无": the document says it is not classified
         if el.issuer_mark_lines or el.secrecy is not None:
             return False
-        # a 密级 mark whose level cannot be read (a label, or a ★ with a 保密期限): the 机要员 must look at it
-        if len(compact) <= 24 and (SECRECY_LABEL.match(compact) or SECRECY_TERM.search(compact)) and el.secrecy_unreadable is None:
+        # a 密级 mark read by extractors.secrecy but not as a whole 密级 line: its level where one can be read
+        # ("■机密★1年"), else the 机要员 must look at it ("密级：■■", "杌宓★1年")
+        mark = read_mark(t)
+        if mark is not None and mark.kind == _MARK_CLASSIFIED and el.secrecy is None:
+            el.secrecy = Found(text=mark.level, page=el.pages_of[i], line=i, original=el.lines[i].text.strip())
+            return True
+        if mark is not None and mark.held and el.secrecy_unreadable is None:
             el.secrecy_unreadable = el.found(i)
             return True
         return False

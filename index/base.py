@@ -8,7 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Iterable, Iterator, Optional, Protocol, runtime_checkable
 
-CLASSIFIED = ("绝密", "机密", "秘密")
+from extractors.secrecy import level_of
+
 FILTERS = ("issuer", "doc_type", "department", "channel", "verdict", "status")  # exact-value filters and facets
 FIELDS = ("number", *FILTERS, "date", "received_at")  # what a document carries beside title and text
 FACETS = ("doc_type", "issuer", "department", "status", "channel")
@@ -23,8 +24,9 @@ class IndexUnavailable(RuntimeError):
 
 
 def is_classified(secrecy: Optional[str]) -> bool:
-    """True for a 密级 of 绝密/机密/秘密 (with or without ★ and a term)."""
-    return bool(secrecy) and any(secrecy.strip().startswith(level) for level in CLASSIFIED)
+    """True for a 密级 of 绝密/机密/秘密 in any written form (`机　密★1年`, `密级：机密`, `【秘密】`):
+    extractors.secrecy.level_of, the reader the parser and the batch use."""
+    return level_of(secrecy) is not None
 
 
 def refuse_classified(secrecy: Optional[str]) -> None:

@@ -35,7 +35,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Optional
 
 from .actors import ROLE_ZH, ROLES, Actor
-from .feature_store import Feature, ensure, store
+from .ledger.features import Feature
 
 ACCOUNT_FAILURES = 5  # failed logins of one account within THROTTLE_MINUTES before it is refused for a while
 ADDRESS_FAILURES = 20  # failed logins from one address (an office behind one proxy shares it: kept higher)
@@ -132,8 +132,8 @@ class Accounts:
     (it holds the thread's ledger connection)."""
 
     def __init__(self, ledger, web=None):
-        ensure(ledger, ACCOUNTS)
-        self.db = store(ledger)
+        ledger.ensure(ACCOUNTS)
+        self.db = ledger.store
         self.idle = timedelta(minutes=getattr(web, "session_idle_minutes", 30))
         self.lifetime = timedelta(hours=getattr(web, "session_hours", 12))
 

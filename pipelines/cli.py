@@ -89,6 +89,16 @@ def _parser() -> argparse.ArgumentParser:
                           " / the confidential clerk's view: log in as an account of role confidential")
     led.add_argument("--user", metavar="用户名", help="以此账户身份查看（密码从标准输入读入）/ act as this account")
     led.add_argument("--password-stdin", action="store_true", help="从标准输入读入密码 / read the password from stdin")
+    led.add_argument("--limit", type=_positive, help="每页条数（不给：全部）/ rows per page (default: all)")
+    led.add_argument("--offset", type=int, default=0, help="跳过前若干条 / skip this many rows")
+    led.add_argument("--after", metavar="DOC", help="从此收文编号之后开始（翻页）/ start after this ledger number")
+    led.add_argument("--newest", action="store_true", help="最新的在前 / newest first")
+    for name, zh in (("status", "状态，如 returned"), ("department", "承办部门（可重复）"), ("issuer", "来文单位"),
+                     ("channel", "来文渠道 edoc/fax/mail/scan"), ("kind", "文种")):
+        led.add_argument(f"--{name}", action="append" if name in ("status", "department") else None, help=f"{zh} / {name}")
+    led.add_argument("--from", dest="date_from", metavar="YYYY-MM-DD", help="收文日期起 / received from")
+    led.add_argument("--to", dest="date_to", metavar="YYYY-MM-DD", help="收文日期止 / received until")
+    led.add_argument("--year", type=_positive, help="收文编号年度 / year of the ledger number")
     s = sub.add_parser("search", help="全文检索收文 / full-text search", description="全文检索收文。Full-text search.")
     s.add_argument("query", nargs="+", metavar="QUERY", help="检索词，多个词须同时出现 / words, all required")
     s.add_argument("--root", help=root_help)
@@ -497,7 +507,25 @@ def _office(args):
 
 def _ledger(args) -> int:
     from . import desk
+    from .ledger import LedgerQuery, parse_key
+    from .ledger.query import MAX_LIMIT
 
+    after = None
+    if args.after:
+        parsed = parse_key(args.after)
+        if not parsed or parsed[0] != "number":
+            print(f"shouwen: --after 应为收文编号，如 收〔2026〕12号，而不是“{shown(args.after)}”", file=sys.stderr)
+            return EXIT_UNUSABLE
+        after = parsed[1]
+    try:
+        query = LedgerQuery(statuses=tuple(args.status or ()), departments=args.department, issuer=args.issuer,
+                            channel=args.channel, kind=args.kind, year=args.year, date_from=args.date_from,
+                            date_to=args.date_to, order="-number" if args.newest else "number",
+                            limit=args.limit or MAX_LIMIT, offset=args.offset, after=after)
+    except ValueError as exc:
+        print(f"shouwen: {exc}", file=sys.stderr)
+        return EXIT_UNUSABLE
+    shown_rows = 0
     with _office(args) as office:
         if args.confidential:  # the 机要员's view is a role: an account of role confidential logs in
             from . import access
@@ -510,13 +538,23 @@ def _ledger(args) -> int:
             actor = login_from_stdin(office, args.user)
             if not access.ledger_scope(actor).confidential:
                 raise access.refusal("forbidden", f"账户 {actor.name} 不是机要员，不能查看涉密和待核定收文")
-        for entry in desk.ledger_entries(office, confidential=args.confidential):
-            row = entry.row
-            if args.json:
-                print(json.dumps(entry.record(), ensure_ascii=False))
-            else:
-                print(f"{row['number']}  {row['received_at'][:16]}  {row['channel']:4}  {entry.status}{entry.return_state}  "
-                      f"{shown(row['department']) or '—'}  {entry.title}{shown(entry.marks)}")
+        while query is not None:
+            page = desk.ledger_page(office, query, confidential=args.confidential)
+            for entry in page.entries:
+                row = entry.row
+                if args.json:
+                    print(json.dumps(entry.record(), ensure_ascii=False))
+                else:
+                    print(f"{row['number']}  {row['received_at'][:16]}  {row['channel']:4}  {entry.status}{entry.return_state}  "
+                          f"{shown(row['department']) or '—'}  {entry.title}{shown(entry.marks)}")
+            shown_rows += len(page.entries)
+            query = None if args.limit else page.next  # --limit: one page; else every page
+    if args.limit and not args.json:
+        first = args.offset + 1 if shown_rows else 0
+        line = f"共 {page.total} 件" + (f"，显示 {shown_rows} 件" if after else f"，显示第 {first}–{args.offset + shown_rows} 件")
+        if page.next is not None and page.entries:
+            line += f"；下一页：--limit {args.limit} --after {page.entries[-1].row['number']}"
+        print(line, file=sys.stderr)
     return EXIT_ACCEPTED
 
 

@@ -6,86 +6,32 @@
                                                     机要员 (ledger status `held`), never indexed, never returned
 
 The batch, 撤回 (withdraw), 改办 (route) and any re-indexing ask this function; the search index refuses
-classified text again on its side. A line at the head of the document that looks like a 密级 mark (密级：…,
-机　密★…, 秘 密 …) which the element parser did not turn into a level (or the parser's own
-`secrecy_unreadable`) is enough: classified where a level can be read in it once spacing and labels are set
+classified text again on its side. A 密级 mark in the 版头 (extractors.secrecy.find_mark: 密级：…, 机　密★…,
+秘 密 …, above the title, never a 正文 line) which the element parser did not turn into a level (or the parser's
+own `secrecy_unreadable`) is enough: classified where a level can be read in it once spacing and labels are set
 aside, otherwise held, not guessed. Source: GB/T 9704-2012 7.2.2 (密级和保密
 期限); 保密法 — classified text must never reach the shared index.
 """
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
-from typing import Optional
-
-from extractors.elements import UNCLASSIFIED_WORDS
-
-LEVELS = ("绝密", "机密", "秘密")
-OPEN, CLASSIFIED, HELD = "open", "classified", "held"
-_SPACE = re.compile(r"[\s\u3000]+")
-# A line that begins like a 密级 mark: 密级 (labelled), or 绝/机/秘 + 密 (any spacing) followed by ★, a
-# separator, a digit, 紧急程度 or the end of the line — not a title that merely begins with 秘密….
-UNCLASSIFIED = re.compile(r"^[\s\u3000]*(?:份[\s\u3000]*号[\s\u3000]*[:：]?[\s\u3000]*[0-9０-９]{1,8}[\s\u3000]*)?密[\s\u3000]*级"
-                          rf"[\s\u3000]*[:：]?[\s\u3000]*(?:{UNCLASSIFIED_WORDS})[\s\u3000]*$")
-MARK = re.compile(r"^[\s\u3000]*(?:(?:份[\s\u3000]*号[\s\u3000]*[:：]?[\s\u3000]*)?[0-9０-９]{1,8}[\s\u3000]*)?"  # a 份号,
-                  r"[【\[〔（(★☆*＊▲]?[\s\u3000]*"  # a bracket or a star may come first
-                  r"(?:密[\s\u3000]*级|(?:绝|机|秘)[\s\u3000]*密(?=[\s\u3000★☆*＊:：()（）【】\[\]〔〕\d０-９]|$|特急|加急|平急))")
-HEAD_LINES = 80  # how far down a 密级 mark is looked for, whatever was taken for the title: a web page's or a
-# portal's navigation (dozens of lines) can come before the 版头; a mark must begin its line (MARK), so the 正文's
-# sentences within these lines ("做好秘密载体管理", "机密文件…") do not match
-
-
-@dataclass(frozen=True)
-class Decision:
-    kind: str  # OPEN | CLASSIFIED | HELD
-    reason: str = ""
-    level: Optional[str] = None  # 绝密/机密/秘密 where classified
-
-    @property
-    def indexable(self) -> bool:
-        return self.kind == OPEN
-
-
-def level_of(secrecy: Optional[str]) -> Optional[str]:
-    """绝密/机密/秘密 from a 密级 as written (`机　密★1年`, `密级：机密`), else None."""
-    flat = _SPACE.sub("", secrecy or "")
-    return next((level for level in LEVELS if level in flat), None)
-
-
-def unreadable_mark(elements) -> Optional[str]:
-    """The text of a line at the head of the document that looks like a 密级 mark the parser could not read
-    (its own `secrecy_unreadable` first), or None."""
-    said = getattr(elements, "secrecy_unreadable", None)
-    if said:
-        return getattr(said, "text", None) or str(said)
-    if elements.secrecy is not None and level_of(elements.secrecy.text):
-        return None
-    lines = elements.lines
-    end = elements.title.line if elements.title is not None else 0
-    # the head of the document, and the first lines whatever the parser took for the title (a forwarded mail's
-    # headers, a web page's lines can come before the 版头)
-    for line in lines[:max(end, HEAD_LINES)]:
-        text = getattr(line, "text", str(line))
-        if MARK.match(text) and not UNCLASSIFIED.match(text):
-            return text.strip()
-    return None
-
-
-def secrecy_decision(elements) -> Decision:
-    """OPEN, CLASSIFIED or HELD from a document's parsed elements alone (extractors.elements.Elements): its 密级
-    line as the parser read it (read_secrecy), else the MARK backstop (unreadable_mark). Used for a mail's 附件
-    (pipelines/review.py annex_secrecy), whose 初审 report is not made."""
-    level = level_of(elements.secrecy.text if elements.secrecy is not None else None)
-    mark = unreadable_mark(elements)
-    if level or (mark and level_of(mark)):
-        return Decision(CLASSIFIED, ANNEX_CLASSIFIED, level or level_of(mark))
-    if mark:
-        return Decision(HELD, ANNEX_HELD)
-    return Decision(OPEN)
-
-
-ANNEX_CLASSIFIED = "邮件的附件有密级标志，全件按涉密公文转机要室处理，不进入共享检索"
-ANNEX_HELD = "邮件的附件有密级标志但无法确定密级，全件暂存待机要员核定，不进入检索、不退文、不分办"
+# The 密级 reading (levels, mark lines, where a mark is looked for, the elements-level decision) is
+# extractors/secrecy.py's; this module keeps the policy over a Review and re-exports the reading's names.
+from extractors.secrecy import (  # noqa: F401
+    ANNEX_CLASSIFIED,
+    ANNEX_HELD,
+    CLASSIFIED,
+    HEAD_LINES,
+    HELD,
+    LEVELS,
+    MARK,
+    OPEN,
+    UNCLASSIFIED,
+    UNCLASSIFIED_WORDS,
+    Decision,
+    level_of,
+    secrecy_decision,
+    unreadable_mark,
+)
 
 
 def index_decision(review) -> Decision:

@@ -5,6 +5,7 @@ a web page can call the same functions. Every function takes an Office (pipeline
 whatever ledger and index the configuration names.
 
     ledger_entries(office)                    -> [LedgerEntry]   the 登记簿, with the marks of ledger_view.py
+    ledger_page(office, query)                -> LedgerPage      one page of it (filters, order, keyset)
     search(office, query, …filters)           -> Found           hits, their ledger rows and version marks
     find(office, key)                         -> dict            a ledger row by 收文编号 (收〔2026〕12号, 2026-12)
     route(office, key, department, reason)    -> Routed          改办, also to the 机要室
@@ -27,6 +28,7 @@ from typing import Callable, Optional
 
 from .decisions import CLASSIFIED, RELEASED, record_decision
 from .ledger import STATUS_ZH
+from .ledger import query as ledger_query
 from .office import Office, ledger_file
 from .terminal import shown
 
@@ -62,8 +64,9 @@ CONFIDENTIAL_FIELDS = ("title", "file", "file_raw", "mail_subject", "mail_attach
 
 
 def is_confidential(row: dict) -> bool:
-    """A classified document (sent to the 机要室 as such) or one held for the 机要员 (密级 unread)."""
-    return row.get("route_source") == "classified" or row.get("status") == "held"
+    """A classified document (sent to the 机要室 as such) or one held for the 机要员 (密级 unread); written once,
+    beside its SQL form, in pipelines/ledger/query.py."""
+    return ledger_query.is_confidential(row)
 
 
 @dataclass
@@ -93,19 +96,42 @@ class LedgerEntry:
 
 
 def ledger_entries(office: Office, year: Optional[int] = None, confidential: bool = False) -> list[LedgerEntry]:
-    """Every registration in 收文编号 order (of one year, when given), with what `shouwen ledger` shows of it.
-    The titles of classified and held documents are withheld (need to know: they are the 机要室's), unless
-    confidential=True (`--confidential`, the 机要员's view). Their 收文编号, dates and status stay, so that the
-    numbering has no holes and the 机要员 can name them."""
+    """Every registration in 收文编号 order (of one year, when given), with what `shouwen ledger` shows of it,
+    read a page of ledger_query.MAX_LIMIT at a time (two statements a page). The titles of classified and held
+    documents are withheld (need to know: they are the 机要室's), unless confidential=True (`--confidential`,
+    the 机要员's view). Their 收文编号, dates and status stay, so that the numbering has no holes and the 机要员
+    can name them."""
+    entries: list[LedgerEntry] = []
+    query: Optional[ledger_query.LedgerQuery] = ledger_query.LedgerQuery(year=year, limit=ledger_query.MAX_LIMIT)
+    while query is not None:
+        page = ledger_page(office, query, confidential)
+        entries += page.entries
+        query = page.next
+    return entries
+
+
+@dataclass
+class LedgerPage:
+    entries: list[LedgerEntry]
+    total: int  # rows matching the query, all pages together
+    offset: int
+    next: Optional["ledger_query.LedgerQuery"]  # the next page's query (keyset), None after the last
+
+
+def ledger_page(office: Office, query: "ledger_query.LedgerQuery", confidential: bool = False) -> LedgerPage:
+    """One page of the 登记簿 (query: filters, order, limit, offset or keyset), masked as ledger_entries says;
+    two ledger statements whatever the ledger holds (ledger.page joins the marks). ValueError (Chinese) for a
+    bad filter."""
     from .ledger_view import ledger_extras, ledger_marks
 
     ledger = office.ledger
+    page = ledger.page(query)
     entries = []
-    for row in ledger.rows(year):
+    for row in page.rows:
         masked = is_confidential(row) and not confidential
         entries.append(LedgerEntry(row, STATUS_ZH[row["status"]], RETURN_STATES.get(row["return_state"] or "", ""),
                                    "" if masked else ledger_marks(ledger, row), ledger_extras(ledger, row), masked))
-    return entries
+    return LedgerPage(entries, page.total, query.offset, page.next())
 
 
 # -- 检索 -----------------------------------------------------------------------------------------------------

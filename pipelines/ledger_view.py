@@ -9,6 +9,10 @@
                                         similarity, seals,
                                         seals_unchanged
     version_mark(ledger, id) -> str     a search hit's version, "（第2版，前版 收〔2026〕4号）"
+
+A row from `ledger.page(…)` carries its marks already (linked_to_number, revision_of_number, newer_versions,
+linked_copies, joined in SQL): no statement is run for it. Any other row (ledger.get, rows) is looked up,
+up to four statements.
 """
 from __future__ import annotations
 
@@ -18,21 +22,27 @@ from typing import Optional
 MAIL_COLUMNS = ("mail_from", "mail_from_name", "mail_date", "mail_message_id", "mail_subject")
 
 
-def _number(ledger, document_id: Optional[int]) -> Optional[str]:
-    if document_id is None:
+JOINED = {"linked_to": "linked_to_number", "revision_of": "revision_of_number"}  # what ledger.page adds
+
+
+def _number(ledger, row: dict, column: str) -> Optional[str]:
+    """The 收文编号 of the registration row[column] (linked_to, revision_of) points at."""
+    if row.get(column) is None:
         return None
-    row = ledger.get(document_id)
-    return row["number"] if row else None
+    if JOINED[column] in row:
+        return row[JOINED[column]]
+    other = ledger.get(row[column])
+    return other["number"] if other else None
 
 
 def newer_versions(ledger, row: dict) -> list[str]:
     """收文编号 of the versions registered as new versions of this one."""
-    return ledger.newer_versions(row["id"])
+    return row["newer_versions"] if "newer_versions" in row else ledger.newer_versions(row["id"])
 
 
 def linked_copies(ledger, row: dict) -> list[str]:
     """收文编号 of the later copies linked to this registration (同一来文)."""
-    return ledger.linked_copies(row["id"])
+    return row["linked_copies"] if "linked_copies" in row else ledger.linked_copies(row["id"])
 
 
 def version_mark(ledger, document_id: int) -> str:
@@ -42,7 +52,7 @@ def version_mark(ledger, document_id: int) -> str:
         return ""
     marks = []
     if row.get("revision_of"):
-        marks.append(f"第{row['revision']}版，前版 {_number(ledger, row['revision_of'])}")
+        marks.append(f"第{row['revision']}版，前版 {_number(ledger, row, 'revision_of')}")
     later = newer_versions(ledger, row)
     if later:
         marks.append(f"已有新版 {'、'.join(later)}")
@@ -53,9 +63,9 @@ def ledger_marks(ledger, row: dict) -> str:
     """The Chinese marks after a ledger line (empty for a plain document)."""
     marks = []
     if row.get("linked_to"):
-        marks.append(f"同 {_number(ledger, row['linked_to'])}")
+        marks.append(f"同 {_number(ledger, row, 'linked_to')}")
     if row.get("revision_of"):
-        marks.append(f"第{row['revision']}版（前版 {_number(ledger, row['revision_of'])}）")
+        marks.append(f"第{row['revision']}版（前版 {_number(ledger, row, 'revision_of')}）")
     later = newer_versions(ledger, row)
     if later:
         marks.append(f"已有新版 {'、'.join(later)}")
@@ -86,8 +96,8 @@ def ledger_extras(ledger, row: dict) -> dict:
     return {
         **{k: row.get(k) for k in MAIL_COLUMNS},
         "mail_attachments": attachments,
-        "linked_to": _number(ledger, row.get("linked_to")),
-        "revision_of": _number(ledger, row.get("revision_of")),
+        "linked_to": _number(ledger, row, "linked_to"),
+        "revision_of": _number(ledger, row, "revision_of"),
         "revision": row.get("revision"),
         "newer_versions": newer_versions(ledger, row),
         "linked_copies": linked_copies(ledger, row),

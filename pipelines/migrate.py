@@ -4,7 +4,7 @@
     shouwen migrate --root R --from /backup/ledger.sqlite3 --to postgresql://shouwen@/shouwen?host=/run/postgresql
 
 What is copied: every table of the ledger (documents with all their columns, history, the per-year sequences,
-the same-document claims), ids and 收文编号 unchanged, in one transaction on the target (pipelines/ledger.py's
+the same-document claims), ids and 收文编号 unchanged, in one transaction on the target (pipelines/ledger's
 iter_table / import_tables, a page at a time), with the data root's batch lock held so no batch writes meanwhile. The source is
 only read, then marked as moved (a `moved_to` table naming the masked target URL and the time: SQLiteLedger
 refuses every write from then on, so a batch run before the operator switches `[ledger] url` over cannot number

@@ -13,6 +13,9 @@ QUIET = {
     "PREFECT_SERVER_ANALYTICS_ENABLED": "false",  # no telemetry
     "PREFECT_LOGGING_LEVEL": "WARNING",
     "PREFECT_LOGGING_TO_API_ENABLED": "false",  # our lines are for the terminal, not for the server's log table
+    # an ephemeral API (review_batch, a flow run without a server) on a busy machine can take minutes to start:
+    # waiting is right, failing the clerk's work is not
+    "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "600",
 }
 LOGGING_CONFIG = Path(__file__).with_name("prefect_logging.yml")
 

@@ -32,20 +32,17 @@ from zoneinfo import ZoneInfo
 
 from . import access
 from .actors import Actor
-from .feature_store import Feature, store
+from .ledger.features import Feature
 from .ledger import STATUS_ZH
 
 CHANNEL_ZH = {"edoc": "电子公文", "fax": "传真", "scan": "扫描件", "mail": "邮件", "unknown": "未注明"}
 LEDGER_COLUMNS = ("id", "year", "seq", "number", "received_at", "channel", "file", "issuer", "doc_number", "doc_type",
                   "title", "urgency", "secrecy", "department", "status", "route_source", "return_state", "verdict")
 MAX_PAGE_SIZE = 500
-# What the web desk's queries need of the documents table at a million rows (until branch `ledger`'s paged query
-# brings its own): the register by 收文日期, queues by department and status, version marks by revision_of.
+# What the web desk's queries need of the documents table beyond the ledger's own indexes (received_at, status,
+# department, revision_of: pipelines/ledger/schema.py): a department's queue by department and status together.
 WEB_INDEXES = Feature("web_indexes", steps=(
-    """CREATE INDEX IF NOT EXISTS documents_received_at ON documents(received_at);
-    CREATE INDEX IF NOT EXISTS documents_department_status ON documents(department, status);
-    CREATE INDEX IF NOT EXISTS documents_revision_of ON documents(revision_of);
-    CREATE INDEX IF NOT EXISTS documents_status ON documents(status)""",
+    "CREATE INDEX IF NOT EXISTS documents_department_status ON documents(department, status)",
 ))
 SEARCH_MAX_HITS = 1000  # relevance paging reads the best page×size hits: past this, narrow the query
 DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -165,7 +162,7 @@ def ledger_page(office, flt: LedgerFilter, page: int = 1, size: int = 50, *, act
     size = max(1, min(MAX_PAGE_SIZE, size))
     page = max(1, page)
     where, params = _ledger_where(office, flt, actor)
-    db = store(office.ledger)
+    db = office.ledger.store
     total = int(db.one(f"SELECT count(*) AS n FROM documents{where}", tuple(params))["n"])
     rows = db.query(f"SELECT {', '.join(LEDGER_COLUMNS)} FROM documents{where} ORDER BY year, seq LIMIT ? OFFSET ?",
                     tuple(params) + (size, (page - 1) * size))
@@ -177,7 +174,7 @@ def ledger_rows(office, flt: LedgerFilter, *, actor: Actor, page_rows: int = 100
     access.require(actor, "ledger")
     flt = flt.checked()
     where, params = _ledger_where(office, flt, actor)
-    db = store(office.ledger)
+    db = office.ledger.store
     after = (0, 0)
     joiner = " AND " if where else " WHERE "
     while True:
@@ -312,7 +309,7 @@ def _rows_and_versions(office, ids: list[int]) -> tuple[dict, dict]:
     "（第2版，前版 收〔2026〕4号；已有新版 收〔2026〕6号）"), in three queries whatever the number of ids."""
     if not ids:
         return {}, {}
-    db = store(office.ledger)
+    db = office.ledger.store
     marks_in = ", ".join("?" * len(ids))
     rows = {r["id"]: r for r in db.query(f"SELECT * FROM documents WHERE id IN ({marks_in})", tuple(ids))}
     earlier = sorted({r["revision_of"] for r in rows.values() if r.get("revision_of")})
@@ -552,7 +549,7 @@ def queue(office, department: Optional[str], page: int = 1, size: int = 50, *, a
         where.append(f"department = ? AND status IN ({', '.join('?' * len(QUEUE_STATES))})")
         params += [department, *QUEUE_STATES]
     sql_where = " WHERE " + " AND ".join(where)
-    db = store(office.ledger)
+    db = office.ledger.store
     total = int(db.one(f"SELECT count(*) AS n FROM documents{sql_where}", tuple(params))["n"])
     rows = db.query(f"SELECT {', '.join(LEDGER_COLUMNS)} FROM documents{sql_where} ORDER BY received_at DESC, id DESC"
                     " LIMIT ? OFFSET ?", tuple(params) + (size, (page - 1) * size))
@@ -566,7 +563,7 @@ def quarantine(office, *, actor: Actor, limit: int = 200) -> list[dict]:
     access.require(actor, "quarantine")
     where, params = _scope_sql(access.ledger_scope(actor))
     where.append("status = 'quarantined'")
-    rows = store(office.ledger).query(
+    rows = office.ledger.store.query(
         f"SELECT id, number, received_at, channel, file, reason, secrecy, department, status, route_source FROM documents"
         f" WHERE {' AND '.join(where)} ORDER BY received_at DESC, id DESC LIMIT ?", tuple(params) + (limit,))
     return [{**r, "received": beijing(office, r["received_at"]), "channel_zh": CHANNEL_ZH.get(r["channel"], r["channel"])}
@@ -595,7 +592,7 @@ def dashboard(office, *, actor: Actor) -> Dashboard:
     the waiting list shows only documents whose titles may be listed to everyone)."""
     access.require(actor, "dashboard")
     base, params = _scope_sql(access.ledger_scope(actor))
-    db = store(office.ledger)
+    db = office.ledger.store
 
     def where(*extra: str) -> str:
         parts = base + list(extra)

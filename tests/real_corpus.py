@@ -48,13 +48,19 @@ class Case:
         return [f for f in ALL_FIELDS if f in self.expected or f in self.absent]
 
 
-def load_cases() -> list[Case]:
-    """Every document of expected.toml, in file order. Raises ValueError on a malformed entry."""
-    data = tomllib.loads((REAL / "expected.toml").read_text(encoding="utf-8"))
+def load_cases(expected: Path = REAL / "expected.toml", docs: Path = DOCS, missing_ok: bool = False) -> list[Case]:
+    """Every document of an expected.toml (default: the real corpus), in file order, its files under `docs`.
+
+    Raises ValueError on a malformed entry, or on a file that is not there unless `missing_ok` (then the entry
+    is left out: the files of tests/data/producers are not in the repository, see its SOURCES.md).
+    """
+    data = tomllib.loads(expected.read_text(encoding="utf-8"))
     cases = []
     for key, entry in data.items():
-        path = DOCS / entry["file"]
+        path = docs / entry["file"]
         if not path.is_file():
+            if missing_ok:
+                continue
             raise ValueError(f"{key}: no file {path}")
         unknown = set(entry.get("absent", [])) - set(ALL_FIELDS)
         if unknown:
@@ -85,6 +91,18 @@ def read(path: Path, channel: str) -> Reading:
     return Reading(fields=actual_fields(report), verdict=report["verdict"],
                    errors=[f["rule"] for f in report["findings"] if f["severity"] == "error"],
                    findings=report["findings"])
+
+
+def read_or_unusable(path: Path, channel: str) -> Reading:
+    """`read`, or for a file shouwen refuses as unusable (exit 2 of validate) a Reading with verdict "unusable",
+    no fields, and the Chinese reason as its one finding (benchmarks count such a file apart; it is no 退文)."""
+    from extractors.errors import UnusableInput
+
+    try:
+        return read(path, channel)
+    except UnusableInput as exc:
+        return Reading(fields=actual_fields({}), verdict="unusable", errors=[],
+                       findings=[{"rule": "unusable", "severity": "unusable", "message": str(exc)}])
 
 
 def actual_fields(report: dict) -> dict[str, Any]:

@@ -14,8 +14,10 @@ def test_review_batch_flow_runs_for_real(tmp_path):
     code = ("import json, sys; from flows import review_batch; "
             "print(json.dumps(review_batch(sys.argv[1:], channel='edoc'), ensure_ascii=False))")
     env = {**os.environ, "PREFECT_HOME": str(tmp_path / "prefect"), "PREFECT_API_URL": "",
-           "PREFECT_SERVER_ALLOW_EPHEMERAL_MODE": "true", "PREFECT_LOGGING_LEVEL": "WARNING"}
-    result = subprocess.run([sys.executable, "-c", code, *samples], capture_output=True, text=True, timeout=300,
+           "PREFECT_SERVER_ALLOW_EPHEMERAL_MODE": "true", "PREFECT_LOGGING_LEVEL": "WARNING",
+           # a loaded machine (the suite, other jobs) can take minutes to start the ephemeral API: wait for it
+           "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "600"}
+    result = subprocess.run([sys.executable, "-c", code, *samples], capture_output=True, text=True, timeout=900,
                             cwd=ROOT, env=env)
     assert result.returncode == 0, result.stderr[-3000:]
     import json

@@ -1,4 +1,4 @@
-"""The Ledger protocol's contract (pipelines/ledger.py), run against both backends: SQLiteLedger on a file and
+"""The Ledger protocol's contract (pipelines/ledger/), run against both backends: SQLiteLedger on a file and
 PostgresLedger on a real PostgreSQL (tests/postgres.py: Debian's server on a Unix socket). Every expected value
 is written here by hand from the protocol's rules (收〔年〕号 numbering, compare-and-set, history order)."""
 from __future__ import annotations
@@ -9,9 +9,9 @@ import sqlite3
 import psycopg
 import pytest
 
-from pipelines import ledger_postgres
 from pipelines.ledger import MIGRATIONS, Ledger, LedgerConflict, SQLiteLedger, iter_table, open_ledger
-from pipelines.ledger_postgres import LedgerUnavailable, PostgresLedger
+from pipelines.ledger import postgres as ledger_postgres
+from pipelines.ledger.postgres import LedgerUnavailable, PostgresLedger
 
 BACKENDS = ["sqlite", "postgresql"]
 DAY = "2026-03-02T09:30:00+08:00"
@@ -54,7 +54,7 @@ def test_open_ledger_gives_the_backend_the_url_names(url, tmp_path):
     opened = open_ledger(url, tmp_path)
     assert isinstance(opened, Ledger)
     assert type(opened) is (SQLiteLedger if url.startswith("sqlite") else PostgresLedger)
-    assert opened.schema_version == 4 == len(MIGRATIONS) == len(ledger_postgres.MIGRATIONS)
+    assert opened.schema_version == 6 == len(MIGRATIONS) == len(ledger_postgres.MIGRATIONS)
     opened.close()
 
 
@@ -77,7 +77,7 @@ def test_create_false_wants_an_existing_ledger(url, tmp_path):
         open_ledger(url, tmp_path, create=False)
     open_ledger(url, tmp_path).close()
     again = open_ledger(url, tmp_path, create=False)
-    assert again.schema_version == 4
+    assert again.schema_version == 6
     again.close()
 
 
@@ -117,7 +117,7 @@ def test_a_new_registration_row_and_its_types(ledger):
         "file": "传真.tif", "sha256": sha(7), "archive_path": "archive/ab/7.tif", "status": "registered", "version": 0,
         "file_raw": "b4abd5e6", "verdict": None, "findings": None}
     assert type(row["id"]) is int and type(row["year"]) is int
-    assert ledger.history(r.id) == [{"status": "registered", "at": DAY, "note": "签收于fax收件箱"}]
+    assert ledger.history(r.id) == [{"status": "registered", "at": DAY, "note": "签收于fax收件箱", "actor": "batch"}]
 
 
 def test_a_registration_that_fails_gives_its_number_back(ledger):
@@ -370,7 +370,7 @@ def test_a_postgres_ledger_at_schema_3_is_migrated(postgres_url, tmp_path):
 
 
 def _check_migrated(ledger) -> None:
-    assert ledger.schema_version == 4
+    assert ledger.schema_version == 6
     row = ledger.find("收〔2026〕5号")
     assert list(row) == COLUMNS
     assert (row["department"], row["version"], row["mail_from"], row["linked_to"]) == ("办公室", 3, None, None)

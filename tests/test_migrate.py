@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from pipelines.ledger import SQLiteLedger, open_ledger
-from pipelines.ledger_postgres import PostgresLedger
+from pipelines.ledger.postgres import PostgresLedger
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -378,24 +378,22 @@ def test_the_api_answers_with_a_token_and_the_same_permissions(desk):
 
 def test_passwords_and_tokens_are_not_stored_in_the_clear(desk):
     from pipelines.accounts import Accounts
-    from pipelines.feature_store import store
 
     app, _ = desk
     office = app.app.state.office
     _, token = Accounts.open(office).add_token("wenmi", "OA")
-    dump = json.dumps(store(office.ledger).query("SELECT * FROM accounts") + store(office.ledger).query(
+    dump = json.dumps(office.ledger.store.query("SELECT * FROM accounts") + office.ledger.store.query(
         "SELECT * FROM api_tokens"), ensure_ascii=False)
     assert ACCOUNTS["wenmi"][2] not in dump and token not in dump and "$argon2id$" in dump
 
 
 def test_a_session_ends_when_idle_and_when_too_old(desk):
     from pipelines.accounts import Accounts
-    from pipelines.feature_store import store
 
     app, _ = desk
     office = app.app.state.office
     accounts = Accounts.open(office)
-    db = store(office.ledger)
+    db = office.ledger.store
     _, token = accounts.login("wenmi", ACCOUNTS["wenmi"][2])
     assert accounts.session_actor(token).name == "wenmi"
     db.execute("UPDATE web_sessions SET last_seen = '2000-01-01T00:00:00+00:00'")

@@ -76,10 +76,9 @@ def create_app(source) -> "object":
     from pipelines.accounts import Accounts
 
     secret = Accounts.open(office).secret("csrf")
-    from pipelines.feature_store import ensure
     from pipelines.views import WEB_INDEXES
 
-    ensure(office.ledger, WEB_INDEXES)  # once per ledger, under its write lock (a million rows: some seconds)
+    office.ledger.ensure(WEB_INDEXES)  # once per ledger, under its write lock (a million rows: some seconds)
 
     def api_call(scope) -> bool:  # token-authenticated API calls carry no cookie session: nothing to forge
         return scope["path"].startswith("/api/")

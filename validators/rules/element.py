@@ -14,8 +14,8 @@ from extractors.elements import (
     PRINT_LINE,
     SIGNER,
     doc_type_of,
-    read_secrecy,
 )
+from extractors.secrecy import LEVELS, read_secrecy
 
 from ..formats import requires
 from ..registry import Hit, rule
@@ -33,7 +33,7 @@ def copy_number(ctx):
 @rule("element.secrecy", "GB/T 9704-2012 7.2.2", "error", "密级为绝密、机密或秘密，保密期限写作“★N年”",
       "密级和保密期限决定公文的保管与传递方式，必须规范。", "“秘密★一年”或“内部”", "“秘密★1年”")
 def secrecy(ctx):
-    """The level and the 保密期限 as read by extractors.elements.read_secrecy (spacing and labels tolerated).
+    """The level and the 保密期限 as read by extractors.secrecy.read_secrecy (spacing and labels tolerated).
 
     On OCR'd pages a ★ read as * or ☆, or lost, is the scan's fault, not the sender's: only the level and
     the numerals of the period are judged there.
@@ -43,7 +43,7 @@ def secrecy(ctx):
         return
     reading = read_secrecy(found.text) or {"level": found.text, "star": None, "period": None}
     level = reading["level"]
-    if level not in ("绝密", "机密", "秘密"):
+    if level not in LEVELS:
         yield Hit(f"密级应为“绝密”“机密”或“秘密”，“{level}”不是法定密级", page=found.page, evidence=found.quote,
                   expected="绝密/机密/秘密")
         return

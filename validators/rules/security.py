@@ -1,27 +1,22 @@
 """Security rules (保密规则): classified documents that arrive through ordinary channels."""
 from __future__ import annotations
 
-from extractors.elements import read_secrecy
+from extractors.secrecy import level_of
 
 from ..registry import Hit, rule
 from ..report import CHANNEL_ZH
 
 # Channels of this system are all non-classified: a classified document must never travel through them.
 NON_CLASSIFIED_CHANNELS = ("edoc", "fax", "mail", "scan", "unknown")
-CLASSIFIED_LEVELS = ("绝密", "机密", "秘密")
 
 
 def classified_level(el) -> str | None:
     """The secrecy level a document is marked with (绝密/机密/秘密), or None.
 
     The parser reads the 密级 in every form documents carry it ("机　密★1年", "密级：机密", "机密★1年 特急",
-    OCR's "机密*1年"); see extractors.elements.read_secrecy.
+    OCR's "机密*1年"); the level is read by extractors.secrecy.level_of, as the index and the batch read it.
     """
-    if not el.secrecy:
-        return None
-    reading = read_secrecy(el.secrecy.text)
-    level = reading["level"] if reading else el.secrecy.text[:2]
-    return level if level in CLASSIFIED_LEVELS else None
+    return level_of(el.secrecy.text) if el.secrecy else None
 
 
 @rule("security.classified", "宁波 领导批示件办理工作规程 五（六）；保密法", "error", "涉密公文不得经非涉密渠道传递",
