@@ -32,8 +32,8 @@ from zoneinfo import ZoneInfo
 
 from . import access
 from .actors import Actor
-from .ledger.features import Feature
 from .ledger import STATUS_ZH
+from .ledger.features import Feature
 
 CHANNEL_ZH = {"edoc": "电子公文", "fax": "传真", "scan": "扫描件", "mail": "邮件", "unknown": "未注明"}
 LEDGER_COLUMNS = ("id", "year", "seq", "number", "received_at", "channel", "file", "issuer", "doc_number", "doc_type",
