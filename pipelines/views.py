@@ -16,8 +16,9 @@ these and renders.
 Refusals are the desk's DeskRefusal (str() Chinese; .code "not_found" / "forbidden" / …). A row the actor may
 not see is "not_found": a URL never tells that a number exists.
 
-Until SEAMS S1 (actor column in history) and S2 (desk functions taking actor) are on main, each action notes
-its actor in the document's history itself (_record_actor); with them, the desk records it and the note goes.
+Who acted is written into each history line (the ledger's actor column, SEAMS S1): until the desk's functions
+take actor= themselves (S2, branch house), they are given the office through _Acting, whose ledger writes the
+actor's name into every history line they write.
 """
 from __future__ import annotations
 
@@ -409,8 +410,10 @@ def document(office, doc_id, *, actor: Actor, images: bool = True) -> DocumentVi
 
     row = _get(office, doc_id, actor)
     ledger = office.ledger
+    lines = ledger.history(row["id"])
+    labels = _actor_labels(office, {h.get("actor") for h in lines if h.get("actor")})
     history = [{"at": beijing(office, h["at"]), "status": STATUS_ZH.get(h["status"], h["status"]),
-                "note": h.get("note") or "", "actor": h.get("actor") or ""} for h in ledger.history(row["id"])]
+                "note": h.get("note") or "", "actor": labels.get(h.get("actor"), h.get("actor") or "")} for h in lines]
     try:
         findings = json.loads(row["findings"] or "[]")
     except ValueError:
@@ -429,6 +432,23 @@ def document(office, doc_id, *, actor: Actor, images: bool = True) -> DocumentVi
         revision_of=_linked(office, actor, row.get("revision_of")), newer=_numbers(office, actor, ledger.newer_versions(row["id"])),
         copies=_numbers(office, actor, ledger.linked_copies(row["id"])), linked_to=_linked(office, actor, row.get("linked_to")),
         has_notice=bool(row.get("return_path")), actions=actions_for(actor, row))
+
+
+def _actor_labels(office, names: set) -> dict:
+    """How the history shows who acted: an account as 姓名（角色）, the batch as 批处理, a CLI user as 命令行（user）."""
+    from .accounts import Accounts
+
+    accounts = Accounts.open(office)
+    labels = {}
+    for name in names:
+        if name == "batch":
+            labels[name] = "批处理"
+        elif name.startswith("cli:"):
+            labels[name] = f"命令行（{name[4:]}）"
+        else:
+            account = accounts.get(name)
+            labels[name] = account.actor.history_name if account else name
+    return labels
 
 
 TEXT_LIMIT = 200_000  # characters of extracted text shown on the page
@@ -644,17 +664,44 @@ def _desk_takes_actor(function) -> bool:
     return "actor" in inspect.signature(function).parameters
 
 
-def _record_actor(office, row: dict, actor: Actor, what: str) -> None:
-    """Until the desk records actors itself (SEAMS S1/S2): one history line naming who acted."""
-    office.ledger.note(row["id"], f"{what}（操作人：{actor.history_name}）")
+class _ActingLedger:
+    """The ledger as a desk function acting for `actor` sees it: every history line it writes names the actor
+    (SEAMS S1's actor column). Until the desk takes actor= itself (S2, branch house)."""
+
+    def __init__(self, ledger, actor: str):
+        self._ledger, self._actor = ledger, actor
+
+    def __getattr__(self, name):
+        return getattr(self._ledger, name)
+
+    def register(self, *args, actor: Optional[str] = None, **kwargs):
+        return self._ledger.register(*args, actor=actor or self._actor, **kwargs)
+
+    def set_status(self, *args, actor: Optional[str] = None, **kwargs):
+        return self._ledger.set_status(*args, actor=actor or self._actor, **kwargs)
+
+    def note(self, *args, actor: Optional[str] = None, **kwargs):
+        return self._ledger.note(*args, actor=actor or self._actor, **kwargs)
 
 
-def _call(office, function, row: dict, actor: Actor, what: str, *args, **kwargs):
+class _Acting:
+    """The office with its ledger acting for `actor` (_ActingLedger); everything else is the office's own."""
+
+    def __init__(self, office, actor: Actor):
+        self._office, self._actor = office, actor
+
+    def __getattr__(self, name):
+        return getattr(self._office, name)
+
+    @property
+    def ledger(self):
+        return _ActingLedger(self._office.ledger, self._actor.name)
+
+
+def _call(office, function, row: dict, actor: Actor, *args, **kwargs):
     if _desk_takes_actor(function):
-        return function(office, row["number"], *args, actor=actor.name, **kwargs)
-    result = function(office, row["number"], *args, **kwargs)
-    _record_actor(office, row, actor, what)
-    return result
+        return function(office, row["number"], *args, actor=actor, **kwargs)
+    return function(_Acting(office, actor), row["number"], *args, **kwargs)
 
 
 def route(office, doc_id, department: str, reason: str, *, actor: Actor):
@@ -668,7 +715,7 @@ def route(office, doc_id, department: str, reason: str, *, actor: Actor):
     department = (department or "").strip()
     if department == access.CONFIDENTIAL_OFFICE:
         raise access.refusal("forbidden", "转机要室由机要员办理")
-    return _call(office, desk.route, row, actor, f"改办至{department}", department, f"文秘人员改办：{reason}")
+    return _call(office, desk.route, row, actor, department, f"文秘人员改办：{reason}")
 
 
 def to_confidential(office, doc_id, reason: str = "", *, actor: Actor):
@@ -676,21 +723,21 @@ def to_confidential(office, doc_id, reason: str = "", *, actor: Actor):
     from . import desk
 
     row = _get(office, doc_id, actor, "to_confidential")
-    return _call(office, desk.route, row, actor, "转机要室", access.CONFIDENTIAL_OFFICE, (reason or "").strip() or None)
+    return _call(office, desk.route, row, actor, access.CONFIDENTIAL_OFFICE, (reason or "").strip() or None)
 
 
 def release(office, doc_id, reason: str = "", *, actor: Actor):
     from . import desk
 
     row = _get(office, doc_id, actor, "release")
-    return _call(office, desk.release, row, actor, "机要员核定非涉密", (reason or "").strip() or None)
+    return _call(office, desk.release, row, actor, (reason or "").strip() or None)
 
 
 def resend(office, doc_id, *, actor: Actor):
     from . import desk
 
     row = _get(office, doc_id, actor, "resend")
-    return _call(office, desk.resend, row, actor, "重发退文通知单")
+    return _call(office, desk.resend, row, actor)
 
 
 def withdraw(office, doc_id, reason: str, *, actor: Actor):
@@ -698,7 +745,7 @@ def withdraw(office, doc_id, reason: str, *, actor: Actor):
 
     row = _get(office, doc_id, actor, "withdraw")
     reason = (reason or "").strip() or "文秘人员复核后撤回退文"
-    return _call(office, desk.withdraw, row, actor, "撤回退文", reason)
+    return _call(office, desk.withdraw, row, actor, reason)
 
 
 COUNTER_CHANNELS = {"scan": "纸质公文扫描件", "edoc": "电子文件（U盘、光盘等）"}
@@ -745,7 +792,7 @@ def register_counter(office, file_name: str, data: bytes, issuer: str, channel: 
         raw = os.fsencode(tmp)
         shown, raw_hex = display_name(os.fsencode(name))
         arrival = Arrival(channel, raw, shown, raw_hex, os.lstat(raw))
-        created, _duplicate, number = take_one(office, arrival)  # moves the upload to received/<channel>/
+        created, _duplicate, number = take_one(_Acting(office, actor), arrival)  # moves the upload to received/<channel>/
     finally:
         Path(tmp).unlink(missing_ok=True)
     row = office.ledger.find(number)
@@ -753,7 +800,6 @@ def register_counter(office, file_name: str, data: bytes, issuer: str, channel: 
         raise access.refusal("duplicate", "此文件此前已登记，不重复登记")
     if created:
         office.ledger.set_status(row["id"], "registered", f"窗口收文，来文单位（登记人填写）：{issuer}",
-                                 expect_version=row["version"], issuer=issuer)
-        _record_actor(office, row, actor, "窗口收文登记")
+                                 expect_version=row["version"], issuer=issuer, actor=actor.name)
         row = office.ledger.get(row["id"])
     return Registered(row, created)

@@ -298,6 +298,8 @@ def test_the_history_names_who_acted(desk):
     assert r.status_code == 303 and r.headers["location"] == f"/documents/{doc}?done=routed"
     page = c.get(r.headers["location"]).text
     assert "已改办" in page and "文秘人员改办：内容属文秘科职责" in page and "wenmi（文秘）" in page
+    history = app.app.state.office.ledger.history(doc)
+    assert history[-1]["actor"] == "wenmi" and history[0]["actor"] == "batch"  # who did each step
     assert rows[LETTER]["number"] in logged_in(app, "keyan").get("/queue").text  # now in 文秘科's queue
 
 
@@ -337,8 +339,8 @@ def test_a_paper_document_handed_in_is_numbered_in_the_same_sequence(desk):
     row = office.ledger.get(int(r.headers["hx-redirect"].split("/")[2].split("?")[0]))
     assert row["number"] == "收〔2026〕9号" and row["status"] == "registered" and row["issuer"] == "贵阳市教育局"
     assert (office.root / row["archive_path"]).read_bytes() == data
-    notes = " ".join(h["note"] or "" for h in office.ledger.history(row["id"]))
-    assert "窗口收文" in notes and "wenmi（文秘）" in notes
+    history = office.ledger.history(row["id"])
+    assert "窗口收文" in " ".join(h["note"] or "" for h in history) and {h["actor"] for h in history} == {"wenmi"}
     staff = logged_in(app, "keyan")
     assert staff.post("/register", data={"issuer": "x"}, files={"file": ("a.pdf", data, "application/pdf")},
                       headers={"x-csrftoken": staff.cookies["csrftoken"]}).status_code == 403
