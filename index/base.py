@@ -94,8 +94,8 @@ class SearchIndex(Protocol):
         filters: FILTERS names to exact values; dates inclusive, YYYY-MM-DD."""
 
     def results(self, query: str, limit: int = 20, date_from: Optional[str] = None, date_to: Optional[str] = None,
-                **filters) -> Results:
-        """search() with the total count, facets over every match and notices."""
+                order: str = "relevance", **filters) -> Results:
+        """search() with the total count, facets over every match and notices; order "date": newest 成文日期 first."""
 
     def rebuild(self, docs: Iterable[Doc], progress=None) -> int:
         """Replace the whole index with these documents, atomically for searchers (old index until done)."""

@@ -210,11 +210,13 @@ class ElasticIndex:
         return {"bool": {"must": must, "should": should, "filter": filter_}}
 
     def results(self, query: str, limit: int = 20, date_from: Optional[str] = None, date_to: Optional[str] = None,
-                facets: bool = True, **filters) -> Results:
+                facets: bool = True, order: str = "relevance", **filters) -> Results:
         parsed = parse_query(query)
         self._ensure()
         body = {"query": self._query(parsed, date_from, date_to, filters), "size": max(1, limit),
                 "track_total_hits": True, "_source": ["id", "title", "body", *KEYWORDS, "date", "received_at"]}
+        if order == "date":  # newest 成文日期 first, as the embedded index orders them
+            body["sort"] = [{"date": {"order": "desc", "missing": "_last"}}, "_score"]
         if facets:
             body["aggs"] = {name: {"terms": {"field": name, "size": 50}} for name in FACETS}
         found = self._call(self.es.search, index=self.alias, **body)

@@ -469,15 +469,21 @@ class TantivyIndex:
         return searcher.search(q, limit=limit, count=False).hits, None
 
     def results(self, query: str, limit: int = 20, date_from: Optional[str] = None, date_to: Optional[str] = None,
-                facets: bool = True, total: bool = True, **filters) -> Results:
+                facets: bool = True, total: bool = True, order: str = "relevance", **filters) -> Results:
         """The best `limit` hits under the index's query plan (self.plan); total/facets count every document
         holding every part (_matching: that visits every match, search() skips it). When nothing holds the
         query and the plan allows (title-first), the close matches (_close), a notice saying so, total their
-        number. Raises QueryError (Chinese) for nothing searchable, ValueError for a date not YYYY-MM-DD."""
+        number. order "date": every match, newest 成文日期 first (the date fast field; score 0).
+        Raises QueryError (Chinese) for nothing searchable, ValueError for a date not YYYY-MM-DD."""
         parsed = parse_query(query)
         searcher = self._searcher()
         limit = max(1, limit)
-        best, found = self._best(searcher, parsed, limit, date_from, date_to, filters)
+        if order == "date":
+            q = self._matching(parsed, date_from, date_to, filters)
+            best = [(0.0, a) for _, a in searcher.search(q, limit=limit, count=False, order_by_field="date").hits]
+            found = None
+        else:
+            best, found = self._best(searcher, parsed, limit, date_from, date_to, filters)
         notices, parts = list(parsed.notices), parsed.parts
         if not best and not found and self.plan == "title-first":
             best, parts = self._close(searcher, parsed, limit, date_from, date_to, filters)

@@ -233,7 +233,22 @@ def test_the_shared_ledger_withholds_classified_titles_and_the_confidential_cler
     records = [json.loads(line) for line in _cli("ledger", "--json", root=root).stdout.splitlines()]
     secret = next(r for r in records if r.get("confidential"))
     assert secret["title"] is None and secret["file"] is None and "鸬鹚" not in json.dumps(secret, ensure_ascii=False)
-    assert "鸬鹚保护工作" in _cli("ledger", "--confidential", root=root).stdout
+    # the 机要员's view is a role (issue 17): a confidential account logs in; the flag alone, or a clerk, is refused
+    refused = _cli("ledger", "--confidential", root=root)
+    assert refused.returncode == 2 and "鸬鹚" not in refused.stdout and "机要员账户" in refused.stderr
+
+    def as_user(*args, password: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "pipelines.cli", *args, "--root", str(root)], capture_output=True,
+                              text=True, cwd=ROOT, timeout=600, input=password + "\n")
+
+    assert as_user("user", "add", "jiyao", "--role", "confidential", "--password-stdin", password="机要员的密码 2026").returncode == 0
+    assert as_user("user", "add", "wenmi", "--role", "clerk", "--password-stdin", password="文秘的密码 2026-1").returncode == 0
+    clerk = as_user("ledger", "--confidential", "--user", "wenmi", "--password-stdin", password="文秘的密码 2026-1")
+    assert clerk.returncode == 2 and "鸬鹚" not in clerk.stdout and "不是机要员" in clerk.stderr
+    wrong = as_user("ledger", "--confidential", "--user", "jiyao", "--password-stdin", password="猜的密码 123456")
+    assert wrong.returncode == 2 and "鸬鹚" not in wrong.stdout and "用户名或密码不正确" in wrong.stderr
+    assert "鸬鹚保护工作" in as_user("ledger", "--confidential", "--user", "jiyao", "--password-stdin",
+                                   password="机要员的密码 2026").stdout
 
 
 def test_a_document_sent_to_the_confidential_office_by_mistake_is_released_back_into_search(tmp_path):
