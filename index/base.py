@@ -13,6 +13,41 @@ from extractors.secrecy import level_of
 FILTERS = ("issuer", "doc_type", "department", "channel", "verdict", "status")  # exact-value filters and facets
 FIELDS = ("number", *FILTERS, "date", "received_at")  # what a document carries beside title and text
 FACETS = ("doc_type", "issuer", "department", "status", "channel")
+# filters results() and search() also take, beside FILTERS: received_from / received_to (收文日期, YYYY-MM-DD, both
+# days included: the office's local date at the head of received_at) and ids (only these ledger ids: what the
+# ledger alone knows, e.g. 紧急程度, narrows the search; an empty list matches nothing)
+NARROWING = ("received_from", "received_to", "ids")
+
+
+def day_range_pattern(day_from: Optional[str], day_to: Optional[str]) -> str:
+    """A regular expression matching exactly the YYYY-MM-DD strings from day_from to day_to (both included;
+    None: unbounded), for a range over a text field that holds ISO times (received_at). ValueError (Chinese)
+    for a day not written YYYY-MM-DD."""
+    import re
+
+    for day in (day_from, day_to):
+        if day is not None and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(day)):
+            raise ValueError("日期格式应为 YYYY-MM-DD")
+    low, high = day_from or "0000-01-01", day_to or "9999-12-31"
+    if low > high:
+        return "(?!)"  # an empty range: nothing
+
+    def fill(text: str, digit: str) -> str:
+        return "".join(digit if c.isdigit() else c for c in text)
+
+    def between(lo: str, hi: str) -> str:
+        if lo == hi:  # digits and dashes only (checked above): nothing to escape
+            return lo
+        if lo[0] == hi[0]:
+            return lo[0] + between(lo[1:], hi[1:])
+        rest = lo[1:]
+        parts = [lo[0] + "(?:" + between(rest, fill(rest, "9")) + ")"]
+        if int(hi[0]) - int(lo[0]) > 1:
+            parts.append(f"[{int(lo[0]) + 1}-{int(hi[0]) - 1}]" + "".join("[0-9]" if c.isdigit() else c for c in rest))
+        parts.append(hi[0] + "(?:" + between(fill(rest, "0"), hi[1:]) + ")")
+        return "(?:" + "|".join(parts) + ")"
+
+    return between(low, high)
 
 
 class ClassifiedRefused(ValueError):

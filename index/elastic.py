@@ -13,11 +13,25 @@ IndexUnavailable (Chinese): the batch leaves the document "to index" and the nex
 from __future__ import annotations
 
 import time
+from datetime import date, timedelta
 from typing import Iterable, Optional
 from urllib.parse import urlsplit
 
 from .analysis import analyse, parse_query, snippet
-from .base import FACETS, FIELDS, FILTERS, Doc, Hit, IndexUnavailable, Results, is_classified, iter_batches, refuse_classified
+from .base import (
+    FACETS,
+    FIELDS,
+    FILTERS,
+    NARROWING,
+    Doc,
+    Hit,
+    IndexUnavailable,
+    Results,
+    day_range_pattern,
+    is_classified,
+    iter_batches,
+    refuse_classified,
+)
 
 KEYWORDS = ("number", *FILTERS)
 
@@ -197,11 +211,20 @@ class ElasticIndex:
         for word in parsed.words:
             should.append({"term": {"words": word}})
         for name, value in filters.items():
-            if value is None:
+            if value is None or name in NARROWING:
                 continue
             if name not in FILTERS:
                 raise ValueError(f"unknown filter {name}")
             filter_.append({"term": {name: str(value)}})
+        low, high = filters.get("received_from"), filters.get("received_to")
+        if low or high:  # 收文日期: received_at is a keyword holding an ISO time; its day is its first ten characters
+            day_range_pattern(low, high)  # the same check of the days as the embedded index
+            bounds = {"gte": low} if low else {}
+            if high:
+                bounds["lt"] = (date.fromisoformat(high) + timedelta(days=1)).isoformat()
+            filter_.append({"range": {"received_at": bounds}})
+        if filters.get("ids") is not None:
+            filter_.append({"terms": {"id": sorted({int(i) for i in filters["ids"]})}})
         for value in (date_from, date_to):
             if value and (len(str(value)) != 10 or str(value)[4] != "-"):
                 raise ValueError("日期格式应为 YYYY-MM-DD")

@@ -28,7 +28,20 @@ from typing import Iterable, Iterator, Optional
 import tantivy
 
 from .analysis import Part, analyse, parse_query, phrase_pattern, snippet
-from .base import FACETS, FIELDS, FILTERS, Doc, Hit, IndexUnavailable, Results, is_classified, iter_batches, refuse_classified
+from .base import (
+    FACETS,
+    FIELDS,
+    FILTERS,
+    NARROWING,
+    Doc,
+    Hit,
+    IndexUnavailable,
+    Results,
+    day_range_pattern,
+    is_classified,
+    iter_batches,
+    refuse_classified,
+)
 
 INDEX_DIR = "search-index"
 SCHEMA_VERSION = "2"  # written in the directory; an index of another version is rebuilt by `shouwen reindex`
@@ -430,11 +443,19 @@ class TantivyIndex:
         s, Must = self.schema, tantivy.Occur.Must
         clauses = []
         for name, value in filters.items():
-            if value is None:
+            if value is None or name in NARROWING:
                 continue
             if name not in FILTERS:
                 raise ValueError(f"unknown filter {name}")
             clauses.append((Must, tantivy.Query.const_score_query(tantivy.Query.term_query(s, name, str(value)), 0.0)))
+        if filters.get("received_from") or filters.get("received_to"):  # 收文日期: the day at the head of received_at
+            pattern = day_range_pattern(filters.get("received_from"), filters.get("received_to"))
+            clauses.append((Must, tantivy.Query.const_score_query(
+                tantivy.Query.regex_query(s, "received_at", f"(?:{pattern}).*"), 0.0)))
+        if filters.get("ids") is not None:  # what the ledger alone knows (紧急程度), as a set of ids
+            ids = sorted({int(i) for i in filters["ids"]})
+            clauses.append((Must, tantivy.Query.const_score_query(
+                tantivy.Query.term_set_query(s, "id", ids) if ids else tantivy.Query.empty_query(), 0.0)))
         low, high = _day(date_from), _day(date_to)
         if date_from and low is None or date_to and high is None:
             raise ValueError("日期格式应为 YYYY-MM-DD")

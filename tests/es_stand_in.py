@@ -69,6 +69,10 @@ def _score(query: dict, src: dict) -> float | None:
             n = _tokens(have).count(str(value))
             return float(n) if n else None
         return 0.0 if have is not None and str(have) == str(value) else None
+    if kind == "terms":
+        (field, values), = spec.items()
+        have = src.get(field)
+        return 0.0 if have is not None and str(have) in {str(v) for v in values} else None
     if kind == "match_phrase":
         (field, value), = spec.items()
         text, boost = (value["query"], value.get("boost", 1.0)) if isinstance(value, dict) else (value, 1.0)

@@ -155,6 +155,33 @@ def test_filters_and_dates_narrow_the_hits(index):
         index.search("校舍", date_from="2026年2月1日")
 
 
+RECEIVED = {1: "2026-11-23T09:30:00+08:00", 2: "2026-10-09T23:59:59+08:00", 3: "2026-10-10T00:00:00+08:00",
+            4: "2025-03-17T10:00:00+08:00", 5: "2026-02-02T16:20:00+08:00"}  # 收文时间, the office's clock
+
+
+def test_the_received_day_range_and_a_set_of_ids_narrow_hits_totals_and_facets(backend):
+    """收文日期 (the office's day at the head of received_at, both days included) and ids (what only the ledger
+    knows, such as 紧急程度, as a set of ledger ids): hits, total and facets all narrowed; by hand from RECEIVED."""
+    idx = backend[1]()
+    try:
+        for doc_id, title, body, fields in DOCS:
+            idx.add(doc_id, title=title, body=body, **fields, received_at=RECEIVED[doc_id])
+        assert ids(idx.search("校舍", received_from="2026-10-10")) == [1, 3]  # 3 came in at midnight of the 10th
+        assert ids(idx.search("贵阳市", received_to="2026-10-09")) == [2]  # … and 2 at 23:59:59 of the 9th
+        assert ids(idx.search("校舍", received_from="2026-02-02", received_to="2026-02-02")) == [5]
+        assert ids(idx.search("校舍", received_from="2026-12-01")) == []
+        found = idx.results("校舍", received_from="2026-01-01", received_to="2026-10-31")
+        assert ids(found.hits) == [3, 5] and found.total == 2 and found.facets["doc_type"] == {"报告": 1, "通知": 1}
+        found = idx.results("校舍", ids=[1, 2, 3])
+        assert ids(found.hits) == [1, 3] and found.total == 2 and found.facets["issuer"] == {"贵阳市教育局": 2}
+        assert idx.results("校舍", ids=[]).total == 0
+        assert ids(idx.search("校舍", ids=[3, 5], received_from="2026-06-01", issuer="贵阳市教育局")) == [3]
+        with pytest.raises(ValueError):
+            idx.search("校舍", received_from="2026年10月1日")
+    finally:
+        idx.close()
+
+
 def test_facets_and_total_count_every_match_not_only_those_shown(index):
     found = index.results("校舍", limit=1)
     assert len(found.hits) == 1 and found.total == 3
