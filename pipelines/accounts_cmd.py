@@ -11,8 +11,9 @@
 Passwords are read from standard input (`--password-stdin`: the first line), or asked twice at a terminal:
 never on the command line, where `ps` and the shell's history would keep them.
 
-login_from_stdin(office, username) is how other commands act as an account (`shouwen ledger --confidential
---user 名 --password-stdin`: the 机要员's view is a role, not a flag anyone may type).
+Accounts are managed at the server's terminal, by whoever may read the data root (the operator): the first
+account too. Any other command acts as an account with `--user 用户名 --password-stdin` (or $SHOUWEN_USER and
+$SHOUWEN_PASSWORD): login(args) below.
 """
 from __future__ import annotations
 
@@ -22,15 +23,9 @@ import sys
 from .actors import ROLE_ZH, ROLES
 
 
-def add_parser(sub, root_help: str) -> None:
+def _arguments(u) -> None:
     import argparse
 
-    u = sub.add_parser("user", help="网页账户：新建、列出、停用、重置密码、API 令牌 / web desk accounts",
-                       description="网页（shouwen serve）的账户。角色：clerk 文秘，staff 承办人员（须 --department），\n"
-                                   "confidential 机要员，leader 领导，admin 管理员。密码从标准输入读入（--password-stdin），\n"
-                                   "或在终端中输入两次，不写在命令行上。\nAccounts of the web desk.",
-                       formatter_class=argparse.RawDescriptionHelpFormatter)
-    u.add_argument("--root", help=root_help)
     us = u.add_subparsers(dest="user_command", metavar="操作 / action")
     a = us.add_parser("add", help="新建账户 / add an account")
     a.add_argument("username", metavar="用户名")
@@ -56,9 +51,11 @@ def add_parser(sub, root_help: str) -> None:
     tl.add_argument("username", nargs="?", metavar="用户名")
     tr = ts.add_parser("revoke", help="吊销令牌 / revoke a token")
     tr.add_argument("token_id", type=int, metavar="令牌编号")
-    for command in (u, a, ls, r, t, ta, tl, tr) + tuple(us.choices[n] for n in ("disable", "enable")):
-        if not any(x.dest == "root" for x in command._actions):
-            command.add_argument("--root", default=argparse.SUPPRESS, help=root_help)
+    from .commands import CONFIG_HELP, ROOT_HELP
+
+    for command in (a, ls, r, t, ta, tl, tr, us.choices["disable"], us.choices["enable"]):
+        command.add_argument("--root", default=argparse.SUPPRESS, help=ROOT_HELP)  # `shouwen user add x --root R`
+        command.add_argument("--config", metavar="PATH", default=argparse.SUPPRESS, help=CONFIG_HELP)
 
 
 def read_password(from_stdin: bool, confirm: bool = True) -> str:
@@ -77,18 +74,44 @@ def read_password(from_stdin: bool, confirm: bool = True) -> str:
     return first
 
 
-def login_from_stdin(office, username: str):
-    """The actor of account `username`, its password read from standard input (a refused login raises
-    LoginRefused, throttled like the web's, address "cli")."""
-    from .accounts import Accounts
+USER_ENV, PASSWORD_ENV = "SHOUWEN_USER", "SHOUWEN_PASSWORD"
 
-    password = read_password(True, confirm=False)
-    return Accounts.open(office).authenticate(username, password, "cli").actor
+
+def login(args, environ=None):
+    """The actor a command acts as: the account named by --user (else $SHOUWEN_USER), its password from the first
+    line of standard input (--password-stdin), else $SHOUWEN_PASSWORD, else asked at a terminal; without a name,
+    the server's operator cli:<os user>, a clerk (actors.cli_actor). Raises LoginRefused (Chinese: a wrong name or
+    password, a disabled account, too many failures — throttled as the web desk's, address "cli") and
+    office.NoLedger where the data root has no ledger (no accounts) yet."""
+    import os
+
+    from .actors import cli_actor
+
+    environ = os.environ if environ is None else environ
+    name = getattr(args, "user", None) or environ.get(USER_ENV)
+    if not name:
+        return cli_actor()
+    from .accounts import Accounts, LoginRefused
+    from .config import current
+    from .dataroot import data_root
+    from .office import Office
+
+    if getattr(args, "password_stdin", False):
+        password = read_password(True, confirm=False)
+    elif environ.get(PASSWORD_ENV) is not None:
+        password = environ[PASSWORD_ENV]
+    elif sys.stdin.isatty():
+        password = read_password(False, confirm=False)
+    else:
+        raise LoginRefused(f"以账户 {name} 办理须给出密码：--password-stdin（从标准输入）或环境变量 {PASSWORD_ENV}")
+    with Office.open(data_root(args.root), current(), create=False) as office:
+        return Accounts.open(office).authenticate(name, password, "cli").actor
 
 
 def run_user(args) -> int:
     from .accounts import AccountError, Accounts
-    from .intake import data_root
+    from .config import current
+    from .dataroot import data_root
     from .office import Office
 
     command = args.user_command
@@ -100,7 +123,7 @@ def run_user(args) -> int:
     except ValueError as exc:
         print(f"shouwen: {exc}", file=sys.stderr)
         return 2
-    with Office.open(data_root(args.root)) as office:
+    with Office.open(data_root(args.root), current()) as office:
         accounts = Accounts.open(office)
         try:
             return _run(accounts, args, command, password)
@@ -153,3 +176,18 @@ def _token(accounts, args) -> int:
         print("用法：shouwen user token add|list|revoke …", file=sys.stderr)
         return 2
     return 0
+
+
+def _command():
+    from .commands import Command
+
+    return Command(
+        "user", "网页账户：新建、列出、停用、重置密码、API 令牌 / accounts",
+        "账户（网页办公台和命令行 --user 共用）。角色：clerk 文秘，staff 承办人员（须 --department），\n"
+        "confidential 机要员，leader 领导，admin 管理员。密码从标准输入读入（--password-stdin），\n"
+        "或在终端中输入两次，不写在命令行上。在服务器上由操作员办理（第一个账户也是）。\n"
+        "Accounts of the web desk and of the CLI's --user.",
+        _arguments, run_user, acts=False)
+
+
+USER = _command()

@@ -4,6 +4,8 @@ the writers that put files there whole or not at all.
     paths = DataRoot(root)              # office.paths is one
     paths.inbox("edoc")                 inbox/edoc/            what arrives, per channel (CHANNELS)
     paths.received("mail")              received/mail/         inbox files once taken in, <year>-<seq>-<name>
+    paths.counter                       inbox/.counter/        a paper document's upload at the counter (窗口收文),
+                                                               for the instant it is taken in (not a channel)
     paths.archive                       archive/               originals, content-addressed, read-only (0444)
     paths.archived(sha256, ".pdf")      archive/ab/cd/<sha256>.pdf
     paths.outbox                        outbox/<来文单位>/      退文通知单 and 审核意见.json (paths.sender(issuer))
@@ -63,6 +65,12 @@ class DataRoot:
     # -- what arrives and where it goes --------------------------------------------------------------------
     def inbox(self, channel: Optional[str] = None) -> Path:
         return self.root / "inbox" / channel if channel else self.root / "inbox"
+
+    @property
+    def counter(self) -> Path:
+        """inbox/.counter/: where an upload at the counter (窗口收文) lies while it is taken in; a hidden folder
+        beside the channels, which the batch's scan never reads."""
+        return self.inbox() / ".counter"
 
     def received(self, channel: Optional[str] = None) -> Path:
         return self.root / "received" / channel if channel else self.root / "received"

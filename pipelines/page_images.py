@@ -1,9 +1,10 @@
 """The original, page by page, as images (原件页面图像), rendered once and cached under the data root.
 
-    page_count(root, row) -> int                 how many page images the original has (renders on first use)
-    page_image(root, row, number) -> Path        cache/pages/<sha256>/<number>.png (1-based)
-    page_sizes(root, row) -> [(width_mm, height_mm)]   each page's size, for drawing findings measured in mm
+    page_count(paths, row) -> int                the page images the original has (renders them on first use)
+    page_image(paths, row, number) -> Path       the PNG of page `number` (1-based), from the cache
+    page_sizes(paths, row) -> [(width_mm, height_mm)]  each page's size, for drawing findings measured in mm
     finding_boxes(findings, sizes) -> {page: [Box]}    the 初审 findings that carry a box, in % of their page
+`paths` is the office's DataRoot (office.paths, seam S5).
 
 How each format is drawn: PDF with pdfium (pypdfium2); OFD with the project's own renderer
 (extractors/ofd_reader.render_page); docx, .doc and .wps through the sandboxed LibreOffice
@@ -11,18 +12,19 @@ How each format is drawn: PDF with pdfium (pypdfium2); OFD with the project's ow
 faxes (TIFF, possibly several pages; JPEG, PNG) as they are, converted to PNG. Text and mail have no page
 images (None: the document page shows their text).
 
-The cache is rebuildable (SEAMS S5 `.cache`): content-addressed by the original's sha256, written atomically
-(temporary file, rename), so two `serve` processes rendering the same page at once both end with one good file.
-Quarantined originals are never rendered (they failed to read: possibly hostile).
+The cache is rebuildable (seam S5: paths.cache/pages/<sha256>/), content-addressed by the original's sha256,
+written atomically (paths' writer: temporary file, rename), so two `serve` processes rendering the same page at
+once both end with one good file. A classified or held document's pages are cached under paths.secure
+(.secure/cache/pages/, the service account alone), never beside the open ones. Quarantined originals are never
+rendered (they failed to read: possibly hostile).
 
-A finding's box (branch `parser`, optional in the report): {"x", "y", "width", "height"} in mm from the top-left
-corner of its page (also accepted: [x0, y0, x1, y1]); its page is the finding's `page` (or the box's).
-Findings without a box are listed beside the page, not drawn.
+A finding's box (the parser's shape, validators/boxes.py): `box: [x0, y0, x1, y1]` in mm from the top-left corner
+of the finding's `page` (1-based). Findings without a box, or with a box of another shape, are listed beside the
+page, not drawn.
 """
 from __future__ import annotations
 
 import json
-import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,38 +42,44 @@ class NoImages(ValueError):
     """This original has no page images (text, mail, quarantined, unreadable); str() says why in Chinese."""
 
 
-def cache_dir(root: Path, row: dict) -> Path:
-    return Path(root) / "cache" / "pages" / row["sha256"]
+def cache_dir(paths, row: dict) -> Path:
+    """Where the page images of `row` are kept: cache/pages/<sha256>/, or .secure/cache/pages/<sha256>/ for a
+    classified or held document (made 0700 by paths.secure_folder)."""
+    from .secrecy import is_confidential
+
+    if is_confidential(row):
+        return paths.secure_folder() / "cache" / "pages" / row["sha256"]
+    return paths.cache / "pages" / row["sha256"]
 
 
-def _format(root: Path, row: dict) -> str:
+def text_cache(paths, row: dict) -> Path:
+    """Where the text read again from an original is kept (as cache_dir, beside the page images)."""
+    return cache_dir(paths, row).parent.parent / "text" / f"{row['sha256']}.txt"
+
+
+def _format(paths, row: dict) -> str:
     fmt = row.get("format")
     if fmt:
         return fmt
     from extractors import detect_format
 
-    return detect_format(_original(root, row))
+    return detect_format(_original(paths, row))
 
 
-def _original(root: Path, row: dict) -> bytes:
-    return (Path(root) / row["archive_path"]).read_bytes()
+def _original(paths, row: dict) -> bytes:
+    return (paths.root / row["archive_path"]).read_bytes()
 
 
-def _write_atomically(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".render-")
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+def write_cached(path: Path, data: bytes) -> None:
+    """A rendered file, whole or not at all (dataroot's atomic writer)."""
+    from .dataroot import write_bytes_atomically
+
+    write_bytes_atomically(path, data)
 
 
-def _meta(root: Path, row: dict) -> dict:
+def _meta(paths, row: dict) -> dict:
     """{"pages": n, "sizes": [[w_mm, h_mm], …]}, rendering every page the first time."""
-    folder = cache_dir(root, row)
+    folder = cache_dir(paths, row)
     meta_path = folder / "pages.json"
     try:
         return json.loads(meta_path.read_text(encoding="utf-8"))
@@ -79,16 +87,16 @@ def _meta(root: Path, row: dict) -> dict:
         pass
     if row.get("status") == "quarantined":
         raise NoImages("本件已隔离（无法读取），不生成页面图像；可下载原件查看")
-    fmt = _format(root, row)
+    fmt = _format(paths, row)
     if fmt not in RENDERED:
         raise NoImages("本件为文本或邮件，没有页面图像")
     from io import BytesIO
 
     images: list[tuple[bytes, tuple[float, float]]] = []
-    data = _original(root, row)
+    data = _original(paths, row)
     if fmt == "ofd":
         from extractors.ofd.reader import open_ofd
-        from extractors.ofd_reader import render_page
+        from extractors.ofd.render import render_page
 
         count = len(open_ofd(data).pages)
         with tempfile.TemporaryDirectory(prefix="shouwen-render-") as tmp:
@@ -114,9 +122,9 @@ def _meta(root: Path, row: dict) -> dict:
         pdf = data if fmt == "pdf" else _to_pdf(data, fmt)
         images = _pdf_pages(pdf)
     for n, (png, _) in enumerate(images, start=1):
-        _write_atomically(folder / f"{n}.png", png)
+        write_cached(folder / f"{n}.png", png)
     meta = {"pages": len(images), "sizes": [list(size) for _, size in images]}
-    _write_atomically(meta_path, json.dumps(meta).encode("utf-8"))
+    write_cached(meta_path, json.dumps(meta).encode("utf-8"))
     return meta
 
 
@@ -154,10 +162,10 @@ def _pdf_pages(pdf: bytes) -> list[tuple[bytes, tuple[float, float]]]:
         document.close()
 
 
-def page_count(root: Path, row: dict) -> int:
+def page_count(paths, row: dict) -> int:
     """Pages of the original as images; NoImages where it has none."""
     try:
-        return int(_meta(root, row)["pages"])
+        return int(_meta(paths, row)["pages"])
     except NoImages:
         raise
     except Exception as exc:  # an original pdfium / LibreOffice / the OFD renderer cannot draw
@@ -165,19 +173,19 @@ def page_count(root: Path, row: dict) -> int:
         raise NoImages(f"原件无法生成页面图像（{reason}），可下载原件查看") from exc
 
 
-def page_sizes(root: Path, row: dict) -> list[tuple[float, float]]:
-    return [tuple(s) for s in _meta(root, row)["sizes"]]
+def page_sizes(paths, row: dict) -> list[tuple[float, float]]:
+    return [tuple(s) for s in _meta(paths, row)["sizes"]]
 
 
-def page_image(root: Path, row: dict, number: int) -> Path:
+def page_image(paths, row: dict, number: int) -> Path:
     """The PNG of page `number` (1-based); IndexError for a page the original does not have."""
-    count = page_count(root, row)
+    count = page_count(paths, row)
     if not 1 <= number <= count:
         raise IndexError(number)
-    path = cache_dir(root, row) / f"{number}.png"
+    path = cache_dir(paths, row) / f"{number}.png"
     if not path.exists():  # the cache was cleared meanwhile: render again
-        (cache_dir(root, row) / "pages.json").unlink(missing_ok=True)
-        page_count(root, row)
+        (cache_dir(paths, row) / "pages.json").unlink(missing_ok=True)
+        page_count(paths, row)
     return path
 
 
@@ -193,33 +201,33 @@ class Box:
 
 
 def _box_mm(box) -> Optional[tuple[float, float, float, float]]:
-    """(x, y, width, height) in mm from a finding's box, or None for a shape not understood."""
+    """(x, y, width, height) in mm from the parser's [x0, y0, x1, y1], or None for anything else."""
+    if not isinstance(box, (list, tuple)) or len(box) != 4:
+        return None
     try:
-        if isinstance(box, dict):
-            if {"x", "y", "width", "height"} <= set(box):
-                return float(box["x"]), float(box["y"]), float(box["width"]), float(box["height"])
-            if {"x0", "y0", "x1", "y1"} <= set(box):
-                return float(box["x0"]), float(box["y0"]), float(box["x1"]) - float(box["x0"]), float(box["y1"]) - float(box["y0"])
-        if isinstance(box, (list, tuple)) and len(box) == 4:
-            x0, y0, x1, y1 = map(float, box)
-            return x0, y0, x1 - x0, y1 - y0
+        x0, y0, x1, y1 = map(float, box)
     except (TypeError, ValueError):
         return None
-    return None
+    if x1 <= x0 or y1 <= y0:
+        return None
+    return x0, y0, x1 - x0, y1 - y0
 
 
 def finding_boxes(findings: list[dict], sizes: list[tuple[float, float]]) -> dict[int, list[Box]]:
-    """{page: [Box]} for the findings that carry a box on a page the original has (see the module docstring)."""
+    """{page: [Box]} for the findings whose `box` ([x0, y0, x1, y1] mm) lies on a page the original has (its
+    `page`, 1 where none is given), as percentages of that page's size."""
     drawn: dict[int, list[Box]] = {}
     for finding in findings or ():
-        box = finding.get("box")
-        page = (box.get("page") if isinstance(box, dict) else None) or finding.get("page") or 1
-        mm = _box_mm(box) if box is not None else None
-        if mm is None or not 1 <= int(page) <= len(sizes):
+        mm = _box_mm(finding.get("box"))
+        try:
+            page = int(finding.get("page") or 1)
+        except (TypeError, ValueError):
             continue
-        width_mm, height_mm = sizes[int(page) - 1]
+        if mm is None or not 1 <= page <= len(sizes):
+            continue
+        width_mm, height_mm = sizes[page - 1]
         x, y, w, h = mm
-        drawn.setdefault(int(page), []).append(Box(
+        drawn.setdefault(page, []).append(Box(
             round(100 * x / width_mm, 3), round(100 * y / height_mm, 3), round(100 * w / width_mm, 3),
             round(100 * h / height_mm, 3), finding.get("rule", ""), finding.get("message", ""),
             finding.get("severity", "error")))

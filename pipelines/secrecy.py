@@ -8,9 +8,10 @@ whether a ledger row is confidential.
                                            with the 机要员's recorded decision (secrecy_records.py) folded in, once:
                                            a mark nobody could read that the 机要员 read and released is OPEN
                                            (Decision.released); a level that can be read always stops it
-    is_confidential(row)                   a ledger row the shared views withhold: classified or held (the
-                                           ledger's definition, beside its SQL form; access.py decides who sees it)
-    kept_from_index(row)                   is_confidential, a level in its 密级 field, or with the 机要室
+    is_confidential(row)                   a ledger row nobody but the 机要员 sees: classified, held, with the
+                                           机要室, or a level named in its 密级 field (the ledger's definition,
+                                           beside its SQL form; access.py decides who sees it)
+    kept_from_index(row)                   never in the shared index: is_confidential (one predicate)
     CONFIDENTIAL_OFFICE                    "机要室"
 
 The batch, 撤回 (withdraw), 改办 (route), release and any re-indexing ask decide(); the search index refuses
@@ -85,18 +86,17 @@ def _main_decision(review) -> Decision:
 # -- ledger rows ------------------------------------------------------------------------------------------------
 
 def is_confidential(row: dict) -> bool:
-    """A classified document (sent to the 机要室 as such) or one held for the 机要员 (密级 unread): the shared views
-    withhold its title and names (pipelines/access.py). The ledger's own definition (pipelines/ledger/query.py:
-    is_confidential beside its SQL form confidential_sql, which a paged query filters on), so that a page of
-    the 登记簿 and a row checked here always agree."""
+    """A classified document (sent to the 机要室 as such), one held for the 机要员 (密级 unread), one with the 机要室
+    however it got there, or one whose 密级 field names a level: nobody but the 机要员 sees it, on any face
+    (pipelines/access.py). The ledger's own definition (pipelines/ledger/query.py: is_confidential beside its SQL
+    form confidential_sql, which every paged query filters on), so that a page of the 登记簿 and a row checked
+    here always agree. The 密级 field's test is a superset of extractors.secrecy.level_of (tests hold it so)."""
     return confidential_row(row)
 
 
 def kept_from_index(row: dict) -> bool:
-    """Never (again) in the shared search index: confidential, a level readable in its 密级 field, or with the
-    机要室 however it got there."""
-    return (is_confidential(row) or level_of(row.get("secrecy")) is not None
-            or row.get("department") == CONFIDENTIAL_OFFICE)
+    """Never (again) in the shared search index: is_confidential (the same predicate that hides it everywhere)."""
+    return is_confidential(row)
 
 
 def at_confidential_office(row: dict) -> bool:

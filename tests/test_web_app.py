@@ -288,6 +288,7 @@ def test_a_finding_with_a_box_is_drawn_on_its_page(shared):
     image = c.get(f"/documents/{doc['id']}/pages/1.png")
     assert image.status_code == 200 and image.content[:8] == b"\x89PNG\r\n\x1a\n"
     assert "下载退文通知单" in page and c.get(f"/documents/{doc['id']}/notice").status_code == 200
+    assert 'id="return-delivery"' in page and "退文送达" in page  # the place branch delivery fills (送达)
 
 
 def test_the_history_names_who_acted(desk):
@@ -310,7 +311,7 @@ def test_a_change_needs_a_reason_and_the_right_role(desk):
     assert "须写明理由" in post(c, f"/documents/{doc}/route", department="文秘科", reason="").text
     leader = logged_in(app, "lingdao")
     r = post(leader, f"/documents/{doc}/route", department="文秘科", reason="领导改办")
-    assert r.status_code == 403 and "领导不能办理此项（改办）" in r.text
+    assert r.status_code == 403 and "无权改办" in r.text and "领导" in r.text
     staff = logged_in(app, "keyan")
     assert post(staff, f"/documents/{doc}/route", department="文秘科", reason="x").status_code == 404  # not theirs
     assert app.app.state.office.ledger.get(doc)["department"] == "办公室"
@@ -478,34 +479,128 @@ def test_the_vendored_assets_match_their_recorded_sha256():
 
 
 def test_the_register_is_read_a_page_at_a_time_in_number_order(shared):
-    """ledger_rows (export, print) walks the 登记簿 by key, a page per query: page boundaries lose nothing."""
-    from pipelines import views
+    """desk.ledger_walk (export, print, `shouwen ledger`) walks the 登记簿 by key, a page per query: page
+    boundaries lose nothing."""
+    from pipelines import desk
     from pipelines.actors import Actor
+    from pipelines.ledger import LedgerQuery
 
     app, rows = shared
     office = app.app.state.office
     clerk = Actor("wenmi", "clerk")
-    walked = [e.row["number"] for e in views.ledger_rows(office, views.LedgerFilter(), actor=clerk, page_rows=2)]
+    walked = [e.row["number"] for e in desk.ledger_walk(office, LedgerQuery(limit=2), actor=clerk)]
     visible = [r["number"] for r in sorted(rows.values(), key=lambda r: r["seq"])
                if r["file"] not in ("机密-鸬鹚保护.txt", "白鹭观测.txt")]
     assert walked == visible and len(walked) == 6
-    everything = [e.row["number"] for e in views.ledger_rows(office, views.LedgerFilter(), actor=Actor("jiyao", "confidential"),
-                                                                page_rows=3)]
+    everything = [e.row["number"] for e in desk.ledger_walk(office, LedgerQuery(limit=3), actor=Actor("jiyao", "confidential"))]
     assert len(everything) == 8
 
 
 def test_the_dashboard_counts_what_the_role_may_see(shared):
-    from pipelines import views
+    from pipelines import access, desk
     from pipelines.actors import Actor
 
     app, _ = shared
     office = app.app.state.office
-    clerk = views.dashboard(office, actor=Actor("wenmi", "clerk"))
+    clerk = desk.dashboard(office, actor=Actor("wenmi", "clerk"))
     assert dict(clerk.departments) == {"办公室": 3, "文秘科": 1} and clerk.total == 6 and clerk.quarantined == 1
     assert sum(n for _, n in clerk.days) == 6
     assert ("layout.type-area", 1) in clerk.rules  # the hand-made finding of the returned 汇报
     sender = next(s for s in clerk.senders if s["issuer"] == "贵阳市教育局")
     assert sender["returned"] == 1 and sender["total"] == 4  # 请示, 汇报 (returned), 通知, the <script> 通知
-    confidential = views.dashboard(office, actor=Actor("jiyao", "confidential"))
+    confidential = desk.dashboard(office, actor=Actor("jiyao", "confidential"))
     assert dict(confidential.departments)["机要室"] == 1 and confidential.total == 8
-    assert all(not views.access.is_confidential(e.row) for e in confidential.waiting)
+    withheld = {r["number"] for r in office.ledger.rows() if access.is_confidential(r)}
+    assert len(withheld) == 2 and not withheld & {e["number"] for e in confidential.waiting}  # never on a dashboard
+
+
+def test_a_box_from_the_real_first_review_is_drawn_on_the_rendered_page(tmp_path, monkeypatch):
+    """A real docx whose right margin is Word's default 31.8 mm: the real 初审 boxes the declared 版心 at
+    [28, 37, 178.2, 262] mm (validators/boxes.py), and the document's page draws it on the page LibreOffice
+    rendered (A4, 210 × 297 mm): left 28/210, top 37/297, width 150.2/210, height 225/297."""
+    from pipelines import desk
+    from pipelines.actors import Actor
+    from pipelines.batch import run_batch
+    from pipelines.config import load
+    from pipelines.office import Office
+
+    from . import builder
+
+    root = tmp_path / "office"
+    (root / "inbox" / "edoc").mkdir(parents=True)
+    builder.write_docx(builder.conformant_notice(margin_right=31.8), root / "inbox" / "edoc" / "版心过宽的通知.docx")
+    run_batch(root, config=load(root, environ={}))
+    with Office.open(root, load(root, environ={}), create=False) as office:
+        row = office.ledger.rows()[0]
+        view = desk.document(office, row["number"], actor=Actor("wenmi", "clerk"))
+        block = next(f for f in view.findings if f["rule"] == "layout.text-block")
+        assert block["box"] == [28.0, 37.0, 178.2, 262.0] and view.pages >= 1
+        drawn = next(b for b in view.boxes[1] if b.rule == "layout.text-block")
+        assert (round(drawn.left, 1), round(drawn.top, 1), round(drawn.width, 1), round(drawn.height, 1)) == \
+            (13.3, 12.5, 71.5, 75.8)
+
+
+# -- 承办/督办 on the web (issue 18 item 4) -----------------------------------------------------------------------
+
+def _step(c, doc: int, step: str, **fields):
+    return post(c, f"/documents/{doc}/handling/{step}", **fields)
+
+
+def test_the_main_handling_path_by_role_over_http(desk):
+    """Routed (the 请示 to 文秘科 by rule) → 拟办 (clerk) → 批办 (leader) → 签收, 办理情况 with a file, 办结 (文秘科's
+    staff): each step by the role whose it is, refused to the others; the page shows the record and its events."""
+    app, rows = desk
+    doc = rows[REQUEST]["id"]
+    clerk, leader, staff, other = (logged_in(app, n) for n in ("wenmi", "lingdao", "keyan", "bangong"))
+    page = clerk.get(f"/documents/{doc}").text
+    assert "承办与督办" in page and 'data-step="propose"' in page and 'data-step="sign"' in page
+    assert 'data-step="propose"' not in staff.get(f"/documents/{doc}").text  # the clerk's step, not offered to staff
+    assert _step(staff, doc, "propose", words="拟请领导阅示").status_code == 403
+    r = _step(clerk, doc, "propose", words="拟请孙市长阅示，交文秘科办理")
+    assert r.status_code == 303 and r.headers["location"] == f"/documents/{doc}?done=step#handling"
+    assert _step(leader, doc, "sign").status_code == 403  # 签收 is the department's
+    assert _step(leader, doc, "instruct", words="请文秘科抓紧办理", by="", title="市长").status_code == 303
+    assert _step(other, doc, "sign").status_code == 404  # another department's document does not exist for them
+    assert _step(staff, doc, "sign").status_code == 303
+    upload = {"files": ("维修方案.txt", "校舍维修方案（初稿）".encode("utf-8"), "text/plain")}
+    r = staff.post(f"/documents/{doc}/handling/progress", data={"words": "已完成现场勘查"}, files=upload,
+                   headers={"x-csrftoken": staff.cookies["csrftoken"]}, follow_redirects=False)
+    assert r.status_code == 303, r.text[:500]
+    assert _step(staff, doc, "done", words="").status_code == 400  # a 办件 needs its result
+    assert _step(staff, doc, "done", words="维修资金已拨付到校").status_code == 303
+    page = clerk.get(f"/documents/{doc}").text
+    for kind in ("拟办", "批办", "签收", "办理情况", "办结"):
+        assert f"<strong>{kind}</strong>" in page, kind
+    assert "已办结" in page and "维修资金已拨付到校" in page and "请文秘科抓紧办理" in page
+    link = re.search(rf'href="(/documents/{doc}/files/[0-9a-f]{{64}})">维修方案.txt</a>', page)
+    assert link, page[page.find("承办与督办"):][:3000]
+    assert clerk.get(link.group(1)).content == "校舍维修方案（初稿）".encode("utf-8")
+    assert other.get(link.group(1)).status_code == 404
+    assert 'data-step="archive"' in page and _step(clerk, doc, "archive").status_code == 303
+
+
+def test_a_reading_document_is_circulated_and_each_reader_records_it(desk):
+    """A 通知 (办公室's) made a 阅件 by the clerk, circulated to the leader: the leader's 已阅 closes it; a staff
+    member cannot record a reading for someone else."""
+    app, rows = desk
+    doc = rows[LETTER]["id"]
+    clerk, leader = logged_in(app, "wenmi"), logged_in(app, "lingdao")
+    assert _step(clerk, doc, "classify", kind="阅件", reason="供领导参阅").status_code == 303
+    assert _step(clerk, doc, "circulate", readers="lingdao").status_code == 303
+    page = leader.get(f"/documents/{doc}").text
+    assert "传阅" in page and 'data-step="read_mark"' in page
+    assert _step(leader, doc, "read_mark").status_code == 303
+    page = clerk.get(f"/documents/{doc}").text
+    assert "lingdao ✓已阅" in page and "<strong>已阅</strong>" in page
+
+
+def test_the_due_page_colours_what_is_overdue_for_the_leader(desk):
+    """A deadline set in the past (拟办 with a due day) is overdue: red on /due and on the document's page."""
+    app, rows = desk
+    doc = rows[REQUEST]["id"]
+    clerk, leader, admin = logged_in(app, "wenmi"), logged_in(app, "lingdao"), logged_in(app, "guanli")
+    assert _step(clerk, doc, "propose", words="请文秘科办理", due="2026-01-05").status_code == 303
+    due = leader.get("/due").text
+    assert rows[REQUEST]["number"] in due and 'class="overdue"' in due
+    assert 'class="overdue"' in clerk.get(f"/documents/{doc}").text
+    assert admin.get("/due").status_code == 403

@@ -29,7 +29,7 @@ CUT = "传输中断-半截文件.pdf"
 SECRET_TITLE = "贵阳市教育局关于鸬鹚保护工作的通知"
 HELD_TITLE = "贵阳市教育局关于白鹭观测工作的通知"
 SCRIPT_TITLE = "贵阳市教育局关于<script>alert(1)</script>演练工作的通知"
-BOX = {"x": 28.0, "y": 37.0, "width": 156.0, "height": 225.0}  # mm, GB/T 9704-2012 5.2.1 版心
+BOX = [28.0, 37.0, 184.0, 262.0]  # [x0, y0, x1, y1] in mm on its page (validators/boxes.py): the 版心, 156 × 225 mm
 
 ACCOUNTS = {  # username: (role, department, password)
     "wenmi": ("clerk", None, "文秘科的密码-2026"),

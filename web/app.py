@@ -4,8 +4,8 @@
 
 Pages (server-rendered, Chinese; URLs are part of the contract): /login, /logout, /search, /ledger (+ /ledger.xlsx,
 /ledger/print), /documents/{id} (+ /pages/{n}.png, /original, /notice, actions), /queue, /quarantine, /register,
-/dashboard, /accounts; the JSON API under /api/v1/ (web/api.py). Every handler parses its input, calls one
-function of pipelines/views.py (which asks pipelines/access.py) and renders; nothing here decides who sees what.
+/dashboard, /due, /accounts; the JSON API under /api/v1/ (web/api.py). Every handler parses its input, calls one
+desk function (pipelines/desk, which asks pipelines/access.py) and renders; nothing here decides who sees what.
 
 Security: server-side sessions (pipelines/accounts.py) in an HttpOnly, SameSite=Lax cookie, Secure unless
 [web] secure_cookies = false (a plain-HTTP intranet: say so to the office); CSRF: asgi-csrf (the signed
@@ -76,9 +76,9 @@ def create_app(source) -> "object":
     from pipelines.accounts import Accounts
 
     secret = Accounts.open(office).secret("csrf")
-    from pipelines.views import WEB_INDEXES
+    from pipelines.desk.queues import QUEUE_INDEXES
 
-    office.ledger.ensure(WEB_INDEXES)  # once per ledger, under its write lock (a million rows: some seconds)
+    office.ledger.ensure(QUEUE_INDEXES)  # once per ledger, under its write lock (a million rows: some seconds)
 
     def api_call(scope) -> bool:  # token-authenticated API calls carry no cookie session: nothing to forge
         return scope["path"].startswith("/api/")
@@ -131,7 +131,7 @@ def query_string(params: dict, **changes) -> str:
     return urlencode({k: v for k, v in merged.items() if v not in (None, "")})
 
 
-STATUS_OF_CODE = {"not_found": 404, "forbidden": 403, "bad_input": 400, "duplicate": 409}
+STATUS_OF_CODE = {"not_found": 404, "forbidden": 403, "bad_input": 400, "duplicate": 409, "conflict": 409}
 
 
 def _handlers(app: FastAPI) -> None:
@@ -154,11 +154,10 @@ def _handlers(app: FastAPI) -> None:
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         return RedirectResponse(f"/login?next={quote(target)}", status_code=303)
 
-    @app.exception_handler(DeskRefusal)
+    @app.exception_handler(DeskRefusal)  # (a HandlingRefusal is one)
     async def refused(request: Request, exc: DeskRefusal):
-        code = getattr(exc, "code", None)
-        status = STATUS_OF_CODE.get(code, 400)
-        return page(request, status, "未找到" if status == 404 else "不能办理", str(exc))
+        status = STATUS_OF_CODE.get(exc.code, 400)
+        return page(request, status, "未找到" if status == 404 else "不能办理", exc.message)
 
     @app.exception_handler(LedgerConflict)
     async def conflict(request: Request, exc: LedgerConflict):
