@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 from . import web_office
-from .web_office import ACCOUNTS, HELD_TITLE, LETTER, REPORT, REQUEST, SECRET_TITLE
+from .web_office import ACCOUNTS, HELD_TITLE, LETTER, NOTICE, REPORT, REQUEST, SECRET_TITLE
 
 ROOT = Path(__file__).resolve().parents[1]
 SHOTS = ROOT / "docs" / "screenshots"
@@ -113,10 +113,10 @@ def test_every_role_logs_in_and_sees_what_its_role_allows(server, browser):
     page.goto("/login")
     shot(page, "login")
     expected_menus = {
-        "wenmi": ["检索", "登记簿", "待办", "统计", "隔离区", "窗口收文"],
-        "keyan": ["检索", "登记簿", "待办"],
-        "jiyao": ["检索", "登记簿", "待办", "统计", "隔离区"],
-        "lingdao": ["检索", "登记簿", "待办", "统计"],
+        "wenmi": ["检索", "登记簿", "待办", "督办", "统计", "隔离区", "窗口收文"],
+        "keyan": ["检索", "登记簿", "待办", "督办"],
+        "jiyao": ["检索", "登记簿", "待办", "督办", "统计", "隔离区"],
+        "lingdao": ["检索", "登记簿", "待办", "督办", "统计"],
         "guanli": ["账户"],
     }
     for username, menus in expected_menus.items():
@@ -222,6 +222,73 @@ def test_the_register_exports_to_an_xlsx_that_opens(server, browser):
     values = list(load_workbook(path).active.values)
     assert values[0][0] == "收文编号" and rows[REQUEST]["number"] in [v[0] for v in values[1:]]
     assert not any(SECRET_TITLE in str(v) for v in values)
+
+
+def _take(page, step: str, **fields) -> None:
+    """Fill the handling step's form on the document's page and submit it; wait for the page to say it is done."""
+    form = f"form[data-step={step}]"
+    for name, value in fields.items():
+        if name == "files":
+            page.set_input_files(f"{form} input[name=files]", value)
+        elif name in ("category", "kind"):
+            page.select_option(f"{form} select[name={name}]", value)
+        else:
+            page.fill(f"{form} [name={name}]", value)
+    with page.expect_navigation():  # a plain POST answered 303, or htmx's HX-Redirect (the 办理情况 with files)
+        page.click(f"{form} button[type=submit]")
+    page.wait_for_selector("p.done")
+    assert page.inner_text("p.done") == "已办理"
+
+
+def test_the_handling_main_path_by_role(server, browser):
+    """承办/督办 (issue 18 item 4): the 请示 routed to 文秘科 → 拟办 by the clerk → 批办 by the leader → 签收,
+    办理情况 with a file, 办结 by 文秘科's staff; each sees only their own steps offered."""
+    base, root, rows = server
+    doc = rows[REQUEST]
+    clerk = page_of(browser, base, "wenmi")
+    clerk.goto(f"/documents/{doc['id']}#handling")
+    assert clerk.inner_text("#handling table.kv").count("待签收") == 1
+    _take(clerk, "propose", words="拟请市长阅示，交文秘科办理")
+    shot(clerk, "handling-propose-wenmi")
+    leader = page_of(browser, base, "lingdao")
+    leader.goto(f"/documents/{doc['id']}")
+    assert leader.locator("form[data-step=sign]").count() == 0  # the department's step, not the leader's
+    _take(leader, "instruct", words="请文秘科抓紧办理，按时反馈", title="市长")
+    staff = page_of(browser, base, "keyan")
+    staff.goto(f"/documents/{doc['id']}")
+    assert staff.locator("form[data-step=propose]").count() == 0 and staff.locator("form[data-step=instruct]").count() == 0
+    _take(staff, "sign")
+    attachment = root.parent / "维修方案.txt"
+    attachment.write_text("校舍维修方案（初稿）", encoding="utf-8")
+    _take(staff, "progress", words="已完成现场勘查，拟定维修方案", files=str(attachment))
+    assert "维修方案.txt" in staff.inner_text("#handling ol.events")
+    _take(staff, "done", words="维修资金已拨付到校")
+    events = staff.inner_text("#handling ol.events")
+    for kind in ("拟办", "批办", "签收", "办理情况", "办结"):
+        assert kind in events, kind
+    assert "已办结" in staff.inner_text("#handling table.kv")
+    shot(staff, "handling-done-keyan")
+    leader.goto("/due")
+    shot(leader, "due-lingdao")
+    for page in (clerk, leader, staff):
+        page.context.close()
+
+
+def test_a_reading_document_is_circulated_in_the_browser(server, browser):
+    """A 通知 made a 阅件 and circulated to the leader, who records 已阅 on it."""
+    base, root, rows = server
+    doc = rows[NOTICE]
+    clerk = page_of(browser, base, "wenmi")
+    clerk.goto(f"/documents/{doc['id']}")
+    _take(clerk, "classify", kind="阅件", reason="供领导参阅")
+    _take(clerk, "circulate", readers="lingdao")
+    leader = page_of(browser, base, "lingdao")
+    leader.goto(f"/documents/{doc['id']}")
+    _take(leader, "read_mark")
+    assert "✓已阅" in leader.inner_text("#handling table.kv")
+    shot(leader, "handling-circulated-lingdao")
+    for page in (clerk, leader):
+        page.context.close()
 
 
 def test_the_permission_cases_in_the_browser(server, browser):

@@ -5,6 +5,7 @@ panel's steps)."""
 from __future__ import annotations
 
 import tempfile
+import time
 from datetime import datetime
 from pathlib import Path
 from typing import Optional
@@ -325,7 +326,9 @@ async def handling_step(request: Request, doc_id: int, step: str, who: Actor = D
             paths.append(path)
         await run_in_threadpool(desk.take_step, office(request), doc_id, step, actor=who, readers=readers,
                                 files=paths, **fields)
-    target = f"/documents/{doc_id}?done=step#handling"
+    # a new URL each time (the step and a stamp): htmx's HX-Redirect to the page's own URL plus a fragment would
+    # only scroll, never reload the page with the step recorded
+    target = f"/documents/{doc_id}?done=step&step={step}&t={time.time_ns() // 1_000_000}#handling"
     if request.headers.get("hx-request"):
         return Response(status_code=200, headers={"HX-Redirect": target})
     return RedirectResponse(target, status_code=303)
