@@ -605,3 +605,21 @@ def test_the_due_page_colours_what_is_overdue_for_the_leader(desk):
     assert rows[REQUEST]["number"] in due and 'class="overdue"' in due
     assert 'class="overdue"' in clerk.get(f"/documents/{doc}").text
     assert admin.get("/due").status_code == 403
+
+
+def test_search_counts_the_received_ranges_and_a_range_link_narrows(shared):
+    """The 收文日期 facet (the index's ranges back from today): every document here came in today, so 近7日 counts
+    every match, and its link sets the range's first day (today − 6) as date_from."""
+    from datetime import datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    app, rows = shared
+    c = logged_in(app, "wenmi")
+    page = c.get("/search", params={"q": "贵阳市"}).text
+    total = int(re.search(r"共 (\d+) 条", page).group(1))
+    today = datetime.now(ZoneInfo("Asia/Shanghai")).date()
+    link = re.search(r'<a href="\?([^"]*)">近7日</a> <span class="n">(\d+)</span>', page)
+    assert link and int(link.group(2)) == total and f"date_from={(today - timedelta(days=6)).isoformat()}" in link.group(1)
+    assert "一年以前" not in page
+    narrowed = c.get("/search", params={"q": "贵阳市", "date_from": "2001-01-01", "date_to": "2001-12-31"}).text
+    assert "共 0 条" in narrowed

@@ -114,7 +114,11 @@ def search(request: Request, q: str = "", page: int = 1, order: str = "relevance
                                       actor=who)
         except (QueryError, ValueError) as exc:
             error = str(exc)
+    from index.base import received_bounds
+
+    today = datetime.now(ZoneInfo(office(request).config.office.timezone)).date()
     return render(request, "search.html", who, q=q, flt=filters, result=result, error=error, order=order,
+                  received=received_bounds(today),
                   facet_zh=FACET_ZH, params=_params(request, "page"), status_zh=STATUS_ZH, channel_zh=desk.CHANNEL_ZH,
                   urgencies=desk.URGENCIES)
 

@@ -31,7 +31,9 @@ class Found:
 def search(office, query: str, *, limit: int = 20, date_from: Optional[str] = None, date_to: Optional[str] = None,
            actor: Optional[Actor] = None, **filters: Optional[str]) -> Found:
     """Full-text search: every word required; filters issuer, doc_type, department, channel, verdict, status
-    (exact values; None: any); dates YYYY-MM-DD (成文日期). At most `limit` hits (at least 1). Staff search their
+    (indexed, or returned: 退文), urgency (exact values; None: any), received_from / received_to (收文日期);
+    dates YYYY-MM-DD (成文日期); the results carry the total and the facets (index.FACETS; estimated past a
+    threshold: results.approximate, results.total_zh says 约 …). At most `limit` hits (at least 1). Staff search their
     department only; a hit whose ledger row the actor may not see is left out (classified documents are never
     in the index at all). Raises QueryError (nothing searchable), IndexUnavailable, ValueError (a date not
     YYYY-MM-DD), DeskRefusal (an empty index while the ledger shows documents indexed; a department not the
@@ -81,7 +83,7 @@ URGENCIES = ("特急", "加急", "平急", "特提")  # 紧急程度 as GB/T 970
 class SearchFilters:
     """What narrows a search (None: any). doc_type 文种, issuer 来文单位, department 承办部门, status, channel:
     exact values (the index's facets); received_from / received_to 收文日期 (YYYY-MM-DD, both included);
-    urgency 紧急程度 (the ledger's: its documents' ids narrow the index)."""
+    urgency 紧急程度 (exact: the index holds it since its schema 3)."""
     doc_type: Optional[str] = None
     issuer: Optional[str] = None
     department: Optional[str] = None
@@ -92,7 +94,7 @@ class SearchFilters:
     urgency: Optional[str] = None
 
     def index_filters(self) -> dict:
-        return {k: getattr(self, k) for k in ("doc_type", "issuer", "department", "status", "channel",
+        return {k: getattr(self, k) for k in ("doc_type", "issuer", "department", "status", "channel", "urgency",
                                               "received_from", "received_to")}
 
 
@@ -145,47 +147,14 @@ def search_page(office, query: str, filters: SearchFilters = SearchFilters(), pa
     size = max(1, min(100, int(size)))
     page = max(1, min(int(page), SEARCH_MAX_HITS // size))
     narrowed = {**filters.index_filters(), **scope}
-    urgent = _urgency_ids(office, actor)
-    if filters.urgency:
-        narrowed["ids"] = urgent.get(filters.urgency, [])
     results = office.index.results(query, limit=page * size, order=order, **narrowed)
     facets = dict(results.facets)
-    facets["urgency"] = _urgency_facet(office, query, narrowed, urgent, filters.urgency, results.total)
     shown = results.hits[(page - 1) * size:]
     rows, marks = _rows_and_versions(office, [hit.id for hit in shown], actor)
     hits = [SearchHit(hit.id, hit.number or rows[hit.id]["number"], hit.title or rows[hit.id]["title"] or rows[hit.id]["file"],
                       hit.snippet, rows[hit.id], marks.get(hit.id, ""))
             for hit in shown if hit.id in rows]  # the ledger's word over the index's: a row not seen is left out
     return SearchPage(query, hits, results.total, facets, list(results.notices), page, size, order, filters)
-
-
-def _urgency_ids(office, actor: Actor) -> dict[str, list[int]]:
-    """紧急程度 → the ids of the documents marked so that `actor` may see (one statement: few documents are urgent)."""
-    from ..ledger.query import confidential_sql
-
-    where, params = ["d.urgency IS NOT NULL", f"NOT {confidential_sql('d')}"], []
-    scope = ledger_scope(actor)
-    if scope.departments is not None:
-        where.append(f"d.department IN ({', '.join('?' * len(scope.departments))})" if scope.departments else "1 = 0")
-        params += list(scope.departments)
-    out: dict[str, list[int]] = {}
-    for r in office.ledger.store.query(f"SELECT d.id, d.urgency FROM documents d WHERE {' AND '.join(where)}",
-                                       tuple(params)):
-        out.setdefault(r["urgency"], []).append(r["id"])
-    return out
-
-
-def _urgency_facet(office, query: str, narrowed: dict, urgent: dict, chosen: Optional[str], total: int) -> dict:
-    """{紧急程度: matches} over every match: one count per level (the index intersects the query with that level's
-    ids, led by the smaller side), largest first; the chosen level is the whole total."""
-    if chosen:
-        return {chosen: total} if total else {}
-    counts = {}
-    for level, ids in urgent.items():
-        n = office.index.results(query, limit=1, facets=False, **{**narrowed, "ids": ids}).total if ids else 0
-        if n:
-            counts[level] = n
-    return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
 def _rows_and_versions(office, ids: list[int], actor: Actor) -> tuple[dict, dict]:
