@@ -13,6 +13,7 @@ the writers that put files there whole or not at all.
     paths.quarantine                    quarantine/            what could not be read or taken in, with .原因.txt
     paths.registrations                 registrations/<year>/  the registration and 机要 records (rebuild-ledger)
     paths.cache                         cache/                 rendered page images and such: rebuildable
+    paths.cache_folder(confidential)    cache/ or .secure/cache/  (a classified or held document's)
     paths.secure                        .secure/               classified and held originals under their 收文编号
                                                                only, for the service account alone (0700 / 0400)
     paths.handling_files(confidential)   handling-files/       files attached to a 办理情况 (.secure/… if classified)
@@ -125,6 +126,13 @@ class DataRoot:
     def cache(self) -> Path:
         """cache/: what can be made again from the archive (rendered page images…); never a record."""
         return self.root / "cache"
+
+    def cache_folder(self, confidential: bool = False) -> Path:
+        """cache/ (or .secure/cache/ for a classified or held document's: page images never beside the open
+        ones, made 0700 by secure_folder)."""
+        if confidential:
+            return self.secure_folder() / "cache"
+        return self.cache
 
     # -- 承办/督办 (pipelines/handling) -------------------------------------------------------------------------
     def handling_files(self, confidential: bool = False) -> Path:

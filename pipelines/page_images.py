@@ -47,9 +47,7 @@ def cache_dir(paths, row: dict) -> Path:
     classified or held document (made 0700 by paths.secure_folder)."""
     from .secrecy import is_confidential
 
-    if is_confidential(row):
-        return paths.secure_folder() / "cache" / "pages" / row["sha256"]
-    return paths.cache / "pages" / row["sha256"]
+    return paths.cache_folder(is_confidential(row)) / "pages" / row["sha256"]
 
 
 def text_cache(paths, row: dict) -> Path:

@@ -303,3 +303,40 @@ def test_the_cli_pages_and_says_where_the_next_page_starts(tmp_path):
     assert [line.split()[0] for line in lines[1:]] == ["收〔2026〕4号"] and "待机要员核定" in lines[1]
     bad = cli("--from", "2026-13-01")
     assert bad.returncode == 2 and bad.stderr.strip() == "shouwen: 日期“2026-13-01”无效，应为 YYYY-MM-DD"
+
+
+def test_the_cli_filters_by_issuer_date_department_and_exports_the_same_rows_to_xlsx(tmp_path):
+    """`shouwen ledger --issuer 教育局 --from … --to … --department …` (a partial 来文单位; 收文日期 both days
+    included) and `--xlsx FILE` with the office's columns; Chinese channel names; by hand from the rows made here."""
+    from openpyxl import load_workbook
+
+    ledger = open_ledger("sqlite:///ledger.sqlite3", tmp_path)
+    for n, day, channel in ((1, "2026-03-01", "fax"), (2, "2026-03-02", "mail"), (3, "2026-03-03", "edoc"),
+                            (4, "2026-03-04", "scan")):
+        reg(ledger, n, day, channel)
+    ledger.set_status(1, "indexed", issuer="贵阳市教育局", department="综合科", doc_number="筑教发〔2026〕1号",
+                      urgency="特急", title="关于甲的通知")
+    ledger.set_status(2, "indexed", issuer="贵阳市教育局", department="办公室", title="关于乙的通知")
+    ledger.set_status(3, "indexed", issuer="贵阳市财政局", department="综合科", title="关于丙的通知")
+    ledger.set_status(4, "indexed", issuer="省教育厅", department="综合科", title="关于丁的通知")
+    ledger.close()
+    env = {**os.environ, "PREFECT_HOME": str(tmp_path / "prefect"), "PYTHONPATH": str(ROOT)}
+    env.pop("SHOUWEN_LEDGER_URL", None)
+
+    def cli(*args):
+        return subprocess.run([sys.executable, "-m", "pipelines.cli", "ledger", "--root", str(tmp_path), *args],
+                              capture_output=True, text=True, cwd=ROOT, env=env, timeout=600)
+    found = cli("--issuer", "教育", "--from", "2026-03-01", "--to", "2026-03-03")
+    rows = [line.split("  ") for line in found.stdout.splitlines()[1:]]
+    assert found.returncode == 0 and [r[0] for r in rows] == ["收〔2026〕1号", "收〔2026〕2号"], found.stderr
+    assert rows[0][1:5] == ["2026-03-01 09:01", "贵阳市教育局", "筑教发〔2026〕1号", "特急"]
+    assert rows[0][-1] == "传真" and rows[1][-1] == "电子邮件"
+    assert [line.split()[0] for line in cli("--department", "综合科", "--issuer", "教育").stdout.splitlines()[1:]] == [
+        "收〔2026〕1号", "收〔2026〕4号"]
+    out = tmp_path / "登记簿.xlsx"
+    exported = cli("--department", "综合科", "--xlsx", str(out))
+    assert exported.returncode == 0 and "3 件" in exported.stderr, exported.stderr
+    values = list(load_workbook(out).active.values)
+    assert values[0][:8] == ("收文编号", "收文日期", "来文单位", "来文文号", "紧急程度", "标题", "转办单位", "状态")
+    assert [v[0] for v in values[1:]] == ["收〔2026〕1号", "收〔2026〕3号", "收〔2026〕4号"]
+    assert values[1][2] == "贵阳市教育局" and values[1][5] == "关于甲的通知"

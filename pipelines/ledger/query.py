@@ -34,36 +34,9 @@ DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 SEPARATOR = "、"  # between 收文编号 in an aggregated list; no 收文编号 contains it
 
 
-CONFIDENTIAL_OFFICE = "机要室"  # (pipelines/secrecy.py names it for the policy; the ledger cannot import that)
-# A 密级 field that names a level: one of these characters, then 密 somewhere after it — 机密, 机　密★1年, 密级：绝密,
-# 秘 密, the traditional 機密 and 祕密. A superset of what extractors.secrecy.level_of reads (tests hold it so): a
-# field the reader might not read as a level still withholds the row (an unreadable mark is held anyway).
-LEVEL_FIRST = ("绝", "机", "秘", "機", "祕", "絕")
-
-
-def names_level(secrecy) -> bool:
-    """True when a 密级 field holds one of LEVEL_FIRST followed, anywhere later, by 密 (what the SQL's LIKE says)."""
-    text = secrecy or ""
-    return any(first in text and "密" in text[text.index(first) + 1:] for first in LEVEL_FIRST)
-
-
-def is_confidential(row: dict) -> bool:
-    """A row the shared views never show, to anyone but the 机要员 (pipelines/access.py): classified (sent to the
-    机要室 as such: route_source 'classified'), held for the 机要员 (status 'held'), with the 机要室 however it got
-    there, or whose 密级 field names a level (names_level: also in the moment between the 初审 recording a 机密 and
-    the batch sending it to the 机要室). The same test as confidential_sql; a test holds them to the same answer."""
-    return (row.get("route_source") == "classified" or row.get("status") == "held"
-            or row.get("department") == CONFIDENTIAL_OFFICE or names_level(row.get("secrecy")))
-
-
-def confidential_sql(alias: str = "d") -> str:
-    """is_confidential as an SQL condition on the documents row `alias` (true or false, never NULL). Plain
-    comparisons and LIKE only (both backends; the 密级 test reads a column that is NULL on almost every row)."""
-    levels = " OR ".join(f"{alias}.secrecy LIKE '%{first}%密%'" for first in LEVEL_FIRST)
-    return (f"(coalesce({alias}.route_source, '') = 'classified' OR {alias}.status = 'held'"
-            f" OR coalesce({alias}.department, '') = '{CONFIDENTIAL_OFFICE}'"
-            f" OR ({alias}.secrecy IS NOT NULL AND ({levels})))")
-
+# What "confidential" means for a row, in Python and in SQL, is pipelines/secrecy.py's (the one module that names
+# the 机要室): every paged query filters on it; re-exported here for the ledger's callers.
+from ..secrecy import confidential_sql, is_confidential, names_level  # noqa: E402,F401
 
 AGGREGATE = {  # the 收文编号 of the rows whose `column` points at d, oldest first, SEPARATOR between them
     "sqlite": "(SELECT group_concat(number, '、') FROM (SELECT n.number FROM documents n"
