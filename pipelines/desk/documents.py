@@ -81,6 +81,7 @@ def document(office, key, *, actor: Optional[Actor] = None, images: bool = True)
     """Everything a document's page shows, for `actor` (not_found where it may not see the document).
     images=False: no page images and no text (the API's entry and findings)."""
     from .. import page_images
+    from ..ledger_view import with_marks
 
     actor = acting(actor)
     row = _find(office, key, actor)
@@ -101,15 +102,16 @@ def document(office, key, *, actor: Optional[Actor] = None, images: bool = True)
         except page_images.NoImages as exc:
             note = str(exc)
         text, text_note = _text(office, row)
+    marks = with_marks(ledger, row)  # later versions and copies, by 收文编号 (one joined statement)
     linked = _visible(office, actor, [row.get("revision_of"), row.get("linked_to")],
-                      ledger.newer_versions(row["id"]) + ledger.linked_copies(row["id"]))
+                      marks["newer_versions"] + marks["linked_copies"])
     return DocumentView(
         row, office_time(office, row["received_at"]), channel_zh(row["channel"]), STATUS_ZH.get(row["status"], row["status"]),
         history, findings, pages, note, boxes, text, text_note,
         secrecy=secrecy_parts(row.get("secrecy")) if sees_confidential(actor) else None,
         revision_of=linked.get(row.get("revision_of")), linked_to=linked.get(row.get("linked_to")),
-        newer=[linked[n] for n in ledger.newer_versions(row["id"]) if n in linked],
-        copies=[linked[n] for n in ledger.linked_copies(row["id"]) if n in linked],
+        newer=[linked[n] for n in marks["newer_versions"] if n in linked],
+        copies=[linked[n] for n in marks["linked_copies"] if n in linked],
         has_notice=bool(row.get("return_path")), actions=actions_for(actor, row),
         delivery=return_delivery(office, row) if row.get("return_path") else [])
 
