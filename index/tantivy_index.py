@@ -684,9 +684,11 @@ class TantivyIndex:
         return rounded(count * scale), scaled, True
 
     def results(self, query: str, limit: int = 20, date_from: Optional[str] = None, date_to: Optional[str] = None,
-                facets: bool = True, total: bool = True, today: Optional[date] = None, **filters) -> Results:
+                facets: bool = True, total: bool = True, today: Optional[date] = None, order: str = "relevance",
+                **filters) -> Results:
         """The best `limit` hits under the index's query plan (self.plan); total/facets count every document
         holding every part (_matching; exact up to EXACT_UP_TO, past it estimated on a sample: _counted).
+        order "date": every match, newest 成文日期 first (the date fast field; score 0) — the web desk's 按日期.
         When nothing holds the query and the plan allows (title-first), the close matches (_close), a notice
         saying so, total their number. filters: FILTERS names, received_from / received_to (收文日期,
         YYYY-MM-DD); today: for the 收文日期 facet's ranges (default: today). Raises QueryError (Chinese) for
@@ -699,7 +701,13 @@ class TantivyIndex:
         with self._guard():
             searcher = self._searcher()
             limit = max(1, limit)
-            best, found = self._best(searcher, parsed, limit, date_from, date_to, filters)
+            if order == "date":
+                matching = self._matching(parsed, date_from, date_to, filters)
+                best = [(0.0, a) for _, a in
+                        searcher.search(matching, limit=limit, count=False, order_by_field="date").hits]
+                found = None
+            else:
+                best, found = self._best(searcher, parsed, limit, date_from, date_to, filters)
             notices, parts = list(parsed.notices), parsed.parts
             close = False
             if not best and not found and self.plan == "title-first":

@@ -29,6 +29,11 @@ file named explicitly must exist). Every key has a default, so an office without
     [prefect]
     api_url = "http://prefect.office.lan:4200/api"   # a standing Prefect server (PREFECT_API_URL); none: the batch starts its own
     work_pool = "shouwen"            # the work pool of `shouwen worker` and prefect.yaml (SHOUWEN_WORK_POOL)
+    [web]                            # `shouwen serve`, the web desk
+    secure_cookies = true            # cookies only over HTTPS (SHOUWEN_WEB_SECURE_COOKIES); false only for a
+                                     # plain-HTTP intranet, where the session cookie then travels unencrypted
+    session_idle_minutes = 30        # a session unused this long ends (SHOUWEN_WEB_SESSION_IDLE_MINUTES)
+    session_hours = 12               # and every session ends this long after its login (SHOUWEN_WEB_SESSION_HOURS)
 
     [handling]                       # 承办与督办 (pipelines/handling/): deadlines, reminders, files
     working_days = 15                # 一般办件：分办后 N 个工作日内办结
@@ -83,6 +88,9 @@ ENV = {
     ("intake", "incomplete_grace_seconds"): "SHOUWEN_INCOMPLETE_GRACE_SECONDS",
     ("prefect", "api_url"): "PREFECT_API_URL",
     ("prefect", "work_pool"): "SHOUWEN_WORK_POOL",
+    ("web", "secure_cookies"): "SHOUWEN_WEB_SECURE_COOKIES",
+    ("web", "session_idle_minutes"): "SHOUWEN_WEB_SESSION_IDLE_MINUTES",
+    ("web", "session_hours"): "SHOUWEN_WEB_SESSION_HOURS",
 }
 
 
@@ -264,6 +272,19 @@ class HandlingSettings(_Section):
                 raise ValueError(f"“{entry}”应为“姓名 职务”，如“张伟 市长”")
         return [" ".join(v.split()) for v in value]
 
+class WebSettings(_Section):
+    """The web desk (`shouwen serve`, web/): cookies and how long a session lasts."""
+    secure_cookies: bool = True
+    session_idle_minutes: int = 30
+    session_hours: int = 12
+
+    @field_validator("session_idle_minutes", "session_hours")
+    @classmethod
+    def _positive(cls, value: int) -> int:
+        if value < 1:
+            raise ValueError("应为正整数")
+        return value
+
 
 class Settings(_Section):
     office: OfficeSettings = OfficeSettings()
@@ -273,6 +294,7 @@ class Settings(_Section):
     intake: IntakeSettings = IntakeSettings()
     prefect: PrefectSettings = PrefectSettings()
     handling: HandlingSettings = HandlingSettings()
+    web: WebSettings = WebSettings()
 
 
 def _check_postgres(url: str) -> str:

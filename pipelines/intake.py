@@ -105,17 +105,18 @@ def take_in(office, summary: Optional[Summary] = None, clock: Callable[[], float
     return summary
 
 
-def take_one(office, arrival: Arrival) -> tuple[bool, bool, str, bool]:
+def take_one(office, arrival: Arrival, actor: str = "batch") -> tuple[bool, bool, str, bool]:
     """One inbox file: (newly registered, a duplicate of a registered one, its 收文编号, confidential). A file
     registered by a batch that was killed before moving it out of the inbox is resumed (neither new nor a
     duplicate). The 收文 time is the office's clock ([office] timezone), which also decides the year of its
     收文编号. A copy of a classified or held document received again is kept with it in .secure/, under its
-    收文编号 only (confidential: True)."""
+    收文编号 only (confidential: True). actor: who registered it (the history's name: the batch, or the account
+    that registered a paper document at the counter)."""
     ledger = office.ledger
     sha256, kept = copy_in(office.root, arrival)
     registration = ledger.register(sha256=sha256, file=arrival.name, channel=arrival.channel,
                                    archive_path=str(kept.relative_to(office.root)), file_raw=arrival.raw_hex,
-                                   received_at=office.now())
+                                   received_at=office.now(), actor=actor)
     row = ledger.get(registration.id)
     write_sidecar(office.root, row)  # the number, recoverable without the ledger
     paths = DataRoot(office.root)

@@ -161,4 +161,4 @@ WORKER = Command(
     "启动 Prefect 工作进程（process 类型），从工作池领取收文批处理并在本机运行。\n"
     "需要常驻的流程服务：shouwen.toml 的 [prefect] api_url 或 $PREFECT_API_URL。\n"
     "Run a Prefect process worker polling the office's work pool.",
-    _arguments, run_worker)
+    _arguments, run_worker, acts=False)

@@ -63,7 +63,8 @@ def test_schedule_serves_the_batch_offline_and_stops_its_server(tmp_path):
     assert not _servers_of(root / "prefect"), "the server stopped with the schedule"
     ledger = subprocess.run([sys.executable, "-m", "pipelines.cli", "ledger", "--root", str(root), "--json"], cwd=ROOT,
                             capture_output=True, text=True, env=env)
-    assert {json.loads(line)["status"] for line in ledger.stdout.splitlines()} == {"indexed", "returned", "quarantined", "routed"}
+    # the operator's (a clerk's) 登记簿: the 机要室's document is not in it at all (issue 17 item 2)
+    assert {json.loads(line)["status"] for line in ledger.stdout.splitlines()} == {"indexed", "returned", "quarantined"}
 
 
 def test_next_run_is_in_the_offices_time_zone():
