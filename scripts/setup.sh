@@ -15,6 +15,8 @@ APT_PACKAGES=(libreoffice-writer-nogui fonts-noto-cjk fonts-arphic-ukai fonts-ar
 # Dovecot's IMAP server, for the tests of the office mailbox (tests/mailservers.py runs its own instance with a
 # configuration in a temporary folder, on loopback, with TLS): no system service is started.
 [ "${1:-}" = "--dev" ] && APT_PACKAGES+=(dovecot-imapd)
+# Debian's Chromium, driven by Playwright in the web desk's browser tests (`playwright install` cannot download here).
+[ "${1:-}" = "--dev" ] && APT_PACKAGES+=(chromium)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
