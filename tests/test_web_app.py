@@ -289,6 +289,10 @@ def test_a_finding_with_a_box_is_drawn_on_its_page(shared):
     assert image.status_code == 200 and image.content[:8] == b"\x89PNG\r\n\x1a\n"
     assert "下载退文通知单" in page and c.get(f"/documents/{doc['id']}/notice").status_code == 200
     assert 'id="return-delivery"' in page and "退文送达" in page  # the place branch delivery fills (送达)
+    section = page[page.index('id="return-delivery"'):]
+    section = section[:section.index("</section>")]
+    # no mail server and no address for the sender: the notice waits for the clerk (公文交换 or fax)
+    assert "<td>退文通知单退〔" in section and "待送达" in section and "人工送达" in section and "暂无送达记录" not in section
 
 
 def test_the_history_names_who_acted(desk):
