@@ -78,6 +78,10 @@ def build_report(*, file: str, sha256: str, channel: str, document: Document, el
         notes.append(f"联合行文：{'、'.join(elements.issuers)}（主办机关：{elements.issuers[0]}）")
     if getattr(elements, "traditional", False):
         notes.append("原文为繁体字，已转换为简体识别要素（OpenCC）；引文和依据按原文")
+    if getattr(elements, "glossed", False):
+        notes.append("原文的字后附有拼音注音（如“遠(yuǎn)”，网站转换时所加），已去除后识别要素")
+    if getattr(elements, "lost_marks", False):
+        notes.append("原文多处以“?”代替空格或丢失的字（网页编码问题），按空格识别要素")
     report = {
         "file": file,
         "sha256": sha256,
