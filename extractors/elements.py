@@ -563,8 +563,10 @@ class _Parser:
             return True
         label = LABEL_ONLY.match(t)
         if label and i + 1 < self.n:
-            self._meta_value(re.sub(r"\s", "", label.group("label")), i + 1, self.text(i + 1))
-            self.skip.add(i + 1)
+            name, value = re.sub(r"\s", "", label.group("label")), self.text(i + 1)
+            if not self._label_left_empty(name, value):
+                self._meta_value(name, i + 1, value)
+                self.skip.add(i + 1)
             return True
         page_title = PAGE_TITLE.match(t)
         if page_title and doc_type_of(page_title.group("title")):  # "…的通知——示例市人民政府网": the browser's title
@@ -596,6 +598,15 @@ class _Parser:
         if number and self.el.title and self.el.title.text in re.sub(r"\s", "", t) and "doc_number" not in self.meta:
             self.meta["doc_number"] = self.el.found(i, number.group(0))  # a page header: title, 发文字号, organ, date
         return True
+
+    @staticmethod
+    def _label_left_empty(name: str, value: str) -> bool:
+        """A page's label alone on its line ("时限：", "主题：") whose next line is not its value: another label, or
+        the document's own title (only a 标题/名称/题名/主题 label takes a title for its value)."""
+        if LABEL_ONLY.match(value):
+            return True
+        return not name.endswith(("标题", "题名", "名称", "主题")) and doc_type_of(value) in DOC_TYPES \
+            and not SENTENCE_END.search(value) and len(value) <= 80
 
     def _page_line(self, j: int) -> bool:
         """Line j is a line of the page around the document (its chrome, a label, a crumb, a clock), never part of
@@ -797,6 +808,8 @@ class _Parser:
         el, t = self.el, self.text(i)
         if not t or SENTENCE_END.search(t) or len(t) > 40 or "关于" in t or t.endswith(("：", ":")):
             return False
+        if len(re.findall(r"[\u4e00-\u9fff]", t)) < 2:
+            return False  # a mark names an organ in Chinese: a red or large "Jose AI" (a template's sample) is none
         after = [self.text(j) for j in range(i + 1, min(self.n, i + 4))]
         if t.endswith(("令", "命令")) and after and ORDER_NUMBER.match(after[0]):
             el.format = "order"  # GB/T 9704-2012 10.2
@@ -805,8 +818,11 @@ class _Parser:
                                   or self.red(i) or (self.size(i) or 0) >= 24):
             el.format = "minutes"  # GB/T 9704-2012 10.3
             return True
-        if self.red(i) or t.endswith("文件"):
+        if self.red(i):
             return True
+        if t.endswith("文件"):
+            # "…文件" names an organ before it ("国务院文件", "中共中央文件"); a site's menu word "政策文件" does not
+            return len(t) > 5 or bool(ORGAN.search(t[:-2]))
         if doc_type_of(t):
             return False
         size = self.size(i)
@@ -861,6 +877,8 @@ class _Parser:
         el, t = self.el, self.text(i)
         if not t or t.endswith(("：", ":")) or DOC_NUMBER.search(t) and len(t) < 40 or PERIOD.match(t) or ORDER_NUMBER.match(t):
             return 0
+        if len(re.findall(r"[\u4e00-\u9fff]", t)) < 2:
+            return 0  # a 标题 is written in Chinese: a large "Jose AI" (a template's sample text) is none
         geometric = bool(self.doc.geometry and self._large(i) and not self.red(i))
         if SENTENCE_END.search(t) and not self._title_with_stop(t) or len(t) > 120 or DATE.match(t):
             return 0  # a sentence of the 正文, not a title

@@ -141,9 +141,13 @@ def strip_glosses(text: str) -> str:
     return BROKEN_GLOSS.sub("", PINYIN_GLOSS.sub("", text))
 
 
+LOST_RUN = re.compile(r"(?<=[\u4e00-\u9fff：:，。；）)\]〕号日])\?{3,}")  # "2023年1月19日????????": never a question
+
+
 def has_lost_marks(text: str) -> bool:
-    """True when "?" stands against Chinese text LOST_MIN times: a page that lost blanks or characters."""
-    return len(LOST_MARK.findall(text)) >= LOST_MIN
+    """True when "?" stands against Chinese text LOST_MIN times, or a run of three or more follows a Chinese
+    character: a page that lost blanks or characters."""
+    return len(LOST_MARK.findall(text)) >= LOST_MIN or bool(LOST_RUN.search(text))
 
 
 def blank_lost_marks(text: str) -> str:

@@ -27,7 +27,7 @@ FIELD = re.compile(rf"[\[【［]\s*(?:[\u4e00-\u9fff]{{0,6}}(?:{FIELD_WORDS})|[X
 # letters standing for a name or a number: "XX市XX局", "××县人民政府", "〔20XX〕X号", "20XX年X月X日"
 _X = "[XxＸｘ×]"
 LETTERS = re.compile(rf"{_X}{{2,}}(?=[\u4e00-\u9fff〕\]）)号年月日])|(?<=[0-9〔\[])[0-9]{{0,2}}{_X}{{1,4}}(?=[〕\]年号])"
-                     rf"|(?<=年){_X}{{1,2}}(?=月)|(?<=月){_X}{{1,2}}(?=日)")
+                     rf"|(?<=[〕\]]){_X}{{1,4}}(?=号)|(?<=年){_X}{{1,2}}(?=月)|(?<=月){_X}{{1,2}}(?=日)")
 # the names of a word processor's styles, as a reference document shows them (pandoc, Word's style gallery)
 STYLE_NAME = re.compile(r"^(?:Title|Subtitle|Author|Date|Abstract|Heading\s*[1-9]|Body\s*Text(?:\s*Char)?|First\s*Paragraph|"
                         r"Block\s*Text|Table\s*caption|Image\s*Caption|Figure|Definition(?:\s*Term)?|DefinitionTerm|Compact|"

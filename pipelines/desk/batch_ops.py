@@ -104,8 +104,9 @@ class Validated:
 
     @property
     def outcome(self) -> Optional[str]:
-        """accept, return (a sure 退文) or review_held (待复核: the return rests on a doubtful reading,
-        validators/doubt.py); None when the file could not be reviewed."""
+        """accept, return (a sure 退文), review_held (待复核: the return rests on a doubtful reading,
+        validators/doubt.py) or template (not a 公文: validators/template.py); None when the file could not be
+        reviewed."""
         return (self.report.get("outcome") or self.report["verdict"]) if self.report else None
 
     @property
@@ -114,7 +115,8 @@ class Validated:
 
     @property
     def held(self) -> bool:
-        return self.outcome == "review_held"
+        """Left for the clerk: 待复核, or a template (never returned as a 公文)."""
+        return self.outcome in ("review_held", "template")
 
 
 def validate(files: list[str], *, profile: str, channel: str = "unknown",
