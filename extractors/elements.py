@@ -567,6 +567,12 @@ class _Parser:
             if not self._label_left_empty(name, value):
                 self._meta_value(name, i + 1, value)
                 self.skip.add(i + 1)
+            if name == "关键词":  # a database's keywords, one a line ("奖章" / "获得者" / "人民政府"), up to its next label
+                j = i + 2
+                while j < self.n and len(self.text(j)) <= 12 and not re.search(r"[，,。；;：:、！？]", self.text(j)) \
+                        and not LABEL_ONLY.match(self.text(j)):
+                    self.skip.add(j)
+                    j += 1
             return True
         page_title = PAGE_TITLE.match(t)
         if page_title and doc_type_of(page_title.group("title")):  # "…的通知——示例市人民政府网": the browser's title
@@ -603,8 +609,8 @@ class _Parser:
     def _label_left_empty(name: str, value: str) -> bool:
         """A page's label alone on its line ("时限：", "主题：") whose next line is not its value: another label, or
         the document's own title (only a 标题/名称/题名/主题 label takes a title for its value)."""
-        if LABEL_ONLY.match(value):
-            return True
+        if LABEL_ONLY.match(value) or name == "文摘内容":
+            return True  # (a database's "文摘内容" heads the document's own text: its 主送 and 正文)
         return not name.endswith(("标题", "题名", "名称", "主题")) and doc_type_of(value) in DOC_TYPES \
             and not SENTENCE_END.search(value) and len(value) <= 80
 

@@ -156,6 +156,8 @@ def blank_lost_marks(text: str) -> str:
 
 
 def _lost_run(text: str, m: "re.Match") -> bool:
-    before = text[m.start() - 1] if m.start() else ""
+    """Whether the run of "?" at m stands against Chinese text (blanks between do not count: "单位： ?")."""
+    head = text[:m.start()].rstrip(" \u3000\t")
+    before = head[-1] if head else ""
     after = text[m.end()] if m.end() < len(text) else ""
     return bool(re.match(r"[\u4e00-\u9fff：:，。；）)\]〕]", before) or re.match(r"[\u4e00-\u9fff]", after))

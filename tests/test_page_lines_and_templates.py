@@ -232,3 +232,20 @@ def test_the_desk_leaves_a_template_for_the_clerk_never_returns_it(tmp_path):
     path = _draft_docx(tmp_path / "draft.docx", [TITLE, "[主送单位]：", BODY.strip(), "[发文单位]", "[日期]"])
     [done] = list(desk.validate([str(path)], profile=DEFAULT_PROFILE))
     assert (done.outcome, done.held, done.returned) == ("template", True, False)
+
+
+def test_a_literature_databases_record_gives_way_to_the_documents_own_text():
+    """编号 / 文献题名 / 关键词 (one a line) / 文摘内容 over the 主送 sharing its line with the 正文 (a database's record)."""
+    text = ("编号\nzgly0000000001\n文献类型\n期刊论文\n文献题名\n" + TITLE + "\n作者单位\n示例市人民政府\n关键词\n森林防火\n"
+            "人民政府\n林业局\n示例市\n文摘内容\n各区县人民政府，市政府各部门：为切实做好森林防火工作，保障人民群众生命财产安全，"
+            "现将有关事项通知如下。\n示例市人民政府\n2023年3月15日\n")
+    el = elements_of(text)
+    assert el.title.text == TITLE and el.addressees == ["各区县人民政府", "市政府各部门"]
+    assert "为切实做好森林防火工作" in el.body_text
+
+
+def test_a_lost_mark_after_the_addressees_colon_is_a_blank():
+    text = ("发布文号: 示政发[2023]12号?\n各区县人民政府，市政府各部门： ?\n" + BODY.strip() + "\n一等奖：示例区?\n二等奖：示例县?\n"
+            "示例市人民政府\n2023年3月15日\n")
+    el = elements_of(text)
+    assert el.lost_marks and el.addressees == ["各区县人民政府", "市政府各部门"]

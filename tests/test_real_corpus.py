@@ -47,11 +47,9 @@ KNOWN_FAILURES: dict[str, set[str]] = {
     "h49": {"issuers"},
     # a law database's text: the date and the 主送 sit inside raw <p> tags on one line with the body; neither is read
     "h58": {"date", "addressees"},
-    # a database abstract: the 主送 shares its line with the first sentence and runs past the length a 主送 may have
-    "h62": {"addressees"},
-    # a Chinese-numeral date glued to the end of the last body line is not read; the 主送 line ending in ": ?" is not
-    # read (a lost character after the colon)
-    "h63": {"date", "addressees"},
+    # (h62: a database's keywords and its "文摘内容" label hid the 主送; h63: "： ?" after the 主送 — both read since)
+    # a Chinese-numeral date glued to the end of the last body line, after "。 ", is not read as the 成文日期
+    "h63": {"date"},
     # a 令 whose 发文机关 is only in the site's organ line (吉林省白山市人民政府) and signed "市 长 王 纯": no issuer read
     "h69": {"issuers"},
 }
