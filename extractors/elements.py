@@ -1133,6 +1133,13 @@ class _Parser:
                 if CC.match(self.text(j)) and j in el.paragraph_starts or PRINT_LINE.match(self.text(j)):
                     body_end = j
                     break
+            last = body_end - 1
+            if last > start and self._bare_signature(last):
+                # an organ's name alone on the last line, its date lost (a page cut it): the 署名, guessed
+                el.signature_lines = [last]
+                el.signature = el.found(last)
+                el.guessed.add("signature")
+                body_end = last
         attendance_end = self._attendance(start, body_end)
         if el.attendance:
             body_end = min(f.line for f in el.attendance.values())
@@ -1152,6 +1159,12 @@ class _Parser:
         after = (date_at + 1) if date_at is not None else max(body_end, attendance_end)
         self._after_date(after)
         return body_end
+
+    def _bare_signature(self, j: int) -> bool:
+        """Line j, the last of a text with no 成文日期, is an organ's name and nothing else ("民政局")."""
+        t = self.text(j)
+        return 2 < len(t) <= 30 and bool(ORGAN.search(t)) and not SENTENCE_END.search(t) and not re.search(r"[：:（(]", t) \
+            and not HEADINGS[0][1].match(t) and doc_type_of(t) is None and not DOC_NUMBER.search(t)
 
     def _signature_lines(self, start: int, date_at: int) -> list[int]:
         """署名 above the date: one line, or several organs' names stacked (联合行文), first = 主办机关."""

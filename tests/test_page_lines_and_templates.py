@@ -249,3 +249,27 @@ def test_a_lost_mark_after_the_addressees_colon_is_a_blank():
             "示例市人民政府\n2023年3月15日\n")
     el = elements_of(text)
     assert el.lost_marks and el.addressees == ["各区县人民政府", "市政府各部门"]
+
+
+def test_a_pages_raw_html_left_in_a_text_is_set_to_lines():
+    text = ("文号 :示政发〔2023〕12号\n<p>各区县人民政府，市政府各部门：</p><p> 为切实做好森林防火工作，保障人民群众生命财产安全，"
+            "现将有关事项通知如下。</p><p style=\"text-align: right;\"> 示例市人民政府</p>"
+            "<p style=\"text-align: right;\"> 2023年3月15日</p><p><br/></p><p><strong>附&nbsp;件</strong></p>\n")
+    report = report_of(text)
+    doc = report["document"]
+    assert doc["addressees"] == ["各区县人民政府", "市政府各部门"] and doc["date"] == "2023-03-15"
+    assert doc["issuers"] == ["示例市人民政府"]
+    assert any("HTML" in n for n in report["notes"])
+    plain = "示例：正文里写到<p>标记一次，不是网页。\n"  # one tag quoted in a text is left as it is
+    assert extract(plain.encode("utf-8")).lines[0].text == plain.strip()
+
+
+def test_an_organ_alone_on_the_last_line_is_the_signature_when_the_date_was_cut():
+    el = elements_of(TITLE + "\n各区县人民政府：\n" + BODY + "示例市林业局\n")
+    # the 署名 names who issued it (a title may name the body that forwards it); read off a lone line: a guess
+    assert el.signature.text == "示例市林业局" and el.issuers == ["示例市林业局"]
+    assert el.readings["signature"].how == "guess"
+    el = elements_of("关于做好森林防火工作的通知\n各区县人民政府：\n" + BODY + "示例市林业局\n")
+    assert el.issuers == ["示例市林业局"] and el.date is None
+    el = elements_of("关于做好森林防火工作的通知\n各区县人民政府：\n" + BODY + "一、加强领导\n")  # a heading is no 署名
+    assert el.signature is None and el.issuers == []

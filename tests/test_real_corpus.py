@@ -43,10 +43,8 @@ KNOWN_FAILURES: dict[str, set[str]] = {
     # headings and labels are page lines; pinyin glosses and "?" for lost blanks taken out; 文种 named by the 正文;
     # "∶" read as "："; labels with a qualifier) read 57 more, made after the misreads were seen: no longer held out.
     # Still misread:
-    # traditional with glosses: the 署名 民政局 under the body is not taken as the issuer (a short organ name alone)
-    "h49": {"issuers"},
-    # a law database's text: the date and the 主送 sit inside raw <p> tags on one line with the body; neither is read
-    "h58": {"date", "addressees"},
+    # (h49: the 署名 民政局 alone on the last line, its date cut by the page: read since, as a guess)
+    # (h58: the date and the 主送 inside raw <p> tags: read since the text's HTML is set to lines)
     # (h62: a database's keywords and its "文摘内容" label hid the 主送; h63: "： ?" after the 主送 — both read since)
     # a Chinese-numeral date glued to the end of the last body line, after "。 ", is not read as the 成文日期
     "h63": {"date"},
