@@ -122,3 +122,7 @@ def untag(text: str) -> tuple[str, bool]:
     text = ANY_TAG.sub("", BLOCK_TAG.sub("\n", text))
     return html.unescape(text).replace("\xa0", " "), True
 
+
+def read(data: bytes, fmt: str = "txt", ocr: bool = True) -> Document:
+    """The registry's reader (extractors/formats.py): read_text."""
+    return read_text(data)
