@@ -122,6 +122,8 @@ CN_DIGIT = f"[{ZERO}一二三四五六七八九]"
 DATE_CORE = (rf"(?P<y>[0-9]{{2,4}}|{CN_DIGIT}{{2,4}})\s*年\s*(?P<m>[0-9]{{1,2}}|[一二三四五六七八九十]{{1,3}})\s*月"
              rf"\s*(?P<d>[0-9]{{1,2}}|[一二三四五六七八九十]{{1,3}})\s*[日号]")
 DATE = re.compile(rf"^\s*{DATE_CORE}\s*$")
+# a 成文日期 glued to the end of the last paragraph after its full stop and a blank: "…更大贡献。 二○○五年二月七日"
+GLUED_DATE = re.compile(rf"[。！]\s+(?P<date>{DATE_CORE.replace('(?P<y>', '(?:').replace('(?P<m>', '(?:').replace('(?P<d>', '(?:')})\s*$")
 # 题注 under the title of a 决议, 公报 or rules adopted at a meeting: "（2009年2月8日…会议通过）" — its 成文日期
 TITLE_NOTE = re.compile(rf"^[（(]\s*(?P<date>{DATE_CORE})(?P<rest>[^（）()]{{0,60}})[）)]$")
 # the closing formula (结束语) at the end of the 正文 names the 文种 when the title is missing: "特此公告。"
@@ -1135,7 +1137,14 @@ class _Parser:
                     body_end = j
                     break
             last = body_end - 1
-            if last > start and self._bare_signature(last):
+            glued_date = GLUED_DATE.search(self.text(last)) if last > start else None
+            if glued_date and parse_date(glued_date.group("date")):
+                # a date at the end of the last paragraph, after its full stop ("…作出更大贡献。 二○○五年二月七日"):
+                # a page that lost the line break before the 成文日期; taken as a guess (the 正文 keeps the line)
+                el.date = el.found(last, glued_date.group("date"))
+                el.date_iso = parse_date(glued_date.group("date"))
+                el.guessed.add("date")
+            elif last > start and self._bare_signature(last):
                 # an organ's name alone on the last line, its date lost (a page cut it): the 署名, guessed
                 el.signature_lines = [last]
                 el.signature = el.found(last)

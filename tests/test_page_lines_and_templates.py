@@ -273,3 +273,10 @@ def test_an_organ_alone_on_the_last_line_is_the_signature_when_the_date_was_cut(
     assert el.issuers == ["示例市林业局"] and el.date is None
     el = elements_of("关于做好森林防火工作的通知\n各区县人民政府：\n" + BODY + "一、加强领导\n")  # a heading is no 署名
     assert el.signature is None and el.issuers == []
+
+
+def test_a_date_glued_to_the_end_of_the_last_paragraph_is_read_as_a_guess():
+    el = elements_of(TITLE + "\n各区县人民政府：\n" + BODY + "　　希望各地认真落实。 2023年3月15日\n")
+    assert el.date_iso == "2023-03-15" and el.readings["date"].how == "guess"
+    el = elements_of(TITLE + "\n各区县人民政府：\n　　2023年3月15日起，各地要认真落实。\n")  # a date the 正文 speaks of
+    assert el.date is None

@@ -46,8 +46,7 @@ KNOWN_FAILURES: dict[str, set[str]] = {
     # (h49: the 署名 民政局 alone on the last line, its date cut by the page: read since, as a guess)
     # (h58: the date and the 主送 inside raw <p> tags: read since the text's HTML is set to lines)
     # (h62: a database's keywords and its "文摘内容" label hid the 主送; h63: "： ?" after the 主送 — both read since)
-    # a Chinese-numeral date glued to the end of the last body line, after "。 ", is not read as the 成文日期
-    "h63": {"date"},
+    # (h63: a Chinese-numeral date glued to the end of the last body line, after "。 ": read since, as a guess)
     # a 令 whose 发文机关 is only in the site's organ line (吉林省白山市人民政府) and signed "市 长 王 纯": no issuer read
     "h69": {"issuers"},
 }
