@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -91,3 +92,36 @@ def test_the_probe_sees_heavy_imports_when_a_command_makes_them(root, tmp_path):
     done, modules = loaded_by(["validate", str(NOTICE)], tmp_path)
     assert done.returncode in (0, 1, 3), done.stderr[-2000:]
     assert "spacy" in heavy_in(modules)
+
+
+def test_an_empty_inbox_batch_runs_its_steps_without_prefect_and_says_the_same(tmp_path):
+    """Nothing in the inboxes and nothing unfinished: `shouwen run` runs the batch's steps (补入检索, 学习分办,
+    催办) in its own process — no flow run, no Prefect server, no worker — and prints the flow's lines."""
+    office = tmp_path / "office"
+    done, modules = loaded_by(["run", "--root", str(office)], tmp_path)
+    assert done.returncode == 0, done.stderr[-2000:]
+    lines = done.stdout.splitlines()
+    assert re.fullmatch(r"本批收文 0 件（重复 0 件），处理 0 件，用时 [0-9.]+ 秒", lines[0]), lines
+    assert lines[1] == "  通过初审 0 件，退文 0 件，隔离 0 件"
+    assert f"数据目录：{office.resolve()}" in done.stderr
+    assert heavy_in(modules) == [] and "pipelines.workers" in modules
+    assert (office / "ledger.sqlite3").is_file() and not (office / "prefect" / "prefect.db").exists()
+
+
+def test_a_document_waiting_anywhere_sends_the_batch_to_the_flow(root, tmp_path):
+    # the idle path is taken only when there is nothing to read: an unfinished ledger row, or any inbox entry
+    from pipelines.dataroot import DataRoot
+    from pipelines.desk.batch_ops import nothing_waiting
+    from pipelines.office import Office
+
+    with Office.open(root) as office:
+        assert not nothing_waiting(office)  # the registered, unprocessed notice
+    empty = tmp_path / "empty"
+    DataRoot(empty).prepare()
+    with Office.open(empty) as office:
+        assert nothing_waiting(office)
+        (empty / "inbox" / "scan" / "扫描.jpg").write_bytes(b"\xff\xd8\xff")
+        assert not nothing_waiting(office)
+        (empty / "inbox" / "scan" / "扫描.jpg").unlink()
+        (empty / "inbox" / "edoc" / "文件夹").mkdir()  # refused by intake, but still the flow's to say
+        assert not nothing_waiting(office)
