@@ -14,7 +14,8 @@ other core), on a new data root from a copy of the machine's migrated empty data
 Alembic's migration walk where the database is already at that database's revision (migrated), with the
 services a one-batch server does not need turned off, block-type registration off, a 60 s database timeout,
 a generous start-up deadline and a second try when it exits during start-up. The kernel kills it when
-`shouwen run` dies however it dies (PR_SET_PDEATHSIG), and it carries SHOUWEN_BATCH_OF (the data root) in its environment so a test can find what a batch left behind.
+`shouwen run` dies however it dies (PR_SET_PDEATHSIG), and it carries SHOUWEN_BATCH_OF (the data root) in
+its environment so a test can find what a batch left behind.
 
 Where the configuration names a standing server (`[prefect] api_url` in shouwen.toml, or PREFECT_API_URL),
 nothing is started: the batch reports to that server.
