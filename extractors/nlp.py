@@ -49,12 +49,33 @@ def gongwen_patterns(doc: Doc) -> Doc:
     return doc
 
 
+def _import_jieba():
+    """jieba, imported without pkg_resources. jieba 0.42 imports setuptools' pkg_resources only to open its own
+    dictionary files (jieba/_compat.py), which costs a third of a second per process; where pkg_resources cannot
+    be imported it opens the same files by path. Blocked for this one import only, and only when nothing in
+    the process has imported pkg_resources already (then it is left as it is)."""
+    import sys
+
+    if "jieba" in sys.modules:
+        return sys.modules["jieba"]
+    block = "pkg_resources" not in sys.modules
+    if block:
+        sys.modules["pkg_resources"] = None  # `import pkg_resources` raises ImportError
+    try:
+        import jieba
+    finally:
+        if block and sys.modules.get("pkg_resources", 0) is None:
+            del sys.modules["pkg_resources"]
+    return jieba
+
+
 @lru_cache(maxsize=1)
 def get_nlp() -> Language:
     """The shared pipeline; jieba loads its dictionary here, once."""
-    import jieba
     import spacy
     from spacy.language import Language
+
+    jieba = _import_jieba()
 
     jieba.setLogLevel(logging.WARNING)
     if not Language.has_factory("gongwen_patterns"):

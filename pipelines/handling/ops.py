@@ -141,10 +141,8 @@ class Step:
 
 def is_confidential(row: dict) -> bool:
     """A classified document (at the 机要室) or one held for the 机要员 (pipelines/secrecy.py's rule, seam S7)."""
-    try:
-        from ..secrecy import is_confidential as policy  # type: ignore  # seam S7 (branch house)
-    except ImportError:
-        from ..desk import is_confidential as policy  # today's one rule
+    from ..secrecy import is_confidential as policy  # seam S7
+
     return policy(row)
 
 
