@@ -101,10 +101,13 @@ LEDGER = Command("ledger", "列出登记簿 / list the ledger", "列出登记簿
 def _search_arguments(s) -> None:
     s.add_argument("query", nargs="+", metavar="QUERY", help="检索词，多个词须同时出现 / words, all required")
     for name, zh in (("issuer", "来文单位"), ("doc-type", "文种"), ("department", "承办部门"), ("channel", "来文渠道"),
-                     ("verdict", "初审结论 accept/return"), ("status", "状态")):
+                     ("verdict", "初审结论 accept/return"), ("status", "状态 indexed（已入检索）/returned（退文）"),
+                     ("urgency", "紧急程度 特急/加急")):
         s.add_argument(f"--{name}", help=f"{zh} / {name}")
     s.add_argument("--from", dest="date_from", metavar="YYYY-MM-DD", help="成文日期起 / date from")
     s.add_argument("--to", dest="date_to", metavar="YYYY-MM-DD", help="成文日期止 / date to")
+    s.add_argument("--received-from", metavar="YYYY-MM-DD", help="收文日期起 / received from")
+    s.add_argument("--received-to", metavar="YYYY-MM-DD", help="收文日期止 / received to")
     s.add_argument("--limit", type=positive, default=20, help="最多显示条数 / at most this many hits")
     s.add_argument("--json", action="store_true", help="每条结果一行 JSON / one JSON object per hit")
 
@@ -116,7 +119,8 @@ def _search(args) -> int:
     from ..terminal import shown
 
     filters = {"issuer": args.issuer, "doc_type": args.doc_type, "department": args.department, "channel": args.channel,
-               "verdict": args.verdict, "status": args.status}
+               "verdict": args.verdict, "status": args.status, "urgency": args.urgency,
+               "received_from": args.received_from, "received_to": args.received_to}
     with _office(args) as office:
         try:
             found = desk.search(office, " ".join(args.query), limit=args.limit, date_from=args.date_from,
@@ -129,17 +133,24 @@ def _search(args) -> int:
     results = found.results
     for notice in results.notices:
         print(f"注意：{notice}", file=sys.stderr)
+    from index import FACET_ZH, FACETS
+    from index.base import STATUS_ZH as INDEX_STATUS_ZH
+
     for hit in found.hits:
         if args.json:
             print(json.dumps({**found.record(hit), "file": shown(found.record(hit)["file"])}, ensure_ascii=False))
         else:
-            print(f"{shown(hit.number)}  {shown(hit.title)}{found.versions.get(hit.id, '')}\n    {shown(hit.snippet)}")  # 第2版
-    if not args.json:
-        print(f"共 {results.total} 条" + (f"，显示前 {len(found.hits)} 条" if results.total > len(found.hits) else ""),
+            marks = "（退文）" if hit.fields.get("status") == "returned" else ""
+            print(f"{shown(hit.number)}  {shown(hit.title)}{marks}{found.versions.get(hit.id, '')}\n"  # 第2版
+                  f"    {shown(hit.snippet)}")
+    if not args.json:  # 共 12 条, or 约 12,000 条 where the count is estimated (index.Results.approximate)
+        print(results.total_zh + (f"，显示前 {len(found.hits)} 条" if results.total > len(found.hits) else ""),
               file=sys.stderr)
-        for name, zh in (("doc_type", "文种"), ("issuer", "来文单位"), ("department", "承办部门")):
+        for name in FACETS:
             if results.facets.get(name):
-                print(f"  {zh}：" + "，".join(f"{shown(k)} {v}" for k, v in results.facets[name].items()), file=sys.stderr)
+                names = INDEX_STATUS_ZH if name == "status" else {}
+                print(f"  {FACET_ZH[name]}：" + "，".join(f"{shown(names.get(k, k))} {results.count_zh(v)}"
+                                                        for k, v in results.facets[name].items()), file=sys.stderr)
     return EXIT_ACCEPTED
 
 
@@ -257,7 +268,7 @@ WITHDRAW = Command(
 
 def _rebuild_arguments(rb) -> None:
     rb.add_argument("--force", action="store_true",
-                    help="登记簿完好时也重建（会丢失改办理由等只在登记簿中的信息）/ rebuild even a healthy ledger")
+                    help="登记簿完好时也重建（以登记日志和档案为准；账户等只在登记簿中的功能表不会恢复）/ rebuild even a healthy ledger")
 
 
 def _rebuild_ledger(args) -> int:
@@ -265,14 +276,19 @@ def _rebuild_ledger(args) -> int:
     from ..config import current
     from ..dataroot import data_root
     from ..ledger import STATUS_ZH
+    from ..terminal import shown
 
     done = desk.rebuild_ledger(data_root(args.root).resolve(), current(), force=args.force, actor=args.actor)
-    names = {**STATUS_ZH, "routed": "已分办（机要室）"}  # rebuild-ledger restores routed only for the 机要室
-    states = "，".join(f"{names.get(k, k)} {v} 件" for k, v in sorted(done.states.items()))
+    states = "，".join(f"{STATUS_ZH.get(k, k)} {v} 件" for k, v in sorted(done.states.items()))
     print(f"登记簿已重建：{done.documents} 件（由登记记录恢复 {done.from_sidecars} 件，由 received/ 文件名恢复 "
-          f"{done.from_received} 件，新编号 {done.renumbered} 件）；{states or '无收文'}")
+          f"{done.from_received} 件，新编号 {done.renumbered} 件；其中 {done.from_journal} 件的状态、栏目和历史由登记日志恢复）；"
+          f"{states or '无收文'}")
     if done.kept:
         print(f"原登记簿已另存：{done.kept}")
+    if done.unrestored:
+        print(f"未能恢复的内容（{len(done.unrestored)} 条）：")
+        for line in done.unrestored:
+            print(f"  {shown(line)}")
     print("已登记而未办结的收文将由下一批重新初审")
     return EXIT_ACCEPTED
 

@@ -24,25 +24,30 @@ def learn(office, *, actor: Optional[Actor] = None) -> dict:
 
 
 def reindex(office, say: Callable[[str], None] = lambda line: None, *, actor: Optional[Actor] = None) -> int:
-    """Rebuild the search index from the ledger and the archived originals (search_sync.reindex); an embedded
-    index that cannot even be opened is removed and made afresh first. Progress lines go to say().
-    Returns how many documents were indexed; IndexUnavailable when the search service cannot be reached."""
+    """Rebuild the search index from the ledger and the archived originals (search_sync.reindex) under the
+    batch lock: a batch and a rebuild never run at once on one data root (BatchBusy, Chinese, to the one that
+    comes second), so nothing a batch indexes is lost in the swap. An embedded index that cannot even be opened
+    (damaged, another version) is removed and made afresh first. Progress lines go to say(). Returns how many
+    documents were indexed; IndexUnavailable when the search service cannot be reached."""
     from index import IndexUnavailable
 
+    from ..batch_lock import batch_lock
     from ..search_sync import reindex as rebuild
 
     require(acting(actor), "reindex")
-    try:
-        index = office.index
-    except IndexUnavailable:
-        if office.config.settings.index.url != "embedded":
-            raise
-        from index.tantivy_index import remove_index
+    with batch_lock(office.root, "重建检索库"):
+        try:
+            index = office.index
+            index.count()
+        except IndexUnavailable:
+            if office.config.settings.index.url != "embedded":
+                raise
+            from index.tantivy_index import remove_index
 
-        office.drop_index()
-        remove_index(office.root)  # the embedded index is unreadable: start it afresh, the rebuild fills it
-        index = office.index
-    return rebuild(office.root, office.ledger, index, say=say)
+            office.drop_index()
+            remove_index(office.root)  # the embedded index is unreadable: start it afresh, the rebuild fills it
+            index = office.index
+        return rebuild(office.root, office.ledger, index, say=say)
 
 
 def rebuild_ledger(root: Path, config, force: bool = False, *, actor: Optional[Actor] = None):
@@ -75,7 +80,7 @@ def rebuild_ledger(root: Path, config, force: bool = False, *, actor: Optional[A
                 pass  # damaged, empty or missing: what the command is for
             else:
                 if path.exists():
-                    raise DeskRefusal("ledger_healthy", f"登记簿完好（{path}），无需重建；重建会丢失只记在登记簿里的信息"
-                                                        f"（如改办理由）。确需重建请强制重建",
+                    raise DeskRefusal("ledger_healthy", f"登记簿完好（{path}），无需重建；重建以各件的登记日志和档案为准，"
+                                                        f"账户等只在登记簿中的功能表不会恢复。确需重建请强制重建",
                                       Action("rebuild_ledger", "强制重建", {"force": True}))
         return rebuild(root)
