@@ -71,6 +71,7 @@ QUICK = [
     ["due"],
     ["handling", "1"],
     ["rules"],
+    ["user", "list"],
 ]
 
 
