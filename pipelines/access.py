@@ -38,6 +38,7 @@ MAY = {
     "release": ("confidential", SYSTEM),  # 机要员核定非涉密
     "resend": ("clerk", SYSTEM),
     "withdraw": ("clerk", SYSTEM),
+    "review": ("clerk", SYSTEM),  # 复核 a 待复核: confirm the 退文 or send it on to 分办
     "run_batch": ("clerk", "admin", SYSTEM),
     "validate": ("clerk", "staff", "confidential", "leader", "admin", SYSTEM),
     "learn": ("clerk", "admin", SYSTEM),
@@ -45,7 +46,7 @@ MAY = {
     "rebuild_ledger": ("clerk", "admin", SYSTEM),
 }
 ACTION_ZH = {"read": "查看", "route": "改办", "to_confidential": "转机要室", "release": "核定非涉密", "resend": "重发退文",
-             "withdraw": "撤回退文", "run_batch": "运行收文批处理", "validate": "初审", "learn": "训练分办模型",
+             "withdraw": "撤回退文", "review": "复核", "run_batch": "运行收文批处理", "validate": "初审", "learn": "训练分办模型",
              "reindex": "重建检索库", "rebuild_ledger": "重建登记簿"}
 
 

@@ -3,6 +3,7 @@ the desk alike.
 
     quarantine(office, row, reason)                        隔离: a copy and its reason in quarantine/
     return_document(office, row, report, version)          退文: the notice in outbox/<来文单位>/
+    hold_for_review(office, row, report, version)          待复核: a 退文 resting on a doubtful reading, for the clerk
     route_and_index(office, row, review, rules, decision)  分办 → 检索, or to the 机要室, or held for the 机要员
     to_confidential_office(office, row, reason)            转机要室 by a person (改办 to the 机要室, held → 机要室)
     resend_return(office, row) / withdraw_return(office, row, reason)   重发 / 撤回 a return
@@ -116,6 +117,27 @@ def return_document(office, row: dict, report: dict, version: int, *, actor: Act
                              return_state="sent", return_path=where, **history_kwargs(office.ledger, actor))
     _emit(events.RETURNED, office, row["id"], actor, notice=where)
     return where
+
+
+def hold_for_review(office, row: dict, report: dict, version: int, *, actor: Actor = BATCH) -> Outcome:
+    """待复核 (issue 24 §1): a document whose 退文 rests on an absence or a low-confidence reading
+    (validators/doubt.decide_doubt: not sure) is neither returned nor routed: the ledger `review_held` with the
+    doubtful grounds as its reason (compare-and-set on `version`), the proposed findings kept beside the
+    registration (review_records.py: rebuild-ledger brings it back 待复核), REVIEW_HELD said once. The clerk
+    decides with `shouwen review` (desk.review)."""
+    from validators.doubt import decide_doubt
+
+    from .review_records import HELD as REVIEW_HELD
+    from .review_records import record_review
+
+    doubt = decide_doubt(report)
+    reason = ("待复核：" + "；".join(doubt.reasons))[:600] if doubt.reasons else "待复核：退文理由所依据的识读存疑"
+    office.ledger.set_status(row["id"], "review_held", reason, expect_version=version, reason=reason,
+                             **history_kwargs(office.ledger, actor))
+    proposed = [f for f in report.get("findings", []) if f.get("severity") == "error"]
+    record_review(office.root, row, REVIEW_HELD, reason, actor.history_name, findings=proposed)
+    _emit(events.REVIEW_HELD, office, row["id"], actor, reason=reason)
+    return Outcome(row["number"], row["file"], "review_held", report["verdict"], reason=reason)
 
 
 def resend_return(office, row: dict, review: Optional[Review] = None, *, actor: Actor = BATCH) -> Path:

@@ -12,7 +12,8 @@ neither gets a new number after the last. Where each document stands comes from 
 quarantine/ (隔离, with its reason), the 机要 decision beside the registration (registrations/<year>/<seq>.decision.json:
 to the 机要室 as classified, held for the 机要员; a release needs nothing here, the next batch honours it),
 the outbox's 审核意见.json (退文, with its findings), withdrawn/ (退文已撤回),
-the search index (入检索, with its department). Anything else is left 已登记, for the next batch to review
+the search index (入检索, with its department), the clerk's 复核 record (registrations/<year>/<seq>.review.json:
+a document held 待复核 comes back 待复核 with its proposed findings). Anything else is left 已登记, for the next batch to review
 again. The damaged file is kept beside as ledger.sqlite3.damaged-<time>; the new ledger replaces it atomically.
 """
 from __future__ import annotations
@@ -30,6 +31,9 @@ from .ledger import LedgerDamaged, SQLiteLedger, format_number, now
 from .secrecy import CONFIDENTIAL_OFFICE
 from .secrecy_records import CLASSIFIED, HELD, read_decision
 from .secrecy_records import SUFFIX as DECISION_SUFFIX
+from .review_records import HELD as REVIEW_HELD
+from .review_records import SUFFIX as REVIEW_SUFFIX
+from .review_records import read_review
 
 LEDGER_FILE = "ledger.sqlite3"
 RECEIVED_NAME = re.compile(r"^(\d{4})-(\d{6})-(.*)$")
@@ -130,7 +134,7 @@ def rebuild_ledger(root: Path) -> Rebuilt:
     out = Rebuilt()
     records: dict[str, dict] = {}  # sha256 → registration
     for path in sorted(DataRoot(root).registrations.glob("*/*.json")):
-        if path.name.endswith(DECISION_SUFFIX):  # the 机要 decision beside it (secrecy_records.py), read by _state
+        if path.name.endswith((DECISION_SUFFIX, REVIEW_SUFFIX)):  # the 机要 decision, the clerk's 复核: read by _state
             continue
         try:
             record = json.loads(path.read_text(encoding="utf-8"))
@@ -311,4 +315,8 @@ def _state(root: Path, r: dict, indexed: dict | None) -> dict:
         last = notices[-1] if notices else None
         return {"status": "returned", **fields, "return_state": "resent" if resent else "sent",
                 "return_path": str(last.relative_to(root)) if last else None}
+    clerk = read_review(root, r["year"], r["seq"]) or {}
+    if clerk.get("kind") == REVIEW_HELD:  # 待复核: waits for the clerk again, never re-decided by a batch
+        return {"status": "review_held", "reason": clerk.get("reason"),
+                "verdict": "return", "findings": json.dumps(clerk.get("findings") or [], ensure_ascii=False)}
     return {"status": "registered", **({"return_state": "withdrawn"} if withdrawn else {})}

@@ -12,10 +12,11 @@ from __future__ import annotations
 from extractors import UnusableInput
 
 from . import same_document
-from .disposition import Outcome, quarantine, return_document, route_and_index, withdraw_notices
+from .disposition import Outcome, hold_for_review, quarantine, return_document, route_and_index, withdraw_notices
 from .ledger import LedgerConflict
 from .mail_intake import message_fields, review_fields
 from .review import review_document
+from .review_records import CONFIRMED, DISMISSED, review_kind
 from .secrecy import OPEN, decide
 from .secrecy_records import decision_kind
 
@@ -44,7 +45,7 @@ def process(office, document_id: int, rules: list[dict]) -> Outcome:
         same = (same_document.match(ledger, row, doc, review.body or review.text, extra.get("mail_from_name"))
                 if decision.kind == OPEN else None)  # the same 来文 again? (classified ones: the 机要员's)
         version = ledger.set_status(
-            document_id, "reviewed", f"初审：{'退文' if report['verdict'] == 'return' else '通过'}",
+            document_id, "reviewed", "初审：" + {"return": "退文", "review_held": "退文理由存疑（待复核）"}.get(report.get("outcome"), "通过"),
             expect_version=row["version"], format=report["format"], pages=report["pages"], issuer=doc["issuer"],
             doc_number=doc["doc_number"], doc_type=doc["doc_type"], title=doc["title"], urgency=doc["urgency"],
             secrecy=doc["secrecy"] or (review.secrecy_unreadable if decision.kind != OPEN else None),
@@ -61,8 +62,12 @@ def process(office, document_id: int, rules: list[dict]) -> Outcome:
         withdrawn = row["return_state"] == "withdrawn"  # the clerk took the return back: 分办 it (a rerun keeps to that)
         if withdrawn:
             withdraw_notices(office, row)  # a withdrawal interrupted before its notices left the outbox
+        clerk = review_kind(office.root, row)  # the clerk's 复核 of a 待复核 (review_records.py): a rerun keeps to it
+        withdrawn = withdrawn or clerk == DISMISSED
         # released by the 机要员 (desk.release routes it without a 退文): a rerun keeps to that
         if report["verdict"] == "return" and decision.kind == OPEN and not withdrawn and not decision.released:
+            if report.get("outcome") == "review_held" and clerk != CONFIRMED:  # a doubtful 退文: for the clerk
+                return hold_for_review(office, row, report, version)
             return_document(office, row, report, version)
             return Outcome(row["number"], row["file"], "returned", report["verdict"],
                            same=same.line(row["number"], "returned") if same else None, warning=warning)

@@ -41,6 +41,9 @@ class Summary:
                + (f"，出错 {self.count('failed')} 件（下批自动重试）" if self.count("failed") else "")]
         if classified:
             out.append(f"  涉密公文转机要室 {classified} 件（不退文、不入检索）")
+        if self.count("review_held"):
+            out.append(f"  待复核 {self.count('review_held')} 件（退文理由所依据的识读存疑，未退文、未分办；请文秘核对原件："
+                       "shouwen review 收文编号 --confirm 或 --dismiss）")
         if self.count("held"):
             out.append(f"  待机要员核定密级 {self.count('held')} 件（未入检索，请机要员查看：shouwen ledger）")
         moved = sum(1 for r in self.refused if r.where)

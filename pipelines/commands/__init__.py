@@ -30,6 +30,7 @@ COMMANDS = (
     "pipelines.commands.desk:RELEASE",
     "pipelines.commands.desk:RESEND",
     "pipelines.commands.desk:WITHDRAW",
+    "pipelines.commands.clerk_review:REVIEW",
     "pipelines.commands.desk:REBUILD_LEDGER",
     "pipelines.commands.desk:LEARN",
     "pipelines.commands.config:CONFIG",

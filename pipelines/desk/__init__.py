@@ -9,6 +9,8 @@ the CLI and the web desk both call these, each rendering the results its own way
     release(office, key, reason, actor=)             -> Released       机要员核定非涉密
     resend(office, key, actor=)                      -> Resent         重发 a 退文通知单
     withdraw(office, key, reason, actor=)            -> Withdrawn      撤回 a return: the document is routed and indexed
+    review_queue(office, actor=)                     -> [Held]         the 待复核 documents (a 退文 on a doubtful reading)
+    review(office, key, decision, reason, actor=)    -> Reviewed       复核: "confirm" the 退文, or "dismiss" it (分办)
     learn(office, actor=)                            -> dict           retrain the routing model now (its facts)
     reindex(office, say, actor=)                     -> int            rebuild the search index from ledger and archive
     rebuild_ledger(root, config, force, actor=)      -> Rebuilt        rebuild a lost SQLite ledger from the archive
@@ -40,9 +42,10 @@ from .ledger_views import (
 from .maintenance import learn, rebuild_ledger, reindex
 from .returns_ops import Resent, Withdrawn, resend, withdraw
 from .routing_ops import Released, Routed, known_departments, release, route, to_confidential_office
+from .review_ops import Held, Reviewed, review, review_queue
 from .search import Found, search
 
 __all__ = ["Action", "BatchRun", "CONFIDENTIAL_FIELDS", "CONFIDENTIAL_TITLE", "DeskRefusal", "Found", "HELD_TITLE",
-           "LedgerEntry", "LedgerPage", "Released", "Resent", "Routed", "Validated", "Withdrawn", "find", "known_departments",
-           "is_confidential", "learn", "ledger_entries", "ledger_page", "named", "rebuild_ledger", "reindex", "release", "resend", "route", "run_batch",
+           "Held", "LedgerEntry", "LedgerPage", "Released", "Reviewed", "Resent", "Routed", "Validated", "Withdrawn", "find", "known_departments",
+           "is_confidential", "learn", "ledger_entries", "ledger_page", "named", "rebuild_ledger", "reindex", "release", "resend", "review", "review_queue", "route", "run_batch",
            "search", "titled", "to_confidential_office", "validate", "withdraw"]
