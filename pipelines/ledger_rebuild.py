@@ -31,7 +31,7 @@ from .ledger import LedgerDamaged, SQLiteLedger, format_number, now
 from .secrecy import CONFIDENTIAL_OFFICE
 from .secrecy_records import CLASSIFIED, HELD, read_decision
 from .secrecy_records import SUFFIX as DECISION_SUFFIX
-from .review_records import HELD as REVIEW_HELD
+from .review_records import WAITING as REVIEW_WAITING
 from .review_records import SUFFIX as REVIEW_SUFFIX
 from .review_records import read_review
 
@@ -316,7 +316,7 @@ def _state(root: Path, r: dict, indexed: dict | None) -> dict:
         return {"status": "returned", **fields, "return_state": "resent" if resent else "sent",
                 "return_path": str(last.relative_to(root)) if last else None}
     clerk = read_review(root, r["year"], r["seq"]) or {}
-    if clerk.get("kind") == REVIEW_HELD:  # 待复核: waits for the clerk again, never re-decided by a batch
+    if clerk.get("kind") in REVIEW_WAITING:  # 待复核: waits for the clerk again, never re-decided by a batch
         return {"status": "review_held", "reason": clerk.get("reason"),
                 "verdict": "return", "findings": json.dumps(clerk.get("findings") or [], ensure_ascii=False)}
     return {"status": "registered", **({"return_state": "withdrawn"} if withdrawn else {})}

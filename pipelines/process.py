@@ -15,8 +15,8 @@ from . import same_document
 from .disposition import Outcome, hold_for_review, quarantine, return_document, route_and_index, withdraw_notices
 from .ledger import LedgerConflict
 from .mail_intake import message_fields, review_fields
-from .review import review_document
-from .review_records import CONFIRMED, DISMISSED, review_kind
+from .review import read_original, review_document
+from .review_records import AS_LETTER, CONFIRMED, DISMISSED, KIND_HELD, review_kind
 from .secrecy import OPEN, decide
 from .secrecy_records import decision_kind
 
@@ -35,8 +35,13 @@ def process(office, document_id: int, rules: list[dict]) -> Outcome:
     row = ledger.get(document_id)
     try:
         data = (office.root / row["archive_path"]).read_bytes()
+        clerk = review_kind(office.root, row)  # the clerk's 复核 (review_records.py): a rerun keeps to it
         try:
-            review = review_document(data, row["file"], channel=row["channel"], profile=office.profile)
+            read = read_original(data, row["channel"])
+            told = _tell(office, row, read, clerk)  # 来信 or 公文 (pipelines/letters/): a 来信 is never 初审'd
+            if told is not None:
+                return told
+            review = review_document(data, row["file"], channel=row["channel"], profile=office.profile, read=read)
         except UnusableInput as exc:  # a message's sender and attachments are still recorded (mail_intake.py)
             return quarantine(office, row, exc.reason, **message_fields(office.root, data))
         report, doc = review.report, review.report["document"]
@@ -62,7 +67,6 @@ def process(office, document_id: int, rules: list[dict]) -> Outcome:
         withdrawn = row["return_state"] == "withdrawn"  # the clerk took the return back: 分办 it (a rerun keeps to that)
         if withdrawn:
             withdraw_notices(office, row)  # a withdrawal interrupted before its notices left the outbox
-        clerk = review_kind(office.root, row)  # the clerk's 复核 of a 待复核 (review_records.py): a rerun keeps to it
         withdrawn = withdrawn or clerk == DISMISSED
         # released by the 机要员 (desk.release routes it without a 退文): a rerun keeps to that
         if report["verdict"] == "return" and decision.kind == OPEN and not withdrawn and not decision.released:
@@ -78,3 +82,24 @@ def process(office, document_id: int, rules: list[dict]) -> Outcome:
         return outcome
     except LedgerConflict as exc:
         return Outcome(row["number"], row["file"], "failed", reason=str(exc))
+
+
+def _tell(office, row: dict, read, clerk) -> Outcome | None:
+    """A citizen's 来信 taken into its own register (letters.register.take_letter), one that cannot be told from a
+    公文 held for the clerk (待复核), or None: a 公文, reviewed as always. The clerk's choice wins (AS_LETTER; any
+    other decision the clerk took was on a 公文)."""
+    from .letters.register import hold_kind, letter_channel, take_letter
+    from .letters.tell import DOCUMENT, LETTER, UNSURE, Telling, tell
+
+    channel = letter_channel(office, row, read)
+    if clerk == AS_LETTER:
+        telling = Telling(LETTER, ["文秘复核确定为来信"])
+    elif clerk not in (None, KIND_HELD):
+        return None
+    else:
+        telling = tell(read.text, channel, getattr(read.mail, "subject", None) if read.mail is not None else None)
+    if telling.kind == DOCUMENT:
+        return None
+    if telling.kind == UNSURE:
+        return hold_kind(office, row, telling, row["version"])
+    return take_letter(office, row, read, telling, channel)

@@ -7,7 +7,8 @@
 kind: HELD — the batch held the document for the clerk (待复核: its 退文 rests on a doubtful reading,
 validators/doubt.decide_doubt), with the proposed findings and why they are doubtful; CONFIRMED — the clerk read
 the original and confirmed the 退文 (`shouwen review DOC --confirm`); DISMISSED — the clerk found the reasons
-untrue and sent it on to 分办 (`--dismiss`). The ledger's history says the same, but `shouwen rebuild-ledger`
+untrue and sent it on to 分办 (`--dismiss`); KIND_HELD — the batch could not tell a citizen's 来信 from a 公文
+(pipelines/letters/tell.py); AS_LETTER / AS_DOCUMENT — the clerk's choice (`--letter` / `--document`). The ledger's history says the same, but `shouwen rebuild-ledger`
 only has the files of the data root (a held document comes back 待复核, never re-decided), and a batch that finds
 a dismissed document unfinished (interrupted between the ledger and the index) routes it instead of returning it.
 The last decision wins (one file per registration, replaced atomically).
@@ -22,7 +23,9 @@ from .dataroot import DataRoot, write_json_atomically
 from .ledger import now
 
 HELD, CONFIRMED, DISMISSED = "held", "confirmed", "dismissed"
-KINDS = (HELD, CONFIRMED, DISMISSED)
+KIND_HELD, AS_LETTER, AS_DOCUMENT = "kind_held", "letter", "document"  # 来信还是公文 (pipelines/letters/)
+KINDS = (HELD, CONFIRMED, DISMISSED, KIND_HELD, AS_LETTER, AS_DOCUMENT)
+WAITING = (HELD, KIND_HELD)  # the clerk has not decided yet
 SUFFIX = ".review.json"
 
 

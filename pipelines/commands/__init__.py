@@ -55,6 +55,12 @@ COMMANDS = (
     "pipelines.handling.cli:REMIND",
     "pipelines.handling.cli:FORM",
     "pipelines.handling.cli:REPORT",
+    "pipelines.letters.cli:LETTERS",
+    "pipelines.letters.cli:LETTER",
+    "pipelines.letters.cli:LETTER_CATEGORY",
+    "pipelines.letters.cli:TRANSFER",
+    "pipelines.letters.cli:REPLY",
+    "pipelines.letters.cli:LETTER_STATS",
 )
 
 ROOT_HELP = "机关数据目录（默认 $SHOUWEN_ROOT，否则 ./shouwen-data）/ the office's data root"
