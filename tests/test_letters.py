@@ -259,3 +259,18 @@ def test_no_real_document_is_taken_for_a_letter_on_either_channel(channel):
         if tell(read.text, channel, read.mail.subject if read.mail is not None else None).kind == LETTER:
             taken.append(path.name)
     assert taken == []
+
+
+def test_the_monthly_report_counts_the_letters_without_personal_information(root, capsys):
+    out = root / "reports"
+    assert main(["report", "2026-03", "--out", str(out), "--root", str(root)]) == 0
+    capsys.readouterr()
+    document = docx.Document(str(out / "督查专报-2026-03.docx"))
+    text = "\n".join(p.text for p in document.paragraphs)
+    # 9 letters in March (the doubtful one is not a letter until the clerk says so): 意见 4 (积水, 公交, 出租车, 法院),
+    # 批评, 建议, 咨询, 求助, 投诉 1 each; none answered yet
+    assert "本月受理群众来信9件" in text and "意见4件" in text and "投诉1件" in text and "已答复0件" in text
+    from openpyxl import load_workbook
+
+    cells = [str(c.value) for ws in load_workbook(out / "督查专报-2026-03.xlsx") for row in ws.iter_rows() for c in row]
+    assert PHONE not in text and "王先生" not in text and not any(PHONE in c or "王先生" in c for c in cells)
