@@ -274,3 +274,40 @@ def test_the_monthly_report_counts_the_letters_without_personal_information(root
 
     cells = [str(c.value) for ws in load_workbook(out / "督查专报-2026-03.xlsx") for row in ws.iter_rows() for c in row]
     assert PHONE not in text and "王先生" not in text and not any(PHONE in c or "王先生" in c for c in cells)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def ledger_url(request, tmp_path) -> str:
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'ledger.sqlite3'}"
+    return request.getfixturevalue("postgres_url")
+
+
+def test_the_letters_tables_on_both_backends_after_the_ledger_was_in_use(ledger_url, tmp_path):
+    """The feature's step adds documents.kind to a ledger already in use (statements prepared before the ALTER):
+    rows read after it carry kind, and a second process's ensure finds it applied."""
+    from pipelines.ledger import open_ledger
+    from pipelines.letters.store import LETTERS
+
+    ledger = open_ledger(ledger_url, tmp_path)
+    try:
+        reg = ledger.register(sha256="ab" * 32, file="来信.txt", channel="12345", archive_path="archive/x.txt",
+                              received_at="2026-03-02T09:00:00+08:00")
+        assert "kind" not in ledger.get(reg.id)
+        ledger.set_status(reg.id, "reviewed", "初审")
+        assert ledger.ensure(LETTERS) == 1
+        db = ledger.store
+        db.execute("UPDATE documents SET kind = 'letter' WHERE id = ?", (reg.id,))
+        db.execute("INSERT INTO letters(document_id, letter_number, year, seq, channel) VALUES (?, ?, ?, ?, ?)",
+                  (reg.id, "信〔2026〕1号", 2026, 1, "12345"))
+        ledger.set_status(reg.id, "indexed", "交办", department="城管局")
+        row = ledger.get(reg.id)
+        assert row["kind"] == "letter" and row["status"] == "indexed" and row["department"] == "城管局"
+        assert db.one("SELECT letter_number FROM letters WHERE document_id = ?", (reg.id,))["letter_number"] == "信〔2026〕1号"
+    finally:
+        ledger.close()
+    again = open_ledger(ledger_url, tmp_path)
+    try:
+        assert again.ensure(LETTERS) == 1 and again.get(reg.id)["kind"] == "letter"
+    finally:
+        again.close()

@@ -92,7 +92,7 @@ def take_letter(office, row: dict, read, telling: Telling, channel: Optional[str
     with db.transaction():
         number, seq = _draw_number(office, db, row["id"], row["year"])
         if not db.one("SELECT document_id FROM letters WHERE document_id = ?", (row["id"],)):
-            db.insert("INSERT INTO letters(document_id, letter_number, year, seq, writer, contact, address, channel, "
+            db.execute("INSERT INTO letters(document_id, letter_number, year, seq, writer, contact, address, channel, "
                       "subject, category, category_source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                       (row["id"], number, row["year"], seq, fields.writer, fields.contact, fields.address, where,
                        subject, category, source))
