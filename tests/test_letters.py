@@ -232,7 +232,10 @@ def test_the_telephone_is_in_no_file_name_and_no_export(root, capsys):
     for path in root.rglob("*"):
         assert PHONE not in path.name and "王先生" not in path.name
     assert main(["ledger", "--json", "--root", str(root)]) == 0
-    assert PHONE not in capsys.readouterr().out
+    listed = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert PHONE not in json.dumps(listed, ensure_ascii=False)
+    kinds = {r["number"]: (r["kind"], r["kind_zh"]) for r in listed}
+    assert kinds[mail["number"]] == ("letter", "来信") and kinds[rows["汇报.docx"]["number"]] == ("document", "公文")
     out = root / "处理单.docx"
     assert main(["form", mail["number"], "--out", str(out), "--root", str(root)]) == 0
     capsys.readouterr()

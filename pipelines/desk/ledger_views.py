@@ -41,6 +41,9 @@ class LedgerEntry:
         "confidential": true)."""
         row = self.row
         out = {**{k: row[k] for k in LEDGER_FIELDS + LEDGER_JSON_EXTRA}, **self.extras}
+        # 公文 or 来信 (issue 22: pipelines/letters/): a letter's ledger row carries kind "letter", no personal field
+        out["kind"] = "letter" if row.get("kind") == "letter" else "document"
+        out["kind_zh"] = "来信" if out["kind"] == "letter" else "公文"
         if self.masked:
             out.update({k: None for k in CONFIDENTIAL_FIELDS if k in out}, confidential=True)
         return out
