@@ -10,6 +10,7 @@ hands the document to its disposition (pipelines/disposition.py). Done again, it
 from __future__ import annotations
 
 from extractors import UnusableInput
+from index import IndexUnavailable
 
 from . import same_document
 from .disposition import Outcome, hold_for_review, quarantine, return_document, route_and_index, withdraw_notices
@@ -17,6 +18,7 @@ from .ledger import LedgerConflict
 from .mail_intake import message_fields, review_fields
 from .review import read_original, review_document
 from .review_records import AS_LETTER, CONFIRMED, DISMISSED, KIND_HELD, review_kind
+from .search_sync import add_document
 from .secrecy import OPEN, decide
 from .secrecy_records import decision_kind
 
@@ -73,8 +75,14 @@ def process(office, document_id: int, rules: list[dict]) -> Outcome:
             if report.get("outcome") == "review_held" and clerk != CONFIRMED:  # a doubtful 退文: for the clerk
                 return hold_for_review(office, row, report, version)
             return_document(office, row, report, version)
+            try:  # a 退文 is searchable too (status returned): the sender calls, the clerk finds it by its title
+                add_document(office.index, row, review, status="returned")
+                unindexed = None
+            except IndexUnavailable as exc:  # caught up by a later batch (search_sync.catch_up)
+                unindexed = str(exc)
             return Outcome(row["number"], row["file"], "returned", report["verdict"],
-                           same=same.line(row["number"], "returned") if same else None, warning=warning)
+                           same=same.line(row["number"], "returned") if same else None, warning=warning,
+                           unindexed=unindexed)
         outcome = route_and_index(office, row, review, rules, decision)
         outcome.warning = warning
         if same:  # a new version of an earlier registration: the clerk is told (both stay searchable)

@@ -111,6 +111,14 @@ def review(office, key: str, decision: str, reason: Optional[str] = None, *,
     review_ = review_original(office, row)
     if decision == CONFIRM:
         notice = return_document(office, {**row, "version": version}, review_.report, version, actor=actor)
+        try:  # a 退文 is searchable too (status returned), as the batch's (process.py)
+            from index import IndexUnavailable
+
+            from ..search_sync import add_document
+
+            add_document(office.index, row, review_, status="returned")
+        except IndexUnavailable:
+            pass  # caught up by a later batch (search_sync.catch_up)
         return Reviewed(row, decision, "returned", notice=notice)
     outcome = route_and_index(office, ledger.get(row["id"]), review_, office.rules,
                               decide(review_, decision_kind(office.root, row)), actor=actor)
