@@ -314,3 +314,28 @@ def test_the_letters_tables_on_both_backends_after_the_ledger_was_in_use(ledger_
         assert again.ensure(LETTERS) == 1 and again.get(reg.id)["kind"] == "letter"
     finally:
         again.close()
+
+
+def test_the_clerk_transfers_a_letter_it_leaves_search_and_its_record_closes(root, capsys):
+    rows = _rows(root)
+    row = rows["投诉-油烟扰民.txt"]
+    key = _letter_rows(root)[row["id"]]["letter_number"]
+    assert [h.number for h in open_index(root).search("烧烤店")] == [row["number"]]
+    assert main(["transfer", key, "--to", "市信访局", "--reason", "来信人已就此事走信访程序", "--root", str(root)]) == 0
+    assert f"{key} 已转出：市信访局（来信人已就此事走信访程序）" in capsys.readouterr().out
+    after = _rows(root)["投诉-油烟扰民.txt"]
+    assert after["status"] == "transferred" and open_index(root).search("烧烤店") == []
+    assert main(["handling", row["number"], "--json", "--root", str(root)]) == 0
+    record = json.loads(capsys.readouterr().out)
+    assert record["state"] == "done" and record["events"][-1]["words"] == "转出：市信访局（来信人已就此事走信访程序）"
+    assert record["events"][-1]["actor"] == ME
+    assert main(["transfer", key, "--to", "市信访局", "--reason", "再转", "--root", str(root)]) == 2
+    assert "已转出" in capsys.readouterr().err
+
+
+def test_a_held_document_is_not_rerouted_but_reviewed(root, capsys):
+    row = _rows(root)["物业.txt"]
+    assert main(["route", row["number"], "综合科", "--root", str(root)]) == 2
+    err = capsys.readouterr().err
+    assert "待复核" in err and f"shouwen review {row['number']} --letter" in err and "--document" in err
+    assert "--confirm" not in err  # not a 退文 question: 来信 or 公文
