@@ -13,7 +13,8 @@ quarantine/ (隔离, with its reason), the 机要 decision beside the registrati
 to the 机要室 as classified, held for the 机要员; a release needs nothing here, the next batch honours it),
 the outbox's 审核意见.json (退文, with its findings), withdrawn/ (退文已撤回),
 the search index (入检索, with its department), the clerk's 复核 record (registrations/<year>/<seq>.review.json:
-a document held 待复核 comes back 待复核 with its proposed findings). Anything else is left 已登记, for the next batch to review
+a document held 待复核 comes back 待复核 with its proposed findings; a 来信's record, .letter.json, makes it 已登记
+again, for the next batch to take into the letters' register with its number, category and 转出 kept). Anything else is left 已登记, for the next batch to review
 again. The damaged file is kept beside as ledger.sqlite3.damaged-<time>; the new ledger replaces it atomically.
 """
 from __future__ import annotations
@@ -34,6 +35,7 @@ from .secrecy_records import SUFFIX as DECISION_SUFFIX
 from .review_records import WAITING as REVIEW_WAITING
 from .review_records import SUFFIX as REVIEW_SUFFIX
 from .review_records import read_review
+from .letters.register import SUFFIX as LETTER_SUFFIX
 
 LEDGER_FILE = "ledger.sqlite3"
 RECEIVED_NAME = re.compile(r"^(\d{4})-(\d{6})-(.*)$")
@@ -135,7 +137,7 @@ def rebuild_ledger(root: Path) -> Rebuilt:
     out = Rebuilt()
     records: dict[str, dict] = {}  # sha256 → registration
     for path in sorted(DataRoot(root).registrations.glob("*/*.json")):
-        if path.name.endswith((DECISION_SUFFIX, REVIEW_SUFFIX)):  # the 机要 decision, the clerk's 复核: read by _state
+        if path.name.endswith((DECISION_SUFFIX, REVIEW_SUFFIX, LETTER_SUFFIX)):  # 机要 decision, 复核, 来信: read by _state
             continue
         try:
             record = json.loads(path.read_text(encoding="utf-8"))
@@ -288,6 +290,8 @@ def _state(root: Path, r: dict, indexed: dict | None) -> dict:
         text = reason.read_text(encoding="utf-8").strip()
         return {"status": "quarantined", "reason": text}
     number = r["number"]
+    if paths.registration(r["year"], r["seq"], LETTER_SUFFIX).is_file():  # a 来信: taken into its register again by the
+        return {"status": "registered"}  # next batch, its number, category and 转出 kept (pipelines/letters/register.py)
     decided = read_decision(root, r["year"], r["seq"]) or {}
     if decided.get("kind") == CLASSIFIED:  # the 机要室's: routed there, never back into search (secrecy_records.py)
         return {"status": "routed", "department": CONFIDENTIAL_OFFICE, "route_source": "classified",

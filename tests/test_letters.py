@@ -339,3 +339,23 @@ def test_a_held_document_is_not_rerouted_but_reviewed(root, capsys):
     err = capsys.readouterr().err
     assert "待复核" in err and f"shouwen review {row['number']} --letter" in err and "--document" in err
     assert "--confirm" not in err  # not a 退文 question: 来信 or 公文
+
+
+def test_rebuild_ledger_gives_letters_back_their_numbers_category_and_transfer(root, capsys):
+    rows, letters = _rows(root), _letter_rows(root)
+    mail, taxi, court = rows["1772410500.M1P1.mailhost"], rows["来信.txt"], rows["来件0309.txt"]
+    before = {r["number"]: letters[r["id"]]["letter_number"] for r in (mail, taxi, court)}
+    assert main(["letter-category", before[taxi["number"]], "投诉", "--root", str(root)]) == 0
+    (root / "ledger.sqlite3").unlink()
+    assert main(["rebuild-ledger", "--root", str(root), "--force"]) == 0
+    run_batch(root, config=load(root, environ={}))
+    capsys.readouterr()
+    rows, letters = _rows(root), _letter_rows(root)
+    again = {n: letters[r["id"]]["letter_number"] for n, r in ((r["number"], r) for r in rows.values()) if n in before}
+    assert again == before
+    assert rows["1772410500.M1P1.mailhost"]["kind"] == "letter" and rows["1772410500.M1P1.mailhost"]["status"] == "indexed"
+    assert letters[rows["来信.txt"]["id"]]["category"] == "投诉" and letters[rows["来信.txt"]["id"]]["category_source"] == "clerk"
+    assert rows["来件0309.txt"]["status"] == "transferred"
+    assert rows["物业.txt"]["status"] == "review_held"  # still the clerk's
+    assert [h.number for h in open_index(root).search("积水")] == [rows["1772410500.M1P1.mailhost"]["number"]]
+    assert open_index(root).search(PHONE) == []

@@ -24,7 +24,7 @@ from ..actors import Actor, acting, history_kwargs
 from ..ledger import STATUS_ZH
 from ..refusals import DeskRefusal
 from .categories import CATEGORIES
-from .register import find_by_letter_number
+from .register import find_by_letter_number, keep_record
 from .store import tables
 
 HIDDEN = "（个人信息，不予显示）"
@@ -144,6 +144,7 @@ def set_category(office, key: str, category: str, *, actor: Optional[Actor] = No
                    (category, row["id"]))
         db.insert("INSERT INTO letter_corrections(document_id, category, words, at, actor) VALUES (?, ?, ?, ?, ?)",
                   (row["id"], category, _words(office, row), _now(), actor.history_name))
+    keep_record(office.root, row, category=category, category_source="clerk")
     office.ledger.note(row["id"], f"来信类别由“{found['category']}”更正为“{category}”", **history_kwargs(office.ledger, actor))
     return letter(office, key, actor=actor)
 
@@ -184,6 +185,7 @@ def transfer(office, key: str, to: str, reason: str, *, actor: Optional[Actor] =
                                  **history_kwargs(office.ledger, actor))
         tables(office).execute("UPDATE letters SET transferred_to = ?, transfer_reason = ? WHERE document_id = ?",
                                (to, reason, row["id"]))
+        keep_record(office.root, row, transferred_to=to, transfer_reason=reason)
     try:
         office.index.remove(row["id"])
     except IndexUnavailable:

@@ -39,13 +39,49 @@ def letter_channel(office, row: dict, read) -> Optional[str]:
     return None
 
 
-def _draw_number(office, db, document_id: int, year: int) -> tuple[str, int]:
-    """The letter's own number (prefix〔year〕seq号), drawn once: a rerun finds the one it has."""
+SUFFIX = ".letter.json"  # registrations/<year>/<seq>.letter.json: the register's row without personal information
+
+
+def record_path(root, row: dict):
+    from ..dataroot import DataRoot
+
+    return DataRoot(root).registration(row["year"], row["seq"], SUFFIX)
+
+
+def read_record(root, row: dict) -> dict:
+    """What was kept beside the registration of a letter ({} for none): letter_number, seq, category,
+    category_source, transferred_to, transfer_reason — so that rebuild-ledger and the next batch give it back
+    its number, the clerk's category and 转出 (no name, telephone or address is kept there)."""
+    import json
+
+    try:
+        record = json.loads(record_path(root, row).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return record if isinstance(record, dict) else {}
+
+
+def keep_record(root, row: dict, **changes) -> None:
+    """Merge `changes` into the letter's record beside its registration (atomically)."""
+    from ..dataroot import write_json_atomically
+
+    path = record_path(root, row)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_json_atomically(path, {**read_record(root, row), **changes})
+
+
+def _draw_number(office, db, document_id: int, year: int, kept: dict) -> tuple[str, int]:
+    """The letter's own number (prefix〔year〕seq号), drawn once: a rerun finds the one it has, a rebuilt ledger
+    the one kept beside the registration (`kept`)."""
     mine = db.one("SELECT letter_number, seq FROM letters WHERE document_id = ?", (document_id,))
     if mine:
         return mine["letter_number"], mine["seq"]
     last = db.one("SELECT last FROM letter_sequences WHERE year = ?", (year,))
     seq = (last["last"] if last else 0) + 1
+    if kept.get("seq") and kept.get("letter_number"):
+        seq = int(kept["seq"])
+        if last and last["last"] >= seq:
+            return kept["letter_number"], seq
     if last:
         db.execute("UPDATE letter_sequences SET last = ? WHERE year = ?", (seq, year))
     else:
@@ -87,22 +123,27 @@ def take_letter(office, row: dict, read, telling: Telling, channel: Optional[str
                          getattr(mail, "subject", None) if mail is not None else None)
     subject = redact(fields.subject or "", fields) or "（来信）"
     corrections = [(c["category"], c["words"]) for c in db.query("SELECT category, words FROM letter_corrections")]
-    category, source = propose(text, corrections)
+    kept = read_record(office.root, row)
+    category, source = ((kept["category"], "clerk") if kept.get("category_source") == "clerk"
+                        else propose(text, corrections))
     where = channel or {"mail": "邮件", "edoc": "电子来件", "fax": "传真", "scan": "扫描件"}.get(row["channel"], row["channel"])
     with db.transaction():
-        number, seq = _draw_number(office, db, row["id"], row["year"])
+        number, seq = _draw_number(office, db, row["id"], row["year"], kept)
         if not db.one("SELECT document_id FROM letters WHERE document_id = ?", (row["id"],)):
             db.execute("INSERT INTO letters(document_id, letter_number, year, seq, writer, contact, address, channel, "
                       "subject, category, category_source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                       (row["id"], number, row["year"], seq, fields.writer, fields.contact, fields.address, where,
                        subject, category, source))
         db.execute("UPDATE documents SET kind = 'letter' WHERE id = ?", (row["id"],))
+    keep_record(office.root, row, letter_number=number, year=row["year"], seq=seq, category=category,
+                category_source=source)
     note = (f"受理来信 {number}（{where}；{telling.line()}）；类别：{category}"
             f"（{ {'keywords': '按关键词', 'learned': '按文秘以往更正', 'default': '默认'}[source] }建议）；来信不按公文格式审核，不退文")
     version = ledger.set_status(row["id"], "reviewed", note[:600], expect_version=row["version"], title=subject,
                                 doc_type="来信", issuer=None, verdict=None, findings="[]",
                                 **history_kwargs(ledger, actor))
-    elsewhere = out_of_scope(text)
+    elsewhere = (kept["transferred_to"], kept.get("transfer_reason") or "") if kept.get("transferred_to") \
+        else out_of_scope(text)
     if elsewhere:
         to, why = elsewhere
         db.execute("UPDATE letters SET transferred_to = ?, transfer_reason = ? WHERE document_id = ?", (to, why, row["id"]))
