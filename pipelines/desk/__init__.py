@@ -17,6 +17,9 @@ the CLI and the web desk both call these, each rendering the results its own way
     run_batch(root, config, samples, say, actor=)    -> BatchRun       one batch, as `shouwen run` starts it
     validate(files, profile, channel, actor=)        -> iter Validated 初审 of files outside the office
 
+Citizens' letters (来信) have their own desk functions in pipelines/letters/ops.py (letters, letter, set_category,
+transfer, reply, stats), taking `actor` the same way.
+
 Every function that reads or changes documents takes `actor` (pipelines/actors.py; None: the person at this
 process's terminal, as a clerk): what it may see and do is pipelines/access.py's decision, and a state change
 records it in the document's history. A refusal is DeskRefusal (pipelines/refusals.py): a stable code, a
