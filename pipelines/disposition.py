@@ -55,6 +55,8 @@ class Outcome:
     confidential: bool = False  # classified, or held for the 机要员: its file name (often its title) is not shown
     warning: Optional[str] = None  # what the clerk must check although the document went on (a changed sealed OFD)
     unindexed: Optional[str] = None  # why it is not in the search index yet (damaged, unreachable): caught up later
+    letter: Optional[str] = None  # a citizen's 来信 (pipelines/letters/): its own number, 信〔2026〕3号
+    kind_unsure: bool = False  # 来信 or 公文 could not be told: held for the clerk (待复核)
 
 
 def _emit(event: str, office, document_id: int, actor: Actor, department: Optional[str] = None, **extra) -> None:

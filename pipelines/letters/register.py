@@ -149,7 +149,8 @@ def take_letter(office, row: dict, read, telling: Telling, channel: Optional[str
         db.execute("UPDATE letters SET transferred_to = ?, transfer_reason = ? WHERE document_id = ?", (to, why, row["id"]))
         ledger.set_status(row["id"], "transferred", f"转出：{to}（{why}）", expect_version=version,
                           reason=f"转出：{to}（{why}）", department=None, **history_kwargs(ledger, actor))
-        return Outcome(row["number"], row["file"], "transferred", None, None, f"{number} 转出：{to}（{why}）")
+        return Outcome(row["number"], row["file"], "transferred", None, None, f"{number} 转出：{to}（{why}）",
+                       letter=number)
     body = redact(text, fields)
     routed = route({"title": subject, "doc_type": "来信"}, body, row["channel"], office.rules,
                    model=office.router, departments=office.departments)
@@ -166,10 +167,12 @@ def take_letter(office, row: dict, read, telling: Telling, channel: Optional[str
     except IndexUnavailable as exc:
         ledger.set_status(row["id"], "routed", f"检索服务不可用，下批补入检索：{exc}"[:300], expect_version=version,
                           **history_kwargs(ledger, actor))
-        return Outcome(row["number"], row["file"], "routed", None, routed.department, routed.reason)
+        return Outcome(row["number"], row["file"], "routed", None, routed.department, routed.reason, letter=number,
+                       unindexed=str(exc))
     ledger.set_status(row["id"], "indexed", "已入检索（来信人个人信息已隐去）", expect_version=version,
                       **history_kwargs(ledger, actor))
-    return Outcome(row["number"], row["file"], "indexed", None, routed.department, f"{number}：{routed.reason}")
+    return Outcome(row["number"], row["file"], "indexed", None, routed.department, f"{number}：{routed.reason}",
+                   letter=number)
 
 
 def hold_kind(office, row: dict, telling: Telling, version: int, *, actor: Actor = BATCH) -> Outcome:
@@ -183,5 +186,5 @@ def hold_kind(office, row: dict, telling: Telling, version: int, *, actor: Actor
     record_review(office.root, row, KIND_HELD, reason, actor.history_name)
     if events.wants(events.REVIEW_HELD):
         events.emit(events.REVIEW_HELD, office, office.ledger.get(row["id"]), actor=actor.history_name, reason=reason)
-    return Outcome(row["number"], row["file"], "review_held", None, reason=reason)
+    return Outcome(row["number"], row["file"], "review_held", None, reason=reason, kind_unsure=True)
 
