@@ -128,8 +128,11 @@ def _letters(office, actor, since: str, until: str):
     """The month's 来信 statistics (issue 22: per category, per department, answered on time, working days to
     answer), or None where there were none or the actor may not see them (access "letter_stats")."""
     from ..letters.ops import stats
+    from ..letters.store import present
     from ..refusals import DeskRefusal
 
+    if not present(office):  # no letter ever taken in: nothing to count (and no table made by a report)
+        return None
     try:
         found = stats(office, actor=actor if not isinstance(actor, str) else None, since=since, until=until)
     except DeskRefusal:

@@ -56,3 +56,16 @@ def tables(office):
         ledger.ensure(LETTERS)
         ledger._letters_ensured = True
     return ledger.store
+
+
+def present(office) -> bool:
+    """Whether this ledger has the letters' tables (a letter was ever taken in): read-only callers (the monthly
+    report) ask first rather than create them — creating alters `documents`, a write a report must not make."""
+    ledger = office.ledger
+    if getattr(ledger, "_letters_ensured", False):
+        return True
+    try:
+        found = ledger.store.one("SELECT version FROM feature_versions WHERE name = ?", ("letters",))
+    except Exception:  # an older ledger without feature_versions
+        return False
+    return bool(found)
