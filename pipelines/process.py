@@ -3,9 +3,13 @@ or held for the 机要员 — run by the batch's pool (a worker process, or this
 
     process(office, document_id, rules) -> disposition.Outcome
 
-It reads the archived original, reviews it with the office's profile, asks secrecy.decide once (the 机要员's
-recorded decision folded in), records what the review found, links the same 来文 again (same_document.py), and
-hands the document to its disposition (pipelines/disposition.py). Done again, it goes on where it stopped.
+It reads the archived original and first tells a citizen's 来信 from a 公文 (pipelines/letters/tell.py): a 来信
+goes into the letters' register (交办 or 转出, never 初审, never 退文), one that cannot be told waits for the clerk
+(待复核). A 公文 is reviewed with the office's profile; secrecy.decide is asked once (the 机要员's recorded decision
+folded in); what the review found is recorded; the same 来文 is linked again (same_document.py); and the document
+goes to its disposition (pipelines/disposition.py) — a 退文 resting on a doubtful reading (validators/doubt.py)
+is held for the clerk (待复核) instead of returned. The clerk's 复核 (review_records.py) is kept to on a rerun.
+Done again, it goes on where it stopped.
 """
 from __future__ import annotations
 
