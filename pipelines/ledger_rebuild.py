@@ -312,7 +312,7 @@ def _restore(root: Path, r: dict, indexed: dict | None, journal, unrestored: lis
                           "其间的状态历史无法恢复")
         state.status = status
         state.fields.update({k: v for k, v in inferred.items() if v is not None and state.fields.get(k) is None})
-    if status == "registered" and (root / "registrations" / str(r["year"]) / f"{r['seq']:06d}{LETTER_SUFFIX}").is_file():
+    if status == "registered" and DataRoot(root).registration(r["year"], r["seq"], LETTER_SUFFIX).is_file():
         state.status = "registered"  # a 来信: the next batch takes it into the letters' register again (_state)
         unrestored.append(f"{number}：来信登记簿（来信人、类别、答复）由下批重新登记，编号、类别和转出按登记旁的记录恢复")
     note = "登记簿重建：由登记日志恢复" + ("，之后的状态由档案推断" if behind else "")
