@@ -22,9 +22,18 @@ file named explicitly must exist). Every key has a default, so an office without
     model_dir = "/srv/models/ppocr"  # (SHOUWEN_OCR_MODEL_DIR); relative paths are relative to this file
     paddle_model_dir = "…"           # (SHOUWEN_PADDLE_MODEL_DIR)
     max_side = 1280                  # longest page side, pixels, given to the text detector (SHOUWEN_OCR_MAX_SIDE)
+    [intake]                         # 签收
+    incomplete_grace_seconds = 600   # a file cut off (a PDF without its end, a zip without its central directory…)
+                                     # waits this long after its last write as 仍在传入, then goes to quarantine
+                                     # (SHOUWEN_INCOMPLETE_GRACE_SECONDS)
     [prefect]
     api_url = "http://prefect.office.lan:4200/api"   # a standing Prefect server (PREFECT_API_URL); none: the batch starts its own
     work_pool = "shouwen"            # the work pool of `shouwen worker` and prefect.yaml (SHOUWEN_WORK_POOL)
+    [web]                            # `shouwen serve`, the web desk
+    secure_cookies = true            # cookies only over HTTPS (SHOUWEN_WEB_SECURE_COOKIES); false only for a
+                                     # plain-HTTP intranet, where the session cookie then travels unencrypted
+    session_idle_minutes = 30        # a session unused this long ends (SHOUWEN_WEB_SESSION_IDLE_MINUTES)
+    session_hours = 12               # and every session ends this long after its login (SHOUWEN_WEB_SESSION_HOURS)
 
     [handling]                       # 承办与督办 (pipelines/handling/): deadlines, reminders, files
     working_days = 15                # 一般办件：分办后 N 个工作日内办结
@@ -83,8 +92,12 @@ ENV = {
     ("ocr", "model_dir"): "SHOUWEN_OCR_MODEL_DIR",
     ("ocr", "paddle_model_dir"): "SHOUWEN_PADDLE_MODEL_DIR",
     ("ocr", "max_side"): "SHOUWEN_OCR_MAX_SIDE",
+    ("intake", "incomplete_grace_seconds"): "SHOUWEN_INCOMPLETE_GRACE_SECONDS",
     ("prefect", "api_url"): "PREFECT_API_URL",
     ("prefect", "work_pool"): "SHOUWEN_WORK_POOL",
+    ("web", "secure_cookies"): "SHOUWEN_WEB_SECURE_COOKIES",
+    ("web", "session_idle_minutes"): "SHOUWEN_WEB_SESSION_IDLE_MINUTES",
+    ("web", "session_hours"): "SHOUWEN_WEB_SESSION_HOURS",
 }
 
 
@@ -189,6 +202,19 @@ class OcrSettings(_Section):
         return value
 
 
+class IntakeSettings(_Section):
+    """[intake]: 签收. A structurally incomplete file (extractors/complete.py) younger than
+    incomplete_grace_seconds (since its last write) is still arriving; older, it is taken and quarantined."""
+    incomplete_grace_seconds: int = 600
+
+    @field_validator("incomplete_grace_seconds")
+    @classmethod
+    def _grace(cls, value: int) -> int:
+        if not 0 <= value <= 7 * 86400:
+            raise ValueError("应在 0 到 604800 秒（7 天）之间")
+        return value
+
+
 class PrefectSettings(_Section):
     api_url: Optional[str] = None
     work_pool: str = "shouwen"
@@ -254,6 +280,19 @@ class HandlingSettings(_Section):
                 raise ValueError(f"“{entry}”应为“姓名 职务”，如“张伟 市长”")
         return [" ".join(v.split()) for v in value]
 
+class WebSettings(_Section):
+    """The web desk (`shouwen serve`, web/): cookies and how long a session lasts."""
+    secure_cookies: bool = True
+    session_idle_minutes: int = 30
+    session_hours: int = 12
+
+    @field_validator("session_idle_minutes", "session_hours")
+    @classmethod
+    def _positive(cls, value: int) -> int:
+        if value < 1:
+            raise ValueError("应为正整数")
+        return value
+
 
 class LettersSettings(_Section):
     """[letters]: citizens' letters (pipelines/letters/, issue 22). folders: inbox folders declared as letter
@@ -295,8 +334,10 @@ class Settings(_Section):
     ledger: LedgerSettings = LedgerSettings()
     index: IndexSettings = IndexSettings()
     ocr: OcrSettings = OcrSettings()
+    intake: IntakeSettings = IntakeSettings()
     prefect: PrefectSettings = PrefectSettings()
     handling: HandlingSettings = HandlingSettings()
+    web: WebSettings = WebSettings()
     letters: LettersSettings = LettersSettings()
 
 

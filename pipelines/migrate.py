@@ -175,4 +175,4 @@ MIGRATE = Command(
     "把数据目录的登记簿（ledger.sqlite3）原样复制到 PostgreSQL：收文编号、状态历史、\n"
     "年度编号和同一来文记录全部保留；目标库必须是空的；复制后逐行核对。\n"
     "Copy the office's SQLite ledger to an empty PostgreSQL database, then compare.",
-    _arguments, run_migrate)
+    _arguments, run_migrate, acts=False)

@@ -61,7 +61,7 @@ def _run_locked(root: Path, samples: bool, say: Callable[[str], None]):
 
     from ..batch_server import MARKER, BatchServer, ServerStartError
     from ..dataroot import DataRoot
-    from ..faults import describe
+    from ..faults import disk_short, interrupted
     from ..prefect_setup import configure
 
     paths = DataRoot(root)
@@ -82,13 +82,10 @@ def _run_locked(root: Path, samples: bool, say: Callable[[str], None]):
             server.wait()
         return ingest(str(root))  # prints its progress and its summary
     except ServerStartError as exc:
-        raise DeskRefusal("server_start", str(exc)) from exc
-    except Exception as exc:  # the inbox or the data root itself failed (disk full, permissions…)
-        line = describe(exc, root)
-        if line:
-            raise DeskRefusal("interrupted", f"本批处理中断。{line}") from exc
-        raise DeskRefusal("interrupted", f"本批处理中断：{type(exc).__name__}: {exc}\n已登记的文件不受影响，下次运行会接着"
-                                         f"处理；详细日志见 {paths.prefect / 'prefect.log'}") from exc
+        short = disk_short(root)  # its database could not be written: the disk's fault, said as such
+        raise DeskRefusal("root_fault" if short else "server_start", short or str(exc)) from exc
+    except Exception as exc:  # the inbox, the data root or Prefect's server failed (disk full, permissions…)
+        raise DeskRefusal("interrupted", interrupted(exc, root, paths.prefect / "prefect.log")) from exc
     finally:
         if server:
             server.stop()

@@ -7,40 +7,19 @@ S3's dataclass.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Optional
 
-try:  # seam S3 (branch house)
-    from ..refusals import Action, DeskRefusal  # type: ignore
+from ..refusals import Action, DeskRefusal  # seam S3
 
-    class HandlingRefusal(DeskRefusal):  # type: ignore[no-redef]
-        """What was asked cannot be done: `code`, `message` (Chinese; also str()), `action` (or None)."""
 
-        def __init__(self, code: str, message: str, action: Optional[Action] = None):
-            super().__init__(code, message, *([action] if action is not None else []))
+class HandlingRefusal(DeskRefusal):
+    """What was asked cannot be done: `code`, `message` (Chinese; also str()), `action` (or None)."""
 
-        def __reduce__(self):
-            return (type(self), (self.code, self.message, self.action))
+    def __init__(self, code: str, message: str, action: Optional[Action] = None):
+        super().__init__(code, message, *([action] if action is not None else []))
 
-except ImportError:
-    from ..desk import DeskRefusal
-
-    @dataclass(frozen=True)
-    class Action:  # type: ignore[no-redef]
-        name: str  # a desk operation: "sign", "route", "classify", …
-        label: str  # Chinese, fit for a button
-        args: dict = field(default_factory=dict)
-
-    class HandlingRefusal(DeskRefusal):  # type: ignore[no-redef]
-        """What was asked cannot be done: `code` (stable id), `message` (Chinese; also str()), `action` (what to
-        do instead, or None)."""
-
-        def __init__(self, code: str, message: str, action: Optional[Action] = None):
-            super().__init__(message)
-            self.code, self.message, self.action = code, message, action
-
-        def __reduce__(self):  # refusals cross process boundaries (worker pools) whole
-            return (type(self), (self.code, self.message, self.action))
+    def __reduce__(self):  # refusals cross process boundaries (worker pools) whole
+        return (type(self), (self.code, self.message, self.action))
 
 
 def actor_name(actor) -> str:
