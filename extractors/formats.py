@@ -73,14 +73,18 @@ class Format:
 
 
 _WORD = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+_WORD_KIN = ("application/vnd.openxmlformats-officedocument.wordprocessingml.template",
+             "application/vnd.ms-word.template.macroEnabled.12", "application/vnd.ms-word.document.macroEnabled.12")
 
 FORMATS: dict[str, Format] = {f.name: f for f in (
     Format("ofd", "OFD 版式文件", (".ofd",), ("application/ofd",), ".ofd_reader:read", False, True, True, EDOC,
            zip_member="OFD.xml"),
     Format("pdf", "PDF 文件", (".pdf",), ("application/pdf",), ".pdf_reader:read", False, True, True, EDOC,
            magic=(b"%PDF-",), magic_within=1024),
-    Format("docx", "Word 文档（docx）", (".docx",), (_WORD,), ".docx_reader:read", False, True, True, EDOC,
-           zip_member="word/document.xml"),
+    # (a Word template .dotx/.dotm and a macro-enabled .docm are read as a docx; a template is said to be one:
+    # extractors/docx_reader.as_document_package, validators/template.py)
+    Format("docx", "Word 文档（docx）", (".docx", ".dotx", ".dotm", ".docm"), (_WORD,) + _WORD_KIN, ".docx_reader:read",
+           False, True, True, EDOC, zip_member="word/document.xml"),
     # WPS Writer files are OLE containers like .doc; Kingsoft writes its name into them (tried before doc)
     Format("wps", "WPS 文字文档（wps）", (".wps",), ("application/vnd.ms-works", "application/kswps", "application/wps-office.wps"),
            ".convert:read", False, True, False, EDOC,

@@ -515,10 +515,10 @@ def _check_paths(settings: Settings, sources: dict, path: Optional[Path]) -> Non
 
 
 def _check_profile(settings: Settings, sources: dict, path: Optional[Path]) -> None:
-    from validators import ProfileError, load_profile
+    from validators.profile import ProfileError, check_profile
 
     try:
-        load_profile(settings.office.profile)
+        check_profile(settings.office.profile)
     except ProfileError as exc:
         raise ConfigError(_where("office", "profile", sources, path) + str(exc)) from None
 

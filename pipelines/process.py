@@ -77,7 +77,7 @@ def process(office, document_id: int, rules: list[dict]) -> Outcome:
         withdrawn = withdrawn or clerk == DISMISSED
         # released by the 机要员 (desk.release routes it without a 退文): a rerun keeps to that
         if report["verdict"] == "return" and decision.kind == OPEN and not withdrawn and not decision.released:
-            if report.get("outcome") == "review_held" and clerk != CONFIRMED:  # a doubtful 退文: for the clerk
+            if report.get("outcome") in ("review_held", "template") and clerk != CONFIRMED:  # doubtful, or a template
                 return hold_for_review(office, row, report, version)
             return_document(office, row, report, version)
             try:  # a 退文 is searchable too (status returned): the sender calls, the clerk finds it by its title

@@ -39,59 +39,15 @@ KNOWN_FAILURES: dict[str, set[str]] = {
     # third held-out set h41–h70 (added for issue 24 by a tester who never read extractors/ or validators/; measured
     # on main e05f230 before any fix of issue 24: 4 of 30 fully right, h42 falsely returned; tests/data/real/HELDOUT.md
     # and bench/results/heldout-baseline.json give each misread and each returned reason judged true or untrue).
-    # a page's info table (“| ”-separated, twice) holds the only title line: no title, 文种 or issuer is read
-    "h41": {"doc_type", "title", "issuers"},
-    # a site-links line ending in 繁体中文 plus an info table is read as the 主送; the title line under a 版头-like organ
-    # line is not found, so the document is returned for “公文应有标题” (false 退文); an indented 主送 is missed
-    "h42": {"doc_type", "title", "doc_number", "addressees", "verdict"},
-    # the site's clock “2019年12月3日星期二” and “无障碍 简体| 繁体” switches are glued into the title
-    "h43": {"title"},
-    # traditional characters: a number glued before the title (盤政發〔2005〕30號 關于…的決定), 主送 and body on one line
-    "h44": {"doc_type", "title", "doc_number", "addressees"},
-    # a gazette page's “请选择年份:” is read as the 主送 and its section name “省政府文件” hides the two-line title
-    "h45": {"doc_type", "title", "issuers", "doc_number", "addressees"},
-    # traditional characters with pinyin glosses (清遠(yuǎn)): title, 文种 and 主送 not read, issuer keeps the glosses
-    "h46": {"title", "issuers", "addressees"},
-    # a 批复 without title: the 文种 its body names (现批复如下) is not taken
-    "h47": {"doc_type"},
-    # a label line of the page (“时限:”) is read as the 主送; the real 主送 shares its line with the flattened body
-    "h48": {"addressees"},
-    # traditional with glosses: the title line and the 主送 “李巖代表:” are read as one 主送; the 署名 民政局 is missed
-    "h49": {"title", "issuers"},
-    # traditional with mojibake: the issuer and the 主送 keep traditional characters and glosses (no 繁→简)
-    "h50": {"issuers"},
-    # a personal addressee “尊敬的唐军县长:” is neither read as the 主送 nor caught by drafting.no-personal-addressee;
-    # the 请示 its body names (特具请示, 以上请示) is not taken, so element.signer does not fire either
-    "h51": {"doc_type", "addressees", "breaks:drafting.no-personal-addressee", "breaks:element.signer"},
-    # a site's crumb “1500字范文 > 「通告」” is glued into the title and the issuer
-    "h53": {"title", "issuers"},
-    # a crumb line “您当前所在位置:” is read as the 主送; the organ line plus two title lines are not found as the title
-    "h55": {"doc_type", "title", "addressees"},
-    # the site name and crumb (牟定县人民政府 / 首页 >> 公开信息内容) are glued into the title and the issuer
-    "h56": {"title", "issuers"},
-    # a joint notice (two bureaus) in traditional characters under a site menu: title, issuers, 主送 not read
-    "h57": {"doc_type", "title", "issuers", "addressees"},
-    # a database line “时效性 :现行有效” is taken as the title; the date and 主送 inside raw <p> tags are not read
-    "h58": {"date", "addressees"},
-    # the 文种 named by the body (本决定) is not taken; a 主送 ending in the ratio sign “∶” is not read
-    "h59": {"doc_type", "addressees"},
-    # the page's crumb line is glued into a 纪要's title; the 纪要 format is not recognised
-    "h60": {"title", "format"},
-    # a 范文 site's section heading “安徽省政府会议纪要一” hides the two-line 纪要 title
-    "h61": {"doc_type", "title", "format"},
-    # a 主送 sharing its line with the first sentence (database abstract) is not read
-    "h62": {"addressees"},
-    # “发布文号: 琼府[2005]9号?” is not read as the 发文字号 (so element.doc-number does not fire); a Chinese-numeral date
-    # glued to the end of the last body line is not read; the 主送 line ending in “: ?” is not read
-    "h63": {"doc_number", "date", "addressees", "breaks:element.doc-number"},
-    # a wiki's entry name, article index and section heading “周口市人民政府通知” are glued into the title; 周政〔2011〕53號
-    # (traditional 號) is not read; the 主送 keeps traditional characters
-    "h64": {"title"},
-    # traditional with glosses: the number line is glued into the 主送; a date followed by “????????” is not read
-    "h66": {"issuers", "doc_number", "date", "addressees"},
-    # traditional with glosses: accepted, but title, issuer and 主送 keep the glosses and 新政辦〔2020〕23號 is not read
-    "h67": {"title", "issuers", "addressees"},
-    # a 令 whose 发文机关 is only in the site's organ line (吉林省白山市人民政府) and signed “市 长 王 纯”: no issuer read
+    # Round 1 of issue 24 read 13 of its 64 misreads; round 2 (branch parser2: page crumbs, menus, clocks, series
+    # headings and labels are page lines; pinyin glosses and "?" for lost blanks taken out; 文种 named by the 正文;
+    # "∶" read as "："; labels with a qualifier) read 57 more, made after the misreads were seen: no longer held out.
+    # Still misread:
+    # (h49: the 署名 民政局 alone on the last line, its date cut by the page: read since, as a guess)
+    # (h58: the date and the 主送 inside raw <p> tags: read since the text's HTML is set to lines)
+    # (h62: a database's keywords and its "文摘内容" label hid the 主送; h63: "： ?" after the 主送 — both read since)
+    # (h63: a Chinese-numeral date glued to the end of the last body line, after "。 ": read since, as a guess)
+    # a 令 whose 发文机关 is only in the site's organ line (吉林省白山市人民政府) and signed "市 长 王 纯": no issuer read
     "h69": {"issuers"},
 }
 

@@ -16,20 +16,20 @@ from pipelines.ledger import SQLiteLedger
 from .real_corpus import DOCS
 from .test_batch import SAMPLES
 
-# h42: a real 通知 copied from a government site (traditional-character link text, an indented 主送) that main's
-# batch returned for reasons that are not true (tests/data/real/expected.toml: must_not_return = true)
-FALSE_RETURN = DOCS / "h42-浠政发2017-1-工作规则-通知-繁体中文链接-缩进主送.txt"
+# h15: a real 通知 copied from a government site, flattened onto one line: validate holds it (待复核: its 退文 rests on
+# readings of a flattened text), and main's batch returned it all the same (it acted on the verdict alone)
+FALSE_RETURN = DOCS / "h15-兰州市政府办2005-转发通报-通知-网页一行.txt"
 
 
 @pytest.fixture
 def held(tmp_path):
     root = tmp_path / "office"
     (root / "inbox" / "edoc").mkdir(parents=True)
-    shutil.copy(FALSE_RETURN, root / "inbox" / "edoc" / "浠水工作规则.txt")
+    shutil.copy(FALSE_RETURN, root / "inbox" / "edoc" / "兰州转发通报.txt")
     shutil.copy(SAMPLES / "edoc" / "筑教呈2026-7号-上半年工作汇报.docx", root / "inbox" / "edoc" / "汇报.docx")
     summary = run_batch(root)
     ledger = SQLiteLedger(root / "ledger.sqlite3")
-    row = next(r for r in ledger.rows() if r["file"] == "浠水工作规则.txt")
+    row = next(r for r in ledger.rows() if r["file"] == "兰州转发通报.txt")
     return root, ledger, row, summary
 
 
@@ -38,7 +38,7 @@ def test_a_doubtful_return_is_held_for_the_clerk_not_returned_nor_routed(held, c
     assert row["status"] == "review_held" and row["verdict"] == "return"
     assert row["department"] is None and row["return_path"] is None
     assert not list((root / "outbox").rglob(f"{row['number']}-*")), "no 退文通知单 for a doubtful reading"
-    assert row["id"] not in [h.id for h in open_index(root).search("工作规则")], "not indexed before the clerk decides"
+    assert row["id"] not in [h.id for h in open_index(root).search("通报")], "not indexed before the clerk decides"
     assert row["reason"].startswith("待复核：") and ("未见" in row["reason"] or "把握不足" in row["reason"])
     assert summary.count("review_held") == 1 and summary.count("returned") == 1  # the 汇报 is a sure 退文 beside it
     assert any(line.startswith("  待复核 1 件") for line in summary.lines())
@@ -74,7 +74,7 @@ def test_dismiss_routes_and_indexes_it_and_rebuild_keeps_what_was_decided(held, 
     after = ledger.get(row["id"])
     assert after["status"] == "indexed" and after["department"] and after["return_path"] is None
     assert not list((root / "outbox").rglob(f"{row['number']}-*"))
-    assert row["id"] in [h.id for h in open_index(root).search("工作规则")]
+    assert row["id"] in [h.id for h in open_index(root).search("通报")]
     assert any(h["actor"].startswith("cli:") and "不予退文" in (h["note"] or "") for h in ledger.history(row["id"]))
     assert "经复核不予退文" in capsys.readouterr().out
 

@@ -25,7 +25,9 @@ def run_batch(root: Path, config=None, *, samples: bool = False, say: Callable[[
     """One batch on `root` (flows.ingest, the Prefect flow: progress lines and the summary are printed by the
     flow as it goes). Before Prefect starts: the data root is made and checked writable (not full), the batch
     lock is taken (a second batch is refused at once), the ledger is opened and checked and the 分办 rules
-    read; samples: the bundled sample documents are first copied into the inboxes. A standing Prefect server
+    read; samples: the bundled sample documents are first copied into the inboxes. With nothing to read (empty
+    inboxes, nothing unfinished: nothing_waiting) the batch's other steps run in this process and no flow run is
+    made (_run_idle): Prefect, its server and the workers are for documents. Otherwise a standing Prefect server
     ([prefect] api_url / $PREFECT_API_URL) is used where configured, else the batch's own is started on
     127.0.0.1 and stopped after. say(line): what the clerk is told before the flow starts.
     Refused (DeskRefusal): "root_fault" (read-only, full, no permission), "busy" (another batch holds the root),
@@ -51,9 +53,35 @@ def run_batch(root: Path, config=None, *, samples: bool = False, say: Callable[[
         with batch_lock(root):  # the flow takes it again (same process): a second run is refused before Prefect starts
             with Office.open(root, config) as office:  # the ledger (checked, opened) and the 分办 rules, first
                 office.rules
+                if not samples and nothing_waiting(office):
+                    return BatchRun(root, _run_idle(office, say))
             return BatchRun(root, _run_locked(root, samples, say))
     except BatchBusy as exc:
         raise DeskRefusal("busy", str(exc)) from exc
+
+
+def nothing_waiting(office) -> bool:
+    """True when the batch has no document to read: nothing at all in the inboxes (no file, no link, no folder:
+    pipelines/inbox.scan) and nothing unfinished in the ledger (batch.pending)."""
+    from ..batch import pending
+    from ..inbox import scan
+
+    files, strange = scan(office.root)
+    return not files and not strange and not pending(office)
+
+
+def _run_idle(office, say: Callable[[str], None]):
+    """A batch with no document (空批): its steps before and after the documents — 补入检索, 事件补发, 学习分办,
+    催办 — run here, in order (batch.run_steps with PLAIN steps), without the Prefect flow run, its server and
+    the worker processes, which only documents use (issue 21: an empty inbox cost 6–7.5 s, most of it the
+    server's start). The clerk reads the same lines as from the flow (flows.run): the data root, the summary."""
+    from ..batch import PLAIN, run_steps
+    from ..workers import InProcess
+
+    say(f"数据目录：{office.root}")
+    summary = run_steps(office, InProcess(office), PLAIN)  # a file dropped in meanwhile is read here, in order
+    print("\n".join(summary.lines()), flush=True)
+    return summary
 
 
 def _run_locked(root: Path, samples: bool, say: Callable[[str], None]):
@@ -101,8 +129,9 @@ class Validated:
 
     @property
     def outcome(self) -> Optional[str]:
-        """accept, return (a sure 退文) or review_held (待复核: the return rests on a doubtful reading,
-        validators/doubt.py); None when the file could not be reviewed."""
+        """accept, return (a sure 退文), review_held (待复核: the return rests on a doubtful reading,
+        validators/doubt.py) or template (not a 公文: validators/template.py); None when the file could not be
+        reviewed."""
         return (self.report.get("outcome") or self.report["verdict"]) if self.report else None
 
     @property
@@ -111,7 +140,8 @@ class Validated:
 
     @property
     def held(self) -> bool:
-        return self.outcome == "review_held"
+        """Left for the clerk: 待复核, or a template (never returned as a 公文)."""
+        return self.outcome in ("review_held", "template")
 
 
 def validate(files: list[str], *, profile: str, channel: str = "unknown",

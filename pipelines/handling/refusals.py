@@ -1,9 +1,8 @@
 """Refusals in seam S3's shape (code, Chinese message, action), and the actor's history name (seam S2).
 
-Where branch house's pipelines/refusals.py is present, HandlingRefusal is its DeskRefusal (code, message,
-*actions) with the one action handling gives; until then it subclasses today's desk.DeskRefusal (so the CLI
-already prints its Chinese line and exits 2) with the same attributes (`code`, `message`, `action`), and Action is
-S3's dataclass.
+HandlingRefusal is pipelines/refusals.py's DeskRefusal (code, message, *actions) with the one action handling
+gives (so the CLI prints its Chinese line and exits 2). Imported from pipelines/refusals.py, not from the desk:
+the desk runs the batch, whose 催办 step imports handling.
 """
 from __future__ import annotations
 
