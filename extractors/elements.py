@@ -23,8 +23,7 @@ from typing import Optional
 from . import nlp
 from .image_marks import read_image_mark
 from .layout import PAGE_NUMBER, STRICT_PAGE_NUMBER, Document, Line, is_red
-from .normalise import (blank_lost_marks, has_glosses, has_lost_marks, is_traditional, normalise, strip_glosses,
-                        to_simplified)
+from .normalise import blank_lost_marks, has_glosses, has_lost_marks, is_traditional, normalise, strip_glosses, to_simplified
 from .placeholders import INSTRUCTION as PLACEHOLDER  # noqa: F401  (its old name here)
 from .placeholders import blank_placeholders, is_style_name, only_punctuation, placeholder_spans
 from .secrecy import CLASSIFIED as _MARK_CLASSIFIED

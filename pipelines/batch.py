@@ -27,9 +27,9 @@ from .handling.remind import chase
 from .inbox import Refused
 from .intake import take_in
 from .learning import catch_up_and_learn
+from .office import Office
 from .returns.delivery import deliver_notices
 from .returns.mailbox import fetch_mail
-from .office import Office
 from .search_sync import index_problem
 from .secrecy import at_confidential_office
 from .steps import step

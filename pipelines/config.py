@@ -50,6 +50,13 @@ file named explicitly must exist). Every key has a default, so an office without
     holidays_file = "holidays.toml"  # 本机关的节假日与调休补充（相对数据目录）
     words_file = "instruction_words.toml"   # 办件/阅件批示用语表（不存在时用随程序提供的）
     templates_dir = "templates"      # 收文处理单、督查专报等模板（不存在时用随程序提供的）
+    letter_working_days = 15         # 来信：交办后 N 个工作日内答复
+
+    [letters]                        # 来信 (pipelines/letters/): citizens' letters, never checked against GB/T 9704
+    folders = ["12345", "市长信箱"]   # inbox/<folder>/ is a letter channel (its files are letters unless they are 公文)
+    mailboxes = ["mayor@city.gov.cn"] # a mail addressed to one of these came by the 市长信箱
+    mailbox_name = "市长信箱"          # the channel's name for those mails
+    number_prefix = "信"              # 信〔2026〕N号
 
     [returns]                        # 退文通知单 and its delivery (pipelines/returns/)
     number_format = "退〔{year}〕{n}号" # the notices' own numbers: {year}, {n} (a sequence per year)
@@ -270,8 +277,9 @@ class HandlingSettings(_Section):
     holidays_file: str = "holidays.toml"
     words_file: str = "instruction_words.toml"
     templates_dir: str = "templates"
+    letter_working_days: int = 15
 
-    @field_validator("working_days", "provincial_days", "leader_working_days", "topic_working_days",
+    @field_validator("working_days", "letter_working_days", "provincial_days", "leader_working_days", "topic_working_days",
                      "extra_urgent_working_days", "urgent_working_days")
     @classmethod
     def _days(cls, value: int) -> int:
@@ -454,6 +462,41 @@ class ImapSettings(_MailServer):
         return self.port or (993 if self.security == "tls" else 143)
 
 
+class LettersSettings(_Section):
+    """[letters]: citizens' letters (pipelines/letters/, issue 22). folders: inbox folders declared as letter
+    channels (市长信箱, 12345 网上来件 …: inbox/<folder>/); mailboxes: mail addresses of the 市长信箱 (a mail to
+    one of them is on that channel, named mailbox_name); number_prefix: the letters' own numbers (信〔2026〕N号)."""
+    folders: list[str] = []
+    mailboxes: list[str] = []
+    mailbox_name: str = "市长信箱"
+    number_prefix: str = "信"
+
+    @field_validator("folders")
+    @classmethod
+    def _folders(cls, value: list[str]) -> list[str]:
+        from .dataroot import CHANNELS
+
+        for name in value:
+            if not name.strip() or "/" in name or "\\" in name or name.startswith(".") or name in CHANNELS:
+                raise ValueError(f"“{name}”不能作为来信渠道目录名（不能为空、含斜杠、以点开头或与 {'/'.join(CHANNELS)} 重名）")
+        return [v.strip() for v in value]
+
+    @field_validator("mailboxes")
+    @classmethod
+    def _mailboxes(cls, value: list[str]) -> list[str]:
+        for address in value:
+            if "@" not in address:
+                raise ValueError(f"“{address}”不是邮件地址")
+        return [v.strip().lower() for v in value]
+
+    @field_validator("number_prefix", "mailbox_name")
+    @classmethod
+    def _text(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("不能为空")
+        return value.strip()
+
+
 class Settings(_Section):
     office: OfficeSettings = OfficeSettings()
     ledger: LedgerSettings = LedgerSettings()
@@ -466,6 +509,7 @@ class Settings(_Section):
     smtp: SmtpSettings = SmtpSettings()
     imap: ImapSettings = ImapSettings()
     web: WebSettings = WebSettings()
+    letters: LettersSettings = LettersSettings()
 
 
 def _check_postgres(url: str) -> str:

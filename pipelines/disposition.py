@@ -3,6 +3,7 @@ the desk alike.
 
     quarantine(office, row, reason)                        隔离: a copy and its reason in quarantine/
     return_document(office, row, report, version)          退文: the notice in outbox/<来文单位>/
+    hold_for_review(office, row, report, version)          待复核: a 退文 resting on a doubtful reading, for the clerk
     route_and_index(office, row, review, rules, decision)  分办 → 检索, or to the 机要室, or held for the 机要员
     to_confidential_office(office, row, reason)            转机要室 by a person (改办 to the 机要室, held → 机要室)
     resend_return(office, row) / withdraw_return(office, row, reason)   重发 / 撤回 a return
@@ -79,6 +80,8 @@ class Outcome:
     confidential: bool = False  # classified, or held for the 机要员: its file name (often its title) is not shown
     warning: Optional[str] = None  # what the clerk must check although the document went on (a changed sealed OFD)
     unindexed: Optional[str] = None  # why it is not in the search index yet (damaged, unreachable): caught up later
+    letter: Optional[str] = None  # a citizen's 来信 (pipelines/letters/): its own number, 信〔2026〕3号
+    kind_unsure: bool = False  # 来信 or 公文 could not be told: held for the clerk (待复核)
 
 
 def _emit(event: str, office, document_id: int, actor: Actor, department: Optional[str] = None, **extra) -> None:
@@ -135,6 +138,28 @@ def return_document(office, row: dict, report: dict, version: int, *, actor: Act
                                  **history_kwargs(office.ledger, actor))
     _emit(events.RETURNED, office, row["id"], actor, notice=notice.path, notice_id=notice.id)
     return notice.path
+
+
+def hold_for_review(office, row: dict, report: dict, version: int, *, actor: Actor = BATCH) -> Outcome:
+    """待复核 (issue 24 §1): a document whose 退文 rests on an absence or a low-confidence reading
+    (validators/doubt.decide_doubt: not sure) is neither returned nor routed: the ledger `review_held` with the
+    doubtful grounds as its reason (compare-and-set on `version`), the proposed findings kept beside the
+    registration (review_records.py: rebuild-ledger brings it back 待复核), REVIEW_HELD said once. The clerk
+    decides with `shouwen review` (desk.review)."""
+    from validators.doubt import decide_doubt
+
+    from .review_records import HELD as REVIEW_HELD
+    from .review_records import record_review
+
+    doubt = decide_doubt(report)
+    why = doubt.reasons or ([str(report["template"])] if report.get("outcome") == "template" and report.get("template") else [])
+    reason = ("待复核：" + "；".join(why))[:600] if why else "待复核：退文理由所依据的识读存疑"
+    office.ledger.set_status(row["id"], "review_held", reason, expect_version=version, reason=reason,
+                             **history_kwargs(office.ledger, actor))
+    proposed = [f for f in report.get("findings", []) if f.get("severity") == "error"]
+    record_review(office.root, row, REVIEW_HELD, reason, actor.history_name, findings=proposed)
+    _emit(events.REVIEW_HELD, office, row["id"], actor, reason=reason)
+    return Outcome(row["number"], row["file"], "review_held", report["verdict"], reason=reason)
 
 
 def resend_return(office, row: dict, review: Optional[Review] = None, *, actor: Actor = BATCH) -> Path:

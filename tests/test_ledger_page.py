@@ -142,7 +142,7 @@ def test_confidential_means_the_same_in_python_and_sql_on_every_status(ledger):
             ledger.set_status(doc_id, status, route_source=source)
             made[doc_id] = (status, source)
     expected = {i for i, (status, source) in made.items() if source == "classified" or status == "held"}
-    assert len(expected) == len(STATUSES) + len(ROUTE_SOURCES) - 1 == 14
+    assert len(expected) == len(STATUSES) + len(ROUTE_SOURCES) - 1 == 16  # 10 statuses (review_held, transferred too) + 7 sources - 1
     rows = ledger.page(limit=1000).rows
     assert {r["id"] for r in rows if is_confidential(r)} == expected
     assert {r["id"] for r in rows if desk.is_confidential(r)} == expected

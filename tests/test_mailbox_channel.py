@@ -20,8 +20,17 @@ from pipelines.config import load
 from pipelines.office import Office
 
 from . import mailservers
-from .test_return_delivery import (ORIGINAL_ID, PASSWORD, REPORT_DOCX, SENDER, TITLE, _attachments, _mail_in,  # noqa: F401
-                                   _office_toml, own_configuration)
+from .test_return_delivery import (  # noqa: F401
+    ORIGINAL_ID,
+    PASSWORD,
+    REPORT_DOCX,
+    SENDER,
+    TITLE,
+    _attachments,
+    _mail_in,
+    _office_toml,
+    own_configuration,
+)
 
 USERS = {"office": "office-pw-1", "bgs": "bgs-pw-2"}  # the office's mailbox; the sender's (bgs@gyjy.example.cn)
 

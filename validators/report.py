@@ -7,9 +7,9 @@ from extractors.layout import Document
 from extractors.readings import ELEMENT_ZH, HOW_ZH, readings_dict
 
 from .doubt import OUTCOME_ZH, THRESHOLDS, decide_doubt
-from .template import template_note, template_reason
 from .formats import FORMAT_CLAUSES, FORMAT_NAMES_ZH, applies, why_not
 from .registry import Finding
+from .template import template_note, template_reason
 
 FORMATS = formats.names(is_document=True)  # a report's `format` (the schema's enum, with "other")
 SEVERITY_ZH = {"error": "错误（须退文）", "warning": "提示"}

@@ -24,8 +24,8 @@ def _arguments(r) -> None:
 
 def _run(args) -> int:
     from ..access import require
-    from ..terminal import shown
     from ..returns import addresses, delivery
+    from ..terminal import shown
     from .desk import _office
 
     require(args.actor, "resend")

@@ -17,7 +17,6 @@ def _deliver_now(office, row: dict, actor: str) -> None:
 
 
 def _issued(office, row: dict, notice_id) -> None:
-    from .delivery import queue_notice
     from .issue import notice, notices
 
     issued = notice(office, int(notice_id)) if notice_id else None
