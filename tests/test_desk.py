@@ -5,7 +5,9 @@ inputs: the sample 请示 is a 请示 (rule: 文秘科), the sample 函 matches 
 GB/T 9704 (退文), the PDF cut off in transfer is quarantined."""
 from __future__ import annotations
 
+import os
 import shutil
+import time
 
 import pytest
 
@@ -40,6 +42,8 @@ def made(tmp_path_factory):
     (root / "inbox" / "edoc").mkdir(parents=True)
     for name in (REQUEST, LETTER, REPORT, CUT):
         shutil.copy(SAMPLES / "edoc" / name, root / "inbox" / "edoc" / name)
+    yesterday = time.time() - 86400  # the cut PDF is a transfer that broke off long ago: quarantined, not awaited
+    os.utime(root / "inbox" / "edoc" / CUT, (yesterday, yesterday))
     summary = run_batch(root, config=load(root, environ={}))
     assert summary.received == 4
     return root

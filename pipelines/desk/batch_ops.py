@@ -3,6 +3,7 @@ web desk's "run now"), `validate` reviews files that are not the office's docume
 from __future__ import annotations
 
 import os
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterator, Optional
@@ -108,8 +109,11 @@ def _run_locked(root: Path, samples: bool, say: Callable[[str], None]):
 
     paths = DataRoot(root)
     if samples:
-        for path in sorted(SAMPLES.glob("*/*")):
-            shutil.copy2(path, paths.inbox(path.parent.name) / path.name)
+        arrived = time.time() - 86400  # the samples stand for documents that arrived yesterday: the cut PDF among
+        for path in sorted(SAMPLES.glob("*/*")):  # them is a transfer that broke off long ago, not one still arriving
+            copied = paths.inbox(path.parent.name) / path.name
+            shutil.copy2(path, copied)
+            os.utime(copied, (arrived, arrived))
         _sample_office(root)
     home = configure(root)
     os.environ[MARKER] = str(root)  # every process this batch starts carries it (see tests/test_batch_server.py)
