@@ -5,7 +5,7 @@ tests/data/mail, tests/data/ofd, samples/inbox and the office's own procedures (
 told twice: as arriving by an ordinary channel, and as dropped into a declared letter channel (12345). A 公文 taken
 for a letter would never be checked against GB/T 9704: the aim is none, on either channel; "unsure" goes to the
 clerk (a cost, not an error). The letter side: tests/data/letters (the citizen's mail of issue 22 and a letter of
-each 受理范围 category, written by hand), told on the channel they arrive by in tests/test_letters.py.
+each 受理范围 category, written by hand), told on the channel they arrive by in tests/pipelines/letters/test_letters.py.
 
     .venv/bin/python bench/letters_bench.py [--out bench/results/letters.json]
 
@@ -30,7 +30,7 @@ from pipelines.review import read_original  # noqa: E402
 DOCUMENT_FOLDERS = ("tests/data/real/docs", "tests/data/mail", "tests/data/ofd", "samples/inbox")
 SEED = Path("/work/shared/seed")
 SUFFIXES = (".txt", ".docx", ".pdf", ".ofd", ".eml", ".doc", ".wps")
-# tests/data/letters: which channel each arrives by (as in tests/test_letters.py) and what it is, by hand
+# tests/data/letters: which channel each arrives by (as in tests/pipelines/letters/test_letters.py) and what it is, by hand
 LETTER_CHANNEL = {"来信-电子渠道.txt": None, "存疑-我们单位.txt": None, "市长信箱-道路积水.eml": "市长信箱"}
 
 

@@ -8,7 +8,7 @@ reads it into the layout model, and what the rest of the system may do with it. 
     NAMES_ZH: dict[str, str]               the Chinese names, for messages
 
 Every caller asks here: detection (detect.py: magic bytes, zip members, OLE markers), extract (the reader), the
-report's format field (validators/report.FORMATS, held against the schema's enum by tests/test_formats.py), a
+report's format field (validators/report.FORMATS, held against the schema's enum by tests/extractors/test_formats.py), a
 mail's choice of its 主件 and of what an attachment is (extractors/mail/parse.py), the workers' OCR queue
 (pipelines/workers.py) and the 附件 read for a 密级 (pipelines/review.py). Adding a format is an entry here and
 its reader (a function `read(data: bytes, fmt: str, ocr: bool) -> Document` in its own module); the report schema's format

@@ -116,7 +116,7 @@ def _run_locked(root: Path, samples: bool, say: Callable[[str], None]):
             os.utime(copied, (arrived, arrived))
         _sample_office(root)
     home = configure(root)
-    os.environ[MARKER] = str(root)  # every process this batch starts carries it (see tests/test_batch_server.py)
+    os.environ[MARKER] = str(root)  # every process this batch starts carries it (see tests/pipelines/test_batch_server.py)
     server = None
     try:
         if not os.environ.get("PREFECT_API_URL"):  # no standing server configured: the batch's own, started first
