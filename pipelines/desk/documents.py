@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
-from ..access import can_see, may, sees_confidential
+from ..access import can_see, may, sees_confidential, shows_personal
 from ..actors import Actor, acting
 from ..ledger import STATUS_ZH
 from ..refusals import DeskRefusal
@@ -102,6 +102,8 @@ def document(office, key, *, actor: Optional[Actor] = None, images: bool = True)
         except page_images.NoImages as exc:
             note = str(exc)
         text, text_note = _text(office, row)
+        if _withheld(actor, row):
+            text, pages, boxes, note = _redacted(text), 0, {}, "群众来信的原件含来信人个人信息，不予显示；下为隐去个人信息的文字"
     marks = with_marks(ledger, row)  # later versions and copies, by 收文编号 (one joined statement)
     linked = _visible(office, actor, [row.get("revision_of"), row.get("linked_to")],
                       marks["newer_versions"] + marks["linked_copies"])
@@ -210,12 +212,31 @@ def _text(office, row: dict) -> tuple[str, str]:
     return text[:TEXT_LIMIT], ""
 
 
+def _withheld(actor: Actor, row: dict) -> bool:
+    """A 来信 whose writer's personal information `actor` may not see (access.shows_personal): its text is shown
+    redacted, its original and page images not at all (issue 22 item 5)."""
+    return row.get("kind") == "letter" and not shows_personal(actor, row)
+
+
+def _redacted(text: str) -> str:
+    from ..letters.fields import read_fields, redact
+
+    return redact(text, read_fields(text))
+
+
+def _refuse_withheld(actor: Actor, row: dict) -> None:
+    if _withheld(actor, row):
+        raise DeskRefusal("forbidden", f"{row['number']} 是群众来信，原件含来信人个人信息，{actor.shown}无权查看原件")
+
+
 def page_png(office, key, number: int, *, actor: Optional[Actor] = None) -> Path:
     """The PNG of page `number` of document `key` (rendered and cached on first use); not_found for a page the
-    original does not have."""
+    original does not have; forbidden for a 来信 whose personal information the actor may not see."""
     from .. import page_images
 
-    row = _find(office, key, acting(actor))
+    actor = acting(actor)
+    row = _find(office, key, actor)
+    _refuse_withheld(actor, row)
     try:
         return page_images.page_image(office.paths, row, int(number))
     except (IndexError, page_images.NoImages):
@@ -228,8 +249,11 @@ def download_name(row: dict, path: Path, kind: str = "") -> str:
 
 
 def original(office, key, *, actor: Optional[Actor] = None) -> tuple[Path, str]:
-    """The archived original of document `key` and the name to download it under."""
-    row = _find(office, key, acting(actor))
+    """The archived original of document `key` and the name to download it under (forbidden: a 来信 whose
+    personal information the actor may not see)."""
+    actor = acting(actor)
+    row = _find(office, key, actor)
+    _refuse_withheld(actor, row)
     path = office.root / row["archive_path"]
     return path, download_name(row, path)
 
