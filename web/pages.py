@@ -346,8 +346,12 @@ def letter(request: Request, doc_id: int, done: str = "", who: Actor = Depends(a
     from pipelines.desk.documents import actor_labels
 
     labels = actor_labels(office(request), {x["actor"] for x in entry.history if x.get("actor")})
-    for line in entry.history:
+    for line in entry.history:  # the ledger's and the handling record's lines, in the office's time, in order
         line["actor"] = labels.get(line.get("actor"), line.get("actor") or "")
+        line["at"] = desk.office_time(office(request), line["at"])
+    entry.history.sort(key=lambda line: line["at"])  # (stable: lines of one minute keep their order)
+    entry.received_at = desk.office_time(office(request), entry.received_at)
+    entry.answered_at = desk.office_time(office(request), entry.answered_at) or None
     row = desk.find(office(request), str(doc_id), actor=who)
     panel = desk.handling_panel(office(request), doc_id, actor=who)
     may = {a: access.may(who, a, row) for a in ("letter_category", "transfer", "letter_assign", "reply")}

@@ -49,6 +49,7 @@ class DocumentView:
     has_notice: bool = False  # a 退文通知单 to download
     actions: list = field(default_factory=list)  # [(action, Chinese label)] the actor may take now
     delivery: list = field(default_factory=list)  # 退文送达: return_delivery(office, row) (the page's #return-delivery)
+    original_shown: bool = True  # False: a 来信 whose writer's personal information the actor may not see
 
     @property
     def verdict(self) -> str:
@@ -115,7 +116,8 @@ def document(office, key, *, actor: Optional[Actor] = None, images: bool = True)
         newer=[linked[n] for n in marks["newer_versions"] if n in linked],
         copies=[linked[n] for n in marks["linked_copies"] if n in linked],
         has_notice=bool(row.get("return_path")), actions=actions_for(actor, row),
-        delivery=return_delivery(office, row) if row.get("return_path") else [])
+        delivery=return_delivery(office, row) if row.get("return_path") else [],
+        original_shown=not _withheld(actor, row))
 
 
 def return_delivery(office, row: dict) -> list[dict]:

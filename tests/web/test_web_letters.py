@@ -197,6 +197,7 @@ def test_the_telephone_is_shown_to_the_clerk_and_the_handling_department_only(de
         doc = c.get(f"/documents/{mail['id']}").text
         assert "积水" in doc and PHONE not in doc and "wang2026@example.com" not in doc, name
         assert c.get(f"/documents/{mail['id']}/original").status_code == 403, name
+        assert "下载原件" not in doc and f'href="/letters/{mail["id"]}"' in doc, name
         assert 'data-action="reply"' not in page.text and 'data-action="assign"' not in page.text, name
         assert post(c, f"/letters/{mail['id']}/reply", words="越权答复").status_code == 403, name
     assert 'data-action="sign"' not in logged_in(app, "lingdao").get(f"/letters/{mail['id']}").text
