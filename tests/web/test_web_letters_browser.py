@@ -14,7 +14,7 @@ import pytest
 
 from .. import web_letters_office as wl
 from ..web_letters_office import HELD, MAIL, PHONE, WRITER
-from .test_web_browser import CHROMIUM, FLAGS, ROOT, VIEWPORT, browser, free_port, shot, wait_until_ready  # noqa: F401
+from .test_web_browser import CHROMIUM, FLAGS, ROOT, VIEWPORT, free_port, shot, wait_until_ready
 
 pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian's chromium is missing: scripts/setup.sh --dev")
 
@@ -38,6 +38,16 @@ def server(tmp_path_factory):
             process.wait(timeout=60)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield chromium
+        chromium.close()
 
 
 def page_of(browser, base: str, username: str):
