@@ -1,7 +1,6 @@
 """登记簿 and 签收: numbers without gaps or duplicates under concurrency, nothing received twice, originals kept."""
 from __future__ import annotations
 
-import multiprocessing
 import os
 import stat
 
@@ -11,6 +10,8 @@ from pipelines.dataroot import prepare, sha256_of
 from pipelines.inbox import inbox_files
 from pipelines.intake import archive, receive
 from pipelines.ledger import MIGRATIONS, SQLiteLedger, format_number
+
+from ...processes import in_processes
 
 
 def _register_many(args):
@@ -26,8 +27,7 @@ def _register_many(args):
 def test_numbers_have_no_gaps_or_duplicates_with_four_writers(tmp_path):
     db = tmp_path / "ledger.sqlite3"
     SQLiteLedger(db).close()
-    with multiprocessing.get_context("spawn").Pool(4) as pool:
-        results = pool.map(_register_many, [(db, w, 30) for w in range(4)])
+    results = in_processes(_register_many, [(db, w, 30) for w in range(4)])
     numbers = [n for r in results for n in r]
     assert sorted(numbers, key=lambda n: int(n[7:-1])) == [format_number(2026, i) for i in range(1, 121)]
     ledger = SQLiteLedger(db)

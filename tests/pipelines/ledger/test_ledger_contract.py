@@ -13,6 +13,8 @@ from pipelines.ledger import MIGRATIONS, Ledger, LedgerConflict, SQLiteLedger, i
 from pipelines.ledger import postgres as ledger_postgres
 from pipelines.ledger.postgres import LedgerUnavailable, PostgresLedger
 
+from ...processes import in_processes
+
 BACKENDS = ["sqlite", "postgresql"]
 DAY = "2026-03-02T09:30:00+08:00"
 
@@ -140,8 +142,8 @@ def _in_four_processes(url, root, count: int, shared: bool) -> list[list[str]]:
     """Four spawned processes each open the ledger, wait for the others, then register `count` files (the same
     files in each where shared): their 收文编号, per process."""
     context = multiprocessing.get_context("spawn")
-    with context.Pool(4, initializer=_set_start, initargs=(context.Barrier(4),)) as pool:
-        return pool.map(_register_many, [(url, root, w, count, shared) for w in range(4)], chunksize=1)
+    return in_processes(_register_many, [(url, root, w, count, shared) for w in range(4)],
+                        initializer=_set_start, initargs=(context.Barrier(4),))
 
 
 def _register_many(args):

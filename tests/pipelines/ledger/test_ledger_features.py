@@ -12,6 +12,8 @@ import pytest
 from pipelines.ledger import LEDGER, Feature, LedgerConflict, SQLiteLedger, open_ledger
 from pipelines.ledger.features import render
 
+from ...processes import in_processes
+
 DAY = "2026-03-02T09:30:00+08:00"
 
 ACCOUNTS = Feature("accounts", steps=(
@@ -135,8 +137,8 @@ def _ensure_and_insert(args):
 def test_four_processes_ensuring_at_once_apply_the_steps_once(url, tmp_path):
     open_ledger(url, tmp_path).close()
     context = multiprocessing.get_context("spawn")
-    with context.Pool(4, initializer=_set_start, initargs=(context.Barrier(4),)) as pool:
-        versions = pool.map(_ensure_and_insert, [(url, tmp_path, w) for w in range(4)], chunksize=1)
+    versions = in_processes(_ensure_and_insert, [(url, tmp_path, w) for w in range(4)],
+                            initializer=_set_start, initargs=(context.Barrier(4),))
     assert versions == [2, 2, 2, 2]
     ledger = open_ledger(url, tmp_path)
     assert sorted(r["username"] for r in ledger.store.query("SELECT username FROM accounts")) == [

@@ -6,7 +6,6 @@ values by hand from what each file is and what the clerk did."""
 from __future__ import annotations
 
 import json
-import multiprocessing
 import os
 import shutil
 import stat
@@ -21,6 +20,7 @@ from pipelines.ledger.journal import journal_path, read
 
 from ... import builder
 from ...pipelines.test_batch import SAMPLES
+from ...processes import in_processes
 
 DAY = "2026-03-02T09:30:00+08:00"
 
@@ -115,8 +115,7 @@ def test_four_processes_appending_at_once_never_mix_their_lines(tmp_path):
     ledger = open_ledger("sqlite:///ledger.sqlite3", tmp_path)
     reg(ledger, 1)
     ledger.close()
-    with multiprocessing.get_context("spawn").Pool(4) as pool:
-        pool.map(_note_many, [(str(tmp_path), w) for w in range(4)])
+    in_processes(_note_many, [(str(tmp_path), w) for w in range(4)])
     got = read(journal_path(tmp_path / "registrations", 2026, 1))
     assert got.damaged == [] and len(got.entries) == 1 + 160
     assert sorted(e["note"] for e in got.entries[1:]) == sorted(
