@@ -633,7 +633,10 @@ class _Parser:
 
     @staticmethod
     def _crumb(t: str) -> bool:
-        """A breadcrumb: its parts before the last are short names, with no sentence in them."""
+        """A breadcrumb: its parts before the last are short names, with no sentence in them. A ">" that closes a
+        "<" is no separator: a title typed with ASCII angle brackets (关于印发<…办法>的通知) or holding a tag."""
+        if not re.search(r"\s*(?:>>?|＞＞?|»|›)\s*", re.sub(r"<[^<>]{0,200}>", "", t)):
+            return False
         parts = re.split(r"\s*(?:>>?|＞＞?|»|›)\s*", t)
         return len(parts) >= 2 and all(0 < len(p) <= 30 and not SENTENCE_END.search(p) for p in parts[:-1])
 

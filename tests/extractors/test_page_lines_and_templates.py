@@ -280,3 +280,18 @@ def test_a_date_glued_to_the_end_of_the_last_paragraph_is_read_as_a_guess():
     assert el.date_iso == "2023-03-15" and el.readings["date"].how == "guess"
     el = elements_of(TITLE + "\n各区县人民政府：\n　　2023年3月15日起，各地要认真落实。\n")  # a date the 正文 speaks of
     assert el.date is None
+
+
+@pytest.mark.parametrize("title", [
+    "贵阳市教育局关于印发<贵阳市校舍维修管理办法>的通知",  # ASCII angle brackets typed for 《》
+    "贵阳市教育局关于开展<i>演练</i>工作的通知",  # a tag left in the title
+])
+def test_a_title_holding_angle_brackets_is_no_breadcrumb(title, tmp_path):
+    """A ">" that closes a "<" is no breadcrumb's separator: the whole title is read, not what follows the ">"."""
+    from pipelines.review import review_bytes
+
+    from .. import builder
+
+    builder.write_text(builder.conformant_notice(title=title), tmp_path / "a.txt")
+    report = review_bytes((tmp_path / "a.txt").read_bytes(), "a.txt")
+    assert report["document"]["title"] == title
