@@ -55,7 +55,7 @@ from pathlib import Path
 from typing import Any, Literal, Optional
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 FILE_NAME = "shouwen.toml"
 DEFAULT_OFFICE = "市人民政府办公厅"
@@ -91,12 +91,12 @@ class _Section(BaseModel):
 
 
 class OfficeSettings(_Section):
-    name: str = DEFAULT_OFFICE
-    contact: str = "文秘科"
-    phone: str = ""
-    departments: list[str] = []
-    timezone: str = "Asia/Shanghai"
-    profile: str = "gb9704-2012"
+    name: str = Field(DEFAULT_OFFICE, description="机关名称：印在每一份退文通知单上")
+    contact: str = Field("文秘科", description="退文通知单上的联系人（科室或姓名）")
+    phone: str = Field("", description="退文通知单上的联系电话")
+    departments: list[str] = Field([], description="承办部门：收文可分办到的部门名称（改办时只接受这些名称；为空时不限制）")
+    timezone: str = Field("Asia/Shanghai", description="机关所在时区（IANA 名称），用于定时批处理和显示时间")
+    profile: str = Field("gb9704-2012", description="初审配置：随程序提供的名称（见初审配置页）或机关自己的 TOML 文件路径")
 
     @field_validator("name", "contact")
     @classmethod
@@ -128,7 +128,7 @@ class OfficeSettings(_Section):
 
 
 class LedgerSettings(_Section):
-    url: str = "sqlite:///ledger.sqlite3"
+    url: str = Field("sqlite:///ledger.sqlite3", description="登记簿数据库：sqlite:///相对数据目录的路径、sqlite:////绝对路径，或 postgresql://用户:密码@主机:5432/库名、postgresql://用户@/库名?host=/套接字目录")
 
     @field_validator("url")
     @classmethod
@@ -144,7 +144,7 @@ class LedgerSettings(_Section):
 
 
 class IndexSettings(_Section):
-    url: str = "embedded"
+    url: str = Field("embedded", description="检索：embedded（数据目录下 search-index/ 中的内置 Tantivy 索引）或 Elasticsearch 的 http(s)://主机:端口")
 
     @field_validator("url")
     @classmethod
@@ -158,11 +158,11 @@ class IndexSettings(_Section):
 
 
 class OcrSettings(_Section):
-    engine: Literal["rapidocr", "paddleocr"] = "rapidocr"
-    runtime: Literal["openvino", "onnxruntime"] = "openvino"
-    model_dir: Optional[str] = None
-    paddle_model_dir: Optional[str] = None
-    max_side: int = 1280
+    engine: Literal["rapidocr", "paddleocr"] = Field("rapidocr", description="文字识别（OCR）引擎：rapidocr（默认，随程序安装）或 paddleocr（需安装可选组件 paddle）")
+    runtime: Literal["openvino", "onnxruntime"] = Field("openvino", description="OCR 模型的运行库：openvino（x86 处理器上较快）或 onnxruntime")
+    model_dir: Optional[str] = Field(None, description="另用一套 PP-OCR 模型的目录（相对路径相对于配置文件）；不设时用随程序提供的模型")
+    paddle_model_dir: Optional[str] = Field(None, description="paddleocr 引擎的模型目录（相对路径相对于配置文件）")
+    max_side: int = Field(1280, description="交给文字检测的页面长边像素数（320–8192）：大些识别小字更准，但更慢")
 
     @field_validator("max_side")
     @classmethod
@@ -173,8 +173,8 @@ class OcrSettings(_Section):
 
 
 class PrefectSettings(_Section):
-    api_url: Optional[str] = None
-    work_pool: str = "shouwen"
+    api_url: Optional[str] = Field(None, description="常驻 Prefect 服务的地址 http(s)://主机:端口/api；不设时每次批处理自带一个临时服务")
+    work_pool: str = Field("shouwen", description="工作池名称：shouwen worker 与 prefect.yaml 使用的 Prefect work pool")
 
     @field_validator("api_url")
     @classmethod
@@ -197,21 +197,21 @@ class PrefectSettings(_Section):
 class HandlingSettings(_Section):
     """[handling]: 承办与督办 (pipelines/handling/deadlines.py reads the days; the defaults are the procedures':
     宁波市人民政府办公厅领导批示件办理工作规程 一(七), 二(四), 三(三); 太原 并政办发〔2011〕32号 一(一))."""
-    working_days: int = 15
-    provincial_days: int = 15
-    leader_working_days: int = 10
-    topic_working_days: int = 5
-    extra_urgent_working_days: int = 2
-    urgent_working_days: int = 5
-    remind_working_days: int = 3
-    default_kind: Literal["办件", "阅件"] = "办件"
-    leaders: list[str] = []
+    working_days: int = Field(15, description="一般办件：分办后 N 个工作日内办结")
+    provincial_days: int = Field(15, description="省部级以上领导批示件：自收件之日起 N 日内办结（日历日，末日遇节假日顺延）")
+    leader_working_days: int = Field(10, description="市长、副市长、市长助理批示件：交办后 N 个工作日内反馈")
+    topic_working_days: int = Field(5, description="议题协调：N 个工作日（规程为 3 至 5 个）")
+    extra_urgent_working_days: int = Field(2, description="特急件：N 个工作日内办结")
+    urgent_working_days: int = Field(5, description="加急件：N 个工作日内办结")
+    remind_working_days: int = Field(3, description="到期前 N 个工作日内催办（0：到期当日才催）")
+    default_kind: Literal["办件", "阅件"] = Field("办件", description="没有批示时按办件（需承办结果）还是阅件处理")
+    leaders: list[str] = Field([], description="领导的“姓名 职务”，如 \"张伟 市长\"：批办时据职务定办理期限")
     city_leader_titles: list[str] = ["市长", "常务副市长", "副市长", "市长助理"]
     provincial_titles: list[str] = ["总书记", "总理", "副总理", "国务委员", "部长", "副部长", "省委书记", "省委副书记",
                                     "省长", "常务副省长", "副省长"]
-    holidays_file: str = "holidays.toml"
-    words_file: str = "instruction_words.toml"
-    templates_dir: str = "templates"
+    holidays_file: str = Field("holidays.toml", description="本机关的节假日与调休补充文件（相对数据目录）")
+    words_file: str = Field("instruction_words.toml", description="办件/阅件批示用语表（相对数据目录；不存在时用随程序提供的）")
+    templates_dir: str = Field("templates", description="收文处理单、督查专报等 docx/xlsx 模板目录（相对数据目录；不存在时用随程序提供的）")
 
     @field_validator("working_days", "provincial_days", "leader_working_days", "topic_working_days",
                      "extra_urgent_working_days", "urgent_working_days")
