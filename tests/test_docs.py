@@ -12,7 +12,9 @@
 from __future__ import annotations
 
 import importlib.util
+import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -32,24 +34,59 @@ def generated() -> dict[str, str]:
     return gen_docs.render_all()
 
 
-@needs_mkdocs
-def test_site_builds_with_no_warning(tmp_path):
-    done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(tmp_path / "site")],
-                          cwd=ROOT, capture_output=True, text=True)
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    """The site built once for this module, as CI builds it: --strict."""
+    if not HAS_MKDOCS:
+        pytest.skip("MkDocs/Material not installed (bash scripts/setup.sh --dev)")
+    out = tmp_path_factory.mktemp("site") / "site"
+    done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(out)],
+                          cwd=ROOT, capture_output=True, text=True, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
     assert done.returncode == 0, done.stderr[-4000:]
+    return out
+
+
+def test_site_builds_with_no_warning(site):
     for page in ("index.html", "manual/index.html", "admin/configuration.html", "rules/catalog.html",
                  "architecture/index.html", "search/search_index.json"):
-        assert (tmp_path / "site" / page).is_file(), page
-    html = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
-    assert 'lang="zh"' in html
-    assert "fonts.googleapis.com" not in html and "fonts.gstatic.com" not in html  # offline: no web fonts
+        assert (site / page).is_file(), page
+    assert 'lang="zh"' in (site / "index.html").read_text(encoding="utf-8")
+
+
+def test_site_loads_nothing_from_outside(site):
+    """Air-gapped: no page names a script, stylesheet or font on another host (no web fonts, no CDN: the offline
+    plugin's iframe-worker shim is the vendored copy)."""
+    outside = re.compile(r'<(?:script|link|img|iframe)\b[^>]*\b(?:src|href)="(?:https?:)?//', re.I)
+    offenders = [str(p.relative_to(site)) for p in site.rglob("*.html") if outside.search(p.read_text(encoding="utf-8"))]
+    assert offenders == []
+    assert "assets/vendor/iframe-worker/shim.js" in (site / "index.html").read_text(encoding="utf-8")
+
+
+def test_search_finds_a_chinese_word_in_the_site_opened_as_files(site):
+    """A real browser (Playwright on Debian's Chromium, as the web desk's browser tests) opens the built site from
+    the file system, as from a shared folder, and searches for 待复核: the handbook's page is found."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    chromium = shutil.which("chromium") or "/usr/bin/chromium"
+    if not Path(chromium).exists():
+        pytest.skip("no Chromium")
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium)
+        try:
+            page = browser.new_page()
+            page.goto((site / "index.html").as_uri())
+            page.keyboard.press("s")  # Material's shortcut: focus the search box
+            page.keyboard.type("待复核")
+            page.wait_for_function("document.querySelector('.md-search-result__meta').textContent.includes('个符合')",
+                                   timeout=120_000)  # the index loads in a worker: a readiness wait, not a sleep
+            titles = page.inner_text(".md-search-result__list").replace("\u200b", "")  # jieba's word breaks
+        finally:
+            browser.close()
+    assert "待复核" in titles
 
 
 @needs_mkdocs
 def test_a_broken_link_fails_the_build(tmp_path):
     """The strict build can fail: the same configuration over a copy of docs/ with one dead link."""
-    import shutil
-
     copy = tmp_path / "repo"
     shutil.copytree(ROOT / "docs", copy / "docs")
     shutil.copy(ROOT / "mkdocs.yml", copy / "mkdocs.yml")
@@ -134,11 +171,11 @@ def test_readme_is_short_and_keeps_the_two_commands():
 def test_shouwen_docs_builds_the_site_and_says_where(tmp_path):
     site = tmp_path / "site"
     done = subprocess.run([sys.executable, "-m", "pipelines.cli", "docs", "--site", str(site)],
-                          cwd=ROOT, capture_output=True, text=True, env={**__import__("os").environ, "PYTHONPATH": str(ROOT)})
+                          cwd=ROOT, capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert done.returncode == 0, done.stderr
     assert (site / "index.html").is_file()
     assert f"文档站点：{site / 'index.html'}" in done.stdout
     assert "http.server" in done.stdout
     again = subprocess.run([sys.executable, "-m", "pipelines.cli", "docs", "--site", str(site)],
-                           cwd=ROOT, capture_output=True, text=True, env={**__import__("os").environ, "PYTHONPATH": str(ROOT)})
+                           cwd=ROOT, capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert again.returncode == 0 and "正在生成" not in again.stderr  # current: not built twice
