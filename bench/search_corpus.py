@@ -219,6 +219,11 @@ class Corpus:
         fields = {"number": f"收〔{date[:4]}〕{i}号", "issuer": issuer, "doc_type": doc_type,
                   "department": rng.choice(DEPARTMENTS), "channel": rng.choice(CHANNELS), "verdict": "accept",
                   "status": "indexed", "date": date, "received_at": f"{date}T09:00:00"}
+        urgency = random.Random(i * 7919 + 13).random()  # its own draw: the text above stays as it was
+        if urgency < 0.1:
+            fields["urgency"] = "特急" if urgency < 0.02 else "加急"
+        if i % 50 == 0:  # a 退文 now and then: searchable, with its status
+            fields["status"], fields["verdict"] = "returned", "return"
         return CorpusDoc(i, title, "\n".join(lines), fields)
 
     def docs(self):

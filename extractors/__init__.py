@@ -15,7 +15,8 @@ __all__ = ["extract", "detect_format", "Document", "Page", "Line", "Run", "Rule"
 
 def extract(data: bytes, fmt: str | None = None, ocr: bool = True) -> Document:
     """Read a file's bytes into the layout model. `fmt` skips detection when already known. `ocr` False reads
-    text layers only: a PDF or OFD page without one stays as it is (no recognition), an image is refused.
+    text layers only: a PDF or OFD page without one stays as it is (no recognition), an image is one picture
+    (page 1's 版头 is then read for a 密级 by extractors/image_marks.py, nothing else).
 
     The one guarded place around every reader: whatever a reader or a library under it raises leaves here
     as UnusableInput with a Chinese reason (extractors/errors.py), and a document holding more text than
@@ -37,31 +38,9 @@ def seal_notes(document: Document) -> list[str]:
 
 
 def _read(data: bytes, fmt: str, ocr: bool = True) -> Document:
-    if fmt == "docx":
-        from .docx_reader import read_docx
-        return read_docx(data)
-    if fmt == "pdf":
-        from .pdf_reader import read_pdf
-        return read_pdf(data, ocr=ocr)
-    if fmt == "txt":
-        from .text_reader import read_text
-        return read_text(data)
-    if fmt in ("doc", "wps"):
-        from .convert import convert_to_docx
-        from .docx_reader import read_docx
-        doc = read_docx(convert_to_docx(data, fmt))
-        doc.format = fmt
-        doc.notes.append(f"原件为{FORMAT_NAMES_ZH[fmt]}，已用 LibreOffice 转换为 docx 后初审")
-        return doc
-    if fmt in ("tiff", "png", "jpeg"):
-        if not ocr:
-            raise UnusableInput("图像文件，仅读文字层时不识别", "unsupported")
-        from .scan import read_image
-        return read_image(data, fmt)
-    if fmt == "eml":  # a mail message: the 公文 inside it (extractors/mail)
-        from .mail import read_message
-        return read_message(data)[1]
-    if fmt == "ofd":
-        from .ofd_reader import read_ofd
-        return read_ofd(data, ocr=ocr)
-    raise UnusableInput("不支持的文件格式", "unsupported")
+    """The registered format's reader (extractors/formats.py)."""
+    from .formats import FORMATS
+
+    if fmt not in FORMATS:
+        raise UnusableInput("不支持的文件格式", "unsupported")
+    return FORMATS[fmt].read(data, ocr)

@@ -85,3 +85,15 @@ def convert_to_docx(data: bytes, fmt: str) -> bytes:
         if not outputs:
             raise UnusableInput(f"{fmt} 文件无法打开（可能已加密或损坏），LibreOffice 未能转换", "corrupt")
         return outputs[0].read_bytes()
+
+
+def read(data: bytes, fmt: str, ocr: bool = True):
+    """The registry's reader for doc and wps (extractors/formats.py): converted to docx by LibreOffice, then read as
+    a docx; the report notes the conversion."""
+    from .docx_reader import read_docx
+    from .formats import NAMES_ZH
+
+    document = read_docx(convert_to_docx(data, fmt))
+    document.format = fmt
+    document.notes.append(f"原件为{NAMES_ZH[fmt]}，已用 LibreOffice 转换为 docx 后初审")
+    return document

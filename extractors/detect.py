@@ -1,7 +1,7 @@
 """Format detection from content, never from the file name (格式识别).
 
-Magic bytes first, then zip members (docx vs OFD) and OLE streams (doc vs wps); what is neither
-binary nor a known container is tried as UTF-8 or GB18030 text.
+What identifies each format is registered in extractors/formats.py: magic bytes first, then zip members (docx vs
+OFD) and OLE markers (doc vs wps), then the content sniffers: a mail's headers, and UTF-8 or GB18030 text.
 """
 from __future__ import annotations
 
@@ -9,45 +9,45 @@ import io
 import re
 import zipfile
 
+from . import formats
 from .errors import UnusableInput
 from .limits import MAX_FILE_BYTES
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
 
-FORMAT_NAMES_ZH = {
-    "docx": "Word 文档（docx）", "doc": "Word 97-2003 文档（doc）", "wps": "WPS 文字文档（wps）",
-    "pdf": "PDF 文件", "ofd": "OFD 版式文件", "tiff": "TIFF 图像", "png": "PNG 图像",
-    "jpeg": "JPEG 图像", "txt": "纯文本",
-}
-FORMAT_NAMES_ZH["eml"] = "电子邮件（eml）"
+FORMAT_NAMES_ZH = formats.NAMES_ZH  # the registry's Chinese names (extractors/formats.py)
 
 
 def detect_format(data: bytes) -> str:
-    """Return one of docx, doc, wps, pdf, ofd, tiff, png, jpeg, eml, txt; raise UnusableInput otherwise."""
+    """Return the name of a registered format (extractors/formats.py: docx, doc, wps, pdf, ofd, tiff, png, jpeg,
+    eml, txt); raise UnusableInput otherwise. In order: a magic that may begin a little into the file (PDF), a zip
+    container (by its member), an OLE container (by its markers), the other magic prefixes, then the content
+    sniffers (a mail's headers, plain text)."""
     if not data:
         raise UnusableInput("文件为空（0 字节），请来文单位重新发送", "empty")
     if len(data) > MAX_FILE_BYTES:
         raise UnusableInput(f"文件过大（{len(data) / 1048576:.0f} MB，上限 {MAX_FILE_BYTES // 1048576} MB）", "too-large")
-    head = data[:1024]
-    if b"%PDF-" in head:
-        return "pdf"
-    if data.startswith(b"PK\x03\x04") or data.startswith(b"PK\x05\x06"):
+    registered = list(formats.FORMATS.values())
+    for fmt in registered:
+        if fmt.magic_within and any(m in data[:fmt.magic_within] for m in fmt.magic):
+            return fmt.name
+    if data.startswith(ZIP_MAGIC):
         return _zip_format(data)
     if data.startswith(OLE_MAGIC):
         return _ole_format(data)
-    if data.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "png"
-    if data.startswith(b"\xff\xd8\xff"):
-        return "jpeg"
-    if data[:4] in (b"II*\x00", b"MM\x00*"):
-        return "tiff"
-    from .mail.sniff import looks_like_message
-
-    if looks_like_message(data):
-        return "eml"  # a mail message (RFC 5322 headers first): extractors/mail
-    if _decode_text(data) is not None:
-        return "txt"
+    for fmt in registered:
+        if not fmt.magic_within and any(data.startswith(m) for m in fmt.magic):
+            return fmt.name
+    for fmt in registered:
+        if fmt.sniff and fmt.sniff_function()(data):
+            return fmt.name
     raise UnusableInput("无法识别的文件格式：不是 docx、doc、wps、PDF、OFD、图像或文本文件", "unsupported")
+
+
+def looks_like_text(data: bytes) -> bool:
+    """Plain text in an encoding offices use (the txt format's sniffer)."""
+    return _decode_text(data) is not None
 
 
 def _zip_format(data: bytes) -> str:
@@ -55,21 +55,19 @@ def _zip_format(data: bytes) -> str:
         names = set(zipfile.ZipFile(io.BytesIO(data)).namelist())
     except (zipfile.BadZipFile, ValueError, OSError) as exc:
         raise UnusableInput(f"压缩包结构损坏，无法打开（{type(exc).__name__}）", "corrupt") from exc
-    if "word/document.xml" in names:
-        return "docx"
-    if "OFD.xml" in names:
-        return "ofd"
+    for fmt in formats.FORMATS.values():
+        if fmt.zip_member and fmt.zip_member in names:
+            return fmt.name
     if "xl/workbook.xml" in names or "ppt/presentation.xml" in names:
         raise UnusableInput("这是电子表格或演示文稿，不是公文正文；请以 docx、PDF 或 OFD 报送", "unsupported")
-    raise UnusableInput("压缩包中没有 Word 或 OFD 文档", "unsupported")
+    containers = "或".join(f.zh for f in formats.FORMATS.values() if f.zip_member)
+    raise UnusableInput(f"压缩包中没有{containers}", "unsupported")
 
 
 def _ole_format(data: bytes) -> str:
-    # WPS Writer files are OLE containers like .doc; Kingsoft writes its name into them.
-    if b"K\x00i\x00n\x00g\x00s\x00o\x00f\x00t" in data or b"WpsCustomData" in data or b"W\x00p\x00s\x00" in data:
-        return "wps"
-    if "WordDocument".encode("utf-16-le") in data:
-        return "doc"
+    for fmt in formats.FORMATS.values():  # WPS before doc: Kingsoft writes its name into its OLE files
+        if any(marker in data for marker in fmt.ole_markers):
+            return fmt.name
     if "EncryptedPackage".encode("utf-16-le") in data:
         raise UnusableInput("文档已加密（设置了打开密码），无法读取；请来文单位去除密码后重新报送", "encrypted")
     raise UnusableInput("无法识别的 OLE 复合文档（不是 doc 或 wps）", "unsupported")

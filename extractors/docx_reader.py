@@ -20,13 +20,14 @@ from lxml import etree
 from . import limits
 from .errors import UnusableInput
 from .fonts import family_of
-from .layout import Document, Line, Page, Run
+from .layout import Document, Line, Page, Picture, Run
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 A = "http://schemas.openxmlformats.org/drawingml/2006/main"
 MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
 WP = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
-NS = {"w": W, "a": A, "v": "urn:schemas-microsoft-com:vml", "mc": MC, "wp": WP}
+NS = {"w": W, "a": A, "v": "urn:schemas-microsoft-com:vml", "mc": MC, "wp": WP,
+      "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships"}
 EMU_PER_MM = 36000
 TWIPS_PER_MM = 1440 / 25.4
 CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
@@ -381,7 +382,47 @@ def _table_bottom_rule(tbl) -> Optional[str]:
     return _border_color(tbl.find(f"{_w('tblPr')}/{_w('tblBorders')}/{_w('bottom')}"))
 
 
-def _first_page_header_lines(document, reader: "_ParagraphReader") -> list[Line]:
+HEAD_PICTURE_LINES = 40  # pictures are kept from page 1's first lines only (the 版头 and the title are there)
+MAX_HEAD_PICTURES = 8
+_R_EMBED = f"{{{NS['r']}}}embed"
+_R_ID = f"{{{NS['r']}}}id"
+
+
+def _pictures(block, part, line: int, align: Optional[str], zone: str = "body") -> list[Picture]:
+    """The pictures in a paragraph or table (DrawingML a:blip, VML v:imagedata) with their image bytes from the
+    part's relationships and their size as placed; for the 密级 a picture may carry (extractors/image_marks.py)."""
+    out = []
+    for blip in block.iterfind(".//a:blip", NS):
+        rid = blip.get(_R_EMBED)
+        holder = next((a for a in blip.iterancestors() if etree.QName(a).localname in ("inline", "anchor")), None)
+        extent = holder.find("wp:extent", NS) if holder is not None else None
+        size = ((int(extent.get("cx", 0)) / EMU_PER_MM, int(extent.get("cy", 0)) / EMU_PER_MM)
+                if extent is not None else (None, None))
+        out.append(_picture(part, rid, size, line, align, zone))
+    for data in block.iterfind(".//v:imagedata", NS):
+        shape = data.getparent()
+        style = dict(kv.split(":", 1) for kv in (shape.get("style") or "").replace(" ", "").split(";") if ":" in kv)
+        size = tuple(_css_mm(style.get(k)) for k in ("width", "height"))
+        out.append(_picture(part, data.get(_R_ID), size, line, align, zone))
+    return out
+
+
+def _picture(part, rid: Optional[str], size, line: int, align: Optional[str], zone: str) -> Picture:
+    try:
+        blob = part.related_parts[rid].blob if rid else None
+    except (KeyError, AttributeError):
+        blob = None  # an external or broken link: a picture whose content is unknown
+    return Picture(width_mm=size[0], height_mm=size[1], line=line, align=align, zone=zone, data=blob)
+
+
+def _css_mm(value: Optional[str]) -> Optional[float]:
+    m = re.fullmatch(r"(\d+(?:\.\d+)?)(pt|in|mm|cm|px)?", value or "")
+    if not m:
+        return None
+    return float(m.group(1)) * {"pt": 25.4 / 72, "in": 25.4, "mm": 1, "cm": 10, "px": 25.4 / 96, None: 25.4 / 72}[m.group(2)]
+
+
+def _first_page_header_lines(document, reader: "_ParagraphReader", pictures: Optional[list] = None) -> list[Line]:
     """Text of the first page's header (信函格式 puts the 发文机关标志 and its red double line there).
 
     The first-page header when the section has one (Word's 首页不同), else the default header; page-number
@@ -402,6 +443,8 @@ def _first_page_header_lines(document, reader: "_ParagraphReader") -> list[Line]
         if any("PAGE" in (t.text or "") for t in p.iter(_w("instrText"))):
             continue
         line = reader.read(p, "body")
+        if pictures is not None:
+            pictures.extend(_pictures(p, header.part, len(lines), line.align, "header"))
         if line.runs and line.text.strip():
             lines.append(line)
         elif line.border_bottom_color and lines:
@@ -483,6 +526,12 @@ def read_docx(data: bytes) -> Document:
 
     pages = [new_page(1)]
     body = document.element.body
+    head_pictures: list[Picture] = []  # page 1's, in its first lines (the 版头)
+
+    def keep_pictures(block, align: Optional[str]) -> None:
+        if len(pages) == 1 and len(pages[0].lines) < HEAD_PICTURE_LINES and len(head_pictures) < MAX_HEAD_PICTURES:
+            head_pictures.extend(_pictures(block, document.part, len(pages[0].lines), align))
+
     with limits.time_limit(what="读取 docx"):
         for block in body.iterchildren():
             tag = etree.QName(block).localname
@@ -491,6 +540,7 @@ def read_docx(data: bytes) -> Document:
                     pages.append(new_page(len(pages) + 1))
                 pages[-1].lines.extend(text_box_lines(block, reader))
                 line = reader.read(block, "body")
+                keep_pictures(block, line.align)
                 above = _top_border_color(block)
                 if above and pages[-1].lines and pages[-1].lines[-1].border_bottom_color is None:
                     pages[-1].lines[-1].border_bottom_color = above  # a rule over this paragraph is under the last
@@ -512,12 +562,23 @@ def read_docx(data: bytes) -> Document:
                     line = reader.read(p, "table")
                     if line.runs:
                         table_lines.append(line)
+                keep_pictures(block, "left")  # a 版头 table's cell: its upper left is where the 密级 stands
                 rule = _table_bottom_rule(block)
                 if table_lines and rule and table_lines[-1].border_bottom_color is None:
                     table_lines[-1].border_bottom_color = rule  # the red separator drawn as the table's border
                 pages[-1].lines.extend(table_lines)
-    pages[0].lines[:0] = _first_page_header_lines(document, reader)
+    header_pictures: list[Picture] = []
+    header_lines = _first_page_header_lines(document, reader, header_pictures)
+    pages[0].lines[:0] = header_lines
+    for picture in head_pictures:
+        picture.line += len(header_lines)
+    pages[0].pictures = (header_pictures + head_pictures)[:MAX_HEAD_PICTURES]
     _grid_chars_from_runs(pages, grid, styles)
     fonts = sorted({r.font for pg in pages for ln in pg.lines for r in ln.runs if r.font})
     return Document(format="docx", pages=pages, geometry=True, fonts=fonts,
                     page_number_footers=_footer_page_numbers(document, reader))
+
+
+def read(data: bytes, fmt: str = "docx", ocr: bool = True) -> Document:
+    """The registry's reader (extractors/formats.py): a docx has its text in the file, `ocr` changes nothing."""
+    return read_docx(data)

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 from . import nlp
+from .image_marks import read_image_mark
 from .layout import PAGE_NUMBER, STRICT_PAGE_NUMBER, Document, Line, is_red
 from .normalise import is_traditional, normalise, to_simplified
 from .secrecy import CLASSIFIED as _MARK_CLASSIFIED
@@ -1202,11 +1203,13 @@ class _Parser:
 def parse_elements(document: Document) -> Elements:
     """Find the 公文 elements of a document read into the layout model (any format: docx, PDF, OCR, text).
 
-    Returns an `Elements`; never raises on odd input (missing elements are None or empty). Each element's
+    Returns an `Elements`; never raises on odd input (missing elements are None or empty). Where the text carries no
+    密级, page 1's 版头 pictures are read for one (extractors/image_marks.py). Each element's
     `Elements.readings[name]` says how it was found and how sure the reading is (extractors/readings.py).
     """
     from .readings import readings_of
 
     elements = _Parser(document).parse()
+    read_image_mark(document, elements)
     elements.readings = readings_of(elements, document)
     return elements

@@ -87,6 +87,28 @@ class Rule:
 
 
 @dataclass
+class Picture:
+    """An image placed on page 1's upper part (图片), kept for the 密级 a picture may carry (extractors/image_marks.py).
+
+    Where the format has positions (PDF, OFD, an image file) the box is in mm from the page's top-left corner and
+    `data` shows exactly that box; in a docx (flow, no positions) the box is None, `line` is the index in the
+    page's lines of the paragraph it stands in (or the first one after it), `align` that paragraph's alignment and
+    width_mm/height_mm its size as placed. `data`: the encoded image (PNG, JPEG, … as the file holds it), None when
+    it could not be taken out; never written by to_dict."""
+
+    x0: Optional[float] = None
+    top: Optional[float] = None
+    x1: Optional[float] = None
+    bottom: Optional[float] = None
+    width_mm: Optional[float] = None
+    height_mm: Optional[float] = None
+    line: Optional[int] = None
+    align: Optional[str] = None
+    zone: str = "body"  # body, header (a docx's first-page header)
+    data: Optional[bytes] = field(default=None, repr=False)
+
+
+@dataclass
 class Page:
     number: int
     width_mm: Optional[float] = None
@@ -106,6 +128,8 @@ class Page:
     # scans: round seals found (centre x, centre y, diameter, in mm) and the seal text kept out of `lines`
     seals: list[tuple[float, float, float]] = field(default_factory=list)
     seal_text: list[str] = field(default_factory=list)
+    # page 1 only: the pictures of its upper part (版头), where a 密级 may be an image (extractors/image_marks.py)
+    pictures: list[Picture] = field(default_factory=list)
 
 
 @dataclass
@@ -135,4 +159,9 @@ class Document:
         return "\n".join(ln.text for ln in self.lines if ln.zone in ("body", "table"))
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        """Plain data (JSON-ready): pictures without their bytes."""
+        out = asdict(self)
+        for page in out["pages"]:
+            for picture in page["pictures"]:
+                picture.pop("data", None)
+        return out

@@ -21,7 +21,7 @@ from . import limits
 from .assemble import Piece, assemble_page, merge_chars
 from .errors import UnusableInput
 from .fonts import looks_substituted, stand_in_note, without_subset_prefix
-from .layout import Document, Page, Rule, pt_to_mm
+from .layout import Document, Page, Picture, Rule, pt_to_mm
 
 PDFIUM_PASSWORD_ERROR = 4
 
@@ -103,6 +103,9 @@ def read_pdf(data: bytes, ocr: bool = True) -> Document:
                         result, colour = _ocr_pdf_page(page, index + 1)
                     doc.colour = colour if not doc.ocr else (doc.colour or colour)
                     doc.ocr = True
+                elif index == 0:
+                    with limits.time_limit(what="读取 PDF 第 1 页的图片"):
+                        result.pictures = head_pictures(page)
                 doc.pages.append(result)
             finally:
                 page.close()
@@ -153,6 +156,48 @@ def _pdfium_page(page, number: int, fonts: set[str]) -> Page:
     finally:
         textpage.close()
     return assemble_page(number, pt_to_mm(width_pt), pt_to_mm(height_pt), merge_chars(chars), rules)
+
+
+HEAD_BAND = 0.5  # pictures are kept from the upper half of page 1: the 版头 and the title stand there
+MIN_PICTURE_MM = 3.0
+MAX_HEAD_PICTURES = 8
+PICTURE_DPI = 200  # as scanned pages are read (scan.OCR_DPI)
+
+
+def head_pictures(page) -> list[Picture]:
+    """Page 1's images in its upper half (HEAD_BAND), each rendered as it shows on the page (the part in the band,
+    PNG at PICTURE_DPI), for the 密级 a picture may carry (extractors/image_marks.py)."""
+    width_pt, height_pt = page.get_size()
+    left, bottom, right, top = (ctypes.c_float() for _ in range(4))
+    out = []
+    for obj in _page_objects(page.raw, pdfium_c.FPDF_PAGEOBJ_IMAGE):
+        if len(out) >= MAX_HEAD_PICTURES:
+            break
+        if not pdfium_c.FPDFPageObj_GetBounds(obj, left, bottom, right, top):
+            continue
+        x0, x1 = max(0.0, left.value), min(width_pt, right.value)
+        y_top, y_bottom = min(height_pt, top.value), max(bottom.value, height_pt * (1 - HEAD_BAND))  # PDF y runs up
+        if pt_to_mm(x1 - x0) < MIN_PICTURE_MM or pt_to_mm(y_top - y_bottom) < MIN_PICTURE_MM:
+            continue  # outside the band, or a speck
+        bitmap = page.render(scale=PICTURE_DPI / 72, crop=(x0, y_bottom, width_pt - x1, height_pt - y_top))
+        buffer = io.BytesIO()
+        bitmap.to_pil().convert("RGB").save(buffer, "PNG")
+        out.append(Picture(x0=pt_to_mm(x0), top=pt_to_mm(height_pt - y_top), x1=pt_to_mm(x1),
+                           bottom=pt_to_mm(height_pt - y_bottom), width_mm=pt_to_mm(x1 - x0),
+                           height_mm=pt_to_mm(y_top - y_bottom), data=buffer.getvalue()))
+    return out
+
+
+def _page_objects(page, kind: int, depth: int = 0):
+    """Every page object of one kind, descending into form XObjects (raw calls)."""
+    count = pdfium_c.FPDFPage_CountObjects(page) if depth == 0 else pdfium_c.FPDFFormObj_CountObjects(page)
+    for i in range(count):
+        obj = pdfium_c.FPDFPage_GetObject(page, i) if depth == 0 else pdfium_c.FPDFFormObj_GetObject(page, i)
+        found = pdfium_c.FPDFPageObj_GetType(obj)
+        if found == kind:
+            yield obj
+        elif found == pdfium_c.FPDF_PAGEOBJ_FORM and depth < 4:
+            yield from _page_objects(obj, kind, depth + 1)
 
 
 def _page_paths(page, depth: int = 0):
@@ -248,3 +293,8 @@ def _plumber_color(value) -> Optional[str]:
         c, m, y, k = value
         return _hex(255 * (1 - c) * (1 - k), 255 * (1 - m) * (1 - k), 255 * (1 - y) * (1 - k))
     return None
+
+
+def read(data: bytes, fmt: str = "pdf", ocr: bool = True) -> Document:
+    """The registry's reader (extractors/formats.py): read_pdf."""
+    return read_pdf(data, ocr=ocr)

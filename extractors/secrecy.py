@@ -57,6 +57,8 @@ UNCLASSIFIED = re.compile(r"^[\s\u3000]*(?:份[\s\u3000]*号[\s\u3000]*[:：]?[\
                           rf"[\s\u3000]*[:：]?[\s\u3000]*(?:{UNCLASSIFIED_WORDS})[\s\u3000]*$")
 # the 密级 label and what follows it, on the line without whitespace: "份号：000123密级：■■"
 _LABELLED = re.compile(r"^(?:份号[:：]?[0-9]{1,8})?[【\[〔（(]?密级(?P<colon>[:：])?(?P<rest>.*)$")
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+_MARK_WORDS = re.compile(r"保密期限|紧急程度|特急|加急|平急|特提|急件|长期|个月|[一二三四五六七八九十]+年|年|级")
 _SENTENCE = re.compile(r"[。；;！!？?，,、]")  # a mark is never a sentence, nor a clause of one
 MAX_MARK_CHARS = 32  # the longest mark line: 份号：000123 密级：机密★10年 紧急程度：特急 (without blanks) is 25
 HEAD_LINES = 80  # how far a mark is looked for when the document's title was not found: a web page's or a
@@ -165,6 +167,8 @@ def read_mark(text: str) -> Optional[Mark]:
         return None
     if SECRECY_TERM.search(flat) or MARK.match(_visible(text)):
         level = _level_in(flat)
+        if level and len(_HAN.findall(_MARK_WORDS.sub("", flat.split(level, 1)[1]))) > 3:
+            return None  # "秘 密 级 文 件 管 理 办 法": a letter-spaced title that begins with a level, not a mark
         return Mark(CLASSIFIED, shown, level) if level else Mark(UNREADABLE, shown)
     return None
 

@@ -102,3 +102,7 @@ def read_text(data: bytes) -> Document:
         document.notes.append("文本中含有终端控制字符或转义序列，已去除后初审")
     return document
 
+
+def read(data: bytes, fmt: str = "txt", ocr: bool = True) -> Document:
+    """The registry's reader (extractors/formats.py): read_text."""
+    return read_text(data)

@@ -10,10 +10,23 @@ from pathlib import Path
 from typing import Optional
 
 from .analysis import QueryError, parse_query
-from .base import FILTERS, ClassifiedRefused, Doc, Hit, IndexUnavailable, Results, SearchIndex, refuse_classified
+from .base import (
+    FACET_ZH,
+    FACETS,
+    FILTERS,
+    ClassifiedRefused,
+    Doc,
+    Hit,
+    IndexDamaged,
+    IndexUnavailable,
+    Results,
+    SearchIndex,
+    received_bounds,
+    refuse_classified,
+)
 
-__all__ = ["ClassifiedRefused", "Doc", "FILTERS", "Hit", "IndexUnavailable", "QueryError", "Results", "SearchIndex",
-           "open_index", "parse_query", "refuse_classified"]
+__all__ = ["ClassifiedRefused", "Doc", "FACETS", "FACET_ZH", "FILTERS", "Hit", "IndexDamaged", "IndexUnavailable",
+           "QueryError", "Results", "SearchIndex", "open_index", "parse_query", "received_bounds", "refuse_classified"]
 
 
 def open_index(root: Path, url: Optional[str] = None) -> SearchIndex:

@@ -13,13 +13,42 @@ IndexUnavailable (Chinese): the batch leaves the document "to index" and the nex
 from __future__ import annotations
 
 import time
+from datetime import date, datetime, timedelta
 from typing import Iterable, Optional
 from urllib.parse import urlsplit
 
 from .analysis import analyse, parse_query, snippet
-from .base import FACETS, FIELDS, FILTERS, Doc, Hit, IndexUnavailable, Results, is_classified, iter_batches, refuse_classified
+from .base import (
+    FACET_SIZE,
+    FACETS,
+    FIELDS,
+    FILTERS,
+    TERM_FACETS,
+    Doc,
+    Hit,
+    IndexUnavailable,
+    Results,
+    is_classified,
+    iter_batches,
+    received_bounds,
+    refuse_classified,
+)
 
 KEYWORDS = ("number", *FILTERS)
+RECEIVED = ("received_from", "received_to")  # the 收文日期 filter's two ends (YYYY-MM-DD, inclusive)
+
+
+def _is_day(value: str) -> bool:
+    try:
+        datetime.strptime(value[:10], "%Y-%m-%d")
+    except ValueError:
+        return False
+    return len(value) == 10
+
+
+def _next_day(day: str) -> str:
+    """date_range's "to" is exclusive: the day after an inclusive last day."""
+    return (datetime.strptime(day, "%Y-%m-%d") + timedelta(days=1)).strftime("%Y-%m-%d")
 
 
 def template(alias: str) -> dict:
@@ -39,6 +68,7 @@ def template(alias: str) -> dict:
                 **{name: {"type": "keyword"} for name in KEYWORDS},
                 "date": {"type": "date", "format": "yyyy-MM-dd"},
                 "received_at": {"type": "keyword"},
+                "received": {"type": "date", "format": "yyyy-MM-dd"},  # 收文日期: its filter and facet
             }},
         },
     }
@@ -51,9 +81,11 @@ def source(doc: Doc) -> dict:
     for name in (*KEYWORDS, "received_at"):
         if doc.fields.get(name) not in (None, ""):
             out[name] = str(doc.fields[name])
-    date = str(doc.fields.get("date") or "")[:10]
-    if len(date) == 10 and date[4] == "-" and date[7] == "-":
-        out["date"] = date
+    out.setdefault("status", "indexed")
+    for name, value in (("date", doc.fields.get("date")), ("received", doc.fields.get("received_at"))):
+        day = str(value or "")[:10]
+        if len(day) == 10 and day[4] == "-" and day[7] == "-":
+            out[name] = day
     return out
 
 
@@ -197,26 +229,34 @@ class ElasticIndex:
         for word in parsed.words:
             should.append({"term": {"words": word}})
         for name, value in filters.items():
-            if value is None:
+            if value is None or name in RECEIVED:
                 continue
             if name not in FILTERS:
                 raise ValueError(f"unknown filter {name}")
             filter_.append({"term": {name: str(value)}})
-        for value in (date_from, date_to):
-            if value and (len(str(value)) != 10 or str(value)[4] != "-"):
-                raise ValueError("日期格式应为 YYYY-MM-DD")
-        if date_from or date_to:
-            filter_.append({"range": {"date": {k: v for k, v in (("gte", date_from), ("lte", date_to)) if v}}})
+        for field, first, last in (("date", date_from, date_to),
+                                   ("received", filters.get("received_from"), filters.get("received_to"))):
+            for value in (first, last):
+                if value and not _is_day(str(value)):
+                    raise ValueError("日期格式应为 YYYY-MM-DD")
+            if first or last:
+                filter_.append({"range": {field: {k: v for k, v in (("gte", first), ("lte", last)) if v}}})
         return {"bool": {"must": must, "should": should, "filter": filter_}}
 
     def results(self, query: str, limit: int = 20, date_from: Optional[str] = None, date_to: Optional[str] = None,
-                facets: bool = True, **filters) -> Results:
+                facets: bool = True, total: bool = True, today: Optional[date] = None, **filters) -> Results:
+        """One request: the best `limit`, the exact total (track_total_hits) and FACETS as terms and date-range
+        aggregations, computed by the cluster over every match (Results.approximate stays False)."""
         parsed = parse_query(query)
+        query_body = self._query(parsed, date_from, date_to, filters)
         self._ensure()
-        body = {"query": self._query(parsed, date_from, date_to, filters), "size": max(1, limit),
-                "track_total_hits": True, "_source": ["id", "title", "body", *KEYWORDS, "date", "received_at"]}
+        body = {"query": query_body, "size": max(1, limit), "track_total_hits": bool(total or facets),
+                "_source": ["id", "title", "body", *KEYWORDS, "date", "received_at"]}
         if facets:
-            body["aggs"] = {name: {"terms": {"field": name, "size": 50}} for name in FACETS}
+            body["aggs"] = {name: {"terms": {"field": name, "size": FACET_SIZE}} for name in TERM_FACETS}
+            body["aggs"]["received"] = {"date_range": {"field": "received", "format": "yyyy-MM-dd", "ranges": [
+                {"key": label, **({"from": first} if first else {}), **({"to": _next_day(last)} if last else {})}
+                for label, (first, last) in received_bounds(today or date.today()).items()]}}
         found = self._call(self.es.search, index=self.alias, **body)
         hits = []
         for h in found["hits"]["hits"][:limit]:
@@ -224,13 +264,15 @@ class ElasticIndex:
             hits.append(Hit(id=int(h["_id"]), number=s.get("number"), title=s.get("title"), score=round(h["_score"] or 0, 4),
                             snippet=snippet(s.get("title", ""), s.get("body", ""), parsed.parts),
                             fields={k: s.get(k) for k in FIELDS if k != "number"}))
-        counted = {name: {b["key"]: b["doc_count"] for b in found.get("aggregations", {}).get(name, {}).get("buckets", [])}
+        aggs = found.get("aggregations", {})
+        counted = {name: {b["key"]: b["doc_count"] for b in aggs.get(name, {}).get("buckets", []) if b["doc_count"]}
                    for name in FACETS} if facets else {}
-        return Results(hits, int(found["hits"]["total"]["value"]), counted, parsed.notices)
+        count = int(found["hits"]["total"]["value"]) if (total or facets) else len(hits)
+        return Results(hits, count, counted, parsed.notices)
 
     def search(self, query: str, limit: int = 20, date_from: Optional[str] = None, date_to: Optional[str] = None,
                **filters) -> list[Hit]:
-        return self.results(query, limit, date_from, date_to, facets=False, **filters).hits
+        return self.results(query, limit, date_from, date_to, facets=False, total=False, **filters).hits
 
     def close(self) -> None:
         self.es.close()

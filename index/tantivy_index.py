@@ -5,8 +5,13 @@ Fields (see analysis.py for how text is cut):
                       characters; phrases are exact; a title match weighs TITLE_BOOST times more
   units               single characters and numbers (frequencies only): one-character queries
   words               jieba words (frequencies only): rank documents that use the query's words as words
-  number, issuer, doc_type, department, channel, verdict, status   exact values, fast fields (filters, facets)
+  number, issuer, doc_type, department, channel, verdict, status, urgency   exact values, fast fields (filters,
+                      facets); status: indexed (已入检索) or returned (退文)
   date                成文日期, a fast date field (date ranges)
+  received            收文日期 (of received_at), a fast date field (its filter and facet)
+  sample              nested random samples of the documents (sample_terms): s1 holds about half of them, s2 a
+                      quarter, … s16; totals and facets of a query matching very many documents are counted in
+                      one (_tally)
   title, body, received_at   stored originals (snippets, the router's training texts, re-adding on update)
 
 Crash safety: Tantivy publishes a commit by atomically replacing meta.json, so a writer killed at any moment
@@ -17,22 +22,43 @@ A rebuild is written beside the index and swapped in when complete.
 from __future__ import annotations
 
 import fcntl
+import math
 import multiprocessing
+import re
 import shutil
 import threading
-from contextlib import contextmanager
-from datetime import datetime, timezone
+from contextlib import contextmanager, suppress
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Iterable, Iterator, Optional
 
 import tantivy
 
+from . import integrity, pagecache
 from .analysis import Part, analyse, parse_query, phrase_pattern, snippet
-from .base import FACETS, FIELDS, FILTERS, Doc, Hit, IndexUnavailable, Results, is_classified, iter_batches, refuse_classified
+from .base import (
+    FACET_SIZE,
+    FIELDS,
+    FILTERS,
+    RECEIVED_OLDER,
+    RECEIVED_RANGES,
+    TERM_FACETS,
+    Doc,
+    Hit,
+    IndexDamaged,
+    IndexUnavailable,
+    Results,
+    is_classified,
+    iter_batches,
+    refuse_classified,
+    rounded,
+)
 
 INDEX_DIR = "search-index"
-SCHEMA_VERSION = "2"  # written in the directory; an index of another version is rebuilt by `shouwen reindex`
-UPGRADABLE = ("1",)  # older versions with the same fields, only analysed otherwise: re-analysed on opening (_upgrade)
+SCHEMA_VERSION = "3"  # written in the directory; an index of another version is rebuilt by `shouwen reindex`
+# older versions re-made on opening from their own stored documents (_upgrade): 1 analysed otherwise, 2 without
+# urgency, received and sample (its documents keep no 紧急程度 until `shouwen reindex`)
+UPGRADABLE = ("1", "2")
 
 
 def _version_of(path: Path) -> Optional[str]:
@@ -42,6 +68,26 @@ def _version_of(path: Path) -> Optional[str]:
         return None
 TITLE_BOOST = 3.0
 KEYWORDS = ("number", *FILTERS)
+SAMPLE_LEVELS = 16
+
+
+def sample_level(doc_id: int) -> int:
+    """How deep a document sits in the nested samples: the trailing zero bits of a 64-bit mix of its id
+    (splitmix64's finaliser), at most SAMPLE_LEVELS. A document is in sample s_j for every j ≤ its level,
+    so s_j holds each document with probability 2^-j, independently of its content and of its neighbours."""
+    z = (int(doc_id) + 0x9E3779B97F4A7C15) & 0xFFFFFFFFFFFFFFFF
+    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & 0xFFFFFFFFFFFFFFFF
+    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & 0xFFFFFFFFFFFFFFFF
+    z ^= z >> 31
+    return min(SAMPLE_LEVELS, (z & -z).bit_length() - 1) if z else SAMPLE_LEVELS
+
+
+def sample_terms(doc_id: int) -> str:
+    return " ".join(f"s{j}" for j in range(1, sample_level(doc_id) + 1))
+
+
+FIELD_NAMES = ("id", "title", "body", "title_bi", "body_bi", "units", "words", *KEYWORDS, "received_at", "date", "received",
+               "sample")  # every field of _schema(), as meta.json lists them (integrity.check)
 
 
 def _schema() -> tantivy.Schema:
@@ -57,6 +103,8 @@ def _schema() -> tantivy.Schema:
         sb.add_text_field(name, stored=True, fast=True, tokenizer_name="raw", index_option="basic")
     sb.add_text_field("received_at", stored=True, tokenizer_name="raw", index_option="basic")
     sb.add_date_field("date", stored=True, indexed=True, fast=True)
+    sb.add_date_field("received", stored=False, indexed=True, fast=True)
+    sb.add_text_field("sample", stored=False, tokenizer_name="whitespace", index_option="basic")
     return sb.build()
 
 
@@ -75,14 +123,18 @@ def _document(doc: Doc, analysed: Optional[tuple] = None) -> tantivy.Document:
     for name, text in zip(("title_bi", "body_bi", "units", "words"), analysed or analyse(doc.title, doc.body)):
         d.add_text(name, text)
     for name in KEYWORDS:
-        value = doc.fields.get(name)
+        value = doc.fields.get(name) or ("indexed" if name == "status" else None)
         if value not in (None, ""):
             d.add_text(name, str(value))
     if doc.fields.get("received_at"):
         d.add_text("received_at", str(doc.fields["received_at"]))
-    day = _day(doc.fields.get("date"))
-    if day is not None:
-        d.add_date("date", day)
+    for name, value in (("date", doc.fields.get("date")), ("received", doc.fields.get("received_at"))):
+        day = _day(value)
+        if day is not None:
+            d.add_date(name, day)
+    levels = sample_terms(doc.id)
+    if levels:
+        d.add_text("sample", levels)
     return d
 
 
@@ -113,30 +165,53 @@ class TantivyIndex:
 
     # --- opening --------------------------------------------------------------------------------------
     def _open(self, path: Path) -> tantivy.Index:
+        """The engine's index on `path`, after integrity.check: IndexDamaged (Chinese, naming shouwen reindex)
+        when a file or meta.json is not what our commits wrote, IndexUnavailable for another schema version."""
         path.mkdir(parents=True, exist_ok=True)
         version = path / "shouwen-schema"
         if version.exists() and version.read_text().strip() != SCHEMA_VERSION:
             raise IndexUnavailable(f"检索库 {path} 版本不符，请运行 shouwen reindex 重建")
-        try:
+        integrity.check(path, FIELD_NAMES, writing=lambda: _writer_busy(path))
+        pagecache.read_tails(path)  # what opening reads, without the disk's read-ahead (pagecache.py)
+        with self._guard():
             index = tantivy.Index(self.schema, path=str(path), reuse=True)
-        except ValueError as exc:
-            raise IndexUnavailable(f"检索库 {path} 无法打开（{exc}），请运行 shouwen reindex 重建") from exc
+        pagecache.advise_random(path)
         if not version.exists():
             version.write_text(SCHEMA_VERSION)
         return index
 
     def _finish_swap(self) -> None:
-        """A rebuild killed between its two renames leaves the complete new index beside: take it."""
-        new = self.path.with_name(self.path.name + ".new")
-        if not self.path.exists() and (new / "shouwen-complete").exists():
-            new.rename(self.path)
+        """What a killed rebuild left beside the index, when no rebuild is running (its lock is free): the
+        complete new index taken when it was killed between its two renames; otherwise the half-built
+        <index>.new and the replaced <index>.old removed (a rebuild starts afresh anyway)."""
+        new, old = self._beside(".new"), self._beside(".old")
+        if not (new.exists() or old.exists()):
+            return
+        try:
+            lock = open(self._beside(".rebuild.lock"), "a+")
+        except OSError:  # a read-only data root: left as it is
+            return
+        with lock:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                return  # a rebuild is under way: its folders are its own
+            if not self.path.exists() and (new / "shouwen-complete").exists():
+                new.rename(self.path)
+            shutil.rmtree(new, ignore_errors=True)
+            shutil.rmtree(old, ignore_errors=True)
+
+    def _beside(self, suffix: str) -> Path:
+        return self.path.with_name(self.path.name + suffix)
 
     def _upgrade(self) -> None:
         """An index of an older format with the same fields (UPGRADABLE) is re-analysed from its own stored
         documents into the current one, replaced when complete (rebuild): after an upgrade the first batch or
         search does it once, without the archive, the clerk waiting a while but nothing to run."""
-        old = tantivy.Index(self.schema, path=str(self.path), reuse=True)
-        old.reload()
+        integrity.check(self.path, None)
+        with self._guard():
+            old = tantivy.Index.open(str(self.path))  # with its own schema
+            old.reload()
         searcher = old.searcher()
         total = searcher.num_docs
 
@@ -153,23 +228,33 @@ class TantivyIndex:
         self.path.mkdir(parents=True, exist_ok=True)
         with self._lock, open(self.path / "shouwen-writer.lock", "a+") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)  # the other worker process writes first; wait for it
-            writer = self.index.writer(heap_size=heap, num_threads=threads)
+            pagecache.advise_normal(self.path)  # merges read segments from end to end
             try:
-                yield writer
-                writer.commit()
-            except BaseException:
-                writer.rollback()
-                raise
+                with self._guard():
+                    writer = self.index.writer(heap_size=heap, num_threads=threads)
+                try:
+                    yield writer  # the caller's engine calls are guarded there (add, add_many, remove)
+                    with self._guard():
+                        writer.commit()
+                except BaseException:
+                    with suppress(BaseException):
+                        writer.rollback()
+                    raise
+                finally:
+                    with self._guard():
+                        writer.wait_merging_threads()
+                        integrity.record(self.path)  # the new files' CRCs and meta.json's digest, for readers
             finally:
-                writer.wait_merging_threads()
                 fcntl.flock(lock, fcntl.LOCK_UN)
-        self.index.reload()
+        with self._guard():
+            self.index.reload()
+        pagecache.advise_random(self.path)
 
     # --- writing --------------------------------------------------------------------------------------
     def add(self, doc_id: int, *, title: str, body: str, secrecy: Optional[str] = None, **fields) -> None:
         refuse_classified(secrecy)
         doc = _document(Doc(doc_id, title or "", body or "", fields))
-        with self._writer() as writer:
+        with self._writer() as writer, self._guard():
             writer.delete_documents_by_term("id", int(doc_id))
             writer.add_document(doc)
 
@@ -181,7 +266,7 @@ class TantivyIndex:
             for chunk in iter_batches((d for d in docs if not is_classified(d.secrecy)), commit_every):
                 analysed = (pool.imap(_analyse, ((d.title, d.body) for d in chunk), chunksize=64) if pool
                             else map(_analyse, ((d.title, d.body) for d in chunk)))
-                with self._writer(heap=512_000_000, threads=2) as writer:
+                with self._writer(heap=512_000_000, threads=2) as writer, self._guard():
                     for doc, fields in zip(chunk, analysed):
                         writer.delete_documents_by_term("id", int(doc.id))
                         writer.add_document(_document(doc, fields))
@@ -205,59 +290,82 @@ class TantivyIndex:
         self.add(doc_id, title=title, body=body, **(old | fields))
 
     def remove(self, doc_id: int) -> None:
-        with self._writer() as writer:
+        with self._writer() as writer, self._guard():
             writer.delete_documents_by_term("id", int(doc_id))
 
     def rebuild(self, docs: Iterable[Doc], progress=None) -> int:
-        new = self.path.with_name(self.path.name + ".new")
-        shutil.rmtree(new, ignore_errors=True)
-        fresh = TantivyIndex(self.root, new)
-        n = fresh.add_many(docs, progress)
-        (new / "shouwen-complete").write_text("")
-        fresh.close()
-        old = self.path.with_name(self.path.name + ".old")
-        shutil.rmtree(old, ignore_errors=True)
-        if self.path.exists():
-            self.path.rename(old)
-        new.rename(self.path)  # a crash between the renames: _finish_swap takes the new one on next open
-        (self.path / "shouwen-complete").unlink(missing_ok=True)
-        shutil.rmtree(old, ignore_errors=True)
+        """Build <index>.new from docs, then swap it in (two renames). Holds <index>.rebuild.lock throughout, so
+        that an opener never clears the folder being built; what a killed rebuild leaves, the next opener clears
+        or completes (_finish_swap)."""
+        new, old = self._beside(".new"), self._beside(".old")
+        with open(self._beside(".rebuild.lock"), "a+") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            shutil.rmtree(new, ignore_errors=True)
+            fresh = TantivyIndex(self.root, new)
+            n = fresh.add_many(docs, progress)
+            (new / "shouwen-complete").write_text("")
+            fresh.close()
+            shutil.rmtree(old, ignore_errors=True)
+            if self.path.exists():
+                self.path.rename(old)
+            new.rename(self.path)  # a crash between the renames: _finish_swap takes the new one on next open
+            (self.path / "shouwen-complete").unlink(missing_ok=True)
+            shutil.rmtree(old, ignore_errors=True)
         self.index = self._open(self.path)
         self._seen = None
         return n
 
     # --- reading --------------------------------------------------------------------------------------
+    @contextmanager
+    def _guard(self):
+        """The engine failing on the index's own files (a Rust panic, an I/O or format error, stored text that
+        is no longer UTF-8) becomes IndexDamaged: never a traceback, never a half answer taken for a whole one."""
+        try:
+            yield
+        except BaseException as exc:  # pyo3's PanicException derives from BaseException
+            if _engine_failure(exc):
+                raise IndexDamaged(f"{type(exc).__name__}: {exc}"[:300]) from exc
+            raise
+
     def _searcher(self):
         try:  # another process may have committed: look again when meta.json changed
             seen = (self.path / "meta.json").stat().st_mtime_ns
         except OSError:
             seen = None
         if seen != self._seen:
+            if self._seen is not None:  # another process committed: its files are checked as at opening
+                integrity.check(self.path, FIELD_NAMES, writing=lambda: _writer_busy(self.path))
+                pagecache.read_tails(self.path)
             self.index.reload()
+            if self._seen is not None:
+                pagecache.advise_random(self.path)  # the new segments' mappings
             self._seen = seen
         return self.index.searcher()
 
     def count(self) -> int:
-        return self._searcher().num_docs
+        with self._guard():
+            return self._searcher().num_docs
 
     def ids(self) -> set[int]:
-        searcher = self._searcher()
-        out: set[int] = set()
-        total = searcher.num_docs
-        if total:
-            # ordered by the id fast field, each hit's key is the id itself: no stored document is read
-            result = searcher.search(tantivy.Query.all_query(), limit=total, count=False, order_by_field="id")
-            out = {int(key) for key, _ in result.hits}
-        return out
+        with self._guard():
+            searcher = self._searcher()
+            out: set[int] = set()
+            total = searcher.num_docs
+            if total:
+                # ordered by the id fast field, each hit's key is the id itself: no stored document is read
+                result = searcher.search(tantivy.Query.all_query(), limit=total, count=False, order_by_field="id")
+                out = {int(key) for key, _ in result.hits}
+            return out
 
     def _stored(self, ids: Iterable[int]) -> dict[int, tuple[str, str, dict]]:
-        searcher = self._searcher()
-        out = {}
-        for doc_id in ids:
-            result = searcher.search(tantivy.Query.term_query(self.schema, "id", int(doc_id)), limit=1, count=False)
-            for _, addr in result.hits:
-                out[int(doc_id)] = _unpack(searcher.doc(addr))[1:]
-        return out
+        with self._guard():
+            searcher = self._searcher()
+            out = {}
+            for doc_id in ids:
+                result = searcher.search(tantivy.Query.term_query(self.schema, "id", int(doc_id)), limit=1, count=False)
+                for _, addr in result.hits:
+                    out[int(doc_id)] = _unpack(searcher.doc(addr))[1:]
+            return out
 
     def stored_documents(self, ids: Iterable[int]) -> dict[int, tuple[str, str, dict]]:
         """id → (title, body, filter fields: number, issuer, doc_type, department, channel, verdict …) as stored;
@@ -427,19 +535,22 @@ class TantivyIndex:
         return searcher.search(query, limit=limit, count=False).hits, [Part(w, list(w)) for w in words]
 
     def _filters(self, date_from, date_to, filters) -> list:
+        """Required, unscored clauses: FILTERS values, 成文日期 from/to (date), 收文日期 from/to (received)."""
         s, Must = self.schema, tantivy.Occur.Must
         clauses = []
         for name, value in filters.items():
-            if value is None:
+            if value is None or name in RECEIVED:
                 continue
             if name not in FILTERS:
                 raise ValueError(f"unknown filter {name}")
             clauses.append((Must, tantivy.Query.const_score_query(tantivy.Query.term_query(s, name, str(value)), 0.0)))
-        low, high = _day(date_from), _day(date_to)
-        if date_from and low is None or date_to and high is None:
-            raise ValueError("日期格式应为 YYYY-MM-DD")
-        if low or high:
-            clauses.append((Must, tantivy.Query.range_query(s, "date", tantivy.FieldType.Date, low, high)))
+        for field, first, last in (("date", date_from, date_to),
+                                   ("received", filters.get("received_from"), filters.get("received_to"))):
+            low, high = _day(first), _day(last)
+            if first and low is None or last and high is None:
+                raise ValueError("日期格式应为 YYYY-MM-DD")
+            if low or high:
+                clauses.append((Must, tantivy.Query.range_query(s, field, tantivy.FieldType.Date, low, high)))
         return clauses
 
     def _best(self, searcher, parsed, limit, date_from, date_to, filters) -> tuple[list, Optional[list]]:
@@ -468,37 +579,129 @@ class TantivyIndex:
         q = self._query(parsed, date_from, date_to, filters, shortcut=self.plan != "exact-only")
         return searcher.search(q, limit=limit, count=False).hits, None
 
+    # counting (总数与分面). Counting costs what matching costs (an exact phrase reads the positions of every
+    # document holding its bigrams), so:
+    #   - fewer hits than asked for: they are every match, counted exactly, their facets too (no second pass);
+    #   - the query's rarest term in at most VISIT_MAX documents: every match counted, exactly;
+    #   - else the matches are counted in one of the nested samples and scaled by the index's size over the
+    #     sample's (Results.approximate, shown "约 …"): the sample chosen to hold about SAMPLE_TARGET matches
+    #     (the parts' frequencies taken as independent: _expected) and to visit about VISIT_MAX documents at
+    #     most; one holding fewer than SAMPLE_MIN matches is replaced by a larger one (relative standard error
+    #     1/sqrt(SAMPLE_MIN), 4.5 %, about what two significant figures say) within that limit; an estimate
+    #     under EXACT_UP_TO is counted again in full, exactly, where the rarest term is in at most
+    #     EXACT_VISIT_MAX documents (else it stays an estimate, and says so).
+    EXACT_UP_TO = 1_000
+    SAMPLE_TARGET = 2_000
+    SAMPLE_MIN = 500
+    VISIT_MAX = 8_000
+    EXACT_VISIT_MAX = 64_000
+
+    def _expected(self, searcher, parsed, filters) -> tuple[int, float]:
+        """(bound, expected): at most `bound` documents can match (no more than hold the rarest bigram or unit of
+        any part, or any filter's value; deleted documents still counted), and about `expected` do if the parts
+        and filters occur independently (the index's size times each one's share). Term dictionary look-ups."""
+        n = max(1, searcher.num_docs)
+        freqs = []
+        for part in parsed.parts:
+            if len(part.units) == 1:
+                freqs.append(searcher.doc_freq("units", part.units[0]))
+            else:
+                freqs.append(min(searcher.doc_freq("body_bi", g) for g in part.grams))
+        for name, value in filters.items():
+            if value is not None and name in FILTERS:
+                freqs.append(searcher.doc_freq(name, str(value)))
+        bound = min([n, *freqs])
+        expected = float(n)
+        for f in freqs:
+            expected *= min(1.0, f / n)
+        return bound, expected
+
+    def _tally(self, searcher, query, level: int, facets: bool, today: date) -> tuple[int, dict]:
+        """(matches, facets) of `query` within sample s_level (level 0: every document), in one pass of the
+        engine's aggregations: value_count for the total, terms per TERM_FACETS, ranges of 收文日期."""
+        if level:
+            query = tantivy.Query.boolean_query([(tantivy.Occur.Must, query), (tantivy.Occur.Must, tantivy.Query.const_score_query(
+                tantivy.Query.term_query(self.schema, "sample", f"s{level}"), 0.0))])
+        if not facets:
+            return searcher.search(query, limit=1, count=True).count, {}
+        spec = {name: {"terms": {"field": name, "size": FACET_SIZE}} for name in TERM_FACETS}
+        spec["_total"] = {"value_count": {"field": "id"}}
+        spec["_received"] = {"range": {"field": "received", "ranges": _received_ranges(today)}}
+        agg = searcher.aggregate(query, spec)
+        counted = {name: {b["key"]: b["doc_count"] for b in agg.get(name, {}).get("buckets", []) if b["doc_count"]}
+                   for name in TERM_FACETS}
+        counted["received"] = _received_counts(agg.get("_received", {}).get("buckets", []))
+        return int(agg["_total"]["value"] or 0), counted
+
+    def _counted(self, searcher, parsed, date_from, date_to, filters, facets: bool, today: date,
+                 every: Optional[list[int]] = None) -> tuple[int, dict, bool]:
+        """(total, facets, approximate) of every document holding every part, filters kept (_matching); every:
+        the ids of all the matches when the hits were all of them (counted exactly, without matching again)."""
+        if every is not None:
+            ids = tantivy.Query.term_set_query(self.schema, "id", every)
+            count, counted = self._tally(searcher, ids, 0, facets, today) if facets else (len(every), {})
+            return count, counted, False
+        query = self._matching(parsed, date_from, date_to, filters)
+        bound, expected = self._expected(searcher, parsed, filters)
+        floor = _level(bound, self.VISIT_MAX, self.VISIT_MAX // 2)  # bound / 2^floor ≤ VISIT_MAX
+        level = 0 if not floor else max(floor, _level(expected, self.EXACT_UP_TO, self.SAMPLE_TARGET))
+        count, counted = self._tally(searcher, query, level, facets, today)
+        while level:
+            estimate = count << level
+            if estimate < self.EXACT_UP_TO and bound <= self.EXACT_VISIT_MAX:
+                level = 0  # few after all: every match, exactly
+            elif count < self.SAMPLE_MIN and level > floor:
+                level = max(floor, min(level - 1, _level(estimate, self.EXACT_UP_TO, 2 * self.SAMPLE_MIN)))
+            else:
+                break
+            count, counted = self._tally(searcher, query, level, facets, today)
+        if not level:
+            return count, counted, False
+        # the sample's own size, not 2^-level of the index: its drawing's fluctuation does not enter the estimate
+        scale = searcher.num_docs / max(1, searcher.doc_freq("sample", f"s{level}"))
+        scaled = {name: {k: rounded(v * scale) for k, v in values.items()} for name, values in counted.items()}
+        return rounded(count * scale), scaled, True
+
     def results(self, query: str, limit: int = 20, date_from: Optional[str] = None, date_to: Optional[str] = None,
-                facets: bool = True, total: bool = True, **filters) -> Results:
+                facets: bool = True, total: bool = True, today: Optional[date] = None, **filters) -> Results:
         """The best `limit` hits under the index's query plan (self.plan); total/facets count every document
-        holding every part (_matching: that visits every match, search() skips it). When nothing holds the
-        query and the plan allows (title-first), the close matches (_close), a notice saying so, total their
-        number. Raises QueryError (Chinese) for nothing searchable, ValueError for a date not YYYY-MM-DD."""
+        holding every part (_matching; exact up to EXACT_UP_TO, past it estimated on a sample: _counted).
+        When nothing holds the query and the plan allows (title-first), the close matches (_close), a notice
+        saying so, total their number. filters: FILTERS names, received_from / received_to (收文日期,
+        YYYY-MM-DD); today: for the 收文日期 facet's ranges (default: today). Raises QueryError (Chinese) for
+        nothing searchable, ValueError for a date not YYYY-MM-DD, IndexDamaged when the engine fails on the
+        index's files."""
         parsed = parse_query(query)
-        searcher = self._searcher()
-        limit = max(1, limit)
-        best, found = self._best(searcher, parsed, limit, date_from, date_to, filters)
-        notices, parts = list(parsed.notices), parsed.parts
-        if not best and not found and self.plan == "title-first":
-            best, parts = self._close(searcher, parsed, limit, date_from, date_to, filters)
-            if best:
-                notices.append("没有与检索词完全相符的文件，以下是词语相近的文件")
-        if found is None:
-            found = []
-            for score, addr in best[:limit]:
-                doc_id, title, body, fields = _unpack(searcher.doc(addr))
-                found.append(Hit(id=doc_id, number=fields.get("number"), title=title, score=round(score, 4),
-                                 snippet=snippet(title, body, parts),
-                                 fields={k: fields.get(k) for k in FIELDS if k != "number"}))
-        if not (total or facets):
-            return Results(found, len(found), {}, notices)
-        q = self._matching(parsed, date_from, date_to, filters)
-        count = searcher.search(q, limit=1, count=True).count
-        counted = {}
-        if facets and count:
-            agg = searcher.aggregate(q, {name: {"terms": {"field": name, "size": 50}} for name in FACETS})
-            counted = {name: {b["key"]: b["doc_count"] for b in agg.get(name, {}).get("buckets", [])} for name in FACETS}
-        return Results(found, count or len(found), counted, notices)
+        self._filters(date_from, date_to, filters)  # a date not YYYY-MM-DD, an unknown filter: ValueError, here
+        if self.plan not in self.PLANS:
+            raise ValueError(f"unknown plan {self.plan}")
+        with self._guard():
+            searcher = self._searcher()
+            limit = max(1, limit)
+            best, found = self._best(searcher, parsed, limit, date_from, date_to, filters)
+            notices, parts = list(parsed.notices), parsed.parts
+            close = False
+            if not best and not found and self.plan == "title-first":
+                best, parts = self._close(searcher, parsed, limit, date_from, date_to, filters)
+                if best:
+                    notices.append("没有与检索词完全相符的文件，以下是词语相近的文件")
+                    close = True
+            if found is None:
+                found = []
+                for score, addr in best[:limit]:
+                    doc_id, title, body, fields = _unpack(searcher.doc(addr))
+                    found.append(Hit(id=doc_id, number=fields.get("number"), title=title, score=round(score, 4),
+                                     snippet=snippet(title, body, parts),
+                                     fields={k: fields.get(k) for k in FIELDS if k != "number"}))
+            if not (total or facets):
+                return Results(found, len(found), {}, notices)
+            if close:  # nothing holds the query: the close matches' number, exactly, no facets
+                return Results(found, len(found), {}, notices)
+            # fewer hits than asked for: every plan's hits are then all of _matching's documents
+            every = [h.id for h in found] if len(found) < limit else None
+            count, counted, approximate = self._counted(searcher, parsed, date_from, date_to, filters, facets,
+                                                        today or date.today(), every)
+        return Results(found, count, counted, notices, approximate)
 
     def search(self, query: str, limit: int = 20, date_from: Optional[str] = None, date_to: Optional[str] = None,
                **filters) -> list[Hit]:
@@ -508,6 +711,80 @@ class TantivyIndex:
 
     def close(self) -> None:
         self.index = None
+
+
+RECEIVED = ("received_from", "received_to")  # the 收文日期 filter's two ends (YYYY-MM-DD, inclusive)
+
+
+# how tantivy's errors read when the bindings raise them as ValueError (TantivyError's Display)
+_ENGINE_ERROR = re.compile(r"^(An IO error occurred|Data corrupted|Failed to open file|Failed to acquire|Incompatible index|"
+                           r"Internal error|Deserialize error|System error|An error occurred in a thread|"
+                           r"A thread holding the locked panicked|Index format|Fst|Unsupported)", re.I)
+
+
+def _engine_failure(exc: BaseException) -> bool:
+    """A failure of the engine on the index's files (not a bug of ours, not an interrupt): a Rust panic, an I/O
+    error, a tantivy error, stored text that is no longer UTF-8."""
+    if type(exc).__name__ == "PanicException":
+        return True
+    if isinstance(exc, (UnicodeDecodeError, OSError)):
+        return True
+    return isinstance(exc, ValueError) and bool(_ENGINE_ERROR.match(str(exc)))
+
+
+def _writer_busy(path: Path) -> bool:
+    """True while a writer of ours (another process) holds the index's writer lock."""
+    try:
+        with open(path / "shouwen-writer.lock", "a+") as lock:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_SH | fcntl.LOCK_NB)
+            except BlockingIOError:
+                return True
+            fcntl.flock(lock, fcntl.LOCK_UN)
+    except OSError:
+        return False
+    return False
+
+
+def _level(matches: float, exact_up_to: int, target: int) -> int:
+    """The sample to count in when about `matches` documents match: 0 (all of them) up to exact_up_to, else the
+    level j whose sample holds about `target` of them (matches / 2^j < 2 target), at most SAMPLE_LEVELS."""
+    if matches <= exact_up_to:
+        return 0
+    return max(0, min(SAMPLE_LEVELS, math.floor(math.log2(matches / target))))
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+
+
+def _ns(day: date) -> float:
+    return (datetime(day.year, day.month, day.day, tzinfo=timezone.utc) - _EPOCH).total_seconds() * 1e9
+
+
+def _received_ranges(today: date) -> list[dict]:
+    """Disjoint ranges of the received date field (nanoseconds, as the engine keeps dates): one per
+    RECEIVED_RANGES step from today back, then RECEIVED_OLDER; _received_counts makes them cumulative."""
+    out, upper = [], None
+    for label, days in RECEIVED_RANGES:
+        lower = _ns(today - timedelta(days=days - 1))
+        out.append({"key": label, "from": lower} | ({"to": upper} if upper is not None else {}))
+        upper = lower
+    out.append({"key": RECEIVED_OLDER, "to": upper})
+    return out
+
+
+def _received_counts(buckets: list[dict]) -> dict:
+    """{label: count} with the RECEIVED_RANGES cumulative (近30日 includes 近7日), RECEIVED_OLDER as it is;
+    ranges nothing falls in are left out."""
+    by_key = {b["key"]: b["doc_count"] for b in buckets}
+    out, running = {}, 0
+    for label, _ in RECEIVED_RANGES:
+        running += by_key.get(label, 0)
+        if running:
+            out[label] = running
+    if by_key.get(RECEIVED_OLDER):
+        out[RECEIVED_OLDER] = by_key[RECEIVED_OLDER]
+    return out
 
 
 def _phrase(schema, field: str, grams: list[str]) -> tantivy.Query:

@@ -27,6 +27,7 @@ from .inbox import Refused
 from .intake import take_in
 from .learning import catch_up_and_learn
 from .office import Office
+from .search_sync import index_problem
 from .secrecy import at_confidential_office
 from .steps import step
 from .summary import Summary
@@ -112,6 +113,7 @@ def run_steps(office: Office, pool: Pool, steps: Steps = PLAIN,
         if progress:
             progress(n, len(todo), result, time.perf_counter() - working)
     summary.reminded = steps.call(chase, office)  # 催办: what is overdue or due soon, chased once a day
+    summary.index_problem = index_problem(lambda: office.index)
     summary.seconds = round(time.perf_counter() - started, 1)
     return summary
 

@@ -25,9 +25,13 @@ class BatchBusy(RuntimeError):
     """Another batch holds the data root (said in Chinese)."""
 
 
+BATCH = "收文批处理"
+
+
 @contextmanager
-def batch_lock(root: Path) -> Iterator[None]:
-    """Hold the data root's batch lock for the with-block; BatchBusy at once if another process holds it."""
+def batch_lock(root: Path, purpose: str = BATCH) -> Iterator[None]:
+    """Hold the data root's batch lock for the with-block; BatchBusy at once if another process holds it.
+    purpose: what holds it, as a refused second holder is told (`shouwen reindex`: 重建检索库)."""
     key = str(Path(root).resolve())
     with _guard:
         if key in _held:
@@ -40,10 +44,11 @@ def batch_lock(root: Path) -> Iterator[None]:
             except BlockingIOError:
                 holder = os.pread(fd, 200, 0).decode("utf-8", "replace").strip()
                 os.close(fd)
-                raise BatchBusy(f"另一批收文正在处理这个数据目录（{holder or '进程未知'}）：本次未运行。"
-                                f"请等它结束后再运行（数据目录 {key}）") from None
+                what, _, holder = holder.rpartition("：") if "：" in holder else ("", "", holder)
+                busy = "另一批收文正在处理这个数据目录" if what in ("", BATCH) else f"这个数据目录正在{what}"
+                raise BatchBusy(f"{busy}（{holder or '进程未知'}）：本次未运行。请等它结束后再运行（数据目录 {key}）") from None
             os.ftruncate(fd, 0)
-            os.pwrite(fd, f"进程 {os.getpid()}，开始于 {datetime.now().strftime('%Y-%m-%d %H:%M:%S')}".encode(), 0)
+            os.pwrite(fd, f"{purpose}：进程 {os.getpid()}，开始于 {datetime.now().strftime('%Y-%m-%d %H:%M:%S')}".encode(), 0)
             _held[key] = [fd, 1]
     try:
         yield

@@ -34,6 +34,7 @@ from .ledger import LedgerConflict
 from .returns import write_return
 from .review import Review, review_original
 from .routing import Route, route
+from .search_sync import add_document
 from .secrecy import CLASSIFIED, CONFIDENTIAL_OFFICE, HELD, Decision
 from .secrecy_records import CLASSIFIED as RECORD_CLASSIFIED
 from .secrecy_records import HELD as RECORD_HELD
@@ -52,6 +53,7 @@ class Outcome:
     same: Optional[str] = None  # the same 来文 as an earlier registration: linked, or a new version (what the clerk is told)
     confidential: bool = False  # classified, or held for the 机要员: its file name (often its title) is not shown
     warning: Optional[str] = None  # what the clerk must check although the document went on (a changed sealed OFD)
+    unindexed: Optional[str] = None  # why it is not in the search index yet (damaged, unreachable): caught up later
 
 
 def _emit(event: str, office, document_id: int, actor: Actor, department: Optional[str] = None, **extra) -> None:
@@ -223,14 +225,12 @@ def route_and_index(office, row: dict, review: Review, rules: list[dict], decisi
     _emit(events.ROUTED, office, document_id, actor, routed.department, reason=routed.reason, source=routed.source)
     try:
         index = office.index
-        index.add(document_id, title=doc["title"] or row["file"], body=review.text, secrecy=doc["secrecy"],
-                  number=row["number"], issuer=doc["issuer"], doc_type=doc["doc_type"],
-                  department=routed.department, channel=row["channel"], verdict=report["verdict"],
-                  status="indexed", date=doc["date"], received_at=row["received_at"])
-    except IndexUnavailable as exc:  # search is down: the document stays 分办 (to index) and is sent next batch
-        ledger.set_status(document_id, "routed", f"检索服务不可用，下批补入检索：{exc}"[:300], expect_version=version,
+        add_document(index, row, review, status="indexed", department=routed.department)
+    except IndexUnavailable as exc:  # search is down or damaged: the document stays 分办 (to index), sent next batch
+        ledger.set_status(document_id, "routed", f"未入检索，下批补入：{exc}"[:300], expect_version=version,
                           **history_kwargs(ledger, actor))
-        return Outcome(row["number"], row["file"], "routed", report["verdict"], routed.department, routed.reason)
+        return Outcome(row["number"], row["file"], "routed", report["verdict"], routed.department, routed.reason,
+                       unindexed=str(exc))
     try:
         ledger.set_status(document_id, "indexed", "已入检索", expect_version=version, **history_kwargs(ledger, actor))
     except LedgerConflict:

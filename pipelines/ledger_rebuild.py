@@ -119,8 +119,9 @@ def _index_rows(root: Path) -> dict[str, dict]:
             index.close()
     except (IndexUnavailable, OSError, ValueError):
         return {}
+    # a 退文 is searchable too (status returned) but was never routed: its state comes from its notice, as before
     return {fields["number"]: {"id": doc_id, "title": title, "text": text, **fields}
-            for doc_id, (title, text, fields) in stored.items() if fields.get("number")}
+            for doc_id, (title, text, fields) in stored.items() if fields.get("number") and fields.get("status") != "returned"}
 
 
 def rebuild_ledger(root: Path) -> Rebuilt:

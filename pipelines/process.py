@@ -10,12 +10,14 @@ hands the document to its disposition (pipelines/disposition.py). Done again, it
 from __future__ import annotations
 
 from extractors import UnusableInput
+from index import IndexUnavailable
 
 from . import same_document
 from .disposition import Outcome, quarantine, return_document, route_and_index, withdraw_notices
 from .ledger import LedgerConflict
 from .mail_intake import message_fields, review_fields
 from .review import review_document
+from .search_sync import add_document
 from .secrecy import OPEN, decide
 from .secrecy_records import decision_kind
 
@@ -64,8 +66,14 @@ def process(office, document_id: int, rules: list[dict]) -> Outcome:
         # released by the 机要员 (desk.release routes it without a 退文): a rerun keeps to that
         if report["verdict"] == "return" and decision.kind == OPEN and not withdrawn and not decision.released:
             return_document(office, row, report, version)
+            try:  # a 退文 is searchable too (status returned): the sender calls, the clerk finds it by its title
+                add_document(office.index, row, review, status="returned")
+                unindexed = None
+            except IndexUnavailable as exc:  # caught up by a later batch (search_sync.catch_up)
+                unindexed = str(exc)
             return Outcome(row["number"], row["file"], "returned", report["verdict"],
-                           same=same.line(row["number"], "returned") if same else None, warning=warning)
+                           same=same.line(row["number"], "returned") if same else None, warning=warning,
+                           unindexed=unindexed)
         outcome = route_and_index(office, row, review, rules, decision)
         outcome.warning = warning
         if same:  # a new version of an earlier registration: the clerk is told (both stay searchable)

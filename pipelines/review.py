@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Optional
 
-from extractors import UnusableInput, detect_format, extract
+from extractors import UnusableInput, detect_format, extract, formats
 from extractors.elements import Elements, parse_elements
 from extractors.normalise import normalise
 from extractors.secrecy import CLASSIFIED, OPEN, Decision, secrecy_decision, unreadable_mark
@@ -67,10 +67,10 @@ def review_document(data: bytes, file: str, channel: str = "unknown", profile: s
                   seals=list(getattr(document, "seals", None) or []), annex_secrecy=annex)
 
 
-# 附件 read for a 密级 mark: documents with text (text, docx, PDF's text layer, OFD's text). Images, and PDF/OFD
-# pages without a text layer, are not recognised (OCR): a minute per page for every 附件 of every mail would
-# slow every batch; doc/wps need a LibreOffice conversion and are not read either. Known gap, on purpose.
-ANNEX_FORMATS = ("txt", "docx", "pdf", "ofd")
+# 附件 read for a 密级 mark (the format registry, extractors/formats.py: annex_readable): text layers, and the 版头 of
+# page 1 when it is a picture (an image 附件, a scanned page: extractors/image_marks.py reads its upper part by OCR,
+# not the whole page); doc/wps would need a LibreOffice conversion per 附件 and are not read. Known gap, on purpose.
+ANNEX_FORMATS = formats.names(annex_readable=True)
 
 
 def annex_secrecy(mail: "MailMessage") -> Optional[Decision]:

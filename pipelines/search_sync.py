@@ -36,11 +36,39 @@ def _classified(row: dict) -> bool:
         return True
 
 
-def index_fields(row: dict) -> dict:
-    """The filter fields of a ledger row, as every backend takes them."""
+SEARCHABLE = ("indexed", "returned")  # ledger statuses whose documents are in the index: 已入检索, 退文
+
+
+def index_fields(row: dict, status: Optional[str] = None) -> dict:
+    """The filter fields of a ledger row, as every backend takes them. status: the index's (indexed, or
+    returned for a 退文: found by its title, shown as 退文, filtered by status); default from the row."""
+    status = status or ("returned" if row.get("status") == "returned" else "indexed")
     return {"number": row["number"], "issuer": row.get("issuer"), "doc_type": row.get("doc_type"),
-            "department": row.get("department"), "channel": row.get("channel"), "verdict": row.get("verdict"),
-            "status": "indexed", "date": row.get("date"), "received_at": row.get("received_at")}
+            "department": row.get("department") if status == "indexed" else None, "channel": row.get("channel"),
+            "verdict": row.get("verdict"), "status": status, "urgency": row.get("urgency"), "date": row.get("date"),
+            "received_at": row.get("received_at")}
+
+
+def add_document(index: SearchIndex, row: dict, review, *, status: str, department: Optional[str] = None) -> None:
+    """Index one reviewed document (the batch: 分办 → status indexed; 退文 → status returned). row: its ledger
+    row; review: pipelines.review.Review (the text, the parsed elements). The caller has asked the index
+    decision (decision.index_decision) and may index; the index refuses classified text again.
+    Raises IndexUnavailable (IndexDamaged for a damaged embedded index)."""
+    doc = review.report["document"]
+    fields = index_fields({**row, "department": department}, status) | {
+        "issuer": doc["issuer"], "doc_type": doc["doc_type"], "verdict": review.report["verdict"],
+        "urgency": doc.get("urgency"), "date": doc["date"]}
+    index.add(row["id"], title=doc["title"] or row["file"], body=review.text, secrecy=doc["secrecy"], **fields)
+
+
+def index_problem(index_of: Callable[[], SearchIndex]) -> Optional[str]:
+    """The Chinese line saying why the index cannot be used now (damaged: run shouwen reindex; search service
+    unreachable), or None when it answers. index_of(): opens it (office.index)."""
+    try:
+        index_of().count()
+    except IndexUnavailable as exc:
+        return str(exc)
+    return None
 
 
 def document_from_archive(root: Path, row: dict) -> Optional[Doc]:
@@ -79,14 +107,18 @@ def read_for_index(root: Path, row: dict) -> tuple[Optional[Doc], str]:
 
 
 def indexed_rows(ledger: Ledger) -> list[dict]:
-    return [r for r in ledger.rows() if r["status"] == "indexed" and not _classified(r)]
+    """Ledger rows whose documents belong in the index: 已入检索 and 退文 (SEARCHABLE), never a classified one."""
+    return [r for r in ledger.rows() if r["status"] in SEARCHABLE and not _classified(r)]
 
 
 def reindex(root: Path, ledger: Ledger, index: SearchIndex, say: Callable[[str], None] = print) -> int:
-    """重建检索库: every document the ledger shows indexed, from its archived original, into a new index that
-    replaces the old one when complete. Progress lines go to say(). Returns how many were indexed."""
+    """重建检索库: every document the ledger shows indexed (or returned), from its archived original, into a new
+    index that replaces the old one when complete; then what changed in the ledger while it ran (a 撤回, 改办 or
+    核定 at the desk went to the old index) is brought into the new one (_reconcile). The batch does not run
+    meanwhile (desk.reindex holds the batch lock). Progress lines go to say(). Returns how many were indexed."""
     rows = indexed_rows(ledger)
-    say(f"重建检索库：登记簿中已入检索 {len(rows)} 件")
+    returned = sum(1 for r in rows if r["status"] == "returned")
+    say(f"重建检索库：登记簿中已入检索 {len(rows)} 件" + (f"（其中退文 {returned} 件）" if returned else ""))
     started, skipped = time.perf_counter(), []
 
     def docs() -> Iterator[Doc]:
@@ -102,8 +134,33 @@ def reindex(root: Path, ledger: Ledger, index: SearchIndex, say: Callable[[str],
     count = index.rebuild(docs())
     for number, why in skipped:
         say(f"  {number} {why}")
-    say(f"重建完成：{count} 件入检索，用时 {time.perf_counter() - started:.1f} 秒")
-    return count
+    added, removed = _reconcile(root, ledger, index, {r["id"]: r["version"] for r in rows})
+    if added or removed:
+        say(f"  重建期间登记簿有变动：补入 {added} 件，撤出 {removed} 件")
+    say(f"重建完成：{count + added - removed} 件入检索，用时 {time.perf_counter() - started:.1f} 秒")
+    return count + added - removed
+
+
+def _reconcile(root: Path, ledger: Ledger, index: SearchIndex, before: dict[int, int]) -> tuple[int, int]:
+    """After a rebuild from the rows `before` ({id: version} when it began): rows changed since (another version,
+    newly searchable) are read and added again; rows no longer searchable (sent to the 机要室 meanwhile) are
+    removed from the new index. Returns (added, removed)."""
+    now = {r["id"]: r for r in indexed_rows(ledger)}
+    added = removed = 0
+    for doc_id in set(before) - set(now):
+        index.remove(doc_id)
+        removed += 1
+    for doc_id, row in now.items():
+        if before.get(doc_id) == row["version"]:
+            continue
+        doc, _ = read_for_index(root, row)
+        if doc is None:
+            index.remove(doc_id)
+            removed += doc_id in before
+        else:
+            index.add(doc.id, title=doc.title, body=doc.body, secrecy=doc.secrecy, **doc.fields)
+            added += doc_id not in before
+    return added, removed
 
 
 def catch_up(root: Path, ledger: Ledger, index: SearchIndex) -> int:
@@ -118,5 +175,5 @@ def catch_up(root: Path, ledger: Ledger, index: SearchIndex) -> int:
     return index.add_many(docs) if docs else 0
 
 
-__all__ = ["INDEX_URL_ENV", "IndexUnavailable", "catch_up", "document_from_archive", "index_fields", "open_office_index",
-           "reindex"]
+__all__ = ["INDEX_URL_ENV", "IndexUnavailable", "SEARCHABLE", "add_document", "catch_up", "document_from_archive",
+           "index_fields", "index_problem", "open_office_index", "reindex"]

@@ -30,6 +30,7 @@ class Summary:
     waiting: int = 0  # files still being written, left for the next batch
     duplicate_of: list[tuple[str, str]] = field(default_factory=list)  # (file name, 收文编号 it repeats)
     reminded: Optional[object] = None  # pipelines.handling.remind.Reminded: the 催办 of this batch, if it ran
+    index_problem: Optional[str] = None  # the search index could not be used (search_sync.index_problem): one line
 
     def lines(self) -> list[str]:
         """The batch's summary as the clerk reads it."""
@@ -59,6 +60,10 @@ class Summary:
             out.append(f"  分办 {shown(department)}：{n} 件")
         if self.learned:
             out.append("  " + learned_line(self.learned))
+        unindexed = [o for o in self.outcomes if o.unindexed]
+        problem = self.index_problem or (unindexed[0].unindexed if unindexed else None)
+        if problem:  # the batch went on without the index: said once, with what mends it
+            out.append(f"  注意：{problem}" + (f"；本批 {len(unindexed)} 件暂未入检索，之后自动补入" if unindexed else ""))
         reminded = self.reminded
         if reminded is not None and reminded.chased:
             out.append(f"  催办 {len(reminded.chased)} 件（催办通知 {len(reminded.notices)} 份，见 reminders/{reminded.day}/）")

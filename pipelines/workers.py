@@ -26,9 +26,10 @@ from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Optional
 
+from extractors import formats
 from extractors.detect import detect_format
 
-IMAGE_FORMATS = ("tiff", "png", "jpeg")
+IMAGE_FORMATS = formats.names(needs_ocr=True)  # the format registry (extractors/formats.py)
 COST = {"ocr": 1.0, "text": 0.03}  # rough seconds per document, for balancing the two queues
 CRASHED = "读取该文件时处理进程异常退出（文件可能已损坏或含有恶意构造的内容），已隔离，请人工核查"
 

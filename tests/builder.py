@@ -515,10 +515,21 @@ _FONT_FILES: dict[str, Path] = {}  # ps name → the font file registered with r
 _FONTS: dict[str, str] = {}
 
 
+_EXTRA_CHARS: set[str] = set()
+
+
+def allow_chars(text: str) -> None:
+    """Let the documents typeset in this process use the characters of `text` too (a benchmark typesetting real
+    texts). Call it before the first document is written: the fonts are made once per process."""
+    if _FONTS and set(text) - set(next(iter(_FONTS.values()))):
+        raise RuntimeError("allow_chars() must come before the first document is typeset in this process")
+    _EXTRA_CHARS.update(text)
+
+
 def _source_chars() -> str:
     root = Path(__file__).resolve().parents[1]
     text = "".join(p.read_text(encoding="utf-8") for d in ("tests", "bench", "scripts") for p in (root / d).glob("*.py"))
-    return "".join(sorted(set(text) | set(map(chr, range(0x20, 0x7F))) | set("—…“”‘’　０１２３４５６７８９")))
+    return "".join(sorted(set(text) | set(map(chr, range(0x20, 0x7F))) | set("—…“”‘’　０１２３４５６７８９") | _EXTRA_CHARS))
 
 
 def prepare_fonts(chars: str, font_dir: Path) -> None:

@@ -4,7 +4,7 @@ package registries these machines reach; nor is any API-compatible one published
 It speaks, over real HTTP to the real `elasticsearch` client, the subset of the REST API that
 index/elastic.py uses: index templates, indices and aliases (atomic _aliases), _doc, _bulk, _mget, _count,
 _refresh and _search with bool / match_phrase / term / range / match_all queries, sort + search_after,
-terms aggregations and track_total_hits. Text is analysed as the whitespace analyzer does (the only one
+terms and date_range aggregations and track_total_hits. Text is analysed as the whitespace analyzer does (the only one
 the backend queries); scores are term counts times boosts — the contract suite asserts no ES scores.
 Tests that use it carry `stand_in` in their names; with SHOUWEN_TEST_ES_URL set they run on a real server.
 """
@@ -262,6 +262,15 @@ class Handler(BaseHTTPRequestHandler):
         if body.get("aggs"):
             out["aggregations"] = {}
             for name, agg in body["aggs"].items():
+                if "date_range" in agg:  # ranges of yyyy-MM-dd days: from inclusive, to exclusive (ES's own rule)
+                    spec = agg["date_range"]
+                    out["aggregations"][name] = {"buckets": [
+                        {"key": r["key"], "doc_count": sum(
+                            1 for _, _, src in scored if src.get(spec["field"]) is not None
+                            and ("from" not in r or str(src[spec["field"]]) >= r["from"])
+                            and ("to" not in r or str(src[spec["field"]]) < r["to"]))}
+                        for r in spec["ranges"]]}
+                    continue
                 field = agg["terms"]["field"]
                 counts: dict = {}
                 for _, _, src in scored:

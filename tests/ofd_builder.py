@@ -16,6 +16,8 @@ Options:
   code points only, and the text is stored as those code points; "mapped" keeps the glyph names
   (uni4E00 …) so the text can be recovered from the font, "unmapped" drops them (the page must be OCR'd).
 - `documents=2`: the same document twice, as two DocBody entries.
+- `picture=(png_bytes, (x_mm, y_mm, w_mm, h_mm))`: an ImageObject on page 1 at that box (a 密级 stamped or pasted as
+  an image, issue 19 point 1).
 """
 from __future__ import annotations
 
@@ -131,8 +133,8 @@ class OfdCanvas:
 
 class OfdWriter:
     def __init__(self, spec, w_pt, h_pt, pages, seal=False, tamper=False, pua: Optional[str] = None,
-                 documents: int = 1, font_dir: Optional[Path] = None):
-        self.spec, self.pages = spec, pages
+                 documents: int = 1, font_dir: Optional[Path] = None, picture: Optional[tuple] = None):
+        self.spec, self.pages, self.picture = spec, pages, picture
         self.w, self.h = _mm(w_pt), _mm(h_pt)
         self.seal, self.tamper, self.pua, self.documents, self.font_dir = seal, tamper, pua, documents, font_dir
         self.next_id = 1000
@@ -179,8 +181,12 @@ class OfdWriter:
             + "</ofd:Font>" for ps, fid in self.font_ids.items())
         media = ""
         if self.seal:
-            media = '<ofd:MultiMedias><ofd:MultiMedia ID="900" Type="Image" Format="PNG"><ofd:MediaFile>seal.png</ofd:MediaFile></ofd:MultiMedia></ofd:MultiMedias>'
+            media += '<ofd:MultiMedia ID="900" Type="Image" Format="PNG"><ofd:MediaFile>seal.png</ofd:MediaFile></ofd:MultiMedia>'
             self.files[f"{doc}/Res/seal.png"] = seal_png()
+        if self.picture:
+            media += '<ofd:MultiMedia ID="901" Type="Image" Format="PNG"><ofd:MediaFile>picture.png</ofd:MediaFile></ofd:MultiMedia>'
+            self.files[f"{doc}/Res/picture.png"] = self.picture[0]
+        media = f"<ofd:MultiMedias>{media}</ofd:MultiMedias>" if media else ""
         if self.pua:
             self.files[f"{doc}/Res/FangSong_GB2312.ttf"] = self.pua_font
         self.files[f"{doc}/PublicRes.xml"] = _xml(
@@ -203,6 +209,10 @@ class OfdWriter:
                 objects.append(self._text(op))
             else:
                 objects.append(self._line(op))
+        if self.picture and n == 0:
+            x, y, w, h = self.picture[1]
+            objects.append(f'<ofd:ImageObject ID="{self._id()}" ResourceID="901" Boundary="{_f(x)} {_f(y)} {_f(w)} {_f(h)}" '
+                           f'CTM="{_f(w)} 0 0 {_f(h)} 0 0"/>')
         if self.seal and n == self._seal_page():
             x, y = self._seal_box()
             objects.append(f'<ofd:ImageObject ID="{self._id()}" ResourceID="900" Boundary="{_f(x)} {_f(y)} {SEAL_SIZE_MM} {SEAL_SIZE_MM}" '

@@ -43,7 +43,10 @@ def test_a_batch_registers_reviews_returns_routes_and_indexes(office):
     secret = rows["机密-筑教发2026-15号-高考试卷保密管理.eml"]
     assert secret["department"] == "机要室" and secret["status"] == "routed" and secret["route_source"] == "classified"
     index = open_index(office)
-    assert index.search("试卷保密") == [] and index.count() == 5
+    # five routed and indexed, and the two 退文: searchable too, with their status (issue 19.6)
+    assert index.search("试卷保密") == [] and index.count() == 7
+    assert sorted(index.stored_documents(index.ids())[r["id"]][2]["status"] for r in rows.values()
+                  if r["status"] in ("indexed", "returned")) == ["indexed"] * 5 + ["returned"] * 2
     # the 函 no rule covers goes to the 办公室 for a person, and says so
     letter = rows["筑交函2026-21号-农村公路养护资金.ofd"]
     assert letter["department"] == "办公室" and letter["route_source"] == "fallback" and "人工分办" in letter["route_reason"]
@@ -205,7 +208,10 @@ def test_cli_run_ledger_and_search_for_real(tmp_path):
                   "verdict", "department", "status"):
         assert field in ledger[0]
     hits = [json.loads(line) for line in cli("search", "校舍", "维修", "--root", str(root), "--json").stdout.splitlines()]
-    assert hits and all("【校舍】" in h["snippet"] for h in hits) and all(h["doc_type"] == "请示" for h in hits)
+    assert hits and all("【校舍】" in h["snippet"] for h in hits)
+    # the 请示 routed and indexed; the 汇报 that mention 校舍维修 are 退文, found with that status (issue 19.6)
+    assert all(h["doc_type"] == "请示" for h in hits if h["status"] == "indexed")
+    assert {h["status"] for h in hits} == {"indexed", "returned"}
     by_number = {r["number"]: r for r in ledger}
     for hit in hits:  # each hit carries the ledger's fields beside its score and snippet
         assert {k: hit[k] for k in ("sha256", "file", "doc_number", "received_at")} == \

@@ -72,7 +72,10 @@ def test_the_ledger_lists_every_registration_with_its_state_in_chinese(office):
 
 def test_search_gives_hits_with_their_ledger_rows_and_filters(office):
     found = desk.search(office, "校舍 维修")
-    assert [found.rows[h.id]["file"] for h in found.hits] == [REQUEST]
+    # the 请示 (校舍维修 in its title) first; the 汇报 mentions it too: a 退文, found and marked so (issue 19.6)
+    assert [found.rows[h.id]["file"] for h in found.hits] == [REQUEST, REPORT]
+    assert [h.fields["status"] for h in found.hits] == ["indexed", "returned"]
+    assert [h.id for h in desk.search(office, "校舍 维修", status="indexed").hits] == [found.hits[0].id]
     record = found.record(found.hits[0])
     assert record["doc_type"] == "请示" and record["department"] == "文秘科" and "【校舍】" in record["snippet"]
     assert desk.search(office, "校舍", doc_type="通知").hits == []
@@ -109,7 +112,7 @@ def test_route_to_the_confidential_office_takes_it_out_of_search(office):
     assert routed.kind == "confidential"
     after = office.ledger.get(request["id"])
     assert (after["status"], after["department"], after["route_source"]) == ("routed", "机要室", "classified")
-    assert desk.search(office, "校舍 维修").hits == []
+    assert [h.id for h in desk.search(office, "校舍 维修").hits] == [_by_file(office)[REPORT].row["id"]]  # the 退文 only
     with pytest.raises(desk.DeskRefusal, match="是涉密公文，须由机要室办理"):
         desk.route(office, request["number"], "文秘科")
 
@@ -134,8 +137,8 @@ def test_learn_refuses_with_too_few_examples_and_reindex_rebuilds_from_the_ledge
     shutil.rmtree(office.root / "search-index")
     office.drop_index()
     lines = []
-    assert desk.reindex(office, lines.append) == 2  # the 请示 and the 函: what the ledger shows indexed
-    assert lines[0] == "重建检索库：登记簿中已入检索 2 件"
+    assert desk.reindex(office, lines.append) == 3  # the 请示 and the 函, and the 汇报 (a 退文, searchable too)
+    assert lines[0] == "重建检索库：登记簿中已入检索 3 件（其中退文 1 件）"
     assert len(desk.search(office, "公路").hits) == 1
 
 

@@ -172,6 +172,69 @@ def test_extract_shows_ocr_layout(paper):
     assert first["runs"][0]["text"] == "贵阳市教育局" and first["x0"] > 50 and first["runs"][0]["size_pt"] > 18
 
 
+# --- a line read twice (issue 21) ------------------------------------------------------------------
+
+LAST_LINE = "我局所属学校部分校舍使用年限较长，屋面渗漏、墙体开裂"
+
+
+@pytest.fixture(scope="module")
+def full_page(tmp_path_factory):
+    """Page 1 of a long 通知 set on the standard's grid (37 mm top margin, 28.95 pt pitch), printed without page
+    numbers (a 信函's first page has none; senders forget them): its 版心 is full to the bottom margin."""
+    d = tmp_path_factory.mktemp("full")
+    body = builder.conformant_notice().body + builder.conformant_request().body + builder.conformant_report().body[1:-1]
+    pdf = builder.write_named_font_pdf(builder.conformant_notice(body=body, attachments=[], page_number_format=""),
+                                       d / "long.pdf", d / "fonts")
+    typeset = extract(pdf.read_bytes()).pages[0]
+    page = scans.render_pdf(pdf, DPI)[0]
+    scans.save_tiff([scans.fax(page, DPI, seed=7)], d / "fax.tif")
+    scans.scan(page, seed=8).save(d / "scan.jpg", quality=90, dpi=(DPI, DPI))
+    return {"typeset": typeset, "fax": d / "fax.tif", "scan": d / "scan.jpg"}
+
+
+@pytest.mark.parametrize("kind", ["fax", "scan"])
+def test_the_last_line_of_a_full_page_is_read_once(full_page, kind):
+    """The 版心 ends 35 mm above the page's foot (262 mm): its last line stands across the top of the band
+    where a missed page number is looked for (0.86 × 297 = 255.4 mm). Read again with that band, it came
+    out twice on one line ("…墙体开裂我局所属…墙体开裂")."""
+    from extractors.scan import FOOTER_BAND
+
+    last = full_page["typeset"].lines[-1]
+    assert last.text == LAST_LINE and last.top < FOOTER_BAND * 297 < last.bottom  # the page is what this test needs
+    assert not any(ln.zone == "footer" for ln in full_page["typeset"].lines)  # and has no page number
+    page = extract(full_page[kind].read_bytes()).pages[0]
+    text = "".join(ln.text for ln in page.lines)
+    for words in ("所属学校", "屋面渗漏", "墙体开裂"):
+        assert text.count(words) == 1, [ln.text for ln in page.lines][-3:]
+
+
+# --- one region (for the 密级 mark reader) ---------------------------------------------------------
+
+def test_read_region_reads_a_pil_crop_and_an_array_with_the_loaded_engine(paper):
+    """extractors.ocr.read_region: a region of a page (PIL image or numpy array), boxes in its own pixels."""
+    from extractors.ocr import read_region
+    from extractors.scan import open_images
+
+    page = next(open_images(paper["ok"]["jpeg"].read_bytes()))  # 200 dpi, BGR
+    px = page.dpi / 25.4
+    number = extract(paper["ok"]["named"].read_bytes()).pages[0].lines[1]  # the 发文字号 line, as typeset
+    assert "筑教呈〔2026〕5号" in number.text
+    y0, y1 = int((number.top - 4) * px), int((number.bottom + 4) * px)
+    strip = page.image[y0:y1, :]  # the whole width: a strip far wider than 8:1
+    lines = read_region(strip)
+    assert any("2026" in ln.text and "5号" in ln.text for ln in lines), [ln.text for ln in lines]
+    for ln in lines:
+        assert 0 <= ln.box[0] < ln.box[2] <= strip.shape[1] and 0 <= ln.box[1] < ln.box[3] <= strip.shape[0]
+    grey = Image.fromarray(strip[:, :, 1]).convert("L")  # a PIL image, one channel
+    assert [ln.text for ln in read_region(grey)] == [ln.text for ln in lines]
+    mark = Image.new("L", (360, 90), 255)
+    from PIL import ImageDraw
+    ImageDraw.Draw(mark).text((20, 20), "机密★1年", fill=0, font=scans._font(44))
+    assert "机密" in "".join(ln.text for ln in read_region(mark))
+    assert read_region(Image.new("RGB", (200, 80), "white")) == []
+    assert get_engine.cache_info().currsize == 1
+
+
 # --- bad paper ---------------------------------------------------------------------------------
 
 def _png_bomb(path: Path) -> Path:

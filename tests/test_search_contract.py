@@ -9,31 +9,32 @@ from __future__ import annotations
 
 import os
 import uuid
+from datetime import date
 
 import pytest
 
-from index import ClassifiedRefused, Doc, QueryError, SearchIndex, open_index
+from index import FACETS, ClassifiedRefused, Doc, QueryError, SearchIndex, open_index, received_bounds
 
 from . import es_stand_in
 
 DOCS = [
     (1, "贵阳市教育局关于拨付2026年校舍维修专项资金的请示", "我局所属学校部分校舍使用年限较长，屋面渗漏、墙体开裂。筑教呈〔2026〕5号",
      {"issuer": "贵阳市教育局", "doc_type": "请示", "department": "文秘科", "channel": "edoc", "verdict": "accept",
-      "date": "2026-11-20", "number": "收〔2026〕1号"}),
+      "date": "2026-11-20", "number": "收〔2026〕1号", "received_at": "2026-11-30T09:12:00+08:00"}),
     (2, "贵阳市卫生健康局关于冬季传染病防控工作的通知", "各区县要加强发热门诊管理，做好流感疫苗接种。市政府-工作部署见附件。",
      {"issuer": "贵阳市卫生健康局", "doc_type": "通知", "department": "办公室", "channel": "fax", "verdict": "accept",
-      "date": "2026-10-08", "number": "收〔2026〕2号"}),
+      "date": "2026-10-08", "number": "收〔2026〕2号", "urgency": "特急", "received_at": "2026-10-10T15:00:00+08:00"}),
     (3, "关于校舍安全检查情况的报告", "全市学校校舍安全检查发现隐患136处，已整改。校舍/维修资金另行申请。",
-     {"issuer": "贵阳市教育局", "doc_type": "报告", "department": "文秘科", "channel": "scan", "verdict": "return",
-      "date": "2026-07-01", "number": "收〔2026〕3号"}),
+     {"issuer": "贵阳市教育局", "doc_type": "报告", "channel": "scan", "verdict": "return", "status": "returned",
+      "date": "2026-07-01", "number": "收〔2026〕3号", "urgency": "加急", "received_at": "2026-07-03T10:00:00+08:00"}),
     # every bigram of 安全检查 (安全, 全检, 检查) occurs here, but never the phrase: a precise phrase query misses it
     (4, "关于检查全检设备和安全生产的函", "请对全检设备开展检查，确保安全。政府工作报告已印发。",
      {"issuer": "贵阳市应急管理局", "doc_type": "函", "department": "综合科", "channel": "mail", "verdict": "accept",
-      "date": "2025-03-15", "number": "收〔2025〕9号"}),
+      "date": "2025-03-15", "number": "收〔2025〕9号", "received_at": "2025-03-20T08:30:00+08:00"}),
     # 校舍 only in the body, once: the documents with 校舍 in their titles rank above it
     (5, "关于下达2026年教育经费预算的通知", "经费用于教学设备购置，其中少量用于校舍。发文字号：筑财教〔2026〕8号",
      {"issuer": "贵阳市财政局", "doc_type": "通知", "department": "综合科", "channel": "edoc", "verdict": "accept",
-      "date": "2026-02-01", "number": "收〔2026〕4号"}),
+      "date": "2026-02-01", "number": "收〔2026〕4号", "received_at": "2026-12-05T16:40:00+08:00"}),
 ]
 
 
@@ -157,10 +158,54 @@ def test_filters_and_dates_narrow_the_hits(index):
 
 def test_facets_and_total_count_every_match_not_only_those_shown(index):
     found = index.results("校舍", limit=1)
-    assert len(found.hits) == 1 and found.total == 3
+    assert len(found.hits) == 1 and found.total == 3 and not found.approximate and found.total_zh == "共 3 条"
     assert found.facets["doc_type"] == {"请示": 1, "报告": 1, "通知": 1}
     assert found.facets["issuer"] == {"贵阳市教育局": 2, "贵阳市财政局": 1}
-    assert found.facets["department"] == {"文秘科": 2, "综合科": 1}
+    assert found.facets["department"] == {"文秘科": 1, "综合科": 1}  # the 退文 (3) was never routed
+
+
+def test_every_facet_the_web_desk_shows(index):
+    """文种, 来文单位, 承办部门, 收文日期 ranges, status, channel, 紧急程度: over every match, counted by hand."""
+    found = index.results("校舍", limit=1, today=date(2026, 12, 6))  # 1: received 11-30, 3: 07-03, 5: 12-05
+    assert found.facets["status"] == {"indexed": 2, "returned": 1}
+    assert found.facets["channel"] == {"edoc": 2, "scan": 1}
+    assert found.facets["urgency"] == {"加急": 1}
+    # cumulative back from 2026-12-06: 近7日 from 11-30 (1 and 5), 近30日 from 11-07, 近一年 from 2025-12-07
+    assert found.facets["received"] == {"近7日": 2, "近30日": 2, "近一年": 3}
+    older = index.results("检查", today=date(2026, 12, 6))  # 3 (2026-07-03) and 4 (2025-03-20)
+    assert older.facets["received"] == {"近一年": 1, "一年以前": 1}
+    assert set(found.facets) == set(FACETS)
+
+
+def test_the_received_ranges_are_the_filters_a_facet_link_applies(index):
+    bounds = received_bounds(date(2026, 12, 6))
+    assert bounds["近7日"] == ("2026-11-30", None) and bounds["一年以前"] == (None, "2025-12-06")
+    first, last = bounds["近7日"]
+    assert ids(index.search("校舍", received_from=first, received_to=last)) == [1, 5]
+    assert ids(index.search("检查", received_to=bounds["一年以前"][1])) == [4]
+    assert ids(index.search("校舍", received_from="2026-07-03", received_to="2026-07-03")) == [3]
+    with pytest.raises(ValueError):
+        index.search("校舍", received_from="2026年7月3日")
+
+
+def test_returned_documents_are_found_with_their_status_and_a_status_filter(index):
+    assert ids(index.search("安全检查")) == [3]  # a 退文: found by its title as any other
+    assert index.search("安全检查")[0].fields["status"] == "returned"
+    assert ids(index.search("校舍", status="returned")) == [3]
+    assert ids(index.search("校舍", status="indexed")) == [1, 5]
+    assert index.search("屋面渗漏")[0].fields["status"] == "indexed"  # added without a status: indexed
+
+
+def test_urgency_is_a_filter(index):
+    assert ids(index.search("校舍", urgency="加急")) == [3]
+    assert ids(index.search("发热门诊", urgency="特急")) == [2]
+    assert index.search("发热门诊")[0].fields["urgency"] == "特急"
+
+
+def test_fields_a_backend_does_not_know_are_ignored_not_refused(index):
+    """Other branches may send more (a simplified-text field): add() takes it and keeps what it knows."""
+    index.add(6, title="关于春节值班安排的通知", body="春节期间值班。", doc_type="通知", simplified_text="春节值班", whatever=1)
+    assert ids(index.search("值班")) == [6]
 
 
 def test_title_matches_rank_first_and_snippets_mark_the_words(index):

@@ -52,7 +52,7 @@ FORMS = {
     "密级：无密级": None, "密级：内部公开": None, "密级：不涉密": None,
     # sentences and titles that mention secrets (issue 19 point 2: a wrapped 正文 line beginning with 密级)
     "做好秘密载体管理": None, "机密文件管理规定": None, "密级，并由专人报送。": None, "秘密载体不得擅自复制。": None,
-    "密级和保密期限的标注": None,
+    "密级和保密期限的标注": None, "秘 密 级 文 件 管 理 办 法": None,
 }
 
 NOTICE = builder.to_text(builder.conformant_notice(doc_number="筑公发〔2026〕41号"))

@@ -1,6 +1,7 @@
 """The 初审 report of one document (审核意见): the JSON form of the schema, and a readable Chinese text."""
 from __future__ import annotations
 
+from extractors import formats
 from extractors.elements import Elements
 from extractors.layout import Document
 from extractors.readings import ELEMENT_ZH, HOW_ZH, readings_dict
@@ -9,7 +10,7 @@ from .doubt import OUTCOME_ZH, THRESHOLDS, decide_doubt
 from .formats import FORMAT_CLAUSES, FORMAT_NAMES_ZH, applies, why_not
 from .registry import Finding
 
-FORMATS = ("docx", "doc", "wps", "pdf", "ofd", "tiff", "png", "jpeg", "txt")
+FORMATS = formats.names(is_document=True)  # a report's `format` (the schema's enum, with "other")
 SEVERITY_ZH = {"error": "错误（须退文）", "warning": "提示"}
 VERDICT_ZH = {"accept": "通过初审", "return": "退文"}
 CHANNEL_ZH = {"edoc": "电子公文", "fax": "传真", "scan": "扫描件", "mail": "邮件", "unknown": "未注明"}

@@ -35,7 +35,7 @@ from .parse import Address, Attachment, MailMessage, choose_main
 from .parse import unpack as _unpack
 from .sniff import looks_like_message
 
-__all__ = ["unpack", "read_message", "MailMessage", "Attachment", "Address", "choose_main", "list_maildir",
+__all__ = ["read", "unpack", "read_message", "MailMessage", "Attachment", "Address", "choose_main", "list_maildir",
            "is_maildir", "MaildirMessage", "looks_like_message"]
 
 
@@ -67,3 +67,8 @@ def read_message(data: bytes) -> tuple[MailMessage, Document]:
         raise UnusableInput(f"{where}无法处理：{exc.reason}", exc.code) from exc
     document.notes[:0] = mail.notes_zh()
     return mail, document
+
+
+def read(data: bytes, fmt: str = "eml", ocr: bool = True) -> Document:
+    """The registry's reader (extractors/formats.py): the message's main document (read_message)."""
+    return read_message(data)[1]

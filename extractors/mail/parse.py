@@ -16,6 +16,7 @@ from datetime import datetime
 from email.parser import BytesParser
 from typing import Optional
 
+from .. import formats
 from ..detect import FORMAT_NAMES_ZH, detect_format
 from ..errors import UnusableInput
 from ..limits import (
@@ -29,18 +30,19 @@ from ..limits import (
 )
 from . import decode
 
-E_DOCUMENTS = ("ofd", "pdf", "docx", "wps", "doc")
-IMAGES = ("tiff", "png", "jpeg")
-DOCUMENT_FORMATS = E_DOCUMENTS + IMAGES + ("txt",)
+E_DOCUMENTS = formats.names(kind=formats.EDOC)  # the format registry (extractors/formats.py): ofd, pdf, docx, wps, doc
+IMAGES = formats.names(kind=formats.IMAGE)
+DOCUMENT_FORMATS = formats.names(is_document=True)
 MIN_TEXT_DOCUMENT_CJK = 20  # a text attachment counts as a document only with this many Chinese characters
 BODY_NAME = "邮件正文.txt"
 MAX_BODY_BYTES = 10 * 1024 * 1024  # one text/plain or text/html body part read as text
 
 # 附件 named as such: 附件1.docx, 附件二 xx.pdf, 附表.xls, 附录…, or "…通知-附件2.pdf".
 ANNEX_NAME = re.compile(r"^\s*(?:附件|附表|附录|附图|附\s*[:：\d０-９一二三四五六七八九十])|附件\s*[\d０-９一二三四五六七八九十]+")
-DOCUMENT_NAME = re.compile(r"(?i)\.(ofd|pdf|docx?|wps|tiff?|png|jpe?g)$")
-DOCUMENT_TYPES = ("application/pdf", "application/ofd", "application/msword", "image/tiff", "image/png", "image/jpeg",
-                  "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "application/vnd.ms-works")
+# a broken attachment meant as a document: named or typed as an e-document or an image (text is not: any part is)
+DOCUMENT_NAME = re.compile("(?i)(?:" + "|".join(re.escape(e) for e in formats.extensions(kind=formats.EDOC)
+                                                + formats.extensions(kind=formats.IMAGE)) + ")$")
+DOCUMENT_TYPES = formats.mimes(kind=formats.EDOC) + formats.mimes(kind=formats.IMAGE)
 SIGNATURE_TYPES = ("application/pkcs7-signature", "application/x-pkcs7-signature", "application/pgp-signature")
 SEALED_TYPES = ("application/pkcs7-mime", "application/x-pkcs7-mime", "application/pgp-encrypted")
 TNEF_MAGIC = b"\x78\x9f\x3e\x22"  # Outlook's winmail.dat

@@ -19,7 +19,7 @@ from .. import limits
 from ..assemble import Piece, assemble_page, merge_chars
 from ..errors import UnusableInput
 from ..fonts import looks_substituted
-from ..layout import PT_PER_MM, Document, Rule
+from ..layout import PT_PER_MM, Document, Picture, Rule
 from .container import Package, normalise
 from .content import ContentReader, Glyph, PageContent
 from .fontmap import FontMapper, is_private_use
@@ -208,6 +208,28 @@ def to_rules(page: PageContent) -> list[Rule]:
     return rules
 
 
+HEAD_BAND = 0.5  # pictures are kept from the upper half of page 1 (the 版头 and the title), as for PDF
+MAX_HEAD_PICTURES = 8
+
+
+def head_pictures(ofd: OfdFile, content: PageContent) -> list[Picture]:
+    """Page 1's ImageObjects that begin in its upper half, with their image bytes as the package holds them, for
+    the 密级 a picture may carry (extractors/image_marks.py)."""
+    out = []
+    for pic in content.pictures:
+        if len(out) >= MAX_HEAD_PICTURES:
+            break
+        if not (0 <= pic.top < content.height_mm * HEAD_BAND and pic.x1 - pic.x0 >= 3 and pic.bottom - pic.top >= 3):
+            continue
+        try:
+            data = ofd.package.read(pic.part)
+        except Exception:  # a missing or oversized part: a picture whose content is unknown
+            data = None
+        out.append(Picture(x0=pic.x0, top=pic.top, x1=pic.x1, bottom=pic.bottom, width_mm=pic.x1 - pic.x0,
+                           height_mm=pic.bottom - pic.top, data=data))
+    return out
+
+
 def read_ofd(data: bytes, ocr: bool = True) -> Document:
     """An OFD file's bytes → Document (format "ofd", geometry True); raises UnusableInput.
 
@@ -233,6 +255,8 @@ def read_ofd(data: bytes, ocr: bool = True) -> Document:
             doc.colour = colour if not doc.ocr else (doc.colour or colour)
             doc.ocr = True
             ocr_pages.append((index + 1, unmapped))
+        elif index == 0:
+            page.pictures = head_pictures(ofd, content)
         doc.pages.append(page)
     doc.fonts = sorted(fonts)
     if ofd.documents > 1:

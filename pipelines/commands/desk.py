@@ -101,10 +101,13 @@ LEDGER = Command("ledger", "列出登记簿 / list the ledger", "列出登记簿
 def _search_arguments(s) -> None:
     s.add_argument("query", nargs="+", metavar="QUERY", help="检索词，多个词须同时出现 / words, all required")
     for name, zh in (("issuer", "来文单位"), ("doc-type", "文种"), ("department", "承办部门"), ("channel", "来文渠道"),
-                     ("verdict", "初审结论 accept/return"), ("status", "状态")):
+                     ("verdict", "初审结论 accept/return"), ("status", "状态 indexed（已入检索）/returned（退文）"),
+                     ("urgency", "紧急程度 特急/加急")):
         s.add_argument(f"--{name}", help=f"{zh} / {name}")
     s.add_argument("--from", dest="date_from", metavar="YYYY-MM-DD", help="成文日期起 / date from")
     s.add_argument("--to", dest="date_to", metavar="YYYY-MM-DD", help="成文日期止 / date to")
+    s.add_argument("--received-from", metavar="YYYY-MM-DD", help="收文日期起 / received from")
+    s.add_argument("--received-to", metavar="YYYY-MM-DD", help="收文日期止 / received to")
     s.add_argument("--limit", type=positive, default=20, help="最多显示条数 / at most this many hits")
     s.add_argument("--json", action="store_true", help="每条结果一行 JSON / one JSON object per hit")
 
@@ -116,7 +119,8 @@ def _search(args) -> int:
     from ..terminal import shown
 
     filters = {"issuer": args.issuer, "doc_type": args.doc_type, "department": args.department, "channel": args.channel,
-               "verdict": args.verdict, "status": args.status}
+               "verdict": args.verdict, "status": args.status, "urgency": args.urgency,
+               "received_from": args.received_from, "received_to": args.received_to}
     with _office(args) as office:
         try:
             found = desk.search(office, " ".join(args.query), limit=args.limit, date_from=args.date_from,
@@ -129,17 +133,24 @@ def _search(args) -> int:
     results = found.results
     for notice in results.notices:
         print(f"注意：{notice}", file=sys.stderr)
+    from index import FACET_ZH, FACETS
+    from index.base import STATUS_ZH as INDEX_STATUS_ZH
+
     for hit in found.hits:
         if args.json:
             print(json.dumps({**found.record(hit), "file": shown(found.record(hit)["file"])}, ensure_ascii=False))
         else:
-            print(f"{shown(hit.number)}  {shown(hit.title)}{found.versions.get(hit.id, '')}\n    {shown(hit.snippet)}")  # 第2版
-    if not args.json:
-        print(f"共 {results.total} 条" + (f"，显示前 {len(found.hits)} 条" if results.total > len(found.hits) else ""),
+            marks = "（退文）" if hit.fields.get("status") == "returned" else ""
+            print(f"{shown(hit.number)}  {shown(hit.title)}{marks}{found.versions.get(hit.id, '')}\n"  # 第2版
+                  f"    {shown(hit.snippet)}")
+    if not args.json:  # 共 12 条, or 约 12,000 条 where the count is estimated (index.Results.approximate)
+        print(results.total_zh + (f"，显示前 {len(found.hits)} 条" if results.total > len(found.hits) else ""),
               file=sys.stderr)
-        for name, zh in (("doc_type", "文种"), ("issuer", "来文单位"), ("department", "承办部门")):
+        for name in FACETS:
             if results.facets.get(name):
-                print(f"  {zh}：" + "，".join(f"{shown(k)} {v}" for k, v in results.facets[name].items()), file=sys.stderr)
+                names = INDEX_STATUS_ZH if name == "status" else {}
+                print(f"  {FACET_ZH[name]}：" + "，".join(f"{shown(names.get(k, k))} {results.count_zh(v)}"
+                                                        for k, v in results.facets[name].items()), file=sys.stderr)
     return EXIT_ACCEPTED
 
 

@@ -24,25 +24,30 @@ def learn(office, *, actor: Optional[Actor] = None) -> dict:
 
 
 def reindex(office, say: Callable[[str], None] = lambda line: None, *, actor: Optional[Actor] = None) -> int:
-    """Rebuild the search index from the ledger and the archived originals (search_sync.reindex); an embedded
-    index that cannot even be opened is removed and made afresh first. Progress lines go to say().
-    Returns how many documents were indexed; IndexUnavailable when the search service cannot be reached."""
+    """Rebuild the search index from the ledger and the archived originals (search_sync.reindex) under the
+    batch lock: a batch and a rebuild never run at once on one data root (BatchBusy, Chinese, to the one that
+    comes second), so nothing a batch indexes is lost in the swap. An embedded index that cannot even be opened
+    (damaged, another version) is removed and made afresh first. Progress lines go to say(). Returns how many
+    documents were indexed; IndexUnavailable when the search service cannot be reached."""
     from index import IndexUnavailable
 
+    from ..batch_lock import batch_lock
     from ..search_sync import reindex as rebuild
 
     require(acting(actor), "reindex")
-    try:
-        index = office.index
-    except IndexUnavailable:
-        if office.config.settings.index.url != "embedded":
-            raise
-        from index.tantivy_index import remove_index
+    with batch_lock(office.root, "重建检索库"):
+        try:
+            index = office.index
+            index.count()
+        except IndexUnavailable:
+            if office.config.settings.index.url != "embedded":
+                raise
+            from index.tantivy_index import remove_index
 
-        office.drop_index()
-        remove_index(office.root)  # the embedded index is unreadable: start it afresh, the rebuild fills it
-        index = office.index
-    return rebuild(office.root, office.ledger, index, say=say)
+            office.drop_index()
+            remove_index(office.root)  # the embedded index is unreadable: start it afresh, the rebuild fills it
+            index = office.index
+        return rebuild(office.root, office.ledger, index, say=say)
 
 
 def rebuild_ledger(root: Path, config, force: bool = False, *, actor: Optional[Actor] = None):

@@ -31,7 +31,9 @@ class Found:
 def search(office, query: str, *, limit: int = 20, date_from: Optional[str] = None, date_to: Optional[str] = None,
            actor: Optional[Actor] = None, **filters: Optional[str]) -> Found:
     """Full-text search: every word required; filters issuer, doc_type, department, channel, verdict, status
-    (exact values; None: any); dates YYYY-MM-DD (成文日期). At most `limit` hits (at least 1). Staff search their
+    (indexed, or returned: 退文), urgency (exact values; None: any), received_from / received_to (收文日期);
+    dates YYYY-MM-DD (成文日期); the results carry the total and the facets (index.FACETS; estimated past a
+    threshold: results.approximate, results.total_zh says 约 …). At most `limit` hits (at least 1). Staff search their
     department only; a hit whose ledger row the actor may not see is left out (classified documents are never
     in the index at all). Raises QueryError (nothing searchable), IndexUnavailable, ValueError (a date not
     YYYY-MM-DD), DeskRefusal (an empty index while the ledger shows documents indexed; a department not the
