@@ -314,6 +314,48 @@ SECTIONS = {
 }
 PACKAGES = ("pipelines", "extractors", "index", "validators", "web")
 
+# What each ledger status (pipelines.ledger.STATUS_ZH) means to the clerk; a status the ledger gains without a line
+# here fails tests/test_docs.py (statuses_without_meaning).
+STATUS_MEANING = {
+    "registered": "刚登记，尚未初审（批处理正在处理）",
+    "reviewed": "已初审，正在决定退文还是分办（批处理正在处理）",
+    "returned": "有确凿的退文理由，已出具退文通知单",
+    "routed": "已分办到承办部门（涉密件分办到机要室，不进入检索）",
+    "indexed": "已分办，并已进入检索",
+    "quarantined": "文件读不出来，已移入隔离区，原因写在旁边",
+    "held": "像是标了密级但看不清，等机要员核定（只有机要员看得到）",
+    "linked": "同一公文经另一渠道又到，正文相同，已关联到先收的一件",
+    "review_held": "退文理由依赖看不准的识别结果，等文秘复核",
+    "transferred": "来信不属于受理范围，已转有关部门",
+}
+
+
+# A 退文通知单's delivery states (pipelines/returns/delivery.STATES), for the clerk.
+DELIVERY_MEANING = {
+    "pending": "排队等待经邮件发出",
+    "sending": "正在发送",
+    "sent": "已通过邮件发给来文单位",
+    "failed": "邮件没有发出（附服务器的答复）；暂时不通的由后续批处理自动重试，被拒收的不再重试",
+    "manual": "没有可用的邮件地址，请经公文交换系统或传真送达，再登记已送达",
+    "delivered": "文秘已登记人工送达（写明方式）",
+    "cancelled": "已取消（如退文已撤回）",
+}
+
+
+def delivery_states() -> dict | None:
+    """pipelines.returns.delivery.STATES where delivery is built, else None."""
+    try:
+        from pipelines.returns.delivery import STATES
+    except ImportError:
+        return None
+    return STATES
+
+
+def statuses_without_meaning() -> list[str]:
+    from pipelines.ledger import STATUS_ZH
+
+    return sorted(set(STATUS_ZH) - set(STATUS_MEANING)) + sorted(set(delivery_states() or {}) - set(DELIVERY_MEANING))
+
 
 def _template(node: ast.expr) -> str | None:
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
@@ -365,6 +407,15 @@ def messages_page() -> str:
            "下列提示信息是从程序代码中逐条收集的（“…”处是具体的收文编号、部门、文件名等）。"
            "常见提示的含义和处理办法见[提示信息怎么办](messages-explained.md)。"
            "Every Chinese message of the desk's refusals, quarantine reasons and faults, collected from the code.\n"]
+    from pipelines.ledger import STATUS_ZH
+
+    out += ["## 登记簿中的状态\n", "| 状态 | 意思 |", "|---|---|"]
+    out += [f"| {zh} | {STATUS_MEANING.get(key, '（待补充说明）')} |" for key, zh in STATUS_ZH.items()]
+    out.append("")
+    if delivery_states():
+        out += ["## 退文通知单的送达状态\n", "| 状态 | 意思 |", "|---|---|"]
+        out += [f"| {zh} | {DELIVERY_MEANING.get(key, '（待补充说明）')} |" for key, zh in delivery_states().items()]
+        out.append("")
     for section, items in collected_messages().items():
         title, intro = SECTIONS[section]
         out += [f"## {title}\n", f"{intro}\n", "| 编号 | 提示 | 出处 |", "|---|---|---|"]

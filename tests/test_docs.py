@@ -145,6 +145,13 @@ def test_the_docstring_reader_takes_shared_and_continued_comments():
     assert keys == {("a", "k"): "说明 续行", ("a", "m"): "说明 续行"}
 
 
+def test_every_ledger_status_is_explained_to_the_clerk(generated):
+    from pipelines.ledger import STATUS_ZH
+
+    assert gen_docs.statuses_without_meaning() == []
+    assert all(f"| {zh} |" in generated["manual/messages.md"] for zh in STATUS_ZH.values())
+
+
 def test_every_command_is_in_the_command_page(generated):
     from pipelines.commands import commands
 
