@@ -165,6 +165,20 @@ def test_messages_page_holds_the_desk_refusals_and_quarantine_reasons(generated)
     assert "疑似压缩炸弹" in page  # extractors/limits.py: a zip bomb's reason
 
 
+def test_the_proposed_layout_names_every_part_of_pipelines_and_the_repository():
+    """docs/architecture/design-appendix.md (the text shared/DESIGN.md's layout takes) stays true: every module and
+    package of pipelines/ and every top-level folder of the product is named in its layout block."""
+    text = (ROOT / "docs" / "architecture" / "design-appendix.md").read_text(encoding="utf-8")
+    start = text.index("## Layout of the repository")
+    block = text[text.index("```", start):text.index("```", text.index("```", start) + 3)]
+    parts = [p for p in (ROOT / "pipelines").iterdir()
+             if not p.name.startswith(("_", ".")) and (p.suffix == ".py" or (p.is_dir() and (p / "__init__.py").exists()))]
+    parts += [ROOT / name for name in ("extractors", "validators", "index", "web", "docs", "tests", "scripts", "bench",
+                                       "samples", "flows.py") if (ROOT / name).exists()]
+    missing = [p.name for p in parts if not re.search(rf"(?<![\w]){re.escape(p.stem)}(?:\.py|/|\b)", block)]
+    assert missing == []
+
+
 def test_readme_is_short_and_keeps_the_two_commands():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert len(readme.splitlines()) <= 150
