@@ -206,9 +206,11 @@ class HandlingSettings(_Section):
     remind_working_days: int = Field(3, description="到期前 N 个工作日内催办（0：到期当日才催）")
     default_kind: Literal["办件", "阅件"] = Field("办件", description="没有批示时按办件（需承办结果）还是阅件处理")
     leaders: list[str] = Field([], description="领导的“姓名 职务”，如 \"张伟 市长\"：批办时据职务定办理期限")
-    city_leader_titles: list[str] = ["市长", "常务副市长", "副市长", "市长助理"]
-    provincial_titles: list[str] = ["总书记", "总理", "副总理", "国务委员", "部长", "副部长", "省委书记", "省委副书记",
-                                    "省长", "常务副省长", "副省长"]
+    city_leader_titles: list[str] = Field(["市长", "常务副市长", "副市长", "市长助理"],
+                                          description="市领导的职务名称：其批示件交办后按市领导批示件的期限反馈")
+    provincial_titles: list[str] = Field(["总书记", "总理", "副总理", "国务委员", "部长", "副部长", "省委书记",
+                                          "省委副书记", "省长", "常务副省长", "副省长"],
+                                         description="省部级以上领导的职务名称：其批示件按省部级以上批示件的期限办结")
     holidays_file: str = Field("holidays.toml", description="本机关的节假日与调休补充文件（相对数据目录）")
     words_file: str = Field("instruction_words.toml", description="办件/阅件批示用语表（相对数据目录；不存在时用随程序提供的）")
     templates_dir: str = Field("templates", description="收文处理单、督查专报等 docx/xlsx 模板目录（相对数据目录；不存在时用随程序提供的）")
