@@ -17,8 +17,9 @@ Timed (median of --repeat, wall seconds, with the statements each one sent to th
     date_range      one month of 收文日期, confidential rows left out
     before          the first 50 entries the way `shouwen ledger` made them before: ledger.rows() (every row:
                     there was no page) and, per row, marks and JSON extras (newer versions, linked copies, the
-                    numbers linked_to / revision_of point at) — on the schema before step 6, i.e. without the
-                    indexes on linked_to / revision_of / department / received_at, dropped for this peer
+                    numbers linked_to / revision_of point at) — on the schema before steps 6 and 7, i.e. without
+                    the indexes on linked_to / revision_of / department / received_at (and status, on SQLite),
+                    dropped for this peer
     before_per_row  what one more row cost that way: (50 rows − 1 row) / 49 (its statements × rows ≈ the whole
                     listing, which had no page)
 
@@ -41,7 +42,6 @@ sys.path.insert(0, str(ROOT))
 
 from pipelines import desk  # noqa: E402
 from pipelines.ledger import LedgerQuery, open_ledger  # noqa: E402
-from pipelines.ledger_view import ledger_extras, ledger_marks  # noqa: E402
 from pipelines.office import Office  # noqa: E402
 from tests.postgres import PostgresServer, bin_dir  # noqa: E402
 
@@ -50,7 +50,7 @@ DEPARTMENTS = ("办公室", "综合科", "财务科", "人事科", "基础教育
 STATUSES = ("indexed",) * 14 + ("returned", "returned", "routed", "quarantined", "linked", "reviewed")
 KINDS = ("通知", "请示", "报告", "函", "通报", "批复", "意见", "纪要")
 CHANNELS = ("edoc", "fax", "mail", "scan")
-STEP6_INDEXES = ("documents_department", "documents_received_at", "documents_linked_to", "documents_revision_of")
+NEW_INDEXES = ("documents_department_status", "documents_received_at", "documents_linked_to", "documents_revision_of")
 
 
 def rows_for(count: int):
@@ -133,12 +133,18 @@ def timed(office, work, repeat: int) -> dict:
 
 
 def before(office, rows: int = 50) -> None:
-    """The first `rows` entries as desk.ledger_entries made them before ledger.page: every row read, then per
-    row its marks and extras looked up one statement at a time."""
-    ledger = office.ledger
-    for row in ledger.rows()[:rows]:
-        ledger_marks(ledger, row)
-        ledger_extras(ledger, row)
+    """The first `rows` entries as desk.ledger_entries made them before ledger.page (the statements of
+    ledger_view.ledger_marks and ledger_extras then, one per lookup): every row read, then per row the
+    numbers linked_to / revision_of point at (ledger.get), its newer versions and its linked copies — each
+    twice, once for the text line's marks and once for the JSON extras."""
+    db = office.ledger.store
+    for row in office.ledger.rows()[:rows]:
+        for _ in ("marks", "extras"):
+            for column in ("linked_to", "revision_of"):
+                if row[column] is not None:
+                    db.one("SELECT * FROM documents WHERE id = ?", (row[column],))
+            db.query("SELECT number FROM documents WHERE revision_of = ? ORDER BY id", (row["id"],))
+            db.query("SELECT number FROM documents WHERE linked_to = ? ORDER BY id", (row["id"],))
 
 
 def measure(url: str, root: Path, count: int, repeat: int) -> dict:
@@ -167,7 +173,8 @@ def measure(url: str, root: Path, count: int, repeat: int) -> dict:
             result = timed(office, lambda o, q=query: desk.ledger_page(o, q), repeat)
             result["total"] = office.ledger.page(query).total
             out[name] = result
-        for index in STEP6_INDEXES:  # the schema `shouwen ledger` ran on before
+        before_schema = NEW_INDEXES + (("documents_status",) if office.ledger.dialect == "sqlite" else ())
+        for index in before_schema:  # the schema `shouwen ledger` ran on before (PostgreSQL had documents_status)
             office.ledger.store.execute(f"DROP INDEX {index}")
         out["before"] = fifty = timed(office, before, max(1, repeat // 2))
         one = timed(office, lambda o: before(o, 1), max(1, repeat // 2))

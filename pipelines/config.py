@@ -13,6 +13,7 @@ file named explicitly must exist). Every key has a default, so an office without
     [ledger]
     url = "sqlite:///ledger.sqlite3" # 登记簿 (SHOUWEN_LEDGER_URL): sqlite:///relative-to-root, sqlite:////absolute,
                                      # postgresql://user:pw@host:5432/db or postgresql://user@/db?host=/socket/dir
+    retry_seconds = 30               # PostgreSQL restarting: wait this long for it, then give up (SHOUWEN_LEDGER_RETRY_SECONDS)
     [index]
     url = "embedded"                 # 检索 (SHOUWEN_INDEX_URL): embedded (search-index/ in the root, Tantivy) or http(s)://… (Elasticsearch)
     [ocr]
@@ -68,6 +69,7 @@ ENV = {
     ("office", "timezone"): "SHOUWEN_TIMEZONE",
     ("office", "profile"): "SHOUWEN_PROFILE",
     ("ledger", "url"): "SHOUWEN_LEDGER_URL",
+    ("ledger", "retry_seconds"): "SHOUWEN_LEDGER_RETRY_SECONDS",
     ("index", "url"): "SHOUWEN_INDEX_URL",
     ("ocr", "engine"): "SHOUWEN_OCR_ENGINE",
     ("ocr", "runtime"): "SHOUWEN_OCR_RUNTIME",
@@ -129,6 +131,14 @@ class OfficeSettings(_Section):
 
 class LedgerSettings(_Section):
     url: str = Field("sqlite:///ledger.sqlite3", description="登记簿数据库：sqlite:///相对数据目录的路径、sqlite:////绝对路径，或 postgresql://用户:密码@主机:5432/库名、postgresql://用户@/库名?host=/套接字目录")
+    retry_seconds: float = Field(30.0, description="PostgreSQL 登记簿：数据库服务器重启时最多等待多少秒（0–3600）")  # pipelines/ledger/postgres.py
+
+    @field_validator("retry_seconds")
+    @classmethod
+    def _retry_seconds(cls, value: float) -> float:
+        if not 0 <= value <= 3600:
+            raise ValueError("应在 0 到 3600 秒之间")
+        return value
 
     @field_validator("url")
     @classmethod
@@ -403,6 +413,8 @@ def _reason(error: dict) -> str:
         return f"应为字符串，而不是 {error.get('input')!r}"
     if kind in ("int_parsing", "int_type", "int_from_float"):
         return f"应为整数，而不是 {error.get('input')!r}"
+    if kind in ("float_parsing", "float_type"):
+        return f"应为数值（秒），而不是 {error.get('input')!r}"
     if kind == "list_type":
         return f"应为列表，如 [\"办公室\", \"综合科\"]，而不是 {error.get('input')!r}"
     if kind == "model_type":

@@ -6,14 +6,24 @@ batch start numbering again at 收〔YYYY〕1号 while the old numbers are on pa
 naming the command that repairs it.
 
 rebuild_ledger(root): `shouwen rebuild-ledger`. The registrations come back from the sidecars intake writes
-(registrations/<year>/<seq>.json: id, 收文编号, sha256, name, channel, time), or else from received/'s numbered
-names (<year>-<seq>-<name>, the sha256 of the file) — each with its own number; an archived original found in
-neither gets a new number after the last. Where each document stands comes from what the batch left:
-quarantine/ (隔离, with its reason), the 机要 decision beside the registration (registrations/<year>/<seq>.decision.json:
-to the 机要室 as classified, held for the 机要员; a release needs nothing here, the next batch honours it),
-the outbox's 审核意见.json (退文, with its findings), withdrawn/ (退文已撤回),
-the search index (入检索, with its department). Anything else is left 已登记, for the next batch to review
-again. The damaged file is kept beside as ledger.sqlite3.damaged-<time>; the new ledger replaces it atomically.
+(registrations/<year>/<seq>.json: id, 收文编号, sha256, name, channel, time) and from each registration's
+journal (registrations/<year>/<seq>.journal.jsonl, pipelines/ledger/journal.py: every change the ledger
+committed — status, the columns it set, note, who, version — and the same-document claim), or else from
+received/'s numbered names (<year>-<seq>-<name>, the sha256 of the file) — each with its own number; an
+archived original found in none gets a new number after the last.
+
+Where a journal exists it is the record: the status, every column (初审 fields, 密级, the classified document's
+title, issuer and 发文字号, route reasons, return paths), the version, the links to other versions and copies
+(by 收文编号), and the whole history come back as they were; only where the files show a later step than the
+journal's last line (a kill between a commit and its line) is that step taken from the files. Without a
+journal (registered before journals existed), the state is inferred from what the batch left: quarantine/ (隔离,
+with its reason), the 机要 decision beside the registration (registrations/<year>/<seq>.decision.json: to the
+机要室 as classified, held for the 机要员; a release needs nothing here, the next batch honours it), the outbox's
+审核意见.json (退文, with its findings), withdrawn/ (退文已撤回), the search index (入检索, with its department);
+anything else is left 已登记, for the next batch to review again. Rebuilt.unrestored says in Chinese, one line
+each, what could not be restored (no journal, a torn journal line, a link to a registration not rebuilt, the
+features' own tables). The damaged file is kept beside as ledger.sqlite3.damaged-<time>; the new ledger
+replaces it atomically.
 """
 from __future__ import annotations
 
@@ -26,7 +36,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .dataroot import DataRoot, numbered, sha256_of
-from .ledger import LedgerDamaged, SQLiteLedger, format_number, now
+from .ledger import FINAL, STATUS_ZH, LedgerDamaged, SQLiteLedger, format_number, now
+from .ledger.journal import SUFFIX as JOURNAL_SUFFIX
+from .ledger.journal import read as read_journal
+from .ledger.journal import replay
 from .secrecy import CONFIDENTIAL_OFFICE
 from .secrecy_records import CLASSIFIED, HELD, read_decision
 from .secrecy_records import SUFFIX as DECISION_SUFFIX
@@ -84,8 +97,10 @@ class Rebuilt:
     from_sidecars: int = 0
     from_received: int = 0
     renumbered: int = 0
+    from_journal: int = 0  # registrations whose state, fields and history came from their journal
     states: dict = field(default_factory=dict)
     kept: str = ""  # where the damaged ledger was put
+    unrestored: list = field(default_factory=list)  # what could not be restored, one Chinese line each
 
 
 def _received_files(root: Path) -> dict[str, tuple[int, int, str, str]]:
@@ -125,8 +140,9 @@ def _index_rows(root: Path) -> dict[str, dict]:
 
 
 def rebuild_ledger(root: Path) -> Rebuilt:
-    """Rebuild <root>/ledger.sqlite3 from the sidecars, received/, the archive, outbox/, withdrawn/,
-    quarantine/ and the index (see the module's docstring). Run with the batch lock held."""
+    """Rebuild <root>/ledger.sqlite3 from the registrations' journals and sidecars, received/, the archive,
+    outbox/, withdrawn/, quarantine/ and the index (see the module's docstring); Rebuilt.unrestored says, in
+    Chinese, what could not be restored. Run with the batch lock held."""
     root = Path(root)
     out = Rebuilt()
     records: dict[str, dict] = {}  # sha256 → registration
@@ -140,12 +156,20 @@ def rebuild_ledger(root: Path) -> Rebuilt:
         if record.get("sha256") and record["sha256"] not in records:
             records[record["sha256"]] = record
             out.from_sidecars += 1
+    journals = _journals(root)  # (year, seq) → what the journal tells
+    for replayed in journals.values():  # a registration whose sidecar is missing: its journal names it
+        sha = replayed.row.get("sha256")
+        if sha and sha not in records:
+            records[sha] = dict(replayed.row)
+            out.from_sidecars += 1
     by_sha = {p.name[:64]: p for p in _originals(root)}
     for sha, (year, seq, channel, name) in _received_files(root).items():
         if sha not in records and sha in by_sha:
             records[sha] = {"year": year, "seq": seq, "number": format_number(year, seq), "channel": channel,
                             "file": name, "sha256": sha, "received_at": None}
             out.from_received += 1
+            out.unrestored.append(f"{format_number(year, seq)}：没有登记记录，收文编号和来文渠道由 received/ 中的文件名恢复，"
+                                  "收文时间记为重建时间")
     taken = {(r["year"], r["seq"]) for r in records.values()}
     year_now = int(time.strftime("%Y"))
     attachments = _mail_attachments(root, [by_sha[sha] for sha in records if sha in by_sha])
@@ -158,38 +182,57 @@ def rebuild_ledger(root: Path) -> Rebuilt:
             records[sha] = {"year": year_now, "seq": seq, "number": format_number(year_now, seq), "channel": "unknown",
                             "file": path.name, "sha256": sha, "received_at": None}
             out.renumbered += 1
+            out.unrestored.append(f"{format_number(year_now, seq)}：档案中的原件 {path.name} 没有任何登记记录，"
+                                  "已给新收文编号；原编号、来文渠道和原文件名无法恢复")
     indexed = _index_rows(root)
+    used_ids = {r.get("id") for r in records.values() if r.get("id")} | {r["id"] for r in indexed.values()}
+    next_id = max(used_ids | {0}) + 1
+    restored: list[tuple[int, str, dict, Restored]] = []
+    for sha, r in sorted(records.items(), key=lambda kv: (kv[1]["year"], kv[1]["seq"])):
+        doc_id = r.get("id") or (indexed.get(r["number"]) or {}).get("id")
+        if not doc_id:
+            doc_id, next_id = next_id, next_id + 1
+        archive_path = str(by_sha[sha].relative_to(root)) if sha in by_sha else r.get("archive_path") or ""
+        state = _restore(root, r, indexed.get(r["number"]), journals.get((r["year"], r["seq"])), out.unrestored)
+        state.fields.update({k: v for k, v in _original_fields(root, archive_path).items()
+                             if state.fields.get(k) is None})
+        restored.append((doc_id, sha, {**r, "archive_path": archive_path}, state))
+    ids_by_number = {r["number"]: doc_id for doc_id, _, r, _ in restored}
+    rebuilt_ids = set(ids_by_number.values())
     temp = root / f"{LEDGER_FILE}.rebuilding"
     for leftover in (temp, temp.with_name(temp.name + "-wal"), temp.with_name(temp.name + "-shm")):
         leftover.unlink(missing_ok=True)
     ledger = SQLiteLedger(temp)
     try:
         conn = ledger.conn
+        columns = set(ledger._columns)
         conn.execute("BEGIN IMMEDIATE")
-        used_ids = {r.get("id") for r in records.values() if r.get("id")} | {r["id"] for r in indexed.values()}
-        next_id = max(used_ids | {0}) + 1
-        for sha, r in sorted(records.items(), key=lambda kv: (kv[1]["year"], kv[1]["seq"])):
-            doc_id = r.get("id") or (indexed.get(r["number"]) or {}).get("id")
-            if not doc_id:
-                doc_id, next_id = next_id, next_id + 1
-            archive_path = str(by_sha[sha].relative_to(root)) if sha in by_sha else r.get("archive_path") or ""
-            fields = _state(root, r, indexed.get(r["number"]))
-            fields.update(_original_fields(root, archive_path))
-            status = fields.pop("status")
-            out.states[status] = out.states.get(status, 0) + 1
+        conn.execute("PRAGMA defer_foreign_keys = ON")  # a version may point at a later registration
+        for doc_id, sha, r, state in restored:
+            fields = {k: v for k, v in state.fields.items() if k in columns and k not in REGISTRATION_COLUMNS}
+            for column, number in state.refs.items():  # versions and copies, by 收文编号: ids may have changed
+                fields[column] = ids_by_number.get(number)
+                if number and fields[column] is None:
+                    out.unrestored.append(f"{r['number']}：所关联的 {number} 未能恢复，{REF_ZH[column]}的关联已去掉")
+            for column in REF_ZH:
+                if fields.get(column) is not None and column not in state.refs and fields[column] not in rebuilt_ids:
+                    fields[column] = None  # an id from before, of a registration not rebuilt
+            out.states[state.status] = out.states.get(state.status, 0) + 1
+            out.from_journal += state.from_journal
             received_at = r.get("received_at") or now()
             conn.execute(
                 "INSERT INTO documents(id, year, seq, number, received_at, channel, file, file_raw, sha256, archive_path,"
-                " status" + "".join(f", {name}" for name in fields) + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?"
-                + ", ?" * len(fields) + ")",
+                " status, version" + "".join(f", {name}" for name in fields) + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+                " ?, ?" + ", ?" * len(fields) + ")",
                 (doc_id, r["year"], r["seq"], r["number"], received_at, r["channel"], r["file"], r.get("file_raw"), sha,
-                 archive_path, status, *fields.values()))
-            conn.execute("INSERT INTO history(document_id, status, at, note) VALUES (?, ?, ?, ?)",
-                         (doc_id, status, now(), "登记簿重建：由档案恢复"))
+                 r["archive_path"], state.status, state.version, *fields.values()))
+            for line in state.history:
+                conn.execute("INSERT INTO history(document_id, status, at, note, actor) VALUES (?, ?, ?, ?, ?)",
+                             (doc_id, line["status"], line["at"] or received_at, line["note"], line["actor"]))
             conn.execute("INSERT INTO sequences(year, last) VALUES (?, ?) ON CONFLICT(year) DO UPDATE SET"
                          " last = max(last, excluded.last)", (r["year"], r["seq"]))
             out.documents += 1
-            claim = _same_document_claim(status, fields, indexed.get(r["number"]))
+            claim = state.claim or _same_document_claim(state.status, fields, indexed.get(r["number"]))
             if claim:  # so that a copy of it arriving later is still found (同一来文, 退文后重报)
                 conn.execute("INSERT INTO same_document(document_id, key, body, claimed) VALUES (?, ?, ?, ?)",
                              (doc_id, *claim, out.documents))
@@ -198,6 +241,7 @@ def rebuild_ledger(root: Path) -> Rebuilt:
     finally:
         ledger.close()
     target = root / LEDGER_FILE
+    out.unrestored += _features_note(target)
     if target.exists():
         kept = target.with_name(f"{LEDGER_FILE}.damaged-{time.strftime('%Y%m%d%H%M%S')}")
         os.replace(target, kept)
@@ -207,6 +251,80 @@ def rebuild_ledger(root: Path) -> Rebuilt:
         Path(str(temp) + side).unlink(missing_ok=True)
     os.replace(temp, target)
     return out
+
+
+REGISTRATION_COLUMNS = ("id", "year", "seq", "number", "received_at", "channel", "file", "file_raw", "sha256",
+                        "archive_path", "status", "version")
+REF_ZH = {"linked_to": "同一来文", "revision_of": "新版"}
+REBUILT_ACTOR = "rebuild"
+
+
+@dataclass
+class Restored:
+    status: str
+    fields: dict
+    history: list[dict]
+    version: int = 0
+    refs: dict = field(default_factory=dict)  # linked_to / revision_of → 收文编号
+    claim: tuple | None = None
+    from_journal: int = 0
+
+
+def _journals(root: Path) -> dict[tuple[int, int], object]:
+    """(year, seq) → journal.Replayed for every registration journal under registrations/ (damaged lines are
+    skipped there and named again by _restore)."""
+    found = {}
+    for path in sorted((root / "registrations").glob(f"*/*{JOURNAL_SUFFIX}")):
+        read = read_journal(path)
+        replayed = replay(read.entries) if read else None
+        if replayed is None or "year" not in replayed.row or "seq" not in replayed.row:
+            continue
+        replayed.damaged = list(read.damaged)
+        found[(replayed.row["year"], replayed.row["seq"])] = replayed
+    return found
+
+
+def _restore(root: Path, r: dict, indexed: dict | None, journal, unrestored: list[str]) -> Restored:
+    """Where registration `r` stood: as its journal tells (the ledger's own record of every change), else as the
+    files the batch left imply (_state); what could not be restored is added to `unrestored`, in Chinese."""
+    number = r["number"]
+    inferred = _state(root, r, indexed)
+    status = inferred.pop("status")
+    if journal is None:
+        lost = "初审意见、改办理由、版本和同一来文的关联、状态历史" if status != "quarantined" else "状态历史"
+        unrestored.append(f"{number}：没有登记日志，状态由档案推断为“{STATUS_ZH[status]}”；{lost}无法恢复")
+        return Restored(status, inferred, [{"status": status, "at": now(), "note": "登记簿重建：由档案恢复",
+                                            "actor": REBUILT_ACTOR}])
+    for line in journal.damaged:
+        unrestored.append(f"{number}：登记日志第 {line} 行不完整（写入时中断），已跳过，该行记录的改动无法恢复")
+    state = Restored(journal.status, dict(journal.fields), list(journal.history), journal.version, dict(journal.refs),
+                     journal.claim, from_journal=1)
+    behind = journal.status not in FINAL and status != "registered" and status != journal.status
+    if behind:  # the files show a step the journal does not have (a kill between the commit and its line)
+        unrestored.append(f"{number}：登记日志止于“{STATUS_ZH[journal.status]}”，之后的状态由档案推断为“{STATUS_ZH[status]}”，"
+                          "其间的状态历史无法恢复")
+        state.status = status
+        state.fields.update({k: v for k, v in inferred.items() if v is not None and state.fields.get(k) is None})
+    note = "登记簿重建：由登记日志恢复" + ("，之后的状态由档案推断" if behind else "")
+    state.history.append({"status": state.status, "at": now(), "note": note, "actor": REBUILT_ACTOR})
+    return state
+
+
+def _features_note(old: Path) -> list[str]:
+    """What is said of the features' own tables (accounts, 承办/督办 …): they live only in the ledger."""
+    if not old.exists():
+        return ["原登记簿已不存在：若曾使用账户、承办督办等功能，这些功能表只存在于登记簿中，无法由档案恢复"]
+    try:
+        conn = sqlite3.connect(f"file:{old}?mode=ro", uri=True, timeout=5)
+        try:
+            names = [row[0] for row in conn.execute("SELECT name FROM feature_versions ORDER BY name")]
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return ["原登记簿不可读：若曾使用账户、承办督办等功能，这些功能表只存在于登记簿中，无法由档案恢复"]
+    if names:
+        return [f"功能表（{'、'.join(names)}）只存在于登记簿中，没有由档案恢复；原登记簿已另存，可从中取回"]
+    return []
 
 
 def _mail_attachments(root: Path, originals: list[Path]) -> set[str]:

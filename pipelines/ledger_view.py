@@ -10,9 +10,9 @@
                                         seals_unchanged
     version_mark(ledger, id) -> str     a search hit's version, "（第2版，前版 收〔2026〕4号）"
 
-A row from `ledger.page(…)` carries its marks already (linked_to_number, revision_of_number, newer_versions,
-linked_copies, joined in SQL): no statement is run for it. Any other row (ledger.get, rows) is looked up,
-up to four statements.
+A row from `ledger.page(…)` carries its marks already (MARKS: linked_to_number, revision_of_number,
+newer_versions, linked_copies, joined in SQL): no statement is run for it. Any other row (ledger.get, rows) is
+looked up as a page of one (with_marks: two statements).
 """
 from __future__ import annotations
 
@@ -23,33 +23,40 @@ MAIL_COLUMNS = ("mail_from", "mail_from_name", "mail_date", "mail_message_id", "
 
 
 JOINED = {"linked_to": "linked_to_number", "revision_of": "revision_of_number"}  # what ledger.page adds
+MARKS = ("linked_to_number", "revision_of_number", "newer_versions", "linked_copies")
+
+
+def with_marks(ledger, row: dict) -> dict:
+    """`row` with the marks ledger.page joins (MARKS): as it is where it has them, else looked up (one page of
+    that one row: two statements)."""
+    if all(k in row for k in MARKS):
+        return row
+    found = ledger.page(ids=[row["id"]], limit=1).rows
+    return {**row, **{k: found[0][k] for k in MARKS}} if found else {**row, **dict.fromkeys(MARKS), "newer_versions": [],
+                                                                      "linked_copies": []}
 
 
 def _number(ledger, row: dict, column: str) -> Optional[str]:
     """The 收文编号 of the registration row[column] (linked_to, revision_of) points at."""
-    if row.get(column) is None:
-        return None
-    if JOINED[column] in row:
-        return row[JOINED[column]]
-    other = ledger.get(row[column])
-    return other["number"] if other else None
+    return with_marks(ledger, row)[JOINED[column]] if row.get(column) is not None else None
 
 
 def newer_versions(ledger, row: dict) -> list[str]:
-    """收文编号 of the versions registered as new versions of this one."""
-    return row["newer_versions"] if "newer_versions" in row else ledger.newer_versions(row["id"])
+    """收文编号 of the versions registered as new versions of this one (revision_of), oldest first."""
+    return with_marks(ledger, row)["newer_versions"]
 
 
 def linked_copies(ledger, row: dict) -> list[str]:
-    """收文编号 of the later copies linked to this registration (同一来文)."""
-    return row["linked_copies"] if "linked_copies" in row else ledger.linked_copies(row["id"])
+    """收文编号 of the later copies linked to this registration (同一来文, linked_to), oldest first."""
+    return with_marks(ledger, row)["linked_copies"]
 
 
 def version_mark(ledger, document_id: int) -> str:
     """For a search hit: "（第2版，前版 收〔2026〕4号）", "（已有新版 收〔2026〕6号）", or empty."""
-    row = ledger.get(document_id) if ledger is not None else None
-    if not row:
+    found = ledger.page(ids=[document_id], limit=1).rows if ledger is not None else []
+    if not found:
         return ""
+    row = found[0]
     marks = []
     if row.get("revision_of"):
         marks.append(f"第{row['revision']}版，前版 {_number(ledger, row, 'revision_of')}")
@@ -61,6 +68,7 @@ def version_mark(ledger, document_id: int) -> str:
 
 def ledger_marks(ledger, row: dict) -> str:
     """The Chinese marks after a ledger line (empty for a plain document)."""
+    row = with_marks(ledger, row)
     marks = []
     if row.get("linked_to"):
         marks.append(f"同 {_number(ledger, row, 'linked_to')}")
@@ -92,6 +100,7 @@ def _attachments(row: dict) -> Optional[list]:
 
 def ledger_extras(ledger, row: dict) -> dict:
     """The JSON members for one row (see the module docstring)."""
+    row = with_marks(ledger, row)
     attachments = _attachments(row)
     return {
         **{k: row.get(k) for k in MAIL_COLUMNS},

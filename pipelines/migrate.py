@@ -4,7 +4,8 @@
     shouwen migrate --root R --from /backup/ledger.sqlite3 --to postgresql://shouwen@/shouwen?host=/run/postgresql
 
 What is copied: every table of the ledger (documents with all their columns, history, the per-year sequences,
-the same-document claims), ids and 收文编号 unchanged, in one transaction on the target (pipelines/ledger's
+the same-document claims) and of every feature the source has applied (accounts, 承办/督办 …: their steps are
+applied to the target first), ids and 收文编号 unchanged, in one transaction on the target (pipelines/ledger's
 iter_table / import_tables, a page at a time), with the data root's batch lock held so no batch writes meanwhile. The source is
 only read, then marked as moved (a `moved_to` table naming the masked target URL and the time: SQLiteLedger
 refuses every write from then on, so a batch run before the operator switches `[ledger] url` over cannot number
@@ -57,29 +58,54 @@ def _as_url(value: str) -> str:
     return value if "://" in value else f"sqlite:///{Path(value).resolve()}"
 
 
+def _features(source: Ledger) -> list:
+    """The features the source has applied (accounts, 承办/督办 …), each known to this program with at least the
+    steps applied there; MigrationRefused (Chinese) for one it does not know: its tables would be left behind."""
+    from .ledger.features import known
+
+    features, out = known(), []
+    for name, version in source.applied_features().items():
+        feature = features.get(name)
+        if feature is None or len(feature.steps) < version:
+            raise MigrationRefused(f"源登记簿中有功能“{name}”的表（第 {version} 步），本程序不认识，迁移会把它们丢下；"
+                                   "请用建立这些表的 shouwen 版本迁移")
+        out.append(feature)
+    return out
+
+
+def _zh(table: str) -> str:
+    return TABLE_ZH.get(table, f"功能表 {table}")
+
+
 def migrate(source: Ledger, target: Ledger, say: Callable[[str], None] = print) -> Copied:
     """Copy every table of `source` into the empty `target` (a page at a time: a ledger of years stays out of
-    memory), then read both back in key order and compare them row by row, and each year's last 收文编号.
-    Errors: MigrationRefused (Chinese) for a non-empty target or any difference found afterwards."""
+    memory) — the ledger's own and those of every feature it has applied (features.py) —, then read both back in
+    key order and compare them row by row, and each year's last 收文编号.
+    Errors: MigrationRefused (Chinese) for a non-empty target, a feature this program does not know, or any
+    difference found afterwards."""
     if target.count_rows("documents"):
         raise MigrationRefused(f"目标登记簿已有收文，拒绝迁移（请换一个空数据库，或先确认其中内容无用后清空）：{_shown(target)}")
-    totals = {t: source.count_rows(t) for t in TABLES}
-    say("源登记簿：" + "，".join(f"{TABLE_ZH[t]} {totals[t]} {UNIT_ZH[t]}" for t in TABLES))
+    features = _features(source)
+    tables = list(TABLES) + [t for feature in features for t in feature.tables]
+    for feature in features:
+        target.ensure(feature)
+    totals = {t: source.count_rows(t) for t in tables}
+    say("源登记簿：" + "，".join(f"{_zh(t)} {totals[t]} {UNIT_ZH.get(t, '行')}" for t in tables))
 
     def progress(table: str, done: int, total: int) -> None:
-        say(f"  复制{TABLE_ZH[table]}：{done}/{total}")
-    target.import_tables({t: iter_table(source, t) for t in TABLES}, progress=progress, totals=totals)
+        say(f"  复制{_zh(table)}：{done}/{total}")
+    target.import_tables({t: iter_table(source, t) for t in tables}, progress=progress, totals=totals)
     say("核对：逐表比较条数和每一行 …")
     result = Copied()
-    for table in TABLES:
+    for table in tables:
         count = 0
         for before, after in zip_longest(iter_table(source, table), iter_table(target, table)):
             if before is None or after is None:
-                raise MigrationRefused(f"核对失败：{TABLE_ZH[table]}源有 {source.count_rows(table)} 条，"
+                raise MigrationRefused(f"核对失败：{_zh(table)}源有 {source.count_rows(table)} 条，"
                                        f"目标有 {target.count_rows(table)} 条")
             if before != after:
                 differing = sorted(k for k in before if before.get(k) != after.get(k))
-                raise MigrationRefused(f"核对失败：{TABLE_ZH[table]}中有一行不一致（{before.get('number') or before.get('id')}："
+                raise MigrationRefused(f"核对失败：{_zh(table)}中有一行不一致（{before.get('number') or before.get('id')}："
                                        f"{'、'.join(differing)}）")
             if table == "documents":
                 result.last_numbers[after["year"]] = max(result.last_numbers.get(after["year"], 0), after["seq"])
@@ -130,8 +156,10 @@ def run_migrate(args) -> int:
         print(f"shouwen: {exc}", file=sys.stderr)
         return EXIT_FAULT
     years = "、".join(f"收〔{year}〕{seq}号" for year, seq in sorted(copied.last_numbers.items())) or "无"
+    features = [t for t in copied.counts if t not in TABLES]
     print(f"迁移完成并已核对：收文 {copied.counts['documents']} 件，状态历史 {copied.counts['history']} 条，"
-          f"同一来文记录 {copied.counts['same_document']} 条；各年度最后编号：{years}。")
+          f"同一来文记录 {copied.counts['same_document']} 条" +
+          "".join(f"，功能表 {t} {copied.counts[t]} 行" for t in features) + f"；各年度最后编号：{years}。")
     print("下一步：在数据目录的 shouwen.toml 中写入\n"
           "    [ledger]\n"
           f"    url = \"{mask(args.to)}\"\n"

@@ -125,7 +125,8 @@ class Office:
 
         url = self.config.settings.ledger.url
         try:
-            ledger = open_ledger(url, self.root, create=self._create)
+            ledger = open_ledger(url, self.root, create=self._create,
+                                 retry_seconds=self.config.settings.ledger.retry_seconds)
         except LedgerDamaged:
             raise
         except Exception as exc:

@@ -7,6 +7,8 @@ its parent dies: PR_SET_PDEATHSIG).
 PostgreSQL refuses to run as root, and tests here run as root: then initdb and postgres run as the unprivileged
 `nobody` (uid and gid dropped in the child before exec), in a directory under /tmp that nobody owns.
 
+A server can be halted and resumed on its data (a restart, for the ledger's reconnecting: test_ledger_retry.py).
+
 Fixtures (registered for every test module by conftest.py's pytest_plugins):
     postgres       session-wide server: .url (postgresql://shouwen@/postgres?host=<socket dir>), .create_database(name)
     postgres_url   a new, empty database for one test: its URL
@@ -105,6 +107,20 @@ class PostgresServer:
                          "--locale=C.UTF-8", "--no-sync", timeout=600)
         if made.returncode:
             raise RuntimeError(f"initdb failed:\n{made.stdout}\n{made.stderr}")
+        return self._launch()
+
+    def halt(self) -> None:
+        """Stop the server as a restart does (fast shutdown: every session ended, new ones refused), keeping its
+        data; resume() starts it again."""
+        self.process.send_signal(signal.SIGINT)
+        self.process.wait(timeout=120)
+
+    def resume(self) -> "PostgresServer":
+        """Start a halted server again on its data (clients hear "the database system is starting up" until it is
+        ready); returns when pg_isready says so."""
+        return self._launch()
+
+    def _launch(self) -> "PostgresServer":
         with open(self.log, "ab") as log:
             self.process = subprocess.Popen(
                 [str(self.bindir / "postgres"), "-D", str(self.data), "-k", str(self.dir), "-c", "listen_addresses=",

@@ -54,7 +54,7 @@ def test_open_ledger_gives_the_backend_the_url_names(url, tmp_path):
     opened = open_ledger(url, tmp_path)
     assert isinstance(opened, Ledger)
     assert type(opened) is (SQLiteLedger if url.startswith("sqlite") else PostgresLedger)
-    assert opened.schema_version == 6 == len(MIGRATIONS) == len(ledger_postgres.MIGRATIONS)
+    assert opened.schema_version == 7 == len(MIGRATIONS) == len(ledger_postgres.MIGRATIONS)
     opened.close()
 
 
@@ -77,7 +77,7 @@ def test_create_false_wants_an_existing_ledger(url, tmp_path):
         open_ledger(url, tmp_path, create=False)
     open_ledger(url, tmp_path).close()
     again = open_ledger(url, tmp_path, create=False)
-    assert again.schema_version == 6
+    assert again.schema_version == 7
     again.close()
 
 
@@ -264,9 +264,12 @@ def test_versions_and_linked_copies(ledger):
     ledger.set_status(second, "indexed", revision_of=first, revision=2, similarity=0.5)
     ledger.set_status(third, "indexed", revision_of=first, revision=2)
     ledger.set_status(copy, "linked", linked_to=first, similarity=0.98)
-    assert ledger.newer_versions(first) == ["收〔2026〕2号", "收〔2026〕3号"]
-    assert ledger.linked_copies(first) == ["收〔2026〕4号"]
-    assert ledger.newer_versions(second) == [] and ledger.linked_copies(second) == []
+    # the queries moved out of the protocol: ledger_view asks ledger.page, which joins them
+    from pipelines.ledger_view import linked_copies, newer_versions
+
+    assert newer_versions(ledger, ledger.get(first)) == ["收〔2026〕2号", "收〔2026〕3号"]
+    assert linked_copies(ledger, ledger.get(first)) == ["收〔2026〕4号"]
+    assert newer_versions(ledger, ledger.get(second)) == [] and linked_copies(ledger, ledger.get(second)) == []
     assert ledger.get(copy)["similarity"] == 0.98 and ledger.get(second)["revision_of"] == first
 
 
@@ -370,7 +373,7 @@ def test_a_postgres_ledger_at_schema_3_is_migrated(postgres_url, tmp_path):
 
 
 def _check_migrated(ledger) -> None:
-    assert ledger.schema_version == 6
+    assert ledger.schema_version == 7
     row = ledger.find("收〔2026〕5号")
     assert list(row) == COLUMNS
     assert (row["department"], row["version"], row["mail_from"], row["linked_to"]) == ("办公室", 3, None, None)

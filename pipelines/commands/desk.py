@@ -268,7 +268,7 @@ WITHDRAW = Command(
 
 def _rebuild_arguments(rb) -> None:
     rb.add_argument("--force", action="store_true",
-                    help="登记簿完好时也重建（会丢失改办理由等只在登记簿中的信息）/ rebuild even a healthy ledger")
+                    help="登记簿完好时也重建（以登记日志和档案为准；账户等只在登记簿中的功能表不会恢复）/ rebuild even a healthy ledger")
 
 
 def _rebuild_ledger(args) -> int:
@@ -276,14 +276,19 @@ def _rebuild_ledger(args) -> int:
     from ..config import current
     from ..dataroot import data_root
     from ..ledger import STATUS_ZH
+    from ..terminal import shown
 
     done = desk.rebuild_ledger(data_root(args.root).resolve(), current(), force=args.force, actor=args.actor)
-    names = {**STATUS_ZH, "routed": "已分办（机要室）"}  # rebuild-ledger restores routed only for the 机要室
-    states = "，".join(f"{names.get(k, k)} {v} 件" for k, v in sorted(done.states.items()))
+    states = "，".join(f"{STATUS_ZH.get(k, k)} {v} 件" for k, v in sorted(done.states.items()))
     print(f"登记簿已重建：{done.documents} 件（由登记记录恢复 {done.from_sidecars} 件，由 received/ 文件名恢复 "
-          f"{done.from_received} 件，新编号 {done.renumbered} 件）；{states or '无收文'}")
+          f"{done.from_received} 件，新编号 {done.renumbered} 件；其中 {done.from_journal} 件的状态、栏目和历史由登记日志恢复）；"
+          f"{states or '无收文'}")
     if done.kept:
         print(f"原登记簿已另存：{done.kept}")
+    if done.unrestored:
+        print(f"未能恢复的内容（{len(done.unrestored)} 条）：")
+        for line in done.unrestored:
+            print(f"  {shown(line)}")
     print("已登记而未办结的收文将由下一批重新初审")
     return EXIT_ACCEPTED
 

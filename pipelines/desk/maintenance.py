@@ -80,7 +80,7 @@ def rebuild_ledger(root: Path, config, force: bool = False, *, actor: Optional[A
                 pass  # damaged, empty or missing: what the command is for
             else:
                 if path.exists():
-                    raise DeskRefusal("ledger_healthy", f"登记簿完好（{path}），无需重建；重建会丢失只记在登记簿里的信息"
-                                                        f"（如改办理由）。确需重建请强制重建",
+                    raise DeskRefusal("ledger_healthy", f"登记簿完好（{path}），无需重建；重建以各件的登记日志和档案为准，"
+                                                        f"账户等只在登记簿中的功能表不会恢复。确需重建请强制重建",
                                       Action("rebuild_ledger", "强制重建", {"force": True}))
         return rebuild(root)

@@ -14,6 +14,7 @@ its tables the same way: `ledger.ensure(Feature(name, steps))`, then `ledger.sto
 
     core.py      statuses, errors, 收文编号, paging helpers      schema.py    the ledger's migration steps
     query.py     a page of the 登记簿 (filters, marks joined), what "confidential" means for a row
+    journal.py   each registration's changes appended beside it (rebuild-ledger reads them)
     features.py  Feature and the placeholders of a step          store.py     SQL access for features
     protocol.py  the Ledger protocol                             base.py      the behaviour, written once
     sqlite.py / postgres.py   the two backends' primitives
@@ -46,6 +47,7 @@ from .core import (
     prepare_fields,
 )
 from .features import Feature
+from .journal import Journal
 from .protocol import Ledger
 from .query import LedgerQuery, Page, confidential_sql, is_confidential
 from .schema import LEDGER, MIGRATIONS, SCHEMA_VERSION, TABLE_KEYS, TABLES
@@ -55,7 +57,7 @@ from .store import Store
 __all__ = [
     "BATCH_ACTOR", "FINAL", "LEDGER", "MAX_TRAINING_ROWS", "MIGRATIONS", "MOVED_TABLE", "NUMBER_KEY", "PAGE_ROWS",
     "SCHEMA_VERSION", "STATUSES", "STATUS_ZH", "TABLES", "TABLE_KEYS", "Feature", "Ledger", "LedgerConflict",
-    "LedgerDamaged", "LedgerMoved", "LedgerQuery", "LedgerUnavailable", "Page", "PostgresLedger", "Registration",
+    "Journal", "LedgerDamaged", "LedgerMoved", "LedgerQuery", "LedgerUnavailable", "Page", "PostgresLedger", "Registration",
     "SQLiteLedger", "Store", "confidential_sql", "conflict", "format_number", "is_confidential", "iter_table",
     "ledger_url_error", "now", "open_ledger", "pages", "parse_key", "prepare_fields",
 ]
@@ -69,12 +71,17 @@ def __getattr__(name: str):
     raise AttributeError(name)
 
 
-def open_ledger(url: str, root: Path, *, create: bool = True, retry_seconds: float | None = None) -> Ledger:
+def open_ledger(url: str, root: Path, *, create: bool = True, retry_seconds: float | None = None,
+                journal: bool | None = None) -> Ledger:
     """The office's ledger from its `[ledger] url` (pipelines/config.py's rules: sqlite:///relative-to-root,
     sqlite:////absolute/path, postgresql://user:pw@host:port/db, postgresql://user@/db?host=/socket/dir).
     create=False: an existing ledger only (SQLite: sqlite3.OperationalError where there is no file; PostgreSQL:
     LedgerUnavailable where the database has no ledger schema). retry_seconds: how long a PostgreSQL server that
-    restarts is waited for (None: postgres.RETRY_SECONDS). Errors: ValueError (Chinese, naming `[ledger] url`)
+    restarts is waited for (None: postgres.RETRY_SECONDS). journal: append each registration's changes to
+    <root>/registrations/<year>/<seq>.journal.jsonl (journal.py) — None: for a SQLite ledger, which
+    `shouwen rebuild-ledger` rebuilds from them (a PostgreSQL ledger is restored from its own backups, and its
+    workers may share the data root over NFS, where appends from several machines are not atomic).
+    Errors: ValueError (Chinese, naming `[ledger] url`)
     for an unsupported or malformed URL; LedgerUnavailable where PostgreSQL cannot be reached."""
     from pydantic import ValidationError
 
@@ -87,8 +94,10 @@ def open_ledger(url: str, root: Path, *, create: bool = True, retry_seconds: flo
         reason = str((error.get("ctx") or {}).get("error", error["msg"]))
         raise ledger_url_error(mask(reason)) from None
     location = Config(Settings(ledger=settings), Path(root).resolve(), None).ledger_location()
-    if settings.url.startswith("sqlite:"):
-        return SQLiteLedger(Path(location), create=create)
+    sqlite = settings.url.startswith("sqlite:")
+    kept = Journal(Path(root) / "registrations") if (sqlite if journal is None else journal) else None
+    if sqlite:
+        return SQLiteLedger(Path(location), create=create, journal=kept)
     from .postgres import PostgresLedger
 
-    return PostgresLedger(location, create=create, retry_seconds=retry_seconds)
+    return PostgresLedger(location, create=create, retry_seconds=retry_seconds, journal=kept)

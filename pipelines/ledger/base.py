@@ -19,6 +19,10 @@ supplies:
 
 Transactions nest: a ledger operation inside `store.transaction()` joins that transaction (no savepoint), so a
 feature can change its own tables and a document's status atomically.
+
+Where the ledger has a Journal (journal.py), register / set_status / note / claim_same_document each queue a
+line for the registration's journal, written once the outermost transaction has committed (none for a rolled
+back one; for one whose COMMIT's answer was lost, only where the check finds it committed).
 """
 from __future__ import annotations
 
@@ -30,6 +34,7 @@ from .core import (
     FINAL,
     MAX_TRAINING_ROWS,
     PAGE_ROWS,
+    LedgerUnavailable,
     Registration,
     conflict,
     format_number,
@@ -40,6 +45,7 @@ from .core import (
     prepare_fields,
 )
 from .features import Feature
+from .journal import Journal
 from .schema import LEDGER, TABLE_KEYS, TABLES, table
 
 T = TypeVar("T")
@@ -58,11 +64,15 @@ class SQLLedger:
     url: str
     unique_violation: type[BaseException] = _NeverRaised
 
-    def _setup(self, create: bool) -> None:
-        """After the backend connected: migrate the ledger's own schema, learn its columns."""
+    def _setup(self, create: bool, journal: Optional[Journal] = None) -> None:
+        """After the backend connected: migrate the ledger's own schema, learn its columns. journal: where each
+        registration's changes are appended as they are committed (journal.py), or None."""
         self._depth = 0  # open transactions (nested ones join the outermost)
         self._ensured: dict[str, int] = {}
         self._store = None
+        self.journal = journal
+        self._pending: list[tuple[int, int, dict]] = []  # journal lines of the open transaction
+        self._uncertain: list[tuple[int, int, dict]] = []  # … of one whose COMMIT may or may not have happened
         self.ensure(LEDGER, create=create)
         self._columns = set(self._columns_of("documents")) - {"id"}
 
@@ -83,24 +93,49 @@ class SQLLedger:
         self._writable()
         self._begin()
         self._depth = 1
+        self._pending, self._uncertain = [], []
         try:
             if lock is not None:
                 self._lock(lock)
             yield
-            self._depth = 0
-            self._commit()
         except BaseException:
             self._depth = 0
+            self._pending = []
             self._rollback()
             raise
+        self._depth = 0
+        pending, self._pending = self._pending, []
+        try:
+            self._commit()
+        except BaseException:
+            self._uncertain = pending  # _attempt writes them where it finds the transaction committed after all
+            self._rollback()
+            raise
+        self._write_journal(pending)
+
+    def _journal(self, year: int, seq: int, entry: dict) -> None:
+        """A journal line for registration <year>/<seq>, written when the open transaction commits."""
+        if self.journal is not None:
+            self._pending.append((year, seq, entry))
+
+    def _write_journal(self, lines: list[tuple[int, int, dict]]) -> None:
+        by_registration: dict[tuple[int, int], list[dict]] = {}
+        for year, seq, entry in lines:
+            by_registration.setdefault((year, seq), []).append(entry)
+        for (year, seq), entries in by_registration.items():
+            self.journal.append(year, seq, entries)
+
+    def _confirmed(self) -> None:
+        """The transaction whose COMMIT was in doubt was found committed: its journal lines are written."""
+        lines, self._uncertain = self._uncertain, []
+        self._write_journal(lines)
 
     def _writable(self) -> None:
         """Raise where this ledger must not be written (SQLite: moved away by shouwen migrate)."""
 
     def _all(self, sql: str, params: tuple = ()) -> list[dict]:
-        """Rows of a read; outside a transaction a lost connection is re-opened and the read run again."""
-        if self._depth:
-            return self._fetch(sql, params)
+        """Rows of a read; outside a transaction a lost connection is re-opened and the read run again (inside
+        one, LedgerUnavailable: the transaction is lost)."""
         return self._attempt(lambda: self._fetch(sql, params), idempotent=True)
 
     def _one(self, sql: str, params: tuple = ()) -> Optional[dict]:
@@ -119,7 +154,7 @@ class SQLLedger:
             rows = self._fetch(sql, params)
             return rows if kind == "all" else (rows[0] if rows else None)
         if self._depth:
-            return run()
+            return self._attempt(run)  # inside a transaction: a lost connection loses it (LedgerUnavailable)
         if kind in ("all", "one") and sql.lstrip()[:6].upper() == "SELECT":
             return self._attempt(run, idempotent=True)
 
@@ -149,6 +184,13 @@ class SQLLedger:
         known = self._ensured.get(feature.name)
         if known is not None and known >= len(feature.steps):
             return known
+        try:  # up to date already (every open but the first): no write lock taken, a read-only root opens too
+            applied = self._attempt(lambda: self._feature_version(feature.name, False), idempotent=True)
+        except LedgerUnavailable:  # PostgreSQL without a ledger yet: the locked path creates it or says so
+            applied = -1
+        if applied >= len(feature.steps):
+            self._ensured[feature.name] = applied
+            return applied
 
         def op() -> int:
             with self._transaction(lock=MIGRATION_LOCK):
@@ -209,9 +251,14 @@ class SQLLedger:
                             "INSERT INTO documents(year, seq, number, received_at, channel, file, sha256, archive_path,"
                             " status, file_raw) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'registered', ?)",
                             (year, seq, number, received_at, channel, file, sha256, archive_path, file_raw))
+                        note = f"签收于{channel}收件箱"
                         self._execute("INSERT INTO history(document_id, status, at, note, actor)"
-                                      " VALUES (?, 'registered', ?, ?, ?)",
-                                      (doc_id, received_at, f"签收于{channel}收件箱", actor))
+                                      " VALUES (?, 'registered', ?, ?, ?)", (doc_id, received_at, note, actor))
+                        self._journal(year, seq, {
+                            "op": "register", "at": received_at, "status": "registered", "note": note, "actor": actor,
+                            "version": 0, "row": {"id": doc_id, "number": number, "year": year, "seq": seq,
+                                                  "received_at": received_at, "channel": channel, "file": file,
+                                                  "file_raw": file_raw, "sha256": sha256, "archive_path": archive_path}})
                         return Registration(id=doc_id, number=number, created=True, year=year, seq=seq)
                 except self.unique_violation:
                     continue
@@ -247,7 +294,8 @@ class SQLLedger:
         if expect_status is not None:
             where += f" AND status IN ({', '.join('?' * len(expect_status))})"
             params += list(expect_status)
-        statement = f"UPDATE documents SET status = ?, version = version + 1{columns} WHERE {where} RETURNING version"
+        statement = (f"UPDATE documents SET status = ?, version = version + 1{columns} WHERE {where}"
+                     " RETURNING version, year, seq")
         values = (status, *fields.values(), *params)
         at = now()
 
@@ -259,7 +307,12 @@ class SQLLedger:
                     raise conflict(document_id, current[0] if current else None)
                 self._execute("INSERT INTO history(document_id, status, at, note, actor) VALUES (?, ?, ?, ?, ?)",
                               (document_id, status, at, note, actor))
-                return row[0]["version"]
+                version = row[0]["version"]
+                if self.journal is not None:
+                    self._journal(row[0]["year"], row[0]["seq"], {
+                        "op": "status", "at": at, "status": status, "note": note, "actor": actor, "version": version,
+                        "fields": fields, "refs": self._numbers_of(fields)})
+                return version
 
         def verify() -> Optional[int]:
             """Committed before the connection was lost? The document's last history line is this change, and
@@ -281,11 +334,25 @@ class SQLLedger:
             with self._transaction():
                 self._execute("INSERT INTO history(document_id, status, at, note, actor)"
                               " SELECT id, status, ?, ?, ? FROM documents WHERE id = ?", (at, note, actor, document_id))
+                if self.journal is not None:
+                    row = self._fetch("SELECT year, seq, status FROM documents WHERE id = ?", (document_id,))
+                    if row:
+                        self._journal(row[0]["year"], row[0]["seq"], {"op": "note", "at": at, "status": row[0]["status"],
+                                                                      "note": note, "actor": actor})
 
         def verify() -> Optional[bool]:
             last = self._last_history(document_id)
             return True if last and (last["at"], last["note"], last["actor"]) == (at, self._clean(note), actor) else None
         self._attempt(attempt, verify=verify)
+
+    def _numbers_of(self, fields: dict) -> dict:
+        """The 收文编号 that linked_to / revision_of in `fields` point at (for the journal: ids may change)."""
+        ids = {k: fields[k] for k in ("linked_to", "revision_of") if fields.get(k) is not None}
+        if not ids:
+            return {}
+        found = {r["id"]: r["number"] for r in self._fetch(
+            f"SELECT id, number FROM documents WHERE id IN ({', '.join('?' * len(ids))})", tuple(ids.values()))}
+        return {k: found.get(v) for k, v in ids.items()}
 
     def _last_history(self, document_id: int) -> Optional[dict]:
         rows = self._fetch("SELECT h.status, h.at, h.note, h.actor, d.version FROM history h"
@@ -339,16 +406,6 @@ class SQLLedger:
             raise TypeError("page() takes a LedgerQuery or keywords, not both")
         return run(self, query)
 
-    def newer_versions(self, document_id: int) -> list[str]:
-        """收文编号 of the registrations recorded as new versions of this one (revision_of), oldest first."""
-        return [r["number"] for r in self._all("SELECT number FROM documents WHERE revision_of = ? ORDER BY id",
-                                               (document_id,))]
-
-    def linked_copies(self, document_id: int) -> list[str]:
-        """收文编号 of the later copies linked to this registration (同一来文, linked_to), oldest first."""
-        return [r["number"] for r in self._all("SELECT number FROM documents WHERE linked_to = ? ORDER BY id",
-                                               (document_id,))]
-
     def claim_same_document(self, document_id: int, key: str, body: str) -> list[dict]:
         """Claim a document's 发文字号 key and plain text for pipelines/same_document.py, in one transaction that
         serialises two workers claiming at once (a claim again replaces key and text, keeping its place), and
@@ -362,6 +419,10 @@ class SQLLedger:
                               (document_id, key, body))
                 claimed = self._fetch("SELECT claimed FROM same_document WHERE document_id = ?",
                                       (document_id,))[0]["claimed"]
+                if self.journal is not None:
+                    row = self._fetch("SELECT year, seq FROM documents WHERE id = ?", (document_id,))
+                    if row:
+                        self._journal(row[0]["year"], row[0]["seq"], {"op": "claim", "key": key, "body": body})
                 return self._fetch(
                     "SELECT d.*, s.body AS same_body, d.mail_from_name AS sender FROM same_document s"
                     " JOIN documents d ON d.id = s.document_id WHERE s.key = ? AND s.document_id <> ? AND s.claimed < ?"
@@ -379,14 +440,26 @@ class SQLLedger:
 
     # -- whole tables (shouwen migrate) ---------------------------------------------------------------------------
 
+    def applied_features(self) -> dict[str, int]:
+        """The features whose steps this database has applied: name → version (feature_versions)."""
+        return {r["name"]: r["version"] for r in self._all("SELECT name, version FROM feature_versions ORDER BY name")}
+
+    def table_key(self, name: str) -> str:
+        """The column table `name` is paged by: TABLE_KEYS for the ledger's own, else `id`, else its first."""
+        if name in TABLE_KEYS:
+            return TABLE_KEYS[name]
+        columns = self._columns_of(table(name))
+        return "id" if "id" in columns else columns[0]
+
     def count_rows(self, name: str) -> int:
-        """How many rows table `name` (one of TABLES) holds."""
+        """How many rows table `name` (one of TABLES, or a known feature's) holds."""
         return self._one(f"SELECT count(*) AS n FROM {table(name)}")["n"]
 
     def table_rows(self, name: str, after=None, limit: int = PAGE_ROWS) -> list[dict]:
-        """One page of table `name` (one of TABLES), all columns, in the order of its key (TABLE_KEYS): the first
-        `limit` rows whose key is greater than `after` (None: from the start). iter_table walks them all."""
-        key = TABLE_KEYS[table(name)]
+        """One page of table `name` (one of TABLES, or a known feature's), all columns, in the order of its key
+        (table_key): the first `limit` rows whose key is greater than `after` (None: from the start). iter_table
+        walks them all."""
+        key = self.table_key(table(name))
         if after is None:
             return self._all(f"SELECT * FROM {name} ORDER BY {key} LIMIT ?", (limit,))
         return self._all(f"SELECT * FROM {name} WHERE {key} > ? ORDER BY {key} LIMIT ?", (after, limit))
@@ -401,7 +474,8 @@ class SQLLedger:
         """Load whole tables (export_tables' output, or iter_table's pages from another ledger) into this ledger,
         which must be empty (ValueError in Chinese otherwise), in one transaction, keeping ids, 收文编号 and every
         column (the ids go on after the highest); progress(table, done, total) after each page (total from
-        `totals`, else rows so far). Not run again on a lost connection (the rows were read once)."""
+        `totals`, else rows so far). The ledger's own TABLES first, then any known feature's tables in `tables`
+        (their features ensured here beforehand). Not run again on a lost connection (the rows were read once)."""
         from ..config import mask
 
         def attempt() -> None:
@@ -409,7 +483,8 @@ class SQLLedger:
                 self._defer_constraints()  # linked_to / revision_of may point forward
                 if self._fetch("SELECT count(*) AS n FROM documents", ())[0]["n"]:
                     raise ValueError(f"目标登记簿不是空的：{mask(self.url)}")
-                for name in TABLES:
+                names = list(TABLES) + [t for t in tables if t not in TABLES]
+                for name in names:
                     done = 0
                     for page in pages(tables.get(name) or ()):
                         self._load(table(name), list(page[0]), page)
@@ -418,7 +493,7 @@ class SQLLedger:
                             progress(name, done, (totals or {}).get(name, done))
                     if progress and not done:
                         progress(name, 0, 0)
-                self._after_import()
+                self._after_import([t for t in names if "id" in self._columns_of(t)])
         self._attempt(attempt, rerun=False)
 
     # -- backend primitives ---------------------------------------------------------------------------------------
@@ -427,5 +502,6 @@ class SQLLedger:
                  idempotent: bool = False, rerun: bool = True) -> T:
         return op()
 
-    def _after_import(self) -> None:
-        pass
+    def _after_import(self, tables: list[str]) -> None:
+        """After whole tables were loaded into `tables` (those with an id column): PostgreSQL sets their id
+        sequences after the highest id."""

@@ -102,9 +102,7 @@ def conflict(document_id: int, current: Optional[dict]) -> LedgerConflict:
 
 def iter_table(ledger, table: str, page_rows: int = PAGE_ROWS) -> Iterator[dict]:
     """Every row of `table` in key order, read a page at a time (a ledger of years stays out of memory)."""
-    from .schema import TABLE_KEYS
-
-    key, after = TABLE_KEYS[table], None
+    key, after = ledger.table_key(table), None
     while True:
         page = ledger.table_rows(table, after, page_rows)
         yield from page

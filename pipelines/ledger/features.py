@@ -26,6 +26,11 @@ dialects read it. Times are ISO-8601 TEXT with their offset, as everywhere in th
 Which steps a database has applied is kept in the table feature_versions (name, version); the ledger's own
 schema, the feature named "ledger" (schema.LEDGER), keeps its version where it always has (SQLite's
 PRAGMA user_version, PostgreSQL's ledger_schema table).
+
+Moving a whole ledger (`shouwen migrate`) carries every feature a database has applied: each Feature made is
+known by its name (known()), and the modules that define the office's features are listed in MODULES so that
+a process that never used them (the migrate command) still knows them. A feature's table is paged by its `id`
+column, else by its first column, which must then be unique.
 """
 from __future__ import annotations
 
@@ -68,6 +73,26 @@ def statements(script: str) -> list[str]:
     return [s.strip() for s in script.split(";") if s.strip()]
 
 
+MODULES: tuple[str, ...] = (  # the modules that define the office's features (tests/test_ledger_features.py finds them all)
+    "pipelines.handling.store",  # 承办/督办
+)
+_KNOWN: dict[str, "Feature"] = {}  # every Feature made in this process, by name (the one with the most steps)
+
+
+def known() -> dict[str, "Feature"]:
+    """Every feature this program defines, by name (the modules of MODULES imported first)."""
+    import importlib
+
+    for module in MODULES:
+        importlib.import_module(module)
+    return dict(_KNOWN)
+
+
+def known_tables() -> dict[str, "Feature"]:
+    """table name → the feature whose steps create it, for every known feature."""
+    return {name: feature for feature in known().values() for name in feature.tables}
+
+
 @dataclass(frozen=True)
 class Feature:
     """A feature's tables: `name` (lower-case identifier, the key in feature_versions) and its migration `steps`
@@ -86,6 +111,8 @@ class Feature:
         for dialect in DIALECTS:
             for step in self.steps:
                 render(step, dialect)
+        if self.name != "ledger" and len(self.steps) >= len(_KNOWN.get(self.name, self).steps):
+            _KNOWN[self.name] = self
 
     def rendered(self, dialect: str) -> tuple[tuple[str, ...], ...]:
         """Each step's statements written for `dialect`."""

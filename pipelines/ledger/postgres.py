@@ -41,6 +41,7 @@ from psycopg.rows import dict_row
 from ..config import mask
 from .base import SQLLedger
 from .core import LedgerUnavailable
+from .journal import Journal
 from .schema import POSTGRES_MIGRATIONS
 
 MIGRATIONS = POSTGRES_MIGRATIONS  # the ledger's schema steps as PostgreSQL runs them (schema.LEDGER)
@@ -82,12 +83,13 @@ class PostgresLedger(SQLLedger):
     dialect = "postgresql"
     unique_violation = errors.UniqueViolation
 
-    def __init__(self, url: str, create: bool = True, retry_seconds: Optional[float] = None):
+    def __init__(self, url: str, create: bool = True, retry_seconds: Optional[float] = None,
+                 journal: Optional[Journal] = None):
         self.url = url
         self.retry_seconds = RETRY_SECONDS if retry_seconds is None else float(retry_seconds)
         self._committing = False
         self.conn: psycopg.Connection = self._first_connection()
-        self._setup(create)
+        self._setup(create, journal)
 
     def close(self) -> None:
         self.conn.close()
@@ -143,6 +145,8 @@ class PostgresLedger(SQLLedger):
         deadline = None
         while True:
             if self._lost():
+                if self._depth:  # the transaction this runs in is gone with the connection
+                    raise LedgerUnavailable(f"登记簿数据库连接中断：{mask(self.url)}，本次操作未完成，请重试")
                 deadline = deadline or time.monotonic() + self.retry_seconds
                 self._reconnect(deadline, RuntimeError("连接已关闭"))
             try:
@@ -165,7 +169,9 @@ class PostgresLedger(SQLLedger):
                                                 "该操作可能已完成也可能未完成，请核对后再办") from None
                     done = verify()
                     if done is not None:
+                        self._confirmed()  # committed after all: its journal lines are written
                         return done
+                self._uncertain = []
                 # lost before COMMIT: PostgreSQL rolled the transaction back, run it again
 
     # -- primitives (base.SQLLedger) ----------------------------------------------------------------------------
@@ -239,10 +245,12 @@ class PostgresLedger(SQLLedger):
             for row in rows:
                 copy.write_row([_clean(row[c]) for c in columns])
 
-    def _after_import(self) -> None:
-        for table in ("documents", "history"):  # the ids go on after the highest copied
-            self.conn.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), coalesce(max(id), 1),"
-                              f" max(id) IS NOT NULL) FROM {table}")
+    def _after_import(self, tables: list[str]) -> None:
+        for table in tables:  # the ids go on after the highest copied (where id has a sequence)
+            sequence = self.conn.execute("SELECT pg_get_serial_sequence(%s, 'id') AS s", (table,)).fetchone()["s"]
+            if sequence:
+                self.conn.execute(f"SELECT setval(%s, coalesce(max(id), 1), max(id) IS NOT NULL) FROM {table}",
+                                  (sequence,))
 
 
 def _first_line(exc: BaseException) -> str:

@@ -167,13 +167,16 @@ def run(ledger, query: LedgerQuery) -> Page:
         page_where += f" AND ({', '.join('d.' + c for c in columns)}) {'>' if ascending else '<'} (?, ?)"
         page_params += list(query.after)
     aggregate = AGGREGATE[ledger.dialect]
+    # the page's ids first (the filters and the order on indexed columns, OFFSET skipping ids only), then the
+    # rows and their marks for those ids alone: the marks are never computed for a row OFFSET skips
     rows = ledger._all(
         "SELECT d.*, lt.number AS linked_to_number, ro.number AS revision_of_number,"
         f" {aggregate.format(column='revision_of')} AS newer_versions,"
         f" {aggregate.format(column='linked_to')} AS linked_copies"
-        " FROM documents d LEFT JOIN documents lt ON lt.id = d.linked_to"
-        " LEFT JOIN documents ro ON ro.id = d.revision_of"
-        f" WHERE {page_where} ORDER BY {order_by} LIMIT ? OFFSET ?",
+        f" FROM (SELECT d.id FROM documents d WHERE {page_where} ORDER BY {order_by} LIMIT ? OFFSET ?) page"
+        " JOIN documents d ON d.id = page.id"
+        " LEFT JOIN documents lt ON lt.id = d.linked_to LEFT JOIN documents ro ON ro.id = d.revision_of"
+        f" ORDER BY {order_by}",
         (*page_params, query.limit, query.offset))
     for row in rows:
         for name in ("newer_versions", "linked_copies"):

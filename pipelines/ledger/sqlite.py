@@ -15,6 +15,7 @@ from typing import Optional
 
 from .base import SQLLedger
 from .core import MOVED_TABLE, LedgerMoved, now
+from .journal import Journal
 
 
 class SQLiteLedger(SQLLedger):
@@ -22,8 +23,9 @@ class SQLiteLedger(SQLLedger):
 
     dialect = "sqlite"
 
-    def __init__(self, path: Path, create: bool = True):
-        """create=False: an existing ledger only (sqlite3.OperationalError where there is none)."""
+    def __init__(self, path: Path, create: bool = True, journal: Optional[Journal] = None):
+        """create=False: an existing ledger only (sqlite3.OperationalError where there is none). journal: where
+        each registration's changes are appended (journal.py; open_ledger gives the data root's)."""
         self.path = Path(path)
         self.url = f"sqlite:///{self.path.resolve()}"
         if create:
@@ -36,7 +38,7 @@ class SQLiteLedger(SQLLedger):
         self.conn.execute("PRAGMA busy_timeout=60000")
         self.conn.execute("PRAGMA foreign_keys=ON")
         self.moved_to: Optional[dict] = None
-        self._setup(create)
+        self._setup(create, journal)
         self.moved_to = self._moved_to()
 
     def close(self) -> None:
