@@ -25,7 +25,6 @@ from pipelines.batch_lock import BatchBusy, batch_lock
 from pipelines.intake import WITHHELD_NAME
 from pipelines.ledger import STATUS_ZH, LedgerDamaged
 from pipelines.office import Office
-from pipelines.review import review_path
 from pipelines.terminal import shown
 from pipelines.workers import Workers
 from validators import DEFAULT_PROFILE
@@ -85,6 +84,8 @@ def _duration(seconds: float) -> str:
 
 @task(name="初审 review", retries=0)  # a corrupt file stays corrupt: retrying does not help
 def review_task(path: str, channel: str, profile: str) -> dict:
+    from pipelines.review import review_path  # the reader and the rules: here, not in the batch's own process
+
     try:
         return {"file": path, "report": review_path(path, channel=channel, profile=profile)}
     except UnusableInput as exc:

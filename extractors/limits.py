@@ -1,4 +1,10 @@
-"""Bounds on what one input may cost (资源上限). Every parser runs inside them."""
+"""Bounds on what one input may cost (资源上限). Every parser runs inside them.
+
+Time is bounded by the CPU time a file makes this process spend (ITIMER_PROF: user and system time of every
+thread, the OCR runtime's own threads included), not by the clock on the wall: on a loaded server an honest
+scan waits for a CPU and must not be quarantined for it, while a hostile file that loops still burns CPU and
+is stopped. A far larger wall-clock backstop (ITIMER_REAL) stops a reader blocked without using CPU.
+"""
 from __future__ import annotations
 
 import contextlib
@@ -13,8 +19,12 @@ MAX_ZIP_TOTAL_BYTES = 300 * 1024 * 1024  # uncompressed, all members together
 MAX_ZIP_RATIO = 200  # uncompressed / compressed, per member: zip bombs reach thousands
 MAX_XML_PART_BYTES = 100 * 1024 * 1024
 MAX_PAGES = 1000
-PARSE_SECONDS = 60  # wall-clock bound on reading one file (text layers)
-OCR_SECONDS_PER_PAGE = 60  # wall-clock bound on recognising one scanned page
+PARSE_SECONDS = 60  # CPU seconds reading one file (text layers) may cost: an honest 公文 takes well under 5
+OCR_SECONDS_PER_PAGE = 120  # CPU seconds (both OCR threads together) one scanned page may cost: ~3–10 when honest
+# The wall-clock backstop, a multiple of the CPU bound (at least WALL_BACKSTOP_MIN seconds): only a reader that
+# waits without computing (a blocked read) meets it; at load 20 on 2 cores an honest page needs ~10× its CPU time.
+WALL_BACKSTOP_FACTOR = 20
+WALL_BACKSTOP_MIN = 600
 MAX_IMAGE_PIXELS = 100_000_000  # an A4 page at 600 dpi has 35 million; beyond this is a decompression bomb
 # Characters of text one document may hold: a long 公文 with its attachments is a few hundred thousand; the
 # rules and the language pipeline (spaCy, chunked under its max_length) are linear in it.
@@ -59,22 +69,45 @@ MAX_MAIL_HEADER_CHARS = 64 * 1024  # one header field's value; longer ones are c
 
 @contextlib.contextmanager
 def time_limit(seconds: float = PARSE_SECONDS, what: str = "解析"):
-    """Raise UnusableInput when the block runs longer than `seconds`.
+    """Raise UnusableInput ("timeout") when the block makes this process spend more than `seconds` of CPU
+    time (ITIMER_PROF, all threads), or runs longer than the wall-clock backstop
+    (max(WALL_BACKSTOP_FACTOR × seconds, WALL_BACKSTOP_MIN), ITIMER_REAL).
 
-    Uses SIGALRM, so it bounds Python code (pdfplumber's loops on cyclic /Contents); it is a no-op
-    off the main thread, where the batch's own worker timeout applies instead.
+    Signals, so it bounds Python code (pdfplumber's loops on cyclic /Contents) and is noticed when a C call
+    returns; a no-op off the main thread, where the batch's own worker timeout applies instead. Nested:
+    an enclosing limit pauses while an inner one runs (the inner block has its own budget, e.g. a page's
+    OCR inside a document's reading) and resumes with what it had left on leaving.
     """
     if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
         yield
         return
+    wall = max(seconds * WALL_BACKSTOP_FACTOR, WALL_BACKSTOP_MIN)
 
-    def on_alarm(signum, frame):
-        raise UnusableInput(f"{what}超时（超过 {seconds:g} 秒），文件可能损坏或被恶意构造", "timeout")
+    fired: list[str] = []
 
-    previous = signal.signal(signal.SIGALRM, on_alarm)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    def stop(reason: str):
+        fired.append(reason)
+        raise UnusableInput(reason, "timeout")
+
+    def on_cpu(signum, frame):
+        stop(f"{what}超时（计算时间超过 {seconds:g} 秒），文件可能损坏或被恶意构造")
+
+    def on_wall(signum, frame):
+        stop(f"{what}超时（等待超过 {wall:g} 秒仍未完成），文件可能损坏或被恶意构造")
+
+    previous = signal.signal(signal.SIGPROF, on_cpu), signal.signal(signal.SIGALRM, on_wall)
+    outer = signal.setitimer(signal.ITIMER_PROF, seconds)[0], signal.setitimer(signal.ITIMER_REAL, wall)[0]
     try:
         yield
+    except Exception as exc:
+        if fired and not isinstance(exc, UnusableInput):  # a library wrapped our timeout (rapidocr: OpenVINOError)
+            raise UnusableInput(fired[0], "timeout") from exc
+        raise
     finally:
+        signal.setitimer(signal.ITIMER_PROF, 0)
         signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+        signal.signal(signal.SIGPROF, previous[0])
+        signal.signal(signal.SIGALRM, previous[1])
+        for which, left in ((signal.ITIMER_PROF, outer[0]), (signal.ITIMER_REAL, outer[1])):
+            if left > 0:  # an enclosing limit, paused meanwhile: what it had left
+                signal.setitimer(which, left)

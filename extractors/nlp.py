@@ -3,7 +3,8 @@
 No model is downloaded: `spacy.blank("zh")` with jieba needs only the jieba package's dictionary.
 The `gongwen_patterns` component marks the phrases the 初审 rules ask about (requests, downward
 orders, phone numbers, personal addressees…) as spans in `doc.spans["gongwen"]`, aligned to
-jieba's tokens. The pipeline is built once per process.
+jieba's tokens. The pipeline is built once per process, and spaCy is imported only then (get_nlp): a
+process that never reads a document's text (a quick command) never loads it.
 """
 from __future__ import annotations
 
@@ -11,10 +12,11 @@ import bisect
 import logging
 import re
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-import spacy
-from spacy.language import Language
-from spacy.tokens import Doc, Span
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc
 
 # label → pattern. Labels are read by the drafting rules.
 PHRASES: dict[str, re.Pattern] = {
@@ -30,10 +32,12 @@ PHRASES: dict[str, re.Pattern] = {
 }
 
 
-@Language.component("gongwen_patterns")
 def gongwen_patterns(doc: Doc) -> Doc:
     """Mark each pattern match as a span widened to whole jieba tokens (as char_span's "expand" does,
-    but through one offset table: char_span walks the whole Doc on every call)."""
+    but through one offset table: char_span walks the whole Doc on every call). Registered as the spaCy
+    component "gongwen_patterns" by get_nlp."""
+    from spacy.tokens import Span
+
     starts = [token.idx for token in doc]
     spans = []
     for label, pattern in PHRASES.items():
@@ -45,12 +49,37 @@ def gongwen_patterns(doc: Doc) -> Doc:
     return doc
 
 
+def _import_jieba():
+    """jieba, imported without pkg_resources. jieba 0.42 imports setuptools' pkg_resources only to open its own
+    dictionary files (jieba/_compat.py), which costs a third of a second per process; where pkg_resources cannot
+    be imported it opens the same files by path. Blocked for this one import only, and only when nothing in
+    the process has imported pkg_resources already (then it is left as it is)."""
+    import sys
+
+    if "jieba" in sys.modules:
+        return sys.modules["jieba"]
+    block = "pkg_resources" not in sys.modules
+    if block:
+        sys.modules["pkg_resources"] = None  # `import pkg_resources` raises ImportError
+    try:
+        import jieba
+    finally:
+        if block and sys.modules.get("pkg_resources", 0) is None:
+            del sys.modules["pkg_resources"]
+    return jieba
+
+
 @lru_cache(maxsize=1)
 def get_nlp() -> Language:
     """The shared pipeline; jieba loads its dictionary here, once."""
-    import jieba
+    import spacy
+    from spacy.language import Language
+
+    jieba = _import_jieba()
 
     jieba.setLogLevel(logging.WARNING)
+    if not Language.has_factory("gongwen_patterns"):
+        Language.component("gongwen_patterns", func=gongwen_patterns)
     nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
     nlp.add_pipe("gongwen_patterns")
     return nlp

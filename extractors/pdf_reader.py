@@ -19,6 +19,7 @@ import pypdfium2.raw as pdfium_c
 
 from . import limits
 from .assemble import Piece, assemble_page, merge_chars
+from .complete import PDF_TAIL, pdf_ends
 from .errors import UnusableInput
 from .fonts import looks_substituted, stand_in_note, without_subset_prefix
 from .layout import Document, Page, Picture, Rule, pt_to_mm
@@ -33,7 +34,7 @@ def _hex(r: float, g: float, b: float) -> Optional[str]:
 
 def check_complete(data: bytes) -> None:
     """A PDF ends with %%EOF; without it the transfer broke off and what can be read is partial."""
-    if b"%%EOF" not in data[-2048:]:
+    if not pdf_ends(data[-PDF_TAIL:]):
         raise UnusableInput("PDF 文件不完整（缺少文件结束标记 %%EOF），可能在传输中被截断；请来文单位重新发送", "corrupt")
 
 

@@ -55,8 +55,13 @@ _OCR_PUNCT = {",": "，", ":": "：", ";": "；", "?": "？", "!": "！", "(": "
 _CJK_NEIGHBOUR = re.compile(r"(?<=[\u4e00-\u9fff\u3000-\u303f\uff00-\uffef])[,:;?!()]|[,:;?!()](?=[\u4e00-\u9fff])")
 
 
+# a date's 月 read as 日/目/用 where a seal or a fax's noise crosses it: "2026年11日20日" is no date, "…11月20日" is
+_DATE_MONTH_MISREAD = re.compile(r"((?:19|20)\d\d年[01]?\d)[日目用](?=[0-3]?\d日)")
+
+
 def normalise_ocr_text(text: str) -> str:
     text = _CJK_NEIGHBOUR.sub(lambda m: _OCR_PUNCT[m.group(0)], text.strip())
+    text = _DATE_MONTH_MISREAD.sub(r"\1月", text)
     # a bracket closing a full-width one is full-width too: "（电话：0851-85551234)" → "…）"
     out, open_full = [], 0
     for ch in text:

@@ -159,7 +159,7 @@ class SearchIndex(Protocol):
                 **filters) -> Results:
         """search() with the total count, FACETS over every match (exact, or estimated past a threshold:
         Results.approximate) and notices. facets=False / total=False skip them; today (a date) sets the
-        收文日期 ranges (default: today)."""
+        收文日期 ranges (default: today); order "date": newest 成文日期 first (else best first)."""
 
     def rebuild(self, docs: Iterable[Doc], progress=None) -> int:
         """Replace the whole index with these documents, atomically for searchers (old index until done)."""

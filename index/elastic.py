@@ -244,14 +244,18 @@ class ElasticIndex:
         return {"bool": {"must": must, "should": should, "filter": filter_}}
 
     def results(self, query: str, limit: int = 20, date_from: Optional[str] = None, date_to: Optional[str] = None,
-                facets: bool = True, total: bool = True, today: Optional[date] = None, **filters) -> Results:
+                facets: bool = True, total: bool = True, today: Optional[date] = None, order: str = "relevance",
+                **filters) -> Results:
         """One request: the best `limit`, the exact total (track_total_hits) and FACETS as terms and date-range
-        aggregations, computed by the cluster over every match (Results.approximate stays False)."""
+        aggregations, computed by the cluster over every match (Results.approximate stays False). order "date":
+        newest 成文日期 first."""
         parsed = parse_query(query)
         query_body = self._query(parsed, date_from, date_to, filters)
         self._ensure()
         body = {"query": query_body, "size": max(1, limit), "track_total_hits": bool(total or facets),
                 "_source": ["id", "title", "body", *KEYWORDS, "date", "received_at"]}
+        if order == "date":  # newest 成文日期 first, as the embedded index orders them
+            body["sort"] = [{"date": {"order": "desc", "missing": "_last"}}, "_score"]
         if facets:
             body["aggs"] = {name: {"terms": {"field": name, "size": FACET_SIZE}} for name in TERM_FACETS}
             body["aggs"]["received"] = {"date_range": {"field": "received", "format": "yyyy-MM-dd", "ranges": [

@@ -18,15 +18,23 @@ Crash safety: Tantivy publishes a commit by atomically replacing meta.json, so a
 leaves the last commit intact (its half-written segment files are collected by the next writer). Writers
 take a blocking lock file of ours first, so the batch's two worker processes write in turn, never fail.
 A rebuild is written beside the index and swapped in when complete.
+
+Read-only: Tantivy takes a lock file (.tantivy-meta.lock) to open a reader, which cannot be made on a data
+root mounted read-only (or not this process's to write). There the index is read through a private folder of
+symbolic links to its files (ReadOnlyView): Tantivy's lock files are made in that folder, the segments are
+read where they are. Searching works; writing is refused (IndexUnavailable).
 """
 from __future__ import annotations
 
 import fcntl
 import math
 import multiprocessing
+import os
 import re
 import shutil
+import tempfile
 import threading
+import weakref
 from contextlib import contextmanager, suppress
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
@@ -156,6 +164,9 @@ class TantivyIndex:
         self._finish_swap()
         self._lock = threading.Lock()
         self._seen = None
+        self._view: Optional[ReadOnlyView] = None
+        if _version_of(self.path) in UPGRADABLE and not _writable(self.path):
+            raise IndexUnavailable(f"检索库 {self.path} 需要升级到新格式，但数据目录只读：请在可写时运行一次 shouwen search 或 reindex")
         if _version_of(self.path) in UPGRADABLE:
             with open(self.path.with_name(self.path.name + ".upgrade.lock"), "w") as lock:
                 fcntl.flock(lock, fcntl.LOCK_EX)  # two processes opening it at once: one upgrades, one waits
@@ -166,17 +177,23 @@ class TantivyIndex:
     # --- opening --------------------------------------------------------------------------------------
     def _open(self, path: Path) -> tantivy.Index:
         """The engine's index on `path`, after integrity.check: IndexDamaged (Chinese, naming shouwen reindex)
-        when a file or meta.json is not what our commits wrote, IndexUnavailable for another schema version."""
-        path.mkdir(parents=True, exist_ok=True)
+        when a file or meta.json is not what our commits wrote, IndexUnavailable for another schema version.
+        A folder this process cannot write is opened through a ReadOnlyView (Tantivy's lock files there)."""
+        if path.is_dir() and not _writable(path):
+            self._view = ReadOnlyView(path)
+            opened = self._view.folder
+        else:
+            path.mkdir(parents=True, exist_ok=True)
+            opened = path
         version = path / "shouwen-schema"
         if version.exists() and version.read_text().strip() != SCHEMA_VERSION:
             raise IndexUnavailable(f"检索库 {path} 版本不符，请运行 shouwen reindex 重建")
         integrity.check(path, FIELD_NAMES, writing=lambda: _writer_busy(path))
         pagecache.read_tails(path)  # what opening reads, without the disk's read-ahead (pagecache.py)
         with self._guard():
-            index = tantivy.Index(self.schema, path=str(path), reuse=True)
+            index = tantivy.Index(self.schema, path=str(opened), reuse=True)
         pagecache.advise_random(path)
-        if not version.exists():
+        if not version.exists() and self._view is None:
             version.write_text(SCHEMA_VERSION)
         return index
 
@@ -225,6 +242,8 @@ class TantivyIndex:
 
     @contextmanager
     def _writer(self, heap: int = 64_000_000, threads: int = 1):
+        if self._view is not None:
+            raise IndexUnavailable(f"检索库 {self.path} 所在的数据目录只读，不能写入")
         self.path.mkdir(parents=True, exist_ok=True)
         with self._lock, open(self.path / "shouwen-writer.lock", "a+") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)  # the other worker process writes first; wait for it
@@ -333,6 +352,8 @@ class TantivyIndex:
         except OSError:
             seen = None
         if seen != self._seen:
+            if self._view is not None:
+                self._view.refresh()  # segments committed since (a writer elsewhere): linked too
             if self._seen is not None:  # another process committed: its files are checked as at opening
                 integrity.check(self.path, FIELD_NAMES, writing=lambda: _writer_busy(self.path))
                 pagecache.read_tails(self.path)
@@ -663,9 +684,11 @@ class TantivyIndex:
         return rounded(count * scale), scaled, True
 
     def results(self, query: str, limit: int = 20, date_from: Optional[str] = None, date_to: Optional[str] = None,
-                facets: bool = True, total: bool = True, today: Optional[date] = None, **filters) -> Results:
+                facets: bool = True, total: bool = True, today: Optional[date] = None, order: str = "relevance",
+                **filters) -> Results:
         """The best `limit` hits under the index's query plan (self.plan); total/facets count every document
         holding every part (_matching; exact up to EXACT_UP_TO, past it estimated on a sample: _counted).
+        order "date": every match, newest 成文日期 first (the date fast field; score 0) — the web desk's 按日期.
         When nothing holds the query and the plan allows (title-first), the close matches (_close), a notice
         saying so, total their number. filters: FILTERS names, received_from / received_to (收文日期,
         YYYY-MM-DD); today: for the 收文日期 facet's ranges (default: today). Raises QueryError (Chinese) for
@@ -678,7 +701,13 @@ class TantivyIndex:
         with self._guard():
             searcher = self._searcher()
             limit = max(1, limit)
-            best, found = self._best(searcher, parsed, limit, date_from, date_to, filters)
+            if order == "date":
+                matching = self._matching(parsed, date_from, date_to, filters)
+                best = [(0.0, a) for _, a in
+                        searcher.search(matching, limit=limit, count=False, order_by_field="date").hits]
+                found = None
+            else:
+                best, found = self._best(searcher, parsed, limit, date_from, date_to, filters)
             notices, parts = list(parsed.notices), parsed.parts
             close = False
             if not best and not found and self.plan == "title-first":
@@ -711,6 +740,37 @@ class TantivyIndex:
 
     def close(self) -> None:
         self.index = None
+        if self._view is not None:
+            self._view.close()
+            self._view = None
+
+
+def _writable(path: Path) -> bool:
+    return os.access(path, os.W_OK)
+
+
+class ReadOnlyView:
+    """A private folder (under $TMPDIR) of symbolic links to every file of the index folder `source`, where
+    Tantivy may make its lock files: an index that cannot be written is opened and searched through it.
+    refresh() links files that appeared since; close() (or the view's collection) removes the folder."""
+
+    LOCKS = (".tantivy-meta.lock", ".tantivy-writer.lock", "shouwen-writer.lock")
+
+    def __init__(self, source: Path):
+        self.source = Path(source)
+        self.folder = Path(tempfile.mkdtemp(prefix="shouwen-index-view-"))
+        self._cleanup = weakref.finalize(self, shutil.rmtree, self.folder, True)
+        self.refresh()
+
+    def refresh(self) -> None:
+        for entry in os.scandir(self.source):
+            link = self.folder / entry.name
+            if entry.name in self.LOCKS or not entry.is_file() or os.path.lexists(link):
+                continue
+            os.symlink(entry.path, link)
+
+    def close(self) -> None:
+        self._cleanup()
 
 
 RECEIVED = ("received_from", "received_to")  # the 收文日期 filter's two ends (YYYY-MM-DD, inclusive)

@@ -5,6 +5,7 @@ clean up, and the next batch takes the lock at once. A second `shouwen run` (or 
 root while one is running is refused at once, in Chinese (BatchBusy, exit 2), rather than made to wait: the
 clerk learns that a batch is under way, and what the second one would have taken in is taken by the running
 one or the next. Reentrant within one process (the CLI takes it before Prefect starts, the flow again).
+The holder's start time is written in the office's time zone ([office] timezone), as the ledger's times are.
 """
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ import threading
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, Optional
 
 LOCK_FILE = ".batch.lock"
 _held: dict[str, list] = {}  # root → [fd, depth], the locks this process holds
@@ -23,6 +24,26 @@ _guard = threading.Lock()
 
 class BatchBusy(RuntimeError):
     """Another batch holds the data root (said in Chinese)."""
+
+
+ZONE_ZH = {"Asia/Shanghai": "北京时间", "Asia/Chongqing": "北京时间", "Asia/Harbin": "北京时间", "PRC": "北京时间"}
+
+
+def office_time(root: Path, now: Optional[datetime] = None) -> str:
+    """`now` (default: this moment) in the time zone of the office at `root` ([office] timezone; the machine's
+    own where its configuration cannot be read): "2026-03-02 09:15:07（北京时间）"."""
+    from zoneinfo import ZoneInfo
+
+    try:
+        from .office import configuration
+
+        zone = configuration(root).office.timezone
+        at = (now or datetime.now(ZoneInfo(zone))).astimezone(ZoneInfo(zone))
+        label = ZONE_ZH.get(zone, zone)
+    except Exception:  # a configuration that cannot be read is said by the command itself
+        at = (now or datetime.now().astimezone()).astimezone()
+        label = at.strftime("UTC%z")
+    return f"{at.strftime('%Y-%m-%d %H:%M:%S')}（{label}）"
 
 
 BATCH = "收文批处理"
@@ -48,7 +69,7 @@ def batch_lock(root: Path, purpose: str = BATCH) -> Iterator[None]:
                 busy = "另一批收文正在处理这个数据目录" if what in ("", BATCH) else f"这个数据目录正在{what}"
                 raise BatchBusy(f"{busy}（{holder or '进程未知'}）：本次未运行。请等它结束后再运行（数据目录 {key}）") from None
             os.ftruncate(fd, 0)
-            os.pwrite(fd, f"{purpose}：进程 {os.getpid()}，开始于 {datetime.now().strftime('%Y-%m-%d %H:%M:%S')}".encode(), 0)
+            os.pwrite(fd, f"{purpose}：进程 {os.getpid()}，开始于 {office_time(Path(key))}".encode(), 0)
             _held[key] = [fd, 1]
     try:
         yield

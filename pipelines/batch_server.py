@@ -10,10 +10,12 @@ first Prefect client when no PREFECT_API_URL is set):
   * a `shouwen run` killed with SIGKILL leaves it running (uvicorn, ~200 MB, a port) with no parent.
 
 So the batch starts the same uvicorn app itself, first thing (it loads while our own modules import, on the
-other core), on a new data root from a copy of the machine's migrated empty database (seed_database), with the services a one-batch server does not need turned off, block-type registration off, a
-60 s database timeout, a generous start-up deadline and a second try when it exits during start-up. The
-kernel kills it when `shouwen run` dies however it dies (PR_SET_PDEATHSIG), and it carries SHOUWEN_BATCH_OF
-(the data root) in its environment so a test can find what a batch left behind.
+other core), on a new data root from a copy of the machine's migrated empty database (seed_database), without
+Alembic's migration walk where the database is already at that database's revision (migrated), with the
+services a one-batch server does not need turned off, block-type registration off, a 60 s database timeout,
+a generous start-up deadline and a second try when it exits during start-up. The kernel kills it when
+`shouwen run` dies however it dies (PR_SET_PDEATHSIG), and it carries SHOUWEN_BATCH_OF (the data root) in
+its environment so a test can find what a batch left behind.
 
 Where the configuration names a standing server (`[prefect] api_url` in shouwen.toml, or PREFECT_API_URL),
 nothing is started: the batch reports to that server.
@@ -111,6 +113,31 @@ def save_template(home: Path) -> None:
         pass  # only a speed-up: the next new root migrates again
 
 
+def _revision(database: Path) -> Optional[str]:
+    """The Alembic revision a Prefect database is at (table alembic_version), or None when unreadable."""
+    try:
+        with sqlite3.connect(f"file:{database}?mode=ro", uri=True, timeout=5) as conn:
+            row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+    except sqlite3.Error:
+        return None
+    return row[0] if row else None
+
+
+def migrated(home: Path) -> bool:
+    """True when the data root's Prefect database is at the revision of this machine's migrated empty database
+    of this Prefect version (template_path): the server then starts without running Alembic, which loads and
+    walks ~150 migration scripts on every start to find nothing to do. False whenever in doubt (no template
+    yet, another database configured, a revision that differs): the server migrates as before."""
+    database = Path(home) / "prefect.db"
+    if os.environ.get("PREFECT_API_DATABASE_CONNECTION_URL") or not database.is_file():
+        return False
+    template = template_path()
+    if not template.is_file():
+        return False
+    head = _revision(template)
+    return head is not None and _revision(database) == head
+
+
 class BatchServer:
     """Prefect's API app under uvicorn on 127.0.0.1 for one batch.
 
@@ -137,6 +164,8 @@ class BatchServer:
         self.port = _free_port()
         env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
         env.update(SERVER_SETTINGS, PREFECT_HOME=str(self.home), **{MARKER: str(self.root)})
+        if migrated(self.home):  # seeded from the template, or migrated by an earlier batch of this version
+            env["PREFECT_API_DATABASE_MIGRATE_ON_START"] = "false"
         with open(self.log, "ab") as log:
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "uvicorn", "--factory", "prefect.server.api.server:create_app",

@@ -9,8 +9,9 @@ The commands are a table (pipelines/commands: one Command per command, one line 
 reads the office's configuration first for a command on a data root, calls the command, and turns what went
 wrong into one Chinese line and an exit code: 0 done, 1 returned (退文, `validate` only), 2 refused, unusable
 input or a fault — never a traceback, unless asked for (--debug, SHOUWEN_DEBUG=1). A desk refusal is said with
-the commands that would do what it suggests (its Actions). The CLI's actor is the person at the terminal:
-cli:<os user>, a clerk (pipelines/actors.py).
+the commands that would do what it suggests (its Actions). The CLI's actor is the account named by --user (its
+password from --password-stdin; $SHOUWEN_USER / $SHOUWEN_PASSWORD for scripts: pipelines/accounts_cmd.login),
+else the person at the terminal, cli:<os user>, a clerk (pipelines/actors.py) — the server's operator.
 """
 from __future__ import annotations
 
@@ -58,7 +59,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return EXIT_UNUSABLE
     command = args.command_entry
-    args.actor = cli_actor()  # the person at the terminal, a clerk (a command for the 机要员 says so itself)
+    args.actor = cli_actor()  # the person at the terminal, a clerk, until an account logs in (below)
     debug = _logging(getattr(args, "debug", False) or bool(os.environ.get("SHOUWEN_DEBUG")))
     if command.root:  # a command on the office's data root: its configuration, read once, checked first
         from .config import ConfigError, activate, load
@@ -70,6 +71,10 @@ def main(argv: list[str] | None = None) -> int:
             print(f"shouwen: {exc}", file=sys.stderr)
             return EXIT_UNUSABLE
     try:
+        if command.root and command.acts:  # --user / $SHOUWEN_USER: the account this command acts as
+            from .accounts_cmd import login
+
+            args.actor = login(args)
         return command.run(args)
     except BrokenPipeError:  # `shouwen … | head`
         return 0
@@ -79,6 +84,14 @@ def main(argv: list[str] | None = None) -> int:
         if isinstance(exc, DeskRefusal):  # what was asked cannot be done (pipelines/desk): why, and what would do
             print(shown_text(f"shouwen: {exc.message}"), file=sys.stderr)
             say_actions(exc.actions, args)
+            if exc.code == "forbidden" and args.actor.name.startswith("cli:"):  # the operator, no account
+                print("  以有此权限的账户办理：在命令后加 --user 用户名 --password-stdin（密码从标准输入给出）",
+                      file=sys.stderr)
+            return EXIT_UNUSABLE
+        from .accounts import LoginRefused
+
+        if isinstance(exc, LoginRefused):  # a wrong name or password, a disabled or throttled account
+            print(shown(f"shouwen: 登录失败：{exc}"), file=sys.stderr)
             return EXIT_UNUSABLE
         line = _fault_line(exc, args)
         if line is not None:

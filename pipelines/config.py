@@ -22,9 +22,18 @@ file named explicitly must exist). Every key has a default, so an office without
     model_dir = "/srv/models/ppocr"  # (SHOUWEN_OCR_MODEL_DIR); relative paths are relative to this file
     paddle_model_dir = "…"           # (SHOUWEN_PADDLE_MODEL_DIR)
     max_side = 1280                  # longest page side, pixels, given to the text detector (SHOUWEN_OCR_MAX_SIDE)
+    [intake]                         # 签收
+    incomplete_grace_seconds = 600   # a file cut off (a PDF without its end, a zip without its central directory…)
+                                     # waits this long after its last write as 仍在传入, then goes to quarantine
+                                     # (SHOUWEN_INCOMPLETE_GRACE_SECONDS)
     [prefect]
     api_url = "http://prefect.office.lan:4200/api"   # a standing Prefect server (PREFECT_API_URL); none: the batch starts its own
     work_pool = "shouwen"            # the work pool of `shouwen worker` and prefect.yaml (SHOUWEN_WORK_POOL)
+    [web]                            # `shouwen serve`, the web desk
+    secure_cookies = true            # cookies only over HTTPS (SHOUWEN_WEB_SECURE_COOKIES); false only for a
+                                     # plain-HTTP intranet, where the session cookie then travels unencrypted
+    session_idle_minutes = 30        # a session unused this long ends (SHOUWEN_WEB_SESSION_IDLE_MINUTES)
+    session_hours = 12               # and every session ends this long after its login (SHOUWEN_WEB_SESSION_HOURS)
 
     [handling]                       # 承办与督办 (pipelines/handling/): deadlines, reminders, files
     working_days = 15                # 一般办件：分办后 N 个工作日内办结
@@ -76,8 +85,12 @@ ENV = {
     ("ocr", "model_dir"): "SHOUWEN_OCR_MODEL_DIR",
     ("ocr", "paddle_model_dir"): "SHOUWEN_PADDLE_MODEL_DIR",
     ("ocr", "max_side"): "SHOUWEN_OCR_MAX_SIDE",
+    ("intake", "incomplete_grace_seconds"): "SHOUWEN_INCOMPLETE_GRACE_SECONDS",
     ("prefect", "api_url"): "PREFECT_API_URL",
     ("prefect", "work_pool"): "SHOUWEN_WORK_POOL",
+    ("web", "secure_cookies"): "SHOUWEN_WEB_SECURE_COOKIES",
+    ("web", "session_idle_minutes"): "SHOUWEN_WEB_SESSION_IDLE_MINUTES",
+    ("web", "session_hours"): "SHOUWEN_WEB_SESSION_HOURS",
 }
 
 
@@ -182,6 +195,19 @@ class OcrSettings(_Section):
         return value
 
 
+class IntakeSettings(_Section):
+    """[intake]: 签收. A structurally incomplete file (extractors/complete.py) younger than
+    incomplete_grace_seconds (since its last write) is still arriving; older, it is taken and quarantined."""
+    incomplete_grace_seconds: int = Field(600, description="不完整的文件（缺结尾的 PDF、缺目录的压缩包等）在最后一次写入后等待多少秒仍视为“仍在传入”，超过则移入隔离区")
+
+    @field_validator("incomplete_grace_seconds")
+    @classmethod
+    def _grace(cls, value: int) -> int:
+        if not 0 <= value <= 7 * 86400:
+            raise ValueError("应在 0 到 604800 秒（7 天）之间")
+        return value
+
+
 class PrefectSettings(_Section):
     api_url: Optional[str] = Field(None, description="常驻 Prefect 服务的地址 http(s)://主机:端口/api；不设时每次批处理自带一个临时服务")
     work_pool: str = Field("shouwen", description="工作池名称：shouwen worker 与 prefect.yaml 使用的 Prefect work pool")
@@ -248,14 +274,29 @@ class HandlingSettings(_Section):
                 raise ValueError(f"“{entry}”应为“姓名 职务”，如“张伟 市长”")
         return [" ".join(v.split()) for v in value]
 
+class WebSettings(_Section):
+    """The web desk (`shouwen serve`, web/): cookies and how long a session lasts."""
+    secure_cookies: bool = Field(True, description="只经 HTTPS 发送会话 Cookie；只有在封闭内网用纯 HTTP 提供办公台时才设为 false（会话 Cookie 将以明文传输）")
+    session_idle_minutes: int = Field(30, description="会话闲置多少分钟后结束")
+    session_hours: int = Field(12, description="登录后多少小时会话必定结束")
+
+    @field_validator("session_idle_minutes", "session_hours")
+    @classmethod
+    def _positive(cls, value: int) -> int:
+        if value < 1:
+            raise ValueError("应为正整数")
+        return value
+
 
 class Settings(_Section):
     office: OfficeSettings = OfficeSettings()
     ledger: LedgerSettings = LedgerSettings()
     index: IndexSettings = IndexSettings()
     ocr: OcrSettings = OcrSettings()
+    intake: IntakeSettings = IntakeSettings()
     prefect: PrefectSettings = PrefectSettings()
     handling: HandlingSettings = HandlingSettings()
+    web: WebSettings = WebSettings()
 
 
 def _check_postgres(url: str) -> str:
@@ -432,10 +473,10 @@ def _check_paths(settings: Settings, sources: dict, path: Optional[Path]) -> Non
 
 
 def _check_profile(settings: Settings, sources: dict, path: Optional[Path]) -> None:
-    from validators import ProfileError, load_profile
+    from validators.profile import ProfileError, check_profile
 
     try:
-        load_profile(settings.office.profile)
+        check_profile(settings.office.profile)
     except ProfileError as exc:
         raise ConfigError(_where("office", "profile", sources, path) + str(exc)) from None
 

@@ -4,6 +4,8 @@ the writers that put files there whole or not at all.
     paths = DataRoot(root)              # office.paths is one
     paths.inbox("edoc")                 inbox/edoc/            what arrives, per channel (CHANNELS)
     paths.received("mail")              received/mail/         inbox files once taken in, <year>-<seq>-<name>
+    paths.counter                       inbox/.counter/        a paper document's upload at the counter (窗口收文),
+                                                               for the instant it is taken in (not a channel)
     paths.archive                       archive/               originals, content-addressed, read-only (0444)
     paths.archived(sha256, ".pdf")      archive/ab/cd/<sha256>.pdf
     paths.outbox                        outbox/<来文单位>/      退文通知单 and 审核意见.json (paths.sender(issuer))
@@ -11,6 +13,7 @@ the writers that put files there whole or not at all.
     paths.quarantine                    quarantine/            what could not be read or taken in, with .原因.txt
     paths.registrations                 registrations/<year>/  the registration and 机要 records (rebuild-ledger)
     paths.cache                         cache/                 rendered page images and such: rebuildable
+    paths.cache_folder(confidential)    cache/ or .secure/cache/  (a classified or held document's)
     paths.secure                        .secure/               classified and held originals under their 收文编号
                                                                only, for the service account alone (0700 / 0400)
     paths.handling_files(confidential)   handling-files/       files attached to a 办理情况 (.secure/… if classified)
@@ -63,6 +66,12 @@ class DataRoot:
     # -- what arrives and where it goes --------------------------------------------------------------------
     def inbox(self, channel: Optional[str] = None) -> Path:
         return self.root / "inbox" / channel if channel else self.root / "inbox"
+
+    @property
+    def counter(self) -> Path:
+        """inbox/.counter/: where an upload at the counter (窗口收文) lies while it is taken in; a hidden folder
+        beside the channels, which the batch's scan never reads."""
+        return self.inbox() / ".counter"
 
     def received(self, channel: Optional[str] = None) -> Path:
         return self.root / "received" / channel if channel else self.root / "received"
@@ -117,6 +126,13 @@ class DataRoot:
     def cache(self) -> Path:
         """cache/: what can be made again from the archive (rendered page images…); never a record."""
         return self.root / "cache"
+
+    def cache_folder(self, confidential: bool = False) -> Path:
+        """cache/ (or .secure/cache/ for a classified or held document's: page images never beside the open
+        ones, made 0700 by secure_folder)."""
+        if confidential:
+            return self.secure_folder() / "cache"
+        return self.cache
 
     # -- 承办/督办 (pipelines/handling) -------------------------------------------------------------------------
     def handling_files(self, confidential: bool = False) -> Path:

@@ -23,7 +23,7 @@ import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 from index import IndexUnavailable
 
@@ -31,8 +31,6 @@ from . import events
 from .actors import BATCH, Actor, history_kwargs
 from .dataroot import NAME_MAX, SECURE_FILE_MODE, DataRoot, numbered, safe_name, suffix_of
 from .ledger import LedgerConflict
-from .returns import write_return
-from .review import Review, review_original
 from .routing import Route, route
 from .search_sync import add_document
 from .secrecy import CLASSIFIED, CONFIDENTIAL_OFFICE, HELD, Decision
@@ -40,6 +38,25 @@ from .secrecy_records import CLASSIFIED as RECORD_CLASSIFIED
 from .secrecy_records import HELD as RECORD_HELD
 from .secrecy_records import decision_kind, record_decision
 from .terminal import shown
+
+if TYPE_CHECKING:
+    from .review import Review
+
+
+# The 退文通知单's writer (python-docx) and the reviewer (the element parser) are imported when a document is
+# returned or reviewed: 改办 and the other quick commands that come through here need neither.
+def write_return(*args, **kwargs) -> Path:
+    """returns.write_return (the 退文通知单)."""
+    from .returns import write_return as write
+
+    return write(*args, **kwargs)
+
+
+def review_original(*args, **kwargs) -> Review:
+    """review.review_original (初审 of the archived original)."""
+    from .review import review_original as review
+
+    return review(*args, **kwargs)
 
 
 @dataclass

@@ -12,8 +12,16 @@ What the inbox may hold is not trusted:
   * a maildir folder (cur/, new/, tmp/) in inbox/mail/ gives one arrival per message in new/ and cur/ (tmp/,
     messages still being written, is never read); the folder stays, so the mail fetcher keeps delivering into it.
 
+  * a file written in two goes (half written and closed, the rest later) looks settled in between: one that is
+    structurally incomplete (extractors/complete.py: a PDF without %%EOF, a zip without its central directory,
+    a cut image or mail) waits while it is younger than the grace period ([intake] incomplete_grace_seconds),
+    then is taken as it is (and quarantined by its reader, as any damaged file).
+  * names beginning with a dot, ~$ (an editor's lock file) or ending in .part are a writer's temporaries: left
+    where they are, and said (left_alone).
+
     scan(root)        -> (arrivals, [(arrival, why refused)])
     settled(arrivals) -> (complete, still being written)
+    arriving(arrivals, grace, now) -> (whole or too old to wait for, [(still arriving, why)])
 """
 from __future__ import annotations
 
@@ -102,8 +110,19 @@ REASON_FOLDER_LINK = ("这个收件箱文件夹是符号链接（快捷方式）
 REASON_OUTSIDE = "此文件实际位于数据目录以外（路径中的文件夹是符号链接），未读取、未移动"
 
 
-def _skipped(raw: bytes) -> bool:
-    return raw.startswith((b".", "~$".encode())) or raw.endswith(b".part")
+REASON_HIDDEN = ("文件名以“.”开头（隐藏文件，通常是传输软件写入中的临时文件），未收，留在收件箱；"
+                 "如是来文，请去掉文件名开头的“.”")
+REASON_LOCK = "文件名以“~$”开头（文字处理软件的锁定文件），未收，留在收件箱"
+REASON_PART = "文件名以 .part 结尾（下载或传输中的临时文件），未收，留在收件箱；传完后应改为正式文件名"
+
+
+def _skipped(raw: bytes) -> Optional[str]:
+    """Why an inbox name is a writer's temporary, left where it is (None: an arrival)."""
+    if raw.startswith(b"."):
+        return REASON_HIDDEN
+    if raw.startswith("~$".encode()):
+        return REASON_LOCK
+    return REASON_PART if raw.endswith(b".part") else None
 
 
 def _kind(mode: int) -> Optional[str]:
@@ -118,9 +137,10 @@ def _kind(mode: int) -> Optional[str]:
     return REASON_SPECIAL.format(kind=kind)
 
 
-def scan(root: Path) -> tuple[list[Arrival], list[tuple[Arrival, str]]]:
+def scan(root: Path, left: Optional[list] = None) -> tuple[list[Arrival], list[tuple[Arrival, str]]]:
     """Every entry waiting in the inboxes, oldest first: (regular files, other things with the reason they are
-    refused). Hidden, ~$ and .part names are left alone (they are still arriving). A maildir folder in
+    refused). Hidden, ~$ and .part names are left alone (a writer's temporaries); `left`, when given, gets
+    (channel, name as shown, why) for each of them. A maildir folder in
     inbox/mail/ gives its messages (maildir_arrivals). A folder on the way that is a symbolic link
     (inbox/ itself, inbox/edoc, a maildir's new/ or cur/) is refused as one entry and not looked into: nothing
     outside the data root is read or moved."""
@@ -139,7 +159,10 @@ def scan(root: Path) -> tuple[list[Arrival], list[tuple[Arrival, str]]]:
         except FileNotFoundError:
             continue
         for entry in entries:
-            if _skipped(entry.name):
+            why_left = _skipped(entry.name)
+            if why_left:
+                if left is not None:
+                    left.append((channel, display_name(entry.name)[0], why_left))
                 continue
             try:
                 st = os.lstat(entry.path)
@@ -214,6 +237,33 @@ def settled(arrivals: list[Arrival], settle: Optional[float] = None,
         else:
             ready.append(a)
     return ready, waiting
+
+
+def arriving(arrivals: list[Arrival], grace: float, now: float) -> tuple[list[Arrival], list[tuple[Arrival, str]]]:
+    """(to take, [(still arriving, why)]): a file structurally incomplete (extractors/complete.py) whose last
+    write is less than `grace` seconds before `now` (epoch seconds: the caller's clock) is still arriving; a
+    whole one, or one that stayed incomplete longer than that, is taken (its reader quarantines a cut one)."""
+    from extractors.complete import incomplete
+
+    ready, waiting = [], []
+    for a in arrivals:
+        age = now - a.st.st_mtime
+        why = None
+        if age < grace:
+            try:
+                why = incomplete(a.path)
+            except OSError:
+                why = None  # gone or unreadable: take_one says what it finds
+        if why:
+            waiting.append((a, f"{why}，可能仍在传入；最后写入后 {_span(grace)}内等待传完，仍不完整则隔离"))
+        else:
+            ready.append(a)
+    return ready, waiting
+
+
+def _span(seconds: float) -> str:
+    minutes, rest = divmod(int(seconds), 60)
+    return f"{minutes} 分钟" if minutes and not rest else f"{int(seconds)} 秒"
 
 
 # ---- maildir folders in inbox/mail/ ----------------------------------------------------------------------------

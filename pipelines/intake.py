@@ -21,7 +21,7 @@ import shutil
 import tempfile
 import time
 from pathlib import Path
-from typing import Optional
+from typing import Callable, Optional
 
 from .dataroot import (
     NAME_MAX,
@@ -42,6 +42,7 @@ from .inbox import (
     Arrival,
     Refused,
     _kind,
+    arriving,
     display_name,
     scan,
     settled,
@@ -56,21 +57,26 @@ WITHHELD_NAME = "（涉密公文，文件名不予显示）"
 
 
 @step("签收登记 take-in")  # a file still being written waits for the next batch; no retry: each file on its own
-def take_in(office, summary: Optional[Summary] = None) -> Summary:
+def take_in(office, summary: Optional[Summary] = None, clock: Callable[[], float] = time.time) -> Summary:
     """签收 every complete regular file in the inboxes, each on its own: archive, register, then move it out of
     the inbox into received/. Links, devices, FIFOs and folders go to quarantine unread; files still being
-    written wait for the next batch; a file that fails alone is quarantined with its reason. A fault of the
-    disk or the ledger (磁盘已满, 只读, 登记簿损坏) stops the batch instead. Returns the summary (new `summary`
-    when none is given) with the newly registered, the duplicates, the refused and the waiting files counted.
-    Call with the batch lock held (batch_lock.py)."""
+    written wait for the next batch, and so does a file structurally incomplete (cut off: a PDF without its
+    end…) for [intake] incomplete_grace_seconds after its last write (inbox.arriving, judged at `clock()`,
+    epoch seconds); a file that fails alone is quarantined with its reason; a writer's temporaries (.name,
+    ~$name, name.part) are left and said. A fault of the disk or the ledger (磁盘已满, 只读, 登记簿损坏) stops
+    the batch instead. Returns the summary (new `summary` when none is given) with the newly registered, the
+    duplicates, the refused, the waiting and the left files. Call with the batch lock held (batch_lock.py)."""
     started = time.time()
     DataRoot(office.root).clean_temporaries(before=started)  # what a killed intake left (we hold the lock: none is live)
     summary = summary if summary is not None else Summary()
-    files, strange = scan(office.root)
+    files, strange = scan(office.root, summary.left)
     for arrival, reason in strange:
         summary.refused.append(_refuse(office, arrival, reason))
     ready, waiting = settled(files)
     summary.waiting += len(waiting)
+    ready, cut = arriving(ready, office.config.settings.intake.incomplete_grace_seconds, clock())
+    summary.waiting += len(cut)
+    summary.arriving.extend((arrival.channel, arrival.name, why) for arrival, why in cut)
     new = duplicates = 0
     for arrival in ready:
         try:
@@ -99,17 +105,18 @@ def take_in(office, summary: Optional[Summary] = None) -> Summary:
     return summary
 
 
-def take_one(office, arrival: Arrival) -> tuple[bool, bool, str, bool]:
+def take_one(office, arrival: Arrival, actor: str = "batch") -> tuple[bool, bool, str, bool]:
     """One inbox file: (newly registered, a duplicate of a registered one, its 收文编号, confidential). A file
     registered by a batch that was killed before moving it out of the inbox is resumed (neither new nor a
     duplicate). The 收文 time is the office's clock ([office] timezone), which also decides the year of its
     收文编号. A copy of a classified or held document received again is kept with it in .secure/, under its
-    收文编号 only (confidential: True)."""
+    收文编号 only (confidential: True). actor: who registered it (the history's name: the batch, or the account
+    that registered a paper document at the counter)."""
     ledger = office.ledger
     sha256, kept = copy_in(office.root, arrival)
     registration = ledger.register(sha256=sha256, file=arrival.name, channel=arrival.channel,
                                    archive_path=str(kept.relative_to(office.root)), file_raw=arrival.raw_hex,
-                                   received_at=office.now())
+                                   received_at=office.now(), actor=actor)
     row = ledger.get(registration.id)
     write_sidecar(office.root, row)  # the number, recoverable without the ledger
     paths = DataRoot(office.root)

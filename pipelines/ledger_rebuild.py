@@ -40,6 +40,7 @@ from .ledger import FINAL, STATUS_ZH, LedgerDamaged, SQLiteLedger, format_number
 from .ledger.journal import SUFFIX as JOURNAL_SUFFIX
 from .ledger.journal import read as read_journal
 from .ledger.journal import replay
+from .ledger.sqlite import connect_readable
 from .secrecy import CONFIDENTIAL_OFFICE
 from .secrecy_records import CLASSIFIED, HELD, read_decision
 from .secrecy_records import SUFFIX as DECISION_SUFFIX
@@ -73,7 +74,7 @@ def check_ledger(root: Path, path: Path | None = None) -> None:
         how = "是空文件（0 字节）"
     else:
         try:
-            conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=60)
+            conn = connect_readable(path)  # also on a data root mounted read-only
             try:
                 if conn.execute("PRAGMA quick_check").fetchone()[0] != "ok":
                     how = "已损坏（完整性检查未通过）"
@@ -274,7 +275,7 @@ def _journals(root: Path) -> dict[tuple[int, int], object]:
     """(year, seq) → journal.Replayed for every registration journal under registrations/ (damaged lines are
     skipped there and named again by _restore)."""
     found = {}
-    for path in sorted((root / "registrations").glob(f"*/*{JOURNAL_SUFFIX}")):
+    for path in sorted(DataRoot(root).registrations.glob(f"*/*{JOURNAL_SUFFIX}")):
         read = read_journal(path)
         replayed = replay(read.entries) if read else None
         if replayed is None or "year" not in replayed.row or "seq" not in replayed.row:

@@ -26,11 +26,14 @@ import sys
 from dataclasses import dataclass, field
 from itertools import zip_longest
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from .commands import Command
-from .config import mask
-from .ledger import TABLES, Ledger, LedgerUnavailable, iter_table, open_ledger
+
+if TYPE_CHECKING:
+    from .ledger import Ledger
+
+# The ledger and the configuration are imported where they are used: this module is read for `shouwen --help`.
 
 EXIT_OK, EXIT_FAULT = 0, 2
 TABLE_ZH = {"documents": "收文", "history": "状态历史", "sequences": "年度编号", "same_document": "同一来文比对"}
@@ -83,6 +86,8 @@ def migrate(source: Ledger, target: Ledger, say: Callable[[str], None] = print) 
     key order and compare them row by row, and each year's last 收文编号.
     Errors: MigrationRefused (Chinese) for a non-empty target, a feature this program does not know, or any
     difference found afterwards."""
+    from .ledger import TABLES, iter_table
+
     if target.count_rows("documents"):
         raise MigrationRefused(f"目标登记簿已有收文，拒绝迁移（请换一个空数据库，或先确认其中内容无用后清空）：{_shown(target)}")
     features = _features(source)
@@ -119,13 +124,17 @@ def migrate(source: Ledger, target: Ledger, say: Callable[[str], None] = print) 
 
 
 def _shown(ledger: Ledger) -> str:
+    from .config import mask
+
     return mask(getattr(ledger, "url", "?"))
 
 
 def run_migrate(args) -> int:
     """The CLI command: exit 0 when copied and checked, 2 when refused or different (Chinese on stderr)."""
     from .batch_lock import BatchBusy, batch_lock
+    from .config import mask
     from .dataroot import DataRoot, data_root
+    from .ledger import TABLES, LedgerUnavailable, open_ledger
 
     root = data_root(args.root)
     source_url = _as_url(args.source) if args.source else f"sqlite:///{DataRoot(root).ledger_file}"
@@ -175,4 +184,4 @@ MIGRATE = Command(
     "把数据目录的登记簿（ledger.sqlite3）原样复制到 PostgreSQL：收文编号、状态历史、\n"
     "年度编号和同一来文记录全部保留；目标库必须是空的；复制后逐行核对。\n"
     "Copy the office's SQLite ledger to an empty PostgreSQL database, then compare.",
-    _arguments, run_migrate)
+    _arguments, run_migrate, acts=False)

@@ -47,7 +47,8 @@ def process(office, document_id: int, rules: list[dict]) -> Outcome:
                 if decision.kind == OPEN else None)  # the same 来文 again? (classified ones: the 机要员's)
         version = ledger.set_status(
             document_id, "reviewed", f"初审：{'退文' if report['verdict'] == 'return' else '通过'}",
-            expect_version=row["version"], format=report["format"], pages=report["pages"], issuer=doc["issuer"],
+            expect_version=row["version"], format=report["format"], pages=report["pages"],
+            issuer=doc["issuer"] or row["issuer"],  # or the 来文单位 typed at the counter (desk.register_counter)
             doc_number=doc["doc_number"], doc_type=doc["doc_type"], title=doc["title"], urgency=doc["urgency"],
             secrecy=doc["secrecy"] or (review.secrecy_unreadable if decision.kind != OPEN else None),
             verdict=report["verdict"], findings=report["findings"], **extra, **(same.ledger_fields() if same else {}))

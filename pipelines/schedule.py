@@ -58,7 +58,7 @@ def _die_with_parent() -> None:
 class LocalServer:
     """`prefect server start` on 127.0.0.1, for as long as the with-block runs."""
 
-    def __init__(self, home: Path, port: int, startup_seconds: float = 180):
+    def __init__(self, home: Path, port: int, startup_seconds: float = 600):  # a readiness wait: minutes at load 20
         self.home, self.port, self.startup_seconds = home, port, startup_seconds
         self.url = f"http://127.0.0.1:{port}/api"
         self.log = home / "server.log"

@@ -8,9 +8,10 @@ whether a ledger row is confidential.
                                            with the 机要员's recorded decision (secrecy_records.py) folded in, once:
                                            a mark nobody could read that the 机要员 read and released is OPEN
                                            (Decision.released); a level that can be read always stops it
-    is_confidential(row)                   a ledger row the shared views withhold: classified or held (the
-                                           ledger's definition, beside its SQL form; access.py decides who sees it)
-    kept_from_index(row)                   is_confidential, a level in its 密级 field, or with the 机要室
+    is_confidential(row)                   a ledger row nobody but the 机要员 sees: classified, held, with the
+                                           机要室, or a level named in its 密级 field (the ledger's definition,
+                                           beside its SQL form; access.py decides who sees it)
+    kept_from_index(row)                   never in the shared index: is_confidential (one predicate)
     CONFIDENTIAL_OFFICE                    "机要室"
 
 The batch, 撤回 (withdraw), 改办 (route), release and any re-indexing ask decide(); the search index refuses
@@ -28,7 +29,6 @@ from typing import Optional
 from extractors.secrecy import CLASSIFIED, HELD, OPEN, level_of
 from extractors.secrecy import Decision as Reading
 
-from .ledger.query import is_confidential as confidential_row
 from .secrecy_records import RELEASED
 
 CONFIDENTIAL_OFFICE = "机要室"  # where classified documents go (分办), and the 机要员's office
@@ -84,19 +84,40 @@ def _main_decision(review) -> Decision:
 
 # -- ledger rows ------------------------------------------------------------------------------------------------
 
+# A 密级 field that names a level: one of these characters, then 密 somewhere after it — 机密, 机　密★1年, 密级：绝密,
+# 秘 密, the traditional 機密 and 祕密. A superset of what extractors.secrecy.level_of reads (tests hold it so): a
+# field the reader might not read as a level still withholds the row (an unreadable mark is held anyway).
+LEVEL_FIRST = ("绝", "机", "秘", "機", "祕", "絕")
+
+
+def names_level(secrecy) -> bool:
+    """True when a 密级 field holds one of LEVEL_FIRST followed, anywhere later, by 密 (what the SQL's LIKE says)."""
+    text = secrecy or ""
+    return any(first in text and "密" in text[text.index(first) + 1:] for first in LEVEL_FIRST)
+
+
 def is_confidential(row: dict) -> bool:
-    """A classified document (sent to the 机要室 as such) or one held for the 机要员 (密级 unread): the shared views
-    withhold its title and names (pipelines/access.py). The ledger's own definition (pipelines/ledger/query.py:
-    is_confidential beside its SQL form confidential_sql, which a paged query filters on), so that a page of
-    the 登记簿 and a row checked here always agree."""
-    return confidential_row(row)
+    """A row nobody but the 机要员 sees, on any face (pipelines/access.py): classified (sent to the 机要室 as such:
+    route_source 'classified'), held for the 机要员 (status 'held'), with the 机要室 however it got there, or whose
+    密级 field names a level (names_level: also in the moment between the 初审 recording a 机密 and the batch sending
+    it to the 机要室). The same test as confidential_sql, which every paged ledger query filters on (the ledger
+    imports both from here); a test holds them to the same answer on both backends."""
+    return (row.get("route_source") == "classified" or row.get("status") == "held"
+            or row.get("department") == CONFIDENTIAL_OFFICE or names_level(row.get("secrecy")))
+
+
+def confidential_sql(alias: str = "d") -> str:
+    """is_confidential as an SQL condition on the documents row `alias` (true or false, never NULL). Plain
+    comparisons and LIKE only (both backends; the 密级 test reads a column that is NULL on almost every row)."""
+    levels = " OR ".join(f"{alias}.secrecy LIKE '%{first}%密%'" for first in LEVEL_FIRST)
+    return (f"(coalesce({alias}.route_source, '') = 'classified' OR {alias}.status = 'held'"
+            f" OR coalesce({alias}.department, '') = '{CONFIDENTIAL_OFFICE}'"
+            f" OR ({alias}.secrecy IS NOT NULL AND ({levels})))")
 
 
 def kept_from_index(row: dict) -> bool:
-    """Never (again) in the shared search index: confidential, a level readable in its 密级 field, or with the
-    机要室 however it got there."""
-    return (is_confidential(row) or level_of(row.get("secrecy")) is not None
-            or row.get("department") == CONFIDENTIAL_OFFICE)
+    """Never (again) in the shared search index: is_confidential (the same predicate that hides it everywhere)."""
+    return is_confidential(row)
 
 
 def at_confidential_office(row: dict) -> bool:

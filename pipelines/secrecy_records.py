@@ -21,7 +21,6 @@ from pathlib import Path
 from typing import Optional
 
 from .dataroot import DataRoot, write_json_atomically
-from .ledger import now
 
 CLASSIFIED, HELD, RELEASED = "classified", "held", "released"
 SUFFIX = ".decision.json"
@@ -39,7 +38,7 @@ def record_decision(root: Path, row: dict, kind: str, reason: str = "", before: 
         raise ValueError(kind)
     path = decision_path(root, row["year"], row["seq"])
     path.parent.mkdir(parents=True, exist_ok=True)
-    record = {"kind": kind, "number": row["number"], "reason": reason, "at": now()}
+    record = {"kind": kind, "number": row["number"], "reason": reason, "at": _now()}
     if before:
         record["before"] = before
     return write_json_atomically(path, record)
@@ -58,3 +57,11 @@ def decision_kind(root: Path, row: dict) -> Optional[str]:
     """CLASSIFIED / HELD / RELEASED for a ledger row (year, seq), or None."""
     record = read_decision(root, row["year"], row["seq"])
     return record["kind"] if record else None
+
+
+def _now() -> str:
+    """The time as the ledger writes it (ISO-8601, seconds, local offset): this module stays below the ledger,
+    which imports the secrecy policy."""
+    from datetime import datetime, timezone
+
+    return datetime.now(timezone.utc).astimezone().isoformat(timespec="seconds")

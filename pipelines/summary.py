@@ -27,7 +27,9 @@ class Summary:
     seconds: float = 0.0
     learned: Optional[dict] = None  # the routing model retrained at the batch's start, if it was
     refused: list["Refused"] = field(default_factory=list)  # inbox entries not taken in (links, devices…), quarantined
-    waiting: int = 0  # files still being written, left for the next batch
+    waiting: int = 0  # files still being written (or cut off, within the grace), left for the next batch
+    arriving: list[tuple[str, str, str]] = field(default_factory=list)  # (channel, name, why): cut off, waiting
+    left: list[tuple[str, str, str]] = field(default_factory=list)  # (channel, name, why): temporaries left alone
     duplicate_of: list[tuple[str, str]] = field(default_factory=list)  # (file name, 收文编号 it repeats)
     reminded: Optional[object] = None  # pipelines.handling.remind.Reminded: the 催办 of this batch, if it ran
     index_problem: Optional[str] = None  # the search index could not be used (search_sync.index_problem): one line
@@ -51,6 +53,8 @@ class Summary:
             out.append(f"  拒收 {len(self.refused) - moved} 件（未读取，未能移入隔离区，仍在原处）")
         if self.waiting:
             out.append(f"  仍在传入 {self.waiting} 件，下批再收")
+        out.extend(f"  仍在传入 {channel}/{shown(name)}：{why}" for channel, name, why in self.arriving)
+        out.extend(f"  未收 {channel}/{shown(name)}：{why}" for channel, name, why in self.left)
         if self.count("linked"):
             out.append(f"  同一来文已关联 {self.count('linked')} 件（不重复分办、不重复入检索）")
         out.extend(f"  重复收到 {shown(name)}：与 {number} 为同一文件，未再登记" for name, number in self.duplicate_of)

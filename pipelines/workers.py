@@ -169,12 +169,24 @@ def warm_up() -> None:
     """Follow the batch if it is killed; load the language pipeline."""
     from extractors.nlp import get_nlp
 
-    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
+    follow_parent()
     get_nlp()
 
 
+def follow_parent() -> None:
+    """Exit (status 1) as soon as the batch that started this worker is gone: a batch killed with kill -9 must
+    not leave workers writing on (the next run takes up their documents). The batch is the process that
+    spawned this one (multiprocessing.parent_process(), known from the start), not whatever getppid() says
+    now: a batch killed while its workers were still starting had already handed them to init, and a worker
+    that took init for its parent ran on for ever (kill trials, issue 19)."""
+    import multiprocessing
+
+    spawner = multiprocessing.parent_process()
+    parent = spawner.pid if spawner is not None else os.getppid()
+    threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True).start()
+
+
 def _exit_with_parent(parent: int) -> None:
-    # A batch killed with kill -9 must not leave workers writing on: the next run takes up their documents.
     while os.getppid() == parent:
         time.sleep(0.2)
     os._exit(1)

@@ -12,6 +12,8 @@ APT_PACKAGES=(libreoffice-writer-nogui fonts-noto-cjk fonts-arphic-ukai fonts-ar
 # PostgreSQL's server binaries, for the tests (tests/postgres.py runs its own throwaway server on a Unix socket):
 # no cluster is created and no system service started.
 [ "${1:-}" = "--dev" ] && APT_PACKAGES+=(postgresql)
+# Debian's Chromium, driven by Playwright in the web desk's browser tests (`playwright install` cannot download here).
+[ "${1:-}" = "--dev" ] && APT_PACKAGES+=(chromium)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

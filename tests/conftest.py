@@ -6,6 +6,7 @@ standard font names, and as a PDF rendered from the docx by LibreOffice (one pro
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,11 @@ from validators import validate
 
 from . import builder
 from .cases import CASES, CONFORMANT
+
+# The samples' PDF cut off in transfer (and the tests' other cut files) stand for transfers that broke off long
+# ago: they are quarantined at once, as before issue 19 point 7. A file cut off that is still young waits for
+# [intake] incomplete_grace_seconds (default 600 s): tests/test_arriving.py sets its own grace and clock.
+os.environ.setdefault("SHOUWEN_INCOMPLETE_GRACE_SECONDS", "0")
 
 pytest_plugins = ["tests.postgres"]  # the `postgres` and `postgres_url` fixtures: a real PostgreSQL on a Unix socket
 

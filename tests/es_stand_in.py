@@ -69,6 +69,10 @@ def _score(query: dict, src: dict) -> float | None:
             n = _tokens(have).count(str(value))
             return float(n) if n else None
         return 0.0 if have is not None and str(have) == str(value) else None
+    if kind == "terms":
+        (field, values), = spec.items()
+        have = src.get(field)
+        return 0.0 if have is not None and str(have) in {str(v) for v in values} else None
     if kind == "match_phrase":
         (field, value), = spec.items()
         text, boost = (value["query"], value.get("boost", 1.0)) if isinstance(value, dict) else (value, 1.0)
@@ -242,7 +246,11 @@ class Handler(BaseHTTPRequestHandler):
                     scored.append((s, doc_id, src))
         if body.get("sort"):
             (field, order), = body["sort"][0].items()
-            scored.sort(key=lambda x: x[2].get(field, 0), reverse=order == "desc")
+            order = order.get("order", "asc") if isinstance(order, dict) else order  # {"order": "desc", "missing": …}
+            present = [x for x in scored if x[2].get(field) is not None]
+            missing = [x for x in scored if x[2].get(field) is None]  # "_last", as the cluster's default
+            present.sort(key=lambda x: x[2][field], reverse=order == "desc")
+            scored = present + missing
             if body.get("search_after"):
                 scored = [x for x in scored if x[2].get(field, 0) > body["search_after"][0]]
         else:

@@ -1,7 +1,7 @@
 """Who sees what (pipelines/access.py), decided in one place from the asker's role, and the desk asking it.
 
-The roles' rights are written here by hand from the office's rules (shared/DESIGN.md, issue 17): the 文秘 sees
-every document, a classified or held one by its 收文编号 only; the 机要员 sees everything; 承办人员 see their own
+The roles' rights are written here by hand from the office's rules (shared/DESIGN.md, issue 17 item 2): the 文秘
+sees every open document and no classified or held one at all (not even by its 收文编号); the 机要员 sees everything; 承办人员 see their own
 department's documents and never a classified one; the 领导 reads every open document; the 管理员 sees none.
 A row an actor may not see is "not found", never "forbidden". The desk is exercised on a real data root made by a
 real batch (two sample e-documents and one marked 机密★1年)."""
@@ -41,7 +41,7 @@ ADMIN = Actor("root", "admin")
 
 
 @pytest.mark.parametrize("actor, sees, titles", [
-    (CLERK, (True, True, True), (True, False, False)),  # the shared 登记簿: classified ones by number only
+    (CLERK, (True, False, False), (True, False, False)),  # the shared 登记簿: classified ones not at all
     (CONFIDENTIAL, (True, True, True), (True, True, True)),
     (STAFF, (True, False, False), (True, False, False)),
     (OTHER_STAFF, (False, False, False), (False, False, False)),  # another department's document does not exist
@@ -61,10 +61,16 @@ def test_a_row_not_seen_is_not_found_and_an_action_not_allowed_is_forbidden():
         access.require(OTHER_STAFF, "read", OPEN_ROW, key="2026-1")
     assert unseen.value.code == "not_found" and str(unseen.value) == "登记簿中没有“2026-1”"
     with pytest.raises(desk.DeskRefusal) as refused:
-        access.require(CLERK, "release", HELD_ROW)
+        access.require(CLERK, "release")
     assert refused.value.code == "forbidden" and "文秘" in str(refused.value)
+    with pytest.raises(desk.DeskRefusal) as unseen_held:  # a held row does not exist for the clerk
+        access.require(CLERK, "release", HELD_ROW)
+    assert unseen_held.value.code == "not_found"
     access.require(CONFIDENTIAL, "release", HELD_ROW)  # the 机要员's own act
-    access.require(CLERK, "to_confidential", HELD_ROW)  # whoever finds a mark may send it to the 机要室
+    with pytest.raises(desk.DeskRefusal) as sent:  # 转机要室 is the 机要员's decision (issue 17 item 3)
+        access.require(CLERK, "to_confidential")
+    assert sent.value.code == "forbidden"
+    access.require(CONFIDENTIAL, "to_confidential", HELD_ROW)
 
 
 def test_an_actor_has_a_known_role_and_staff_a_department():
@@ -104,10 +110,9 @@ def test_the_ledger_a_desk_gives_depends_on_who_asks(office):
     rows = _rows(office)
     assert rows[SECRET]["department"] == "机要室"
     shared = {e.row["file"]: e for e in desk.ledger_entries(office, actor=CLERK)}
-    assert set(shared) == {REQUEST, LETTER, SECRET}
-    assert shared[SECRET].masked and "蛟龙" not in shared[SECRET].title and shared[SECRET].record()["file"] is None
+    assert set(shared) == {REQUEST, LETTER}  # the classified one is not there, not even by its number
     secret = {e.row["file"]: e for e in desk.ledger_entries(office, actor=CONFIDENTIAL)}[SECRET]
-    assert not secret.masked and secret.title == "关于蛟龙项目选址的通知"
+    assert secret.title == "关于蛟龙项目选址的通知"
     staff = Actor("zhou", "staff", department="文秘科")
     assert [e.row["file"] for e in desk.ledger_entries(office, actor=staff)] == [REQUEST]
     with pytest.raises(desk.DeskRefusal) as refused:
@@ -132,7 +137,7 @@ def test_only_the_confidential_clerk_releases_and_a_clerk_may_not(office):
     secret = _rows(office)[SECRET]
     with pytest.raises(desk.DeskRefusal) as refused:
         desk.release(office, secret["number"], actor=CLERK)
-    assert refused.value.code == "forbidden"
+    assert refused.value.code == "not_found"  # a classified document does not exist for the clerk
     with pytest.raises(desk.DeskRefusal) as marked:  # the 机要员 may ask, but a readable 机密 stays with the 机要室
         desk.release(office, secret["number"], actor=CONFIDENTIAL)
     assert marked.value.code == "marked"

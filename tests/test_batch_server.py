@@ -104,3 +104,29 @@ def test_a_new_data_root_starts_from_the_machines_migrated_empty_database(tmp_pa
     again = BatchServer(tmp_path / "second" / "prefect", tmp_path / "second")
     with again:
         assert again.seeded is None  # an existing database is never replaced
+
+
+def test_the_server_skips_alembic_only_for_a_database_at_the_templates_revision(tmp_path, monkeypatch):
+    import sqlite3
+
+    from pipelines.batch_server import migrated, template_path
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.delenv("PREFECT_API_DATABASE_CONNECTION_URL", raising=False)
+
+    def database(path: Path, revision: str) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with sqlite3.connect(path) as conn:
+            conn.execute("CREATE TABLE alembic_version (version_num TEXT)")
+            conn.execute("INSERT INTO alembic_version VALUES (?)", (revision,))
+
+    home = tmp_path / "office" / "prefect"
+    database(home / "prefect.db", "3c841a1800a1")
+    assert not migrated(home)  # no template of this Prefect version yet: migrate
+    database(template_path(), "3c841a1800a1")
+    assert migrated(home)
+    database(tmp_path / "older" / "prefect.db", "a1b2c3d4e5f6")  # a root last run by another Prefect version
+    assert not migrated(tmp_path / "older")
+    assert not migrated(tmp_path / "none")  # no database at all
+    monkeypatch.setenv("PREFECT_API_DATABASE_CONNECTION_URL", "postgresql+asyncpg://x@/prefect")
+    assert not migrated(home)  # another database is Prefect's own business

@@ -21,9 +21,16 @@ from tests import builder
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def _cli(*args, root: Path) -> subprocess.CompletedProcess:
+def _cli(*args, root: Path, env: dict | None = None) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "pipelines.cli", *args, "--root", str(root)], capture_output=True,
-                          text=True, cwd=ROOT, timeout=600)
+                          text=True, cwd=ROOT, timeout=600, env=env)
+
+
+def _as_confidential(*args, root: Path) -> subprocess.CompletedProcess:
+    """The CLI acting as the 机要员 account ($SHOUWEN_USER / $SHOUWEN_PASSWORD): 转机要室 and release are theirs."""
+    from .cli_accounts import confidential_env
+
+    return _cli(*args, root=root, env=confidential_env(root))
 
 
 @pytest.mark.parametrize("phone", ["86881234", "（0851）86881234", "0851 86881234", "0851-8688 1234", "86881234转8012",
@@ -140,7 +147,9 @@ def test_route_refuses_an_empty_department_and_a_move_to_the_confidential_office
     empty = _cli("route", row["number"], "", root=root)
     assert empty.returncode == 2 and "承办部门" in empty.stderr
 
-    moved = _cli("route", row["number"], "机要室", root=root)
+    refused = _cli("route", row["number"], "机要室", root=root)  # the operator (a clerk) may not decide it
+    assert refused.returncode == 2 and "无权转机要室" in refused.stderr
+    moved = _as_confidential("route", row["number"], "机要室", root=root)
     assert moved.returncode == 0, moved.stderr
     after = SQLiteLedger(root / "ledger.sqlite3").get(row["id"])
     assert (after["department"], after["route_source"]) == ("机要室", "classified")
@@ -172,9 +181,11 @@ def test_the_confidential_clerk_sends_a_held_document_to_the_confidential_office
 
     root, row = _one_marked_document(tmp_path, "密级：▇▇")
     assert row["status"] == "held"
-    elsewhere = _cli("route", row["number"], "综合科", root=root)
+    unseen = _cli("route", row["number"], "综合科", root=root)  # a held document does not exist for the clerk
+    assert unseen.returncode == 2 and "登记簿中没有" in unseen.stderr and "鸬鹚" not in unseen.stderr
+    elsewhere = _as_confidential("route", row["number"], "综合科", root=root)
     assert elsewhere.returncode == 2 and "机要室" in elsewhere.stderr
-    done = _cli("route", row["number"], "机要室", root=root)
+    done = _as_confidential("route", row["number"], "机要室", root=root)
     assert done.returncode == 0, done.stderr
     after = SQLiteLedger(root / "ledger.sqlite3").get(row["id"])
     assert (after["status"], after["department"], after["route_source"]) == ("routed", "机要室", "classified")
@@ -191,9 +202,10 @@ def test_the_confidential_clerk_releases_a_held_document_found_not_classified(tm
     root, row = _one_marked_document(tmp_path, "密级：▇▇")
     assert row["status"] == "held"
     assert "鸬鹚" not in _cli("search", "鸬鹚", root=root).stdout
-    told = _cli("route", row["number"], "综合科", root=root)
+    told = _as_confidential("route", row["number"], "综合科", root=root)
     assert told.returncode == 2 and f"shouwen release {row['number']}" in told.stderr
-    done = _cli("release", row["number"], "--reason", "机要员查看原件：密级栏为空，非涉密", root=root)
+    assert _cli("release", row["number"], root=root).returncode == 2  # not the operator's (a clerk's) to decide
+    done = _as_confidential("release", row["number"], "--reason", "机要员查看原件：密级栏为空，非涉密", root=root)
     assert done.returncode == 0, done.stderr
     assert "非涉密" in done.stdout and "已入检索" in done.stdout
     after = SQLiteLedger(root / "ledger.sqlite3").get(row["id"])
@@ -201,7 +213,7 @@ def test_the_confidential_clerk_releases_a_held_document_found_not_classified(tm
     notes = [h["note"] for h in SQLiteLedger(root / "ledger.sqlite3").history(row["id"])]
     assert "机要员查看原件：密级栏为空，非涉密" in notes
     assert row["number"] in _cli("search", "鸬鹚", root=root).stdout
-    again = _cli("release", row["number"], root=root)
+    again = _as_confidential("release", row["number"], root=root)
     assert again.returncode == 2 and "无需核定" in again.stderr
 
 
@@ -209,14 +221,14 @@ def test_a_document_with_a_readable_level_is_never_released_into_search(tmp_path
 
     root, row = _one_marked_document(tmp_path, "机密★1年")
     assert row["department"] == "机要室"
-    refused = _cli("release", row["number"], root=root)
+    refused = _as_confidential("release", row["number"], root=root)
     assert refused.returncode == 2 and "标有密级，是涉密公文，不能转出机要室" in refused.stderr
     assert "鸬鹚" not in _cli("search", "鸬鹚", root=root).stdout
 
 
 def test_the_shared_ledger_withholds_classified_titles_and_the_confidential_clerk_sees_them(tmp_path):
-    """A 机密 document's title (and its file name, which often repeats it) is the 机要室's: the shared 登记簿 keeps
-    its number, date and status, not its title; `--confidential` (the 机要员's view) shows it."""
+    """A 机密 document is the 机要室's: the shared 登记簿 does not list it at all — not its title, file name or
+    number (issue 17 item 2: its numbering has a gap there, said nowhere); the 机要员's account sees it."""
     from pipelines.batch import run_batch
 
     root = tmp_path / "root"
@@ -226,23 +238,42 @@ def test_the_shared_ledger_withholds_classified_titles_and_the_confidential_cler
     builder.write_text(builder.conformant_notice(title="贵阳市教育局关于冬季学校安全工作的通知"),
                        root / "inbox" / "edoc" / "冬季安全.txt")
     run_batch(root)
+    from pipelines.ledger import SQLiteLedger
+
+    secret_number = next(r["number"] for r in SQLiteLedger(root / "ledger.sqlite3").rows() if "鸬鹚" in r["file"])
     shared = _cli("ledger", root=root).stdout
-    assert "鸬鹚" not in shared and "涉密公文，标题不予显示" in shared
+    assert "鸬鹚" not in shared and secret_number not in shared and "涉密" not in shared
     assert "冬季学校安全工作" in shared  # an ordinary document is listed as before
-    assert len(shared.splitlines()) == 2  # the classified one keeps its line: the numbering has no hole
+    assert len(shared.splitlines()) == 2  # the headings and the one open document
     records = [json.loads(line) for line in _cli("ledger", "--json", root=root).stdout.splitlines()]
-    secret = next(r for r in records if r.get("confidential"))
-    assert secret["title"] is None and secret["file"] is None and "鸬鹚" not in json.dumps(secret, ensure_ascii=False)
-    assert "鸬鹚保护工作" in _cli("ledger", "--confidential", root=root).stdout
+    assert [r["number"] for r in records] != [] and secret_number not in json.dumps(records, ensure_ascii=False)
+    # the 机要员's view is a role (issue 17): a confidential account logs in; the flag alone, or a clerk, is refused
+    refused = _cli("ledger", "--confidential", root=root)
+    assert refused.returncode == 2 and "鸬鹚" not in refused.stdout and "无权查看涉密和待核定收文" in refused.stderr
+    assert "--user 用户名 --password-stdin" in refused.stderr
+
+    def as_user(*args, password: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "pipelines.cli", *args, "--root", str(root)], capture_output=True,
+                              text=True, cwd=ROOT, timeout=600, input=password + "\n")
+
+    assert as_user("user", "add", "jiyao", "--role", "confidential", "--password-stdin", password="机要员的密码 2026").returncode == 0
+    assert as_user("user", "add", "wenmi", "--role", "clerk", "--password-stdin", password="文秘的密码 2026-1").returncode == 0
+    clerk = as_user("ledger", "--confidential", "--user", "wenmi", "--password-stdin", password="文秘的密码 2026-1")
+    assert clerk.returncode == 2 and "鸬鹚" not in clerk.stdout and "无权查看涉密和待核定收文" in clerk.stderr
+    wrong = as_user("ledger", "--confidential", "--user", "jiyao", "--password-stdin", password="猜的密码 123456")
+    assert wrong.returncode == 2 and "鸬鹚" not in wrong.stdout and "用户名或密码不正确" in wrong.stderr
+    assert "鸬鹚保护工作" in as_user("ledger", "--confidential", "--user", "jiyao", "--password-stdin",
+                                   password="机要员的密码 2026").stdout
 
 
 def test_a_document_sent_to_the_confidential_office_by_mistake_is_released_back_into_search(tmp_path):
     """改办 to the 机要室 by mistake (the clerk misread it): the 机要员 releases it, it is routed and searchable again."""
     root, row = _one_marked_document(tmp_path, "密级：公开")
     assert row["status"] == "indexed"
-    sent = _cli("route", row["number"], "机要室", root=root)
+    sent = _as_confidential("route", row["number"], "机要室", root=root)
     assert sent.returncode == 0 and "鸬鹚" not in _cli("search", "鸬鹚", root=root).stdout
-    back = _cli("release", row["number"], "--reason", "机要员核定：误转机要室，非涉密", root=root)
+    assert row["number"] not in _cli("ledger", root=root).stdout  # with the 机要室: out of the shared 登记簿
+    back = _as_confidential("release", row["number"], "--reason", "机要员核定：误转机要室，非涉密", root=root)
     assert back.returncode == 0, back.stderr
     assert row["number"] in _cli("search", "鸬鹚", root=root).stdout
-    assert "涉密公文，标题不予显示" not in _cli("ledger", root=root).stdout
+    assert row["number"] in _cli("ledger", root=root).stdout

@@ -14,7 +14,7 @@ from . import builder
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def _cli(*args, timeout=180):
+def _cli(*args, timeout=600):  # generous: a CLI start on a shared machine at load 20 takes minutes
     return subprocess.run([sys.executable, "-m", "pipelines.cli", *map(str, args)], capture_output=True, text=True,
                           timeout=timeout, cwd=ROOT)
 

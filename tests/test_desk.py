@@ -10,6 +10,7 @@ import shutil
 import pytest
 
 from pipelines import desk, router_model
+from pipelines.actors import Actor
 from pipelines.batch import run_batch
 from pipelines.config import load
 from pipelines.ledger import LedgerConflict
@@ -108,13 +109,19 @@ def test_route_refusals_say_why(office):
 
 def test_route_to_the_confidential_office_takes_it_out_of_search(office):
     request = _by_file(office)[REQUEST].row
-    routed = desk.route(office, request["number"], "机要室")
+    with pytest.raises(desk.DeskRefusal) as refused:  # 转机要室 is the 机要员's decision (issue 17 item 3)
+        desk.route(office, request["number"], "机要室")
+    assert refused.value.code == "forbidden"
+    routed = desk.route(office, request["number"], "机要室", actor=Actor("li", "confidential"))
     assert routed.kind == "confidential"
     after = office.ledger.get(request["id"])
     assert (after["status"], after["department"], after["route_source"]) == ("routed", "机要室", "classified")
     assert [h.id for h in desk.search(office, "校舍 维修").hits] == [_by_file(office)[REPORT].row["id"]]  # the 退文 only
     with pytest.raises(desk.DeskRefusal, match="是涉密公文，须由机要室办理"):
+        desk.route(office, request["number"], "文秘科", actor=Actor("li", "confidential"))
+    with pytest.raises(desk.DeskRefusal) as gone:  # and for the clerk it is no longer there at all
         desk.route(office, request["number"], "文秘科")
+    assert gone.value.code == "not_found"
 
 
 def test_resend_and_withdraw(office):

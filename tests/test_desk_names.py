@@ -11,7 +11,8 @@ from pipelines.batch import run_batch
 from pipelines.ledger import SQLiteLedger
 
 from . import builder
-from .test_clerk_findings import _cli
+from .cli_accounts import confidential_env
+from .test_clerk_findings import ROOT, _cli
 
 TITLE = "贵阳市教育局关于鸬鹚保护工作的通知"
 
@@ -29,17 +30,30 @@ def _root(tmp_path, secrecy=None):
     return root, SQLiteLedger(root / "ledger.sqlite3").rows()[0]
 
 
+def _as_confidential(*args, root):
+    """The CLI run as the 机要员 account ($SHOUWEN_USER / $SHOUWEN_PASSWORD): 转机要室 is theirs."""
+    import subprocess
+    import sys
+
+    return subprocess.run([sys.executable, "-m", "pipelines.cli", *args, "--root", str(root)], capture_output=True,
+                          text=True, cwd=ROOT, timeout=600, env=confidential_env(root))
+
+
 def test_routing_a_held_or_an_open_document_to_the_confidential_office_prints_no_title(tmp_path):
     root, row = _root(tmp_path / "held", "密级：▇▇")
     assert row["status"] == "held"
-    done = _cli("route", row["number"], "机要室", root=root)
+    unseen = _cli("route", row["number"], "机要室", root=root)  # the operator (a clerk) does not see a held one
+    assert unseen.returncode == 2 and "鸬鹚" not in unseen.stdout + unseen.stderr
+    done = _as_confidential("route", row["number"], "机要室", root=root)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == f"{row['number']}已转机要室"
     assert "鸬鹚" not in done.stdout + done.stderr
 
     root, row = _root(tmp_path / "open")
     assert row["status"] == "indexed"
-    done = _cli("route", row["number"], "机要室", root=root)
+    refused = _cli("route", row["number"], "机要室", root=root)  # an open one: the clerk may not decide it
+    assert refused.returncode == 2 and "无权转机要室" in refused.stderr and "--user" in refused.stderr
+    done = _as_confidential("route", row["number"], "机要室", root=root)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == f"{row['number']}已改送机要室，并已撤出检索"
 

@@ -12,10 +12,12 @@ from pathlib import Path
 import pytest
 
 from pipelines import desk
+from pipelines.actors import Actor
 from pipelines.config import load
 from pipelines.office import NoLedger, Office
 from pipelines.refusals import Action, DeskRefusal
 
+from .cli_accounts import confidential_env
 from .test_clerk_findings import _one_marked_document
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -35,12 +37,16 @@ def test_a_held_document_is_refused_with_two_actions_each_rendered_as_a_command(
     root, row = _one_marked_document(tmp_path, "密级：▇▇")
     number = row["number"]
     with Office.open(root, load(root, environ={}), create=False) as office:
-        with pytest.raises(DeskRefusal) as refused:
+        with pytest.raises(DeskRefusal) as unseen:  # the clerk does not see a held document at all
             desk.route(office, number, "综合科")
+        assert unseen.value.code == "not_found"
+        with pytest.raises(DeskRefusal) as refused:
+            desk.route(office, number, "综合科", actor=Actor("li", "confidential"))
     assert refused.value.code == "held" and "shouwen" not in refused.value.message
     assert refused.value.actions == (Action("route", "转机要室", {"key": number, "department": "机要室"}),
                                      Action("release", "核定为非涉密", {"key": number}))
-    said = _cli("route", number, "综合科", root=root)
+    said = subprocess.run([sys.executable, "-m", "pipelines.cli", "route", number, "综合科", "--root", str(root)],
+                          capture_output=True, text=True, cwd=ROOT, timeout=600, env=confidential_env(root))
     assert said.returncode == 2
     lines = said.stderr.splitlines()
     assert lines[0] == f"shouwen: {refused.value.message}"

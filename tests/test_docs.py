@@ -200,3 +200,88 @@ def test_shouwen_docs_builds_the_site_and_says_where(tmp_path):
     again = subprocess.run([sys.executable, "-m", "pipelines.cli", "docs", "--site", str(site)],
                            cwd=ROOT, capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert again.returncode == 0 and "正在生成" not in again.stderr  # current: not built twice
+
+
+def _web_desk_available() -> bool:
+    return importlib.util.find_spec("fastapi") is not None and (ROOT / "web" / "app.py").is_file()
+
+
+@pytest.fixture(scope="module")
+def desk_with_docs(site, tmp_path_factory):
+    """A real `shouwen serve` (uvicorn on a free loopback port) over an empty office, serving the built site."""
+    if not _web_desk_available():
+        pytest.skip("no web desk")
+    import socket
+    import threading
+    import time
+
+    import uvicorn
+
+    from web import docs_site
+    from web.app import create_app
+
+    root = tmp_path_factory.mktemp("office")
+    original = docs_site.SITE
+    docs_site.SITE = site
+    try:
+        app = create_app(root)
+    finally:
+        docs_site.SITE = original
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    while not server.started:  # a readiness wait, not a sleep of a fixed length
+        if not thread.is_alive():
+            pytest.fail("the web desk did not start")
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=30)
+
+
+def test_the_web_desk_serves_the_site_at_docs_without_login(desk_with_docs, site):
+    import urllib.request
+
+    from web import docs_site
+
+    with urllib.request.urlopen(f"{desk_with_docs}/docs/index.html") as answer:
+        body = answer.read().decode("utf-8")
+        policy = answer.headers["Content-Security-Policy"]
+    assert "shouwen 收文" in body
+    scripts = policy.split("script-src", 1)[1].split(";", 1)[0]
+    assert "unsafe-inline" not in scripts and "http" not in scripts
+    assert all(h in scripts for h in docs_site.inline_script_hashes(site))
+    request = urllib.request.Request(f"{desk_with_docs}/ledger")
+    opener = urllib.request.build_opener(type("NoRedirect", (urllib.request.HTTPRedirectHandler,),
+                                              {"redirect_request": lambda *a, **k: None}))
+    try:
+        status = opener.open(request).status
+    except urllib.error.HTTPError as refused:
+        status = refused.code
+    assert status in (302, 303, 401)  # the desk's own pages still need a login
+
+
+def test_the_site_served_by_the_desk_runs_its_search_under_the_desks_policy(desk_with_docs):
+    """Chromium opens /docs/ from `shouwen serve`: Material's scripts run under the Content-Security-Policy (no
+    violation reported) and its search finds 待复核."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    chromium = shutil.which("chromium") or "/usr/bin/chromium"
+    if not Path(chromium).exists():
+        pytest.skip("no Chromium")
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium)
+        try:
+            page = browser.new_page()
+            violations = []
+            page.on("console", lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None)
+            page.goto(f"{desk_with_docs}/docs/index.html")
+            page.keyboard.press("s")
+            page.keyboard.type("待复核")
+            # a locator, not wait_for_function: the page's policy forbids eval, which that would need
+            page.locator(".md-search-result__meta", has_text="个符合").wait_for(timeout=120_000)
+        finally:
+            browser.close()
+    assert violations == []

@@ -74,7 +74,7 @@ def test_disk_full_from_the_start_says_so_at_once(tmpfs):
     run = cli("run", "--root", str(root))
     assert run.returncode == 2
     line = one_line(run.stderr)
-    assert "磁盘已满" in line and "清理" in line
+    assert "磁盘空间不足" in line and "仅剩 4 MB" in line and "至少需要 32 MB" in line and "清理" in line  # issue 19.11
     assert (root / "inbox" / "edoc" / "通知.docx").exists() and not (root / "ledger.sqlite3").exists()
     _no_temporaries(root)
 

@@ -158,3 +158,25 @@ def test_the_monthly_report_for_the_office_and_each_department_by_the_cli(office
     assert made == ["督查专报-2026-03-教育局.docx", "督查专报-2026-03-林业局.docx", "督查专报-2026-03.docx"]
     code, _, err = shouwen(office, capsys, "report", "2026-13")
     assert code == 2 and "月份应为 YYYY-MM" in err
+
+
+def test_the_confidential_view_of_the_handling_commands_needs_a_confidential_account(office, clock, capsys,
+                                                                                     monkeypatch):
+    """`due --confidential` (and every handling command's --confidential) is the 机要员's: the operator is refused
+    with the way to log in; the 机要员 account ($SHOUWEN_USER / $SHOUWEN_PASSWORD) is let in, and named in the
+    history of a step it takes."""
+    from pipelines.accounts import Accounts
+
+    n = route(office, clock, "关于校舍维修资金的请示", "财政局")["number"]
+    code, out, err = shouwen(office, capsys, "due", "--confidential")
+    assert code == 2 and out == "" and "无权查看涉密和待核定收文" in err and "--user" in err
+    Accounts.open(office).add("jiyao", "confidential", "Jiyao-pass-2026", display="李机要")
+    monkeypatch.setenv("SHOUWEN_USER", "jiyao")
+    monkeypatch.setenv("SHOUWEN_PASSWORD", "wrong-pass-2026")
+    code, _, err = shouwen(office, capsys, "due", "--confidential")
+    assert code == 2 and "登录失败" in err
+    monkeypatch.setenv("SHOUWEN_PASSWORD", "Jiyao-pass-2026")
+    assert shouwen(office, capsys, "due", "--confidential")[0] == 0
+    assert shouwen(office, capsys, "propose", n, "--words", "拟请张市长阅示")[0] == 0
+    code, out, _ = shouwen(office, capsys, "handling", n, "--json")
+    assert [e["actor"] for e in json.loads(out)["events"]] == ["batch", "jiyao"]

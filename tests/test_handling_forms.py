@@ -178,8 +178,8 @@ def test_the_forms_render_through_libreoffice(march, tmp_path):
     assert [p.stem for p in pdfs] == ["督查专报-2026-03", "处理单"]
     for pdf in pdfs:
         subprocess.run(["pdftoppm", "-r", "50", "-png", "-f", "1", "-l", "1", str(pdf), str(pdf.with_suffix(""))],
-                       check=True, timeout=120)
+                       check=True, timeout=600)
         assert pdf.with_name(pdf.stem + "-1.png").stat().st_size > 5_000
-    text = subprocess.run(["pdftotext", str(pdfs[0]), "-"], capture_output=True, text=True, timeout=120).stdout
+    text = subprocess.run(["pdftotext", str(pdfs[0]), "-"], capture_output=True, text=True, timeout=600).stdout
     flat = "".join(text.split())
     assert "共收件4件，办结3件" in flat and "2026-03-09" in flat and "超期工作日" in flat

@@ -16,7 +16,7 @@ from . import builder
 CJK = lambda s: any("\u4e00" <= ch <= "\u9fff" for ch in s)  # noqa: E731
 
 
-def _cli(*args, timeout=120):
+def _cli(*args, timeout=600):  # generous: a CLI start on a shared machine at load 20 takes minutes
     return subprocess.run([sys.executable, "-m", "pipelines.cli", *map(str, args)], capture_output=True, text=True,
                           timeout=timeout, cwd=Path(__file__).resolve().parents[1])
 

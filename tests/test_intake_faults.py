@@ -73,7 +73,13 @@ def test_classified_variants_through_the_real_batch_are_never_searchable(tmp_pat
     assert [h.number for h in index.search("冬季")] == [rows["普通.docx"]["number"]]
     listing = subprocess.run([sys.executable, "-m", "pipelines.cli", "ledger", "--root", str(root)], cwd=ROOT,
                              capture_output=True, text=True, timeout=300)
-    assert "待机要员核定" in listing.stdout
+    assert held["number"] not in listing.stdout  # the shared 登记簿 (the operator, a clerk): not there at all
+    assert rows["普通.docx"]["number"] in listing.stdout
+    from .cli_accounts import confidential_env
+
+    jiyao = subprocess.run([sys.executable, "-m", "pipelines.cli", "ledger", "--root", str(root)], cwd=ROOT,
+                           capture_output=True, text=True, timeout=300, env=confidential_env(root))
+    assert "待机要员核定" in next(line for line in jiyao.stdout.splitlines() if line.startswith(held["number"]))
 
 
 def test_the_one_decision_reads_spaced_and_labelled_levels_and_holds_what_it_cannot_read(tmp_path):

@@ -150,6 +150,42 @@ def test_confidential_means_the_same_in_python_and_sql_on_every_status(ledger):
     assert {r["id"] for r in ledger.page(include_confidential=False, limit=1000).rows} == set(made) - expected
 
 
+def test_a_partial_issuer_and_the_urgency_filter_on_both_backends(office_ledger):
+    """来文单位 by part of its name (教育局 finds 市教育局), LIKE's own wildcards taken as characters; 紧急程度 exact."""
+    ledger, ids = office_ledger
+    ledger.set_status(ids[2], "indexed", urgency="特急")
+    ledger.set_status(ids[8], "indexed", urgency="加急", issuer="市财政局_50%")
+    assert numbers(ledger.page(issuer_contains="教育局")) == ["收〔2025〕1号", "收〔2026〕1号", "收〔2026〕5号", "收〔2026〕6号"]
+    assert numbers(ledger.page(issuer_contains="财政")) == ["收〔2026〕2号", "收〔2026〕7号"]
+    assert numbers(ledger.page(issuer_contains="_50%")) == ["收〔2026〕7号"]  # the characters, not patterns
+    assert numbers(ledger.page(issuer_contains="局_")) == ["收〔2026〕7号"]
+    assert numbers(ledger.page(issuer_contains="  ")) == numbers(ledger.page())  # an empty box: no filter
+    assert numbers(ledger.page(urgency="特急")) == ["收〔2026〕1号"]
+    assert numbers(ledger.page(urgency="加急", issuer_contains="财政局")) == ["收〔2026〕7号"]
+    assert numbers(ledger.page(urgency="平急")) == []
+
+
+@pytest.mark.parametrize("secrecy, department, withheld", [
+    ("机密★1年", "综合科", True), ("机　密", None, True), ("密级：绝密", None, True), ("秘 密★6个月", None, True),
+    ("機密", None, True), ("无", "综合科", False), ("非密", "综合科", False), (None, "机要室", True),
+    ("公开", None, False), (None, "综合科", False),
+])
+def test_a_level_in_the_secrecy_field_or_the_confidential_office_withholds_a_row_on_both_backends(
+        ledger, secrecy, department, withheld):
+    """Nobody but the 机要员 sees a row whose 密级 names a level (any written form) or that is with the 机要室,
+    whatever its status and route source: Python and SQL agree (issue 17 item 2)."""
+    from extractors.secrecy import level_of
+
+    doc_id = reg(ledger, 1, "2026-04-01")
+    ledger.set_status(doc_id, "indexed", secrecy=secrecy, department=department, route_source="rule")
+    row = ledger.get(doc_id)
+    assert is_confidential(row) is withheld
+    assert [r["id"] for r in ledger.page(confidential_only=True).rows] == ([doc_id] if withheld else [])
+    assert [r["id"] for r in ledger.page(include_confidential=False).rows] == ([] if withheld else [doc_id])
+    if secrecy and level_of(secrecy) is not None:  # what the level reader reads, the ledger withholds (a superset)
+        assert withheld
+
+
 # -- a bounded number of statements -------------------------------------------------------------------------------
 
 
@@ -213,7 +249,8 @@ def test_a_page_of_50_takes_two_statements_whatever_the_ledger_holds(url, tmp_pa
             records = [e.record() for e in page.entries]
         finally:
             counter.close()
-    assert first == counter.count == 2  # the rows with their marks, the count; nothing per row
+    # the rows with their marks, the count, the marks' 收文编号 checked for the asker (one for the page); none per row
+    assert first == counter.count == 3
     assert page.total == size and len(page.entries) == 50
     assert page.entries[0].row["number"] == f"收〔2026〕{size - 69}号"
     by_number = {r["number"]: (m, r) for m, r in zip(marks, records)}
@@ -234,14 +271,72 @@ def test_the_cli_pages_and_says_where_the_next_page_starts(tmp_path):
     def cli(*args):
         return subprocess.run([sys.executable, "-m", "pipelines.cli", "ledger", "--root", str(tmp_path), *args],
                               capture_output=True, text=True, cwd=ROOT, env=env, timeout=600)
+    heading = "收文编号  收文日期  来文单位  来文文号  紧急程度  标题  转办单位  状态  来文渠道"
     first = cli("--limit", "2")
     assert first.returncode == 0, first.stderr
-    assert [line.split()[0] for line in first.stdout.splitlines()] == ["收〔2026〕1号", "收〔2026〕2号"]
-    assert first.stderr.strip() == "共 5 件，显示第 1–2 件；下一页：--limit 2 --after 收〔2026〕2号"
+    lines = first.stdout.splitlines()
+    assert lines[0] == heading and [line.split()[0] for line in lines[1:]] == ["收〔2026〕1号", "收〔2026〕2号"]
+    assert lines[1].split()[1:3] == ["2026-03-01", "09:01"]  # Beijing time, as the office writes it
+    # the held 4号 is not in the operator's (a clerk's) register at all: 4 rows, and nothing said of the gap
+    assert first.stderr.strip() == "共 4 件，显示第 1–2 件；下一页：--limit 2 --after 收〔2026〕2号"
     nxt = cli("--limit", "2", "--after", "收〔2026〕2号")
-    assert [line.split()[0] for line in nxt.stdout.splitlines()] == ["收〔2026〕3号", "收〔2026〕4号"]
-    assert "（密级待机要员核定，标题暂不显示）" in nxt.stdout.splitlines()[1]
+    assert [line.split()[0] for line in nxt.stdout.splitlines()[1:]] == ["收〔2026〕3号", "收〔2026〕5号"]
+    assert "4号" not in nxt.stdout + nxt.stderr
     held = cli("--status", "held", "--newest")
-    assert [line.split()[0] for line in held.stdout.splitlines()] == ["收〔2026〕4号"] and held.stderr == ""
+    assert held.returncode == 0 and held.stdout.splitlines()[1:] == []
+    refused = cli("--confidential")  # the 机要员's view is a role: the operator is refused, told how to log in
+    assert refused.returncode == 2 and refused.stdout == ""
+    assert "无权查看涉密和待核定收文" in refused.stderr and "--user 用户名 --password-stdin" in refused.stderr
+    added = subprocess.run([sys.executable, "-m", "pipelines.cli", "user", "add", "jiyao", "--role", "confidential",
+                            "--password-stdin", "--root", str(tmp_path)], input="Jiyao-pass-2026\n",
+                           capture_output=True, text=True, cwd=ROOT, env=env, timeout=600)
+    assert added.returncode == 0, added.stderr
+    wrong = subprocess.run([sys.executable, "-m", "pipelines.cli", "ledger", "--root", str(tmp_path), "--user", "jiyao",
+                            "--password-stdin", "--confidential"], input="not-the-password\n",
+                           capture_output=True, text=True, cwd=ROOT, env=env, timeout=600)
+    assert wrong.returncode == 2 and wrong.stdout == "" and "登录失败" in wrong.stderr
+    seen = subprocess.run([sys.executable, "-m", "pipelines.cli", "ledger", "--root", str(tmp_path), "--status", "held"],
+                          capture_output=True, text=True, cwd=ROOT, timeout=600,
+                          env={**env, "SHOUWEN_USER": "jiyao", "SHOUWEN_PASSWORD": "Jiyao-pass-2026"})
+    lines = seen.stdout.splitlines()
+    assert seen.returncode == 0 and lines[0] == heading + "  密级  保密期限", seen.stderr
+    assert [line.split()[0] for line in lines[1:]] == ["收〔2026〕4号"] and "待机要员核定" in lines[1]
     bad = cli("--from", "2026-13-01")
     assert bad.returncode == 2 and bad.stderr.strip() == "shouwen: 日期“2026-13-01”无效，应为 YYYY-MM-DD"
+
+
+def test_the_cli_filters_by_issuer_date_department_and_exports_the_same_rows_to_xlsx(tmp_path):
+    """`shouwen ledger --issuer 教育局 --from … --to … --department …` (a partial 来文单位; 收文日期 both days
+    included) and `--xlsx FILE` with the office's columns; Chinese channel names; by hand from the rows made here."""
+    from openpyxl import load_workbook
+
+    ledger = open_ledger("sqlite:///ledger.sqlite3", tmp_path)
+    for n, day, channel in ((1, "2026-03-01", "fax"), (2, "2026-03-02", "mail"), (3, "2026-03-03", "edoc"),
+                            (4, "2026-03-04", "scan")):
+        reg(ledger, n, day, channel)
+    ledger.set_status(1, "indexed", issuer="贵阳市教育局", department="综合科", doc_number="筑教发〔2026〕1号",
+                      urgency="特急", title="关于甲的通知")
+    ledger.set_status(2, "indexed", issuer="贵阳市教育局", department="办公室", title="关于乙的通知")
+    ledger.set_status(3, "indexed", issuer="贵阳市财政局", department="综合科", title="关于丙的通知")
+    ledger.set_status(4, "indexed", issuer="省教育厅", department="综合科", title="关于丁的通知")
+    ledger.close()
+    env = {**os.environ, "PREFECT_HOME": str(tmp_path / "prefect"), "PYTHONPATH": str(ROOT)}
+    env.pop("SHOUWEN_LEDGER_URL", None)
+
+    def cli(*args):
+        return subprocess.run([sys.executable, "-m", "pipelines.cli", "ledger", "--root", str(tmp_path), *args],
+                              capture_output=True, text=True, cwd=ROOT, env=env, timeout=600)
+    found = cli("--issuer", "教育", "--from", "2026-03-01", "--to", "2026-03-03")
+    rows = [line.split("  ") for line in found.stdout.splitlines()[1:]]
+    assert found.returncode == 0 and [r[0] for r in rows] == ["收〔2026〕1号", "收〔2026〕2号"], found.stderr
+    assert rows[0][1:5] == ["2026-03-01 09:01", "贵阳市教育局", "筑教发〔2026〕1号", "特急"]
+    assert rows[0][-1] == "传真" and rows[1][-1] == "电子邮件"
+    assert [line.split()[0] for line in cli("--department", "综合科", "--issuer", "教育").stdout.splitlines()[1:]] == [
+        "收〔2026〕1号", "收〔2026〕4号"]
+    out = tmp_path / "登记簿.xlsx"
+    exported = cli("--department", "综合科", "--xlsx", str(out))
+    assert exported.returncode == 0 and "3 件" in exported.stderr, exported.stderr
+    values = list(load_workbook(out).active.values)
+    assert values[0][:8] == ("收文编号", "收文日期", "来文单位", "来文文号", "紧急程度", "标题", "转办单位", "状态")
+    assert [v[0] for v in values[1:]] == ["收〔2026〕1号", "收〔2026〕3号", "收〔2026〕4号"]
+    assert values[1][2] == "贵阳市教育局" and values[1][5] == "关于甲的通知"

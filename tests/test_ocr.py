@@ -330,3 +330,15 @@ def test_openvino_and_onnxruntime_read_the_same_text(paper):
         texts[runtime] = json.loads(done.stdout.strip().splitlines()[-1])
     assert texts["openvino"] == texts["onnxruntime"]
     assert "贵阳市人民政府：" in "".join(texts["openvino"]) or "贵阳市人民政府:" in "".join(texts["openvino"])
+
+
+@pytest.mark.parametrize("read, meant", [
+    ("2026年11日20日", "2026年11月20日"),  # a seal over the 月 of the 成文日期 on a fax
+    ("2026年1目5日印发", "2026年1月5日印发"),
+    ("2026年11月20日", "2026年11月20日"),  # a right date stays as it is
+    ("截至2026年11日", "截至2026年11日"),  # no day after it: not a date this repair knows, left alone
+])
+def test_a_dates_month_misread_as_a_day_is_repaired(read, meant):
+    from extractors.scan import normalise_ocr_text
+
+    assert normalise_ocr_text(read) == meant

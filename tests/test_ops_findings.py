@@ -48,9 +48,12 @@ def _office_with_decisions(tmp_path: Path) -> tuple[Path, dict]:
             for word in ("鸬鹚", "白鹭", "黑颈鹤", "灰鹤")}
     ledger.close()
     assert rows["白鹭"]["status"] == "held" and rows["黑颈鹤"]["department"] == "机要室"
-    moved = _cli("route", rows["鸬鹚"]["number"], "机要室", root=root)
+    from .cli_accounts import confidential_env
+
+    jiyao = confidential_env(root)  # 转机要室 and release are the 机要员's (an account)
+    moved = _cli("route", rows["鸬鹚"]["number"], "机要室", root=root, env=jiyao)
     assert moved.returncode == 0, moved.stderr
-    released = _cli("release", rows["白鹭"]["number"], root=root)
+    released = _cli("release", rows["白鹭"]["number"], root=root, env=jiyao)
     assert released.returncode == 0, released.stderr
     assert rows["白鹭"]["number"] in _cli("search", "白鹭", root=root).stdout
     return root, rows

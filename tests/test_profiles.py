@@ -51,3 +51,28 @@ def test_a_profile_naming_an_unknown_rule_is_refused(tmp_path):
     with pytest.raises(ProfileError) as info:
         load_profile(str(bad))
     assert "不存在" in str(info.value)
+
+
+def test_every_bundled_profile_names_only_known_rules():
+    # the configuration's check only looks a bundled profile up (validators.profile.check_profile): its rule ids
+    # are checked here, where importing every rule costs nothing a clerk waits for
+    from validators import available_profiles
+    from validators.registry import all_rules
+
+    names = available_profiles()
+    assert {"gb9704-2012", "gb9704-1999", "guiyang-2013-33"} <= set(names)
+    for name in names:
+        load_profile.cache_clear()
+        profile = load_profile(name)
+        assert set(profile.rules) <= set(all_rules()), name
+
+
+def test_the_configuration_check_still_refuses_a_profile_file_naming_an_unknown_rule(tmp_path):
+    from validators.profile import check_profile
+
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[rules."layout.no-such-rule"]\nenabled = false\n', encoding="utf-8")
+    with pytest.raises(ProfileError):
+        check_profile(str(bad))
+    with pytest.raises(ProfileError):
+        check_profile("gb9704-2099")

@@ -52,7 +52,7 @@ def test_schedule_serves_the_batch_offline_and_stops_its_server(tmp_path):
             assert _servers_of(root / "prefect"), "a Prefect server runs while the schedule is served"
         finally:
             proc.send_signal(signal.SIGTERM)  # what a service manager sends; Ctrl-C is handled the same way
-            proc.wait(timeout=90)
+            proc.wait(timeout=600)  # generous: the batch in progress finishes first, on a busy machine
     output = log.read_text(encoding="utf-8")
     assert proc.returncode == 0, output[-3000:]
     assert "定时收文已开始：0 3 * * *（Asia/Shanghai）" in output and "下次运行：" in output
@@ -63,7 +63,8 @@ def test_schedule_serves_the_batch_offline_and_stops_its_server(tmp_path):
     assert not _servers_of(root / "prefect"), "the server stopped with the schedule"
     ledger = subprocess.run([sys.executable, "-m", "pipelines.cli", "ledger", "--root", str(root), "--json"], cwd=ROOT,
                             capture_output=True, text=True, env=env)
-    assert {json.loads(line)["status"] for line in ledger.stdout.splitlines()} == {"indexed", "returned", "quarantined", "routed"}
+    # the operator's (a clerk's) 登记簿: the 机要室's document is not in it at all (issue 17 item 2)
+    assert {json.loads(line)["status"] for line in ledger.stdout.splitlines()} == {"indexed", "returned", "quarantined"}
 
 
 def test_next_run_is_in_the_offices_time_zone():
@@ -82,6 +83,6 @@ def test_a_wrong_schedule_is_refused_before_anything_starts(cron, zone, word):
 
 def test_cli_refuses_a_wrong_cron_in_chinese(tmp_path):
     result = subprocess.run([sys.executable, "-m", "pipelines.cli", "schedule", "--cron", "* * *", "--root", str(tmp_path)],
-                            cwd=ROOT, capture_output=True, text=True, timeout=120)
+                            cwd=ROOT, capture_output=True, text=True, timeout=600)
     assert result.returncode == 2 and "cron 表达式无效" in result.stderr
     assert not (tmp_path / "prefect" / "server.log").exists(), "no server was started"

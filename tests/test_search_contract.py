@@ -156,6 +156,13 @@ def test_filters_and_dates_narrow_the_hits(index):
         index.search("校舍", date_from="2026年2月1日")
 
 
+def test_date_order_puts_the_newest_written_first(index):
+    """order "date" (the web desk's 按日期): every match, newest 成文日期 first, whatever the score; by hand from
+    DOCS' dates (1: 2026-11, 3: 2026-07, 5: 2026-02)."""
+    found = index.results("校舍", order="date")
+    assert ids(found.hits) == [1, 3, 5] and found.total == 3
+
+
 def test_facets_and_total_count_every_match_not_only_those_shown(index):
     found = index.results("校舍", limit=1)
     assert len(found.hits) == 1 and found.total == 3 and not found.approximate and found.total_zh == "共 3 条"

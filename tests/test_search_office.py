@@ -244,6 +244,7 @@ def test_what_the_desk_changes_during_a_reindex_is_in_the_rebuilt_index(tmp_path
     """A 撤回 (withdraw) and a 改办 to the 机要室 made at the desk while the rebuild reads the archive reach the
     old index; the rebuilt one is brought up to date before the command ends."""
     from pipelines import desk
+    from pipelines.actors import Actor
     from pipelines.office import Office
 
     root = _office(tmp_path)
@@ -255,7 +256,7 @@ def test_what_the_desk_changes_during_a_reindex_is_in_the_rebuilt_index(tmp_path
         def say(line: str) -> None:
             if line.startswith("  已读取") and not done:  # the rebuild is under way
                 desk.withdraw(office, returned["number"], "来文单位电话说明")
-                desk.route(office, winter["number"], "机要室", "机要员告知：含涉密附件")
+                desk.route(office, winter["number"], "机要室", "机要员告知：含涉密附件", actor=Actor("li", "confidential"))
                 done.append(line)
 
         desk.reindex(office, say=say)

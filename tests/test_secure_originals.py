@@ -99,7 +99,7 @@ def test_an_open_documents_original_stays_in_received(tmp_path):
 
 def test_a_clerks_reroute_survives_a_trip_to_the_confidential_office_and_back(tmp_path):
     """The 函 matches no rule (the rules send it to the 办公室); the clerk sends it to 综合科, later to the 机要室
-    by mistake; the 机要员 releases it: back to 综合科, as the clerk's route."""
+    by mistake (the 机要员 sends it); the 机要员 releases it: back to 综合科, as the clerk's route."""
     root = tmp_path / "office"
     (root / "inbox" / "edoc").mkdir(parents=True)
     name = "筑交函2026-21号-农村公路养护资金.ofd"
@@ -109,7 +109,7 @@ def test_a_clerks_reroute_survives_a_trip_to_the_confidential_office_and_back(tm
         (row,) = office.ledger.rows()
         assert row["department"] == "办公室"
         desk.route(office, row["number"], "综合科", "与综合科职责相关")
-        desk.route(office, row["number"], "机要室")
+        desk.route(office, row["number"], "机要室", actor=CONFIDENTIAL)  # 转机要室: the 机要员's decision
         assert office.ledger.get(row["id"])["department"] == "机要室"
         received = root / "received" / "edoc" / f"{row['year']}-{row['seq']:06d}-{name}"
         assert not received.exists() and _mode(root / ".secure" / f"{row['year']}-{row['seq']:06d}.ofd") == 0o400

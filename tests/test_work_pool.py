@@ -30,7 +30,8 @@ def test_the_batch_runs_through_a_worker_of_the_work_pool_offline(tmp_path):
     assert "'收文批处理 ingest/收文批处理' successfully created" in result["deploy"]["out"]
     assert (result["state"], result["work_pool"], result["work_queue"]) == ("COMPLETED", "shouwen", "text"), result
     assert result["parameters"] == {"root": str(root)}
-    assert "Worker '测试工作进程' started" in result["worker_log"]
+    assert "工作进程 测试工作进程 正在领取收文批处理" in result["worker_log"]
+    assert result["worker_rc"] == 0 and "流程工作进程已停止" in result["worker_log"], result  # one SIGTERM (issue 19.12)
     assert f"本批收文 {len(expected)} 件" in result["worker_log"]
     ledger = SQLiteLedger(root / "ledger.sqlite3")
     rows = ledger.rows()

@@ -2,7 +2,12 @@
 named here by one line. pipelines/cli.py builds the parser from this table, reads the office's configuration
 first for every command on a data root, calls the command's `run`, and says refusals and faults in Chinese.
 
-    Command(name, help, description, arguments, run, root=True, action=None, positional=())
+    Command(name, help, description, arguments, run, root=True, action=None, positional=(), acts=True)
+
+A command that acts on the office's documents (acts=True, on a data root) takes --user 用户名 and
+--password-stdin: the CLI then acts as that account (its role decides what it may see and do, and the history
+names it); without them, as the server's operator cli:<os user>, a clerk. SHOUWEN_USER and SHOUWEN_PASSWORD do the
+same for scripts (pipelines/accounts_cmd.py: login).
 
 A new command is a module with a Command in it and one line in COMMANDS ("module:NAME"). Its module imports
 only what building its parser needs at the top (argparse): what the command needs is imported when it runs,
@@ -55,10 +60,14 @@ COMMANDS = (
     "pipelines.handling.cli:REMIND",
     "pipelines.handling.cli:FORM",
     "pipelines.handling.cli:REPORT",
+    "web.serve:SERVE",
+    "pipelines.accounts_cmd:USER",
 )
 
 ROOT_HELP = "机关数据目录（默认 $SHOUWEN_ROOT，否则 ./shouwen-data）/ the office's data root"
 CONFIG_HELP = "机关配置文件（默认 $SHOUWEN_CONFIG，否则数据目录下的 shouwen.toml）/ the office's configuration file"
+USER_HELP = "以此账户办理（密码用 --password-stdin 从标准输入给出；默认 $SHOUWEN_USER，否则命令行操作员）/ act as this account"
+PASSWORD_HELP = "从标准输入第一行读入 --user 的密码（或用 $SHOUWEN_PASSWORD）/ read the account's password from stdin"
 
 
 @dataclass(frozen=True)
@@ -71,6 +80,7 @@ class Command:
     root: bool = True  # works on the office's data root: --root and --config, the configuration read first
     action: Optional[str] = None  # the desk action it performs: a refusal's Action of that name renders as it
     positional: tuple[str, ...] = ()  # that Action's args in the order the command takes them
+    acts: bool = True  # acts on the office's documents as someone: --user / --password-stdin (root commands)
 
     def add_to(self, sub) -> argparse.ArgumentParser:
         parser = sub.add_parser(self.name, help=self.help, description=self.description,
@@ -80,6 +90,9 @@ class Command:
             parser.add_argument("--root", help=ROOT_HELP)
             # `shouwen run --config X` as well as `shouwen --config X run`
             parser.add_argument("--config", metavar="PATH", default=argparse.SUPPRESS, help=CONFIG_HELP)
+            if self.acts:
+                parser.add_argument("--user", metavar="用户名", help=USER_HELP)
+                parser.add_argument("--password-stdin", action="store_true", help=PASSWORD_HELP)
         parser.set_defaults(command_entry=self)
         return parser
 

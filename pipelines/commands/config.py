@@ -35,4 +35,4 @@ CONFIG = Command(
     "config", "显示生效的机关配置及其来源 / show the effective configuration",
     "显示生效的机关配置（shouwen.toml、环境变量、默认值）及每项的来源；配置有误时退出码为 2。\n"
     "Show the effective configuration and where each value came from.",
-    _arguments, _config)
+    _arguments, _config, acts=False)

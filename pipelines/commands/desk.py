@@ -21,26 +21,30 @@ def _office(args):
     return Office.open(data_root(args.root), current(), create=False)
 
 
-def _confidential(args):
-    """The 机要员 at the terminal: until `shouwen` logs in with accounts (the web desk, issue 17), whoever types
-    the 机要员's command or flag is taken at their word, as before; the web desk requires a 机要员 account."""
-    from ..actors import cli_actor
+def _as_confidential(args):
+    """The 机要员's view asked for (--confidential): the actor must be an account of role confidential
+    (access.py decides: view_confidential); refused with the way to log in otherwise."""
+    from ..access import require
 
-    return cli_actor("confidential")
+    require(args.actor, "view_confidential")
+    return args.actor
 
 
 # -- 登记簿 ------------------------------------------------------------------------------------------------------
 
 def _ledger_arguments(led) -> None:
     led.add_argument("--json", action="store_true", help="每件一行 JSON / one JSON object per document")
+    led.add_argument("--xlsx", metavar="FILE", help="导出为 XLSX 表格（登记簿的栏目）/ export to an XLSX workbook")
     led.add_argument("--confidential", action="store_true",
-                     help="机要员查看：显示涉密和待核定收文的标题 / show the titles of classified and held documents")
+                     help="机要员查看：须以机要员账户办理（--user 用户名 --password-stdin），显示涉密和待核定收文及其密级、"
+                          "保密期限 / the confidential clerk's view: needs an account of role confidential")
     led.add_argument("--limit", type=positive, help="每页条数（不给：全部）/ rows per page (default: all)")
     led.add_argument("--offset", type=int, default=0, help="跳过前若干条 / skip this many rows")
     led.add_argument("--after", metavar="DOC", help="从此收文编号之后开始（翻页）/ start after this ledger number")
     led.add_argument("--newest", action="store_true", help="最新的在前 / newest first")
-    for name, zh in (("status", "状态，如 returned"), ("department", "承办部门（可重复）"), ("issuer", "来文单位"),
-                     ("channel", "来文渠道 edoc/fax/mail/scan"), ("kind", "文种")):
+    for name, zh in (("status", "状态，如 returned（可重复）"), ("department", "承办部门（可重复）"),
+                     ("issuer", "来文单位（含此文字即可，如 教育局）"), ("channel", "来文渠道 edoc/fax/mail/scan"),
+                     ("kind", "文种"), ("urgency", "紧急程度，如 特急")):
         led.add_argument(f"--{name}", action="append" if name in ("status", "department") else None, help=f"{zh} / {name}")
     led.add_argument("--from", dest="date_from", metavar="YYYY-MM-DD", help="收文日期起 / received from")
     led.add_argument("--to", dest="date_to", metavar="YYYY-MM-DD", help="收文日期止 / received until")
@@ -53,7 +57,7 @@ def _ledger(args) -> int:
     from ..ledger.query import MAX_LIMIT
     from ..terminal import shown
 
-    actor = _confidential(args) if args.confidential else args.actor  # the 机要员's view is a role (access.py)
+    actor = _as_confidential(args) if args.confidential else args.actor  # the 机要员's view is a role (access.py)
     after = None
     if args.after:
         parsed = parse_key(args.after)
@@ -62,26 +66,30 @@ def _ledger(args) -> int:
             return EXIT_UNUSABLE
         after = parsed[1]
     try:
-        query = LedgerQuery(statuses=tuple(args.status or ()), departments=args.department, issuer=args.issuer,
-                            channel=args.channel, kind=args.kind, year=args.year, date_from=args.date_from,
-                            date_to=args.date_to, order="-number" if args.newest else "number",
+        query = LedgerQuery(statuses=tuple(args.status or ()), departments=args.department, issuer_contains=args.issuer,
+                            channel=args.channel, kind=args.kind, urgency=args.urgency, year=args.year,
+                            date_from=args.date_from, date_to=args.date_to, order="-number" if args.newest else "number",
                             limit=args.limit or MAX_LIMIT, offset=args.offset, after=after)
     except ValueError as exc:
         print(f"shouwen: {exc}", file=sys.stderr)
         return EXIT_UNUSABLE
-    shown_rows = 0
+    if args.xlsx:
+        with _office(args) as office:
+            written = desk.ledger_xlsx(office, query, args.xlsx, actor=actor)
+        print(f"登记簿已导出：{shown(args.xlsx)}（{written} 件）", file=sys.stderr)
+        return EXIT_ACCEPTED
+    shown_rows, headed = 0, False
     with _office(args) as office:
         while query is not None:
             page = desk.ledger_page(office, query, actor=actor)
+            if not args.json and not headed:  # the register's column headings, once
+                print("  ".join(page.columns))
+                headed = True
             for entry in page.entries:
-                row = entry.row
                 if args.json:
-                    print(json.dumps({**entry.record(), "file": None if entry.masked else shown(row["file"])},
-                                     ensure_ascii=False))
+                    print(json.dumps({**entry.record(), "file": shown(entry.row["file"])}, ensure_ascii=False))
                 else:
-                    print(f"{row['number']}  {row['received_at'][:16]}  {row['channel']:4}  {entry.status}"
-                          f"{entry.return_state}  {shown(row['department']) or '—'}  {shown(entry.title)}"
-                          f"{shown(entry.marks)}")
+                    print("  ".join(shown(str(cell)) or "—" for cell in entry.cells()) + shown(entry.marks))
             shown_rows += len(page.entries)
             query = None if args.limit else page.next  # --limit: one page; else every page
     if args.limit and not args.json:
@@ -93,7 +101,10 @@ def _ledger(args) -> int:
     return EXIT_ACCEPTED
 
 
-LEDGER = Command("ledger", "列出登记簿 / list the ledger", "列出登记簿。List the ledger.", _ledger_arguments, _ledger)
+LEDGER = Command("ledger", "列出登记簿 / list the ledger",
+                 "列出登记簿（收文编号、收文日期〔北京时间〕、来文单位、来文文号、紧急程度、标题、转办单位、状态、来文渠道；\n"
+                 "机要员另有密级和保密期限），可按日期、状态、部门、来文单位筛选，可导出 XLSX。\n"
+                 "List the ledger with the office's columns; filter it; export it to XLSX.", _ledger_arguments, _ledger)
 
 
 # -- 检索 --------------------------------------------------------------------------------------------------------
@@ -200,7 +211,7 @@ def _release(args) -> int:
     from ..terminal import shown
 
     with _office(args) as office:
-        done = desk.release(office, args.document, args.reason, actor=_confidential(args))  # the 机要员's command
+        done = desk.release(office, args.document, args.reason, actor=args.actor)  # the 机要员's: access.py decides
     outcome = done.outcome
     where = {"indexed": "已入检索", "routed": "已分办", "held": "仍待核定"}.get(outcome.status, outcome.status)
     print(f"{shown(desk.titled(done.row))}经机要员核定为非涉密，{where}，承办部门：{shown(outcome.department or '')}"

@@ -3,7 +3,16 @@ the CLI and the web desk both call these, each rendering the results its own way
 
     ledger_entries(office, actor=)                   -> [LedgerEntry]  the 登记簿 as the actor may see it
     ledger_page(office, query, actor=)               -> LedgerPage     one page of it (filters, order, keyset)
+    ledger_walk(office, query, actor=)               -> iter           every entry under a query, page by page
+    ledger_xlsx(office, query, out, actor=)          -> int            the 登记簿 as XLSX (the office's columns)
     search(office, query, …filters, actor=)          -> Found          hits, their ledger rows and version marks
+    search_page(office, query, SearchFilters, page, size, order, actor=) -> SearchPage   paged, with facets
+    document(office, key, actor=)                    -> DocumentView   a document's page: entry, history, findings
+    page_png / original / return_notice(office, key, …, actor=)        its files
+    queue(office, department, page, size, state, actor=) -> QueuePage  what was routed to a department
+    quarantine(office, actor=) / dashboard(office, actor=)             the quarantine; the office's figures
+    register_counter(office, name, data, issuer, channel, actor=) -> Registered   窗口收文
+    handling_panel / take_step / handling_file / due_list (…, actor=)  承办/督办 (pipelines/handling)
     find(office, key, actor=)                        -> dict           a ledger row by 收文编号 (收〔2026〕12号, 2026-12)
     route(office, key, department, reason, actor=)   -> Routed         改办, also to the 机要室
     release(office, key, reason, actor=)             -> Released       机要员核定非涉密
@@ -27,22 +36,33 @@ from __future__ import annotations
 from ..refusals import Action, DeskRefusal
 from ..secrecy import is_confidential
 from .batch_ops import BatchRun, Validated, run_batch, validate
-from .common import find, named, titled
+from .common import CHANNEL_ZH, channel_zh, find, named, office_time, titled
+from .counter import COUNTER_CHANNELS, MAX_UPLOAD_BYTES, Registered, register_counter
+from .dashboard import Dashboard, dashboard
+from .documents import DocumentView, actions_for, document, original, page_png, return_notice
+from .handling_desk import STEP_LABELS, HandlingPanel, due_list, handling_file, handling_panel, take_step
 from .ledger_views import (
-    CONFIDENTIAL_FIELDS,
-    CONFIDENTIAL_TITLE,
-    HELD_TITLE,
-    LedgerEntry,
-    LedgerPage,
-    ledger_entries,
-    ledger_page,
+           COLUMNS,
+           CONFIDENTIAL_COLUMNS,
+           LedgerEntry,
+           LedgerPage,
+           ledger_entries,
+           ledger_page,
+           ledger_walk,
+           ledger_xlsx,
 )
 from .maintenance import learn, rebuild_ledger, reindex
+from .queues import QueuePage, quarantine, queue, queue_departments
 from .returns_ops import Resent, Withdrawn, resend, withdraw
 from .routing_ops import Released, Routed, known_departments, release, route, to_confidential_office
-from .search import Found, search
+from .search import SEARCH_MAX_HITS, URGENCIES, Found, SearchFilters, SearchPage, search, search_page
 
-__all__ = ["Action", "BatchRun", "CONFIDENTIAL_FIELDS", "CONFIDENTIAL_TITLE", "DeskRefusal", "Found", "HELD_TITLE",
-           "LedgerEntry", "LedgerPage", "Released", "Resent", "Routed", "Validated", "Withdrawn", "find", "known_departments",
-           "is_confidential", "learn", "ledger_entries", "ledger_page", "named", "rebuild_ledger", "reindex", "release", "resend", "route", "run_batch",
-           "search", "titled", "to_confidential_office", "validate", "withdraw"]
+__all__ = ["Action", "BatchRun", "CHANNEL_ZH", "COLUMNS", "CONFIDENTIAL_COLUMNS", "COUNTER_CHANNELS", "Dashboard",
+           "DeskRefusal", "DocumentView", "Found", "HandlingPanel", "LedgerEntry", "LedgerPage", "MAX_UPLOAD_BYTES",
+           "QueuePage", "Registered", "Released", "Resent", "Routed", "SEARCH_MAX_HITS", "STEP_LABELS", "SearchFilters",
+           "SearchPage", "URGENCIES", "Validated", "Withdrawn", "actions_for", "channel_zh", "dashboard", "document",
+           "due_list", "find", "handling_file", "handling_panel", "is_confidential", "known_departments", "learn",
+           "ledger_entries", "ledger_page", "ledger_walk", "ledger_xlsx", "named", "office_time", "original",
+           "page_png", "quarantine", "queue", "queue_departments", "rebuild_ledger", "register_counter", "reindex",
+           "release", "resend", "return_notice", "route", "run_batch", "search", "search_page", "take_step", "titled",
+           "to_confidential_office", "validate", "withdraw"]

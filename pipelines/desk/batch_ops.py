@@ -25,7 +25,9 @@ def run_batch(root: Path, config=None, *, samples: bool = False, say: Callable[[
     """One batch on `root` (flows.ingest, the Prefect flow: progress lines and the summary are printed by the
     flow as it goes). Before Prefect starts: the data root is made and checked writable (not full), the batch
     lock is taken (a second batch is refused at once), the ledger is opened and checked and the 分办 rules
-    read; samples: the bundled sample documents are first copied into the inboxes. A standing Prefect server
+    read; samples: the bundled sample documents are first copied into the inboxes. With nothing to read (empty
+    inboxes, nothing unfinished: nothing_waiting) the batch's other steps run in this process and no flow run is
+    made (_run_idle): Prefect, its server and the workers are for documents. Otherwise a standing Prefect server
     ([prefect] api_url / $PREFECT_API_URL) is used where configured, else the batch's own is started on
     127.0.0.1 and stopped after. say(line): what the clerk is told before the flow starts.
     Refused (DeskRefusal): "root_fault" (read-only, full, no permission), "busy" (another batch holds the root),
@@ -51,9 +53,35 @@ def run_batch(root: Path, config=None, *, samples: bool = False, say: Callable[[
         with batch_lock(root):  # the flow takes it again (same process): a second run is refused before Prefect starts
             with Office.open(root, config) as office:  # the ledger (checked, opened) and the 分办 rules, first
                 office.rules
+                if not samples and nothing_waiting(office):
+                    return BatchRun(root, _run_idle(office, say))
             return BatchRun(root, _run_locked(root, samples, say))
     except BatchBusy as exc:
         raise DeskRefusal("busy", str(exc)) from exc
+
+
+def nothing_waiting(office) -> bool:
+    """True when the batch has no document to read: nothing at all in the inboxes (no file, no link, no folder:
+    pipelines/inbox.scan) and nothing unfinished in the ledger (batch.pending)."""
+    from ..batch import pending
+    from ..inbox import scan
+
+    files, strange = scan(office.root)
+    return not files and not strange and not pending(office)
+
+
+def _run_idle(office, say: Callable[[str], None]):
+    """A batch with no document (空批): its steps before and after the documents — 补入检索, 事件补发, 学习分办,
+    催办 — run here, in order (batch.run_steps with PLAIN steps), without the Prefect flow run, its server and
+    the worker processes, which only documents use (issue 21: an empty inbox cost 6–7.5 s, most of it the
+    server's start). The clerk reads the same lines as from the flow (flows.run): the data root, the summary."""
+    from ..batch import PLAIN, run_steps
+    from ..workers import InProcess
+
+    say(f"数据目录：{office.root}")
+    summary = run_steps(office, InProcess(office), PLAIN)  # a file dropped in meanwhile is read here, in order
+    print("\n".join(summary.lines()), flush=True)
+    return summary
 
 
 def _run_locked(root: Path, samples: bool, say: Callable[[str], None]):
@@ -61,7 +89,7 @@ def _run_locked(root: Path, samples: bool, say: Callable[[str], None]):
 
     from ..batch_server import MARKER, BatchServer, ServerStartError
     from ..dataroot import DataRoot
-    from ..faults import describe
+    from ..faults import disk_short, interrupted
     from ..prefect_setup import configure
 
     paths = DataRoot(root)
@@ -82,13 +110,10 @@ def _run_locked(root: Path, samples: bool, say: Callable[[str], None]):
             server.wait()
         return ingest(str(root))  # prints its progress and its summary
     except ServerStartError as exc:
-        raise DeskRefusal("server_start", str(exc)) from exc
-    except Exception as exc:  # the inbox or the data root itself failed (disk full, permissions…)
-        line = describe(exc, root)
-        if line:
-            raise DeskRefusal("interrupted", f"本批处理中断。{line}") from exc
-        raise DeskRefusal("interrupted", f"本批处理中断：{type(exc).__name__}: {exc}\n已登记的文件不受影响，下次运行会接着"
-                                         f"处理；详细日志见 {paths.prefect / 'prefect.log'}") from exc
+        short = disk_short(root)  # its database could not be written: the disk's fault, said as such
+        raise DeskRefusal("root_fault" if short else "server_start", short or str(exc)) from exc
+    except Exception as exc:  # the inbox, the data root or Prefect's server failed (disk full, permissions…)
+        raise DeskRefusal("interrupted", interrupted(exc, root, paths.prefect / "prefect.log")) from exc
     finally:
         if server:
             server.stop()

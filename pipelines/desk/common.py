@@ -29,3 +29,44 @@ def named(row: dict, actor: Optional[Actor] = None) -> str:
     """How a message names a document to `actor`: titled(row) where the actor may see its title
     (access.shows_title), else the 收文编号 only."""
     return titled(row) if shows_title(acting(actor), row) else row["number"]
+
+
+# -- how the office writes times, channels and 密级 --------------------------------------------------------------
+
+CHANNEL_ZH = {"edoc": "电子公文", "fax": "传真", "scan": "纸质扫描", "mail": "电子邮件"}
+
+
+def channel_zh(channel: Optional[str]) -> str:
+    """来文渠道 in Chinese: 电子公文, 传真, 纸质扫描, 电子邮件 (an unknown one as it is)."""
+    return CHANNEL_ZH.get(channel or "", channel or "—")
+
+
+def office_time(office, iso: Optional[str]) -> str:
+    """An ISO time as the office writes it: 2026-03-02 09:15, Beijing time (the office's [office] timezone),
+    whatever offset it was stored with; "" for none; the text itself where it is not a time."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    if not iso:
+        return ""
+    try:
+        moment = datetime.fromisoformat(iso)
+    except ValueError:
+        return iso[:16]
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(ZoneInfo(office.config.office.timezone))
+    return moment.strftime("%Y-%m-%d %H:%M")
+
+
+def secrecy_parts(secrecy: Optional[str]) -> tuple[str, str]:
+    """(密级, 保密期限) from a ledger row's 密级 field as the 机要员 reads them: ("机密", "1年") from 机密★1年,
+    ("", "") from none; an unreadable mark is shown as written, its period empty."""
+    from extractors.secrecy import read_secrecy
+
+    text = (secrecy or "").strip()
+    if not text:
+        return "", ""
+    reading = read_secrecy(text)
+    if reading is None:
+        return text, ""
+    return reading["level"], reading["period"] or ""

@@ -17,7 +17,9 @@
     shouwen remind                                                          催办 now (the batch's reminder step)
     shouwen form 收文编号 [--out F.docx]                                     收文处理单
     shouwen report YYYY-MM [--department 部门 | --each] [--out DIR] [--pdf]   督查专报 (docx + xlsx)
-Every command takes --root (and --config); --confidential is the 机要员's view (classified documents included).
+Every command takes --root (and --config) and acts as the CLI's actor (--user 用户名 --password-stdin, else the
+operator, a clerk); --confidential asks for the 机要员's view (classified documents included) and needs a 机要员
+account: who may take which step is pipelines/access.py's.
 
 The CLI's table hooks these with one line: `add_parsers(sub, root_help)` registers every parser with
 `set_defaults(run=<handler>)`; main() calls `args.run(args)`. This module imports only argparse at load: a
@@ -34,19 +36,16 @@ RAW = argparse.RawDescriptionHelpFormatter
 
 
 def cli_actor(args=None):
-    """The CLI's actor (seam S2): branch house's Actor `cli:<os user>` (role 机要员 with --confidential, else
-    文秘) where it exists, else the history name `cli:<os user>`."""
-    confidential = bool(getattr(args, "confidential", False))
-    try:
-        from pipelines.actors import cli_actor as terminal_actor  # type: ignore
-    except ImportError:
-        import getpass
+    """The CLI's actor (seam S2): the account the command logged in as (--user; pipelines/accounts_cmd.login), else
+    the server's operator cli:<os user>, a clerk. --confidential asks for the 机要员's view: refused (access.py:
+    view_confidential) unless the actor is a 机要员 account."""
+    from ..access import require
+    from ..actors import cli_actor as terminal_actor
 
-        try:
-            return f"cli:{getpass.getuser()}"
-        except Exception:
-            return "cli:unknown"
-    return terminal_actor("confidential" if confidential else "clerk")
+    actor = getattr(args, "actor", None) or terminal_actor()
+    if getattr(args, "confidential", False):
+        require(actor, "view_confidential")
+    return actor
 
 
 def _command(name: str, help_: str, description: str, run, arguments=None, key: bool = True):
@@ -58,7 +57,7 @@ def _command(name: str, help_: str, description: str, run, arguments=None, key: 
         if key:
             p.add_argument("document", metavar="DOC", help="收文编号，如 收〔2026〕12号 或 2026-12 / ledger number")
         p.add_argument("--confidential", action="store_true",
-                       help="机要员查看：包括涉密公文 / the confidential clerk's view (classified documents included)")
+                       help="机要员查看：包括涉密公文，须以机要员账户办理（--user）/ the confidential clerk's view (an account)")
         if arguments is not None:
             arguments(p)
 

@@ -140,27 +140,44 @@ class Step:
 # -- reading -----------------------------------------------------------------------------------------------------
 
 def is_confidential(row: dict) -> bool:
-    """A classified document (at the 机要室) or one held for the 机要员 (pipelines/secrecy.py's rule, seam S7)."""
-    try:
-        from ..secrecy import is_confidential as policy  # type: ignore  # seam S7 (branch house)
-    except ImportError:
-        from ..desk import is_confidential as policy  # today's one rule
+    """A classified or held document, or one with the 机要室 (pipelines/secrecy.py's one predicate, seam S7)."""
+    from ..secrecy import is_confidential as policy
+
     return policy(row)
 
 
 def may_see(actor, row: dict, include_confidential: bool) -> bool:
-    """pipelines/access.py's can_see where it exists (seam S2), else: a classified row only with include_confidential."""
-    try:
-        from ..access import can_see  # type: ignore
-    except ImportError:
-        return include_confidential or not is_confidential(row)
-    return can_see(actor, row) if not isinstance(actor, str) else (include_confidential or not is_confidential(row))
+    """pipelines/access.py's can_see for an Actor (seam S2: the role decides; include_confidential is then not
+    asked); for a history name given as a str (the batch, internal callers), a classified row only with
+    include_confidential."""
+    from ..access import can_see
+    from ..actors import Actor
+
+    if isinstance(actor, Actor):
+        return can_see(actor, row)
+    return include_confidential or not is_confidential(row)
 
 
-def _find_row(office, key: str, actor, include_confidential: bool) -> dict:
+def _find_row(office, key: str, actor, include_confidential: bool, step: str = "read") -> dict:
+    """The ledger row of `key` for `actor`: not_found where there is none or the actor may not see it (seam S2);
+    for an Actor, also access.require_step for `step` (access.HANDLING_STEPS: who writes which step —
+    a department's steps by that department's staff …), "forbidden" where the role may not."""
+    from ..access import require, require_step
+    from ..actors import Actor
+    from ..refusals import DeskRefusal
+
     row = office.ledger.find(str(key))
     if row is None or not may_see(actor, row, include_confidential):  # not to be seen is not found (seam S2)
         raise HandlingRefusal("not_found", f"登记簿中没有“{key}”")
+    if isinstance(actor, Actor):
+        try:
+            require(actor, "read", row, str(key))
+            if step != "read":
+                require_step(actor, step, row, row.get("department"), str(key))
+        except HandlingRefusal:
+            raise
+        except DeskRefusal as exc:  # access's refusal, as handling's (the same code and message)
+            raise HandlingRefusal(exc.code, exc.message) from None
     return row
 
 
@@ -425,7 +442,7 @@ def propose(office, key: str, words: str, *, actor, category: Optional[str] = No
             include_confidential: bool = False) -> Step:
     """拟办意见: the clerk's proposal (category 省部级批示件 / 议题 and a deadline may be set with it)."""
     ctx = context(office)
-    row = _find_row(office, key, actor, include_confidential)
+    row = _find_row(office, key, actor, include_confidential, "propose")
     text = _words(words, "拟办意见")
     return _append(ctx, row, actor, "proposed", _not_closed(row["number"], "拟办"), words=text,
                    data=_category_and_due(category, due))
@@ -454,10 +471,13 @@ def instruct(office, key: str, words: str, *, actor, by: Optional[str] = None, t
     given, or from [handling] leaders) decides the deadline rule; the words decide 办件/阅件 (words.py) unless
     the clerk has overruled it."""
     ctx = context(office)
-    row = _find_row(office, key, actor, include_confidential)
+    row = _find_row(office, key, actor, include_confidential, "instruct")
     text = _words(words, "批示内容")
+    from ..actors import Actor
     from .refusals import actor_display
 
+    if isinstance(actor, Actor) and actor.role != "leader" and not (by or "").strip():
+        raise HandlingRefusal("needs_leader", "代领导录入批示须写明批示领导的姓名")
     leader = (by or "").strip() or actor_display(actor)
     if any(ord(c) < 32 for c in leader) or len(leader) > 40:
         raise HandlingRefusal("bad_name", "批示领导姓名含有控制字符或过长，请重新输入")
@@ -475,7 +495,7 @@ def classify(office, key: str, kind: str, *, actor, reason: Optional[str] = None
              include_confidential: bool = False) -> Step:
     """The clerk overrules the reading: 办件 (needs a result) or 阅件 (read and closed without one)."""
     ctx = context(office)
-    row = _find_row(office, key, actor, include_confidential)
+    row = _find_row(office, key, actor, include_confidential, "classify")
     if kind not in KINDS:
         raise HandlingRefusal("bad_kind", f"应为办件或阅件，而不是“{kind}”")
 
@@ -489,7 +509,7 @@ def classify(office, key: str, kind: str, *, actor, reason: Optional[str] = None
 def sign(office, key: str, *, actor, include_confidential: bool = False) -> Step:
     """签收 by the department (the record's department)."""
     ctx = context(office)
-    row = _find_row(office, key, actor, include_confidential)
+    row = _find_row(office, key, actor, include_confidential, "sign")
 
     def check(f: Folded) -> None:
         _not_closed(row["number"], "签收")(f)
@@ -505,7 +525,7 @@ def give_back(office, key: str, reason: str, *, actor, include_confidential: boo
     """退回: the department returns a mis-routed document to the clerk, with its reason; a 改办 (desk.route, then
     moved()) sends the record on."""
     ctx = context(office)
-    row = _find_row(office, key, actor, include_confidential)
+    row = _find_row(office, key, actor, include_confidential, "give_back")
     text = _words(reason, "退回理由")
 
     def check(f: Folded) -> None:
@@ -531,7 +551,7 @@ def progress(office, key: str, words: str, *, actor, files: Iterable[Path] = (),
     from .files import store_files
 
     ctx = context(office)
-    row = _find_row(office, key, actor, include_confidential)
+    row = _find_row(office, key, actor, include_confidential, "progress")
     text = _words(words, "办理情况")
     check = _needs_signing(row["number"], "记录办理情况")
     check(ctx.fold(_events(ctx.db, _head(ctx, row, actor)["id"])))  # refused before any file is copied
@@ -544,7 +564,7 @@ def extend(office, key: str, due: str, *, actor, approved_by: str, reason: Optio
            include_confidential: bool = False) -> Step:
     """延期: a new deadline, with who approved it (a name) and why. Later than the current deadline."""
     ctx = context(office)
-    row = _find_row(office, key, actor, include_confidential)
+    row = _find_row(office, key, actor, include_confidential, "extend")
     new = _day(due, "延期后的期限")
     if not new:
         raise HandlingRefusal("bad_date", "请写明延期后的期限（YYYY-MM-DD）")
@@ -564,7 +584,7 @@ def extend(office, key: str, due: str, *, actor, approved_by: str, reason: Optio
 def answer(office, key: str, words: str, *, actor, include_confidential: bool = False) -> Step:
     """答复 of a 来信 (issue 22): the answer's text, recorded before its 办结."""
     ctx = context(office)
-    row = _find_row(office, key, actor, include_confidential)
+    row = _find_row(office, key, actor, include_confidential, "answer")
     text = _words(words, "答复内容")
     head = _head(ctx, row, actor)
     if head["subject"] != "letter":
@@ -576,7 +596,7 @@ def answer(office, key: str, words: str, *, actor, include_confidential: bool = 
 def done(office, key: str, *, actor, result: Optional[str] = None, include_confidential: bool = False) -> Step:
     """办结: a 办件 with its result (承办结果); a 阅件 without one; a 来信 once answered."""
     ctx = context(office)
-    row = _find_row(office, key, actor, include_confidential)
+    row = _find_row(office, key, actor, include_confidential, "done")
     text = _words(result, "办理结果", required=False)
     head = _head(ctx, row, actor)
 
@@ -599,7 +619,7 @@ def done(office, key: str, *, actor, result: Optional[str] = None, include_confi
 def circulate(office, key: str, readers: list[str], *, actor, include_confidential: bool = False) -> Step:
     """传阅: a 阅件 goes to `readers` in that order; each records 已阅 (read()); the last one closes it."""
     ctx = context(office)
-    row = _find_row(office, key, actor, include_confidential)
+    row = _find_row(office, key, actor, include_confidential, "circulate")
     names = [" ".join(r.split()) for r in readers if r and r.strip()]
     if not names:
         raise HandlingRefusal("no_readers", "请写明传阅人（按传阅顺序）")
@@ -624,8 +644,12 @@ def read(office, key: str, *, actor, reader: Optional[str] = None, include_confi
     from .refusals import actor_display
 
     ctx = context(office)
-    row = _find_row(office, key, actor, include_confidential)
+    row = _find_row(office, key, actor, include_confidential, "read_mark")
     name = " ".join((reader or actor_display(actor)).split())
+    from ..actors import Actor
+
+    if isinstance(actor, Actor) and actor.role in ("staff", "leader") and name not in (actor.display, actor.name):
+        raise HandlingRefusal("not_yourself", f"只能记录本人（{actor_display(actor)}）已阅；代他人记录请由文秘人员办理")
 
     def check(f: Folded) -> None:
         if f.state != "circulating":
@@ -642,7 +666,7 @@ def read(office, key: str, *, actor, reader: Optional[str] = None, include_confi
 def archive(office, key: str, *, actor, include_confidential: bool = False) -> Step:
     """归档 after 办结."""
     ctx = context(office)
-    row = _find_row(office, key, actor, include_confidential)
+    row = _find_row(office, key, actor, include_confidential, "archive")
 
     def check(f: Folded) -> None:
         if f.state == "archived":
@@ -660,8 +684,9 @@ def remind_one(office, head: dict, row: dict, *, actor, notice: str, overdue_day
         k: v for k, v in {"due": head.get("due_on"), "overdue_days": overdue_days, "notice": notice}.items() if v is not None})
 
 
-def event_line(event: Event) -> str:
-    """One history line in Chinese: 2026-03-02 09:15 批办 张伟（由 cli:wang 代录）：请财政局阅处"""
+def event_parts(event: Event) -> tuple[str, list[str]]:
+    """(who, [details]) of one event, as its history line says them: the leader of a 批办 (代录 by whom), the
+    reader of a 已阅, the department, the new deadline and its approver, the readers, the files …"""
     who = event.actor
     if event.kind == "instructed":
         who = event.data.get("leader") or who
@@ -690,8 +715,12 @@ def event_line(event: Event) -> str:
     files = event.data.get("files") or []
     if files:
         extra.append("附件：" + "、".join(f["name"] for f in files))
+    return who, extra
+
+
+def event_line(event: Event) -> str:
+    """One history line in Chinese: 2026-03-02 09:15 批办 张伟（由 cli:wang 代录）：请财政局阅处"""
+    who, extra = event_parts(event)
     words = f"：{event.words}" if event.words else ""
     tail = f"（{'；'.join(extra)}）" if extra else ""
     return f"{event.at[:16].replace('T', ' ')}  {EVENTS.get(event.kind, event.kind)}  {who}{words}{tail}"
-
-

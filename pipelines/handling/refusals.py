@@ -1,46 +1,24 @@
 """Refusals in seam S3's shape (code, Chinese message, action), and the actor's history name (seam S2).
 
-Where branch house's pipelines/refusals.py is present, HandlingRefusal is its DeskRefusal (code, message,
-*actions) with the one action handling gives; until then it subclasses today's desk.DeskRefusal (so the CLI
-already prints its Chinese line and exits 2) with the same attributes (`code`, `message`, `action`), and Action is
-S3's dataclass.
+HandlingRefusal is pipelines/refusals.py's DeskRefusal (code, message, *actions) with the one action handling
+gives (so the CLI prints its Chinese line and exits 2). Imported from pipelines/refusals.py, not from the desk:
+the desk runs the batch, whose 催办 step imports handling.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Optional
 
-try:  # seam S3 (branch house)
-    from ..refusals import Action, DeskRefusal  # type: ignore
+from ..refusals import Action, DeskRefusal  # seam S3
 
-    class HandlingRefusal(DeskRefusal):  # type: ignore[no-redef]
-        """What was asked cannot be done: `code`, `message` (Chinese; also str()), `action` (or None)."""
 
-        def __init__(self, code: str, message: str, action: Optional[Action] = None):
-            super().__init__(code, message, *([action] if action is not None else []))
+class HandlingRefusal(DeskRefusal):
+    """What was asked cannot be done: `code`, `message` (Chinese; also str()), `action` (or None)."""
 
-        def __reduce__(self):
-            return (type(self), (self.code, self.message, self.action))
+    def __init__(self, code: str, message: str, action: Optional[Action] = None):
+        super().__init__(code, message, *([action] if action is not None else []))
 
-except ImportError:
-    from ..desk import DeskRefusal
-
-    @dataclass(frozen=True)
-    class Action:  # type: ignore[no-redef]
-        name: str  # a desk operation: "sign", "route", "classify", …
-        label: str  # Chinese, fit for a button
-        args: dict = field(default_factory=dict)
-
-    class HandlingRefusal(DeskRefusal):  # type: ignore[no-redef]
-        """What was asked cannot be done: `code` (stable id), `message` (Chinese; also str()), `action` (what to
-        do instead, or None)."""
-
-        def __init__(self, code: str, message: str, action: Optional[Action] = None):
-            super().__init__(message)
-            self.code, self.message, self.action = code, message, action
-
-        def __reduce__(self):  # refusals cross process boundaries (worker pools) whole
-            return (type(self), (self.code, self.message, self.action))
+    def __reduce__(self):  # refusals cross process boundaries (worker pools) whole
+        return (type(self), (self.code, self.message, self.action))
 
 
 def actor_name(actor) -> str:

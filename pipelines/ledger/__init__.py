@@ -86,6 +86,7 @@ def open_ledger(url: str, root: Path, *, create: bool = True, retry_seconds: flo
     from pydantic import ValidationError
 
     from ..config import Config, LedgerSettings, Settings, mask
+    from ..dataroot import DataRoot
 
     try:
         settings = LedgerSettings(url=url)
@@ -95,7 +96,7 @@ def open_ledger(url: str, root: Path, *, create: bool = True, retry_seconds: flo
         raise ledger_url_error(mask(reason)) from None
     location = Config(Settings(ledger=settings), Path(root).resolve(), None).ledger_location()
     sqlite = settings.url.startswith("sqlite:")
-    kept = Journal(Path(root) / "registrations") if (sqlite if journal is None else journal) else None
+    kept = Journal(DataRoot(root).registrations) if (sqlite if journal is None else journal) else None
     if sqlite:
         return SQLiteLedger(Path(location), create=create, journal=kept)
     from .postgres import PostgresLedger

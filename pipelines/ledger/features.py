@@ -75,6 +75,8 @@ def statements(script: str) -> list[str]:
 
 MODULES: tuple[str, ...] = (  # the modules that define the office's features (tests/test_ledger_features.py finds them all)
     "pipelines.handling.store",  # 承办/督办
+    "pipelines.accounts",  # accounts, sessions, tokens, login throttling (the web desk and the CLI's --user)
+    "pipelines.desk.queues",  # the desk's indexes for a department's queue and the register's pages
 )
 _KNOWN: dict[str, "Feature"] = {}  # every Feature made in this process, by name (the one with the most steps)
 

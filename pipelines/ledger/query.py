@@ -34,16 +34,9 @@ DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 SEPARATOR = "、"  # between 收文编号 in an aggregated list; no 收文编号 contains it
 
 
-def is_confidential(row: dict) -> bool:
-    """A classified document (sent to the 机要室 as such: route_source 'classified') or one held for the 机要员
-    (status 'held'): the shared 登记簿 withholds its title. The same test as confidential_sql."""
-    return row.get("route_source") == "classified" or row.get("status") == "held"
-
-
-def confidential_sql(alias: str = "d") -> str:
-    """is_confidential as an SQL condition on the documents row `alias` (true or false, never NULL)."""
-    return f"(coalesce({alias}.route_source, '') = 'classified' OR {alias}.status = 'held')"
-
+# What "confidential" means for a row, in Python and in SQL, is pipelines/secrecy.py's (the one module that names
+# the 机要室): every paged query filters on it; re-exported here for the ledger's callers.
+from ..secrecy import confidential_sql, is_confidential, names_level  # noqa: E402,F401
 
 AGGREGATE = {  # the 收文编号 of the rows whose `column` points at d, oldest first, SEPARATOR between them
     "sqlite": "(SELECT group_concat(number, '、') FROM (SELECT n.number FROM documents n"
@@ -60,6 +53,8 @@ class LedgerQuery:
     statuses             any of these statuses (STATUSES)
     departments          None: any; a list: 承办部门 among these (an empty list matches nothing)
     issuer, channel, kind  来文单位, 来文渠道 (edoc, fax, mail, scan), 文种 (doc_type): exact values
+    issuer_contains      来文单位 containing these characters (a partial match: 教育局 finds 贵阳市教育局)
+    urgency              紧急程度 (特急, 加急, 平急 …): exact value
     year                 收文编号's year
     ids                  these documents only (ledger ids)
     include_confidential False: classified and held rows left out; confidential_only: only those
@@ -73,6 +68,8 @@ class LedgerQuery:
     statuses: Sequence[str] = ()
     departments: Optional[Sequence[str]] = None
     issuer: Optional[str] = None
+    issuer_contains: Optional[str] = None
+    urgency: Optional[str] = None
     channel: Optional[str] = None
     kind: Optional[str] = None
     year: Optional[int] = None
@@ -107,6 +104,10 @@ class LedgerQuery:
             raise ValueError("after 应为上一页的 next_after")
         if not self.include_confidential and self.confidential_only:
             raise ValueError("不能既排除又只要涉密收文")
+        if self.issuer_contains is not None and not self.issuer_contains.strip():
+            object.__setattr__(self, "issuer_contains", None)  # an empty box on a form: no filter
+        if self.issuer_contains is not None and len(self.issuer_contains) > 100:
+            raise ValueError("来文单位检索词过长（至多 100 字）")
 
     def where(self) -> tuple[str, list]:
         """The filters as an SQL condition on `documents d` ("?" placeholders) and its parameters (no paging)."""
@@ -124,10 +125,14 @@ class LedgerQuery:
             clauses.append(f"d.{column} IN ({', '.join('?' * len(values))})" if values else "1 = 0")
             params += values
         for column, value in (("issuer", self.issuer), ("channel", self.channel), ("doc_type", self.kind),
-                              ("year", self.year)):
+                              ("urgency", self.urgency), ("year", self.year)):
             if value is not None:
                 clauses.append(f"d.{column} = ?")
                 params.append(value)
+        if self.issuer_contains:  # LIKE with its wildcards escaped: 50% or a_b are characters to find, not patterns
+            escaped = self.issuer_contains.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            clauses.append("d.issuer LIKE ? ESCAPE '\\'")
+            params.append(f"%{escaped}%")
         if self.confidential_only:
             clauses.append(confidential_sql("d"))
         elif not self.include_confidential:

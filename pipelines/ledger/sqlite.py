@@ -6,9 +6,16 @@ writers (busy_timeout 60 s). WAL: readers never block the batch. The schema vers
 A connection belongs to the thread that opened it (Office gives each thread its own).
 
 A ledger copied away by `shouwen migrate` keeps a `moved_to` row and refuses every write (LedgerMoved).
+
+A ledger on a data root this process cannot write (mounted read-only, or another user's) is still read:
+`shouwen ledger` and `search` only read. SQLite's WAL needs its -shm file, which cannot be made there once the
+last writer closed the database; the file is then opened as immutable (`?mode=ro&immutable=1`): nothing can
+write it through this mount meanwhile (connect_readable). `read_only` says so; a write is refused by SQLite
+(attempt to write a readonly database: pipelines/faults.py says 数据目录只读).
 """
 from __future__ import annotations
 
+import os
 import sqlite3
 from pathlib import Path
 from typing import Optional
@@ -16,6 +23,29 @@ from typing import Optional
 from .base import SQLLedger
 from .core import MOVED_TABLE, LedgerMoved, now
 from .journal import Journal
+
+
+def writable(path: Path) -> bool:
+    """Whether this process may write the ledger file and make files beside it (its -wal and -shm)."""
+    folder = Path(path).parent
+    return os.access(folder, os.W_OK) and (not Path(path).exists() or os.access(path, os.W_OK))
+
+
+def connect_readable(path: Path, mode: str = "ro") -> sqlite3.Connection:
+    """A connection to the existing SQLite file `path` (mode "ro" or "rw"). Where the folder cannot be written
+    and SQLite cannot open the file as it is (WAL without its -shm), it is opened immutable and read-only.
+    sqlite3.OperationalError where the file is missing or unreadable."""
+    conn = sqlite3.connect(f"file:{path}?mode={mode}", uri=True, timeout=60, isolation_level=None)
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        return conn
+    except sqlite3.OperationalError:
+        conn.close()
+        if writable(path) or not Path(path).is_file():
+            raise
+    conn = sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True, timeout=60, isolation_level=None)
+    conn.execute("PRAGMA query_only = 1")
+    return conn
 
 
 class SQLiteLedger(SQLLedger):
@@ -32,7 +62,8 @@ class SQLiteLedger(SQLLedger):
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self.conn = sqlite3.connect(self.path, timeout=60, isolation_level=None)
         else:
-            self.conn = sqlite3.connect(f"file:{self.path}?mode=rw", uri=True, timeout=60, isolation_level=None)
+            self.conn = connect_readable(self.path, "rw")
+        self.read_only = self.conn.execute("PRAGMA query_only").fetchone()[0] == 1 or not writable(self.path)
         self.conn.row_factory = sqlite3.Row
         self.conn.execute("PRAGMA journal_mode=WAL")  # readers never block the batch
         self.conn.execute("PRAGMA busy_timeout=60000")
@@ -56,7 +87,7 @@ class SQLiteLedger(SQLLedger):
         return self.conn.execute(sql, params).lastrowid
 
     def _begin(self) -> None:
-        self.conn.execute("BEGIN IMMEDIATE")
+        self.conn.execute("BEGIN" if self.read_only else "BEGIN IMMEDIATE")  # read-only: the reads of ensure()
 
     def _commit(self) -> None:
         self.conn.execute("COMMIT")

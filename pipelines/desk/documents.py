@@ -1,0 +1,231 @@
+"""One document at the desk (一件收文): everything its page shows, and its files, as one actor may see them.
+
+    document(office, key, actor=, images=True) -> DocumentView   the ledger entry, version links, history with
+                                                                  actors, findings (with the boxes to draw on
+                                                                  the page images), the extracted text, the
+                                                                  actions the actor may take now
+    page_png(office, key, n, actor=)          -> Path    the n-th page image (rendered once, cached)
+    original(office, key, actor=)             -> (Path, download name)
+    return_notice(office, key, actor=)        -> (Path, download name)   the 退文通知单
+
+`key`: 收文编号 (收〔2026〕12号, 2026-12) or a ledger id. A document the actor may not see is DeskRefusal
+"not_found", worded as for a number that does not exist (a URL never tells that a number exists).
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Optional
+
+from ..access import can_see, may, sees_confidential
+from ..actors import Actor, acting
+from ..ledger import STATUS_ZH
+from ..refusals import DeskRefusal
+from .common import channel_zh, find, office_time, secrecy_parts
+
+TEXT_LIMIT = 200_000  # characters of extracted text shown on the page
+VERDICT_ZH = {"accept": "通过", "return": "退文"}
+
+
+@dataclass
+class DocumentView:
+    row: dict
+    received: str  # 收文日期, Beijing time
+    channel: str  # Chinese
+    status: str  # Chinese
+    history: list  # [{"at", "status", "note", "actor"}], oldest first; actor as a person reads it
+    findings: list  # the 初审 findings as stored
+    pages: int  # page images (0: none; see images_note)
+    images_note: str  # why there are none ("" when there are)
+    boxes: dict  # page → [page_images.Box]: the findings drawn on that page
+    text: str
+    text_note: str
+    secrecy: Optional[tuple[str, str]] = None  # (密级, 保密期限): the 机要员's view only
+    revision_of: Optional[dict] = None  # {"id", "number"} of the earlier version, where the actor may see it
+    newer: list = field(default_factory=list)  # [{"id", "number"}] later versions the actor may see
+    copies: list = field(default_factory=list)  # later copies of the same 来文 (linked to this one)
+    linked_to: Optional[dict] = None  # the registration this one is a copy of
+    has_notice: bool = False  # a 退文通知单 to download
+    actions: list = field(default_factory=list)  # [(action, Chinese label)] the actor may take now
+    delivery: list = field(default_factory=list)  # 退文送达: return_delivery(office, row) (the page's #return-delivery)
+
+    @property
+    def verdict(self) -> str:
+        return VERDICT_ZH.get(self.row.get("verdict") or "", "—")
+
+
+def _find(office, key, actor: Actor, action: str = "read") -> dict:
+    return find(office, str(key), actor=actor, action=action)
+
+
+def actions_for(actor: Actor, row: dict) -> list[tuple[str, str]]:
+    """What `actor` may do to `row` in its present state (access.may for the role; the state from the row), as
+    (desk action, label): 改办, 转机要室, 核定非涉密, 重发退文通知单, 撤回退文."""
+    status, out = row["status"], []
+    if status == "indexed" and may(actor, "route", row):
+        out.append(("route", "改办"))
+    if status in ("indexed", "held") and may(actor, "to_confidential", row):
+        out.append(("to_confidential", "转机要室"))
+    at_office = status == "routed" and row.get("route_source") == "classified"
+    if (status == "held" or at_office) and may(actor, "release", row):
+        out.append(("release", "核定非涉密，转入分办"))
+    if status == "returned" and row.get("return_state") != "withdrawn" and may(actor, "resend", row):
+        out.append(("resend", "重发退文通知单"))
+    if status == "returned" and may(actor, "withdraw", row):
+        out.append(("withdraw", "撤回退文"))
+    return out
+
+
+def document(office, key, *, actor: Optional[Actor] = None, images: bool = True) -> DocumentView:
+    """Everything a document's page shows, for `actor` (not_found where it may not see the document).
+    images=False: no page images and no text (the API's entry and findings)."""
+    from .. import page_images
+    from ..ledger_view import with_marks
+
+    actor = acting(actor)
+    row = _find(office, key, actor)
+    ledger = office.ledger
+    lines = ledger.history(row["id"])
+    labels = actor_labels(office, {h.get("actor") for h in lines if h.get("actor")})
+    history = [{"at": office_time(office, h["at"]), "status": STATUS_ZH.get(h["status"], h["status"]),
+                "note": h.get("note") or "", "actor": labels.get(h.get("actor"), h.get("actor") or "")} for h in lines]
+    try:
+        findings = json.loads(row["findings"] or "[]")
+    except ValueError:
+        findings = []
+    pages, note, boxes, text, text_note = 0, "", {}, "", ""
+    if images:
+        try:
+            pages = page_images.page_count(office.paths, row)
+            boxes = page_images.finding_boxes(findings, page_images.page_sizes(office.paths, row))
+        except page_images.NoImages as exc:
+            note = str(exc)
+        text, text_note = _text(office, row)
+    marks = with_marks(ledger, row)  # later versions and copies, by 收文编号 (one joined statement)
+    linked = _visible(office, actor, [row.get("revision_of"), row.get("linked_to")],
+                      marks["newer_versions"] + marks["linked_copies"])
+    return DocumentView(
+        row, office_time(office, row["received_at"]), channel_zh(row["channel"]), STATUS_ZH.get(row["status"], row["status"]),
+        history, findings, pages, note, boxes, text, text_note,
+        secrecy=secrecy_parts(row.get("secrecy")) if sees_confidential(actor) else None,
+        revision_of=linked.get(row.get("revision_of")), linked_to=linked.get(row.get("linked_to")),
+        newer=[linked[n] for n in marks["newer_versions"] if n in linked],
+        copies=[linked[n] for n in marks["linked_copies"] if n in linked],
+        has_notice=bool(row.get("return_path")), actions=actions_for(actor, row),
+        delivery=return_delivery(office, row) if row.get("return_path") else [])
+
+
+def return_delivery(office, row: dict) -> list[dict]:
+    """退文送达: how each 退文通知单 of `row` reached (or waits to reach) its sender, newest first, as the document's
+    page shows it in its "退文送达" section (template document.html, id="return-delivery"):
+    [{"notice": 通知单 name, "state": 待发送/已发送/发送失败/待送达/已送达/已取消, "how": 邮件/公文交换/传真 …,
+      "to": the address or 来文单位, "at": office time, "note": the server's answer or the clerk's words}].
+    THE SEAM for branch `delivery` (pipelines/returns/: deliveries(office, document_id=…)): it fills this in;
+    until then no delivery is recorded anywhere, and the section says 暂无送达记录."""
+    return []
+
+
+def _visible(office, actor: Actor, ids: list, numbers: list) -> dict:
+    """{id or 收文编号: {"id", "number"}} of the linked registrations `actor` may see (one statement)."""
+    ids = [i for i in ids if i]
+    if not ids and not numbers:
+        return {}
+    clauses, params = [], []
+    if ids:
+        clauses.append(f"id IN ({', '.join('?' * len(ids))})")
+        params += ids
+    if numbers:
+        clauses.append(f"number IN ({', '.join('?' * len(numbers))})")
+        params += numbers
+    out = {}
+    for r in office.ledger.store.query("SELECT id, number, status, department, route_source, secrecy FROM documents"
+                                       f" WHERE {' OR '.join(clauses)}", tuple(params)):
+        if can_see(actor, r):
+            out[r["id"]] = out[r["number"]] = {"id": r["id"], "number": r["number"]}
+    return out
+
+
+def actor_labels(office, names: set) -> dict:
+    """How a history shows who acted: an account as 姓名（角色）, the batch as 批处理, the terminal as 命令行（user）;
+    a name no account has any more, as it was written."""
+    from ..accounts import Accounts
+
+    accounts = Accounts.open(office)
+    labels = {}
+    for name in names:
+        if name == "batch":
+            labels[name] = "批处理"
+        elif name.startswith("cli:"):
+            labels[name] = f"命令行（{name[4:]}）"
+        else:
+            account = accounts.get(name) if name else None
+            labels[name] = account.actor.shown if account else name
+    return labels
+
+
+def _text(office, row: dict) -> tuple[str, str]:
+    """The extracted text: the index's stored text where the document is indexed, else read again from the
+    original without OCR (e-documents), cached beside the page images; ("", why) where there is none."""
+    from .. import page_images
+
+    if row["status"] == "quarantined":
+        return "", "本件已隔离，未提取文字"
+    if row["status"] == "indexed":
+        try:
+            stored = office.index.stored_texts([row["id"]]).get(row["id"])
+        except Exception:  # the index is down or damaged: read the original instead
+            stored = None
+        if stored:
+            return stored[1][:TEXT_LIMIT], ""
+    cache = page_images.text_cache(office.paths, row)
+    try:
+        return cache.read_text(encoding="utf-8")[:TEXT_LIMIT], ""
+    except OSError:
+        pass
+    if row.get("channel") in ("fax", "scan") or (row.get("format") or "") in page_images.IMAGE_FORMATS:
+        return "", "扫描件和传真的文字由批处理识别（OCR），此处不再重复识别；请看页面图像"
+    try:
+        from extractors import extract
+
+        document = extract((office.root / row["archive_path"]).read_bytes(), row.get("format"), ocr=False)
+        text = "\n".join(line.text for page in document.pages for line in page.lines)
+    except Exception as exc:  # an original the readers refuse: said, never a traceback
+        return "", f"原件文字无法提取（{getattr(exc, 'reason', type(exc).__name__)}）"
+    page_images.write_cached(cache, text.encode("utf-8"))
+    return text[:TEXT_LIMIT], ""
+
+
+def page_png(office, key, number: int, *, actor: Optional[Actor] = None) -> Path:
+    """The PNG of page `number` of document `key` (rendered and cached on first use); not_found for a page the
+    original does not have."""
+    from .. import page_images
+
+    row = _find(office, key, acting(actor))
+    try:
+        return page_images.page_image(office.paths, row, int(number))
+    except (IndexError, page_images.NoImages):
+        raise DeskRefusal("not_found", f"{row['number']} 没有第 {number} 页的图像") from None
+
+
+def download_name(row: dict, path: Path, kind: str = "") -> str:
+    """A file name for a download: 收文编号 and the file's own name, or 收文编号 + kind (退文通知单)."""
+    return f"{row['number']}{kind}{path.suffix}" if kind else f"{row['number']}-{row['file']}"
+
+
+def original(office, key, *, actor: Optional[Actor] = None) -> tuple[Path, str]:
+    """The archived original of document `key` and the name to download it under."""
+    row = _find(office, key, acting(actor))
+    path = office.root / row["archive_path"]
+    return path, download_name(row, path)
+
+
+def return_notice(office, key, *, actor: Optional[Actor] = None) -> tuple[Path, str]:
+    """The 退文通知单 of document `key` (docx) and its download name; not_found where there is none (withdrawn)."""
+    row = _find(office, key, acting(actor))
+    if not row.get("return_path"):
+        raise DeskRefusal("not_found", f"{row['number']} 没有退文通知单")
+    path = office.root / row["return_path"]
+    if not path.exists():
+        raise DeskRefusal("not_found", f"{row['number']} 的退文通知单已不在发件箱（已撤回？）")
+    return path, download_name(row, path, "-退文通知单")
