@@ -5,7 +5,8 @@ chapter 10): of the documents whose right value is written by hand in tests/data
 many shouwen reads right. Fields that a document does not have count too: they must come back empty.
 A document marked must_not_return whose 退文 would go out (outcome `return`: a sure return) is a false return;
 one whose verdict is return but is held for the clerk (outcome `review_held`, 待复核: the return rests on an
-absence or a doubtful reading, validators/doubt.py) is counted as held, not as a false return; a rule a
+absence or a doubtful reading, validators/doubt.py) is counted as held, not as a false return; a file said to
+be a template (outcome `template`, validators/template.py) is counted apart (templates); a rule a
 document really breaks that shouwen does not find is a missed break, and a document that breaks rules but is
 held rather than returned is counted too (held breaks). Every number is given for the whole corpus, the real
 texts and the derived shapes, and per producer (the file's format: plain text, docx, PDF).
@@ -90,7 +91,7 @@ def main(argv: list[str]) -> None:
                                  "right": normalised(name, expected_value(case, name))})
         if case.must_not_return and reading.outcome == "return":
             failures.append({"document": case.id, "check": "verdict", "read": reading.errors, "right": "accept"})
-        elif case.must_not_return and reading.outcome == "review_held":
+        elif case.must_not_return and reading.outcome in ("review_held", "template"):
             failures.append({"document": case.id, "check": "held", "read": reading.errors, "right": "accept"})
         for rule in case.breaks:
             if rule not in reading.errors:
@@ -115,6 +116,10 @@ def main(argv: list[str]) -> None:
         result["held"][group] = {"documents": len(members), "held": len(held), "ids": held,
                                  "conformant_held": sum(1 for c in conformant if c.id in held),
                                  "breaking_held": sum(1 for c in members if c.breaks and c.id in held)}
+        # a file said to be a template (validators/template.py): neither returned nor held as a 公文
+        templates = [c.id for c in members if readings[c.id].outcome == "template"]
+        result.setdefault("templates", {})[group] = {"documents": len(members), "templates": len(templates),
+                                                     "ids": templates}
         breaks = [(c.id, r) for c in members for r in c.breaks]
         missed = [f"{d}:{r}" for d, r in breaks if (d, f"breaks:{r}") in failed]
         result["missed_breaks"][group] = {"breaks": len(breaks), "missed": len(missed), "documents": missed}
@@ -143,6 +148,8 @@ def main(argv: list[str]) -> None:
         print(f"{label:<14}" + "".join(f"{c:>14}" for c in cells))
     print(f"{'held 待复核':<14}" + "".join(f"{result['held'][g]['held']}/{result['held'][g]['documents']:<3}".rjust(14) for g in groups))
     print(f"{' of conformant':<14}" + "".join(f"{result['held'][g]['conformant_held']:>14}" for g in groups))
+    print(f"{'template 模板':<14}" + "".join(
+        f"{result['templates'][g]['templates']}/{result['templates'][g]['documents']:<3}".rjust(14) for g in groups))
     print(f"{'fully right':<14}" + "".join(
         f"{sum(1 for c in m if not any((c.id, n) in failed for n in c.checked_fields()))}/{len(m)}".rjust(14)
         for m in groups.values()))

@@ -485,9 +485,41 @@ def _grid_chars_from_runs(pages: list[Page], grid, styles: "_Styles") -> None:
             page.grid_chars = int(block_w / (pitch_pt / 72 * 25.4) + 0.05)
 
 
+# a Word template's (.dotx, .dotm) or a macro-enabled document's (.docm) main part: the same WordprocessingML as a
+# docx's, under another content type that python-docx refuses ("is not a Word file"); read as a docx's
+TEMPLATE_MAIN = ("application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml",
+                 "application/vnd.ms-word.template.macroEnabledTemplate.main+xml")
+MACRO_DOCUMENT_MAIN = "application/vnd.ms-word.document.macroEnabled.main+xml"
+DOCUMENT_MAIN = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
+
+
+def as_document_package(data: bytes) -> tuple[bytes, bool]:
+    """(bytes python-docx opens, whether the file is a Word template): a .dotx/.dotm's main part is declared a
+    document's in a copy of the package ([Content_Types].xml rewritten, every other member as it is); a docx is
+    returned unchanged. Macros are never run (only the XML is read)."""
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        try:
+            types = zf.read("[Content_Types].xml").decode("utf-8")
+        except (KeyError, UnicodeDecodeError):
+            return data, False
+        template = any(t in types for t in TEMPLATE_MAIN)
+        if not template and MACRO_DOCUMENT_MAIN not in types:
+            return data, False
+        for t in TEMPLATE_MAIN + (MACRO_DOCUMENT_MAIN,):
+            types = types.replace(t, DOCUMENT_MAIN)
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as copy:
+            for info in zf.infolist():
+                body = types.encode("utf-8") if info.filename == "[Content_Types].xml" else zf.read(info.filename)
+                copy.writestr(info, body)
+    return out.getvalue(), template
+
+
 def read_docx(data: bytes) -> Document:
+    """A docx (or a Word template .dotx/.dotm, read the same and marked Document.template) → the layout model."""
     check_package(data)
     try:
+        data, template = as_document_package(data)
         document = docx.Document(io.BytesIO(data))
     except etree.XMLSyntaxError as exc:
         if "depth" in str(exc).lower() or "huge" in str(exc).lower():
@@ -576,7 +608,8 @@ def read_docx(data: bytes) -> Document:
     _grid_chars_from_runs(pages, grid, styles)
     fonts = sorted({r.font for pg in pages for ln in pg.lines for r in ln.runs if r.font})
     return Document(format="docx", pages=pages, geometry=True, fonts=fonts,
-                    page_number_footers=_footer_page_numbers(document, reader))
+                    page_number_footers=_footer_page_numbers(document, reader), template=template,
+                    notes=["原件是 Word 模板文件（.dotx/.dotm），按模板读取"] if template else [])
 
 
 def read(data: bytes, fmt: str = "docx", ocr: bool = True) -> Document:

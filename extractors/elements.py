@@ -17,13 +17,15 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Optional
 
 from . import nlp
 from .image_marks import read_image_mark
 from .layout import PAGE_NUMBER, STRICT_PAGE_NUMBER, Document, Line, is_red
-from .normalise import is_traditional, normalise, to_simplified
+from .normalise import blank_lost_marks, has_glosses, has_lost_marks, is_traditional, normalise, strip_glosses, to_simplified
+from .placeholders import INSTRUCTION as PLACEHOLDER  # noqa: F401  (its old name here)
+from .placeholders import blank_placeholders, is_style_name, only_punctuation, placeholder_spans
 from .secrecy import CLASSIFIED as _MARK_CLASSIFIED
 from .secrecy import (  # noqa: F401  (the 密级 reading, extractors/secrecy.py; these names are read from here too)
     LEVELS,
@@ -62,28 +64,52 @@ PREAMBLE = re.compile(r"^[-–•·*\s]*(?:当前位置|您的位置|你的位�
                       r"发文机关\s*[:：]|标\s*题\s*[:：]|发\s*文\s*字\s*号\s*[:：]|主\s*题\s*词|信息分类|生成日期|组配分类|"
                       r"发文日期\s*[:：]|废止时间|生效时间|名\s*称\s*[:：]|关\s*键\s*词\s*[:：]|内容概述|公开方式|公开范围|"
                       # a news or law site's article lines ("时间:2024-05-17 17:46 来源: … 阅读:8471", "下载地址:")
-                      r"时\s*间\s*[:：]\s*\d{4}|作\s*者\s*[:：]|阅读\s*[:：]?\s*\d|下载地址|责任编辑|编辑\s*[:：]|(?:朗读|收藏|纠错)\s*$)|[|｜丨]")
+                      r"时\s*间\s*[:：]\s*\d{4}|作\s*者\s*[:：]|阅读\s*[:：]?\s*\d|下载地址|责任编辑|编辑\s*[:：]|(?:朗读|收藏|纠错)\s*$|"
+                      # a label with a qualifier in front ("文件标题：", "发布文号：", "文献题名：")
+                      r"[\u4e00-\u9fff]{1,4}(?:标\s*题|题\s*名|文\s*号|字\s*号)\s*[:：])|[|｜丨]")
 FORWARDED = re.compile(r"^[-—=_*\s]*(?:转发的邮件|原始邮件|Forwarded message|Original Message)[-—=_*\s]*$", re.I)
 # labelled fields of a 政府信息公开 table: "发文字号 | 金政发〔2025〕33号 |", "标 题 | …的通知 |"
 # labelled fields of a 政府信息公开 table: "发文字号 | 金政发〔2025〕33号 |", "标 题 | …的通知 |", "名  称: …  发布日期: …"
 # (a value ends at a separator, at the next label on the same line, or at the line's end)
-META_FIELD = re.compile(r"(?P<label>标\s*题|名\s*称|发\s*文\s*字\s*号|文\s*号|发文单位|发文机关|发布机关|发布机构)\s*[|｜:：\t]\s*"
+META_FIELD = re.compile(r"(?P<label>标\s*题|题\s*名|名\s*称|发\s*文\s*字\s*号|文\s*号|发文单位|发文机关|发布机关|发布机构)(?:\s*[|｜:：\t])+\s*"
                         r"(?P<value>[^|｜\t]+?)\s*(?=[|｜\t]|\s+[\u4e00-\u9fff][\u4e00-\u9fff ]{1,8}\s*[:：]|$)")
 # a label alone on its line, its value on the next ("发文字号" / "国函〔2008〕2号"): both are the page's, not the 公文's
-LABEL_ONLY = re.compile(r"^(?P<label>标\s*题|名\s*称|发\s*文\s*字\s*号|文\s*号|发文单位|发文机关|发布机关|发布机构|成文日期|发布日期|"
-                        r"索\s*引\s*号|主题分类|发文日期|生效日期|有\s*效\s*性)\s*[:：]?$")
+LABEL_ONLY = re.compile(r"^(?P<label>标\s*题|[\u4e00-\u9fff]{0,2}题\s*名|名\s*称|发\s*文\s*字\s*号|文\s*号|发文单位|发文机关|发布机关|发布机构|"
+                        r"成文日期|发布日期|索\s*引\s*号|主题分类|发文日期|生效日期|有\s*效\s*性|主\s*题|作者单位|文献类型|母体文献|"
+                        r"年卷期|年\s*份|分类号|关\s*键\s*词|文摘内容|编\s*号|来\s*源|作\s*者|发布时间|时\s*限|截\s*止|征集状态)\s*[:：]?$")
 # a site's clutter around a document: skip links, accessibility and script switches, clocks, a site's name, a law
 # database's status lines ("时效性：现行有效", "效力级别"), a page's section heading ("第一篇：…")
 CLUTTER = re.compile(r"^(?:跳转到(?:主要)?内容|无障碍(?:浏览|阅读|通道)?|简体(?:中文|版)?|繁[體体](?:中文|版)?|长者模式|关怀版|网站地图|"
-                     r"[\u4e00-\u9fff]{0,20}(?:门户网站|政府网站|人民政府网|政府网|网站)|时效性.*|效力级别.*|法规类别.*|发布部门\s*[:：].*|"
+                     r"[\u4e00-\u9fff]{0,20}(?:门户网站|政府网站|人民政府网|政府网|网站)|时效性.*|(?:第[一二三四五六七八九十百零〇\d]+[条章节]\s*){2,}|效力级别.*|法规类别.*|发布部门\s*[:：].*|"
                      r"实施日期\s*[:：].*|公布日期\s*[:：].*|\d{4}年\d{1,2}月\d{1,2}日\s*星期[一二三四五六日天].*|.{0,12}星期[一二三四五六日天]\s*\d{1,2}[:：]\d{2}.*|"
                      r".{0,8}?\d{4}[-/年.]\d{1,2}[-/月.]\d{1,2}日?\s*\d{1,2}:\d{2}(?::\d{2})?.{0,8})$")
 # a browser's page title: the document's title and the site's name ("…的通知——示例市人民政府网", "… - 某某网站")
 PAGE_TITLE = re.compile(r"^(?P<title>.+?)\s*(?:——|—|--|－|_|\s-\s|\|)\s*[\u4e00-\u9fff]{2,20}(?:网|网站|门户)$")
 SECTION_HEADING = re.compile(r"^第[一二三四五六七八九十百\d]+[篇章部分]\s*[:：]\s*(?P<rest>.+)$")
-# a template's placeholder (占位文字): "〔此处加盖红色印章〕", "[此处输入文件标题]", "【请输入正文】", "单击此处输入文字"
-PLACEHOLDER = re.compile(r"[〔\[【（(<＜{｛]\s*(?:此处|在此|请在此|请输入|请填写|点击此处|单击此处|单击或点击此处)[^〕\]】）)>＞}｝]{0,24}[〕\]】）)>＞}｝]"
-                         r"|(?:单击|点击|单击或点击)此处(?:输入|添加)[\u4e00-\u9fff]{0,8}")
+# a site's breadcrumb ("您当前的位置：首页 > 政务公开 > 文件", "1500字范文 > 「通告」…的通告", "首页 >> 公开信息内容"): its
+# last part may name the document (kept as the page's heading, never as the title's first line)
+CRUMB_LABEL = re.compile(r"^[-–•·*\s]*(?:[您你]?的?当前(?:所在)?的?位置|所在位置|当前栏目|位置)\s*[:：]?")
+CRUMB = re.compile(r"^(?:[^>＞»›]{1,30}?\s*(?:>>?|＞＞?|»|›)\s*)+(?P<last>[^>＞»›]*)$")
+# a line of a site's links and switches, parts apart by blanks or bars: "中国政府网 湖北政府网 … 繁体中文",
+# "无障碍 简体| 繁体", "收藏本站| 设为首页| 首页", "热门站点| 世界资料网 | 专利资料网"
+SITE_WORD = re.compile(r"^(?:[\u4e00-\u9fffA-Za-z]{0,12}(?:网|网站|门户|论坛|站点|客户端|APP|App|app|公众号|微博|微信)|简体(?:中文|版)?|"
+                       r"繁[體体](?:中文|版)?|English|无障碍|长者模式|关怀版|登录|注册|首页|网站地图|搜索|收藏本站|设为首页|"
+                       r"打印(?:本页)?|关闭(?:窗口)?|分享(?:到)?|返回(?:顶部)?|回到顶部|举报|提交|购物车|下载|安卓版APP|苹果版APP|"
+                       r"[大中小]|\d{1,4}|-)$")
+# a page's clock or source line: "今天是:2025年12月06日", "天津市静海区人民政府 2019年12月3日星期二", "2024-07-17 来源:步旅网"
+CLOCK = re.compile(r"^(?:今天是\s*[:：]?\s*\d{4}|.{0,30}?\d{4}年\d{1,2}月\d{1,2}日\s*(?:星期|周)[一二三四五六日天])|"
+                   r"^\d{4}[-/.]\d{1,2}[-/.]\d{1,2}(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?\s+(?:来源|作者|浏览|发布|点击|阅读|编辑)")
+# a gazette's or a site's section named by a kind of body and no place ("省政府文件", "市政府令"): a 版头 names its organ
+BARE_SECTION = re.compile(r"^(?:省|市|县|区|州|盟|旗|镇|乡)(?:人民)?(?:政府|委|人大|政协|委员会)?(?:办公厅|办公室)?(?:文件|公告|通知|令)$")
+# a site's heading over one of several texts ("修建排水沟请示范文 篇1", "安徽省政府会议纪要一", "…会议纪要三篇"):
+# a kind of document numbered as one of a series, never a 标题 (a title does not end in a number)
+SERIES_HEADING = re.compile(r"^.{0,30}?(?:范文|范例|例文|模板|样本)\s*(?:篇\s*)?[0-9一二三四五六七八九十]*$|"
+                            r"^.{2,30}?(?:决议|决定|命令|公报|公告|通告|意见|通知|通报|报告|请示|批复|议案|函|纪要)"
+                            r"(?:[一二三四五六七八九十]{1,2}篇?|[0-9]{1,2})$")
+MENU_LOOKAHEAD = 40  # a menu's word is a page's line when a title or a 发文字号 comes within this many lines
+HEAD_LINES = 30  # the 版头, 标题 and 主送 are looked for in this many lines, not counting a page's lines before them
+CHROME_LINES_MAX = 120  # … of which at most this many are skipped
+STYLE_NAMES_MIN = 3  # this many lines that are only a style's name make them a reference document's placeholders
 # a date glued to the 署名 on one line ("示例市人民政府2023年7月12日"), as a database or a scraper leaves it
 SIGNED_DATE = re.compile(r"^(?P<organ>[\u4e00-\u9fff（）()]{2,40}?)\s*(?P<date>(?:[0-9]{4}|[〇○零一二三四五六七八九]{4})\s*年.{1,3}月.{1,3}日)$")
 # 纪要 期号: "第3期", "（第3期）", "〔2026〕第5次", "2026年第5次"
@@ -95,6 +121,8 @@ CN_DIGIT = f"[{ZERO}一二三四五六七八九]"
 DATE_CORE = (rf"(?P<y>[0-9]{{2,4}}|{CN_DIGIT}{{2,4}})\s*年\s*(?P<m>[0-9]{{1,2}}|[一二三四五六七八九十]{{1,3}})\s*月"
              rf"\s*(?P<d>[0-9]{{1,2}}|[一二三四五六七八九十]{{1,3}})\s*[日号]")
 DATE = re.compile(rf"^\s*{DATE_CORE}\s*$")
+# a 成文日期 glued to the end of the last paragraph after its full stop and a blank: "…更大贡献。 二○○五年二月七日"
+GLUED_DATE = re.compile(rf"[。！]\s+(?P<date>{DATE_CORE.replace('(?P<y>', '(?:').replace('(?P<m>', '(?:').replace('(?P<d>', '(?:')})\s*$")
 # 题注 under the title of a 决议, 公报 or rules adopted at a meeting: "（2009年2月8日…会议通过）" — its 成文日期
 TITLE_NOTE = re.compile(rf"^[（(]\s*(?P<date>{DATE_CORE})(?P<rest>[^（）()]{{0,60}})[）)]$")
 # the closing formula (结束语) at the end of the 正文 names the 文种 when the title is missing: "特此公告。"
@@ -104,7 +132,11 @@ BRIEF_HEADER = re.compile(r"^(?P<organ>[\u4e00-\u9fff（）()]{2,30}?)\s{2,}\d{4
 # a line spread letter by letter: "几 个 问 题 的 通 知" (three or more characters, each apart)
 LETTER_SPACED = re.compile(r"(?:[\u4e00-\u9fff《》“”（）、][ \u3000]+){2,}[\u4e00-\u9fff《》“”（）]")
 # the 文种 a 正文 announces: "现将有关事宜通告如下：", "现就有关事项通知如下"
-ANNOUNCED_TYPE = re.compile(r"(?:现将|现就|特将|特作).{0,16}?(?P<type>公告|通告|通知|通报|批复)如下")
+ANNOUNCED_TYPE = re.compile(r"(?:现将|现就|特将|特作|现)[^。；;]{0,16}?(?P<type>公告|通告|通知|通报|批复|决定)如下")
+# the 正文 naming itself: "本决定自印发之日起施行", "本通告所称…"; a 请示's request: "特具请示", "以上请示…请批示"
+SELF_NAMED_TYPE = re.compile(r"本(?P<type>决议|决定|公报|公告|通告|意见|通知|通报|批复)(?=自|印发|发布|所称|下发|施行|执行|要求|规定|"
+                             r"中|的|有关|未尽|由|适用)")
+REQUEST_TYPE = re.compile(r"特(?:此|具)请示|以上请示|(?:妥否|当否|是否妥当)[，,]?\s*请(?:批示|审批|批复)")
 # 纪要格式: the office and the date on one line under the mark
 OFFICE_DATE = re.compile(rf"^(?P<office>[\u4e00-\u9fff（）()]{{2,30}}?)\s+{DATE_CORE}\s*$")
 PRINT_LINE = re.compile(rf"^(?P<issuer>.*?)\s*(?P<date>(?:[0-9]{{2,4}}|{CN_DIGIT}{{2,4}})\s*年.{{1,3}}月.{{1,3}}[日号])\s*印\s*发\s*$")
@@ -125,7 +157,9 @@ HEADINGS = [  # level, pattern of the label at the start of a paragraph
     (4, re.compile(r"^(?P<label>(?P<open>[（(])(?P<n>\d{1,2})(?P<close>[）)]))")),
 ]
 # a personal addressee ("尊敬的某某县长", "张市长"): drafting.no-personal-addressee says it must be an organ
-PERSONAL_ADDRESSEE = re.compile(r"(?:^尊敬的|(?:市长|省长|区长|县长|书记|主任|局长|秘书长|部长|厅长|同志|领导)$)")
+PERSONAL_ADDRESSEE = re.compile(r"(?:^尊敬的|(?:主席|总理|委员长|省长|市长|县长|区长|州长|镇长|乡长|书记|主任|局长|处长|科长|厅长|部长|"
+                                r"院长|校长|行长|会长|董事长|总经理|秘书长|司令员?|政委|同志|领导|代表|委员|先生|女士)$)")
+SALUTATION = re.compile(r"^尊敬的\s*")  # "尊敬的唐军县长": the 主送 is 唐军县长 (still a person: the drafting rule says so)
 CHINESE_DIGITS = {ch: 0 for ch in ZERO}
 CHINESE_DIGITS.update({"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9})
 SENTENCE_END = re.compile(r"[。；;，,！？!?]$")
@@ -200,6 +234,8 @@ class Elements:
     chrome_lines: int = 0  # lines of a web page or database around the document that were skipped
     traditional: bool = False  # written in traditional characters, parsed converted to simplified (OpenCC)
     placeholders: list[Found] = field(default_factory=list)  # a template's 占位文字, never read as content
+    glossed: bool = False  # a mirror's pinyin glosses ("遠(yuǎn)") were taken out before parsing
+    lost_marks: bool = False  # "?" standing for a page's lost blanks or characters, read as blanks
     readings: dict = field(default_factory=dict)  # element → extractors.readings.Reading, filled by parse_elements
 
     @property
@@ -312,6 +348,26 @@ def doc_type_of(title: str) -> Optional[str]:
     return None
 
 
+# what a name in a 主送 ends with, besides an organ's ending: a group of bodies ("有关部门", "直属单位", "各村")
+GROUP = re.compile(r"(?:部门|单位|机构|企业|院校|学校|街道|社区|村|镇|乡|行署|盟|旗)$")
+
+
+def _addressee_name(name: str) -> bool:
+    """One name of a 主送: an organ ("…人民政府", "…局"), a group ("各有关单位", "市直有关部门", "各村"), or a person
+    addressed by office ("尊敬的某某县长", "李岩代表")."""
+    return bool(ORGAN.search(name) or name.startswith("各") or GROUP.search(name)
+                or re.search(r"各(?:部门|单位|成员|委|办|局)", name) or PERSONAL_ADDRESSEE.search(name))
+
+
+# a 公众号's or a site's tag before a title: "「通告」…的通告", "【通知】…", "[转载]…"
+TITLE_TAG = re.compile(r"^(?:「[^」]{1,6}」|【[^】]{1,6}】|\[[^\]]{1,6}\]|［[^］]{1,6}］)\s*(?=\S)")
+
+
+def _untagged(text: str) -> str:
+    """A title without a site's tag in front ("「通告」前郭…的通告" → "前郭…的通告")."""
+    return TITLE_TAG.sub("", text.strip())
+
+
 def _names(text: str) -> list[str]:
     """Issuers on one line of a mark or a signature: "示例市教育局　示例市财政局" → both; one name kept whole."""
     parts = [p for p in re.split(r"\s+", text.strip()) if p]
@@ -329,6 +385,11 @@ class _Parser:
         lefts = [p.margin_left_mm for p in document.pages if p.margin_left_mm is not None and p.margins_measured]
         self.block_left = min(lefts) if lefts else None
         self.header_lines: list[Line] = []  # page 1's header zone (a 信函 mark may sit there in a docx)
+        whole = "\n".join(ln.text for p in document.pages for ln in p.lines)
+        self.el.glossed = has_glosses(whole)  # a mirror's pinyin glosses ("遠(yuǎn)"): read without them
+        lost = self.el.lost_marks = has_lost_marks(strip_glosses(whole) if self.el.glossed else whole)  # "?" for blanks
+        # a reference document of a word processor shows its styles' names as text ("Title", "Heading 1"): placeholders
+        styles = sum(1 for p in document.pages for ln in p.lines if is_style_name(ln.text)) >= STYLE_NAMES_MIN
         for page in document.pages:
             for line in page.lines:
                 if line.zone == "header" and page.number == 1 and line.text.strip():
@@ -338,13 +399,21 @@ class _Parser:
                 if PAGE_NUMBER.match(line.text) and (line.top is not None and line.top > (page.height_mm or 297) * 0.8
                                                      or line.top is None and STRICT_PAGE_NUMBER.match(line.text)):
                     continue  # a page number: in a PDF by its place, in plain text only in the form "— 1 —"
+                if self.el.glossed:
+                    line = replace(line, runs=[replace(r, text=strip_glosses(r.text)) for r in line.runs])
                 norm = normalise(line.text)
-                if PLACEHOLDER.search(norm):
+                if lost:
+                    norm = blank_lost_marks(norm)
+                if styles and is_style_name(norm):
+                    self.el.placeholders.append(Found(text=norm.strip(), page=page.number, line=len(self.el.lines),
+                                                      original=line.text.strip()))
+                    continue
+                if placeholder_spans(norm):
                     # a template's 占位文字 is never content: kept aside, blanked out of the text parsed (same length)
                     self.el.placeholders.append(Found(text=norm.strip(), page=page.number, line=len(self.el.lines),
                                                       original=line.text.strip()))
-                    norm = PLACEHOLDER.sub(lambda m: "\u3000" * len(m.group(0)), norm)
-                    if not norm.strip():
+                    norm = blank_placeholders(norm)
+                    if only_punctuation(norm):
                         continue
                 self.el.lines.append(line)
                 self.el.pages_of.append(page.number)
@@ -357,6 +426,7 @@ class _Parser:
             self.el.traditional = True
             self.el.norm = [to_simplified(t) for t in self.el.norm]
         self.skip: set[int] = set()  # lines already taken as the value of a label on the line above
+        self.indent_base = 0  # a plain text's indentation of the document's own unindented lines (see _site_intro)
 
     def _starts_paragraph(self, line: Line) -> bool:
         if line.x0 is None or self.block_left is None:
@@ -383,6 +453,7 @@ class _Parser:
             self.el.doc_type = self._type_from_closing_formula()
         if self.el.doc_number is None:
             self._number_in_page_footer(end)
+        self.el.addressees = [SALUTATION.sub("", a) for a in self.el.addressees]
         self._headings()
         self._phrases()
         self._format()
@@ -394,9 +465,10 @@ class _Parser:
         """Classify the lines before the 正文 by what they are; returns the index of the 正文's first line."""
         el = self.el
         i = self._forwarded_mail()
-        limit = min(self.n, i + 30)
+        first = i
         self.meta: dict[str, Found] = {}
-        while i < limit:
+        # the head is looked for in the first HEAD_LINES lines after the page's own lines (a site's menu of dozens)
+        while i < min(self.n, first + HEAD_LINES + min(el.chrome_lines, CHROME_LINES_MAX)):
             if i in self.skip or self._preamble(i):
                 el.chrome_lines += 1
                 i += 1
@@ -429,6 +501,11 @@ class _Parser:
                     i += span
                     i += self._title_note(i)
                     continue
+            if el.title is None and el.addressee is None and el.doc_number is None and not el.issuer_mark_lines \
+                    and self._site_intro(i):
+                el.chrome_lines += 1
+                i += 1  # a site's introduction over the document ("下文是小编整理的…")
+                continue
             if el.title is None and el.addressee is None and el.doc_number is None and not el.issuer_mark_lines \
                     and self._document_follows(i):
                 el.chrome_lines += 1
@@ -478,12 +555,26 @@ class _Parser:
         """A line of a web page or a mail header around the document (navigation, metadata, 浏览量)."""
         t = self.text(i)
         el = self.el
-        if CLUTTER.match(t):
+        if CLUTTER.match(t) or CLOCK.match(t) or SERIES_HEADING.match(t) or BARE_SECTION.match(t) or self._site_links(t):
+            return True
+        crumb = CRUMB.match(t)
+        if CRUMB_LABEL.match(t) or crumb and self._crumb(t):
+            last = crumb.group("last").strip() if crumb else ""
+            if last and doc_type_of(_untagged(last)) and "title" not in self.meta:
+                self.meta["title"] = el.found(i, _untagged(last))  # the crumb's last part names the document
             return True
         label = LABEL_ONLY.match(t)
         if label and i + 1 < self.n:
-            self._meta_value(re.sub(r"\s", "", label.group("label")), i + 1, self.text(i + 1))
-            self.skip.add(i + 1)
+            name, value = re.sub(r"\s", "", label.group("label")), self.text(i + 1)
+            if not self._label_left_empty(name, value):
+                self._meta_value(name, i + 1, value)
+                self.skip.add(i + 1)
+            if name == "关键词":  # a database's keywords, one a line ("奖章" / "获得者" / "人民政府"), up to its next label
+                j = i + 2
+                while j < self.n and len(self.text(j)) <= 12 and not re.search(r"[，,。；;：:、！？]", self.text(j)) \
+                        and not LABEL_ONLY.match(self.text(j)):
+                    self.skip.add(j)
+                    j += 1
             return True
         page_title = PAGE_TITLE.match(t)
         if page_title and doc_type_of(page_title.group("title")):  # "…的通知——示例市人民政府网": the browser's title
@@ -516,19 +607,56 @@ class _Parser:
             self.meta["doc_number"] = self.el.found(i, number.group(0))  # a page header: title, 发文字号, organ, date
         return True
 
+    @staticmethod
+    def _label_left_empty(name: str, value: str) -> bool:
+        """A page's label alone on its line ("时限：", "主题：") whose next line is not its value: another label, or
+        the document's own title (only a 标题/名称/题名/主题 label takes a title for its value)."""
+        if LABEL_ONLY.match(value) or name == "文摘内容":
+            return True  # (a database's "文摘内容" heads the document's own text: its 主送 and 正文)
+        return not name.endswith(("标题", "题名", "名称", "主题")) and doc_type_of(value) in DOC_TYPES \
+            and not SENTENCE_END.search(value) and len(value) <= 80
+
+    def _page_line(self, j: int) -> bool:
+        """Line j is a line of the page around the document (its chrome, a label, a crumb, a clock), never part of
+        a title or a 主送 spanning several lines. Reads only: no page field is kept."""
+        t = self.text(j)
+        return bool(CLUTTER.match(t) or CLOCK.match(t) or SERIES_HEADING.match(t) or BARE_SECTION.match(t) or self._site_links(t)
+                    or CRUMB_LABEL.match(t) or CRUMB.match(t) and self._crumb(t) or LABEL_ONLY.match(t)
+                    or PREAMBLE.search(t))
+
+    @staticmethod
+    def _site_links(t: str) -> bool:
+        """A line of a site's links and switches: two or more parts apart by blanks or bars, each a site's name or a
+        switch (SITE_WORD)."""
+        parts = [p for p in re.split(r"[\s|｜丨/]+", t) if p]
+        return len(parts) >= 2 and all(SITE_WORD.match(p) for p in parts)
+
+    @staticmethod
+    def _crumb(t: str) -> bool:
+        """A breadcrumb: its parts before the last are short names, with no sentence in them."""
+        parts = re.split(r"\s*(?:>>?|＞＞?|»|›)\s*", t)
+        return len(parts) >= 2 and all(0 < len(p) <= 30 and not SENTENCE_END.search(p) for p in parts[:-1])
+
     def _meta_value(self, label: str, i: int, value: str) -> None:
         """A page's labelled field (its header block, an information table): kept to corroborate the document's
         own elements, or to stand in where the document has none (then guessed, not read)."""
         value = value.strip()
         if not value:
             return
-        if label in ("标题", "名称") and "title" not in self.meta and doc_type_of(value):
-            self.meta["title"] = self.el.found(i, value)
-        elif label in ("发文字号", "文号") and DOC_NUMBER.search(value) and "doc_number" not in self.meta:
+        if label.endswith(("标题", "题名", "名称")) and "title" not in self.meta:
+            number = DOC_NUMBER.match(value)  # "盘政发〔2005〕30号 关于…的决定": the number glued before the title
+            if number and doc_type_of(value[number.end():]):
+                if "doc_number" not in self.meta:
+                    self.meta["doc_number"] = self.el.found(i, number.group(0))
+                value = value[number.end():].strip()
+            if doc_type_of(_untagged(value)):
+                self.meta["title"] = self.el.found(i, _untagged(value))
+        elif label.endswith(("字号", "文号")) and DOC_NUMBER.search(value) and "doc_number" not in self.meta:
             self.meta["doc_number"] = self.el.found(i, DOC_NUMBER.search(value).group(0))
-        elif label in ("发文单位", "发文机关", "发布机关", "发布机构") and ORGAN.search(value) and len(value) <= 40 \
-                and "issuer" not in self.meta:
+        elif label in ("发文单位", "发文机关") and ORGAN.search(value) and len(value) <= 40 and "issuer" not in self.meta:
             self.meta["issuer"] = self.el.found(i, value)
+        elif label in ("发布机关", "发布机构") and ORGAN.search(value) and len(value) <= 40 and "publisher" not in self.meta:
+            self.meta["publisher"] = self.el.found(i, value)  # who published the page: the issuer only failing better
 
     def _chrome_after_title(self, i: int) -> bool:
         """Line i stands between a web page's heading (taken for the title) and the document: short lines (a
@@ -553,12 +681,33 @@ class _Parser:
             self.meta["issuer"] = el.found(i, header.group("organ"))
         return True
 
+    def _site_intro(self, i: int) -> bool:
+        """Line i is a paragraph like the 正文's on a web page (lines of the page skipped already), with a title
+        right under it (within three lines, a series heading between): a site's introduction, not the 正文.
+        The title's indentation is then the document's own (a page that indents every line: none is set off)."""
+        if not (self.el.chrome_lines and self._indented(i) and len(self.text(i)) > 30):
+            return False
+        for j in range(i + 1, min(self.n, i + 4)):
+            u = self.text(j)
+            if SERIES_HEADING.match(u) or len(u) <= 30 and not SENTENCE_END.search(u) and not HEADINGS[0][1].match(u) \
+                    and doc_type_of(self.text(j + 1) if j + 1 < self.n else "") in DOC_TYPES:
+                continue  # a series heading, or a title's first line
+            if doc_type_of(u) in DOC_TYPES and len(u) <= 40 and not SENTENCE_END.search(u) and not HEADINGS[0][1].match(u) \
+                    and not CLOSING_FORMULA.match(u):
+                raw = self.el.lines[i + 1].text
+                self.indent_base = len(raw) - len(raw.lstrip())
+                return True
+            return False
+        return False
+
     def _document_follows(self, i: int) -> bool:
         """Whether a title or a 发文字号 comes within the next lines: line i is then a page's line, not the 正文."""
         t = self.text(i)
         if self._indented(i) and len(t) > 30:
             return False
-        for j in range(i + 1, min(self.n, i + 12)):
+        # a menu's word ("科技发展", "农机研发"): short, no sentence in it; a site's menu runs for dozens of lines
+        menu = len(t) <= 15 and not re.search(r"[，,。；;：:、！？]", t)
+        for j in range(i + 1, min(self.n, i + (MENU_LOOKAHEAD if menu else 12))):
             u = self.text(j)
             if DOC_NUMBER.search(u) and len(u) < 40 or ORDER_MARK_NUMBER.match(u) \
                     or doc_type_of(u) in DOC_TYPES and not SENTENCE_END.search(u) and len(u) <= 80 and not HEADINGS[0][1].match(u) \
@@ -667,6 +816,8 @@ class _Parser:
         el, t = self.el, self.text(i)
         if not t or SENTENCE_END.search(t) or len(t) > 40 or "关于" in t or t.endswith(("：", ":")):
             return False
+        if len(re.findall(r"[\u4e00-\u9fff]", t)) < 2:
+            return False  # a mark names an organ in Chinese: a red or large "Jose AI" (a template's sample) is none
         after = [self.text(j) for j in range(i + 1, min(self.n, i + 4))]
         if t.endswith(("令", "命令")) and after and ORDER_NUMBER.match(after[0]):
             el.format = "order"  # GB/T 9704-2012 10.2
@@ -675,8 +826,11 @@ class _Parser:
                                   or self.red(i) or (self.size(i) or 0) >= 24):
             el.format = "minutes"  # GB/T 9704-2012 10.3
             return True
-        if self.red(i) or t.endswith("文件"):
+        if self.red(i):
             return True
+        if t.endswith("文件"):
+            # "…文件" names an organ before it ("国务院文件", "中共中央文件"); a site's menu word "政策文件" does not
+            return len(t) > 5 or bool(ORGAN.search(t[:-2]))
         if doc_type_of(t):
             return False
         size = self.size(i)
@@ -694,7 +848,16 @@ class _Parser:
             # an organ alone over "关于…" with nothing red or large about it, and no 发文字号 in between: the title's
             # first line (发文机关 + 事由 + 文种); taking it for a 版头 returned a published 通告 for lacking a 发文字号
             return False
-        return bool(ORGAN.search(t)) and len(t) <= 30 and bool(after) and self._titleish_text(after[0])
+        # the line under it must be a title on its own ("…关于…的通知", "示例市公安局通告"): under an organ's name,
+        # "合作备忘录协调会议纪要" is the second half of a title whose first line that is ("落实…与海航集团")
+        return bool(ORGAN.search(t)) and len(t) <= 30 and bool(after) and self._titleish_text(after[0]) \
+            and self._stands_alone(after[0])
+
+    @staticmethod
+    def _stands_alone(u: str) -> bool:
+        """A title complete on its own line: it has 关于 / 转发 / 印发, or it is an organ's name and a 文种."""
+        kind = doc_type_of(u)
+        return bool(re.search(r"关于|转发|印发", u)) or bool(kind and ORGAN.search(re.sub(r"[（(][^（）()]*[）)]$", "", u)[:-len(kind)]))
 
     @staticmethod
     def _titleish_text(t: str) -> bool:
@@ -708,7 +871,7 @@ class _Parser:
         """A paragraph indented like body text (an addressee and a title are not)."""
         line = self.el.lines[i]
         raw = line.text
-        if len(raw) - len(raw.lstrip()) >= 2:
+        if len(raw) - len(raw.lstrip()) - self.indent_base >= 2:
             return True
         if line.first_indent_mm and line.first_indent_mm > 3:
             return True
@@ -722,6 +885,8 @@ class _Parser:
         el, t = self.el, self.text(i)
         if not t or t.endswith(("：", ":")) or DOC_NUMBER.search(t) and len(t) < 40 or PERIOD.match(t) or ORDER_NUMBER.match(t):
             return 0
+        if len(re.findall(r"[\u4e00-\u9fff]", t)) < 2:
+            return 0  # a 标题 is written in Chinese: a large "Jose AI" (a template's sample text) is none
         geometric = bool(self.doc.geometry and self._large(i) and not self.red(i))
         if SENTENCE_END.search(t) and not self._title_with_stop(t) or len(t) > 120 or DATE.match(t):
             return 0  # a sentence of the 正文, not a title
@@ -775,6 +940,9 @@ class _Parser:
         wrapped = re.fullmatch(r"《(.+)》", el.title.text)
         if wrapped and doc_type_of(wrapped.group(1)):  # a web page quoting the title: "《…的通知》"
             el.title = Found(wrapped.group(1), el.title.page, el.title.line, (el.title.original or "")[1:-1])
+        tag = TITLE_TAG.match(el.title.text)
+        if tag and doc_type_of(el.title.text[tag.end():]):  # "「通告」…的通告": a 公众号's tag before the title
+            el.title = Found(el.title.text[tag.end():], el.title.page, el.title.line, (el.title.original or "")[tag.end():])
         return len(lines)
 
     @staticmethod
@@ -788,8 +956,16 @@ class _Parser:
         """A short line that names a kind of document ("公文批复", "政府通知") with a full title ("…关于…的批复")
         in the next lines: a page's section heading, not the title."""
         t = self.text(i)
-        if len(t) > 6 or "关于" in t or doc_type_of(t) is None or t == doc_type_of(t) or ORGAN.search(t[:-2]):
+        kind = doc_type_of(t)
+        if "关于" in t or kind is None or t == kind:
             return False
+        organ = t[:-len(kind)]
+        if len(t) > 6 or ORGAN.search(organ):
+            # "周口市人民政府通知" over "周口市人民政府关于印发…的通知": an organ and a 文种, the full title of that organ next
+            if not (len(t) <= 24 and ORGAN.search(organ) and not SENTENCE_END.search(t)):
+                return False
+            return any(self.text(j).startswith(organ + "关于") and doc_type_of(self.text(j)) == kind
+                       for j in range(i + 1, min(self.n, i + 4)))
         for j in range(i + 1, min(self.n, i + 6)):
             u = self.text(j)
             if "关于" in u and doc_type_of(u) in DOC_TYPES and not SENTENCE_END.search(u):
@@ -827,7 +1003,8 @@ class _Parser:
         for j in range(i + 1, min(self.n, i + 3)):
             u = self.text(j)
             if not u or u.endswith(("：", ":")) or SENTENCE_END.search(u) or len(u) > 40 or DOC_NUMBER.search(u) or DATE.match(u) \
-                    or self._indented(j) or (geometric and not self._large(j)) or PERIOD.match(u) or self._other_size(i, j):
+                    or self._indented(j) or (geometric and not self._large(j)) or PERIOD.match(u) or self._other_size(i, j) \
+                    or self._page_line(j):
                 break
             candidate.append(j)
             if doc_type_of(self._title_text(candidate)) in (DOC_TYPES if doc_type_of(t) else DOC_TYPES + NON_LEGAL_TYPES):
@@ -861,6 +1038,8 @@ class _Parser:
                 if any(not (re.search(r"[、，,；;]$", self.text(k)) or len(self.text(k)) >= 20)
                        or self._titleish_text(self.text(k)) or self._large(k) for k in indexes[:-1]):
                     return 0
+                if any(self._page_line(k) for k in indexes) or not self._names_a_body(text):
+                    return 0  # a page's label ("请选择年份：", "时限：", "您当前所在位置：") is no 主送
                 el.addressee = el.found_span(indexes)
                 el.addressees = split_names(el.addressee.text.rstrip("：:"))  # "各有关单位：:" (a colon typed twice)
                 return span
@@ -869,20 +1048,25 @@ class _Parser:
         return 0
 
     @staticmethod
+    def _names_a_body(text: str) -> bool:
+        """At least one name of a 主送 is a body, a group of bodies or a person addressed by office: what a page's
+        label ("请选择年份", "时限", "主题") never is."""
+        return any(_addressee_name(x) for x in split_names(text.strip().rstrip("：:")))
+
+    @staticmethod
     def _organ_list(text: str) -> bool:
         """Names of bodies and nothing else: each part between 、，, is an organ ("…人民政府", "…局"), a group of them
         ("各区县人民政府", "市政府各部门", "各有关单位") or a personal addressee ("尊敬的某某县长"), at most 40 characters."""
         text = text.strip().rstrip("：:")
         parts = [x for x in split_names(text) if x]
         return bool(parts) and len(text) <= 400 and not re.search(r"[。；;！？!?]", text) and all(
-            len(x) <= 40 and (ORGAN.search(x) or x.startswith("各") or re.search(r"各(?:部门|单位|成员|委|办|局)", x)
-                              or PERSONAL_ADDRESSEE.search(x)) for x in parts)
+            len(x) <= 40 and _addressee_name(x) for x in parts)
 
     def _shared_addressee(self, i: int) -> bool:
         """A 主送 sharing its line with the 正文's first sentence: "各区财政局：现将…". Taken as the 主送 (its part
         of the line, el.addressee); the line also starts the 正文, so it is not consumed. True if taken."""
         el, t = self.el, self.text(i)
-        m = re.match(r"^(?P<names>[^：:。；;]{2,120}?)[：:]{1,2}(?P<rest>\S.{5,})$", t)
+        m = re.match(r"^(?P<names>[^：:。；;]{2,120}?)[：:]{1,2}\s*(?P<rest>\S.{5,})$", t)
         if not m or not self._organ_list(m.group("names")) or "如下" in m.group("names") or DOC_NUMBER.search(t[:m.end("names")]):
             return False
         raw = el.lines[i].text
@@ -951,6 +1135,20 @@ class _Parser:
                 if CC.match(self.text(j)) and j in el.paragraph_starts or PRINT_LINE.match(self.text(j)):
                     body_end = j
                     break
+            last = body_end - 1
+            glued_date = GLUED_DATE.search(self.text(last)) if last > start else None
+            if glued_date and parse_date(glued_date.group("date")):
+                # a date at the end of the last paragraph, after its full stop ("…作出更大贡献。 二○○五年二月七日"):
+                # a page that lost the line break before the 成文日期; taken as a guess (the 正文 keeps the line)
+                el.date = el.found(last, glued_date.group("date"))
+                el.date_iso = parse_date(glued_date.group("date"))
+                el.guessed.add("date")
+            elif last > start and self._bare_signature(last):
+                # an organ's name alone on the last line, its date lost (a page cut it): the 署名, guessed
+                el.signature_lines = [last]
+                el.signature = el.found(last)
+                el.guessed.add("signature")
+                body_end = last
         attendance_end = self._attendance(start, body_end)
         if el.attendance:
             body_end = min(f.line for f in el.attendance.values())
@@ -970,6 +1168,12 @@ class _Parser:
         after = (date_at + 1) if date_at is not None else max(body_end, attendance_end)
         self._after_date(after)
         return body_end
+
+    def _bare_signature(self, j: int) -> bool:
+        """Line j, the last of a text with no 成文日期, is an organ's name and nothing else ("民政局")."""
+        t = self.text(j)
+        return 2 < len(t) <= 30 and bool(ORGAN.search(t)) and not SENTENCE_END.search(t) and not re.search(r"[：:（(]", t) \
+            and not HEADINGS[0][1].match(t) and doc_type_of(t) is None and not DOC_NUMBER.search(t)
 
     def _signature_lines(self, start: int, date_at: int) -> list[int]:
         """署名 above the date: one line, or several organs' names stacked (联合行文), first = 主办机关."""
@@ -1018,6 +1222,12 @@ class _Parser:
             m = ANNOUNCED_TYPE.search(self.text(i))
             if m:
                 return m.group("type")
+        for i in self.el.body_lines:
+            m = SELF_NAMED_TYPE.search(self.text(i))
+            if m:
+                return m.group("type")
+        if any(REQUEST_TYPE.search(self.text(i)) for i in self.el.body_lines):
+            return "请示"
         for i in reversed(self.el.body_lines[-3:]):
             m = CLOSING_FORMULA.match(self.text(i))
             if m:
@@ -1112,8 +1322,8 @@ class _Parser:
         el = self.el
         if el.format != "standard":
             return
-        if el.attachment_pages == [] and el.attendance and el.doc_type == "纪要":
-            el.format = "minutes"
+        if el.doc_type == "纪要" and not (el.issuer_mark and el.issuer_mark.text.endswith("文件")):
+            el.format = "minutes"  # 10.3: a 纪要 (its title or its mark names it), not issued under a "…文件" mark
             return
         if not el.issuer_mark and not any(is_red(r.color) for ln in self.header_lines for r in ln.runs if r.text.strip()):
             return
@@ -1174,6 +1384,8 @@ class _Parser:
             head = el.title.text[:split.start()].strip() if split else ""
             if 2 <= len(head) <= 40 and ORGAN.search(head):
                 el.issuers = _names(head)
+        if not el.issuers and "publisher" in self.meta and el.format != "order":
+            el.issuers = [self.meta["publisher"].text]  # the page's 发布机构, where nothing else names the issuer
 
     # 结构层次 ---------------------------------------------------------------------------------
     def _headings(self) -> None:

@@ -8,7 +8,7 @@ reads it into the layout model, and what the rest of the system may do with it. 
     NAMES_ZH: dict[str, str]               the Chinese names, for messages
 
 Every caller asks here: detection (detect.py: magic bytes, zip members, OLE markers), extract (the reader), the
-report's format field (validators/report.FORMATS, held against the schema's enum by tests/test_formats.py), a
+report's format field (validators/report.FORMATS, held against the schema's enum by tests/extractors/test_formats.py), a
 mail's choice of its 主件 and of what an attachment is (extractors/mail/parse.py), the workers' OCR queue
 (pipelines/workers.py) and the 附件 read for a 密级 (pipelines/review.py). Adding a format is an entry here and
 its reader (a function `read(data: bytes, fmt: str, ocr: bool) -> Document` in its own module); the report schema's format
@@ -73,14 +73,18 @@ class Format:
 
 
 _WORD = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+_WORD_KIN = ("application/vnd.openxmlformats-officedocument.wordprocessingml.template",
+             "application/vnd.ms-word.template.macroEnabled.12", "application/vnd.ms-word.document.macroEnabled.12")
 
 FORMATS: dict[str, Format] = {f.name: f for f in (
     Format("ofd", "OFD 版式文件", (".ofd",), ("application/ofd",), ".ofd_reader:read", False, True, True, EDOC,
            zip_member="OFD.xml"),
     Format("pdf", "PDF 文件", (".pdf",), ("application/pdf",), ".pdf_reader:read", False, True, True, EDOC,
            magic=(b"%PDF-",), magic_within=1024),
-    Format("docx", "Word 文档（docx）", (".docx",), (_WORD,), ".docx_reader:read", False, True, True, EDOC,
-           zip_member="word/document.xml"),
+    # (a Word template .dotx/.dotm and a macro-enabled .docm are read as a docx; a template is said to be one:
+    # extractors/docx_reader.as_document_package, validators/template.py)
+    Format("docx", "Word 文档（docx）", (".docx", ".dotx", ".dotm", ".docm"), (_WORD,) + _WORD_KIN, ".docx_reader:read",
+           False, True, True, EDOC, zip_member="word/document.xml"),
     # WPS Writer files are OLE containers like .doc; Kingsoft writes its name into them (tried before doc)
     Format("wps", "WPS 文字文档（wps）", (".wps",), ("application/vnd.ms-works", "application/kswps", "application/wps-office.wps"),
            ".convert:read", False, True, False, EDOC,

@@ -150,6 +150,7 @@ class Document:
     # [{page, box_mm: [x, y, w, h]}], signed_at, provider, method, references, unchanged, changed, missing}
     seals: list[dict] = field(default_factory=list)
     flattened: bool = False  # plain text whose line breaks were lost (a page flattened onto one line), split by the reader
+    template: bool = False  # a Word template (.dotx/.dotm by its content type): a form to fill, not a 公文
 
     @property
     def lines(self) -> list[Line]:

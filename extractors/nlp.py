@@ -20,7 +20,9 @@ if TYPE_CHECKING:
 
 # label → pattern. Labels are read by the drafting rules.
 PHRASES: dict[str, re.Pattern] = {
-    "REQUEST": re.compile(r"妥否[,，]?\s*请批[示复]|当否[,，]?\s*请批[示复]|请批示|请批复|请审批|请予审批|请予批准|请审定|请予批复|请核准|请示如下"),
+    # ("申请批复…" is the name of a request, not one: 请批复 after 申 does not count)
+    "REQUEST": re.compile(r"妥否[,，]?\s*请批[示复]|当否[,，]?\s*请批[示复]|(?<!申)(?:请批示|请批复|请审批)|请予审批|请予批准|"
+                         r"(?<!申)请审定|请予批复|(?<!申)请核准|请示如下"),
     "ORDER": re.compile(r"请遵照执行|请认真贯彻(?:落实|执行)?|请认真执行|请贯彻执行|遵照执行|请抓好落实"),
     "REPORT_CLOSE": re.compile(r"特此报告"),
     "REQUEST_CLOSE": re.compile(r"(?:妥否|当否)[,，]?\s*请(?:批示|批复|审定|审批)"),
@@ -30,6 +32,18 @@ PHRASES: dict[str, re.Pattern] = {
                         r"[1-9]\d{2,3}[-－—\s]?\d{4}(?:\s*(?:转|分机|-|－|ext\.?)\s*\d{1,6})?)(?!\d)"),
     "OBSOLETE_BASIS": re.compile(r"《国家行政机关公文处理办法》|《中国共产党机关公文处理条例》|GB/T\s*9704[-－—]1999"),
 }
+
+
+# the labels whose phrase, inside a cited document's name (《…》), is that document's and not this one's
+QUOTABLE = ("REQUEST", "ORDER", "REPORT_CLOSE", "REQUEST_CLOSE")
+
+
+def in_cited_name(text: str, at: int) -> bool:
+    """Whether offset `at` lies inside 《…》 on its line (a document's name cited in the 正文)."""
+    start = text.rfind("\n", 0, at) + 1
+    end = text.find("\n", at)
+    end = len(text) if end < 0 else end
+    return text.rfind("《", start, at) > text.rfind("》", start, at) and "》" in text[at:end]
 
 
 def gongwen_patterns(doc: Doc) -> Doc:
@@ -42,6 +56,8 @@ def gongwen_patterns(doc: Doc) -> Doc:
     spans = []
     for label, pattern in PHRASES.items():
         for m in pattern.finditer(doc.text):
+            if label in QUOTABLE and in_cited_name(doc.text, m.start()):
+                continue  # "《关于申请批复…的请示》收悉": the name of a document cited, not the document's own words
             first = bisect.bisect_right(starts, m.start()) - 1
             last = bisect.bisect_left(starts, m.end())
             spans.append(Span(doc, max(first, 0), max(last, first + 1), label=label))

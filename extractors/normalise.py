@@ -15,6 +15,7 @@ and come from the small table below (Unicode names "CJK RADICAL C-SIMPLIFIED …
 """
 from __future__ import annotations
 
+import re
 import unicodedata
 from functools import lru_cache
 
@@ -24,6 +25,11 @@ RADICALS_SUPPLEMENT = {
     "⻙": "韦", "⻚": "页", "⻛": "风", "⻜": "飞", "⻠": "饣", "⻢": "马", "⻥": "鱼", "⻦": "鸟", "⻧": "卤", "⻨": "麦",
     "⻩": "黄", "⻪": "黾", "⻬": "齐", "⻮": "齿", "⻰": "龙", "⻳": "龟",
 }
+
+
+# punctuation that looks like a colon but is another sign: the ratio sign "∶" (U+2236) and the small colon "﹕"
+# (U+FE55) end a 主送 on pages that typed them for "："
+LOOK_ALIKE_PUNCTUATION = {"∶": "：", "﹕": "："}
 
 
 def _nfkc_ranges() -> list[tuple[int, int]]:
@@ -47,6 +53,7 @@ def _table() -> dict[int, str]:
             if mapped != ch and len(mapped) == 1:
                 table[cp] = mapped
     table.update({ord(k): v for k, v in RADICALS_SUPPLEMENT.items()})
+    table.update({ord(k): v for k, v in LOOK_ALIKE_PUNCTUATION.items()})
     return table
 
 
@@ -107,3 +114,50 @@ def is_traditional(text: str) -> bool:
     sample = "".join(han)
     changed_chars = sum(1 for a, b in zip(sample, to_simplified(sample)) if a != b)
     return changed_chars >= TRADITIONAL_MIN and changed_chars >= TRADITIONAL_SHARE * len(han)
+
+
+# ---- a mirror's pinyin glosses and a page's lost characters ------------------------------------------------
+# Machine-converted mirrors of government pages add a pinyin gloss after each character they changed
+# ("清遠(yuǎn)市", "批復(fù)"), and pages saved in the wrong encoding show "?" where a blank or a character was
+# ("琼府[2005]9号?", "2023年1月19日????????", "第一章?總?則"). Neither is the document's text.
+_PINYIN = "a-zü āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
+PINYIN_GLOSS = re.compile(rf"(?<=[\u4e00-\u9fff?])[(（](?=[{_PINYIN.replace(' ', '')}]*[aeiouüāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ])"
+                          rf"[{_PINYIN.replace(' ', '')}]{{1,6}}[)）]")
+# a gloss whose "(" went with the lost character: "請?qǐng)遵照" → the "?" stays (a lost character), "qǐng)" goes
+BROKEN_GLOSS = re.compile(rf"(?<=\?)(?=[{_PINYIN.replace(' ', '')}]*[aeiouüāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ])[{_PINYIN.replace(' ', '')}]{{1,6}}[)）]")
+_TONED = re.compile(r"[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜǹň]")
+GLOSSES_MIN = 3  # this many glosses with a tone mark make a text a glossed mirror's
+LOST_MARK = re.compile(r"(?<=[\u4e00-\u9fff：:，。；）)\]〕号日])\?|\?(?=[\u4e00-\u9fff])")
+LOST_MIN = 3  # this many "?" against Chinese text make them a page's lost blanks, not question marks
+
+
+def has_glosses(text: str) -> bool:
+    """True when `text` carries a mirror's pinyin glosses ("遠(yuǎn)"): GLOSSES_MIN of them with a tone mark."""
+    return sum(1 for m in PINYIN_GLOSS.finditer(text) if _TONED.search(m.group(0))) >= GLOSSES_MIN
+
+
+def strip_glosses(text: str) -> str:
+    """`text` without its pinyin glosses: "清遠(yuǎn)市人民政府" → "清遠市人民政府" (the length changes)."""
+    return BROKEN_GLOSS.sub("", PINYIN_GLOSS.sub("", text))
+
+
+LOST_RUN = re.compile(r"(?<=[\u4e00-\u9fff：:，。；）)\]〕号日])\?{3,}")  # "2023年1月19日????????": never a question
+
+
+def has_lost_marks(text: str) -> bool:
+    """True when "?" stands against Chinese text LOST_MIN times, or a run of three or more follows a Chinese
+    character: a page that lost blanks or characters."""
+    return len(LOST_MARK.findall(text)) >= LOST_MIN or bool(LOST_RUN.search(text))
+
+
+def blank_lost_marks(text: str) -> str:
+    """Each "?" against Chinese text set to U+3000, one for one: "2023年1月19日????????" then reads as a date."""
+    return re.sub(r"\?+", lambda m: "\u3000" * len(m.group(0)) if _lost_run(text, m) else m.group(0), text)
+
+
+def _lost_run(text: str, m: "re.Match") -> bool:
+    """Whether the run of "?" at m stands against Chinese text (blanks between do not count: "单位： ?")."""
+    head = text[:m.start()].rstrip(" \u3000\t")
+    before = head[-1] if head else ""
+    after = text[m.end()] if m.end() < len(text) else ""
+    return bool(re.match(r"[\u4e00-\u9fff：:，。；）)\]〕]", before) or re.match(r"[\u4e00-\u9fff]", after))

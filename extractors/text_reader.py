@@ -1,10 +1,12 @@
 """Plain text (UTF-8, UTF-16 with BOM or GB18030) → layout model without geometry (纯文本读取).
 
 One line of the file is one Line; a form feed starts a new page. Layout rules do not run on it. Terminal
-escape sequences and control characters are removed (detect.decode_text), with a note in the report.
+escape sequences and control characters are removed (detect.decode_text), with a note in the report; a page's
+raw HTML left in the text (<p>…</p>) is set to lines (untag), with a note too.
 """
 from __future__ import annotations
 
+import html
 import re
 
 from .detect import read_plain_text
@@ -86,6 +88,7 @@ def read_text(data: bytes) -> Document:
     if len(text) > MAX_TEXT_CHARS:
         raise UnusableInput(f"文字量超出处理上限（约 {len(text) / 10000:.0f} 万字，上限 {MAX_TEXT_CHARS // 10000} 万字），"
                             "不像一件公文；请来文单位核对后报送", "too-large")
+    text, tagged = untag(text)
     text, flattened = unflatten(text)
     pages = [Page(number=1)]
     for raw in text.split("\n"):
@@ -100,7 +103,24 @@ def read_text(data: bytes) -> Document:
         document.notes.append("全文挤在一行（多见于从网页复制），已按空格分行后初审")
     if cleaned:
         document.notes.append("文本中含有终端控制字符或转义序列，已去除后初审")
+    if tagged:
+        document.notes.append("文本中夹有网页的 HTML 标记（如 <p>），已按段落分行、去除标记后初审")
     return document
+
+
+# a page's raw HTML left in a text (a database's field copied with its markup): "<p>各市、县人民政府：</p><p> 现将…</p>"
+BLOCK_TAG = re.compile(r"<\s*(?:/\s*(?:p|div|li|tr|h[1-6]|table|section)|br|p|div|li|tr|h[1-6])\b[^<>]{0,200}>", re.I)
+ANY_TAG = re.compile(r"</?\s*[a-zA-Z][a-zA-Z0-9]{0,10}\b[^<>]{0,200}>")
+TAGS_MIN = 3  # this many block tags make a text carry a page's markup (one "<p>" may be quoted in a 正文)
+
+
+def untag(text: str) -> tuple[str, bool]:
+    """(text, whether it carried HTML): a text holding TAGS_MIN or more block tags (<p>, </p>, <br/>, <div>…) has
+    each of them set to a line break, every other tag removed and its entities (&nbsp;, &amp;) decoded."""
+    if len(BLOCK_TAG.findall(text)) < TAGS_MIN:
+        return text, False
+    text = ANY_TAG.sub("", BLOCK_TAG.sub("\n", text))
+    return html.unescape(text).replace("\xa0", " "), True
 
 
 def read(data: bytes, fmt: str = "txt", ocr: bool = True) -> Document:

@@ -124,7 +124,7 @@ def received_bounds(today: date) -> dict:
 
 @runtime_checkable
 class SearchIndex(Protocol):
-    """What the batch, the CLI and the router use; tests/test_search_contract.py holds every backend to it."""
+    """What the batch, the CLI and the router use; tests/index/test_search_contract.py holds every backend to it."""
 
     name: str
 

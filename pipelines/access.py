@@ -10,6 +10,7 @@ a CLI command. Every face (the CLI, the web desk's pages, its exports and its AP
                                             and held rows shown or excluded; nothing at all)
     search_filters(actor)        -> dict    what a search must add ({"department": …} for staff; {} for the rest)
     may(actor, action, row=None) -> bool    require() without the refusal (what a face offers as a button)
+    shows_personal(actor, row)   -> bool    whether a 来信's writer, telephone and address are shown (个人信息保护法)
     require(actor, action, row)  -> None    DeskRefusal "not_found" for a row the actor may not see (never
                                             "forbidden": its existence is not confirmed), "forbidden" for an
                                             action the role may not take
@@ -34,6 +35,11 @@ page, list, dashboard, export, API answer or URL; the shared 登记簿 has gaps 
 says nothing of them. A department's staff cannot open another department's document (not found, not forbidden).
 When in doubt, a row is not seen: the worst thing this product can do is show a classified document to the
 wrong person.
+
+A citizen's 来信 (kind "letter") is a row like any other, but its writer's name, telephone and address are
+personal information: shown to the 文秘 and to the department the letter was 交办'd to, to nobody else
+(shows_personal; the 领导 and the 机要员 read the letter without them; the search index only holds the redacted
+text).
 """
 from __future__ import annotations
 
@@ -62,6 +68,7 @@ MAY = {
     "release": SEES_CONFIDENTIAL,  # 机要员核定非涉密
     "resend": ("clerk", SYSTEM),
     "withdraw": ("clerk", SYSTEM),
+    "review": ("clerk", SYSTEM),  # 复核 a 待复核: confirm the 退文 or send it on to 分办
     "register": ("clerk", SYSTEM),  # 窗口收文: a paper document handed in at the counter
     "quarantine": ("clerk", "confidential", SYSTEM),
     "accounts": ("admin", SYSTEM),
@@ -86,7 +93,12 @@ MAY = {
     "extend": ("staff", "clerk", "confidential", SYSTEM),  # 延期
     "answer": ("staff", "clerk", "confidential", SYSTEM),  # 答复 (来信)
     "done": ("staff", "clerk", "confidential", SYSTEM),  # 办结
+    "letter_category": ("clerk", SYSTEM),  # 来信类别: the clerk corrects the proposed one (the router learns)
+    "transfer": ("clerk", SYSTEM),  # 转出 a 来信 the procedures send elsewhere
+    "reply": ("clerk", "staff", SYSTEM),  # 答复 a 来信 (its department, or the clerk for it)
+    "letter_stats": ("clerk", "leader", SYSTEM),  # 来信统计 (counts only, no personal information)
 }
+SEES_PERSONAL = ("clerk", SYSTEM)  # a 来信's writer, telephone, address: these roles, and the letter's department
 DEPARTMENT_STEPS = ("sign", "give_back", "progress", "extend", "answer", "done")
 HANDLING_STEPS = ("propose", "instruct", "classify", *DEPARTMENT_STEPS, "circulate", "read_mark", "archive")
 ACTION_ZH = {"read": "查看", "search": "检索", "ledger": "查看登记簿", "queue": "查看待办", "dashboard": "查看统计",
@@ -96,7 +108,9 @@ ACTION_ZH = {"read": "查看", "search": "检索", "ledger": "查看登记簿", 
              "learn": "训练分办模型", "reindex": "重建检索库", "rebuild_ledger": "重建登记簿", "propose": "拟办",
              "instruct": "批办", "classify": "改定办件/阅件", "circulate": "传阅", "archive": "归档", "remind": "催办",
              "form": "打印收文处理单", "report": "生成督查专报", "read_mark": "记录已阅", "sign": "签收",
-             "give_back": "退回", "progress": "记录办理情况", "extend": "延期", "answer": "答复来信", "done": "办结"}
+             "give_back": "退回", "progress": "记录办理情况", "extend": "延期", "answer": "答复来信", "done": "办结", "review": "复核",
+             "letter_category": "更正来信类别", "transfer": "转出来信", "reply": "答复来信（写回来信人）",
+             "letter_stats": "查看来信统计"}
 
 
 def can_see(actor: Actor, row: dict) -> bool:
@@ -121,6 +135,17 @@ def shows_title(actor: Actor, row: dict) -> bool:
 def sees_confidential(actor: Actor) -> bool:
     """The 机要员's view: classified and held documents, with their 密级 and 保密期限 columns."""
     return actor.role in SEES_CONFIDENTIAL
+
+
+def shows_personal(actor: Actor, row: dict) -> bool:
+    """Whether a 来信's personal information (writer, telephone, address, mail address) is shown to `actor`:
+    the 文秘 and the batch, and the staff of the department it was 交办'd to; never to anyone who cannot see
+    the row. A 公文 (kind not "letter") has none."""
+    if not can_see(actor, row):
+        return False
+    if actor.role in SEES_PERSONAL:
+        return True
+    return actor.role == "staff" and bool(actor.department) and row.get("department") == actor.department
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,9 @@
 """The batch (收文批处理): its sequence, written once.
 
-    签收登记 intake.take_in → 补入检索 + 学习分办 learning.catch_up_and_learn
+    收取邮件 returns.mailbox.fetch_mail (the office mailbox, [imap]) → 签收登记 intake.take_in → 补入检索 + 学习分办 learning.catch_up_and_learn
         → for each pending document, on its lane: 初审 → 退文 | 分办 → 检索 (process.process, via process_on)
         → 催办 handling.remind.chase (overdue and due-soon 承办 chased, once a day)
+        → 送达 returns.delivery.deliver_notices (the 退文通知单 by mail; failed ones retried with back-off)
 
 Each step moves a document forward in the ledger, and every step can be done again: an interrupted batch is
 finished by the next one, which first takes up every document the ledger shows unfinished, working from the
@@ -27,6 +28,8 @@ from .inbox import Refused
 from .intake import take_in
 from .learning import catch_up_and_learn
 from .office import Office
+from .returns.delivery import deliver_notices
+from .returns.mailbox import fetch_mail
 from .search_sync import index_problem
 from .secrecy import at_confidential_office
 from .steps import step
@@ -94,7 +97,9 @@ def run_steps(office: Office, pool: Pool, steps: Steps = PLAIN,
     taken in. A fault of the disk or the ledger stops the batch (raised); any other error on one document
     leaves it unfinished for the next batch (outcome `failed`). Call with the batch lock held."""
     started = time.perf_counter()
+    fetched = steps.call(fetch_mail, office)  # 收取邮件: a mailbox that cannot be reached is one line, never a stop
     summary = steps.call(take_in, office)  # 签收登记
+    summary.fetched = fetched
     for entry in summary.refused:
         if refused:
             refused(entry)
@@ -113,6 +118,7 @@ def run_steps(office: Office, pool: Pool, steps: Steps = PLAIN,
         if progress:
             progress(n, len(todo), result, time.perf_counter() - working)
     summary.reminded = steps.call(chase, office)  # 催办: what is overdue or due soon, chased once a day
+    summary.delivered = steps.call(deliver_notices, office)  # 送达: after the documents, so none waits for a server
     summary.index_problem = index_problem(lambda: office.index)
     summary.seconds = round(time.perf_counter() - started, 1)
     return summary

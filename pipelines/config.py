@@ -50,6 +50,33 @@ file named explicitly must exist). Every key has a default, so an office without
     holidays_file = "holidays.toml"  # 本机关的节假日与调休补充（相对数据目录）
     words_file = "instruction_words.toml"   # 办件/阅件批示用语表（不存在时用随程序提供的）
     templates_dir = "templates"      # 收文处理单、督查专报等模板（不存在时用随程序提供的）
+    letter_working_days = 15         # 来信：交办后 N 个工作日内答复
+
+    [letters]                        # 来信 (pipelines/letters/): citizens' letters, never checked against GB/T 9704
+    folders = ["12345", "市长信箱"]   # inbox/<folder>/ is a letter channel (its files are letters unless they are 公文)
+    mailboxes = ["mayor@city.gov.cn"] # a mail addressed to one of these came by the 市长信箱
+    mailbox_name = "市长信箱"          # the channel's name for those mails
+    number_prefix = "信"              # 信〔2026〕N号
+
+    [returns]                        # 退文通知单 and its delivery (pipelines/returns/)
+    number_format = "退〔{year}〕{n}号" # the notices' own numbers: {year}, {n} (a sequence per year)
+    address = "示例市人民大道1号"       # 机关地址, postcode, fax, email: printed on every notice
+    postcode = "550001"  fax = "…"  email = "…"
+    templates_dir = "templates"      # 退文通知单.docx, 撤回通知.docx of the office's own (else the shipped ones)
+    retry_seconds = 300              # a failed send is tried again after this, doubled each time …
+    retry_max_seconds = 21600        # … up to this, and at most max_attempts times in all
+    max_attempts = 8
+    [returns.addresses]              # 通讯录: a 来文单位's mail address, for documents that did not come by mail
+    "某市教育局" = ["bgs@jyj.example.gov.cn"]
+    [smtp]                           # 发信: the notices go out through this server (none: all 待送达)
+    host = "smtp.office.lan"  port = 587  security = "starttls"   # or "tls" (implicit, port 465)
+    username = "shouwen@office.gov.cn"  password = "…"          # (SHOUWEN_SMTP_PASSWORD); never printed
+    from_address = "shouwen@office.gov.cn"  from_name = "某市人民政府办公厅"  ca_file = "…"  timeout = 30
+    [imap]                           # 收信: the office mailbox as a channel (none: no mailbox is fetched)
+    host = "imap.office.lan"  port = 993  security = "tls"       # or "starttls" (port 143)
+    username = "…"  password = "…"   # (SHOUWEN_IMAP_PASSWORD); never printed
+    folder = "INBOX"  processed_folder = "已收文"                # "" : flagged $ShouwenTaken instead of moved
+    ca_file = "…"  timeout = 60
 
 Precedence, per key: environment variable > file > default. A wrong value or an unknown key is a ConfigError
 whose Chinese message names the key and the file (or the variable); the command exits with 2.
@@ -65,7 +92,7 @@ from pathlib import Path
 from typing import Any, Literal, Optional
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator, model_validator
 
 FILE_NAME = "shouwen.toml"
 DEFAULT_OFFICE = "市人民政府办公厅"
@@ -88,6 +115,8 @@ ENV = {
     ("intake", "incomplete_grace_seconds"): "SHOUWEN_INCOMPLETE_GRACE_SECONDS",
     ("prefect", "api_url"): "PREFECT_API_URL",
     ("prefect", "work_pool"): "SHOUWEN_WORK_POOL",
+    ("smtp", "password"): "SHOUWEN_SMTP_PASSWORD",
+    ("imap", "password"): "SHOUWEN_IMAP_PASSWORD",
     ("web", "secure_cookies"): "SHOUWEN_WEB_SECURE_COOKIES",
     ("web", "session_idle_minutes"): "SHOUWEN_WEB_SESSION_IDLE_MINUTES",
     ("web", "session_hours"): "SHOUWEN_WEB_SESSION_HOURS",
@@ -250,8 +279,9 @@ class HandlingSettings(_Section):
     holidays_file: str = Field("holidays.toml", description="本机关的节假日与调休补充文件（相对数据目录）")
     words_file: str = Field("instruction_words.toml", description="办件/阅件批示用语表（相对数据目录；不存在时用随程序提供的）")
     templates_dir: str = Field("templates", description="收文处理单、督查专报等 docx/xlsx 模板目录（相对数据目录；不存在时用随程序提供的）")
+    letter_working_days: int = Field(15, description="来信：交办后 N 个工作日内答复")
 
-    @field_validator("working_days", "provincial_days", "leader_working_days", "topic_working_days",
+    @field_validator("working_days", "letter_working_days", "provincial_days", "leader_working_days", "topic_working_days",
                      "extra_urgent_working_days", "urgent_working_days")
     @classmethod
     def _days(cls, value: int) -> int:
@@ -288,6 +318,187 @@ class WebSettings(_Section):
         return value
 
 
+NUMBER_FIELDS = {"year": 2026, "n": 1}  # what a notice number's format may name
+
+
+class ReturnsSettings(_Section):
+    """[returns]: the 退文通知单 as the office issues it (pipelines/returns/notice.py) and its delivery's retries
+    (pipelines/returns/delivery.py)."""
+    number_format: str = Field("退〔{year}〕{n}号", description="退文通知单的编号格式：{year} 年份，{n} 当年序号（如 {n:03d}）")
+    address: str = Field("", description="机关地址，印在通知单上")
+    postcode: str = Field("", description="邮政编码，印在通知单上")
+    fax: str = Field("", description="传真号码，印在通知单上")
+    email: str = Field("", description="电子邮箱，印在通知单上")
+    templates_dir: str = Field("templates", description="本机关的 退文通知单.docx、撤回通知.docx 模板目录（相对数据目录；没有时用随程序提供的）")
+    addresses: dict[str, list[str]] = Field({}, description="通讯录：来文单位 = [邮件地址, …]；非邮件来文的通知单按此发送（写在 [returns.addresses] 表中）")
+    retry_seconds: int = Field(300, description="发送失败后多少秒重试，之后每次加倍")
+    retry_max_seconds: int = Field(21600, description="重试间隔的上限（秒）")
+    max_attempts: int = Field(8, description="最多尝试发送几次")
+
+    @field_validator("number_format")
+    @classmethod
+    def _number_format(cls, value: str) -> str:
+        if "{n" not in value:
+            raise ValueError("应含序号 {n}，如 退〔{year}〕{n}号")
+        try:
+            value.format(**NUMBER_FIELDS)
+        except (KeyError, IndexError, ValueError) as exc:
+            raise ValueError(f"只能使用 {{year}} 与 {{n}}（如 {{n:03d}}），{type(exc).__name__}: {exc}") from None
+        return value
+
+    @field_validator("addresses", mode="before")
+    @classmethod
+    def _addresses(cls, value):
+        if not isinstance(value, dict):
+            return value
+        out = {}
+        for issuer, listed in value.items():
+            listed = [listed] if isinstance(listed, str) else listed
+            if not isinstance(listed, list) or not all(isinstance(a, str) for a in listed):
+                raise ValueError(f"“{issuer}”的地址应为字符串或字符串列表")
+            bad = [a for a in listed if not _MAIL_ADDRESS.fullmatch(a.strip())]
+            if bad:
+                raise ValueError(f"“{issuer}”的地址不是有效的电子邮件地址：{'、'.join(bad)}")
+            out[issuer.strip()] = [a.strip() for a in listed]
+        return out
+
+    @field_validator("retry_seconds", "retry_max_seconds")
+    @classmethod
+    def _seconds(cls, value: int) -> int:
+        if not 0 <= value <= 7 * 86400:
+            raise ValueError("应在 0 到 604800 秒（7 天）之间")
+        return value
+
+    @field_validator("max_attempts")
+    @classmethod
+    def _attempts(cls, value: int) -> int:
+        if not 1 <= value <= 100:
+            raise ValueError("应在 1 到 100 次之间")
+        return value
+
+
+_MAIL_ADDRESS = re.compile(r"[^@\s<>()\[\],;:\"]+@[A-Za-z0-9.\-]+\.[A-Za-z0-9\-]+")
+
+
+class _MailServer(_Section):
+    """What [smtp] and [imap] share: a server, TLS, an account (the password never printed: SecretStr)."""
+    host: Optional[str] = Field(None, description="邮件服务器的主机名；不设则不使用该服务器")
+    port: Optional[int] = Field(None, description="端口（不设时按加密方式取默认：SMTP 587/465，IMAP 993/143）")
+    username: Optional[str] = Field(None, description="登录账户")
+    password: Optional[SecretStr] = Field(None, description="登录密码（宜用环境变量给出；从不显示）")
+    ca_file: Optional[str] = Field(None, description="机关自己的证书颁发机构证书（PEM；相对路径相对于配置文件）")  # a private CA's certificate (PEM); relative paths are relative to the file
+    timeout: int = Field(30, description="连接的超时（秒）")
+
+    @field_validator("host")
+    @classmethod
+    def _host(cls, value: Optional[str]) -> Optional[str]:
+        value = (value or "").strip()
+        if value and not re.fullmatch(r"[A-Za-z0-9.\-:\[\]]+", value):
+            raise ValueError(f"不是有效的主机名：{value!r}")
+        return value or None
+
+    @field_validator("port")
+    @classmethod
+    def _port(cls, value: Optional[int]) -> Optional[int]:
+        if value is not None and not 1 <= value <= 65535:
+            raise ValueError("应在 1 到 65535 之间")
+        return value
+
+    @field_validator("timeout")
+    @classmethod
+    def _timeout(cls, value: int) -> int:
+        if not 1 <= value <= 600:
+            raise ValueError("应在 1 到 600 秒之间")
+        return value
+
+    @property
+    def configured(self) -> bool:
+        return bool(self.host)
+
+    def secret(self) -> str:
+        """The password itself, for logging in (never for showing)."""
+        return self.password.get_secret_value() if self.password is not None else ""
+
+
+class SmtpSettings(_MailServer):
+    """[smtp]: where the 退文通知单 (and the 来信's answers) go out; STARTTLS (587) or implicit TLS (465)."""
+    security: Literal["starttls", "tls"] = Field("starttls", description="加密方式：starttls（端口 587）或 tls（隐式 TLS，端口 465）")
+    from_address: Optional[str] = Field(None, description="发件人地址")
+    from_name: Optional[str] = Field(None, description="发件人名称（不设时用机关名称）")
+
+    @model_validator(mode="after")
+    def _sender(self):
+        if self.host and not (self.from_address or (self.username and "@" in self.username)):
+            raise ValueError("配置了 host 而没有发件地址 from_address")
+        if self.from_address and not _MAIL_ADDRESS.fullmatch(self.from_address):
+            raise ValueError(f"from_address 不是有效的电子邮件地址：{self.from_address}")
+        return self
+
+    @property
+    def sender(self) -> str:
+        return self.from_address or self.username or ""
+
+    @property
+    def effective_port(self) -> int:
+        return self.port or (465 if self.security == "tls" else 587)
+
+
+class ImapSettings(_MailServer):
+    """[imap]: the office mailbox as a channel: each message of `folder` taken once, then moved to
+    `processed_folder` (empty: flagged $ShouwenTaken and left where it is), never deleted."""
+    security: Literal["tls", "starttls"] = Field("tls", description="加密方式：tls（端口 993）或 starttls（端口 143）")
+    folder: str = Field("INBOX", description="收取哪个邮件夹")
+    processed_folder: str = Field("已收文", description="取过的邮件移入的邮件夹；\"\" 则只加标记 $ShouwenTaken、不移动；邮件从不删除")
+    timeout: int = Field(60, description="连接与收取的超时（秒）")
+
+    @model_validator(mode="after")
+    def _folders(self):
+        if not self.folder.strip():
+            raise ValueError("folder 不能为空")
+        if self.processed_folder.strip() == self.folder.strip():
+            raise ValueError("processed_folder 不能与 folder 相同")
+        return self
+
+    @property
+    def effective_port(self) -> int:
+        return self.port or (993 if self.security == "tls" else 143)
+
+
+class LettersSettings(_Section):
+    """[letters]: citizens' letters (pipelines/letters/, issue 22). folders: inbox folders declared as letter
+    channels (市长信箱, 12345 网上来件 …: inbox/<folder>/); mailboxes: mail addresses of the 市长信箱 (a mail to
+    one of them is on that channel, named mailbox_name); number_prefix: the letters' own numbers (信〔2026〕N号)."""
+    folders: list[str] = Field([], description="来信渠道的收件箱文件夹（inbox/ 下的名称，如 12345、市长信箱）")
+    mailboxes: list[str] = Field([], description="寄到这些地址的邮件算作来信")
+    mailbox_name: str = Field("市长信箱", description="这些邮箱来信的渠道名称")
+    number_prefix: str = Field("信", description="来信编号的前缀：信〔2026〕1号")
+
+    @field_validator("folders")
+    @classmethod
+    def _folders(cls, value: list[str]) -> list[str]:
+        from .dataroot import CHANNELS
+
+        for name in value:
+            if not name.strip() or "/" in name or "\\" in name or name.startswith(".") or name in CHANNELS:
+                raise ValueError(f"“{name}”不能作为来信渠道目录名（不能为空、含斜杠、以点开头或与 {'/'.join(CHANNELS)} 重名）")
+        return [v.strip() for v in value]
+
+    @field_validator("mailboxes")
+    @classmethod
+    def _mailboxes(cls, value: list[str]) -> list[str]:
+        for address in value:
+            if "@" not in address:
+                raise ValueError(f"“{address}”不是邮件地址")
+        return [v.strip().lower() for v in value]
+
+    @field_validator("number_prefix", "mailbox_name")
+    @classmethod
+    def _text(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("不能为空")
+        return value.strip()
+
+
 class Settings(_Section):
     office: OfficeSettings = OfficeSettings()
     ledger: LedgerSettings = LedgerSettings()
@@ -296,7 +507,11 @@ class Settings(_Section):
     intake: IntakeSettings = IntakeSettings()
     prefect: PrefectSettings = PrefectSettings()
     handling: HandlingSettings = HandlingSettings()
+    returns: ReturnsSettings = ReturnsSettings()
+    smtp: SmtpSettings = SmtpSettings()
+    imap: ImapSettings = ImapSettings()
     web: WebSettings = WebSettings()
+    letters: LettersSettings = LettersSettings()
 
 
 def _check_postgres(url: str) -> str:
@@ -350,6 +565,8 @@ class Config:
         for section, model in self.settings:
             for key, value in model:
                 shown = mask(value) if isinstance(value, str) else value
+                if isinstance(shown, dict):  # [returns.addresses]: 来文单位：地址
+                    shown = "；".join(f"{k}：{'、'.join(v) if isinstance(v, list) else v}" for k, v in shown.items())
                 if isinstance(shown, list):
                     shown = "、".join(shown) or "（未设）"
                 out.append((f"{section}.{key}", "（未设）" if shown in (None, "") else str(shown),
@@ -410,10 +627,10 @@ def load(root: Path, explicit: Optional[str] = None, environ=os.environ) -> Conf
         for key in table:
             sources[(section, key)] = "file"
     # Paths in the file are relative to the file.
-    for key in ("model_dir", "paddle_model_dir"):
-        value = merged.get("ocr", {}).get(key)
+    for section, key in (("ocr", "model_dir"), ("ocr", "paddle_model_dir"), ("smtp", "ca_file"), ("imap", "ca_file")):
+        value = merged.get(section, {}).get(key)
         if isinstance(value, str) and path and not Path(value).is_absolute():
-            merged["ocr"][key] = str((path.parent / value).resolve())
+            merged[section][key] = str((path.parent / value).resolve())
     _validate(merged, sources, path)  # the file alone first: its faults are named as the file's
     for (section, key), name in ENV.items():
         value = environ.get(name)
@@ -434,7 +651,8 @@ def _validate(merged: dict, sources: dict, path: Optional[Path]) -> Settings:
         error = exc.errors()[0]
         loc = [str(p) for p in error["loc"]]
         section, key = (loc + ["", ""])[:2]
-        raise ConfigError(_where(section, key, sources, path) + _reason(error)) from None
+        reason = "应为字符串（密码不予显示）" if key == "password" and error["type"] != "value_error" else _reason(error)
+        raise ConfigError(_where(section, key, sources, path) + reason) from None
 
 
 def _where(section: str, key: str, sources: dict, path: Optional[Path]) -> str:
@@ -470,6 +688,10 @@ def _check_paths(settings: Settings, sources: dict, path: Optional[Path]) -> Non
         value = getattr(settings.ocr, key)
         if value and not Path(value).is_dir():
             raise ConfigError(_where("ocr", key, sources, path) + f"目录不存在：{value}")
+    for section in ("smtp", "imap"):
+        value = getattr(settings, section).ca_file
+        if value and not Path(value).is_file():
+            raise ConfigError(_where(section, "ca_file", sources, path) + f"文件不存在：{value}")
 
 
 def _check_profile(settings: Settings, sources: dict, path: Optional[Path]) -> None:
@@ -498,6 +720,8 @@ def activate(config: Config) -> Config:
         if config.sources.get((section, key), "default") == "default":
             continue
         value = getattr(getattr(config.settings, section), key)
+        if isinstance(value, SecretStr):  # a password from the environment is handed on as it came, never masked
+            value = value.get_secret_value()
         if value is not None:
             os.environ[name] = str(value)
     return config

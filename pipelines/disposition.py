@@ -3,10 +3,12 @@ the desk alike.
 
     quarantine(office, row, reason)                        隔离: a copy and its reason in quarantine/
     return_document(office, row, report, version)          退文: the notice in outbox/<来文单位>/
+    hold_for_review(office, row, report, version)          待复核: a 退文 resting on a doubtful reading, for the clerk
     route_and_index(office, row, review, rules, decision)  分办 → 检索, or to the 机要室, or held for the 机要员
     to_confidential_office(office, row, reason)            转机要室 by a person (改办 to the 机要室, held → 机要室)
     resend_return(office, row) / withdraw_return(office, row, reason)   重发 / 撤回 a return
     withdraw_notices(office, row)                          a withdrawn return's files out of the outbox
+                                                           (the 撤回通知 and the deliveries: pipelines/returns/)
     failed(office, document_id, error)                     left unfinished for the next batch
     secure_original(office, row)                           a classified or held original out of sight
     unsecure_original(office, row)                         … and back in received/ once the 机要员 released it
@@ -45,6 +47,13 @@ if TYPE_CHECKING:
 
 # The 退文通知单's writer (python-docx) and the reviewer (the element parser) are imported when a document is
 # returned or reviewed: 改办 and the other quick commands that come through here need neither.
+def issuing(*args, **kwargs):
+    """returns.issue.issuing (the 退文通知单 numbered and recorded, in the caller's transaction)."""
+    from .returns.issue import issuing as issue
+
+    return issue(*args, **kwargs)
+
+
 def write_return(*args, **kwargs) -> Path:
     """returns.write_return (the 退文通知单)."""
     from .returns import write_return as write
@@ -71,6 +80,8 @@ class Outcome:
     confidential: bool = False  # classified, or held for the 机要员: its file name (often its title) is not shown
     warning: Optional[str] = None  # what the clerk must check although the document went on (a changed sealed OFD)
     unindexed: Optional[str] = None  # why it is not in the search index yet (damaged, unreachable): caught up later
+    letter: Optional[str] = None  # a citizen's 来信 (pipelines/letters/): its own number, 信〔2026〕3号
+    kind_unsure: bool = False  # 来信 or 公文 could not be told: held for the clerk (待复核)
 
 
 def _emit(event: str, office, document_id: int, actor: Actor, department: Optional[str] = None, **extra) -> None:
@@ -117,58 +128,67 @@ def failed(office, document_id: int, error: Exception) -> Outcome:
 
 # -- 退文 --------------------------------------------------------------------------------------------------------
 
-def _signatory(office):
-    """Who signs the 退文通知单: the office's configuration ([office] name, contact, phone), explicitly."""
-    from .returns import Office as Signatory
-
-    settings = office.config.office
-    return Signatory(name=settings.name, contact=settings.contact, phone=settings.phone)
-
-
 def return_document(office, row: dict, report: dict, version: int, *, actor: Actor = BATCH) -> str:
-    """退文: the 退文通知单 (docx) and the report into outbox/<来文单位>/, the ledger `returned` (compare-and-set
-    on `version`). Returns the notice's path relative to the root."""
-    paths = DataRoot(office.root)
-    path = write_return(paths.outbox, row["number"], row["received_at"], report, _signatory(office))
-    where = str(path.relative_to(office.root))
-    office.ledger.set_status(row["id"], "returned", f"退文通知单：{where}", expect_version=version,
-                             return_state="sent", return_path=where, **history_kwargs(office.ledger, actor))
-    _emit(events.RETURNED, office, row["id"], actor, notice=where)
-    return where
+    """退文: the 退文通知单 (docx, numbered in the office's sequence: pipelines/returns/issue.py) and the report
+    into outbox/<来文单位>/, the ledger `returned` (compare-and-set on `version`) in the same transaction as the
+    notice's number. Returns the notice's path relative to the root; RETURNED carries it and its id (delivery)."""
+    with issuing(office, row, report, actor=actor.history_name) as notice:
+        office.ledger.set_status(row["id"], "returned", f"退文通知单{notice.number}：{notice.path}",
+                                 expect_version=version, return_state="sent", return_path=notice.path,
+                                 **history_kwargs(office.ledger, actor))
+    _emit(events.RETURNED, office, row["id"], actor, notice=notice.path, notice_id=notice.id)
+    return notice.path
+
+
+def hold_for_review(office, row: dict, report: dict, version: int, *, actor: Actor = BATCH) -> Outcome:
+    """待复核 (issue 24 §1): a document whose 退文 rests on an absence or a low-confidence reading
+    (validators/doubt.decide_doubt: not sure) is neither returned nor routed: the ledger `review_held` with the
+    doubtful grounds as its reason (compare-and-set on `version`), the proposed findings kept beside the
+    registration (review_records.py: rebuild-ledger brings it back 待复核), REVIEW_HELD said once. The clerk
+    decides with `shouwen review` (desk.review)."""
+    from validators.doubt import decide_doubt
+
+    from .review_records import HELD as REVIEW_HELD
+    from .review_records import record_review
+
+    doubt = decide_doubt(report)
+    why = doubt.reasons or ([str(report["template"])] if report.get("outcome") == "template" and report.get("template") else [])
+    reason = ("待复核：" + "；".join(why))[:600] if why else "待复核：退文理由所依据的识读存疑"
+    office.ledger.set_status(row["id"], "review_held", reason, expect_version=version, reason=reason,
+                             **history_kwargs(office.ledger, actor))
+    proposed = [f for f in report.get("findings", []) if f.get("severity") == "error"]
+    record_review(office.root, row, REVIEW_HELD, reason, actor.history_name, findings=proposed)
+    _emit(events.REVIEW_HELD, office, row["id"], actor, reason=reason)
+    return Outcome(row["number"], row["file"], "review_held", report["verdict"], reason=reason)
 
 
 def resend_return(office, row: dict, review: Optional[Review] = None, *, actor: Actor = BATCH) -> Path:
-    """重发 the 退文通知单 of a returned row (today's date, beside the first: （重发2）…); returns the new notice's
-    path. Compare-and-set: when the return was withdrawn (or changed) meanwhile, the notice just written is taken
-    back and LedgerConflict says so. NotReturned when it is not returned."""
+    """重发 the 退文通知单 of a returned row: a new notice, numbered, dated today, beside the first
+    (…-退文通知单（第N次重发）.docx, its title the same words); returns its path. Compare-and-set: when the return
+    was withdrawn (or changed) meanwhile, LedgerConflict, and neither the notice nor its number stays.
+    NotReturned when it is not returned."""
     ledger = office.ledger
     _returned(row)
     review = review or review_original(office, row)
-    paths = DataRoot(office.root)
-    folder = paths.sender(row["issuer"])
-    n = 2
-    while (folder / f"{row['number']}-退文通知单（重发{n}）.docx").exists():
-        n += 1
-    path = write_return(paths.outbox, row["number"], row["received_at"], review.report, _signatory(office),
-                        suffix=f"（重发{n}）")
-    where = str(path.relative_to(office.root))
+    folder = DataRoot(office.root).sender(row["issuer"])
     try:
-        ledger.set_status(row["id"], "returned", f"重发退文通知单：{where}", expect_version=row["version"],
-                          expect_status=("returned",), return_state="resent", return_path=where,
-                          **history_kwargs(ledger, actor))
+        with issuing(office, row, review.report, actor=actor.history_name) as notice:
+            ledger.set_status(row["id"], "returned", f"重发退文通知单{notice.number}：{notice.path}",
+                              expect_version=row["version"], expect_status=("returned",), return_state="resent",
+                              return_path=notice.path, **history_kwargs(ledger, actor))
     except LedgerConflict:
-        path.unlink(missing_ok=True)
         if ledger.get(row["id"])["status"] != "returned":  # withdrawn meanwhile: nothing of it stays in the outbox
             (folder / f"{row['number']}-审核意见.json").unlink(missing_ok=True)
         raise
-    _emit(events.RETURN_RESENT, office, row["id"], actor, notice=where)
-    return path
+    _emit(events.RETURN_RESENT, office, row["id"], actor, notice=notice.path, notice_id=notice.id)
+    return office.root / notice.path
 
 
 def withdraw_return(office, row: dict, reason: str, review: Optional[Review] = None, *,
                     actor: Actor = BATCH) -> tuple[Outcome, list[Path]]:
-    """撤回 the return and 分办 the document; returns the outcome and where the withdrawn files went.
-    The ledger moves first (compare-and-set on the version the clerk saw: LedgerConflict when a resend or
+    """撤回 the return and 分办 the document; returns the outcome and where the withdrawn files went. The
+    撤回通知 is issued and delivered by RETURN_WITHDRAWN's subscriber (pipelines/returns/subscribers.py), with
+    `reason`. The ledger moves first (compare-and-set on the version the clerk saw: LedgerConflict when a resend or
     another withdrawal got there first), then the notices leave the outbox; an interrupted withdrawal is
     finished by the next batch (status reviewed, return_state withdrawn). NotReturned when it is not returned."""
     from .secrecy import decide

@@ -44,6 +44,7 @@ EVENT_ZH = {ROUTED: "分办", REROUTED: "改办", RETURNED: "退文", RETURN_RES
 # the modules that subscribe (imported on first emit): add one line per part that follows documents
 SUBSCRIBERS: tuple[str, ...] = (
     "pipelines.handling.subscribers",  # 承办: a routed document opens its handling record; a 改办 moves it
+    "pipelines.returns.subscribers",  # 送达: a 退文通知单 / 重发 / 撤回通知 is queued for delivery (mail or the clerk)
 )
 
 log = logging.getLogger("shouwen.events")

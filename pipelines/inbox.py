@@ -137,18 +137,20 @@ def _kind(mode: int) -> Optional[str]:
     return REASON_SPECIAL.format(kind=kind)
 
 
-def scan(root: Path, left: Optional[list] = None) -> tuple[list[Arrival], list[tuple[Arrival, str]]]:
+def scan(root: Path, left: Optional[list] = None,
+         letter_folders: tuple[str, ...] = ()) -> tuple[list[Arrival], list[tuple[Arrival, str]]]:
     """Every entry waiting in the inboxes, oldest first: (regular files, other things with the reason they are
     refused). Hidden, ~$ and .part names are left alone (a writer's temporaries); `left`, when given, gets
     (channel, name as shown, why) for each of them. A maildir folder in
     inbox/mail/ gives its messages (maildir_arrivals). A folder on the way that is a symbolic link
     (inbox/ itself, inbox/edoc, a maildir's new/ or cur/) is refused as one entry and not looked into: nothing
-    outside the data root is read or moved."""
+    outside the data root is read or moved. letter_folders: the inbox folders the office declared as letter
+    channels ([letters] folders: inbox/12345/ …), scanned as channels of that name."""
     files, refused = [], []
     inbox = os.fsencode(DataRoot(root).inbox())
     if os.path.islink(inbox):
         return [], [(Arrival("数据目录", inbox, "inbox", None, os.lstat(inbox), folder_link=True), REASON_FOLDER_LINK)]
-    for channel in CHANNELS:
+    for channel in CHANNELS + tuple(c for c in letter_folders if c not in CHANNELS):
         folder = os.path.join(inbox, os.fsencode(channel))
         if os.path.islink(folder):
             refused.append((Arrival("inbox", folder, channel, None, os.lstat(folder), folder_link=True),

@@ -69,7 +69,11 @@ def take_in(office, summary: Optional[Summary] = None, clock: Callable[[], float
     started = time.time()
     DataRoot(office.root).clean_temporaries(before=started)  # what a killed intake left (we hold the lock: none is live)
     summary = summary if summary is not None else Summary()
-    files, strange = scan(office.root, summary.left)
+    letter_folders = tuple(office.config.settings.letters.folders) if office.config else ()
+    for folder in letter_folders:  # the office's letter channels (shouwen.toml [letters] folders): made where missing
+        if not DataRoot(office.root).inbox().is_symlink():
+            DataRoot(office.root).inbox(folder).mkdir(parents=True, exist_ok=True)
+    files, strange = scan(office.root, summary.left, letter_folders)
     for arrival, reason in strange:
         summary.refused.append(_refuse(office, arrival, reason))
     ready, waiting = settled(files)

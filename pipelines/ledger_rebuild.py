@@ -19,10 +19,13 @@ journal's last line (a kill between a commit and its line) is that step taken fr
 journal (registered before journals existed), the state is inferred from what the batch left: quarantine/ (隔离,
 with its reason), the 机要 decision beside the registration (registrations/<year>/<seq>.decision.json: to the
 机要室 as classified, held for the 机要员; a release needs nothing here, the next batch honours it), the outbox's
-审核意见.json (退文, with its findings), withdrawn/ (退文已撤回), the search index (入检索, with its department);
-anything else is left 已登记, for the next batch to review again. Rebuilt.unrestored says in Chinese, one line
+审核意见.json (退文, with its findings), withdrawn/ (退文已撤回), the search index (入检索, with its department),
+the clerk's 复核 record (registrations/<year>/<seq>.review.json: a document held 待复核 comes back 待复核 with its
+proposed findings); anything else is left 已登记, for the next batch to review again. Rebuilt.unrestored says in Chinese, one line
 each, what could not be restored (no journal, a torn journal line, a link to a registration not rebuilt, the
-features' own tables). The damaged file is kept beside as ledger.sqlite3.damaged-<time>; the new ledger
+features' own tables). A 来信 (its record registrations/<year>/<seq>.letter.json, pipelines/letters/register.py)
+comes back 已登记 with or without a journal: the letters' register is a feature table, so the next batch takes it
+in again, with its number, the clerk's category and its 转出 kept. The damaged file is kept beside as ledger.sqlite3.damaged-<time>; the new ledger
 replaces it atomically.
 """
 from __future__ import annotations
@@ -41,6 +44,10 @@ from .ledger.journal import SUFFIX as JOURNAL_SUFFIX
 from .ledger.journal import read as read_journal
 from .ledger.journal import replay
 from .ledger.sqlite import connect_readable
+from .letters.register import SUFFIX as LETTER_SUFFIX
+from .review_records import SUFFIX as REVIEW_SUFFIX
+from .review_records import WAITING as REVIEW_WAITING
+from .review_records import read_review
 from .secrecy import CONFIDENTIAL_OFFICE
 from .secrecy_records import CLASSIFIED, HELD, read_decision
 from .secrecy_records import SUFFIX as DECISION_SUFFIX
@@ -148,7 +155,7 @@ def rebuild_ledger(root: Path) -> Rebuilt:
     out = Rebuilt()
     records: dict[str, dict] = {}  # sha256 → registration
     for path in sorted(DataRoot(root).registrations.glob("*/*.json")):
-        if path.name.endswith(DECISION_SUFFIX):  # the 机要 decision beside it (secrecy_records.py), read by _state
+        if path.name.endswith((DECISION_SUFFIX, REVIEW_SUFFIX, LETTER_SUFFIX)):  # 机要 decision, 复核, 来信: read by _state
             continue
         try:
             record = json.loads(path.read_text(encoding="utf-8"))
@@ -306,6 +313,9 @@ def _restore(root: Path, r: dict, indexed: dict | None, journal, unrestored: lis
                           "其间的状态历史无法恢复")
         state.status = status
         state.fields.update({k: v for k, v in inferred.items() if v is not None and state.fields.get(k) is None})
+    if status == "registered" and DataRoot(root).registration(r["year"], r["seq"], LETTER_SUFFIX).is_file():
+        state.status = "registered"  # a 来信: the next batch takes it into the letters' register again (_state)
+        unrestored.append(f"{number}：来信登记簿（来信人、类别、答复）由下批重新登记，编号、类别和转出按登记旁的记录恢复")
     note = "登记簿重建：由登记日志恢复" + ("，之后的状态由档案推断" if behind else "")
     state.history.append({"status": state.status, "at": now(), "note": note, "actor": REBUILT_ACTOR})
     return state
@@ -403,6 +413,8 @@ def _state(root: Path, r: dict, indexed: dict | None) -> dict:
         text = reason.read_text(encoding="utf-8").strip()
         return {"status": "quarantined", "reason": text}
     number = r["number"]
+    if paths.registration(r["year"], r["seq"], LETTER_SUFFIX).is_file():  # a 来信: taken into its register again by the
+        return {"status": "registered"}  # next batch, its number, category and 转出 kept (pipelines/letters/register.py)
     decided = read_decision(root, r["year"], r["seq"]) or {}
     if decided.get("kind") == CLASSIFIED:  # the 机要室's: routed there, never back into search (secrecy_records.py)
         return {"status": "routed", "department": CONFIDENTIAL_OFFICE, "route_source": "classified",
@@ -431,4 +443,8 @@ def _state(root: Path, r: dict, indexed: dict | None) -> dict:
         last = notices[-1] if notices else None
         return {"status": "returned", **fields, "return_state": "resent" if resent else "sent",
                 "return_path": str(last.relative_to(root)) if last else None}
+    clerk = read_review(root, r["year"], r["seq"]) or {}
+    if clerk.get("kind") in REVIEW_WAITING:  # 待复核: waits for the clerk again, never re-decided by a batch
+        return {"status": "review_held", "reason": clerk.get("reason"),
+                "verdict": "return", "findings": json.dumps(clerk.get("findings") or [], ensure_ascii=False)}
     return {"status": "registered", **({"return_state": "withdrawn"} if withdrawn else {})}

@@ -3,9 +3,13 @@ or held for the 机要员 — run by the batch's pool (a worker process, or this
 
     process(office, document_id, rules) -> disposition.Outcome
 
-It reads the archived original, reviews it with the office's profile, asks secrecy.decide once (the 机要员's
-recorded decision folded in), records what the review found, links the same 来文 again (same_document.py), and
-hands the document to its disposition (pipelines/disposition.py). Done again, it goes on where it stopped.
+It reads the archived original and first tells a citizen's 来信 from a 公文 (pipelines/letters/tell.py): a 来信
+goes into the letters' register (交办 or 转出, never 初审, never 退文), one that cannot be told waits for the clerk
+(待复核). A 公文 is reviewed with the office's profile; secrecy.decide is asked once (the 机要员's recorded decision
+folded in); what the review found is recorded; the same 来文 is linked again (same_document.py); and the document
+goes to its disposition (pipelines/disposition.py) — a 退文 resting on a doubtful reading (validators/doubt.py)
+is held for the clerk (待复核) instead of returned. The clerk's 复核 (review_records.py) is kept to on a rerun.
+Done again, it goes on where it stopped.
 """
 from __future__ import annotations
 
@@ -13,10 +17,12 @@ from extractors import UnusableInput
 from index import IndexUnavailable
 
 from . import same_document
-from .disposition import Outcome, quarantine, return_document, route_and_index, withdraw_notices
+from .disposition import Outcome, hold_for_review, quarantine, return_document, route_and_index, withdraw_notices
 from .ledger import LedgerConflict
 from .mail_intake import message_fields, review_fields
-from .review import review_document
+from .returns.subscribers import finish_withdrawal
+from .review import read_original, review_document
+from .review_records import AS_LETTER, CONFIRMED, DISMISSED, KIND_HELD, review_kind
 from .search_sync import add_document
 from .secrecy import OPEN, decide
 from .secrecy_records import decision_kind
@@ -36,8 +42,13 @@ def process(office, document_id: int, rules: list[dict]) -> Outcome:
     row = ledger.get(document_id)
     try:
         data = (office.root / row["archive_path"]).read_bytes()
+        clerk = review_kind(office.root, row)  # the clerk's 复核 (review_records.py): a rerun keeps to it
         try:
-            review = review_document(data, row["file"], channel=row["channel"], profile=office.profile)
+            read = read_original(data, row["channel"])
+            told = _tell(office, row, read, clerk)  # 来信 or 公文 (pipelines/letters/): a 来信 is never 初审'd
+            if told is not None:
+                return told
+            review = review_document(data, row["file"], channel=row["channel"], profile=office.profile, read=read)
         except UnusableInput as exc:  # a message's sender and attachments are still recorded (mail_intake.py)
             return quarantine(office, row, exc.reason, **message_fields(office.root, data))
         report, doc = review.report, review.report["document"]
@@ -46,7 +57,7 @@ def process(office, document_id: int, rules: list[dict]) -> Outcome:
         same = (same_document.match(ledger, row, doc, review.body or review.text, extra.get("mail_from_name"))
                 if decision.kind == OPEN else None)  # the same 来文 again? (classified ones: the 机要员's)
         version = ledger.set_status(
-            document_id, "reviewed", f"初审：{'退文' if report['verdict'] == 'return' else '通过'}",
+            document_id, "reviewed", "初审：" + {"return": "退文", "review_held": "退文理由存疑（待复核）"}.get(report.get("outcome"), "通过"),
             expect_version=row["version"], format=report["format"], pages=report["pages"],
             issuer=doc["issuer"] or row["issuer"],  # or the 来文单位 typed at the counter (desk.register_counter)
             doc_number=doc["doc_number"], doc_type=doc["doc_type"], title=doc["title"], urgency=doc["urgency"],
@@ -64,8 +75,12 @@ def process(office, document_id: int, rules: list[dict]) -> Outcome:
         withdrawn = row["return_state"] == "withdrawn"  # the clerk took the return back: 分办 it (a rerun keeps to that)
         if withdrawn:
             withdraw_notices(office, row)  # a withdrawal interrupted before its notices left the outbox
+            finish_withdrawal(office, row)  # … or before its 撤回通知 was issued (idempotent: once)
+        withdrawn = withdrawn or clerk == DISMISSED
         # released by the 机要员 (desk.release routes it without a 退文): a rerun keeps to that
         if report["verdict"] == "return" and decision.kind == OPEN and not withdrawn and not decision.released:
+            if report.get("outcome") in ("review_held", "template") and clerk != CONFIRMED:  # doubtful, or a template
+                return hold_for_review(office, row, report, version)
             return_document(office, row, report, version)
             try:  # a 退文 is searchable too (status returned): the sender calls, the clerk finds it by its title
                 add_document(office.index, row, review, status="returned")
@@ -82,3 +97,24 @@ def process(office, document_id: int, rules: list[dict]) -> Outcome:
         return outcome
     except LedgerConflict as exc:
         return Outcome(row["number"], row["file"], "failed", reason=str(exc))
+
+
+def _tell(office, row: dict, read, clerk) -> Outcome | None:
+    """A citizen's 来信 taken into its own register (letters.register.take_letter), one that cannot be told from a
+    公文 held for the clerk (待复核), or None: a 公文, reviewed as always. The clerk's choice wins (AS_LETTER; any
+    other decision the clerk took was on a 公文)."""
+    from .letters.register import hold_kind, letter_channel, take_letter
+    from .letters.tell import DOCUMENT, LETTER, UNSURE, Telling, tell
+
+    channel = letter_channel(office, row, read)
+    if clerk == AS_LETTER:
+        telling = Telling(LETTER, ["文秘复核确定为来信"])
+    elif clerk not in (None, KIND_HELD):
+        return None
+    else:
+        telling = tell(read.text, channel, getattr(read.mail, "subject", None) if read.mail is not None else None)
+    if telling.kind == DOCUMENT:
+        return None
+    if telling.kind == UNSURE:
+        return hold_kind(office, row, telling, row["version"])
+    return take_letter(office, row, read, telling, channel)

@@ -31,13 +31,22 @@ class Review:
     annex_secrecy: Optional[Decision] = None  # a mail 附件 with a 密级 mark: CLASSIFIED or HELD (secrecy.py)
 
 
-def review_document(data: bytes, file: str, channel: str = "unknown", profile: str = DEFAULT_PROFILE) -> Review:
-    """初审 of one file's bytes; raises UnusableInput. `file` is shown in the report as pipelines.terminal.shown
-    makes it (a name with control characters or bytes that are not UTF-8 is escaped or decoded).
+@dataclass
+class Read:
+    """One file as read, before any check: what 来信 / 公文 is told on (pipelines/letters/tell.py)."""
+    data: bytes
+    channel: str
+    document: object  # extractors' Document
+    mail: Optional[MailMessage] = None
 
-    A mail message (.eml, detected from content) is reviewed through its main document (extractors/mail):
-    the report says where it came from in `notes` and carries the message's summary as `mail`."""
-    file = shown(file)
+    @property
+    def text(self) -> str:
+        """Everything read, in reading order, normalised (extractors/normalise.py)."""
+        return normalise(self.document.text())
+
+
+def read_original(data: bytes, channel: str = "unknown") -> Read:
+    """Read one file's bytes (a mail through its main document); raises UnusableInput. Nothing is checked."""
     fmt = detect_format(data)
     mail = None
     if fmt == "eml":
@@ -46,6 +55,20 @@ def review_document(data: bytes, file: str, channel: str = "unknown", profile: s
         channel = "mail" if channel == "unknown" else channel
     else:
         document = extract(data, fmt)
+    return Read(data, channel, document, mail)
+
+
+def review_document(data: bytes, file: str, channel: str = "unknown", profile: str = DEFAULT_PROFILE,
+                    read: Optional[Read] = None) -> Review:
+    """初审 of one file's bytes; raises UnusableInput. `file` is shown in the report as pipelines.terminal.shown
+    makes it (a name with control characters or bytes that are not UTF-8 is escaped or decoded). read: the file
+    as read_original read it already (it is not read twice).
+
+    A mail message (.eml, detected from content) is reviewed through its main document (extractors/mail):
+    the report says where it came from in `notes` and carries the message's summary as `mail`."""
+    file = shown(file)
+    read = read if read is not None else read_original(data, channel)
+    document, mail, channel = read.document, read.mail, read.channel
     elements = parse_elements(document)
     findings, skipped = validate(document, elements, profile, channel)
     report = build_report(file=file, sha256=hashlib.sha256(data).hexdigest(), channel=channel, document=document,

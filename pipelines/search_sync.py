@@ -90,6 +90,8 @@ def read_for_index(root: Path, row: dict) -> tuple[Optional[Doc], str]:
 
     if _classified(row):
         return None, "涉密公文，不入检索"
+    if row.get("kind") == "letter":  # a citizen's 来信: its text without the writer's personal information
+        return _letter_for_index(root, row)
     try:
         review = review_document((Path(root) / row["archive_path"]).read_bytes(), row["file"], channel=row["channel"])
     except OSError as exc:
@@ -104,6 +106,27 @@ def read_for_index(root: Path, row: dict) -> tuple[Optional[Doc], str]:
     doc = review.report["document"]
     fields = index_fields(row) | {"date": row.get("date") or doc.get("date")}
     return Doc(row["id"], row.get("title") or doc.get("title") or row["file"], review.text, fields, row.get("secrecy")), ""
+
+
+def _letter_for_index(root: Path, row: dict) -> tuple[Optional[Doc], str]:
+    """A 来信's index document: its text read again, the writer's name, telephone and address taken out
+    (pipelines/letters/fields.redact), never 初审'd."""
+    from extractors import UnusableInput
+
+    from .letters.fields import read_fields, redact
+    from .review import read_original
+
+    try:
+        read = read_original((Path(root) / row["archive_path"]).read_bytes(), row["channel"])
+    except OSError as exc:
+        return None, f"原件无法读取（{exc.strerror or exc}），未入检索"
+    except UnusableInput as exc:
+        return None, f"原件无法读取（{exc.reason}），未入检索"
+    sender = read.mail.sender if read.mail is not None else None
+    fields = read_fields(read.text, sender.address if sender else None, sender.name if sender else None,
+                         read.mail.subject if read.mail is not None else None)
+    return Doc(row["id"], row.get("title") or "（来信）", redact(read.text, fields), index_fields(row) | {"verdict": "letter"},
+               None), ""
 
 
 def indexed_rows(ledger: Ledger) -> list[dict]:

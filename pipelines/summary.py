@@ -32,6 +32,8 @@ class Summary:
     left: list[tuple[str, str, str]] = field(default_factory=list)  # (channel, name, why): temporaries left alone
     duplicate_of: list[tuple[str, str]] = field(default_factory=list)  # (file name, 收文编号 it repeats)
     reminded: Optional[object] = None  # pipelines.handling.remind.Reminded: the 催办 of this batch, if it ran
+    fetched: Optional[object] = None  # pipelines.returns.mailbox.Fetched: the office mailbox's messages taken
+    delivered: Optional[object] = None  # pipelines.returns.delivery.Delivered: the notices sent (送达)
     index_problem: Optional[str] = None  # the search index could not be used (search_sync.index_problem): one line
 
     def lines(self) -> list[str]:
@@ -44,6 +46,18 @@ class Summary:
                + (f"，出错 {self.count('failed')} 件（下批自动重试）" if self.count("failed") else "")]
         if classified:
             out.append(f"  涉密公文转机要室 {classified} 件（不退文、不入检索）")
+        letters = [o for o in self.outcomes if o.letter]
+        if letters:  # 来信 (pipelines/letters/): never 初审'd, never returned
+            moved = sum(1 for o in letters if o.status == "transferred")
+            out.append(f"  群众来信 {len(letters)} 件（不按公文格式审核、不退文）：交办 {len(letters) - moved} 件"
+                       + (f"，转出 {moved} 件" if moved else ""))
+        unsure = sum(1 for o in self.outcomes if o.status == "review_held" and o.kind_unsure)
+        doubtful = self.count("review_held") - unsure
+        if doubtful:
+            out.append(f"  待复核 {doubtful} 件（退文理由所依据的识读存疑，未退文、未分办；请文秘核对原件："
+                       "shouwen review 收文编号 --confirm 或 --dismiss）")
+        if unsure:
+            out.append(f"  待复核 {unsure} 件（是群众来信还是公文无法判定；请文秘核对：shouwen review 收文编号 --letter 或 --document）")
         if self.count("held"):
             out.append(f"  待机要员核定密级 {self.count('held')} 件（未入检索，请机要员查看：shouwen ledger）")
         moved = sum(1 for r in self.refused if r.where)
@@ -73,6 +87,8 @@ class Summary:
             out.append(f"  催办 {len(reminded.chased)} 件（催办通知 {len(reminded.notices)} 份，见 reminders/{reminded.day}/）")
         if reminded is not None and reminded.calendar_notice:
             out.append(f"  注意：{reminded.calendar_notice}")
+        for part in (self.fetched, self.delivered):
+            out.extend(f"  {line}" for line in (part.lines() if part is not None else []))
         return out
 
     def count(self, status: str) -> int:

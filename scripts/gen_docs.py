@@ -3,7 +3,7 @@
     .venv/bin/python scripts/gen_docs.py           # (re)write the generated pages
     .venv/bin/python scripts/gen_docs.py --check   # exit 1, naming each page, when one differs from the code
 
-Pages (docs/…, each starting with a GENERATED banner; tests/test_docs.py fails when one drifts):
+Pages (docs/…, each starting with a GENERATED banner; tests/project/test_docs.py fails when one drifts):
     admin/configuration.md  shouwen.toml key by key: from pipelines/config.py's schema (Settings: sections, keys,
                             types, defaults, choices), its ENV table (the variables) and the commented example
                             in its module docstring (what each key is for)
@@ -315,7 +315,7 @@ SECTIONS = {
 PACKAGES = ("pipelines", "extractors", "index", "validators", "web")
 
 # What each ledger status (pipelines.ledger.STATUS_ZH) means to the clerk; a status the ledger gains without a line
-# here fails tests/test_docs.py (statuses_without_meaning).
+# here fails tests/project/test_docs.py (statuses_without_meaning).
 STATUS_MEANING = {
     "registered": "刚登记，尚未初审（批处理正在处理）",
     "reviewed": "已初审，正在决定退文还是分办（批处理正在处理）",

@@ -12,6 +12,9 @@ APT_PACKAGES=(libreoffice-writer-nogui fonts-noto-cjk fonts-arphic-ukai fonts-ar
 # PostgreSQL's server binaries, for the tests (tests/postgres.py runs its own throwaway server on a Unix socket):
 # no cluster is created and no system service started.
 [ "${1:-}" = "--dev" ] && APT_PACKAGES+=(postgresql)
+# Dovecot's IMAP server, for the tests of the office mailbox (tests/mailservers.py runs its own instance with a
+# configuration in a temporary folder, on loopback, with TLS): no system service is started.
+[ "${1:-}" = "--dev" ] && APT_PACKAGES+=(dovecot-imapd)
 # Debian's Chromium, driven by Playwright in the web desk's browser tests (`playwright install` cannot download here).
 [ "${1:-}" = "--dev" ] && APT_PACKAGES+=(chromium)
 missing=()

@@ -14,7 +14,7 @@
   * data_root_spelled  product files that spell a data-root folder by hand (root / "outbox", ("archive",
                        "outbox", …)) outside pipelines/dataroot.py
 
-The same graph and the same spelling check are what tests/test_structure.py holds the code to.
+The same graph and the same spelling check are what tests/project/test_structure.py holds the code to.
 """
 from __future__ import annotations
 

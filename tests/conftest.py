@@ -21,7 +21,7 @@ from .cases import CASES, CONFORMANT
 
 # The samples' PDF cut off in transfer (and the tests' other cut files) stand for transfers that broke off long
 # ago: they are quarantined at once, as before issue 19 point 7. A file cut off that is still young waits for
-# [intake] incomplete_grace_seconds (default 600 s): tests/test_arriving.py sets its own grace and clock.
+# [intake] incomplete_grace_seconds (default 600 s): tests/pipelines/test_arriving.py sets its own grace and clock.
 os.environ.setdefault("SHOUWEN_INCOMPLETE_GRACE_SECONDS", "0")
 
 pytest_plugins = ["tests.postgres"]  # the `postgres` and `postgres_url` fixtures: a real PostgreSQL on a Unix socket

@@ -1,6 +1,6 @@
 """The real corpus (tests/data/real/): its hand-written right values, the fields shouwen reads, and how they compare.
 
-Shared by tests/test_real_corpus.py (one test per document and field) and bench/field_accuracy.py (field
+Shared by tests/validators/test_real_corpus.py (one test per document and field) and bench/field_accuracy.py (field
 accuracy per field). The right values are in tests/data/real/expected.toml, written by hand from each text
 and GB/T 9704-2012; SOURCES.md says where each text comes from.
 """

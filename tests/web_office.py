@@ -14,7 +14,9 @@ ACCOUNTS: one per role (staff: 文秘科 and 办公室), passwords known to the 
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import time
 from pathlib import Path
 
 from . import builder
@@ -52,6 +54,8 @@ def build(root: Path) -> dict:
     inbox.mkdir(parents=True)
     for name in (REQUEST, LETTER, REPORT, NOTICE, CUT):
         shutil.copy(SAMPLES / name, inbox / name)
+    yesterday = time.time() - 86400  # the cut PDF is a transfer that broke off long ago: quarantined, not awaited
+    os.utime(inbox / CUT, (yesterday, yesterday))
     builder.write_text(builder.conformant_notice(secrecy="机密★1年", title=SECRET_TITLE), inbox / "机密-鸬鹚保护.txt")
     builder.write_text(builder.conformant_notice(secrecy="密级：▇▇", title=HELD_TITLE), inbox / "白鹭观测.txt")
     builder.write_text(builder.conformant_notice(title=SCRIPT_TITLE), inbox / "演练通知.txt")

@@ -59,7 +59,8 @@ RESTS_ON: dict[str, tuple[str, ...]] = {
     "text.date-hao": ("body",),
     "text.obsolete-basis": ("body",),
 }
-OUTCOME_ZH = {"accept": "通过初审", "return": "退文", "review_held": "待复核（退文理由有存疑的识读，请文秘核对）"}
+OUTCOME_ZH = {"accept": "通过初审", "return": "退文", "review_held": "待复核（退文理由有存疑的识读，请文秘核对）",
+              "template": "模板（不是公文，未按公文初审退文）"}
 
 
 @dataclass(frozen=True)

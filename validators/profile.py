@@ -49,7 +49,7 @@ def available_profiles() -> list[str]:
 def check_profile(name_or_path: str) -> None:
     """The configuration's check of [office] profile (pipelines/config.py), for every command: ProfileError where
     `name_or_path` cannot be loaded. A profile shipped in PROFILE_DIR is only looked up: its rule ids are checked
-    by the test suite (tests/test_profiles.py), and checking them here would import every rule (their patterns
+    by the test suite (tests/validators/test_profiles.py), and checking them here would import every rule (their patterns
     compiled) into a command that reviews nothing. Any other file is loaded in full (load_profile)."""
     path = Path(name_or_path)
     if not path.suffix and (PROFILE_DIR / f"{name_or_path}.toml").is_file():

@@ -9,6 +9,7 @@ from extractors.readings import ELEMENT_ZH, HOW_ZH, readings_dict
 from .doubt import OUTCOME_ZH, THRESHOLDS, decide_doubt
 from .formats import FORMAT_CLAUSES, FORMAT_NAMES_ZH, applies, why_not
 from .registry import Finding
+from .template import template_note, template_reason
 
 FORMATS = formats.names(is_document=True)  # a report's `format` (the schema's enum, with "other")
 SEVERITY_ZH = {"error": "错误（须退文）", "warning": "提示"}
@@ -79,6 +80,10 @@ def build_report(*, file: str, sha256: str, channel: str, document: Document, el
         notes.append(f"联合行文：{'、'.join(elements.issuers)}（主办机关：{elements.issuers[0]}）")
     if getattr(elements, "traditional", False):
         notes.append("原文为繁体字，已转换为简体识别要素（OpenCC）；引文和依据按原文")
+    if getattr(elements, "glossed", False):
+        notes.append("原文的字后附有拼音注音（如“遠(yuǎn)”，网站转换时所加），已去除后识别要素")
+    if getattr(elements, "lost_marks", False):
+        notes.append("原文多处以“?”代替空格或丢失的字（网页编码问题），按空格识别要素")
     report = {
         "file": file,
         "sha256": sha256,
@@ -97,6 +102,11 @@ def build_report(*, file: str, sha256: str, channel: str, document: Document, el
     doubt = decide_doubt(report)
     report["doubt"] = {"sure": doubt.sure, "reasons": doubt.reasons}
     report["outcome"] = "accept" if report["verdict"] == "accept" else ("return" if doubt.sure else "review_held")
+    template = template_reason(document, elements)
+    if template:  # a template is said to be one, never returned as a 公文 with reasons (issue 24 §3)
+        report["outcome"] = "template"
+        report["template"] = template
+        notes.insert(0, template_note(template))
     return report
 
 
@@ -122,6 +132,8 @@ def render_text(report: dict) -> str:
             lines.append(f"     实际：{f.get('evidence') or '—'}  应为：{f.get('expected') or '—'}")
     if not report["findings"]:
         lines.append("  未发现问题。")
+    if outcome == "template":
+        lines.append(f"  本件是模板，不是公文（{report.get('template', '')}）：以上检查结果仅供参考，不作为退文理由。")
     if outcome == "review_held":
         lines.append("  待复核的理由（以上错误未必属实，请核对原件后确认退文或改为分办）：")
         lines += [f"    - {reason}" for reason in (report.get("doubt") or {}).get("reasons", [])]

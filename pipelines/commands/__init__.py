@@ -35,6 +35,8 @@ COMMANDS = (
     "pipelines.commands.desk:RELEASE",
     "pipelines.commands.desk:RESEND",
     "pipelines.commands.desk:WITHDRAW",
+    "pipelines.commands.returns:RETURNS",
+    "pipelines.commands.clerk_review:REVIEW",
     "pipelines.commands.desk:REBUILD_LEDGER",
     "pipelines.commands.desk:LEARN",
     "pipelines.commands.config:CONFIG",
@@ -62,6 +64,12 @@ COMMANDS = (
     "pipelines.handling.cli:REPORT",
     "web.serve:SERVE",
     "pipelines.accounts_cmd:USER",
+    "pipelines.letters.cli:LETTERS",
+    "pipelines.letters.cli:LETTER",
+    "pipelines.letters.cli:LETTER_CATEGORY",
+    "pipelines.letters.cli:TRANSFER",
+    "pipelines.letters.cli:REPLY",
+    "pipelines.letters.cli:LETTER_STATS",
 )
 
 ROOT_HELP = "机关数据目录（默认 $SHOUWEN_ROOT，否则 ./shouwen-data）/ the office's data root"

@@ -251,7 +251,7 @@ RESEND = Command(
 
 def _withdraw_arguments(wd) -> None:
     wd.add_argument("document", metavar="DOC", help="收文编号 / ledger number")
-    wd.add_argument("--reason", default="文秘人员复核后撤回退文", help="撤回理由 / why")
+    wd.add_argument("--reason", required=True, help="撤回理由（必填，写入撤回通知）/ why (required: the 撤回通知 says it)")
 
 
 def _withdraw(args) -> int:
@@ -264,7 +264,7 @@ def _withdraw(args) -> int:
     print(f"{shown(desk.titled(done.row))}已撤回退文，{'已入检索' if outcome.status == 'indexed' else '已分办'}，"
           f"承办部门：{shown(outcome.department)}（{shown(outcome.reason)}）")
     if done.moved:
-        print(f"原退文通知单已移至 {shown(done.moved[0].parent)}；如已送达来文单位，请告知作废")
+        print(f"原退文通知单已移至 {shown(done.moved[0].parent)}；撤回通知随之发出（送达情况见 shouwen returns）")
     return EXIT_ACCEPTED
 
 

@@ -18,11 +18,16 @@ the CLI and the web desk both call these, each rendering the results its own way
     release(office, key, reason, actor=)             -> Released       机要员核定非涉密
     resend(office, key, actor=)                      -> Resent         重发 a 退文通知单
     withdraw(office, key, reason, actor=)            -> Withdrawn      撤回 a return: the document is routed and indexed
+    review_queue(office, actor=)                     -> [Held]         the 待复核 documents (a 退文 on a doubtful reading)
+    review(office, key, decision, reason, actor=)    -> Reviewed       复核: "confirm" the 退文, or "dismiss" it (分办)
     learn(office, actor=)                            -> dict           retrain the routing model now (its facts)
     reindex(office, say, actor=)                     -> int            rebuild the search index from ledger and archive
     rebuild_ledger(root, config, force, actor=)      -> Rebuilt        rebuild a lost SQLite ledger from the archive
     run_batch(root, config, samples, say, actor=)    -> BatchRun       one batch, as `shouwen run` starts it
     validate(files, profile, channel, actor=)        -> iter Validated 初审 of files outside the office
+
+Citizens' letters (来信) have their own desk functions in pipelines/letters/ops.py (letters, letter, set_category,
+transfer, reply, stats), taking `actor` the same way.
 
 Every function that reads or changes documents takes `actor` (pipelines/actors.py; None: the person at this
 process's terminal, as a clerk): what it may see and do is pipelines/access.py's decision, and a state change
@@ -54,15 +59,16 @@ from .ledger_views import (
 from .maintenance import learn, rebuild_ledger, reindex
 from .queues import QueuePage, quarantine, queue, queue_departments
 from .returns_ops import Resent, Withdrawn, resend, withdraw
+from .review_ops import Held, Reviewed, review, review_queue
 from .routing_ops import Released, Routed, known_departments, release, route, to_confidential_office
 from .search import SEARCH_MAX_HITS, URGENCIES, Found, SearchFilters, SearchPage, search, search_page
 
 __all__ = ["Action", "BatchRun", "CHANNEL_ZH", "COLUMNS", "CONFIDENTIAL_COLUMNS", "COUNTER_CHANNELS", "Dashboard",
-           "DeskRefusal", "DocumentView", "Found", "HandlingPanel", "LedgerEntry", "LedgerPage", "MAX_UPLOAD_BYTES",
-           "QueuePage", "Registered", "Released", "Resent", "Routed", "SEARCH_MAX_HITS", "STEP_LABELS", "SearchFilters",
+           "DeskRefusal", "DocumentView", "Found", "HandlingPanel", "Held", "LedgerEntry", "LedgerPage", "MAX_UPLOAD_BYTES",
+           "QueuePage", "Registered", "Released", "Resent", "Reviewed", "Routed", "SEARCH_MAX_HITS", "STEP_LABELS", "SearchFilters",
            "SearchPage", "URGENCIES", "Validated", "Withdrawn", "actions_for", "channel_zh", "dashboard", "document",
            "due_list", "find", "handling_file", "handling_panel", "is_confidential", "known_departments", "learn",
            "ledger_entries", "ledger_page", "ledger_walk", "ledger_xlsx", "named", "office_time", "original",
            "page_png", "quarantine", "queue", "queue_departments", "rebuild_ledger", "register_counter", "reindex",
-           "release", "resend", "return_notice", "route", "run_batch", "search", "search_page", "take_step", "titled",
+           "release", "resend", "return_notice", "review", "review_queue", "route", "run_batch", "search", "search_page", "take_step", "titled",
            "to_confidential_office", "validate", "withdraw"]

@@ -3,6 +3,7 @@ web desk's "run now"), `validate` reviews files that are not the office's docume
 from __future__ import annotations
 
 import os
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterator, Optional
@@ -60,6 +61,20 @@ def run_batch(root: Path, config=None, *, samples: bool = False, say: Callable[[
         raise DeskRefusal("busy", str(exc)) from exc
 
 
+def _sample_office(root: Path) -> None:
+    """The samples' office configuration (samples/shouwen.toml: 示例市人民政府办公室, its contact, telephone and
+    address) into a data root that has no configuration of its own, so that the samples' 退文通知单 name an office;
+    a root configured already (a file, or $SHOUWEN_CONFIG) keeps its own."""
+    import shutil
+
+    from ..config import FILE_NAME, activate, current, load
+
+    if current().path is not None or (root / FILE_NAME).exists():
+        return
+    shutil.copy2(SAMPLES.parent / FILE_NAME, root / FILE_NAME)
+    activate(load(root))
+
+
 def nothing_waiting(office) -> bool:
     """True when the batch has no document to read: nothing at all in the inboxes (no file, no link, no folder:
     pipelines/inbox.scan) and nothing unfinished in the ledger (batch.pending)."""
@@ -94,10 +109,14 @@ def _run_locked(root: Path, samples: bool, say: Callable[[str], None]):
 
     paths = DataRoot(root)
     if samples:
-        for path in sorted(SAMPLES.glob("*/*")):
-            shutil.copy2(path, paths.inbox(path.parent.name) / path.name)
+        arrived = time.time() - 86400  # the samples stand for documents that arrived yesterday: the cut PDF among
+        for path in sorted(SAMPLES.glob("*/*")):  # them is a transfer that broke off long ago, not one still arriving
+            copied = paths.inbox(path.parent.name) / path.name
+            shutil.copy2(path, copied)
+            os.utime(copied, (arrived, arrived))
+        _sample_office(root)
     home = configure(root)
-    os.environ[MARKER] = str(root)  # every process this batch starts carries it (see tests/test_batch_server.py)
+    os.environ[MARKER] = str(root)  # every process this batch starts carries it (see tests/pipelines/test_batch_server.py)
     server = None
     try:
         if not os.environ.get("PREFECT_API_URL"):  # no standing server configured: the batch's own, started first
@@ -129,8 +148,9 @@ class Validated:
 
     @property
     def outcome(self) -> Optional[str]:
-        """accept, return (a sure 退文) or review_held (待复核: the return rests on a doubtful reading,
-        validators/doubt.py); None when the file could not be reviewed."""
+        """accept, return (a sure 退文), review_held (待复核: the return rests on a doubtful reading,
+        validators/doubt.py) or template (not a 公文: validators/template.py); None when the file could not be
+        reviewed."""
         return (self.report.get("outcome") or self.report["verdict"]) if self.report else None
 
     @property
@@ -139,7 +159,8 @@ class Validated:
 
     @property
     def held(self) -> bool:
-        return self.outcome == "review_held"
+        """Left for the clerk: 待复核, or a template (never returned as a 公文)."""
+        return self.outcome in ("review_held", "template")
 
 
 def validate(files: list[str], *, profile: str, channel: str = "unknown",

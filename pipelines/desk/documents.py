@@ -121,9 +121,23 @@ def return_delivery(office, row: dict) -> list[dict]:
     page shows it in its "退文送达" section (template document.html, id="return-delivery"):
     [{"notice": 通知单 name, "state": 待发送/已发送/发送失败/待送达/已送达/已取消, "how": 邮件/公文交换/传真 …,
       "to": the address or 来文单位, "at": office time, "note": the server's answer or the clerk's words}].
-    THE SEAM for branch `delivery` (pipelines/returns/: deliveries(office, document_id=…)): it fills this in;
-    until then no delivery is recorded anywhere, and the section says 暂无送达记录."""
-    return []
+    Filled from pipelines/returns/ (delivery.deliveries(office, document_id=…)): one entry per notice's delivery
+    (退文通知单, each 重发, the 撤回通知); "at" is when it was sent or delivered, else when its state last changed."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from ..returns.delivery import deliveries
+    from ..returns.issue import notice
+
+    zone = ZoneInfo(office.config.office.timezone)
+    out = []
+    for d in deliveries(office, document_id=row["id"]):
+        issued = notice(office, d.notice_id) if d.notice_id else None
+        at = datetime.fromisoformat(d.sent_at or d.updated_at).astimezone(zone).strftime("%Y-%m-%d %H:%M")
+        out.append({"notice": f"{issued.title}{issued.number}" if issued else d.subject, "state": d.state_zh,
+                    "how": d.channel_zh, "to": d.recipient or row.get("issuer") or "", "at": at,
+                    "note": d.last_answer or d.note or ""})
+    return out
 
 
 def _visible(office, actor: Actor, ids: list, numbers: list) -> dict:

@@ -60,6 +60,9 @@ class LedgerEntry:
         row = self.row
         out = {**{k: row.get(k) for k in LEDGER_FIELDS + LEDGER_JSON_EXTRA}, **self.extras,
                "received": self.received, "channel_zh": self.channel}
+        # 公文 or 来信 (issue 22: pipelines/letters/): a letter's ledger row carries kind "letter", no personal field
+        out["kind"] = "letter" if row.get("kind") == "letter" else "document"
+        out["kind_zh"] = "来信" if out["kind"] == "letter" else "公文"
         if self.secrecy is not None:
             out.update({k: row.get(k) for k in CONFIDENTIAL_JSON}, secrecy_level=self.secrecy[0] or None,
                        secrecy_period=self.secrecy[1] or None)

@@ -40,6 +40,8 @@ def withdraw(office, key: str, reason: str, *, actor: Optional[Actor] = None) ->
     from ..disposition import withdraw_return
 
     actor = acting(actor)
+    if not (reason or "").strip():  # the 撤回通知 tells the sender why: a reason is required
+        raise DeskRefusal("reason_required", "撤回退文须说明理由（写入撤回通知）")
     row = find(office, key, actor=actor, action="withdraw")
     with _refusals(row, actor):
         outcome, moved = withdraw_return(office, row, reason, actor=actor)

@@ -52,6 +52,11 @@ def route(office, key: str, department: str, reason: Optional[str] = None, *, ac
         # the 机要员 has read the mark: classified, to the 机要室
         send_to_confidential_office(office, row, reason or "机要员核定为涉密公文，转机要室办理（不入共享检索）", actor=actor)
         return Routed(row, CONFIDENTIAL_OFFICE, "held")
+    if row["status"] == "review_held":  # 待复核: the clerk's 复核 decides (退文 or 分办), not a 改办
+        from .review_ops import DECISION_ZH, _choices
+
+        raise DeskRefusal("review_held", f"{number} 待复核：请先核对原件再复核",
+                          *(Action("review", DECISION_ZH[c], {"key": number, c: True}) for c in _choices(office, row)))
     if row["status"] != "indexed":  # the batch has not finished it: it would route it over the clerk's choice
         raise DeskRefusal("not_finished", f"{number} 本件正在初审，稍后再改办（批处理完成后可改办）")
     if not department:

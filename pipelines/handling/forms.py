@@ -147,6 +147,12 @@ def _summary(m: Monthly) -> str:
             f"（按期办结率{rate}）；截至{_day_zh(m.as_of)}，超期未办结{t.overdue}件；办结件平均办理{avg}个工作日。")
     if m.unknown:
         text += f"另有{len(m.unknown)}件因节假日安排未收录，期限无法计算。"
+    if m.letters is not None:  # 来信 (issue 22): counts only, never a writer's name or telephone
+        s = m.letters
+        kinds = "、".join(f"{k}{v}件" for k, v in sorted(s.by_category.items(), key=lambda kv: -kv[1]))
+        days = "—" if s.average_working_days is None else f"{s.average_working_days:.1f}"
+        text += (f"本月受理群众来信{s.total}件（{kinds}），已答复{s.answered}件，其中按期答复{s.answered_on_time}件，"
+                 f"平均答复用时{days}个工作日。")
     return text
 
 

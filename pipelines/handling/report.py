@@ -61,6 +61,7 @@ class Monthly:
     overdue: list  # [Overdue], most overdue first
     unknown: list = field(default_factory=list)  # 收文编号 whose deadline the calendar could not give
     calendar_notice: Optional[str] = None
+    letters: Optional[object] = None  # pipelines.letters.ops.LetterStats of the month's 来信 (whole office), if any
 
 
 def month_bounds(month: str) -> tuple[date, date]:
@@ -119,7 +120,24 @@ def monthly(office, month: str, *, actor, department: Optional[str] = None, incl
                                    past if past is not None else (as_of - due.due).days))
     overdue.sort(key=lambda o: (-o.overdue_days, o.number))
     scope = department or office.config.office.name
-    return Monthly(month, end, scope, [lines[k] for k in sorted(lines)], total, overdue, unknown, notice)
+    return Monthly(month, end, scope, [lines[k] for k in sorted(lines)], total, overdue, unknown, notice,
+                   None if department else _letters(office, actor, first.isoformat(), end))
+
+
+def _letters(office, actor, since: str, until: str):
+    """The month's 来信 statistics (issue 22: per category, per department, answered on time, working days to
+    answer), or None where there were none or the actor may not see them (access "letter_stats")."""
+    from ..letters.ops import stats
+    from ..letters.store import present
+    from ..refusals import DeskRefusal
+
+    if not present(office):  # no letter ever taken in: nothing to count (and no table made by a report)
+        return None
+    try:
+        found = stats(office, actor=actor if not isinstance(actor, str) else None, since=since, until=until)
+    except DeskRefusal:
+        return None
+    return found if found.total else None
 
 
 def _days(ctx, start: str, end: str) -> Optional[int]:

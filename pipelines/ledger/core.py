@@ -15,12 +15,17 @@ from datetime import datetime, timezone
 from itertools import islice
 from typing import Iterable, Iterator, Optional
 
-STATUSES = ("registered", "reviewed", "returned", "routed", "indexed", "quarantined", "held", "linked")
+STATUSES = ("registered", "reviewed", "returned", "routed", "indexed", "quarantined", "held", "linked", "review_held",
+            "transferred")
 STATUS_ZH = {"registered": "已登记", "reviewed": "已初审", "returned": "已退文", "routed": "已分办",
              "indexed": "已入检索", "quarantined": "已隔离", "held": "待机要员核定",
-             "linked": "同一来文（已关联）"}
-# held: a 密级 line nobody could read, for the 机要员; linked: the same 来文 again (pipelines/same_document.py)
-FINAL = ("returned", "indexed", "quarantined", "held", "linked")
+             "linked": "同一来文（已关联）", "review_held": "待复核",
+             "transferred": "已转出"}
+# held: a 密级 line nobody could read, for the 机要员; linked: the same 来文 again (pipelines/same_document.py);
+# review_held: 待复核, a 退文 resting on a doubtful reading, for the clerk (pipelines/review_records.py) — final for
+# the batch: a rerun never decides it again, only the clerk's `shouwen review` does; transferred: a 来信 whose
+# matter the procedures send elsewhere (党委/部队/法院/检察院, 信访事项, 来访), 转出 with where and why
+FINAL = ("returned", "indexed", "quarantined", "held", "linked", "review_held", "transferred")
 BATCH_ACTOR = "batch"  # the history's actor when none is named (the scheduled batch)
 
 

@@ -73,10 +73,12 @@ def statements(script: str) -> list[str]:
     return [s.strip() for s in script.split(";") if s.strip()]
 
 
-MODULES: tuple[str, ...] = (  # the modules that define the office's features (tests/test_ledger_features.py finds them all)
+MODULES: tuple[str, ...] = (  # the modules that define the office's features (tests/pipelines/ledger/test_ledger_features.py finds them all)
     "pipelines.handling.store",  # 承办/督办
+    "pipelines.returns.store",  # 退文通知's numbers, notices, deliveries, address book; the mailbox's messages
     "pipelines.accounts",  # accounts, sessions, tokens, login throttling (the web desk and the CLI's --user)
     "pipelines.desk.queues",  # the desk's indexes for a department's queue and the register's pages
+    "pipelines.letters.store",  # 来信 (its step 1 also adds documents.kind)
 )
 _KNOWN: dict[str, "Feature"] = {}  # every Feature made in this process, by name (the one with the most steps)
 
