@@ -43,14 +43,24 @@ def pct(values: list[float], p: float) -> float:
     return round(ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))], 1)
 
 
-def build(root: Path, size: int, deadline: float) -> int:
-    """Ledger rows and index documents 1..n (n ≤ size: as many as the deadline allows); returns n."""
+def build(root: Path, size: int, deadline: float, index_from: Path | None = None) -> int:
+    """Ledger rows and index documents 1..n (n ≤ size: as many as the deadline allows); returns n.
+    index_from: a data root whose search-index/ bench/search_bench.py built from the same corpus (the same ids):
+    linked, not rebuilt (a million documents take the index half an hour or more on two cores), and the ledger
+    written for the documents it holds, each `indexed` as the index has it."""
     from search_corpus import Corpus
 
     from index import Doc, open_index
+    from index.tantivy_index import INDEX_DIR
     from pipelines.ledger import SQLiteLedger
 
     corpus = Corpus(size)
+    if index_from is not None:
+        root.mkdir(parents=True, exist_ok=True)
+        (root / INDEX_DIR).symlink_to(index_from / INDEX_DIR)
+        linked = open_index(root)
+        size = min(size, linked.count())
+        linked.close()
     ledger = SQLiteLedger(root / "ledger.sqlite3")
     index = open_index(root)
     conn = ledger.conn
@@ -65,7 +75,8 @@ def build(root: Path, size: int, deadline: float) -> int:
             " issuer, doc_number, doc_type, title, urgency, verdict, findings, department, status, route_source)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pdf', 1, ?, ?, ?, ?, ?, ?, '[]', ?, ?, 'rule')", batch)
         conn.execute("COMMIT")
-        index.add_many(docs, commit_every=50_000, workers=int(os.environ.get("SHOUWEN_BENCH_WORKERS", "2")))
+        if index_from is None:
+            index.add_many(docs, commit_every=50_000, workers=int(os.environ.get("SHOUWEN_BENCH_WORKERS", "2")))
         batch.clear()
         docs.clear()
 
@@ -75,12 +86,13 @@ def build(root: Path, size: int, deadline: float) -> int:
         d = corpus.doc(i)
         f = d.fields
         year = int(f["date"][:4])
-        status = "returned" if i % 17 == 0 else "indexed"
+        status = "returned" if i % 17 == 0 and index_from is None else "indexed"
         batch.append((i, year, i, f"收〔{year}〕{i}号", f"{f['date']}T09:00:00+08:00", f["channel"], f"{i}.pdf",
                       hashlib.sha256(str(i).encode()).hexdigest(), f"archive/{i}.pdf", f["issuer"],
                       d.body.split("\n", 1)[0], f["doc_type"], d.title, "特急" if i % 50 == 0 else None,
                       "return" if status == "returned" else "accept", f["department"], status))
-        docs.append(Doc(d.id, d.title, d.body, {**f, "status": status}))
+        if index_from is None:
+            docs.append(Doc(d.id, d.title, d.body, {**f, "status": status}))
         built = i
         if len(batch) >= 20_000:
             flush()
@@ -167,6 +179,8 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=100)
     parser.add_argument("--workdir", type=Path, default=None)
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "web.json")
+    parser.add_argument("--index-from", action="append", default=[], metavar="SIZE=ROOT",
+                        help="use the search index search_bench.py built under data root ROOT for this size")
     args = parser.parse_args()
     os.environ.pop("SHOUWEN_WEB_SECURE_COOKIES", None)
     work = args.workdir or Path(tempfile.mkdtemp(prefix="shouwen-web-bench-"))
@@ -177,7 +191,8 @@ def main() -> None:
         root = work / str(size)
         if not (root / "ledger.sqlite3").exists():
             started = time.time()
-            built = build(root, size, started + args.build_minutes * 60)
+            linked = dict(item.split("=", 1) for item in args.index_from).get(str(size))
+            built = build(root, size, started + args.build_minutes * 60, Path(linked) if linked else None)
             build_s = round(time.time() - started)
         else:
             from pipelines.ledger import SQLiteLedger
@@ -185,6 +200,7 @@ def main() -> None:
             built, build_s = SQLiteLedger(root / "ledger.sqlite3").count_rows("documents"), None
         print(f"[web bench] {size}: {built} documents built ({build_s} s); measuring", file=sys.stderr, flush=True)
         row = {"size": size, "built": built, "complete": built >= size, "build_s": build_s,
+               "index_linked_from": dict(item.split("=", 1) for item in args.index_from).get(str(size)),
                "load_during": None, **measure(root, built, args.queries)}
         row["load_during"] = [round(x, 2) for x in os.getloadavg()]
         results["sizes"].append(row)

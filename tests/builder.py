@@ -528,7 +528,7 @@ def allow_chars(text: str) -> None:
 
 def _source_chars() -> str:
     root = Path(__file__).resolve().parents[1]
-    text = "".join(p.read_text(encoding="utf-8") for d in ("tests", "bench", "scripts") for p in (root / d).glob("*.py"))
+    text = "".join(p.read_text(encoding="utf-8") for d in ("tests", "bench", "scripts") for p in (root / d).rglob("*.py"))
     return "".join(sorted(set(text) | set(map(chr, range(0x20, 0x7F))) | set("—…“”‘’　０１２３４５６７８９") | _EXTRA_CHARS))
 
 
