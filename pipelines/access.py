@@ -94,6 +94,7 @@ MAY = {
     "answer": ("staff", "clerk", "confidential", SYSTEM),  # 答复 (来信)
     "done": ("staff", "clerk", "confidential", SYSTEM),  # 办结
     "letter_category": ("clerk", SYSTEM),  # 来信类别: the clerk corrects the proposed one (the router learns)
+    "letter_assign": ("clerk", SYSTEM),  # 交办 a 来信 (again) to a department: the clerk's, as 受理 is
     "transfer": ("clerk", SYSTEM),  # 转出 a 来信 the procedures send elsewhere
     "reply": ("clerk", "staff", SYSTEM),  # 答复 a 来信 (its department, or the clerk for it)
     "letter_stats": ("clerk", "leader", SYSTEM),  # 来信统计 (counts only, no personal information)
@@ -109,7 +110,7 @@ ACTION_ZH = {"read": "查看", "search": "检索", "ledger": "查看登记簿", 
              "instruct": "批办", "classify": "改定办件/阅件", "circulate": "传阅", "archive": "归档", "remind": "催办",
              "form": "打印收文处理单", "report": "生成督查专报", "read_mark": "记录已阅", "sign": "签收",
              "give_back": "退回", "progress": "记录办理情况", "extend": "延期", "answer": "答复来信", "done": "办结", "review": "复核",
-             "letter_category": "更正来信类别", "transfer": "转出来信", "reply": "答复来信（写回来信人）",
+             "letter_category": "更正来信类别", "letter_assign": "交办来信", "transfer": "转出来信", "reply": "答复来信（写回来信人）",
              "letter_stats": "查看来信统计"}
 
 

@@ -3,7 +3,8 @@
     app = create_app(root_or_office)        the ASGI app (wrapped in the CSRF middleware); `shouwen serve` runs it
 
 Pages (server-rendered, Chinese; URLs are part of the contract): /login, /logout, /search, /ledger (+ /ledger.xlsx,
-/ledger/print), /documents/{id} (+ /pages/{n}.png, /original, /notice, actions), /queue, /quarantine, /register,
+/ledger/print), /documents/{id} (+ /pages/{n}.png, /original, /notice, actions, /review), /queue, /review (待复核),
+/letters and /letters/{id} (来信, + /category, /assign, /sign, /transfer, /reply, /done), /quarantine, /register,
 /dashboard, /due, /accounts; the JSON API under /api/v1/ (web/api.py); the documentation site at /docs/ when
 it is built (web/docs_site.py: no login, the manuals hold no office data). Every handler parses its input, calls one
 desk function (pipelines/desk, which asks pipelines/access.py) and renders; nothing here decides who sees what.

@@ -23,6 +23,7 @@ from .auth import accounts, actor, client_address, office
 
 router = APIRouter()
 MENU = (("/search", "检索", "search"), ("/ledger", "登记簿", "ledger"), ("/queue", "待办", "queue"),
+        ("/review", "待复核", "review"), ("/letters", "来信", "read"),
         ("/due", "督办", "due"), ("/dashboard", "统计", "dashboard"), ("/quarantine", "隔离区", "quarantine"),
         ("/register", "窗口收文", "register"), ("/accounts", "账户", "accounts"))
 PAGE_SIZES = (20, 50, 100, 200, 500)  # offered in the 登记簿's menu; any size from 1 to MAX_PAGE_SIZE is served
@@ -214,7 +215,9 @@ def _disposition(name: str) -> str:
 # -- one document ---------------------------------------------------------------------------------------------
 
 DONE = {"routed": "已改办", "confidential": "已转机要室", "released": "已核定为非涉密，转入分办", "resent": "退文通知单已重发",
-        "withdrawn": "已撤回退文，转入分办", "registered": "已登记", "step": "已办理"}
+        "withdrawn": "已撤回退文，转入分办", "registered": "已登记", "step": "已办理",
+        "confirm": "已确认退文，退文通知单已生成", "dismiss": "已不予退文，转入分办", "letter": "已确定为群众来信，转入来信登记",
+        "document": "已确定为公文，按公文初审"}
 
 
 @router.get("/documents/{doc_id}")
@@ -223,8 +226,10 @@ def document(request: Request, doc_id: int, done: str = "", who: Actor = Depends
     panel = desk.handling_panel(office(request), doc_id, actor=who)
     departments = ([d for d in desk.queue_departments(office(request), actor=who) if d != access.CONFIDENTIAL_OFFICE]
                    if any(name == "route" for name, _ in view.actions) else [])
+    held = next((h for h in desk.review_queue(office(request), actor=who) if h.number == view.row["number"]), None) \
+        if view.row["status"] == "review_held" and access.may(who, "review", view.row) else None
     return render(request, "document.html", who, v=view, row=view.row, done=DONE.get(done), departments=departments,
-                  h=panel)
+                  h=panel, held=held, decisions=desk.review_ops.DECISION_ZH)
 
 
 @router.get("/documents/{doc_id}/pages/{number}.png")
@@ -298,6 +303,120 @@ def withdraw(request: Request, doc_id: int, reason: str = Form(""), who: Actor =
     key = desk.find(office(request), str(doc_id), actor=who)["number"]
     desk.withdraw(office(request), key, _blank(reason) or "文秘人员复核后撤回退文", actor=who)
     return _back(doc_id, "withdrawn")
+
+
+# -- 待复核 (issue 24 §1): the clerk's queue and decision ------------------------------------------------------
+
+@router.get("/review")
+def review_queue(request: Request, who: Actor = Depends(actor)):
+    return render(request, "review.html", who, held=desk.review_queue(office(request), actor=who),
+                  decisions=desk.review_ops.DECISION_ZH)
+
+
+@router.post("/documents/{doc_id}/review")
+def review(request: Request, doc_id: int, decision: str = Form(""), reason: str = Form(""), who: Actor = Depends(actor)):
+    """确认退文 / 不予退文 (reason required: the history keeps why the proposed reasons are not true) / 是来信 /
+    是公文."""
+    if decision == "dismiss" and not reason.strip():
+        raise DeskRefusal("bad_input", "不予退文须写明理由")
+    key = desk.find(office(request), str(doc_id), actor=who, action="review")["number"]
+    desk.review(office(request), key, decision, _blank(reason), actor=who)
+    return _back(doc_id, decision if decision in DONE else "step")
+
+
+# -- 来信 (issue 22): the letters' register, one letter, its actions ---------------------------------------------
+
+LETTER_DONE = {"category": "类别已更正", "assigned": "已交办", "signed": "已签收", "transferred": "已转出",
+               "replied": "已答复", "done": "已办结"}
+
+
+@router.get("/letters")
+def letters(request: Request, who: Actor = Depends(actor)):
+    from pipelines.letters import ops
+
+    return render(request, "letters.html", who, letters=ops.letters(office(request), actor=who))
+
+
+@router.get("/letters/{doc_id}")
+def letter(request: Request, doc_id: int, done: str = "", who: Actor = Depends(actor)):
+    from pipelines.letters import ops
+    from pipelines.letters.categories import CATEGORIES
+
+    entry = ops.letter(office(request), str(doc_id), actor=who)
+    from pipelines.desk.documents import actor_labels
+
+    labels = actor_labels(office(request), {x["actor"] for x in entry.history if x.get("actor")})
+    for line in entry.history:  # the ledger's and the handling record's lines, in the office's time, in order
+        line["actor"] = labels.get(line.get("actor"), line.get("actor") or "")
+        line["at"] = desk.office_time(office(request), line["at"])
+    entry.history.sort(key=lambda line: line["at"])  # (stable: lines of one minute keep their order)
+    entry.received_at = desk.office_time(office(request), entry.received_at)
+    entry.answered_at = desk.office_time(office(request), entry.answered_at) or None
+    row = desk.find(office(request), str(doc_id), actor=who)
+    panel = desk.handling_panel(office(request), doc_id, actor=who)
+    may = {a: access.may(who, a, row) for a in ("letter_category", "transfer", "letter_assign", "reply")}
+    departments = ([d for d in desk.queue_departments(office(request), actor=who) if d != access.CONFIDENTIAL_OFFICE]
+                   if may["letter_assign"] else [])
+    return render(request, "letter.html", who, e=entry, h=panel, may=may, departments=departments,
+                  categories=CATEGORIES, done=LETTER_DONE.get(done), status_zh=STATUS_ZH,
+                  working_days=office(request).config.settings.handling.letter_working_days)
+
+
+def _letter_back(doc_id: int, done: str) -> RedirectResponse:
+    return RedirectResponse(f"/letters/{doc_id}?done={done}", status_code=303)
+
+
+@router.post("/letters/{doc_id}/category")
+def letter_category(request: Request, doc_id: int, category: str = Form(""), who: Actor = Depends(actor)):
+    from pipelines.letters import ops
+
+    ops.set_category(office(request), str(doc_id), category, actor=who)
+    return _letter_back(doc_id, "category")
+
+
+@router.post("/letters/{doc_id}/assign")
+def letter_assign(request: Request, doc_id: int, department: str = Form(""), reason: str = Form(""),
+                  who: Actor = Depends(actor)):
+    """交办 (again) to a department: the 改办 of desk.route, its deadline the letters' working days."""
+    department = department.strip()
+    if not department:
+        raise DeskRefusal("bad_input", "交办须写明承办部门")
+    if department == access.CONFIDENTIAL_OFFICE:
+        raise DeskRefusal("forbidden", "群众来信不转机要室")
+    key = desk.find(office(request), str(doc_id), actor=who, action="letter_assign")["number"]
+    desk.route(office(request), key, department, f"文秘人员交办来信：{_blank(reason) or '按职责交办'}", actor=who)
+    return _letter_back(doc_id, "assigned")
+
+
+@router.post("/letters/{doc_id}/sign")
+def letter_sign(request: Request, doc_id: int, who: Actor = Depends(actor)):
+    desk.take_step(office(request), doc_id, "sign", actor=who)
+    return _letter_back(doc_id, "signed")
+
+
+@router.post("/letters/{doc_id}/transfer")
+def letter_transfer(request: Request, doc_id: int, to: str = Form(""), reason: str = Form(""),
+                    who: Actor = Depends(actor)):
+    from pipelines.letters import ops
+
+    ops.transfer(office(request), str(doc_id), to, reason, actor=who)
+    return _letter_back(doc_id, "transferred")
+
+
+@router.post("/letters/{doc_id}/reply")
+def letter_reply(request: Request, doc_id: int, words: str = Form(""), who: Actor = Depends(actor)):
+    from pipelines.letters import ops
+
+    if not words.strip():
+        raise DeskRefusal("bad_input", "答复内容不能为空")
+    ops.reply(office(request), str(doc_id), words, actor=who)
+    return _letter_back(doc_id, "replied")
+
+
+@router.post("/letters/{doc_id}/done")
+def letter_done(request: Request, doc_id: int, words: str = Form(""), who: Actor = Depends(actor)):
+    desk.take_step(office(request), doc_id, "done", words=words, actor=who)
+    return _letter_back(doc_id, "done")
 
 
 # -- 承办/督办 on a document (pipelines/handling through desk.take_step) --------------------------------------------
@@ -400,7 +519,10 @@ def dashboard(request: Request, who: Actor = Depends(actor)):
               "rules": figures.rules}
     # inside <script type="application/json">: "<", ">" and "&" escaped, so no name can close the element
     data = json.dumps(charts, ensure_ascii=False).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-    return render(request, "dashboard.html", who, d=figures, charts=data)
+    from pipelines.letters import ops
+
+    letter_stats = ops.stats(office(request), actor=who) if access.may(who, "letter_stats") else None
+    return render(request, "dashboard.html", who, d=figures, charts=data, ls=letter_stats)
 
 
 @router.get("/accounts")

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
-from ..access import can_see, may, sees_confidential
+from ..access import can_see, may, sees_confidential, shows_personal
 from ..actors import Actor, acting
 from ..ledger import STATUS_ZH
 from ..refusals import DeskRefusal
@@ -49,6 +49,7 @@ class DocumentView:
     has_notice: bool = False  # a 退文通知单 to download
     actions: list = field(default_factory=list)  # [(action, Chinese label)] the actor may take now
     delivery: list = field(default_factory=list)  # 退文送达: return_delivery(office, row) (the page's #return-delivery)
+    original_shown: bool = True  # False: a 来信 whose writer's personal information the actor may not see
 
     @property
     def verdict(self) -> str:
@@ -102,6 +103,8 @@ def document(office, key, *, actor: Optional[Actor] = None, images: bool = True)
         except page_images.NoImages as exc:
             note = str(exc)
         text, text_note = _text(office, row)
+        if _withheld(actor, row):
+            text, pages, boxes, note = _redacted(text), 0, {}, "群众来信的原件含来信人个人信息，不予显示；下为隐去个人信息的文字"
     marks = with_marks(ledger, row)  # later versions and copies, by 收文编号 (one joined statement)
     linked = _visible(office, actor, [row.get("revision_of"), row.get("linked_to")],
                       marks["newer_versions"] + marks["linked_copies"])
@@ -113,7 +116,8 @@ def document(office, key, *, actor: Optional[Actor] = None, images: bool = True)
         newer=[linked[n] for n in marks["newer_versions"] if n in linked],
         copies=[linked[n] for n in marks["linked_copies"] if n in linked],
         has_notice=bool(row.get("return_path")), actions=actions_for(actor, row),
-        delivery=return_delivery(office, row) if row.get("return_path") else [])
+        delivery=return_delivery(office, row) if row.get("return_path") else [],
+        original_shown=not _withheld(actor, row))
 
 
 def return_delivery(office, row: dict) -> list[dict]:
@@ -210,12 +214,31 @@ def _text(office, row: dict) -> tuple[str, str]:
     return text[:TEXT_LIMIT], ""
 
 
+def _withheld(actor: Actor, row: dict) -> bool:
+    """A 来信 whose writer's personal information `actor` may not see (access.shows_personal): its text is shown
+    redacted, its original and page images not at all (issue 22 item 5)."""
+    return row.get("kind") == "letter" and not shows_personal(actor, row)
+
+
+def _redacted(text: str) -> str:
+    from ..letters.fields import read_fields, redact
+
+    return redact(text, read_fields(text))
+
+
+def _refuse_withheld(actor: Actor, row: dict) -> None:
+    if _withheld(actor, row):
+        raise DeskRefusal("forbidden", f"{row['number']} 是群众来信，原件含来信人个人信息，{actor.shown}无权查看原件")
+
+
 def page_png(office, key, number: int, *, actor: Optional[Actor] = None) -> Path:
     """The PNG of page `number` of document `key` (rendered and cached on first use); not_found for a page the
-    original does not have."""
+    original does not have; forbidden for a 来信 whose personal information the actor may not see."""
     from .. import page_images
 
-    row = _find(office, key, acting(actor))
+    actor = acting(actor)
+    row = _find(office, key, actor)
+    _refuse_withheld(actor, row)
     try:
         return page_images.page_image(office.paths, row, int(number))
     except (IndexError, page_images.NoImages):
@@ -228,8 +251,11 @@ def download_name(row: dict, path: Path, kind: str = "") -> str:
 
 
 def original(office, key, *, actor: Optional[Actor] = None) -> tuple[Path, str]:
-    """The archived original of document `key` and the name to download it under."""
-    row = _find(office, key, acting(actor))
+    """The archived original of document `key` and the name to download it under (forbidden: a 来信 whose
+    personal information the actor may not see)."""
+    actor = acting(actor)
+    row = _find(office, key, actor)
+    _refuse_withheld(actor, row)
     path = office.root / row["archive_path"]
     return path, download_name(row, path)
 

@@ -33,6 +33,7 @@ class Held:
     reason: str  # why the 退文 is doubtful, or why 来信 / 公文 could not be told (Chinese)
     findings: list[dict] = field(default_factory=list)  # the proposed 退文 findings (error severity), as the report has them
     choices: tuple[str, ...] = (CONFIRM, DISMISS, LETTER)  # the decisions open to the clerk (Reviewed.decision)
+    id: Optional[int] = None  # the ledger row's id (the web desk's /documents/{id})
 
 
 @dataclass
@@ -59,7 +60,7 @@ def review_queue(office, *, actor: Optional[Actor] = None) -> list[Held]:
     require(actor, "review")
     rows = [r for r in office.ledger.rows() if r["status"] == "review_held" and can_see(actor, r)]
     return [Held(r["number"], r["title"] or r["file"], r["received_at"], r.get("reason") or "", _proposed(r),
-                 _choices(office, r))
+                 _choices(office, r), r["id"])
             for r in sorted(rows, key=lambda r: (r["year"], r["seq"]))]
 
 

@@ -50,14 +50,30 @@ class LetterEntry:
     answered_at: Optional[str] = None
     reply_path: Optional[str] = None
     history: list = field(default_factory=list)  # [{"at", "status", "note", "actor"}]: the ledger's, then handling's
+    id: Optional[int] = None  # the ledger row's id (the web desk's /letters/{id}: no personal field in a URL)
+    due: Optional[str] = None  # the handling record's deadline (YYYY-MM-DD), None before 交办
+    handling_state: Optional[str] = None  # the handling record's state (pipelines/handling: routed, signed, done …)
 
     def to_dict(self) -> dict:
         return dict(self.__dict__)
 
+    @property
+    def stage_zh(self) -> str:
+        """Where the letter stands in 受理 → 交办 → 答复 → 办结 (or 转出), as the register shows it."""
+        if self.status == "transferred":
+            return "已转出"
+        if self.handling_state in ("done", "archived"):
+            return "已办结"
+        if self.answer:
+            return "已答复"
+        if self.department and self.status in ("indexed", "routed"):
+            return "已交办"
+        return "已受理"
 
-def _entry(actor: Actor, row: dict, letter: dict) -> LetterEntry:
+
+def _entry(actor: Actor, row: dict, letter: dict, head: Optional[dict] = None) -> LetterEntry:
     personal = shows_personal(actor, row)
-    return LetterEntry(row["number"], letter["letter_number"], letter["channel"], letter["subject"] or "",
+    entry = LetterEntry(row["number"], letter["letter_number"], letter["channel"], letter["subject"] or "",
                        letter["category"], letter["category_source"], row["status"],
                        {"indexed": "已交办", "routed": "已交办"}.get(row["status"], STATUS_ZH.get(row["status"], row["status"])),
                        row.get("department"), row["received_at"],
@@ -65,6 +81,17 @@ def _entry(actor: Actor, row: dict, letter: dict) -> LetterEntry:
                        letter["address"] if personal else None, not personal,
                        letter["transferred_to"], letter["transfer_reason"], letter["answer"], letter["answered_at"],
                        letter["reply_path"])
+    entry.id = row["id"]
+    if head:
+        entry.due, entry.handling_state = head.get("due_on"), head.get("state")
+    return entry
+
+
+def _head(office, row: dict) -> Optional[dict]:
+    """The letter's handling record head (its deadline and state), None before 交办."""
+    from ..handling.store import tables as handling_tables
+
+    return handling_tables(office).one("SELECT due_on, state FROM handling WHERE document_id = ?", (row["id"],))
 
 
 def _find(office, key: str, actor: Actor, action: str = "read") -> tuple[dict, dict]:
@@ -90,7 +117,7 @@ def letters(office, *, actor: Optional[Actor] = None) -> list[LetterEntry]:
     for letter in tables(office).query("SELECT * FROM letters ORDER BY year, seq"):
         row = office.ledger.get(letter["document_id"])
         if row is not None and can_see(actor, row):
-            out.append(_entry(actor, row, letter))
+            out.append(_entry(actor, row, letter, _head(office, row)))
     return out
 
 
@@ -98,7 +125,7 @@ def letter(office, key: str, *, actor: Optional[Actor] = None) -> LetterEntry:
     """One 来信 with its history: the ledger's (受理, 交办 …) and its handling record's (签收, 答复, 办结, 催办)."""
     actor = acting(actor)
     row, found = _find(office, key, actor)
-    entry = _entry(actor, row, found)
+    entry = _entry(actor, row, found, _head(office, row))
     entry.history = [{"at": h["at"], "status": h["status"], "note": h["note"], "actor": h.get("actor")}
                      for h in office.ledger.history(row["id"])]
     head = tables(office).one("SELECT id FROM handling WHERE document_id = ?", (row["id"],)) if _has_handling(office) else None

@@ -73,6 +73,23 @@ def test_a_row_not_seen_is_not_found_and_an_action_not_allowed_is_forbidden():
     access.require(CONFIDENTIAL, "to_confidential", HELD_ROW)
 
 
+def test_only_the_clerk_reviews_a_held_document_and_assigns_transfers_or_recategorises_a_letter():
+    """待复核 (issue 24 §1) and a 来信's 交办 / 转出 / 改类别 (issue 22) are the 文秘's; the department answers its
+    own letter (答复), the leader and the 机要员 neither."""
+    letter = {**OPEN_ROW, "kind": "letter"}
+    for action in ("review", "letter_assign", "transfer", "letter_category"):
+        assert access.may(CLERK, action, letter), action
+        for other in (CONFIDENTIAL, STAFF, LEADER, ADMIN):
+            assert not access.may(other, action, letter), (action, other.role)
+    assert access.may(STAFF, "reply", letter) and not access.may(LEADER, "reply", letter)
+    assert not access.may(CONFIDENTIAL, "reply", letter)
+    with pytest.raises(desk.DeskRefusal) as unseen:  # another department's letter does not exist for its staff
+        access.require(OTHER_STAFF, "reply", letter)
+    assert unseen.value.code == "not_found"
+    assert access.shows_personal(STAFF, letter) and access.shows_personal(CLERK, letter)
+    assert not any(access.shows_personal(a, letter) for a in (LEADER, CONFIDENTIAL, OTHER_STAFF, ADMIN))
+
+
 def test_an_actor_has_a_known_role_and_staff_a_department():
     with pytest.raises(ValueError):
         Actor("x", "superuser")

@@ -113,10 +113,10 @@ def test_every_role_logs_in_and_sees_what_its_role_allows(server, browser):
     page.goto("/login")
     shot(page, "login")
     expected_menus = {
-        "wenmi": ["检索", "登记簿", "待办", "督办", "统计", "隔离区", "窗口收文"],
-        "keyan": ["检索", "登记簿", "待办", "督办"],
-        "jiyao": ["检索", "登记簿", "待办", "督办", "统计", "隔离区"],
-        "lingdao": ["检索", "登记簿", "待办", "督办", "统计"],
+        "wenmi": ["检索", "登记簿", "待办", "待复核", "来信", "督办", "统计", "隔离区", "窗口收文"],
+        "keyan": ["检索", "登记簿", "待办", "来信", "督办"],
+        "jiyao": ["检索", "登记簿", "待办", "来信", "督办", "统计", "隔离区"],
+        "lingdao": ["检索", "登记簿", "待办", "来信", "督办", "统计"],
         "guanli": ["账户"],
     }
     for username, menus in expected_menus.items():
