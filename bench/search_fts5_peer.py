@@ -1,4 +1,4 @@
-"""SQLite FTS5 as a peer in the search benchmark (bench-only: the product dropped it, README "Search").
+"""SQLite FTS5 as a peer in the search benchmark (bench-only: the product dropped it, docs/architecture/search.md).
 
 It is fed the very same analysis as the Tantivy index (index/analysis.py: bigrams with positions, the title
 also in the text's column, single units, jieba words), so the figures compare the engines, not the cutting:

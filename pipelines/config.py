@@ -92,7 +92,7 @@ from pathlib import Path
 from typing import Any, Literal, Optional
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, SecretStr, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator, model_validator
 
 FILE_NAME = "shouwen.toml"
 DEFAULT_OFFICE = "市人民政府办公厅"
@@ -135,12 +135,12 @@ class _Section(BaseModel):
 
 
 class OfficeSettings(_Section):
-    name: str = DEFAULT_OFFICE
-    contact: str = "文秘科"
-    phone: str = ""
-    departments: list[str] = []
-    timezone: str = "Asia/Shanghai"
-    profile: str = "gb9704-2012"
+    name: str = Field(DEFAULT_OFFICE, description="机关名称：印在每一份退文通知单上")
+    contact: str = Field("文秘科", description="退文通知单上的联系人（科室或姓名）")
+    phone: str = Field("", description="退文通知单上的联系电话")
+    departments: list[str] = Field([], description="承办部门：收文可分办到的部门名称（改办时只接受这些名称；为空时不限制）")
+    timezone: str = Field("Asia/Shanghai", description="机关所在时区（IANA 名称），用于定时批处理和显示时间")
+    profile: str = Field("gb9704-2012", description="初审配置：随程序提供的名称（见初审配置页）或机关自己的 TOML 文件路径")
 
     @field_validator("name", "contact")
     @classmethod
@@ -172,8 +172,8 @@ class OfficeSettings(_Section):
 
 
 class LedgerSettings(_Section):
-    url: str = "sqlite:///ledger.sqlite3"
-    retry_seconds: float = 30.0  # PostgreSQL: how long a server that restarts is waited for (pipelines/ledger/postgres.py)
+    url: str = Field("sqlite:///ledger.sqlite3", description="登记簿数据库：sqlite:///相对数据目录的路径、sqlite:////绝对路径，或 postgresql://用户:密码@主机:5432/库名、postgresql://用户@/库名?host=/套接字目录")
+    retry_seconds: float = Field(30.0, description="PostgreSQL 登记簿：数据库服务器重启时最多等待多少秒（0–3600）")  # pipelines/ledger/postgres.py
 
     @field_validator("retry_seconds")
     @classmethod
@@ -196,7 +196,7 @@ class LedgerSettings(_Section):
 
 
 class IndexSettings(_Section):
-    url: str = "embedded"
+    url: str = Field("embedded", description="检索：embedded（数据目录下 search-index/ 中的内置 Tantivy 索引）或 Elasticsearch 的 http(s)://主机:端口")
 
     @field_validator("url")
     @classmethod
@@ -210,11 +210,11 @@ class IndexSettings(_Section):
 
 
 class OcrSettings(_Section):
-    engine: Literal["rapidocr", "paddleocr"] = "rapidocr"
-    runtime: Literal["openvino", "onnxruntime"] = "openvino"
-    model_dir: Optional[str] = None
-    paddle_model_dir: Optional[str] = None
-    max_side: int = 1280
+    engine: Literal["rapidocr", "paddleocr"] = Field("rapidocr", description="文字识别（OCR）引擎：rapidocr（默认，随程序安装）或 paddleocr（需安装可选组件 paddle）")
+    runtime: Literal["openvino", "onnxruntime"] = Field("openvino", description="OCR 模型的运行库：openvino（x86 处理器上较快）或 onnxruntime")
+    model_dir: Optional[str] = Field(None, description="另用一套 PP-OCR 模型的目录（相对路径相对于配置文件）；不设时用随程序提供的模型")
+    paddle_model_dir: Optional[str] = Field(None, description="paddleocr 引擎的模型目录（相对路径相对于配置文件）")
+    max_side: int = Field(1280, description="交给文字检测的页面长边像素数（320–8192）：大些识别小字更准，但更慢")
 
     @field_validator("max_side")
     @classmethod
@@ -227,7 +227,7 @@ class OcrSettings(_Section):
 class IntakeSettings(_Section):
     """[intake]: 签收. A structurally incomplete file (extractors/complete.py) younger than
     incomplete_grace_seconds (since its last write) is still arriving; older, it is taken and quarantined."""
-    incomplete_grace_seconds: int = 600
+    incomplete_grace_seconds: int = Field(600, description="不完整的文件（缺结尾的 PDF、缺目录的压缩包等）在最后一次写入后等待多少秒仍视为“仍在传入”，超过则移入隔离区")
 
     @field_validator("incomplete_grace_seconds")
     @classmethod
@@ -238,8 +238,8 @@ class IntakeSettings(_Section):
 
 
 class PrefectSettings(_Section):
-    api_url: Optional[str] = None
-    work_pool: str = "shouwen"
+    api_url: Optional[str] = Field(None, description="常驻 Prefect 服务的地址 http(s)://主机:端口/api；不设时每次批处理自带一个临时服务")
+    work_pool: str = Field("shouwen", description="工作池名称：shouwen worker 与 prefect.yaml 使用的 Prefect work pool")
 
     @field_validator("api_url")
     @classmethod
@@ -262,22 +262,24 @@ class PrefectSettings(_Section):
 class HandlingSettings(_Section):
     """[handling]: 承办与督办 (pipelines/handling/deadlines.py reads the days; the defaults are the procedures':
     宁波市人民政府办公厅领导批示件办理工作规程 一(七), 二(四), 三(三); 太原 并政办发〔2011〕32号 一(一))."""
-    working_days: int = 15
-    provincial_days: int = 15
-    leader_working_days: int = 10
-    topic_working_days: int = 5
-    extra_urgent_working_days: int = 2
-    urgent_working_days: int = 5
-    remind_working_days: int = 3
-    default_kind: Literal["办件", "阅件"] = "办件"
-    leaders: list[str] = []
-    city_leader_titles: list[str] = ["市长", "常务副市长", "副市长", "市长助理"]
-    provincial_titles: list[str] = ["总书记", "总理", "副总理", "国务委员", "部长", "副部长", "省委书记", "省委副书记",
-                                    "省长", "常务副省长", "副省长"]
-    holidays_file: str = "holidays.toml"
-    words_file: str = "instruction_words.toml"
-    templates_dir: str = "templates"
-    letter_working_days: int = 15
+    working_days: int = Field(15, description="一般办件：分办后 N 个工作日内办结")
+    provincial_days: int = Field(15, description="省部级以上领导批示件：自收件之日起 N 日内办结（日历日，末日遇节假日顺延）")
+    leader_working_days: int = Field(10, description="市长、副市长、市长助理批示件：交办后 N 个工作日内反馈")
+    topic_working_days: int = Field(5, description="议题协调：N 个工作日（规程为 3 至 5 个）")
+    extra_urgent_working_days: int = Field(2, description="特急件：N 个工作日内办结")
+    urgent_working_days: int = Field(5, description="加急件：N 个工作日内办结")
+    remind_working_days: int = Field(3, description="到期前 N 个工作日内催办（0：到期当日才催）")
+    default_kind: Literal["办件", "阅件"] = Field("办件", description="没有批示时按办件（需承办结果）还是阅件处理")
+    leaders: list[str] = Field([], description="领导的“姓名 职务”，如 \"张伟 市长\"：批办时据职务定办理期限")
+    city_leader_titles: list[str] = Field(["市长", "常务副市长", "副市长", "市长助理"],
+                                          description="市领导的职务名称：其批示件交办后按市领导批示件的期限反馈")
+    provincial_titles: list[str] = Field(["总书记", "总理", "副总理", "国务委员", "部长", "副部长", "省委书记",
+                                          "省委副书记", "省长", "常务副省长", "副省长"],
+                                         description="省部级以上领导的职务名称：其批示件按省部级以上批示件的期限办结")
+    holidays_file: str = Field("holidays.toml", description="本机关的节假日与调休补充文件（相对数据目录）")
+    words_file: str = Field("instruction_words.toml", description="办件/阅件批示用语表（相对数据目录；不存在时用随程序提供的）")
+    templates_dir: str = Field("templates", description="收文处理单、督查专报等 docx/xlsx 模板目录（相对数据目录；不存在时用随程序提供的）")
+    letter_working_days: int = Field(15, description="来信：交办后 N 个工作日内答复")
 
     @field_validator("working_days", "letter_working_days", "provincial_days", "leader_working_days", "topic_working_days",
                      "extra_urgent_working_days", "urgent_working_days")
@@ -304,9 +306,9 @@ class HandlingSettings(_Section):
 
 class WebSettings(_Section):
     """The web desk (`shouwen serve`, web/): cookies and how long a session lasts."""
-    secure_cookies: bool = True
-    session_idle_minutes: int = 30
-    session_hours: int = 12
+    secure_cookies: bool = Field(True, description="只经 HTTPS 发送会话 Cookie；只有在封闭内网用纯 HTTP 提供办公台时才设为 false（会话 Cookie 将以明文传输）")
+    session_idle_minutes: int = Field(30, description="会话闲置多少分钟后结束")
+    session_hours: int = Field(12, description="登录后多少小时会话必定结束")
 
     @field_validator("session_idle_minutes", "session_hours")
     @classmethod
@@ -322,16 +324,16 @@ NUMBER_FIELDS = {"year": 2026, "n": 1}  # what a notice number's format may name
 class ReturnsSettings(_Section):
     """[returns]: the 退文通知单 as the office issues it (pipelines/returns/notice.py) and its delivery's retries
     (pipelines/returns/delivery.py)."""
-    number_format: str = "退〔{year}〕{n}号"
-    address: str = ""
-    postcode: str = ""
-    fax: str = ""
-    email: str = ""
-    templates_dir: str = "templates"
-    addresses: dict[str, list[str]] = {}
-    retry_seconds: int = 300
-    retry_max_seconds: int = 21600
-    max_attempts: int = 8
+    number_format: str = Field("退〔{year}〕{n}号", description="退文通知单的编号格式：{year} 年份，{n} 当年序号（如 {n:03d}）")
+    address: str = Field("", description="机关地址，印在通知单上")
+    postcode: str = Field("", description="邮政编码，印在通知单上")
+    fax: str = Field("", description="传真号码，印在通知单上")
+    email: str = Field("", description="电子邮箱，印在通知单上")
+    templates_dir: str = Field("templates", description="本机关的 退文通知单.docx、撤回通知.docx 模板目录（相对数据目录；没有时用随程序提供的）")
+    addresses: dict[str, list[str]] = Field({}, description="通讯录：来文单位 = [邮件地址, …]；非邮件来文的通知单按此发送（写在 [returns.addresses] 表中）")
+    retry_seconds: int = Field(300, description="发送失败后多少秒重试，之后每次加倍")
+    retry_max_seconds: int = Field(21600, description="重试间隔的上限（秒）")
+    max_attempts: int = Field(8, description="最多尝试发送几次")
 
     @field_validator("number_format")
     @classmethod
@@ -380,12 +382,12 @@ _MAIL_ADDRESS = re.compile(r"[^@\s<>()\[\],;:\"]+@[A-Za-z0-9.\-]+\.[A-Za-z0-9\-]
 
 class _MailServer(_Section):
     """What [smtp] and [imap] share: a server, TLS, an account (the password never printed: SecretStr)."""
-    host: Optional[str] = None
-    port: Optional[int] = None
-    username: Optional[str] = None
-    password: Optional[SecretStr] = None
-    ca_file: Optional[str] = None  # a private CA's certificate (PEM); relative paths are relative to the file
-    timeout: int = 30
+    host: Optional[str] = Field(None, description="邮件服务器的主机名；不设则不使用该服务器")
+    port: Optional[int] = Field(None, description="端口（不设时按加密方式取默认：SMTP 587/465，IMAP 993/143）")
+    username: Optional[str] = Field(None, description="登录账户")
+    password: Optional[SecretStr] = Field(None, description="登录密码（宜用环境变量给出；从不显示）")
+    ca_file: Optional[str] = Field(None, description="机关自己的证书颁发机构证书（PEM；相对路径相对于配置文件）")  # a private CA's certificate (PEM); relative paths are relative to the file
+    timeout: int = Field(30, description="连接的超时（秒）")
 
     @field_validator("host")
     @classmethod
@@ -420,9 +422,9 @@ class _MailServer(_Section):
 
 class SmtpSettings(_MailServer):
     """[smtp]: where the 退文通知单 (and the 来信's answers) go out; STARTTLS (587) or implicit TLS (465)."""
-    security: Literal["starttls", "tls"] = "starttls"
-    from_address: Optional[str] = None
-    from_name: Optional[str] = None
+    security: Literal["starttls", "tls"] = Field("starttls", description="加密方式：starttls（端口 587）或 tls（隐式 TLS，端口 465）")
+    from_address: Optional[str] = Field(None, description="发件人地址")
+    from_name: Optional[str] = Field(None, description="发件人名称（不设时用机关名称）")
 
     @model_validator(mode="after")
     def _sender(self):
@@ -444,10 +446,10 @@ class SmtpSettings(_MailServer):
 class ImapSettings(_MailServer):
     """[imap]: the office mailbox as a channel: each message of `folder` taken once, then moved to
     `processed_folder` (empty: flagged $ShouwenTaken and left where it is), never deleted."""
-    security: Literal["tls", "starttls"] = "tls"
-    folder: str = "INBOX"
-    processed_folder: str = "已收文"
-    timeout: int = 60
+    security: Literal["tls", "starttls"] = Field("tls", description="加密方式：tls（端口 993）或 starttls（端口 143）")
+    folder: str = Field("INBOX", description="收取哪个邮件夹")
+    processed_folder: str = Field("已收文", description="取过的邮件移入的邮件夹；\"\" 则只加标记 $ShouwenTaken、不移动；邮件从不删除")
+    timeout: int = Field(60, description="连接与收取的超时（秒）")
 
     @model_validator(mode="after")
     def _folders(self):
@@ -466,10 +468,10 @@ class LettersSettings(_Section):
     """[letters]: citizens' letters (pipelines/letters/, issue 22). folders: inbox folders declared as letter
     channels (市长信箱, 12345 网上来件 …: inbox/<folder>/); mailboxes: mail addresses of the 市长信箱 (a mail to
     one of them is on that channel, named mailbox_name); number_prefix: the letters' own numbers (信〔2026〕N号)."""
-    folders: list[str] = []
-    mailboxes: list[str] = []
-    mailbox_name: str = "市长信箱"
-    number_prefix: str = "信"
+    folders: list[str] = Field([], description="来信渠道的收件箱文件夹（inbox/ 下的名称，如 12345、市长信箱）")
+    mailboxes: list[str] = Field([], description="寄到这些地址的邮件算作来信")
+    mailbox_name: str = Field("市长信箱", description="这些邮箱来信的渠道名称")
+    number_prefix: str = Field("信", description="来信编号的前缀：信〔2026〕1号")
 
     @field_validator("folders")
     @classmethod

@@ -1,6 +1,6 @@
 """`shouwen worker` (流程工作进程): a Prefect process worker that takes the office's batches from a work pool.
 
-For an office on several machines (docs/deploy.md): a standing Prefect server holds the deployments of
+For an office on several machines (docs/admin/deploy.md): a standing Prefect server holds the deployments of
 prefect.yaml; each machine that shares the data root runs `shouwen worker`, which
   1. makes sure the work pool (default "shouwen", type process) and its queues exist — "text" (the batch,
      e-documents) before "ocr" (初审 of scans and faxes), in that priority;
@@ -86,7 +86,7 @@ def run_worker(args) -> int:
     api = config.settings.prefect.api_url
     if not api:
         print("shouwen: 工作进程需要常驻的流程服务：请在 shouwen.toml 的 [prefect] api_url 或环境变量 PREFECT_API_URL 中"
-              "给出其地址（如 http://prefect.office.lan:4200/api），见 docs/deploy.md", file=sys.stderr)
+              "给出其地址（如 http://prefect.office.lan:4200/api），见 docs/admin/deploy.md", file=sys.stderr)
         return 2
     pool = args.pool or config.settings.prefect.work_pool
     queues = args.queue or list(QUEUES)

@@ -7,7 +7,7 @@
                      under the header row whose first cell is 承办部门, the overdue list under 收文编号
 
 An office changes its letterhead, wording or layout by copying one into <data root>/templates/ and editing it
-in WPS or Word; the field names are listed in docs/handling.md.
+in WPS or Word; the field names are listed in docs/manual/handling.md.
 
     .venv/bin/python scripts/make_handling_templates.py
 """

@@ -5,7 +5,8 @@
 Pages (server-rendered, Chinese; URLs are part of the contract): /login, /logout, /search, /ledger (+ /ledger.xlsx,
 /ledger/print), /documents/{id} (+ /pages/{n}.png, /original, /notice, actions, /review), /queue, /review (待复核),
 /letters and /letters/{id} (来信, + /category, /assign, /sign, /transfer, /reply, /done), /quarantine, /register,
-/dashboard, /due, /accounts; the JSON API under /api/v1/ (web/api.py). Every handler parses its input, calls one
+/dashboard, /due, /accounts; the JSON API under /api/v1/ (web/api.py); the documentation site at /docs/ when
+it is built (web/docs_site.py: no login, the manuals hold no office data). Every handler parses its input, calls one
 desk function (pipelines/desk, which asks pipelines/access.py) and renders; nothing here decides who sees what.
 
 Security: server-side sessions (pipelines/accounts.py) in an HttpOnly, SameSite=Lax cookie, Secure unless
@@ -52,6 +53,9 @@ def create_app(source) -> "object":
     templates.env.globals["office_name"] = office.config.office.name
     app.state.templates = templates
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+    from . import docs_site
+
+    docs_policy = docs_site.mount(app)  # the documentation at /docs/ when `shouwen docs` has built it
 
     from . import api, pages
 
@@ -62,6 +66,8 @@ def create_app(source) -> "object":
     @app.middleware("http")
     async def headers(request: Request, call_next):
         response = await call_next(request)
+        if docs_policy and request.url.path.startswith("/docs/"):
+            response.headers["Content-Security-Policy"] = docs_policy  # Material's own inline scripts, by hash
         response.headers.setdefault("Content-Security-Policy",
                                     "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; "
                                     "script-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'")

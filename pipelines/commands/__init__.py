@@ -44,6 +44,7 @@ COMMANDS = (
     "pipelines.migrate:MIGRATE",
     "pipelines.commands.desk:REINDEX",
     "pipelines.commands.review:RULES",
+    "pipelines.commands.docs:DOCS",
     "pipelines.handling.cli:DUE",
     "pipelines.handling.cli:HANDLING",
     "pipelines.handling.cli:PROPOSE",

@@ -69,7 +69,7 @@ def rebuild_ledger(root: Path, config, force: bool = False, *, actor: Optional[A
     path = ledger_file(config)
     if path is None:
         raise DeskRefusal("ledger_in_database", f"登记簿在数据库中（{mask(config.ledger_location())}），不能由档案重建；"
-                                                f"请用数据库的备份恢复（见 docs/deploy.md）")
+                                                f"请用数据库的备份恢复（见管理员指南“多台机器、PostgreSQL、备份”，docs/admin/deploy.md）")
     if path != DataRoot(root).ledger_file:
         raise DeskRefusal("ledger_elsewhere", f"只能重建数据目录下的登记簿 {DataRoot(root).ledger_file}；配置的登记簿是 {path}")
     with batch_lock(root):

@@ -338,3 +338,16 @@ def test_the_permission_cases_in_the_browser(server, browser):
     login(page, "lingdao")
     assert "失败次数过多" in page.inner_text("p.error")
     shot(page, "login-throttled")
+
+
+def test_the_quarantine_lists_a_file_cut_off_in_transfer_with_its_reason(server, browser):
+    """The handbook's 隔离区 (docs/manual/counter.md): the clerk sees the sample cut off in transfer, with a reason."""
+    base, root, rows = server
+    page = page_of(browser, base, "wenmi")
+    page.goto("/quarantine")
+    table = page.inner_text("table.register")
+    assert web_office.CUT in table
+    row = next(line for line in table.splitlines() if web_office.CUT in line)
+    assert row.split("\t")[-1].strip()  # its reason, in words
+    shot(page, "quarantine-wenmi")
+    page.context.close()

@@ -176,7 +176,7 @@ def text_block(ctx):
             w = page.width_mm - page.margin_left_mm - page.margin_right_mm
             h = page.height_mm - page.margin_top_mm - page.margin_bottom_mm
             if abs(w - p["width"]) > tol or abs(h - p["height"]) > tol:
-                yield Hit(f"版心应为 {p['width']:g}mm×{p['height']:g}mm，实为 {w:.1f}mm×{h:.1f}mm;"
+                yield Hit(f"版心应为 {p['width']:g}mm×{p['height']:g}mm，实为 {w:.1f}mm×{h:.1f}mm；"
                           f"请将页边距设为上 37mm、下 35mm、左 28mm、右 26mm",
                           page=page.number, evidence=f"{_mm(w)}×{_mm(h)}", expected=f"{p['width']:g}mm×{p['height']:g}mm(±{tol:g}mm)",
                           aspect="position", box=declared_block(page))

@@ -105,7 +105,7 @@ def test_migrate_says_what_is_missing_or_unreachable(tmp_path):
 
 
 def test_a_pg_dump_of_the_ledger_restores_with_numbers_going_on(postgres, postgres_url, tmp_path):
-    """docs/deploy.md's backup and restore of a PostgreSQL ledger: pg_dump -Fc, pg_restore into an empty database."""
+    """docs/admin/deploy.md's backup and restore of a PostgreSQL ledger: pg_dump -Fc, pg_restore into an empty database."""
     from ...postgres import bin_dir
 
     ledger = open_ledger(postgres_url, tmp_path)
