@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
-from ..access import can_see, may, sees_confidential
+from ..access import can_see, may, sees_confidential, shows_original
 from ..actors import Actor, acting
 from ..ledger import STATUS_ZH
 from ..refusals import DeskRefusal
@@ -49,6 +49,7 @@ class DocumentView:
     has_notice: bool = False  # a 退文通知单 to download
     actions: list = field(default_factory=list)  # [(action, Chinese label)] the actor may take now
     delivery: list = field(default_factory=list)  # 退文送达: return_delivery(office, row) (the page's #return-delivery)
+    original_allowed: bool = True  # 下载原件 and page images offered (access.shows_original: not a 来信's to the 领导)
 
     @property
     def verdict(self) -> str:
@@ -95,7 +96,11 @@ def document(office, key, *, actor: Optional[Actor] = None, images: bool = True)
     except ValueError:
         findings = []
     pages, note, boxes, text, text_note = 0, "", {}, "", ""
-    if images:
+    allowed = shows_original(actor, row)
+    if images and not allowed:
+        note = "来信原件载有来信人个人信息，仅文秘和承办部门可看原件；下为隐去个人信息的文字"
+        text, text_note = _text(office, row)
+    elif images:
         try:
             pages = page_images.page_count(office.paths, row)
             boxes = page_images.finding_boxes(findings, page_images.page_sizes(office.paths, row))
@@ -113,7 +118,7 @@ def document(office, key, *, actor: Optional[Actor] = None, images: bool = True)
         newer=[linked[n] for n in marks["newer_versions"] if n in linked],
         copies=[linked[n] for n in marks["linked_copies"] if n in linked],
         has_notice=bool(row.get("return_path")), actions=actions_for(actor, row),
-        delivery=return_delivery(office, row) if row.get("return_path") else [])
+        delivery=return_delivery(office, row) if row.get("return_path") else [], original_allowed=allowed)
 
 
 def return_delivery(office, row: dict) -> list[dict]:
@@ -192,6 +197,8 @@ def _text(office, row: dict) -> tuple[str, str]:
             stored = None
         if stored:
             return stored[1][:TEXT_LIMIT], ""
+    if row.get("kind") == "letter":  # a 来信 not in the index: its text only ever without the writer's
+        return _letter_text(office, row)  # personal information, as the index holds it (never the raw cache)
     cache = page_images.text_cache(office.paths, row)
     try:
         return cache.read_text(encoding="utf-8")[:TEXT_LIMIT], ""
@@ -210,16 +217,36 @@ def _text(office, row: dict) -> tuple[str, str]:
     return text[:TEXT_LIMIT], ""
 
 
+def _letter_text(office, row: dict) -> tuple[str, str]:
+    """A 来信's text read again, its writer's name, telephone and address taken out (search_sync.read_for_index,
+    pipelines/letters/fields.redact); a scanned letter's is not OCR'd again here."""
+    from .. import page_images
+    from ..search_sync import read_for_index
+
+    if row.get("channel") in ("fax", "scan") or (row.get("format") or "") in page_images.IMAGE_FORMATS:
+        return "", "扫描件和传真的文字由批处理识别（OCR），此处不再重复识别"
+    doc, why = read_for_index(office.root, row)
+    return (doc.body[:TEXT_LIMIT], "") if doc else ("", why)
+
+
 def page_png(office, key, number: int, *, actor: Optional[Actor] = None) -> Path:
     """The PNG of page `number` of document `key` (rendered and cached on first use); not_found for a page the
     original does not have."""
     from .. import page_images
 
-    row = _find(office, key, acting(actor))
+    actor = acting(actor)
+    row = _find(office, key, actor)
+    _require_original(actor, row)
     try:
         return page_images.page_image(office.paths, row, int(number))
     except (IndexError, page_images.NoImages):
         raise DeskRefusal("not_found", f"{row['number']} 没有第 {number} 页的图像") from None
+
+
+def _require_original(actor: Actor, row: dict) -> None:
+    if not shows_original(actor, row):
+        raise DeskRefusal("forbidden", f"{row['number']} 是群众来信，原件载有来信人个人信息（姓名、电话、住址），"
+                                       "仅文秘和承办部门可查看原件")
 
 
 def download_name(row: dict, path: Path, kind: str = "") -> str:
@@ -228,8 +255,11 @@ def download_name(row: dict, path: Path, kind: str = "") -> str:
 
 
 def original(office, key, *, actor: Optional[Actor] = None) -> tuple[Path, str]:
-    """The archived original of document `key` and the name to download it under."""
-    row = _find(office, key, acting(actor))
+    """The archived original of document `key` and the name to download it under; "forbidden" for a 来信's to
+    a reader not shown its writer's personal information (access.shows_original)."""
+    actor = acting(actor)
+    row = _find(office, key, actor)
+    _require_original(actor, row)
     path = office.root / row["archive_path"]
     return path, download_name(row, path)
 

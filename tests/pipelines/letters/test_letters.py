@@ -27,7 +27,7 @@ from pipelines.refusals import DeskRefusal
 from ...handling_ledger import Clock
 from ...pipelines.test_batch import SAMPLES
 
-LETTERS = Path(__file__).resolve().parent / "data" / "letters"
+LETTERS = Path(__file__).resolve().parents[2] / "data" / "letters"
 ME = f"cli:{getpass.getuser()}"
 PHONE = "13812345678"
 # file → (category proposed, by hand from its words); the 12345 folder's letters
@@ -365,3 +365,29 @@ def test_rebuild_ledger_gives_letters_back_their_numbers_category_and_transfer(r
     assert rows["物业.txt"]["status"] == "review_held"  # still the clerk's
     assert [h.number for h in open_index(root).search("积水")] == [rows["1772410500.M1P1.mailhost"]["number"]]
     assert open_index(root).search(PHONE) == []
+
+
+def test_a_letters_page_and_original_keep_the_telephone_from_the_leader_and_the_confidential_clerk(root):
+    """Found trying the desk: the 转出 court letter (not in the index) showed 郑先生 and his telephone in the
+    page's 原件文字 to the 领导, and 下载原件 gave every reader the letter's raw file. By hand from the letter:
+    郑先生, 13200007777 (转出-法院判决.txt); 王先生, 13812345678, wang2026@example.com (the 市长信箱 mail)."""
+    from pipelines import desk
+
+    rows = _rows(root)
+    court, mail = rows["来件0309.txt"], rows["1772410500.M1P1.mailhost"]
+    assert court["status"] == "transferred"
+    with _office(root) as office:
+        for actor in (Actor("zhao", "leader"), Actor("qian", "confidential")):
+            for row, personal in ((court, ("13200007777", "郑先生")), (mail, (PHONE, "王先生", "wang2026@example.com"))):
+                view = desk.document(office, row["number"], actor=actor)
+                assert view.text and not any(p in view.text for p in personal), (actor.role, row["file"], view.text)
+                assert not view.original_allowed
+                with pytest.raises(DeskRefusal) as refused:
+                    desk.original(office, row["number"], actor=actor)
+                assert refused.value.code == "forbidden" and "个人信息" in str(refused.value)
+        # the clerk and the handling department still download the letter as it came
+        path, _ = desk.original(office, mail["number"], actor=Actor("wang", "clerk"))
+        assert "From: wang2026@example.com" in path.read_text(encoding="utf-8", errors="replace")
+        staff = Actor("li", "staff", mail["department"])
+        assert desk.document(office, mail["number"], actor=staff).original_allowed
+        assert desk.original(office, mail["number"], actor=staff)[0] == path
