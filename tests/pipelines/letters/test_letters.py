@@ -391,3 +391,21 @@ def test_a_letters_page_and_original_keep_the_telephone_from_the_leader_and_the_
         staff = Actor("li", "staff", mail["department"])
         assert desk.document(office, mail["number"], actor=staff).original_allowed
         assert desk.original(office, mail["number"], actor=staff)[0] == path
+
+
+def test_a_letters_history_is_in_chinese_and_in_the_offices_time(root, capsys):
+    """Found trying `shouwen letter`: its history printed the ledger's English states (registered, reviewed,
+    routed, indexed), the batch as "batch", and the stored ISO times as they were, one line in Beijing time
+    and the next in UTC. By hand: the registration was at 09:00 Beijing time on 2026-03-02 (the clock)."""
+    import re
+
+    rows = _rows(root)
+    key = _letter_rows(root)[rows["投诉-油烟扰民.txt"]["id"]]["letter_number"]
+    assert main(["letter", key, "--root", str(root)]) == 0
+    lines = capsys.readouterr().out.splitlines()[2:]
+    assert lines and lines[0].startswith("  2026-03-02 09:00 已登记 ")
+    for line in lines:
+        assert re.match(r"  \d{4}-\d\d-\d\d \d\d:\d\d \S", line), line
+        assert not re.search(r"registered|reviewed|routed|indexed|（batch）", line), line
+    assert any(" 已分办 " in line or " 已入检索 " in line for line in lines)
+    assert lines[0].endswith("（批处理）")
