@@ -49,13 +49,12 @@ def _letters(args) -> int:
 
 
 def _letter(args) -> int:
-    from pipelines.terminal import shown
-
-    from . import ops
-
     from pipelines.desk.common import office_time
     from pipelines.desk.documents import actor_labels
     from pipelines.ledger import STATUS_ZH
+    from pipelines.terminal import shown
+
+    from . import ops
 
     with _office(args) as office:
         entry = ops.letter(office, args.key, actor=args.actor)
