@@ -409,3 +409,24 @@ def test_a_letters_history_is_in_chinese_and_in_the_offices_time(root, capsys):
         assert not re.search(r"registered|reviewed|routed|indexed|（batch）", line), line
     assert any(" 已分办 " in line or " 已入检索 " in line for line in lines)
     assert lines[0].endswith("（批处理）")
+
+
+def test_a_letter_whose_file_name_holds_the_telephone_is_listed_without_it_to_the_leader(root):
+    """Found trying the 12345 folder: a letter saved as 刘先生13912345678来信.txt (a work order named by the caller's
+    number) gave its file name, telephone and all, in `shouwen ledger --json` to the 领导. By hand: the leader's
+    and the 机要员's register rows name no 13912345678 and no 刘先生; the clerk's keeps the file's own name."""
+    from pipelines import desk
+    from pipelines.ledger import LedgerQuery
+
+    name = "刘先生13912345678来信.txt"
+    (root / "inbox" / "12345" / name).write_text(
+        "市长您好：\n我家楼下的路灯坏了一个月了，晚上出行很不方便，请尽快修理。\n刘先生 电话：13912345678\n", encoding="utf-8")
+    run_batch(root, config=load(root, environ={}))
+    with _office(root) as office:
+        for actor in (Actor("zhao", "leader"), Actor("qian", "confidential")):
+            records = [e.record() for e in desk.ledger_page(office, LedgerQuery(limit=500), actor=actor).entries]
+            assert any("路灯坏了" in (r["title"] or "") for r in records)
+            dumped = json.dumps(records, ensure_ascii=False)
+            assert "13912345678" not in dumped and "刘先生" not in dumped, actor.role
+        clerk = [e.record() for e in desk.ledger_page(office, LedgerQuery(limit=500), actor=Actor("wang", "clerk")).entries]
+        assert name in [r["file"] for r in clerk]
