@@ -11,6 +11,8 @@ a CLI command. Every face (the CLI, the web desk's pages, its exports and its AP
     search_filters(actor)        -> dict    what a search must add ({"department": …} for staff; {} for the rest)
     may(actor, action, row=None) -> bool    require() without the refusal (what a face offers as a button)
     shows_personal(actor, row)   -> bool    whether a 来信's writer, telephone and address are shown (个人信息保护法)
+    shows_original(actor, row)   -> bool    whether the original file and its page images are given (a 来信's carry
+                                            its writer's personal information: as shows_personal)
     require(actor, action, row)  -> None    DeskRefusal "not_found" for a row the actor may not see (never
                                             "forbidden": its existence is not confirmed), "forbidden" for an
                                             action the role may not take
@@ -147,6 +149,15 @@ def shows_personal(actor: Actor, row: dict) -> bool:
     if actor.role in SEES_PERSONAL:
         return True
     return actor.role == "staff" and bool(actor.department) and row.get("department") == actor.department
+
+
+def shows_original(actor: Actor, row: dict) -> bool:
+    """Whether the archived original of `row` and its page images are given to `actor`. A 公文's: wherever it
+    is seen. A 来信's original holds its writer's name, telephone and address as written, which no redaction
+    reaches: only where shows_personal (the 文秘, the batch, the department it was 交办'd to)."""
+    if not can_see(actor, row):
+        return False
+    return row.get("kind") != "letter" or shows_personal(actor, row)
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 
 from . import EXIT_ACCEPTED, EXIT_UNUSABLE, Command, positive
 
@@ -74,8 +75,17 @@ def _ledger(args) -> int:
         print(f"shouwen: {exc}", file=sys.stderr)
         return EXIT_UNUSABLE
     if args.xlsx:
-        with _office(args) as office:
-            written = desk.ledger_xlsx(office, query, args.xlsx, actor=actor)
+        try:  # opened here, so that a path that cannot be written is one Chinese line, not openpyxl's traceback
+            handle = open(args.xlsx, "wb")
+        except OSError as exc:
+            print(f"shouwen: 无法写入“{shown(args.xlsx)}”：{_why_unwritable(exc)}", file=sys.stderr)
+            return EXIT_UNUSABLE
+        try:
+            with handle, _office(args) as office:
+                written = desk.ledger_xlsx(office, query, handle, actor=actor)
+        except BaseException:
+            Path(args.xlsx).unlink(missing_ok=True)  # nothing half-written left behind
+            raise
         print(f"登记簿已导出：{shown(args.xlsx)}（{written} 件）", file=sys.stderr)
         return EXIT_ACCEPTED
     shown_rows, headed = 0, False
@@ -348,3 +358,12 @@ REINDEX = Command(
     "按登记簿和归档原件重建检索库（检索库丢失或损坏后使用；完成前旧库照常可查）。\n"
     "Rebuild the search index from the ledger and the archived originals.",
     lambda parser: None, _reindex, action="reindex")
+
+
+def _why_unwritable(exc: OSError) -> str:
+    """Why a file could not be opened for writing, in the clerk's words."""
+    import errno
+
+    return {errno.ENOENT: "文件夹不存在", errno.EACCES: "没有写入权限", errno.EPERM: "没有写入权限",
+            errno.EISDIR: "这是一个文件夹，请给出文件名", errno.ENOTDIR: "路径中有一段不是文件夹",
+            errno.EROFS: "磁盘为只读", errno.ENOSPC: "磁盘已满"}.get(exc.errno, exc.strerror or "无法打开")

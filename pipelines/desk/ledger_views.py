@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Iterator, Optional
 
-from ..access import Scope, can_see, ledger_scope, require, sees_confidential
+from ..access import Scope, can_see, ledger_scope, require, sees_confidential, shows_original
 from ..actors import Actor, acting
 from ..ledger import STATUS_ZH, LedgerQuery
 from ..ledger.query import MAX_LIMIT
@@ -111,6 +111,7 @@ def ledger_page(office, query: LedgerQuery, *, actor: Optional[Actor] = None) ->
     ledger = office.ledger
     page = ledger.page(query)
     rows = [row for row in page.rows if can_see(actor, row)]  # the scope said so in SQL: this is the second lock
+    rows = [_file_shown(actor, row) for row in rows]
     _hide_unseen_marks(ledger, rows, actor)
     confidential = sees_confidential(actor)
     entries = [LedgerEntry(row, STATUS_ZH[row["status"]], RETURN_STATES.get(row["return_state"] or "", ""),
@@ -118,6 +119,18 @@ def ledger_page(office, query: LedgerQuery, *, actor: Optional[Actor] = None) ->
                            channel_zh(row["channel"]), secrecy_parts(row.get("secrecy")) if confidential else None)
                for row in rows]
     return LedgerPage(entries, page.total, query.offset, page.next(), confidential)
+
+
+LETTER_FILE_HIDDEN = "（来信，文件名不予显示）"
+
+
+def _file_shown(actor: Actor, row: dict) -> dict:
+    """The row with its file name as `actor` may read it: a 来信's file name may carry its writer's name or
+    telephone (a 12345 work order named by the caller's number), so it goes where the original goes
+    (access.shows_original: the 文秘 and the 交办 department); to anyone else LETTER_FILE_HIDDEN."""
+    if shows_original(actor, row):
+        return row
+    return {**row, "file": LETTER_FILE_HIDDEN}
 
 
 def _hide_unseen_marks(ledger, rows: list[dict], actor: Actor) -> None:

@@ -49,18 +49,25 @@ def _letters(args) -> int:
 
 
 def _letter(args) -> int:
+    from pipelines.desk.common import office_time
+    from pipelines.desk.documents import actor_labels
+    from pipelines.ledger import STATUS_ZH
     from pipelines.terminal import shown
 
     from . import ops
 
     with _office(args) as office:
         entry = ops.letter(office, args.key, actor=args.actor)
-    if args.json:
-        print(json.dumps({**entry.to_dict(), "kind": "letter"}, ensure_ascii=False))
-        return EXIT_ACCEPTED
+        if args.json:
+            print(json.dumps({**entry.to_dict(), "kind": "letter"}, ensure_ascii=False))
+            return EXIT_ACCEPTED
+        # as the document's page shows it: the office's time, the states in Chinese, who acted by name
+        labels = actor_labels(office, {line["actor"] or "batch" for line in entry.history})
+        lines = [(office_time(office, line["at"]), STATUS_ZH.get(line["status"], line["status"]), line["note"] or "",
+                  labels.get(line["actor"] or "batch", line["actor"])) for line in entry.history]
     _print_entry(entry)
-    for line in entry.history:
-        print(shown(f"  {line['at'][:16]} {line['status']} {line['note'] or ''}（{line['actor'] or 'batch'}）"))
+    for at, status, note, who in lines:
+        print(shown(f"  {at} {status} {note}（{who}）"))
     return EXIT_ACCEPTED
 
 

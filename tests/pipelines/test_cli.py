@@ -114,3 +114,25 @@ def test_extract_shows_text_and_layout(docs):
     layout = json.loads(_cli("extract", "--format", "json", docs["ok_pdf"]).stdout)
     first = layout["pages"][0]
     assert abs(first["width_mm"] - 210) < 1 and first["lines"][0]["runs"][0]["family"] == "xiaobiaosong"
+
+
+def test_a_register_export_to_a_folder_that_is_not_there_is_one_chinese_line(tmp_path):
+    """Found trying `shouwen ledger --xlsx`: a path in a missing folder printed the internal-error line and then
+    openpyxl's and lxml's tracebacks ("Exception ignored in … LxmlSyntaxError"). Expected: one Chinese line
+    naming the file and why, exit 2, and nothing left behind; a good path still writes the workbook."""
+    from pipelines.config import load
+    from pipelines.office import Office
+
+    root = tmp_path / "office"
+    root.mkdir()
+    with Office.open(root, load(root, environ={})):
+        pass  # an office whose ledger exists (empty)
+    missing = tmp_path / "没有的文件夹" / "登记簿.xlsx"
+    result = _cli("ledger", "--xlsx", missing, "--root", root)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr and "Error" not in result.stderr, result.stderr
+    assert result.stderr.strip() == f"shouwen: 无法写入“{missing}”：文件夹不存在", result.stderr
+    assert not missing.parent.exists()
+    good = tmp_path / "登记簿.xlsx"
+    result = _cli("ledger", "--xlsx", good, "--root", root)
+    assert result.returncode == 0 and good.read_bytes()[:2] == b"PK", result.stderr

@@ -27,7 +27,11 @@ from pipelines.refusals import DeskRefusal
 from ...handling_ledger import Clock
 from ...pipelines.test_batch import SAMPLES
 
+<<<<<<< ours
 LETTERS = Path(__file__).resolve().parents[2] / "data" / "letters"  # tests/data/letters
+=======
+LETTERS = Path(__file__).resolve().parents[2] / "data" / "letters"
+>>>>>>> theirs
 ME = f"cli:{getpass.getuser()}"
 PHONE = "13812345678"
 # file → (category proposed, by hand from its words); the 12345 folder's letters
@@ -365,3 +369,68 @@ def test_rebuild_ledger_gives_letters_back_their_numbers_category_and_transfer(r
     assert rows["物业.txt"]["status"] == "review_held"  # still the clerk's
     assert [h.number for h in open_index(root).search("积水")] == [rows["1772410500.M1P1.mailhost"]["number"]]
     assert open_index(root).search(PHONE) == []
+
+
+def test_a_letters_page_and_original_keep_the_telephone_from_the_leader_and_the_confidential_clerk(root):
+    """Found trying the desk: the 转出 court letter (not in the index) showed 郑先生 and his telephone in the
+    page's 原件文字 to the 领导, and 下载原件 gave every reader the letter's raw file. By hand from the letter:
+    郑先生, 13200007777 (转出-法院判决.txt); 王先生, 13812345678, wang2026@example.com (the 市长信箱 mail)."""
+    from pipelines import desk
+
+    rows = _rows(root)
+    court, mail = rows["来件0309.txt"], rows["1772410500.M1P1.mailhost"]
+    assert court["status"] == "transferred"
+    with _office(root) as office:
+        for actor in (Actor("zhao", "leader"), Actor("qian", "confidential")):
+            for row, personal in ((court, ("13200007777", "郑先生")), (mail, (PHONE, "王先生", "wang2026@example.com"))):
+                view = desk.document(office, row["number"], actor=actor)
+                assert view.text and not any(p in view.text for p in personal), (actor.role, row["file"], view.text)
+                assert not view.original_allowed
+                with pytest.raises(DeskRefusal) as refused:
+                    desk.original(office, row["number"], actor=actor)
+                assert refused.value.code == "forbidden" and "个人信息" in str(refused.value)
+        # the clerk and the handling department still download the letter as it came
+        path, _ = desk.original(office, mail["number"], actor=Actor("wang", "clerk"))
+        assert "From: wang2026@example.com" in path.read_text(encoding="utf-8", errors="replace")
+        staff = Actor("li", "staff", mail["department"])
+        assert desk.document(office, mail["number"], actor=staff).original_allowed
+        assert desk.original(office, mail["number"], actor=staff)[0] == path
+
+
+def test_a_letters_history_is_in_chinese_and_in_the_offices_time(root, capsys):
+    """Found trying `shouwen letter`: its history printed the ledger's English states (registered, reviewed,
+    routed, indexed), the batch as "batch", and the stored ISO times as they were, one line in Beijing time
+    and the next in UTC. By hand: the registration was at 09:00 Beijing time on 2026-03-02 (the clock)."""
+    import re
+
+    rows = _rows(root)
+    key = _letter_rows(root)[rows["投诉-油烟扰民.txt"]["id"]]["letter_number"]
+    assert main(["letter", key, "--root", str(root)]) == 0
+    lines = capsys.readouterr().out.splitlines()[2:]
+    assert lines and lines[0].startswith("  2026-03-02 09:00 已登记 ")
+    for line in lines:
+        assert re.match(r"  \d{4}-\d\d-\d\d \d\d:\d\d \S", line), line
+        assert not re.search(r"registered|reviewed|routed|indexed|（batch）", line), line
+    assert any(" 已分办 " in line or " 已入检索 " in line for line in lines)
+    assert lines[0].endswith("（批处理）")
+
+
+def test_a_letter_whose_file_name_holds_the_telephone_is_listed_without_it_to_the_leader(root):
+    """Found trying the 12345 folder: a letter saved as 刘先生13912345678来信.txt (a work order named by the caller's
+    number) gave its file name, telephone and all, in `shouwen ledger --json` to the 领导. By hand: the leader's
+    and the 机要员's register rows name no 13912345678 and no 刘先生; the clerk's keeps the file's own name."""
+    from pipelines import desk
+    from pipelines.ledger import LedgerQuery
+
+    name = "刘先生13912345678来信.txt"
+    (root / "inbox" / "12345" / name).write_text(
+        "市长您好：\n我家楼下的路灯坏了一个月了，晚上出行很不方便，请尽快修理。\n刘先生 电话：13912345678\n", encoding="utf-8")
+    run_batch(root, config=load(root, environ={}))
+    with _office(root) as office:
+        for actor in (Actor("zhao", "leader"), Actor("qian", "confidential")):
+            records = [e.record() for e in desk.ledger_page(office, LedgerQuery(limit=500), actor=actor).entries]
+            assert any("路灯坏了" in (r["title"] or "") for r in records)
+            dumped = json.dumps(records, ensure_ascii=False)
+            assert "13912345678" not in dumped and "刘先生" not in dumped, actor.role
+        clerk = [e.record() for e in desk.ledger_page(office, LedgerQuery(limit=500), actor=Actor("wang", "clerk")).entries]
+        assert name in [r["file"] for r in clerk]
