@@ -27,11 +27,7 @@ from pipelines.refusals import DeskRefusal
 from ...handling_ledger import Clock
 from ...pipelines.test_batch import SAMPLES
 
-<<<<<<< ours
 LETTERS = Path(__file__).resolve().parents[2] / "data" / "letters"  # tests/data/letters
-=======
-LETTERS = Path(__file__).resolve().parents[2] / "data" / "letters"
->>>>>>> theirs
 ME = f"cli:{getpass.getuser()}"
 PHONE = "13812345678"
 # file → (category proposed, by hand from its words); the 12345 folder's letters
