@@ -381,7 +381,7 @@ def test_a_letters_page_and_original_keep_the_telephone_from_the_leader_and_the_
             for row, personal in ((court, ("13200007777", "郑先生")), (mail, (PHONE, "王先生", "wang2026@example.com"))):
                 view = desk.document(office, row["number"], actor=actor)
                 assert view.text and not any(p in view.text for p in personal), (actor.role, row["file"], view.text)
-                assert not view.original_allowed
+                assert not view.original_shown
                 with pytest.raises(DeskRefusal) as refused:
                     desk.original(office, row["number"], actor=actor)
                 assert refused.value.code == "forbidden" and "个人信息" in str(refused.value)
@@ -389,7 +389,7 @@ def test_a_letters_page_and_original_keep_the_telephone_from_the_leader_and_the_
         path, _ = desk.original(office, mail["number"], actor=Actor("wang", "clerk"))
         assert "From: wang2026@example.com" in path.read_text(encoding="utf-8", errors="replace")
         staff = Actor("li", "staff", mail["department"])
-        assert desk.document(office, mail["number"], actor=staff).original_allowed
+        assert desk.document(office, mail["number"], actor=staff).original_shown
         assert desk.original(office, mail["number"], actor=staff)[0] == path
 
 
