@@ -53,6 +53,12 @@ class DocumentView:
 
     @property
     def verdict(self) -> str:
+        """初审结论 as the page says it. A classified document is never returned (it goes to the 机要室 whatever
+        its format): a "return" verdict on it is said as what happened, not as a 退文."""
+        from ..secrecy import is_confidential
+
+        if self.row.get("verdict") == "return" and is_confidential(self.row) and self.row.get("status") != "returned":
+            return "格式有误（涉密公文，不退文，转机要室办理）"
         return VERDICT_ZH.get(self.row.get("verdict") or "", "—")
 
 

@@ -230,3 +230,20 @@ def test_a_clerk_routing_to_a_department_never_used_is_warned_of_a_possible_typo
     assert typo.warning and "“综合课”此前没有收文分办过" in typo.warning
     known = desk.route(office, number, "综合科")  # named by a 分办 rule
     assert known.warning is None
+
+
+@pytest.mark.parametrize("row, said", [
+    # found trying the desk: the 机要员's page of the 机密 mail said 初审结论：退文, but a classified document is never
+    # returned — it went to the 机要室
+    ({"verdict": "return", "status": "routed", "department": "机要室", "route_source": "classified", "secrecy": "机密★1年"},
+     "格式有误（涉密公文，不退文，转机要室办理）"),
+    ({"verdict": "return", "status": "returned", "department": None, "route_source": None, "secrecy": None}, "退文"),
+    ({"verdict": "accept", "status": "routed", "department": "机要室", "route_source": "classified", "secrecy": "机密"},
+     "通过"),
+])
+def test_the_document_page_says_a_classified_documents_verdict_as_what_happened(row, said):
+    from pipelines.desk.documents import DocumentView
+
+    view = DocumentView(row=row, received="", channel="", status="", history=[], findings=[], pages=0, images_note="", boxes={}, text="",
+                        text_note="")
+    assert said in view.verdict
