@@ -15,6 +15,12 @@ def catalog_entries() -> list[dict]:
             for r in all_rules().values()]
 
 
+def rule_title(rule_id: str) -> str:
+    """A rule's Chinese name (its title) for a reader; the id itself where no rule has it (an older report)."""
+    found = all_rules().get(rule_id)
+    return found.title if found else rule_id
+
+
 def render_catalog(fmt: str = "text") -> str:
     entries = catalog_entries()
     if fmt == "json":

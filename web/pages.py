@@ -513,10 +513,12 @@ async def register(request: Request, issuer: str = Form(""), channel: str = Form
 def dashboard(request: Request, who: Actor = Depends(actor)):
     import json
 
+    from validators.catalog import rule_title
+
     figures = desk.dashboard(office(request), actor=who)
     charts = {"days": figures.days, "departments": figures.departments,
               "senders": [[s["issuer"], s["rate"], s["returned"], s["total"]] for s in figures.senders],
-              "rules": figures.rules}
+              "rules": [[rule_title(rule_id), n] for rule_id, n in figures.rules]}  # the rule's Chinese name
     # inside <script type="application/json">: "<", ">" and "&" escaped, so no name can close the element
     data = json.dumps(charts, ensure_ascii=False).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     from pipelines.letters import ops
