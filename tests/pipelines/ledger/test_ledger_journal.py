@@ -19,6 +19,7 @@ from pipelines.ledger import Feature, LedgerConflict, SQLiteLedger, open_ledger
 from pipelines.ledger.journal import journal_path, read
 
 from ... import builder
+from ...cli_accounts import confidential_env
 from ...pipelines.test_batch import SAMPLES
 from ...processes import in_processes
 
@@ -200,11 +201,22 @@ def _rebuilt_copy(office: Path, tmp_path: Path) -> Path:
     return root
 
 
-def test_rebuild_restores_every_column_and_the_whole_history(office, tmp_path, capsys):
+def _as_confidential_clerk(root: Path, monkeypatch) -> None:
+    """`ledger --confidential` needs a 机要员's account (issue 17 item 3); a rebuilt ledger has none (accounts live
+    only in the ledger), so the test adds it again there."""
+    env = confidential_env(root)
+    for name in ("SHOUWEN_USER", "SHOUWEN_PASSWORD"):
+        monkeypatch.setenv(name, env[name])
+
+
+def test_rebuild_restores_every_column_and_the_whole_history(office, tmp_path, capsys, monkeypatch):
     before = _snapshot(office)
     capsys.readouterr()
+    _as_confidential_clerk(office, monkeypatch)
     assert main(["ledger", "--root", str(office), "--confidential"]) == 0
     listing = capsys.readouterr().out
+    for name in ("SHOUWEN_USER", "SHOUWEN_PASSWORD"):  # the rebuild is the operator's, on a root with no ledger
+        monkeypatch.delenv(name)
     root = _rebuilt_copy(office, tmp_path)
     assert main(["rebuild-ledger", "--root", str(root)]) == 0
     said = capsys.readouterr().out
@@ -220,6 +232,7 @@ def test_rebuild_restores_every_column_and_the_whole_history(office, tmp_path, c
     assert "其中 7 件的状态、栏目和历史由登记日志恢复" in said
     assert said.splitlines()[-2:] == ["  原登记簿已不存在：若曾使用账户、承办督办等功能，这些功能表只存在于登记簿中，无法由档案恢复",
                                       "已登记而未办结的收文将由下一批重新初审"]
+    _as_confidential_clerk(root, monkeypatch)
     assert main(["ledger", "--root", str(root), "--confidential"]) == 0
     assert capsys.readouterr().out == listing  # the 机要员's view: the classified title, issuer and number back
     run_batch(root)  # nothing is reviewed again: the linked copy stays linked, its history unchanged
