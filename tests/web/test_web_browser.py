@@ -10,6 +10,7 @@ classified number typed into the URL, the API with another user's token, a form 
 throttling."""
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -54,10 +55,9 @@ def wait_until_ready(process: subprocess.Popen, url: str) -> None:
         time.sleep(0.2)  # between polls, not a wait for readiness
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    root = tmp_path_factory.mktemp("browser") / "office"
-    rows = web_office.build(root)
+@contextlib.contextmanager
+def serving(root):
+    """`shouwen serve` over the data root `root` in its own process, for the with-block: its base URL."""
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("SHOUWEN_")}
     env["PYTHONPATH"] = str(ROOT)
@@ -66,7 +66,7 @@ def server(tmp_path_factory):
     base = f"http://127.0.0.1:{port}"
     try:
         wait_until_ready(process, base + "/login")
-        yield base, root, rows
+        yield base
     finally:
         process.terminate()
         try:
@@ -76,13 +76,11 @@ def server(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield chromium
-        chromium.close()
+def server(tmp_path_factory):
+    root = tmp_path_factory.mktemp("browser") / "office"
+    rows = web_office.build(root)
+    with serving(root) as base:
+        yield base, root, rows
 
 
 def page_of(browser, base: str, username: str | None = None):

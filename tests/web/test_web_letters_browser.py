@@ -7,14 +7,12 @@ statistics counting the answer."""
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 
 import pytest
 
 from .. import web_letters_office as wl
 from ..web_letters_office import HELD, MAIL, PHONE, WRITER
-from .test_web_browser import CHROMIUM, FLAGS, ROOT, VIEWPORT, free_port, shot, wait_until_ready
+from .test_web_browser import CHROMIUM, VIEWPORT, serving, shot
 
 pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian's chromium is missing: scripts/setup.sh --dev")
 
@@ -23,31 +21,8 @@ pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian's c
 def server(tmp_path_factory):
     root = tmp_path_factory.mktemp("browser-letters") / "office"
     rows = wl.build(root)
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SHOUWEN_")}
-    env["PYTHONPATH"] = str(ROOT)
-    process = subprocess.Popen([sys.executable, "-m", "pipelines.cli", "serve", "--root", str(root), "--port", str(port)],
-                               cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_ready(process, base + "/login")
+    with serving(root) as base:
         yield base, root, rows
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            process.kill()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield chromium
-        chromium.close()
 
 
 def page_of(browser, base: str, username: str):
