@@ -15,7 +15,6 @@ from pipelines.ledger.postgres import LedgerUnavailable, PostgresLedger
 
 from ...processes import in_processes
 
-BACKENDS = ["sqlite", "postgresql"]
 DAY = "2026-03-02T09:30:00+08:00"
 
 # The documents table's columns, in order, as the four migrations define them (both backends).
@@ -24,20 +23,6 @@ COLUMNS = ["id", "year", "seq", "number", "received_at", "channel", "file", "sha
            "route_reason", "status", "reason", "route_source", "route_confidence", "return_state", "return_path",
            "version", "file_raw", "mail_from", "mail_from_name", "mail_date", "mail_message_id", "mail_subject",
            "mail_attachments", "linked_to", "revision_of", "revision", "similarity", "seals", "seals_unchanged"]
-
-
-@pytest.fixture(params=BACKENDS)
-def url(request, tmp_path) -> str:
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'ledger.sqlite3'}"
-    return request.getfixturevalue("postgres_url")
-
-
-@pytest.fixture
-def ledger(url, tmp_path):
-    opened = open_ledger(url, tmp_path)
-    yield opened
-    opened.close()
 
 
 def sha(n: int) -> str:

@@ -30,20 +30,6 @@ TASKS = Feature("tasks", steps=(
 ))
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def url(request, tmp_path) -> str:
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'ledger.sqlite3'}"
-    return request.getfixturevalue("postgres_url")
-
-
-@pytest.fixture
-def ledger(url, tmp_path):
-    opened = open_ledger(url, tmp_path)
-    yield opened
-    opened.close()
-
-
 def reg(ledger, n: int):
     return ledger.register(sha256=f"{n:064x}", file=f"来文{n}.pdf", channel="edoc", archive_path=f"archive/{n}.pdf",
                            received_at=DAY)
