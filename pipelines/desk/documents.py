@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
-from ..access import can_see, may, sees_confidential, shows_personal
+from ..access import can_see, may, sees_confidential, shows_original
 from ..actors import Actor, acting
 from ..ledger import STATUS_ZH
 from ..refusals import DeskRefusal
@@ -221,9 +221,9 @@ def _text(office, row: dict) -> tuple[str, str]:
 
 
 def _withheld(actor: Actor, row: dict) -> bool:
-    """A 来信 whose writer's personal information `actor` may not see (access.shows_personal): its text is shown
+    """A 来信 whose writer's personal information `actor` may not see (access.shows_original): its text is shown
     redacted, its original and page images not at all (issue 22 item 5)."""
-    return row.get("kind") == "letter" and not shows_personal(actor, row)
+    return not shows_original(actor, row)  # the one rule (access.py), also behind the register's file names
 
 
 def _redacted(text: str) -> str:
