@@ -194,6 +194,7 @@ def example_keys_not_in_schema() -> list[str]:
 
 # ---------------------------------------------------------------------------------------------- commands
 def commands_page() -> str:
+    import pipelines.cli  # noqa: F401  argparse's own words in Chinese, as `shouwen … --help` prints them
     from pipelines.commands import COMMANDS, EXIT_ACCEPTED, EXIT_RETURNED, EXIT_REVIEW_HELD, EXIT_UNUSABLE
 
     os.environ["COLUMNS"] = "110"  # argparse wraps to the terminal: a fixed width keeps the page stable
@@ -212,7 +213,7 @@ def commands_page() -> str:
         parser = argparse.ArgumentParser(prog="shouwen")
         sub = parser.add_subparsers()
         names.append(command.name)
-        help_text = command.add_to(sub).format_help().replace("usage: shouwen ", "用法：shouwen ")
+        help_text = command.add_to(sub).format_help()
         out += [f"## shouwen {command.name}\n", f"{_cell(command.help)}\n", "```text", help_text.rstrip(), "```", ""]
     return "\n".join(out)
 

@@ -26,6 +26,21 @@ os.environ.setdefault("SHOUWEN_INCOMPLETE_GRACE_SECONDS", "0")
 
 pytest_plugins = ["tests.postgres"]  # the `postgres` and `postgres_url` fixtures: a real PostgreSQL on a Unix socket
 
+
+@pytest.fixture(autouse=True)
+def _process_state_restored():
+    """Each test leaves the process as it found it: `pipelines.config.activate` (the CLI's `main`, called in-process
+    by many tests) exports $SHOUWEN_CONFIG, $SHOUWEN_ROOT and settings to os.environ and keeps the configuration
+    in a module global; a later test's `load(root)` would then read the earlier test's file. Seen on CI, where the
+    whole suite runs in one process."""
+    import pipelines.config as config
+
+    saved_env, saved_config = dict(os.environ), config._current
+    yield
+    os.environ.clear()
+    os.environ.update(saved_env)
+    config._current = saved_config
+
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMA_COPY = ROOT / "tests" / "data" / "validation-report.schema.json"
 SHARED_SPEC = ROOT.parent / "shared" / "spec"
