@@ -35,6 +35,7 @@ import shutil
 import tempfile
 import threading
 import weakref
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager, suppress
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
@@ -165,6 +166,7 @@ class TantivyIndex:
         self._lock = threading.Lock()
         self._seen = None
         self._view: Optional[ReadOnlyView] = None
+        self._counter: Optional[ThreadPoolExecutor] = None  # counts totals and facets beside the hits (_count_beside)
         if _version_of(self.path) in UPGRADABLE and not _writable(self.path):
             raise IndexUnavailable(f"检索库 {self.path} 需要升级到新格式，但数据目录只读：请在可写时运行一次 shouwen search 或 reindex")
         if _version_of(self.path) in UPGRADABLE:
@@ -701,6 +703,8 @@ class TantivyIndex:
         with self._guard():
             searcher = self._searcher()
             limit = max(1, limit)
+            counting = (self._count_beside(searcher, parsed, date_from, date_to, filters, facets, today or date.today())
+                        if total or facets else None)
             if order == "date":
                 matching = self._matching(parsed, date_from, date_to, filters)
                 best = [(0.0, a) for _, a in
@@ -722,15 +726,27 @@ class TantivyIndex:
                     found.append(Hit(id=doc_id, number=fields.get("number"), title=title, score=round(score, 4),
                                      snippet=snippet(title, body, parts),
                                      fields={k: fields.get(k) for k in FIELDS if k != "number"}))
-            if not (total or facets):
+            if counting is None:
                 return Results(found, len(found), {}, notices)
+            count, counted, approximate = counting.result()
             if close:  # nothing holds the query: the close matches' number, exactly, no facets
                 return Results(found, len(found), {}, notices)
-            # fewer hits than asked for: every plan's hits are then all of _matching's documents
-            every = [h.id for h in found] if len(found) < limit else None
-            count, counted, approximate = self._counted(searcher, parsed, date_from, date_to, filters, facets,
-                                                        today or date.today(), every)
+            if len(found) < limit:
+                # fewer hits than asked for: every plan's hits are then all of _matching's documents, counted
+                # exactly as they are (an estimate is never kept where the exact count is at hand)
+                count, counted, approximate = self._counted(searcher, parsed, date_from, date_to, filters, facets,
+                                                            today or date.today(), [h.id for h in found])
         return Results(found, count, counted, notices, approximate)
+
+    def _count_beside(self, searcher, parsed, date_from, date_to, filters, facets: bool, today: date) -> Future:
+        """_counted (total, facets, approximate) of the query, started on this index's counting thread while the
+        caller finds and reads the hits: the engine lets go of the GIL while it matches and aggregates, so on two
+        cores the clerk waits for the longer of the two, not their sum. The Future re-raises what _counted
+        raised (the caller's _guard makes an engine failure IndexDamaged)."""
+        with _COUNTER_LOCK:
+            if self._counter is None:
+                self._counter = ThreadPoolExecutor(1, thread_name_prefix="shouwen-count")
+        return self._counter.submit(self._counted, searcher, parsed, date_from, date_to, filters, facets, today)
 
     def search(self, query: str, limit: int = 20, date_from: Optional[str] = None, date_to: Optional[str] = None,
                **filters) -> list[Hit]:
@@ -739,6 +755,9 @@ class TantivyIndex:
         return self.results(query, limit, date_from, date_to, facets=False, total=False, **filters).hits
 
     def close(self) -> None:
+        if self._counter is not None:
+            self._counter.shutdown(wait=True)
+            self._counter = None
         self.index = None
         if self._view is not None:
             self._view.close()
@@ -773,6 +792,7 @@ class ReadOnlyView:
         self._cleanup()
 
 
+_COUNTER_LOCK = threading.Lock()  # makes an index's counting thread once (TantivyIndex._count_beside)
 RECEIVED = ("received_from", "received_to")  # the 收文日期 filter's two ends (YYYY-MM-DD, inclusive)
 
 
