@@ -35,6 +35,7 @@ import shutil
 import tempfile
 import threading
 import weakref
+from collections import OrderedDict
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager, suppress
 from datetime import date, datetime, timedelta, timezone
@@ -167,6 +168,7 @@ class TantivyIndex:
         self._seen = None
         self._view: Optional[ReadOnlyView] = None
         self._counter: Optional[ThreadPoolExecutor] = None  # counts totals and facets beside the hits (_count_beside)
+        self._counts: OrderedDict = OrderedDict()  # the latest COUNTS_KEPT counts, for the next page (_count_beside)
         if _version_of(self.path) in UPGRADABLE and not _writable(self.path):
             raise IndexUnavailable(f"检索库 {self.path} 需要升级到新格式，但数据目录只读：请在可写时运行一次 shouwen search 或 reindex")
         if _version_of(self.path) in UPGRADABLE:
@@ -610,12 +612,13 @@ class TantivyIndex:
     #     sample's (Results.approximate, shown "约 …"): the sample chosen to hold about SAMPLE_TARGET matches
     #     (the parts' frequencies taken as independent: _expected) and to visit about VISIT_MAX documents at
     #     most; one holding fewer than SAMPLE_MIN matches is replaced by a larger one (relative standard error
-    #     1/sqrt(SAMPLE_MIN), 4.5 %, about what two significant figures say) within that limit; an estimate
+    #     1/sqrt(SAMPLE_MIN), 5.8 %; 500 before, whose second pass cost a phrase
+    #     query its time twice) within that limit; an estimate
     #     under EXACT_UP_TO is counted again in full, exactly, where the rarest term is in at most
     #     EXACT_VISIT_MAX documents (else it stays an estimate, and says so).
     EXACT_UP_TO = 1_000
     SAMPLE_TARGET = 2_000
-    SAMPLE_MIN = 500
+    SAMPLE_MIN = 300
     VISIT_MAX = 8_000
     EXACT_VISIT_MAX = 64_000
 
@@ -703,8 +706,6 @@ class TantivyIndex:
         with self._guard():
             searcher = self._searcher()
             limit = max(1, limit)
-            counting = (self._count_beside(searcher, parsed, date_from, date_to, filters, facets, today or date.today())
-                        if total or facets else None)
             if order == "date":
                 matching = self._matching(parsed, date_from, date_to, filters)
                 best = [(0.0, a) for _, a in
@@ -719,6 +720,13 @@ class TantivyIndex:
                 if best:
                     notices.append("没有与检索词完全相符的文件，以下是词语相近的文件")
                     close = True
+            # as many hits as asked for: more may match, counted (_counted) while the hits are read; fewer: they
+            # are every match (every plan's hits are then all of _matching's documents), counted as they are.
+            # Close matches (nothing holds the query) are counted by their number, exactly, without facets.
+            counting = None
+            if (total or facets) and not close and len(best if found is None else found) >= limit:
+                counting = self._count_beside(searcher, parsed, date_from, date_to, filters, facets,
+                                              today or date.today())
             if found is None:
                 found = []
                 for score, addr in best[:limit]:
@@ -726,27 +734,54 @@ class TantivyIndex:
                     found.append(Hit(id=doc_id, number=fields.get("number"), title=title, score=round(score, 4),
                                      snippet=snippet(title, body, parts),
                                      fields={k: fields.get(k) for k in FIELDS if k != "number"}))
-            if counting is None:
+            if not (total or facets) or close:
                 return Results(found, len(found), {}, notices)
-            count, counted, approximate = counting.result()
-            if close:  # nothing holds the query: the close matches' number, exactly, no facets
-                return Results(found, len(found), {}, notices)
-            if len(found) < limit:
-                # fewer hits than asked for: every plan's hits are then all of _matching's documents, counted
-                # exactly as they are (an estimate is never kept where the exact count is at hand)
+            if counting is not None:
+                count, counted, approximate = counting.result()
+            else:
                 count, counted, approximate = self._counted(searcher, parsed, date_from, date_to, filters, facets,
                                                             today or date.today(), [h.id for h in found])
         return Results(found, count, counted, notices, approximate)
 
+    COUNTS_KEPT = 64  # counts kept for the pager (page 2 of the same query counts nothing again)
+
     def _count_beside(self, searcher, parsed, date_from, date_to, filters, facets: bool, today: date) -> Future:
         """_counted (total, facets, approximate) of the query, started on this index's counting thread while the
-        caller finds and reads the hits: the engine lets go of the GIL while it matches and aggregates, so on two
-        cores the clerk waits for the longer of the two, not their sum. The Future re-raises what _counted
-        raised (the caller's _guard makes an engine failure IndexDamaged)."""
+        caller reads the hits' stored texts and cuts their snippets: the engine lets go of the GIL while it
+        matches and aggregates, so on two cores the clerk waits for the longer of the two, not their sum. The
+        Future re-raises what _counted raised (the caller's _guard makes an engine failure IndexDamaged).
+        The same query again on the same commit of the index (the web desk's next page, a filter taken off
+        again) takes its counts from the latest COUNTS_KEPT, as they were: a commit (this process's or
+        another's) changes the key, so a count kept is never one of an older index."""
+        key = (tuple((p.text, tuple(p.units)) for p in parsed.parts), date_from, date_to,
+               tuple(sorted((k, str(v)) for k, v in filters.items() if v is not None)), facets, today,
+               self._seen, searcher.num_docs, self.EXACT_UP_TO, self.SAMPLE_TARGET, self.SAMPLE_MIN, self.VISIT_MAX,
+               self.EXACT_VISIT_MAX)
         with _COUNTER_LOCK:
+            kept = self._counts.get(key)
+            if kept is not None:
+                self._counts.move_to_end(key)
+                done: Future = Future()
+                total, counted, approximate = kept
+                done.set_result((total, {name: dict(values) for name, values in counted.items()}, approximate))
+                return done
             if self._counter is None:
                 self._counter = ThreadPoolExecutor(1, thread_name_prefix="shouwen-count")
-        return self._counter.submit(self._counted, searcher, parsed, date_from, date_to, filters, facets, today)
+
+        def count():
+            result = self._counted(searcher, parsed, date_from, date_to, filters, facets, today)
+            with _COUNTER_LOCK:
+                self._counts[key] = result
+                while len(self._counts) > self.COUNTS_KEPT:
+                    self._counts.popitem(last=False)
+            return result
+
+        return self._counter.submit(count)
+
+    def forget_counts(self) -> None:
+        """Drop the counts kept for the pager (the benchmark measures each query's own count)."""
+        with _COUNTER_LOCK:
+            self._counts.clear()
 
     def search(self, query: str, limit: int = 20, date_from: Optional[str] = None, date_to: Optional[str] = None,
                **filters) -> list[Hit]:

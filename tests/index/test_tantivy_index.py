@@ -7,6 +7,7 @@ import os
 import signal
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -333,3 +334,43 @@ def test_the_index_is_read_page_by_page_not_megabytes_around_each_miss(tmp_path)
     index.add(999, title="关于写入之后的通知", body="写入之后。")  # a writer maps new files: advised again after it
     flags = _vm_flags(tmp_path / INDEX_DIR)
     assert flags and all("rr" in f for f in flags)
+
+
+def test_the_next_page_takes_the_counts_kept_and_a_commit_counts_again(tmp_path, monkeypatch):
+    index = _counting_index(tmp_path)
+    index.EXACT_UP_TO = index.VISIT_MAX = index.EXACT_VISIT_MAX = 10_000  # counted in full: exact, known
+    first = index.results("校舍", limit=5)
+    assert (first.total, first.approximate, first.facets["doc_type"]) == (666, False, {"请示": 333, "通知": 333})
+
+    def not_again(*args, **kwargs):
+        raise AssertionError("counted again")
+
+    with monkeypatch.context() as m:
+        m.setattr(index, "_counted", not_again)
+        page2 = index.results("校舍", limit=10)  # the next page of the same query: nothing counted again
+        assert page2.total == 666 and page2.facets["doc_type"] == {"请示": 333, "通知": 333} and len(page2.hits) == 10
+        page2.facets["doc_type"]["请示"] = 0  # a caller's change does not reach the counts kept
+        assert index.results("校舍", limit=10).facets["doc_type"]["请示"] == 333
+    index.add(3000, title="关于校舍维修的请示", body="按计划推进。", doc_type="请示")  # a commit: counted again
+    after = index.results("校舍", limit=5)
+    assert after.total == 667 and after.facets["doc_type"] == {"请示": 334, "通知": 333}
+    index.forget_counts()
+    with monkeypatch.context() as m:
+        m.setattr(index, "_counted", not_again)
+        with pytest.raises(AssertionError, match="counted again"):
+            index.results("校舍", limit=5)
+    index.close()
+
+
+def test_counting_beside_the_hits_gives_what_counting_after_them_gives(tmp_path):
+    """The counts made on the counting thread while the hits are read are those of the same query counted
+    alone (_counted), estimate or not; fewer hits than asked for are counted as they are."""
+    index = _counting_index(tmp_path)
+    from index.analysis import parse_query
+
+    for query, filters in (("校舍", {}), ("校舍维修", {"doc_type": "请示"}), ("渗漏", {}), ("道路养护", {"doc_type": "通知"})):
+        found = index.results(query, limit=5, today=date(2026, 12, 6), **filters)
+        alone = index._counted(index._searcher(), parse_query(query), None, None, filters, True, date(2026, 12, 6))
+        assert (found.total, found.facets, found.approximate) == alone
+    assert index.results("渗漏", limit=50).total == 20
+    index.close()
