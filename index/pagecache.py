@@ -16,6 +16,12 @@ so this module does it from outside:
                             (and the kernel's fault-around of cached neighbours), not megabytes around it
     advise_normal(folder)   while a writer of ours holds the index: its merges read whole segments, in order,
                             for which the disk's read-ahead is right
+    prefetch(folder)        at opening: the small files every counted query reads all over (PREFETCHED: the fast
+                            fields the facets aggregate, the BM25 field norms, the term dictionaries; about 4 % of
+                            the index, 33 MB at 850,000 documents) asked of the disk whole, in the background
+                            (posix_fadvise WILLNEED): the first query's facets then wait for one sequential read
+                            in flight, not for a thousand scattered pages one by one; nothing is read twice
+                            where they are cached already
 
 Both only advise: pages already cached are untouched, a failure is ignored (another OS: nothing is done).
 """
@@ -94,3 +100,30 @@ def _advise(folder: Path, advice: int) -> int:
     except OSError:
         return 0
     return n
+
+
+PREFETCHED = (".fast", ".fieldnorm", ".term")
+
+
+def prefetch(folder: Path, suffixes: tuple[str, ...] = PREFETCHED) -> int:
+    """posix_fadvise(WILLNEED) on each file of folder ending in one of suffixes: the kernel starts reading them
+    into the page cache and returns at once. Returns the bytes asked for."""
+    total = 0
+    if not hasattr(os, "posix_fadvise"):
+        return 0
+    for path in Path(folder).iterdir():
+        if not path.name.endswith(suffixes):
+            continue
+        try:
+            fd = os.open(path, os.O_RDONLY)
+        except OSError:
+            continue
+        try:
+            size = os.fstat(fd).st_size
+            os.posix_fadvise(fd, 0, size, os.POSIX_FADV_WILLNEED)
+            total += size
+        except OSError:
+            pass
+        finally:
+            os.close(fd)
+    return total

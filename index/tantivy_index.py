@@ -194,6 +194,7 @@ class TantivyIndex:
             raise IndexUnavailable(f"检索库 {path} 版本不符，请运行 shouwen reindex 重建")
         integrity.check(path, FIELD_NAMES, writing=lambda: _writer_busy(path))
         pagecache.read_tails(path)  # what opening reads, without the disk's read-ahead (pagecache.py)
+        pagecache.prefetch(path)  # the small files every counted query reads all over, in the background
         with self._guard():
             index = tantivy.Index(self.schema, path=str(opened), reuse=True)
         pagecache.advise_random(path)

@@ -374,3 +374,19 @@ def test_counting_beside_the_hits_gives_what_counting_after_them_gives(tmp_path)
         assert (found.total, found.facets, found.approximate) == alone
     assert index.results("渗漏", limit=50).total == 20
     index.close()
+
+
+def test_opening_asks_the_disk_for_the_small_files_every_counted_query_reads(tmp_path, monkeypatch):
+    """index/pagecache.prefetch: the fast fields, field norms and term dictionaries (nothing else) are asked of
+    the disk whole when the index is opened, so a first query after the page cache was dropped does not fault
+    their pages in one by one."""
+    from index import pagecache
+
+    folder = _two_segments(tmp_path)
+    small = sum(p.stat().st_size for p in folder.iterdir() if p.suffix in (".fast", ".fieldnorm", ".term"))
+    assert small > 0 and pagecache.prefetch(folder) == small
+    asked = []
+    monkeypatch.setattr(pagecache, "prefetch", lambda f: asked.append(Path(f)) or 0)
+    index = open_index(tmp_path)
+    assert asked == [folder] and index.results("校舍").total == 150
+    index.close()
