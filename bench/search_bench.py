@@ -211,8 +211,9 @@ print(json.dumps({"query": q, "filters": f, "import_ms": round((t1 - t0) * 1000,
 
 
 def evict(folder: Path) -> dict:
-    """Drop the index's files from the page cache as `vmtouch -e` does (posix_fadvise DONTNEED on each file;
-    /proc/sys/vm/drop_caches is not writable in this container), and say how much of them is still resident."""
+    """Drop the index's files from the page cache as `vmtouch -e` does (posix_fadvise DONTNEED on each file; not
+    /proc/sys/vm/drop_caches, which would drop every other process's cache on a shared machine), and say how much
+    of them is still resident."""
     if shutil.which("vmtouch"):
         subprocess.run(["vmtouch", "-q", "-e", str(folder)], check=False)
         out = subprocess.run(["vmtouch", str(folder)], capture_output=True, text=True).stdout
@@ -365,9 +366,12 @@ NOTES = [
     "with_facets_*: results() as `shouwen search` and the web desk call it: the best 10 with snippets, the total and "
     "every facet (FACETS). with_facets_estimated: how many of the 200 queries had their total and facets estimated on "
     "a sample (Results.approximate, shown 约 …); estimate_accuracy compares those totals with a full count.",
-    "cold: the first search of a fresh process after the index's files were evicted from the page cache (vmtouch -e; "
-    "/proc/sys/vm/drop_caches is not writable in this container), opening the index included, for the first query of "
-    "each kind; warm_ms is the same query again in that process.",
+    "cold: the first search of a fresh process after the index's files were evicted from the page cache (vmtouch -e: "
+    "posix_fadvise DONTNEED on each file; not /proc/sys/vm/drop_caches, which would empty the cache of every other "
+    "process on the shared machine), opening the index included (open_ms), for the first query of each kind "
+    "(first_query_ms); warm_ms is the same query again in that process, its counts made again.",
+    "with_facets_*: each query's own count (the counts the index keeps for the pager are dropped before each); "
+    "next_page_*: the same query again with 20 hits, as the web desk's page 2 asks (the counts kept).",
     "An index kept under bench/work from an earlier run is reused (index_reused): its build figures (build) are that "
     "run's, with its own date and load.",
 ]
