@@ -747,9 +747,9 @@ class TantivyIndex:
     COUNTS_KEPT = 64  # counts kept for the pager (page 2 of the same query counts nothing again)
 
     def _count_beside(self, searcher, parsed, date_from, date_to, filters, facets: bool, today: date) -> Future:
-        """_counted (total, facets, approximate) of the query, started on this index's counting thread while the
-        caller reads the hits' stored texts and cuts their snippets: the engine lets go of the GIL while it
-        matches and aggregates, so on two cores the clerk waits for the longer of the two, not their sum. The
+        """_counted (total, facets, approximate) of the query, started on one of this index's counting threads
+        while the caller reads the hits' stored texts and cuts their snippets: the engine lets go of the GIL while
+        it matches and aggregates, so on two cores the clerk waits for the longer of the two, not their sum. The
         Future re-raises what _counted raised (the caller's _guard makes an engine failure IndexDamaged).
         The same query again on the same commit of the index (the web desk's next page, a filter taken off
         again) takes its counts from the latest COUNTS_KEPT, as they were: a commit (this process's or
@@ -767,7 +767,9 @@ class TantivyIndex:
                 done.set_result((total, {name: dict(values) for name, values in counted.items()}, approximate))
                 return done
             if self._counter is None:
-                self._counter = ThreadPoolExecutor(1, thread_name_prefix="shouwen-count")
+                # one thread per core at most: the web desk's requests, each on a thread of its own, count side by
+                # side as they did before counting had a thread of its own
+                self._counter = ThreadPoolExecutor(max(1, min(4, os.cpu_count() or 1)), thread_name_prefix="shouwen-count")
 
         def count():
             result = self._counted(searcher, parsed, date_from, date_to, filters, facets, today)
@@ -828,7 +830,7 @@ class ReadOnlyView:
         self._cleanup()
 
 
-_COUNTER_LOCK = threading.Lock()  # makes an index's counting thread once (TantivyIndex._count_beside)
+_COUNTER_LOCK = threading.Lock()  # makes an index's counting threads once; guards the counts kept (_count_beside)
 RECEIVED = ("received_from", "received_to")  # the 收文日期 filter's two ends (YYYY-MM-DD, inclusive)
 
 
