@@ -390,3 +390,18 @@ def test_opening_asks_the_disk_for_the_small_files_every_counted_query_reads(tmp
     index = open_index(tmp_path)
     assert asked == [folder] and index.results("校舍").total == 150
     index.close()
+
+
+def test_searches_from_several_threads_at_once_count_as_each_alone(tmp_path):
+    """The web desk answers each request on a thread of its own: their counts, made on the index's counting
+    threads side by side, are each query's own."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    index = _counting_index(tmp_path)
+    index.EXACT_UP_TO = index.VISIT_MAX = index.EXACT_VISIT_MAX = 10_000  # exact: known by construction
+    asked = [("校舍", {}, 666), ("校舍维修", {"doc_type": "请示"}, 333), ("道路养护", {}, 1334), ("渗漏", {}, 20),
+             ("道路养护", {"doc_type": "通知"}, 667)] * 4
+    with ThreadPoolExecutor(4) as pool:
+        totals = list(pool.map(lambda a: index.results(a[0], limit=5, **a[1]).total, asked))
+    assert totals == [n for _, _, n in asked]
+    index.close()
