@@ -56,7 +56,7 @@ def ledger(request: Request, page: int = 1, size: int = 100, date_from: str = ""
     except ValueError as exc:
         raise DeskRefusal("bad_input", str(exc)) from None
     result = desk.ledger_page(office(request), query, actor=who)
-    return {"total": result.total, "page": page, "size": size,
+    return {"total": result.total, "total_exact": result.exact, "total_zh": result.total_zh, "page": page, "size": size,
             "rows": [{**_entry(e.row), "received": e.received, "status_zh": e.status, "channel_zh": e.channel}
                      for e in result.entries]}
 
