@@ -234,6 +234,7 @@ def run(ledger, query: LedgerQuery, exact_count: bool = False) -> Page:
     dated = bool(query.date_from or query.date_to)
     issuers = issuers_containing(ledger, query) if query.issuer_contains else None
     where, params = query.where(years_follow_dates=dated and years_follow_dates(ledger), issuers=issuers)
+    plain = query.where(issuers=issuers)  # without the implied years: what the estimate is asked about
     columns, ascending = ORDERS[query.order]
     direction = "" if ascending else " DESC"
     order_by = ", ".join(f"d.{c}{direction}" for c in columns)
@@ -256,23 +257,29 @@ def run(ledger, query: LedgerQuery, exact_count: bool = False) -> Page:
     for row in rows:
         for name in ("newer_versions", "linked_copies"):
             row[name] = row[name].split(SEPARATOR) if row[name] else []
-    total, exact = count(ledger, where, params, None if exact_count else COUNT_EXACT_UP_TO)
+    total, exact = count(ledger, where, params, None if exact_count else COUNT_EXACT_UP_TO, order_by, plain)
     more = len(rows) == query.limit and (query.after is not None or not exact or query.offset + len(rows) < total)
     next_after = tuple(rows[-1][c] for c in columns) if rows and more else None
     return Page(rows, total, query, next_after, exact=exact,
                 statements=dated + bool(query.issuer_contains) + (2 if exact else (3 if ledger.dialect == "postgresql" else 4)))
 
 
-def count(ledger, where: str, params: list, up_to: Optional[int]) -> tuple[int, bool]:
+def count(ledger, where: str, params: list, up_to: Optional[int], order_by: str = "",
+          plain: Optional[tuple[str, list]] = None) -> tuple[int, bool]:
     """(rows of `documents d` matching `where`, exact?): exact up to `up_to` (one statement that stops at
-    up_to + 1), else estimate(…), never below up_to + 1. up_to None: exact, whatever it costs."""
+    up_to + 1), else estimate(…) of `plain` (the same filters without conditions implied by others, which a
+    planner would count twice; default `where`), never below up_to + 1. up_to None: exact, whatever it costs.
+    order_by: the page's order; PostgreSQL counts the first rows in it (the index the page reads), because
+    its planner would otherwise read the table from the start expecting matches spread evenly — a 收文日期
+    range's rows are all at one end."""
     if up_to is None:
         return ledger._one(f"SELECT count(*) AS n FROM documents d WHERE {where}", tuple(params))["n"], True
-    n = ledger._one(f"SELECT count(*) AS n FROM (SELECT 1 FROM documents d WHERE {where} LIMIT ?) bounded",
+    ordered = f" ORDER BY {order_by}" if order_by and ledger.dialect == "postgresql" else ""
+    n = ledger._one(f"SELECT count(*) AS n FROM (SELECT 1 FROM documents d WHERE {where}{ordered} LIMIT ?) bounded",
                     (*params, up_to + 1))["n"]
     if n <= up_to:
         return n, True
-    n, exact = estimate(ledger, where, params)
+    n, exact = estimate(ledger, *(plain or (where, params)))
     return (n, True) if exact else (max(up_to + 1, n), False)
 
 
