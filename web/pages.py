@@ -163,6 +163,8 @@ def ledger(request: Request, page: int = 1, size: int = 50, day: str = "", month
         raise _refused_input(exc) from None
     result = desk.ledger_page(office(request), query, actor=who)
     pages = max(1, -(-result.total // size))
+    if not result.exact:  # an estimate (约): never fewer pages than the one shown; 下一页 follows result.next
+        pages = max(pages, page + (result.next is not None))
     return render(request, "ledger.html", who, result=result, query=query, params=_params(request, "page"), size=size,
                   page=page, pages=pages, day=day, month=month, status_zh=STATUS_ZH, channel_zh=desk.CHANNEL_ZH,
                   urgencies=desk.URGENCIES, sizes=sorted({*PAGE_SIZES, size}))
