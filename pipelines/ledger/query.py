@@ -212,9 +212,11 @@ YEAR_UNLIKE_RECEIVED = "CAST(year AS TEXT) <> substr(received_at, 1, 4)"
 def years_follow_dates(ledger) -> bool:
     """Whether every row's year is its received_at's first four digits (query.where's years_follow_dates): one
     statement on step 8's partial index documents_year_unlike_received."""
-    # count(*), no LIMIT: with LIMIT 1 PostgreSQL's planner expects the first row of a seq scan to match (it takes
-    # `<>` as true for almost every row) and reads the whole table to find none; without it, only the index is cheap
-    return ledger._one(f"SELECT count(*) AS n FROM documents WHERE {YEAR_UNLIKE_RECEIVED}")["n"] == 0
+    # ORDER BY id: PostgreSQL's planner takes `<>` as true for almost every row, so a plain LIMIT 1 (or a count)
+    # gets a seq scan of the whole table that finds none (measured: 465 ms at a million rows); in id order only
+    # the partial index is cheap (0.03 ms). SQLite uses the partial index either way.
+    return ledger._one(f"SELECT count(*) AS n FROM (SELECT id FROM documents WHERE {YEAR_UNLIKE_RECEIVED}"
+                       " ORDER BY id LIMIT 1) x")["n"] == 0
 
 
 def issuers_containing(ledger, query: LedgerQuery) -> Optional[list[str]]:
