@@ -233,12 +233,18 @@ def issuers_containing(ledger, query: LedgerQuery) -> Optional[list[str]]:
 
 def run(ledger, query: LedgerQuery, exact_count: bool = False) -> Page:
     """One page of `ledger` (base.SQLLedger) for `query`: two statements (three or four past the count's bound:
-    the estimate; one more with a 收文日期 filter: years_follow_dates; one more with issuer_contains:
+    the estimate; one more with a 收文日期 range past the bound: years_follow_dates; one more with issuer_contains:
     issuers_containing). exact_count: count every matching row, whatever it costs."""
     dated = bool(query.date_from or query.date_to)
     issuers = issuers_containing(ledger, query) if query.issuer_contains else None
-    where, params = query.where(years_follow_dates=dated and years_follow_dates(ledger), issuers=issuers)
-    plain = query.where(issuers=issuers)  # without the implied years: what the estimate is asked about
+    where, params = query.where(issuers=issuers)
+    # counted first, on the filters as given (a short 收文日期 range: its few rows through the received_at index);
+    # only a range past the count's bound is also taken as a range of years for the rows (the year index in
+    # 收文编号 order finds its first rows at once, where sorting every row of a year would not)
+    total, exact = count(ledger, where, params, None if exact_count else COUNT_EXACT_UP_TO)
+    implied = dated and not exact and years_follow_dates(ledger)
+    if implied:
+        where, params = query.where(years_follow_dates=True, issuers=issuers)
     columns, ascending = ORDERS[query.order]
     direction = "" if ascending else " DESC"
     order_by = ", ".join(f"d.{c}{direction}" for c in columns)
@@ -261,25 +267,22 @@ def run(ledger, query: LedgerQuery, exact_count: bool = False) -> Page:
     for row in rows:
         for name in ("newer_versions", "linked_copies"):
             row[name] = row[name].split(SEPARATOR) if row[name] else []
-    total, exact = count(ledger, where, params, None if exact_count else COUNT_EXACT_UP_TO, plain)
     more = len(rows) == query.limit and (query.after is not None or not exact or query.offset + len(rows) < total)
     next_after = tuple(rows[-1][c] for c in columns) if rows and more else None
     return Page(rows, total, query, next_after, exact=exact,
-                statements=dated + bool(query.issuer_contains) + (2 if exact else (3 if ledger.dialect == "postgresql" else 4)))
+                statements=implied + bool(query.issuer_contains) + (2 if exact else (3 if ledger.dialect == "postgresql" else 4)))
 
 
-def count(ledger, where: str, params: list, up_to: Optional[int],
-          plain: Optional[tuple[str, list]] = None) -> tuple[int, bool]:
+def count(ledger, where: str, params: list, up_to: Optional[int]) -> tuple[int, bool]:
     """(rows of `documents d` matching `where`, exact?): exact up to `up_to` (one statement that stops at
-    up_to + 1), else estimate(…) of `plain` (the same filters without conditions implied by others, which a
-    planner would count twice; default `where`), never below up_to + 1. up_to None: exact, whatever it costs."""
+    up_to + 1), else estimate(…), never below up_to + 1. up_to None: exact, whatever it costs."""
     if up_to is None:
         return ledger._one(f"SELECT count(*) AS n FROM documents d WHERE {where}", tuple(params))["n"], True
     n = ledger._one(f"SELECT count(*) AS n FROM (SELECT 1 FROM documents d WHERE {where} LIMIT ?) bounded",
                     (*params, up_to + 1))["n"]
     if n <= up_to:
         return n, True
-    n, exact = estimate(ledger, *(plain or (where, params)))
+    n, exact = estimate(ledger, where, params)
     return (n, True) if exact else (max(up_to + 1, n), False)
 
 
