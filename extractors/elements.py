@@ -53,6 +53,9 @@ COPY_NUMBER = re.compile(r"^[0-9]{1,8}$")
 DOC_NUMBER = re.compile(
     r"(?P<prefix>[\u4e00-\u9fffA-Za-z]{1,15})\s*(?P<lb>[〔\[【(（〈［〖])\s*(?P<year>[0-9]{2,4})\s*"
     r"(?P<rb>[〕\]】)）〉］〗])\s*(?P<di>第)?\s*(?P<num>[0-9]+)\s*号")
+# the 发文字号 of before GB/T 9704-1999: the year in parentheses before the 机关代字, "（78）交公路字412号"
+OLD_DOC_NUMBER = re.compile(r"(?P<lb>[（(])\s*(?P<year>[0-9]{2}|[0-9]{4})\s*(?P<rb>[）)])\s*(?P<prefix>[\u4e00-\u9fff]{1,15}?)"
+                            r"\s*(?P<di>第)?\s*(?P<num>[0-9]+)\s*号")
 # 命令（令）格式 10.2: "第12号", "（九届第37号）"; a mark and its number on one line: "广州市人民政府令第5号"
 ORDER_NUMBER = re.compile(r"^[（(]?\s*(?:[\u4e00-\u9fff]{1,4}届\s*)?第\s*(?P<num>[0-9]+|[一二三四五六七八九十百〇零]+|(?=\s*号))\s*号\s*[）)]?$")
 ORDER_MARK_NUMBER = re.compile(r"^(?P<mark>[\u4e00-\u9fff]{2,30}?(?:命令|令))\s*(?P<number>第\s*[0-9]+\s*号)$")
@@ -782,6 +785,10 @@ class _Parser:
                 el.title, el.title_lines = None, []  # a web page's heading above the order, not its title
             return 1
         m = DOC_NUMBER.search(t)
+        old_style = re.fullmatch(r"[（(]?\s*(?P<n>" + OLD_DOC_NUMBER.pattern + r")\s*[）)]?", t.strip()) if not m else None
+        if old_style:  # a line that is the old-style number alone (a site may wrap it in parentheses)
+            el.doc_number = el.found(i, old_style.group("n"))
+            return 1
         if not m or t.endswith(("：", ":")):
             return 0
         rest = re.sub(r"^\s*(?:发文字号|文号)\s*[:：]?", "", t[:m.start()]) + t[m.end():]  # "文号：示政发〔2026〕3号"

@@ -145,3 +145,24 @@ def test_digits_in_the_body_are_no_date():
     text = f"示例市人民政府关于做好森林防火工作的通知\n各区县人民政府：\n{BODY}　　编号\n20231213\n示例市人民政府\n2023年3月15日\n"
     el, _ = elements_of(text)
     assert el.date_iso == "2023-03-15"
+
+
+# ---- the 发文字号 of before GB/T 9704-1999 --------------------------------------------------------------------------
+
+@pytest.mark.parametrize("line,number,expected", [
+    ("（（78）交公路字412号）", "（78）交公路字412号", "交公路字〔1978〕412号"),  # wrapped in the site's parentheses
+    ("(84)示办发12号", "(84)示办发12号", "示办发〔1984〕12号"),
+    ("（1992）示政字第7号", "（1992）示政字第7号", "示政字〔1992〕7号"),
+])
+def test_an_old_style_number_is_read_and_said_to_be_out_of_form(line, number, expected):
+    text = f"示例部关于做好公路养护工作的通知\n{line}\n各省交通局：\n{BODY}示例部\n2023年3月15日\n"
+    el, _ = elements_of(text)
+    assert el.doc_number.text == number
+    found = [f for f in report_of(text)["findings"] if f["rule"] == "element.doc-number"]
+    assert found and found[0]["expected"] == expected and found[0]["severity"] == "error"
+
+
+def test_a_parenthesised_line_that_is_no_number_is_not_taken():
+    text = f"示例部关于做好公路养护工作的通知\n（2023年3月1日示例部第3次部务会议通过）\n各省交通局：\n{BODY}示例部\n2023年3月15日\n"
+    el, _ = elements_of(text)
+    assert el.doc_number is None
