@@ -377,14 +377,11 @@ def letter_category(request: Request, doc_id: int, category: str = Form(""), who
 @router.post("/letters/{doc_id}/assign")
 def letter_assign(request: Request, doc_id: int, department: str = Form(""), reason: str = Form(""),
                   who: Actor = Depends(actor)):
-    """交办 (again) to a department: the 改办 of desk.route, its deadline the letters' working days."""
-    department = department.strip()
-    if not department:
-        raise DeskRefusal("bad_input", "交办须写明承办部门")
-    if department == access.CONFIDENTIAL_OFFICE:
-        raise DeskRefusal("forbidden", "群众来信不转机要室")
-    key = desk.find(office(request), str(doc_id), actor=who, action="letter_assign")["number"]
-    desk.route(office(request), key, department, f"文秘人员交办来信：{_blank(reason) or '按职责交办'}", actor=who)
+    """交办 (again) to a department: letters.ops.assign (the 改办 of desk.route, its deadline the letters' working
+    days)."""
+    from pipelines.letters import ops
+
+    ops.assign(office(request), str(doc_id), department, _blank(reason), actor=who)
     return _letter_back(doc_id, "assigned")
 
 

@@ -55,9 +55,12 @@ def _state_allows(step: str, rec, actor: Actor) -> bool:
         return state == "in_progress"
     if step == "extend":
         return state in ("pending", "in_progress") and kind == "办件"
-    if step == "answer":
-        return state == "in_progress" and rec.subject == "letter"
-    if step == "done":
+    if step == "answer":  # once (handling.ops.answer refuses a second: answered)
+        return (state == "in_progress" and rec.subject == "letter"
+                and not any(e.kind == "answered" for e in rec.events))
+    if step == "done":  # a 来信 once answered (handling.ops.done refuses it before: needs_answer)
+        if rec.subject == "letter" and not any(e.kind == "answered" for e in rec.events):
+            return False
         return state == "in_progress" or (kind == "阅件" and state == "pending")
     if step == "circulate":
         return kind == "阅件" and state in ("pending", "in_progress")

@@ -5,6 +5,7 @@ for. Plain functions taking `actor=`, returning plain data; who sees what is pip
     letters(office, actor=)                          -> [LetterEntry]   the letters' register (受理 order)
     letter(office, key, actor=)                      -> LetterEntry     one, with its history (who did what)
     set_category(office, key, category, actor=)      -> LetterEntry     更正类别 (the next letters learn from it)
+    assign(office, key, department, reason, actor=)  -> LetterEntry     交办 (again) to a department (desk.route)
     transfer(office, key, to, reason, actor=)        -> LetterEntry     转出 a letter the procedures send elsewhere
     reply(office, key, text, actor=)                 -> Replied         答复: the handling record's 答复 + the reply file
     stats(office, actor=, since=, until=)            -> LetterStats     per category, per department, on time, days
@@ -21,6 +22,7 @@ from ..access import can_see, require, shows_personal
 from ..actors import Actor, acting, history_kwargs
 from ..ledger import STATUS_ZH
 from ..refusals import DeskRefusal
+from ..secrecy import CONFIDENTIAL_OFFICE
 from .categories import CATEGORIES
 from .register import find_by_letter_number, keep_record
 from .store import tables
@@ -215,6 +217,33 @@ def transfer(office, key: str, to: str, reason: str, *, actor: Optional[Actor] =
         office.index.remove(row["id"])
     except IndexUnavailable:
         pass  # reindex follows the ledger: a transferred letter is not indexed again
+    return letter(office, key, actor=actor)
+
+
+def assign(office, key: str, department: str, reason: Optional[str] = None, *,
+           actor: Optional[Actor] = None) -> LetterEntry:
+    """交办 (again, the clerk): the letter to `department` (desk.route's 改办: its handling record moves, its
+    deadline counted from now). Refused where the page offers no 交办: to the 机要室 (a 来信 never goes there:
+    forbidden), once answered (answered), 转出 (transferred), closed (done), still being taken in (not_finished)."""
+    from ..desk import route
+
+    actor = acting(actor)
+    department = (department or "").strip()
+    if not department:
+        raise DeskRefusal("bad_input", "交办须写明承办部门")
+    row, found = _find(office, key, actor, "letter_assign")
+    if department == CONFIDENTIAL_OFFICE:
+        raise DeskRefusal("forbidden", "群众来信不转机要室")
+    if row["status"] == "transferred":
+        raise DeskRefusal("transferred", f"{found['letter_number']} 已转出（{found['transferred_to']}），不能再交办")
+    if found["answer"]:
+        raise DeskRefusal("answered", f"{found['letter_number']} 已答复来信人，不能再交办")
+    if row["status"] not in ("indexed", "routed"):
+        raise DeskRefusal("not_finished", f"{row['number']} 尚在受理，稍后再交办")
+    head = _head(office, row)
+    if head and head.get("state") in ("done", "archived"):
+        raise DeskRefusal("done", f"{found['letter_number']} 已办结，不能再交办")
+    route(office, row["number"], department, f"文秘人员交办来信：{(reason or '').strip() or '按职责交办'}", actor=actor)
     return letter(office, key, actor=actor)
 
 
