@@ -331,10 +331,19 @@ LETTER_DONE = {"category": "类别已更正", "assigned": "已交办", "signed":
 
 
 @router.get("/letters")
-def letters(request: Request, who: Actor = Depends(actor)):
+def letters(request: Request, page: int = 1, size: int = 50, date_from: str = "", date_to: str = "", category: str = "",
+            channel: str = "", department: str = "", stage: str = "", who: Actor = Depends(actor)):
+    """The letters' register, a page at a time with the 登记簿's pager, the filters kept across pages."""
     from pipelines.letters import ops
+    from pipelines.letters.categories import CATEGORIES
 
-    return render(request, "letters.html", who, letters=ops.letters(office(request), actor=who))
+    size = min(max(size, 1), MAX_PAGE_SIZE)
+    filters = ops.LetterFilters(_blank(date_from), _blank(date_to), _blank(category), _blank(channel),
+                                _blank(department), _blank(stage))
+    result = ops.letters_page(office(request), filters, max(1, page), size, actor=who)
+    return render(request, "letters.html", who, result=result, letters=result.entries, f=filters,
+                  params=_params(request, "page"), size=size, sizes=sorted({*PAGE_SIZES, size}),
+                  categories=CATEGORIES, stages=ops.STAGES)
 
 
 @router.get("/letters/{doc_id}")
