@@ -7,6 +7,9 @@ the real CLI on a real data root (the letters of tests/pipelines/letters/test_le
 from __future__ import annotations
 
 import json
+import shutil
+
+import pytest
 
 from pipelines.actors import Actor
 from pipelines.batch import run_batch
@@ -16,7 +19,7 @@ from pipelines.handling import ops as handling
 from pipelines.letters import ops
 from pipelines.letters.register import read_record
 
-from .test_letters import _office, _rows, clock, root  # noqa: F401  (the letters' data root, one batch run)
+from .test_letters import CONFIG, LETTERS, _office, _rows, clock, root  # noqa: F401  (the letters' data root)
 
 MAIL = "1772410500.M1P1.mailhost"
 ANSWER = "经查，建设路积水系雨水管堵塞所致，已疏通，并将于4月底前改造该路段排水管。"
@@ -63,3 +66,33 @@ def test_a_letter_s_handling_answer_and_assignment_survive_rebuild_ledger(root, 
         assert [c["category"] for c in corrections] == ["求助"]
         record = handling.record(office, mail["number"], actor=clerk)
         assert record.state == "done" and record.department == elsewhere
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def mail_root(request, tmp_path, monkeypatch):
+    """A data root with the 市长信箱 mail of issue 22 taken in by a real batch, its ledger on either backend."""
+    for name in ("SHOUWEN_CONFIG", "SHOUWEN_LEDGER_URL", "SHOUWEN_INDEX_URL", "SHOUWEN_ROOT"):
+        monkeypatch.delenv(name, raising=False)
+    made = tmp_path / "office"
+    (made / "inbox" / "mail").mkdir(parents=True)
+    url = "sqlite:///ledger.sqlite3" if request.param == "sqlite" else request.getfixturevalue("postgres_url")
+    (made / "shouwen.toml").write_text(CONFIG + f'[ledger]\nurl = "{url}"\n', encoding="utf-8")
+    shutil.copy(LETTERS / "市长信箱-道路积水.eml", made / "inbox" / "mail" / MAIL)
+    run_batch(made, config=load(made, environ={}))
+    return made
+
+
+def test_the_record_beside_the_registration_follows_every_step_on_both_backends(mail_root):
+    clerk = Actor("wenmi", "clerk")
+    with _office(mail_root) as office:
+        row = office.ledger.rows()[0]
+        staff = Actor("zhao", "staff", row["department"], "赵承办")
+        handling.sign(office, row["number"], actor=staff)
+        ops.reply(office, row["number"], ANSWER, actor=staff)
+        handling.done(office, row["number"], actor=clerk, result="已答复来信人")
+        in_ledger = _events(office, row["id"])
+    kept = read_record(mail_root, row)
+    assert [(e["kind"], e["at"], e["actor"], e["words"]) for e in kept["handling"]] == in_ledger
+    assert [e["kind"] for e in kept["handling"]] == ["opened", "signed", "answered", "done"]
+    assert [e["actor"] for e in kept["handling"]][1:] == ["zhao", "zhao", "wenmi"]
+    assert kept["answer"] == ANSWER and kept["department"] == row["department"] and kept["letter_number"] == "信〔2026〕1号"
