@@ -111,8 +111,13 @@ def take_step(office, key, step: str, *, actor: Optional[Actor] = None, words: s
     from ..handling import ops
 
     actor = acting(actor)
-    number = find(office, str(key), actor=actor)["number"]
+    row = find(office, str(key), actor=actor)
+    number = row["number"]
     blank = lambda text: (text or "").strip() or None  # noqa: E731
+    if step == "answer" and row.get("kind") == "letter":  # 答复 of a 来信: its register and the reply to the writer too
+        from ..letters import ops as letters
+
+        return letters.reply(office, number, words, actor=actor).step
     if step == "propose":
         return ops.propose(office, number, words, actor=actor, category=blank(category), due=blank(due))
     if step == "instruct":

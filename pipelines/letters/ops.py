@@ -342,6 +342,7 @@ class Replied:
     letter_number: str
     reply_path: Optional[str]  # where the reply to the writer was written (relative to the root), None: no address
     sent_by: str  # "mail" (a reply message for the delivery to send) or "none" (the channel has no way back)
+    step: object = None  # the handling record's 答复 (handling.ops.Step)
 
 
 def reply(office, key: str, text: str, *, actor: Optional[Actor] = None) -> Replied:
@@ -357,7 +358,7 @@ def reply(office, key: str, text: str, *, actor: Optional[Actor] = None) -> Repl
 
     actor = acting(actor)
     row, found = _find(office, key, actor, "reply")
-    handling.answer(office, row["number"], text, actor=actor)
+    step = handling.answer(office, row["number"], text, actor=actor)
     address = next((c for c in (found["contact"] or "").split("、") if "@" in c), None)
     where = None
     if address:
@@ -376,7 +377,7 @@ def reply(office, key: str, text: str, *, actor: Optional[Actor] = None) -> Repl
     tables(office).execute("UPDATE letters SET answer = ?, answered_at = ?, reply_path = ? WHERE document_id = ?",
                            (text.strip(), answered_at, where, row["id"]))
     keep_record(office.root, row, answer=text.strip(), answered_at=answered_at, reply_path=where)
-    return Replied(found["letter_number"], where, "mail" if where else "none")
+    return Replied(found["letter_number"], where, "mail" if where else "none", step)
 
 
 @dataclass

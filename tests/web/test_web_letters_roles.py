@@ -179,3 +179,21 @@ def test_the_confidential_officer_takes_department_steps_on_the_confidential_off
     own = {"number": "收〔2026〕2号", "status": "routed", "department": "机要室", "secrecy": "机密"}
     for step in access.DEPARTMENT_STEPS:
         access.require_step(jiyao, step, own, "机要室")  # passes
+
+
+def test_an_answer_from_the_document_page_is_the_letter_s_answer(made, tmp_path):
+    """The document page's 承办 panel offers 答复 on a letter too: it records the letter's answer and writes the
+    reply to the writer, as the letter page's 答复 does (not only a line in the handling record)."""
+    app, letter = _desk(made, tmp_path, "signed")
+    try:
+        office = app.app.state.office
+        staff = logged_in(app, "chengban")
+        assert 'action="/documents/%d/handling/answer"' % letter["id"] in staff.get(f"/documents/{letter['id']}").text
+        r = post(staff, f"/documents/{letter['id']}/handling/answer", words=ACTIONS["reply"]["words"])
+        assert r.status_code == 303, r.text[:300]
+        found = office.ledger.store.one("SELECT answer, reply_path FROM letters WHERE document_id = ?", (letter["id"],))
+        assert found["answer"] == ACTIONS["reply"]["words"] and found["reply_path"] == "outbox/letters/信〔2026〕1号-答复.eml"
+        assert (office.root / found["reply_path"]).is_file()
+        assert "已答复" in staff.get(f"/letters/{letter['id']}").text
+    finally:
+        app.app.state.office.close()
