@@ -122,15 +122,17 @@ def document(office, key, *, actor: Optional[Actor] = None, images: bool = True)
         newer=[linked[n] for n in marks["newer_versions"] if n in linked],
         copies=[linked[n] for n in marks["linked_copies"] if n in linked],
         has_notice=bool(row.get("return_path")), actions=actions_for(actor, row),
-        delivery=return_delivery(office, row) if row.get("return_path") else [],
+        delivery=return_delivery(office, row, actor) if row.get("return_path") else [],
         original_shown=not _withheld(actor, row))
 
 
-def return_delivery(office, row: dict) -> list[dict]:
+def return_delivery(office, row: dict, actor: Optional[Actor] = None) -> list[dict]:
     """退文送达: how each 退文通知单 of `row` reached (or waits to reach) its sender, newest first, as the document's
     page shows it in its "退文送达" section (template document.html, id="return-delivery"):
     [{"notice": 通知单 name, "state": 待发送/已发送/发送失败/待送达/已送达/已取消, "how": 邮件/公文交换/传真 …,
-      "to": the address or 来文单位, "at": office time, "note": the server's answer or the clerk's words}].
+      "to": the address or 来文单位, "at": office time, "note": the server's answer or the clerk's words,
+      "number": the notice's number (退〔2026〕3号, "" for a reply), "actions": what `actor` may do to this
+      delivery, [(action, label)] (returns_ops.delivery_actions: 标记为已人工送达, 立即重试发送)}].
     Filled from pipelines/returns/ (delivery.deliveries(office, document_id=…)): one entry per notice's delivery
     (退文通知单, each 重发, the 撤回通知); "at" is when it was sent or delivered, else when its state last changed."""
     from datetime import datetime
@@ -138,7 +140,9 @@ def return_delivery(office, row: dict) -> list[dict]:
 
     from ..returns.delivery import deliveries
     from ..returns.issue import notice
+    from .returns_ops import delivery_actions
 
+    actor = acting(actor)
     zone = ZoneInfo(office.config.office.timezone)
     out = []
     for d in deliveries(office, document_id=row["id"]):
@@ -146,7 +150,8 @@ def return_delivery(office, row: dict) -> list[dict]:
         at = datetime.fromisoformat(d.sent_at or d.updated_at).astimezone(zone).strftime("%Y-%m-%d %H:%M")
         out.append({"notice": f"{issued.title}{issued.number}" if issued else d.subject, "state": d.state_zh,
                     "how": d.channel_zh, "to": d.recipient or row.get("issuer") or "", "at": at,
-                    "note": d.last_answer or d.note or ""})
+                    "note": d.last_answer or d.note or "", "number": issued.number if issued else "",
+                    "actions": delivery_actions(actor, row, d.state) if issued else []})
     return out
 
 
