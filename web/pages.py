@@ -244,6 +244,13 @@ def original(request: Request, doc_id: int, who: Actor = Depends(actor)):
     return FileResponse(path, media_type="application/octet-stream", headers={"Content-Disposition": _disposition(name)})
 
 
+@router.get("/documents/{doc_id}/attachments/{number}")
+def mail_attachment(request: Request, doc_id: int, number: int, who: Actor = Depends(actor)):
+    """A mail document's attachment, as archived (the same access as the original)."""
+    path, name = desk.mail_attachment(office(request), doc_id, number, actor=who)
+    return FileResponse(path, media_type="application/octet-stream", headers={"Content-Disposition": _disposition(name)})
+
+
 @router.get("/documents/{doc_id}/notice")
 def notice(request: Request, doc_id: int, who: Actor = Depends(actor)):
     path, name = desk.return_notice(office(request), doc_id, actor=who)

@@ -50,6 +50,7 @@ class DocumentView:
     actions: list = field(default_factory=list)  # [(action, Chinese label)] the actor may take now
     delivery: list = field(default_factory=list)  # 退文送达: return_delivery(office, row) (the page's #return-delivery)
     original_shown: bool = True  # False: a 来信 whose writer's personal information the actor may not see
+    mail: Optional[object] = None  # mail_view.MailView: a mail document's 发件人, 主题, 日期, body, attachments
 
     @property
     def verdict(self) -> str:
@@ -89,6 +90,7 @@ def document(office, key, *, actor: Optional[Actor] = None, images: bool = True)
     images=False: no page images and no text (the API's entry and findings)."""
     from .. import page_images
     from ..ledger_view import with_marks
+    from .mail_view import mail_view
 
     actor = acting(actor)
     row = _find(office, key, actor)
@@ -123,7 +125,8 @@ def document(office, key, *, actor: Optional[Actor] = None, images: bool = True)
         copies=[linked[n] for n in marks["linked_copies"] if n in linked],
         has_notice=bool(row.get("return_path")), actions=actions_for(actor, row),
         delivery=return_delivery(office, row, actor) if row.get("return_path") else [],
-        original_shown=not _withheld(actor, row))
+        original_shown=not _withheld(actor, row),
+        mail=mail_view(office, row) if images and not _withheld(actor, row) else None)
 
 
 def return_delivery(office, row: dict, actor: Optional[Actor] = None) -> list[dict]:
@@ -217,7 +220,8 @@ def _text(office, row: dict) -> tuple[str, str]:
     try:
         from extractors import extract
 
-        document = extract((office.root / row["archive_path"]).read_bytes(), row.get("format"), ocr=False)
+        data, fmt = page_images.document_bytes(office.paths, row)  # a mail's 公文: its main attachment
+        document = extract(data, fmt, ocr=False)
         text = "\n".join(line.text for page in document.pages for line in page.lines)
     except Exception as exc:  # an original the readers refuse: said, never a traceback
         return "", f"原件文字无法提取（{getattr(exc, 'reason', type(exc).__name__)}）"
