@@ -260,20 +260,29 @@ def route_and_index(office, row: dict, review: Review, rules: list[dict], decisi
         return Outcome(row["number"], row["file"], "routed", report["verdict"], routed.department, routed.reason,
                        confidential=classified)
     _emit(events.ROUTED, office, document_id, actor, routed.department, reason=routed.reason, source=routed.source)
-    try:
-        index = office.index
-        add_document(index, row, review, status="indexed", department=routed.department)
-    except IndexUnavailable as exc:  # search is down or damaged: the document stays 分办 (to index), sent next batch
-        ledger.set_status(document_id, "routed", f"未入检索，下批补入：{exc}"[:300], expect_version=version,
+    unindexed = index_or_why(office, row, review, status="indexed", department=routed.department)
+    if unindexed:  # search is down or damaged: the document stays 分办 (to index), sent next batch
+        ledger.set_status(document_id, "routed", f"未入检索，下批补入：{unindexed}"[:300], expect_version=version,
                           **history_kwargs(ledger, actor))
         return Outcome(row["number"], row["file"], "routed", report["verdict"], routed.department, routed.reason,
-                       unindexed=str(exc))
+                       unindexed=unindexed)
+    index = office.index
     try:
         ledger.set_status(document_id, "indexed", "已入检索", expect_version=version, **history_kwargs(ledger, actor))
     except LedgerConflict:
         index.remove(document_id)  # someone else changed it meanwhile: the index follows the ledger, not us
         raise
     return Outcome(row["number"], row["file"], "indexed", report["verdict"], routed.department, routed.reason)
+
+
+def index_or_why(office, row: dict, review, *, status: str, department: Optional[str] = None) -> Optional[str]:
+    """Add the document to the search index (检索) as `status`; None when it is in, else why not (Chinese, from
+    IndexUnavailable): the ledger keeps it and search_sync.catch_up adds it in a later batch."""
+    try:
+        add_document(office.index, row, review, status=status, department=department)
+    except IndexUnavailable as exc:
+        return str(exc)
+    return None
 
 
 def to_confidential_office(office, row: dict, reason: str, *, actor: Actor = BATCH) -> None:

@@ -15,16 +15,14 @@ from __future__ import annotations
 
 from extractors import UnusableInput
 from extractors.detect import extension_mismatch, unusable_with_extension
-from index import IndexUnavailable
 
 from . import same_document
-from .disposition import Outcome, hold_for_review, quarantine, return_document, route_and_index, withdraw_notices
+from .disposition import Outcome, hold_for_review, index_or_why, quarantine, return_document, route_and_index, withdraw_notices
 from .ledger import LedgerConflict
 from .mail_intake import message_fields, review_fields
 from .returns.subscribers import finish_withdrawal
 from .review import read_original, review_document
 from .review_records import AS_LETTER, CONFIRMED, DISMISSED, KIND_HELD, review_kind
-from .search_sync import add_document
 from .secrecy import OPEN, decide
 from .secrecy_records import decision_kind
 
@@ -87,11 +85,8 @@ def process(office, document_id: int, rules: list[dict]) -> Outcome:
             if report.get("outcome") in ("review_held", "template") and clerk != CONFIRMED:  # doubtful, or a template
                 return hold_for_review(office, row, report, version)
             return_document(office, row, report, version)
-            try:  # a 退文 is searchable too (status returned): the sender calls, the clerk finds it by its title
-                add_document(office.index, row, review, status="returned")
-                unindexed = None
-            except IndexUnavailable as exc:  # caught up by a later batch (search_sync.catch_up)
-                unindexed = str(exc)
+            # a 退文 is searchable too (status returned): the sender calls, the clerk finds it by its title
+            unindexed = index_or_why(office, row, review, status="returned")
             return Outcome(row["number"], row["file"], "returned", report["verdict"],
                            same=same.line(row["number"], "returned") if same else None, warning=warning,
                            unindexed=unindexed)

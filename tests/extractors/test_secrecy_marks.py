@@ -1,6 +1,6 @@
 """Every 密级 form the parser knows, fed to every matcher: they all give the same answer (issue 16 strain 1, seam S7).
 
-Forms collected from the tests (test_normalise_and_secrecy, test_clerk_findings, test_secrecy_ocr), tests/data/tryout-findings/
+Forms collected from the tests (test_normalise_and_secrecy, test_marks_and_confidential_desk, test_secrecy_ocr), tests/data/tryout-findings/
 (make_inputs.py's cls-*.txt, FINDINGS F19's zero-width space), the README and GB/T 9704-2012 7.2.1/7.2.2 (份号 of
 6 digits above the 密级; 密级 and 保密期限 as "机密★1年"; 1999's spaced "机　密"). The expected answer of each
 form is written by hand: the level a 机要员 reads in it, "held" for a mark whose level cannot be read, None for a

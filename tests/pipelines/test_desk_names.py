@@ -12,7 +12,7 @@ from pipelines.ledger import SQLiteLedger
 
 from .. import builder
 from ..cli_accounts import confidential_env
-from ..pipelines.test_clerk_findings import ROOT, _cli
+from .test_marks_and_confidential_desk import ROOT, _cli
 
 TITLE = "贵阳市教育局关于鸬鹚保护工作的通知"
 

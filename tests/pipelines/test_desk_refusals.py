@@ -18,7 +18,7 @@ from pipelines.office import NoLedger, Office
 from pipelines.refusals import Action, DeskRefusal
 
 from ..cli_accounts import confidential_env
-from ..pipelines.test_clerk_findings import _one_marked_document
+from .test_marks_and_confidential_desk import _one_marked_document
 
 ROOT = Path(__file__).resolve().parents[2]
 
