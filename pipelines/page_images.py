@@ -73,9 +73,13 @@ def document_bytes(paths, row: dict) -> tuple[bytes, str]:
     archived copy (ledger column mail_attachments) — never the message's MIME text drawn as pages. NoImages
     for a message whose 公文 is its body or whose main attachment was not kept."""
     data = _original(paths, row)
-    from extractors import detect_format
+    from extractors import UnusableInput, detect_format
 
-    if detect_format(data) != "eml":
+    try:
+        is_mail = detect_format(data) == "eml"
+    except UnusableInput:  # no format at all: the renderer below says it cannot draw it
+        is_mail = False
+    if not is_mail:
         return data, _format(paths, row)
     try:
         listed = json.loads(row.get("mail_attachments") or "[]")
