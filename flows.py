@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import inspect
 import sys
+from contextlib import nullcontext
 from pathlib import Path
 
 from prefect import flow, task
@@ -26,7 +27,7 @@ from pipelines.intake import WITHHELD_NAME
 from pipelines.ledger import STATUS_ZH, LedgerDamaged
 from pipelines.office import Office
 from pipelines.terminal import shown
-from pipelines.workers import Workers
+from pipelines.workers import Workers, started
 from validators import DEFAULT_PROFILE
 
 
@@ -44,15 +45,17 @@ def ingest(root: str) -> batch.Summary:
 
 
 def run(office: Office) -> batch.Summary:
-    """The batch's sequence (batch.run_steps) with Prefect tasks, the two worker processes and the clerk's
-    progress lines; prints the summary."""
+    """The batch's sequence (batch.run_steps) with Prefect tasks, the two worker processes (those the desk
+    started already for this root, workers.started, else new ones) and the clerk's progress lines; prints the
+    summary."""
     def refused(entry) -> None:
         print(f"拒收 {entry.channel}/{shown(entry.name)}：{shown(entry.reason)}", file=sys.stderr, flush=True)
 
     def progress(n: int, total: int, outcome: batch.Outcome, elapsed: float) -> None:
         print(progress_line(n, total, outcome, elapsed), file=sys.stderr, flush=True)
 
-    with Workers(office.root, config=office.config) as workers, \
+    ready = started(office.root)  # started early by the desk (batch_ops: while the server starts), else ours
+    with (nullcontext(ready) if ready else Workers(office.root, config=office.config)) as workers, \
             ThreadPoolTaskRunner(max_workers=2) as ocr_tasks, ThreadPoolTaskRunner(max_workers=2) as text_tasks:
         steps = PrefectSteps({"ocr": ocr_tasks, "text": text_tasks})
         summary = batch.run_steps(office, workers, steps, progress, refused)

@@ -8,7 +8,8 @@
     run.one       `shouwen run` with one new e-document dropped into inbox/edoc: a real Prefect flow run
 
 Rounds are interleaved (peer, then each command, round after round) so that every command sees the same machine;
-each figure is the median of its rounds and its ratio is median / the peer's median. The data root is made once
+each figure is the median of its rounds and its ratio is median / the peer's median in the same rounds (validate
+and run.* run only in the first --run-rounds rounds: their peer is those rounds' peer). The data root is made once
 by a batch over the repository's samples less ONE (not timed); each run.* round works on a fresh copy of it (the
 copy is not timed). Python's bytecode cache is on for every command (as in an installed shouwen). The machine's
 load average is recorded before and after. --baseline DIR runs another checkout's commands (say, main before a
@@ -112,6 +113,7 @@ def measure(root: Path, work: Path, rounds: int, run_rounds: int, only: list[str
                 trees[f"{name} [baseline]"] = baseline
                 names.insert(names.index(name), f"{name} [baseline]")
     out = {n: {"kind": table[n]["kind"], "seconds": [], "failures": [], "argv": None} for n in names}
+    timed_rounds = {n: [] for n in names}  # the rounds in which each case was timed (its peer: those rounds')
     for i in range(rounds):
         for name in names:
             case = table[name]
@@ -130,15 +132,19 @@ def measure(root: Path, work: Path, rounds: int, run_rounds: int, only: list[str
             ok = status == 0 or (case["kind"] == "validate" and status in (1, 3))
             if ok:
                 out[name]["seconds"].append(round(seconds, 3))
+                timed_rounds[name].append(i)
             else:
                 out[name]["failures"].append({"status": status, "tail": tail})
             if own is not None:
                 shutil.rmtree(own, ignore_errors=True)
         print(f"round {i + 1}/{rounds} done", file=sys.stderr)
-    peer = statistics.median(out["peer: import prefect"]["seconds"])
+    peer_by_round = dict(zip(timed_rounds["peer: import prefect"], out["peer: import prefect"]["seconds"]))
     for name, entry in out.items():
         entry["median_s"] = round(statistics.median(entry["seconds"]), 3) if entry["seconds"] else None
-        entry["ratio"] = round(entry["median_s"] / peer, 2) if entry["median_s"] else None
+        # against the peer of the same rounds: validate and run.* run only in the first run_rounds
+        peers = [peer_by_round[i] for i in timed_rounds[name] if i in peer_by_round]
+        entry["peer_median_s"] = round(statistics.median(peers), 3) if peers else None
+        entry["ratio"] = round(entry["median_s"] / entry["peer_median_s"], 2) if entry["median_s"] and peers else None
         target = {"quick": QUICK_TARGET, "run": RUN_TARGET}.get(entry["kind"])
         entry["target_ratio"] = target
         entry["meets_target"] = None if target is None or entry["ratio"] is None else entry["ratio"] <= target

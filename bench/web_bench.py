@@ -1,7 +1,8 @@
 """The web desk's speed where people wait (网页办公台): the search page's and the 登记簿 page's server time, p50/p95,
 at 100,000 and 1,000,000 documents, and a document page's time to its first page image, cold and cached.
 
-    PYTHONPATH=. python bench/web_bench.py [--sizes 100000 1000000] [--build-minutes 40] [--out bench/results/web.json]
+    PYTHONPATH=. python bench/web_bench.py [--sizes 100000 1000000] [--build-minutes 40] [--ledger-before RUNS]
+                                           [--out bench/results/web.json]
 
 Per size: a ledger of that many rows (SQLite, the office's default; rows written in bulk from bench/search_corpus.py's
 corpus, the same ids as its index) and the embedded index of the same documents (Tantivy, as search_bench.py
@@ -124,7 +125,35 @@ def originals(root: Path, office) -> list[tuple[str, int]]:
     return made
 
 
-def measure(root: Path, built: int, queries: int) -> dict:
+def ledger_pages_before(office, timed, runs: int) -> dict:
+    """LEDGER_PAGES timed `runs` times each as main served them before the bounded count (issue 17's 登记簿 at a
+    million rows): query.COUNT_EXACT_UP_TO None, no 收文日期 → year range, LIKE for a partial 来文单位, and schema
+    step 8's indexes dropped (made again afterwards)."""
+    from pipelines.ledger import query as ledger_query
+    from pipelines.ledger.schema import LEDGER
+
+    db = office.ledger.store
+    step8 = LEDGER.rendered(office.ledger.dialect)[7]
+    for statement in step8:
+        if statement.startswith("CREATE INDEX"):
+            db.execute(f"DROP INDEX IF EXISTS {statement.split()[5]}")
+    db.execute("CREATE INDEX IF NOT EXISTS documents_status ON documents(status)")
+    saved = (ledger_query.COUNT_EXACT_UP_TO, ledger_query.years_follow_dates, ledger_query.issuers_containing)
+    ledger_query.COUNT_EXACT_UP_TO, ledger_query.years_follow_dates, ledger_query.issuers_containing = (
+        None, lambda ledger: False, lambda ledger, query: None)
+    try:
+        out = {}
+        for label, query in LEDGER_PAGES.items():
+            timed(f"/ledger?{query}")
+            out[label] = [timed(f"/ledger?{query}") for _ in range(runs)]
+        return out
+    finally:
+        ledger_query.COUNT_EXACT_UP_TO, ledger_query.years_follow_dates, ledger_query.issuers_containing = saved
+        for statement in step8:
+            db.execute(statement)
+
+
+def measure(root: Path, built: int, queries: int, ledger_before: int = 0) -> dict:
     from fastapi.testclient import TestClient
     from search_corpus import latency_queries
 
@@ -156,6 +185,9 @@ def measure(root: Path, built: int, queries: int) -> dict:
         timed(f"/ledger?{query}")
         ledger[label] = [timed(f"/ledger?{query}") for _ in range(10)]
     all_ledger = [ms for values in ledger.values() for ms in values]
+    before = {}
+    if ledger_before:  # the same pages as main served them: every matching row counted, no step-8 indexes
+        before = ledger_pages_before(office, timed, ledger_before)
     images = {"pdf": {"cold": [], "cached": []}, "docx": {"cold": [], "cached": []}}
     for fmt, doc_id in originals(root, office):
         for state in ("cold", "cached"):
@@ -167,7 +199,9 @@ def measure(root: Path, built: int, queries: int) -> dict:
     return {"documents": built,
             "search_page_ms": {"p50": pct(search, 50), "p95": pct(search, 95), "queries": len(search)},
             "ledger_page_ms": {"p50": pct(all_ledger, 50), "p95": pct(all_ledger, 95),
-                               "by_page": {k: {"p50": pct(v, 50), "p95": pct(v, 95)} for k, v in ledger.items()}},
+                               "by_page": {k: {"p50": pct(v, 50), "p95": pct(v, 95)} for k, v in ledger.items()},
+                               **({"before_by_page": {k: {"p50": pct(v, 50), "p95": pct(v, 95), "runs": len(v)}
+                                                      for k, v in before.items()}} if before else {})},
             "first_image_ms": {fmt: {state: {"median": round(statistics.median(v), 1), "runs": v}
                                      for state, v in states.items()} for fmt, states in images.items()}}
 
@@ -177,6 +211,8 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
     parser.add_argument("--build-minutes", type=float, default=40.0, help="per size")
     parser.add_argument("--queries", type=int, default=100)
+    parser.add_argument("--ledger-before", type=int, default=0, metavar="RUNS",
+                        help="also time the 登记簿 pages as main served them (every row counted), RUNS times each")
     parser.add_argument("--workdir", type=Path, default=None)
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "web.json")
     parser.add_argument("--index-from", action="append", default=[], metavar="SIZE=ROOT",
@@ -201,7 +237,7 @@ def main() -> None:
         print(f"[web bench] {size}: {built} documents built ({build_s} s); measuring", file=sys.stderr, flush=True)
         row = {"size": size, "built": built, "complete": built >= size, "build_s": build_s,
                "index_linked_from": dict(item.split("=", 1) for item in args.index_from).get(str(size)),
-               "load_during": None, **measure(root, built, args.queries)}
+               "load_during": None, **measure(root, built, args.queries, args.ledger_before)}
         row["load_during"] = [round(x, 2) for x in os.getloadavg()]
         results["sizes"].append(row)
         shutil.rmtree(root / "cache", ignore_errors=True)
@@ -219,8 +255,10 @@ def print_summary(results: dict) -> None:
               f"{r['ledger_page_ms']['p50']:>9}/{r['ledger_page_ms']['p95']:<10} "
               f"{im['pdf']['cold']['median']:>8}/{im['pdf']['cached']['median']:<9} "
               f"{im['docx']['cold']['median']:>9}/{im['docx']['cached']['median']:<9}  负载 {r['load_during']}")
+        before = r["ledger_page_ms"].get("before_by_page", {})
         for label, v in r["ledger_page_ms"]["by_page"].items():
-            print(f"            登记簿 {label}: p50 {v['p50']} ms, p95 {v['p95']} ms")
+            was = f"（此前 p95 {before[label]['p95']} ms）" if label in before else ""
+            print(f"            登记簿 {label}: p50 {v['p50']} ms, p95 {v['p95']} ms{was}")
 
 
 if __name__ == "__main__":

@@ -53,6 +53,9 @@ COPY_NUMBER = re.compile(r"^[0-9]{1,8}$")
 DOC_NUMBER = re.compile(
     r"(?P<prefix>[\u4e00-\u9fffA-Za-z]{1,15})\s*(?P<lb>[〔\[【(（〈［〖])\s*(?P<year>[0-9]{2,4})\s*"
     r"(?P<rb>[〕\]】)）〉］〗])\s*(?P<di>第)?\s*(?P<num>[0-9]+)\s*号")
+# the 发文字号 of before GB/T 9704-1999: the year in parentheses before the 机关代字, "（78）交公路字412号"
+OLD_DOC_NUMBER = re.compile(r"(?P<lb>[（(])\s*(?P<year>[0-9]{2}|[0-9]{4})\s*(?P<rb>[）)])\s*(?P<prefix>[\u4e00-\u9fff]{1,15}?)"
+                            r"\s*(?P<di>第)?\s*(?P<num>[0-9]+)\s*号")
 # 命令（令）格式 10.2: "第12号", "（九届第37号）"; a mark and its number on one line: "广州市人民政府令第5号"
 ORDER_NUMBER = re.compile(r"^[（(]?\s*(?:[\u4e00-\u9fff]{1,4}届\s*)?第\s*(?P<num>[0-9]+|[一二三四五六七八九十百〇零]+|(?=\s*号))\s*号\s*[）)]?$")
 ORDER_MARK_NUMBER = re.compile(r"^(?P<mark>[\u4e00-\u9fff]{2,30}?(?:命令|令))\s*(?P<number>第\s*[0-9]+\s*号)$")
@@ -123,6 +126,13 @@ DATE_CORE = (rf"(?P<y>[0-9]{{2,4}}|{CN_DIGIT}{{2,4}})\s*年\s*(?P<m>[0-9]{{1,2}}
 DATE = re.compile(rf"^\s*{DATE_CORE}\s*$")
 # a 成文日期 glued to the end of the last paragraph after its full stop and a blank: "…更大贡献。 二○○五年二月七日"
 GLUED_DATE = re.compile(rf"[。！]\s+(?P<date>{DATE_CORE.replace('(?P<y>', '(?:').replace('(?P<m>', '(?:').replace('(?P<d>', '(?:')})\s*$")
+# the 署名 at the end of a long line, after a blank (a flattened text set back to lines): "…0574-58587336 慈溪掌起镇人民政府"
+SIGNATURE_TAIL = re.compile(r"\s(?P<organ>[\u4e00-\u9fff（）()]{2,40})$")
+# a 成文日期 whose 年/月/日 a page lost, alone on the line under the 署名: "20231213", "2023 12 13"
+BARE_DIGIT_DATE = re.compile(r"^\s*(?P<y>(?:19|20)\d{2})(?:(?P<m>0[1-9]|1[0-2])(?P<d>0[1-9]|[12]\d|3[01])"
+                             r"|\s+(?P<m2>0?[1-9]|1[0-2])\s+(?P<d2>0?[1-9]|[12]\d|3[01]))\s*$")
+# a region's name before a city's or a prefecture's organ on a law site's organ line: "吉林省白山市人民政府"
+REGION_PREFIX = re.compile(r"^[\u4e00-\u9fff]{2,8}?(?:省|自治区)(?=[\u4e00-\u9fff]{2,12}?(?:市|州|盟|地区|县))")
 # 题注 under the title of a 决议, 公报 or rules adopted at a meeting: "（2009年2月8日…会议通过）" — its 成文日期
 TITLE_NOTE = re.compile(rf"^[（(]\s*(?P<date>{DATE_CORE})(?P<rest>[^（）()]{{0,60}})[）)]$")
 # the closing formula (结束语) at the end of the 正文 names the 文种 when the title is missing: "特此公告。"
@@ -136,6 +146,8 @@ ANNOUNCED_TYPE = re.compile(r"(?:现将|现就|特将|特作|现)[^。；;]{0,16
 # the 正文 naming itself: "本决定自印发之日起施行", "本通告所称…"; a 请示's request: "特具请示", "以上请示…请批示"
 SELF_NAMED_TYPE = re.compile(r"本(?P<type>决议|决定|公报|公告|通告|意见|通知|通报|批复)(?=自|印发|发布|所称|下发|施行|执行|要求|规定|"
                              r"中|的|有关|未尽|由|适用)")
+# an 印发/转发 notice's sentence: "现予印发", "现印发给你们", "现将《…》印发给你们", "现转发给你们"
+ISSUING_PHRASE = re.compile(r"现(?:予|将[^。；;]{1,60}?)?(?:印发|转发)(?:给你们|施行)?[，,。；;]|现予印发")
 REQUEST_TYPE = re.compile(r"特(?:此|具)请示|以上请示|(?:妥否|当否|是否妥当)[，,]?\s*请(?:批示|审批|批复)")
 # 纪要格式: the office and the date on one line under the mark
 OFFICE_DATE = re.compile(rf"^(?P<office>[\u4e00-\u9fff（）()]{{2,30}}?)\s+{DATE_CORE}\s*$")
@@ -312,6 +324,11 @@ def parse_date(text: str) -> Optional[str]:
     """"2026年7月1日" / "二〇二六年七月一日" / "二O二六年七月一日" → "2026-07-01"; None if not a date line."""
     m = DATE.match(normalise(text))
     return _date_of(m) if m else None
+
+
+def _unbarred(text: str) -> str:
+    """A line without the page's bar after it ("2023年11月24日 |" → "2023年11月24日")."""
+    return re.sub(r"\s*[|｜]\s*$", "", text)
 
 
 def unspaced(text: str) -> str:
@@ -768,6 +785,10 @@ class _Parser:
                 el.title, el.title_lines = None, []  # a web page's heading above the order, not its title
             return 1
         m = DOC_NUMBER.search(t)
+        old_style = re.fullmatch(r"[（(]?\s*(?P<n>" + OLD_DOC_NUMBER.pattern + r")\s*[）)]?", t.strip()) if not m else None
+        if old_style:  # a line that is the old-style number alone (a site may wrap it in parentheses)
+            el.doc_number = el.found(i, old_style.group("n"))
+            return 1
         if not m or t.endswith(("：", ":")):
             return 0
         rest = re.sub(r"^\s*(?:发文字号|文号)\s*[:：]?", "", t[:m.start()]) + t[m.end():]  # "文号：示政发〔2026〕3号"
@@ -1108,17 +1129,31 @@ class _Parser:
         el = self.el
         date_at = None
         glued = None
+        lost_marks = None
         if el.date is None:  # a 纪要's date stands under its mark
             for j in range(start, self.n):
-                if DATE.match(self.text(j)) and not PRINT_LINE.match(self.text(j)):
-                    date_at = j
+                if DATE.match(_unbarred(self.text(j))) and not PRINT_LINE.match(self.text(j)):
+                    date_at = j  # (a page's "|" after it dropped: "2023年11月24日 |")
+                    break
+                bare = BARE_DIGIT_DATE.match(self.text(j))
+                if bare and j > start and self._looks_like_signature(j - 1) and ORGAN.search(self.text(j - 1)):
+                    date_at, lost_marks = j, bare  # "湖南省农业农村厅" / "20231213": the page lost 年, 月, 日
                     break
                 m = SIGNED_DATE.match(self.text(j))
                 if m and ORGAN.search(m.group("organ")) and parse_date(m.group("date")) and not PRINT_LINE.match(self.text(j)):
                     date_at, glued = j, m  # "示例市人民政府2023年7月12日": 署名 and 成文日期 on one line
                     break
         body_end = date_at if date_at is not None else self.n
-        if glued is not None:
+        if lost_marks is not None:
+            el.date = el.found(date_at)
+            y, mo, d = lost_marks.group("y"), lost_marks.group("m") or lost_marks.group("m2"), lost_marks.group("d") or lost_marks.group("d2")
+            el.date_iso = f"{int(y):04d}-{int(mo):02d}-{int(d):02d}"
+            el.guessed.add("date")  # read off digits alone: the layout and the characters did not say it is a date
+            el.signature_lines = self._signature_lines(start, date_at)
+            if el.signature_lines:
+                el.signature = el.found(el.signature_lines[0])
+                body_end = el.signature_lines[0]
+        elif glued is not None:
             el.date = el.found(date_at, glued.group("date"))
             el.date_iso = parse_date(glued.group("date"))
             el.signature = el.found(date_at, glued.group("organ"))
@@ -1126,12 +1161,19 @@ class _Parser:
             el.guessed.add("date")  # read off a line the 署名 shares: the layout did not set it apart
             body_end = date_at
         elif date_at is not None:
-            el.date = el.found(date_at)
-            el.date_iso = parse_date(self.text(date_at))
+            el.date = el.found(date_at, _unbarred(self.text(date_at)))
+            el.date_iso = parse_date(_unbarred(self.text(date_at)))
             el.signature_lines = self._signature_lines(start, date_at)
+            tail = SIGNATURE_TAIL.search(self.text(date_at - 1)) if date_at > start and not el.signature_lines else None
             if el.signature_lines:
                 el.signature = el.found(el.signature_lines[0])
                 body_end = el.signature_lines[0]
+            elif tail and ORGAN.search(tail.group("organ")) and len(self.text(date_at - 1)) > 40:
+                # a flattened text set back to lines: its 署名 ends the line above the date ("…电话：0574-58587336
+                # 慈溪掌起镇人民政府"); taken as a guess, the line stays in the 正文
+                el.signature = el.found(date_at - 1, tail.group("organ"))
+                el.signature_lines = [date_at - 1]
+                el.guessed.add("signature")
         else:
             # no date line: the 正文 ends where the 版记 (抄送, 印发) begins
             for j in range(start, self.n):
@@ -1235,6 +1277,8 @@ class _Parser:
             m = CLOSING_FORMULA.match(self.text(i))
             if m:
                 return "函" if m.group("type").startswith("函") else m.group("type")
+        if any(ISSUING_PHRASE.search(self.text(i)) for i in self.el.body_lines[:3]):
+            return "通知"  # "…已经…会议通过，现予印发": an 印发通知 (条例 第八条(十): 通知 issues documents)
         return None
 
     def _wraps_into(self, j: int, k: int) -> bool:
@@ -1250,8 +1294,8 @@ class _Parser:
 
     def _looks_like_signature(self, j: int) -> bool:
         text, line = self.text(j), self.el.lines[j]
-        if re.search(r"[。；;，,：:！？]$", text) or len(text) > 40:
-            return False
+        if re.search(r"[。；;，,：:！？]$", text) or len(text) > 40 or re.match(r"附\s*[:：]", text):
+            return False  # (an old-style 附件说明 "附：…办法（试行）" is no 署名)
         return line.align in ("right", "center") or (line.x0 is not None and line.x0 > 80) or len(text) <= 25
 
     def _attendance(self, start: int, end: int) -> int:
@@ -1372,23 +1416,53 @@ class _Parser:
         elif el.format != "order":
             for i in el.signature_lines:
                 glued = el.signature and el.date and i == el.date.line  # 署名 and 成文日期 on one line
-                signed += _names(el.signature.text if glued else self.text(i))
+                part = el.signature and i == el.signature.line and el.signature.text != self.text(i)  # the line's end
+                signed += _names(el.signature.text if glued or part else self.text(i))
         if el.format == "order":
             el.issuers = marks
         elif el.format == "minutes":
             el.issuers = signed or marks
         else:
             el.issuers = marks if len(marks) > len(signed) else (signed or marks)
-        if not el.issuers and "issuer" in self.meta:
-            el.issuers = [self.meta["issuer"].text]  # a brief's header names who issues it
-        if not el.issuers and el.title and el.format != "order":
-            # no mark and no signature (a web page's copy): the issuer the title names ("国务院关于…")
+        head = ""
+        if el.title and el.format != "order":
             split = re.search(r"关于|转发|印发", el.title.text)
             head = el.title.text[:split.start()].strip() if split else ""
-            if 2 <= len(head) <= 40 and ORGAN.search(head):
-                el.issuers = _names(head)
+            head = head if 2 <= len(head) <= 40 and ORGAN.search(head) else ""
+        if not el.issuers and "issuer" in self.meta and len(self.meta["issuer"].text) >= len(head):
+            el.issuers = [self.meta["issuer"].text]  # a brief's header, a page's 发文机关 cell: unless the title's is fuller
+        if not el.issuers and head:
+            # no mark and no signature (a web page's copy): the issuer the title names ("国务院关于…"); the document's
+            # own full name over a page table's short form ("盘锦市政府")
+            el.issuers = _names(head)
+        if not el.issuers:
+            organ = self._site_organ_line()
+            if organ:
+                el.issuers = [REGION_PREFIX.sub("", organ)]
+                el.guessed.add("issuer")  # extractors/readings.py: a guess, not a 版头 or a 署名
         if not el.issuers and "publisher" in self.meta and el.format != "order":
             el.issuers = [self.meta["publisher"].text]  # the page's 发布机构, where nothing else names the issuer
+
+    def _site_organ_line(self) -> Optional[str]:
+        """A law site's organ line over the document (标题 / "吉林省白山市人民政府" / 标题 again): an organ's name alone
+        on a line of the head, the title or a 发文字号 right under it. The site prefixes a city's organ with its region
+        (REGION_PREFIX), which the document's own name does not carry. None where there is no such line."""
+        el = self.el
+        end = el.body_lines[0] if el.body_lines else self.n
+        title = re.sub(r"\s", "", el.title.text) if el.title else ""
+        for j in range(0, min(end, self.n - 1)):
+            t = re.sub(r"\s", "", self.text(j))
+            if not (3 <= len(t) <= 40 and re.fullmatch(r"[\u4e00-\u9fff、]+", t) and ORGAN.search(t)) \
+                    or t.startswith(("各", "全")) or el.addressee and j == el.addressee.line or doc_type_of(t):
+                continue
+            after = re.sub(r"\s", "", self.text(j + 1))
+            before = re.sub(r"\s", "", self.text(j - 1)) if j else ""
+            if len(after) >= 6 and after == before:
+                return t  # the site prints the document's (or its rules') name above and under its organ line
+            if title and (after == title or after in title and len(after) >= 8 or title in after) \
+                    or DOC_NUMBER.search(after) and len(after) < 40 or ORDER_MARK_NUMBER.match(after):
+                return t
+        return None
 
     # 结构层次 ---------------------------------------------------------------------------------
     def _headings(self) -> None:

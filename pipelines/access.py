@@ -224,10 +224,15 @@ def require(actor: Actor, action: str, row: Optional[dict] = None, key: Optional
 def require_step(actor: Actor, step: str, row: dict, department: Optional[str], key: Optional[str] = None) -> None:
     """require() for a 承办/督办 step on a document whose handling record is at `department`: a department's steps
     (DEPARTMENT_STEPS) only by that department's staff (or the clerk on its behalf; the 机要员 for the 机要室's
-    own); a staff member of another department is refused as for any step they may not take."""
+    own, and for no other department's: a 来信 never); a staff member of another department, or the 机要员
+    outside the 机要室, is refused "forbidden" as for any step they may not take."""
     require(actor, step, row, key)
     if step in DEPARTMENT_STEPS and actor.role == "staff" and actor.department != department:
         raise DeskRefusal("forbidden", f"{actor.shown}不是承办部门（{department or '未定'}）的人员，无权{ACTION_ZH[step]}")
+    if step in DEPARTMENT_STEPS and actor.role == "confidential" and department != CONFIDENTIAL_OFFICE:
+        # the 机要员 takes a department's steps on the 机要室's own documents only (a 来信 never goes there)
+        raise DeskRefusal("forbidden", f"{actor.shown}只办理{CONFIDENTIAL_OFFICE}的收文，无权对{department or '未交办'}的收文"
+                                       f"{ACTION_ZH[step]}")
 
 
 def handling_steps(actor: Actor, row: dict, department: Optional[str]) -> tuple[str, ...]:

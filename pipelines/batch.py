@@ -27,6 +27,7 @@ from .handling.remind import chase
 from .inbox import Refused
 from .intake import take_in
 from .learning import catch_up_and_learn
+from .letters.files import rename_stored
 from .office import Office
 from .returns.delivery import deliver_notices
 from .returns.mailbox import fetch_mail
@@ -99,6 +100,7 @@ def run_steps(office: Office, pool: Pool, steps: Steps = PLAIN,
     started = time.perf_counter()
     fetched = steps.call(fetch_mail, office)  # 收取邮件: a mailbox that cannot be reached is one line, never a stop
     summary = steps.call(take_in, office)  # 签收登记
+    steps.call(rename_stored, office)  # once per data root: letters kept before under names with a telephone
     summary.fetched = fetched
     for entry in summary.refused:
         if refused:

@@ -125,14 +125,15 @@ def take_one(office, arrival: Arrival, actor: str = "batch") -> tuple[bool, bool
     write_sidecar(office.root, row)  # the number, recoverable without the ledger
     paths = DataRoot(office.root)
     folder = paths.received(arrival.channel)
-    target = folder / safe_name(numbered(row["year"], row["seq"]), arrival.name)
+    stored = _stored_as(office, arrival, row)
+    target = folder / safe_name(numbered(row["year"], row["seq"]), stored)
     kept = paths.secured(row["year"], row["seq"], suffix_of(arrival.name))  # a classified one's first copy
     resumed = (not registration.created and row["file"] == arrival.name and row["channel"] == arrival.channel
                and not target.exists() and not kept.exists())  # registered, then killed before the move: not a copy
     duplicate = not registration.created and not resumed
     confidential = duplicate and is_confidential(row)
     if duplicate:  # the same paper sent twice (also under the same name): one registration, the copy kept beside
-        target = folder / safe_name(numbered(row["year"], row["seq"]), arrival.name, f"-重复{arrival.st.st_mtime_ns}")
+        target = folder / safe_name(numbered(row["year"], row["seq"]), stored, f"-重复{arrival.st.st_mtime_ns}")
         ledger.note(row["id"], f"再次收到同一文件（{arrival.channel}/{shown(arrival.name)}），不重复登记")
     if confidential:  # its name may be its title: beside the first copy, under the 收文编号 only
         folder = paths.secure_folder()
@@ -258,6 +259,17 @@ def archive(root: Path, source: Path, sha256: str) -> Path:
 
 
 # ---- registration sidecars: the numbers, recoverable without the ledger ---------------------------------------
+
+def _stored_as(office, arrival: Arrival, row: dict) -> str:
+    """The name after <year>-<seq>- in received/: the name it came with, but for a folder the office declares as
+    a letter channel ([letters] folders: 12345 …), whose files may be named by a caller's telephone number —
+    there its digest (pipelines/letters/files.py; the letter's number once it is registered as one)."""
+    if arrival.channel in office.config.settings.letters.folders:
+        from .letters.files import stored_name
+
+        return stored_name("", row["sha256"], arrival.name)
+    return arrival.name
+
 
 def sidecar_path(root: Path, year: int, seq: int) -> Path:
     return DataRoot(root).registration(year, seq)

@@ -25,7 +25,8 @@ proposed findings); anything else is left 已登记, for the next batch to revie
 each, what could not be restored (no journal, a torn journal line, a link to a registration not rebuilt, the
 features' own tables). A 来信 (its record registrations/<year>/<seq>.letter.json, pipelines/letters/register.py)
 comes back 已登记 with or without a journal: the letters' register is a feature table, so the next batch takes it
-in again, with its number, the clerk's category and its 转出 kept. The damaged file is kept beside as ledger.sqlite3.damaged-<time>; the new ledger
+in again, with its number, the clerk's category, its 转出, its 交办, its 答复 and its 承办记录 (签收 … 办结, who and
+when) as the record kept them (pipelines/letters/register.py: keep_handling, restore_handling). The damaged file is kept beside as ledger.sqlite3.damaged-<time>; the new ledger
 replaces it atomically.
 """
 from __future__ import annotations
@@ -315,7 +316,8 @@ def _restore(root: Path, r: dict, indexed: dict | None, journal, unrestored: lis
         state.fields.update({k: v for k, v in inferred.items() if v is not None and state.fields.get(k) is None})
     if status == "registered" and DataRoot(root).registration(r["year"], r["seq"], LETTER_SUFFIX).is_file():
         state.status = "registered"  # a 来信: the next batch takes it into the letters' register again (_state)
-        unrestored.append(f"{number}：来信登记簿（来信人、类别、答复）由下批重新登记，编号、类别和转出按登记旁的记录恢复")
+        unrestored.append(f"{number}：来信由下批重新登记：编号、类别、转出、交办、答复和承办记录（签收、办结及办理人）按登记旁的记录恢复，"
+                          "来信人信息由原件重新识读")
     note = "登记簿重建：由登记日志恢复" + ("，之后的状态由档案推断" if behind else "")
     state.history.append({"status": state.status, "at": now(), "note": note, "actor": REBUILT_ACTOR})
     return state

@@ -23,8 +23,10 @@ import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
-from typing import Optional
+from typing import Iterator, Optional
 
 from extractors import formats
 from extractors.detect import detect_format
@@ -59,6 +61,7 @@ class Workers:
     steps in worker `lane` ('ocr' or 'text') and waits; `run(name, fn, *args)` runs any fn there."""
 
     def __init__(self, root: Path | str | None = None, initializer=None, initargs=(), config=None):
+        self.root = Path(root).resolve() if root is not None else None
         self._context = multiprocessing.get_context("spawn")  # never fork a process that runs threads
         if root is not None and initializer is None:  # the batch's workers: each opens the office once, with
             initializer, initargs = start_worker, (str(root), config)  # the batch's configuration (or root's)
@@ -69,6 +72,19 @@ class Workers:
     def _start(self) -> ProcessPoolExecutor:
         return ProcessPoolExecutor(max_workers=1, mp_context=self._context, initializer=self._initializer,
                                    initargs=self._initargs)
+
+    def start(self, lanes) -> "Workers":
+        """Start the workers of `lanes` now, without waiting: each loads its models (start_worker) while the
+        batch does something else (its Prefect server starting). A worker is otherwise started by its lane's
+        first document. Returns self."""
+        for lane in dict.fromkeys(lanes):
+            with self._lock:
+                pool = self._pools[lane]
+            try:
+                pool.submit(os.getpid)  # the executor spawns its process for the first call it is given
+            except BrokenProcessPool:
+                pass  # started again by the lane's first document (run)
+        return self
 
     def __enter__(self) -> "Workers":
         return self
@@ -102,6 +118,28 @@ class Workers:
             raise WorkerCrashed(CRASHED) from None
         finally:
             alone.shutdown(wait=True)
+
+
+# Workers started by whoever starts the batch before its flow runs (pipelines/desk/batch_ops.py: while the
+# batch's Prefect server starts), handed to the flow (flows.run) for the same data root; a context variable,
+# set only for the duration of that call, never the batch process's global pool.
+_started: ContextVar[Optional[Workers]] = ContextVar("shouwen_started_workers", default=None)
+
+
+@contextmanager
+def handing_over(workers: Workers) -> Iterator[Workers]:
+    """For the with-block: started() on workers.root returns these workers."""
+    token = _started.set(workers)
+    try:
+        yield workers
+    finally:
+        _started.reset(token)
+
+
+def started(root: Path | str) -> Optional[Workers]:
+    """The workers handed over for the batch on `root` (handing_over), or None: the caller makes its own."""
+    workers = _started.get()
+    return workers if workers is not None and workers.root == Path(root).resolve() else None
 
 
 def assign(kinds: list[str]) -> list[str]:

@@ -5,6 +5,11 @@ pages, authenticated by a per-account token (`shouwen user token add 用户名`;
                       &date_from=&date_to=                     (收文日期)
     GET /api/v1/ledger?date_from=&date_to=&status=&department=&issuer=&channel=&urgency=&page=&size=
     GET /api/v1/documents/{id}            the ledger entry, its 初审 findings and its history
+    GET /api/v1/letters?page=&size=&date_from=&date_to=&category=&channel=&department=&stage=
+                                          the citizens' letters' register (来信登记簿), as /letters pages it
+    GET /api/v1/letters/{id}              one 来信 (by its ledger id) with its history
+A 来信's writer, contact and address are in an answer only where pipelines/access.shows_personal allows (the
+文秘, the department it was 交办'd to): to anyone else the keys are absent and personal_hidden is true.
 A document the token's account may not see answers 404, as one that does not exist; a classified or held one
 is in no answer, count or facet but the 机要员's.
 """
@@ -56,7 +61,7 @@ def ledger(request: Request, page: int = 1, size: int = 100, date_from: str = ""
     except ValueError as exc:
         raise DeskRefusal("bad_input", str(exc)) from None
     result = desk.ledger_page(office(request), query, actor=who)
-    return {"total": result.total, "page": page, "size": size,
+    return {"total": result.total, "total_exact": result.exact, "total_zh": result.total_zh, "page": page, "size": size,
             "rows": [{**_entry(e.row), "received": e.received, "status_zh": e.status, "channel_zh": e.channel}
                      for e in result.entries]}
 
@@ -66,3 +71,40 @@ def document(request: Request, doc_id: int, who: Actor = Depends(api_actor)):
     view = desk.document(office(request), doc_id, actor=who, images=False)
     return {**_entry(view.row), "received": view.received, "status_zh": view.status, "findings": view.findings,
             "history": view.history}
+
+
+LETTER_FIELDS = ("id", "number", "letter_number", "channel", "subject", "category", "category_source", "status",
+                 "department", "received_at", "due", "transferred_to", "transfer_reason", "answer", "answered_at",
+                 "personal_hidden")
+PERSONAL_FIELDS = ("writer", "contact", "address")
+
+
+def _letter(entry) -> dict:
+    """A LetterEntry as JSON: its personal fields only where they were not withheld (ops: access.shows_personal)."""
+    out = {k: getattr(entry, k) for k in LETTER_FIELDS}
+    out["stage"] = entry.stage_zh
+    if not entry.personal_hidden:
+        out.update({k: getattr(entry, k) for k in PERSONAL_FIELDS})
+    return out
+
+
+@router.get("/letters")
+def letters(request: Request, page: int = 1, size: int = 100, date_from: str = "", date_to: str = "",
+            category: str = "", channel: str = "", department: str = "", stage: str = "",
+            who: Actor = Depends(api_actor)):
+    from pipelines.letters import ops
+
+    filters = ops.LetterFilters(date_from or None, date_to or None, category or None, channel or None,
+                                department or None, stage or None)
+    result = ops.letters_page(office(request), filters, max(1, page), max(1, min(1000, size)), actor=who)
+    return {"total": result.total, "page": result.page, "size": result.size, "pages": result.pages,
+            "letters": [_letter(e) for e in result.entries]}
+
+
+@router.get("/letters/{doc_id}")
+def letter(request: Request, doc_id: int, who: Actor = Depends(api_actor)):
+    from pipelines.letters import ops
+
+    entry = ops.letter(office(request), str(doc_id), actor=who)
+    return {**_letter(entry), "history": [{"at": h["at"], "status": h["status"], "note": h["note"] or "",
+                                           "actor": h.get("actor") or ""} for h in entry.history]}

@@ -163,6 +163,8 @@ def ledger(request: Request, page: int = 1, size: int = 50, day: str = "", month
         raise _refused_input(exc) from None
     result = desk.ledger_page(office(request), query, actor=who)
     pages = max(1, -(-result.total // size))
+    if not result.exact:  # an estimate (约): never fewer pages than the one shown; 下一页 follows result.next
+        pages = max(pages, page + (result.next is not None))
     return render(request, "ledger.html", who, result=result, query=query, params=_params(request, "page"), size=size,
                   page=page, pages=pages, day=day, month=month, status_zh=STATUS_ZH, channel_zh=desk.CHANNEL_ZH,
                   urgencies=desk.URGENCIES, sizes=sorted({*PAGE_SIZES, size}))
@@ -362,10 +364,19 @@ LETTER_DONE = {"category": "类别已更正", "assigned": "已交办", "signed":
 
 
 @router.get("/letters")
-def letters(request: Request, who: Actor = Depends(actor)):
+def letters(request: Request, page: int = 1, size: int = 50, date_from: str = "", date_to: str = "", category: str = "",
+            channel: str = "", department: str = "", stage: str = "", who: Actor = Depends(actor)):
+    """The letters' register, a page at a time with the 登记簿's pager, the filters kept across pages."""
     from pipelines.letters import ops
+    from pipelines.letters.categories import CATEGORIES
 
-    return render(request, "letters.html", who, letters=ops.letters(office(request), actor=who))
+    size = min(max(size, 1), MAX_PAGE_SIZE)
+    filters = ops.LetterFilters(_blank(date_from), _blank(date_to), _blank(category), _blank(channel),
+                                _blank(department), _blank(stage))
+    result = ops.letters_page(office(request), filters, max(1, page), size, actor=who)
+    return render(request, "letters.html", who, result=result, letters=result.entries, f=filters,
+                  params=_params(request, "page"), size=size, sizes=sorted({*PAGE_SIZES, size}),
+                  categories=CATEGORIES, stages=ops.STAGES)
 
 
 @router.get("/letters/{doc_id}")
@@ -408,14 +419,11 @@ def letter_category(request: Request, doc_id: int, category: str = Form(""), who
 @router.post("/letters/{doc_id}/assign")
 def letter_assign(request: Request, doc_id: int, department: str = Form(""), reason: str = Form(""),
                   who: Actor = Depends(actor)):
-    """交办 (again) to a department: the 改办 of desk.route, its deadline the letters' working days."""
-    department = department.strip()
-    if not department:
-        raise DeskRefusal("bad_input", "交办须写明承办部门")
-    if department == access.CONFIDENTIAL_OFFICE:
-        raise DeskRefusal("forbidden", "群众来信不转机要室")
-    key = desk.find(office(request), str(doc_id), actor=who, action="letter_assign")["number"]
-    desk.route(office(request), key, department, f"文秘人员交办来信：{_blank(reason) or '按职责交办'}", actor=who)
+    """交办 (again) to a department: letters.ops.assign (the 改办 of desk.route, its deadline the letters' working
+    days)."""
+    from pipelines.letters import ops
+
+    ops.assign(office(request), str(doc_id), department, _blank(reason), actor=who)
     return _letter_back(doc_id, "assigned")
 
 

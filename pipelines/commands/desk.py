@@ -106,7 +106,7 @@ def _ledger(args) -> int:
             query = None if args.limit else page.next  # --limit: one page; else every page
     if args.limit and not args.json:
         first = args.offset + 1 if shown_rows else 0
-        line = f"共 {page.total} 件" + (f"，显示 {shown_rows} 件" if after else f"，显示第 {first}–{args.offset + shown_rows} 件")
+        line = page.total_zh + (f"，显示 {shown_rows} 件" if after else f"，显示第 {first}–{args.offset + shown_rows} 件")
         if page.next is not None and page.entries:
             line += f"；下一页：--limit {args.limit} --after {page.entries[-1].row['number']}"
         print(line, file=sys.stderr)

@@ -56,7 +56,8 @@ def run_batch(root: Path, config=None, *, samples: bool = False, say: Callable[[
                 office.rules
                 if not samples and nothing_waiting(office):
                     return BatchRun(root, _run_idle(office, say))
-            return BatchRun(root, _run_locked(root, samples, say))
+                lanes = ("ocr", "text") if samples else lanes_waiting(office)
+            return BatchRun(root, _run_locked(root, samples, say, lanes))
     except BatchBusy as exc:
         raise DeskRefusal("busy", str(exc)) from exc
 
@@ -85,6 +86,21 @@ def nothing_waiting(office) -> bool:
     return not files and not strange and not pending(office)
 
 
+def lanes_waiting(office) -> tuple[str, ...]:
+    """The worker lanes to start before the flow: those workers.assign gives the first documents waiting
+    (unfinished in the ledger, then the inboxes; at most 8 looked at): one e-document, the text worker; one
+    scan, the OCR worker; two documents or more, both (e-documents are balanced over the two); none, none. A
+    lane not started here starts with its first document, as before (a document that came by mail)."""
+    from ..batch import pending
+    from ..inbox import scan
+    from ..workers import assign, kind_of
+
+    files, _ = scan(office.root)
+    waiting = [office.root / row["archive_path"] for row in pending(office)[:8]]
+    waiting += [Path(os.fsdecode(arrival.path)) for arrival in files[:8 - len(waiting)]]
+    return tuple(dict.fromkeys(assign([kind_of(path) for path in waiting])))
+
+
 def _run_idle(office, say: Callable[[str], None]):
     """A batch with no document (空批): its steps before and after the documents — 补入检索, 事件补发, 学习分办,
     催办 — run here, in order (batch.run_steps with PLAIN steps), without the Prefect flow run, its server and
@@ -99,13 +115,19 @@ def _run_idle(office, say: Callable[[str], None]):
     return summary
 
 
-def _run_locked(root: Path, samples: bool, say: Callable[[str], None]):
+def _run_locked(root: Path, samples: bool, say: Callable[[str], None], lanes: tuple[str, ...] = ()):
+    """The flow run: the batch's own Prefect server started first, then the workers of `lanes`
+    (lanes_waiting), whose models load while the server starts and our own modules import (issue 21: in a
+    one-document batch the worker's start came after the server's start, one after the other), handed to the
+    flow (workers.handing_over)."""
     import shutil
 
     from ..batch_server import MARKER, BatchServer, ServerStartError
     from ..dataroot import DataRoot
     from ..faults import disk_short, interrupted
+    from ..office import configuration
     from ..prefect_setup import configure
+    from ..workers import Workers, handing_over
 
     paths = DataRoot(root)
     if samples:
@@ -117,23 +139,27 @@ def _run_locked(root: Path, samples: bool, say: Callable[[str], None]):
         _sample_office(root)
     home = configure(root)
     os.environ[MARKER] = str(root)  # every process this batch starts carries it (see tests/pipelines/test_batch_server.py)
-    server = None
+    server = workers = None
     try:
         if not os.environ.get("PREFECT_API_URL"):  # no standing server configured: the batch's own, started first
             server = BatchServer(home, root).start()
             os.environ["PREFECT_API_URL"] = server.url
+        workers = Workers(root, config=configuration(root)).start(lanes)  # the flow's Office reads the same
         from flows import ingest
 
         say(f"数据目录：{root}")
         if server:
             server.wait()
-        return ingest(str(root))  # prints its progress and its summary
+        with handing_over(workers):
+            return ingest(str(root))  # prints its progress and its summary
     except ServerStartError as exc:
         short = disk_short(root)  # its database could not be written: the disk's fault, said as such
         raise DeskRefusal("root_fault" if short else "server_start", short or str(exc)) from exc
     except Exception as exc:  # the inbox, the data root or Prefect's server failed (disk full, permissions…)
         raise DeskRefusal("interrupted", interrupted(exc, root, paths.prefect / "prefect.log")) from exc
     finally:
+        if workers:
+            workers.close()
         if server:
             server.stop()
             os.environ.pop("PREFECT_API_URL", None)  # this process's next batch starts its own again

@@ -55,9 +55,12 @@ def _state_allows(step: str, rec, actor: Actor) -> bool:
         return state == "in_progress"
     if step == "extend":
         return state in ("pending", "in_progress") and kind == "办件"
-    if step == "answer":
-        return state == "in_progress" and rec.subject == "letter"
-    if step == "done":
+    if step == "answer":  # once (handling.ops.answer refuses a second: answered)
+        return (state == "in_progress" and rec.subject == "letter"
+                and not any(e.kind == "answered" for e in rec.events))
+    if step == "done":  # a 来信 once answered (handling.ops.done refuses it before: needs_answer)
+        if rec.subject == "letter" and not any(e.kind == "answered" for e in rec.events):
+            return False
         return state == "in_progress" or (kind == "阅件" and state == "pending")
     if step == "circulate":
         return kind == "阅件" and state in ("pending", "in_progress")
@@ -108,8 +111,13 @@ def take_step(office, key, step: str, *, actor: Optional[Actor] = None, words: s
     from ..handling import ops
 
     actor = acting(actor)
-    number = find(office, str(key), actor=actor)["number"]
+    row = find(office, str(key), actor=actor)
+    number = row["number"]
     blank = lambda text: (text or "").strip() or None  # noqa: E731
+    if step == "answer" and row.get("kind") == "letter":  # 答复 of a 来信: its register and the reply to the writer too
+        from ..letters import ops as letters
+
+        return letters.reply(office, number, words, actor=actor).step
     if step == "propose":
         return ops.propose(office, number, words, actor=actor, category=blank(category), due=blank(due))
     if step == "instruct":

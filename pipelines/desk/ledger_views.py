@@ -17,7 +17,7 @@ from typing import Iterator, Optional
 from ..access import Scope, can_see, ledger_scope, require, sees_confidential, shows_original
 from ..actors import Actor, acting
 from ..ledger import STATUS_ZH, LedgerQuery
-from ..ledger.query import MAX_LIMIT
+from ..ledger.query import MAX_LIMIT, count_zh
 from .common import channel_zh, office_time, secrecy_parts
 
 RETURN_STATES = {"resent": "（已重发）", "withdrawn": "（退文已撤回）"}
@@ -76,6 +76,12 @@ class LedgerPage:
     offset: int
     next: Optional[LedgerQuery]  # the next page's query (keyset), None after the last
     confidential_columns: bool = False  # the 机要员's view: 密级 and 保密期限 shown
+    exact: bool = True  # False: total is an estimate (more rows match than ledger.query.COUNT_EXACT_UP_TO)
+
+    @property
+    def total_zh(self) -> str:
+        """"共 1,234 件", or past the count's bound "约 330,000 件" (never an estimate said as exact)."""
+        return count_zh(self.total, self.exact)
 
     @property
     def columns(self) -> tuple[str, ...]:
@@ -118,7 +124,7 @@ def ledger_page(office, query: LedgerQuery, *, actor: Optional[Actor] = None) ->
                            ledger_marks(ledger, row), ledger_extras(ledger, row), office_time(office, row["received_at"]),
                            channel_zh(row["channel"]), secrecy_parts(row.get("secrecy")) if confidential else None)
                for row in rows]
-    return LedgerPage(entries, page.total, query.offset, page.next(), confidential)
+    return LedgerPage(entries, page.total, query.offset, page.next(), confidential, exact=page.exact)
 
 
 LETTER_FILE_HIDDEN = "（来信，文件名不予显示）"

@@ -319,6 +319,10 @@ def _append(ctx: Context, row: dict, actor, kind: str, check=None, *, words: Opt
             raise
         events.append(event)
         _cache(ctx, head["id"], row, events, head["last_seq"])
+    if head["subject"] == "letter":  # kept beside its registration too: a rebuilt ledger gets it back
+        from ..letters.register import keep_handling
+
+        keep_handling(ctx.office.root, row, events)
     return Step(_view(ctx, head, row, events, True), event)
 
 
@@ -582,7 +586,8 @@ def extend(office, key: str, due: str, *, actor, approved_by: str, reason: Optio
 
 
 def answer(office, key: str, words: str, *, actor, include_confidential: bool = False) -> Step:
-    """答复 of a 来信 (issue 22): the answer's text, recorded before its 办结."""
+    """答复 of a 来信 (issue 22): the answer's text, recorded once, after 签收 and before its 办结 (HandlingRefusal
+    "answered" for a second one: the first has gone back to the writer)."""
     ctx = context(office)
     row = _find_row(office, key, actor, include_confidential, "answer")
     text = _words(words, "答复内容")
@@ -590,7 +595,14 @@ def answer(office, key: str, words: str, *, actor, include_confidential: bool = 
     if head["subject"] != "letter":
         raise HandlingRefusal("not_letter", f"{row['number']} 是公文，不是来信，无需答复；办结请写明办理结果",
                               Action("done", "办结", {"key": row["number"]}))
-    return _append(ctx, row, actor, "answered", _needs_signing(row["number"], "答复"), words=text)
+    signed = _needs_signing(row["number"], "答复")
+
+    def check(f: Folded) -> None:
+        signed(f)
+        if f.answered:  # once: the answer has gone back to the writer
+            raise HandlingRefusal("answered", f"{row['number']} 已答复来信人，不再重复答复",
+                                  Action("done", "办结", {"key": row["number"]}))
+    return _append(ctx, row, actor, "answered", check, words=text)
 
 
 def done(office, key: str, *, actor, result: Optional[str] = None, include_confidential: bool = False) -> Step:

@@ -223,8 +223,15 @@ class PostgresLedger(SQLLedger):
         if not self.conn.execute("SELECT to_regclass('ledger_schema') IS NOT NULL AS e").fetchone()["e"]:
             if not create:
                 raise LedgerUnavailable(f"该数据库中还没有登记簿：{mask(self.url)}")
-            self.conn.execute("CREATE TABLE ledger_schema (version integer NOT NULL)")
-            self.conn.execute("INSERT INTO ledger_schema VALUES (0)")
+            # under the migration lock, but a process that waited for it may still hold a catalog view from before
+            # the other's commit (the lock is an advisory one): a table made meanwhile is then found by the CREATE
+            self.conn.execute("SAVEPOINT ledger_schema")
+            try:
+                self.conn.execute("CREATE TABLE ledger_schema (version integer NOT NULL)")
+                self.conn.execute("INSERT INTO ledger_schema VALUES (0)")
+            except psycopg.errors.DuplicateTable:
+                self.conn.execute("ROLLBACK TO SAVEPOINT ledger_schema")
+            self.conn.execute("RELEASE SAVEPOINT ledger_schema")
         return self.conn.execute("SELECT version FROM ledger_schema").fetchone()["version"]
 
     def _set_core_version(self, version: int) -> None:

@@ -1,6 +1,7 @@
 """The 来信 commands of `shouwen` (issue 22), each one line in pipelines/commands' table:
 
-    shouwen letters [--json]                               the letters' register (来信登记簿)
+    shouwen letters [--size N --page N] [--from/--to/--category/--stage/--channel/--department] [--json]
+                                                           the letters' register (来信登记簿), paged and filtered
     shouwen letter 信〔2026〕1号 [--json]                   one letter, with its history (who did what)
     shouwen letter-category 信〔2026〕1号 投诉              更正类别 (the next letters learn from it)
     shouwen transfer 信〔2026〕1号 --to 市信访局 --reason …  转出
@@ -15,7 +16,7 @@ from __future__ import annotations
 
 import json
 
-from pipelines.commands import EXIT_ACCEPTED, Command
+from pipelines.commands import EXIT_ACCEPTED, Command, positive
 from pipelines.commands.desk import _office
 
 KEY_HELP = "来信编号（信〔2026〕1号）或收文编号 / letter or ledger number"
@@ -34,17 +35,34 @@ def _print_entry(entry) -> None:
 
 
 def _letters(args) -> int:
+    from pipelines.terminal import shown
+
     from . import ops
 
+    filters = ops.LetterFilters(args.date_from, args.date_to, args.category, args.channel, args.department, args.stage)
     with _office(args) as office:
-        found = ops.letters(office, actor=args.actor)
+        if args.size is None:  # every letter, as before (a page as large as the register)
+            page = ops.letters_page(office, filters, 1, 1000, actor=args.actor)
+            found = list(page.entries)
+            while page.page < page.pages:
+                page = ops.letters_page(office, filters, page.page + 1, 1000, actor=args.actor)
+                found += page.entries
+            total = page.total
+        else:
+            page = ops.letters_page(office, filters, args.page, args.size, actor=args.actor)
+            found, total = page.entries, page.total
     if args.json:
         for entry in found:
             print(json.dumps({**entry.to_dict(), "kind": "letter"}, ensure_ascii=False))
         return EXIT_ACCEPTED
     for entry in found:
         _print_entry(entry)
-    print(f"来信 {len(found)} 件")
+    line = f"来信 {total} 件"
+    if args.size is not None:
+        line += f"；第 {page.page} / {page.pages} 页"
+        if page.page < page.pages:
+            line += f"；下一页：--size {page.size} --page {page.page + 1}"
+    print(shown(line))
     return EXIT_ACCEPTED
 
 
@@ -124,9 +142,21 @@ def _key(p):
     p.add_argument("key", metavar="LETTER", help=KEY_HELP)
 
 
+def _letters_arguments(p) -> None:
+    p.add_argument("--size", type=positive, help="每页件数（不给：全部）/ letters per page (default: all)")
+    p.add_argument("--page", type=positive, default=1, help="第几页（与 --size 同用）/ page number")
+    p.add_argument("--from", dest="date_from", metavar="YYYY-MM-DD", help="受理日期起 / received from")
+    p.add_argument("--to", dest="date_to", metavar="YYYY-MM-DD", help="受理日期止 / received to")
+    p.add_argument("--category", help="类别（批评、意见、建议、咨询、求助、投诉、表扬）/ category")
+    p.add_argument("--stage", help="状态（已受理、已交办、已答复、已办结、已转出）/ stage")
+    p.add_argument("--channel", help="渠道（市长信箱、12345 …）/ channel")
+    p.add_argument("--department", help="承办部门 / department")
+    p.add_argument("--json", action="store_true", help="每件一行 JSON")
+
+
 LETTERS = Command("letters", "来信登记簿 / the citizens' letters register",
-                  "列出群众来信（市长信箱、12345 等），个人信息按权限显示。\nList the citizens' letters.",
-                  lambda p: p.add_argument("--json", action="store_true", help="每件一行 JSON"), _letters)
+                  "列出群众来信（市长信箱、12345 等），可分页和筛选，个人信息按权限显示。\nList the citizens' letters.",
+                  _letters_arguments, _letters)
 LETTER = Command("letter", "查看一件来信及其办理记录 / one letter and its history",
                  "查看一件来信：来信人、渠道、类别、交办、答复、办结及每步办理人。\nOne letter and its history.",
                  lambda p: (_key(p), p.add_argument("--json", action="store_true", help="JSON")), _letter)

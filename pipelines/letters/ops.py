@@ -3,8 +3,10 @@
 for. Plain functions taking `actor=`, returning plain data; who sees what is pipelines/access.py's.
 
     letters(office, actor=)                          -> [LetterEntry]   the letters' register (受理 order)
+    letters_page(office, filters, page, size, actor=) -> LettersPage    the same a page at a time, filtered
     letter(office, key, actor=)                      -> LetterEntry     one, with its history (who did what)
     set_category(office, key, category, actor=)      -> LetterEntry     更正类别 (the next letters learn from it)
+    assign(office, key, department, reason, actor=)  -> LetterEntry     交办 (again) to a department (desk.route)
     transfer(office, key, to, reason, actor=)        -> LetterEntry     转出 a letter the procedures send elsewhere
     reply(office, key, text, actor=)                 -> Replied         答复: the handling record's 答复 + the reply file
     stats(office, actor=, since=, until=)            -> LetterStats     per category, per department, on time, days
@@ -21,6 +23,7 @@ from ..access import can_see, require, shows_personal
 from ..actors import Actor, acting, history_kwargs
 from ..ledger import STATUS_ZH
 from ..refusals import DeskRefusal
+from ..secrecy import CONFIDENTIAL_OFFICE
 from .categories import CATEGORIES
 from .register import find_by_letter_number, keep_record
 from .store import tables
@@ -121,6 +124,92 @@ def letters(office, *, actor: Optional[Actor] = None) -> list[LetterEntry]:
     return out
 
 
+STAGES = ("已受理", "已交办", "已答复", "已办结", "已转出")  # LetterEntry.stage_zh: the register's 状态 filter
+
+
+@dataclass(frozen=True)
+class LetterFilters:
+    """What the letters' register is narrowed to (None: any). Dates YYYY-MM-DD (受理日期, inclusive); stage one
+    of STAGES; category one of categories.CATEGORIES; channel as the register writes it (市长信箱, 12345 …)."""
+    date_from: Optional[str] = None
+    date_to: Optional[str] = None
+    category: Optional[str] = None
+    channel: Optional[str] = None
+    department: Optional[str] = None
+    stage: Optional[str] = None
+
+    def __post_init__(self):
+        from datetime import date
+
+        for day in (self.date_from, self.date_to):
+            if day:
+                try:
+                    date.fromisoformat(day)
+                except ValueError:
+                    raise DeskRefusal("bad_input", f"日期“{day}”应写作 YYYY-MM-DD") from None
+        if self.stage and self.stage not in STAGES:
+            raise DeskRefusal("bad_input", f"“{self.stage}”不是来信状态（可用：{'、'.join(STAGES)}）")
+        if self.category and self.category not in CATEGORIES:
+            raise DeskRefusal("bad_input", f"“{self.category}”不是来信类别（可用：{'、'.join(CATEGORIES)}）")
+
+
+@dataclass
+class LettersPage:
+    """One page of the letters' register: total counts the letters matching the filters that the actor may see
+    (all pages together), never one they may not."""
+    entries: list
+    total: int
+    page: int  # 1-based
+    size: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.size))
+
+
+def letters_page(office, filters: LetterFilters = LetterFilters(), page: int = 1, size: int = 50, *,
+                 actor: Optional[Actor] = None) -> LettersPage:
+    """The letters' register a page at a time (受理 order), narrowed by `filters`, as `actor` may see it (access:
+    can_see for the rows and the count, shows_personal for the writer's fields). Three statements whatever the
+    page holds (the letters, their ledger rows, their handling heads), none per row."""
+    from ..handling.store import tables as handling_tables
+
+    actor = acting(actor)
+    require(actor, "read")
+    page, size = max(1, int(page)), max(1, min(1000, int(size)))
+    db = tables(office)
+    handling_tables(office)
+    where, params = [], []
+    for column, value in (("l.category", filters.category), ("l.channel", filters.channel)):
+        if value:
+            where.append(f"{column} = ?")
+            params.append(value)
+    if filters.date_from:
+        where.append("substr(d.received_at, 1, 10) >= ?")
+        params.append(filters.date_from)
+    if filters.date_to:
+        where.append("substr(d.received_at, 1, 10) <= ?")
+        params.append(filters.date_to)
+    if filters.department:
+        where.append("d.department = ? AND d.status <> 'transferred'")
+        params.append(filters.department)
+    found = db.query("SELECT l.*, h.due_on AS h_due_on, h.state AS h_state FROM letters l "
+                     "JOIN documents d ON d.id = l.document_id LEFT JOIN handling h ON h.document_id = l.document_id"
+                     + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY l.year, l.seq", tuple(params))
+    rows = {r["id"]: r for r in db.query("SELECT d.* FROM documents d JOIN letters l ON l.document_id = d.id")}
+    entries = []
+    for letter in found:
+        row = rows.get(letter["document_id"])
+        if row is None or not can_see(actor, row):
+            continue
+        head = {"due_on": letter["h_due_on"], "state": letter["h_state"]} if letter["h_state"] else None
+        entry = _entry(actor, row, letter, head)
+        if filters.stage and entry.stage_zh != filters.stage:
+            continue
+        entries.append(entry)
+    return LettersPage(entries[(page - 1) * size:page * size], len(entries), page, size)
+
+
 def letter(office, key: str, *, actor: Optional[Actor] = None) -> LetterEntry:
     """One 来信 with its history: the ledger's (受理, 交办 …) and its handling record's (签收, 答复, 办结, 催办)."""
     actor = acting(actor)
@@ -164,12 +253,13 @@ def set_category(office, key: str, category: str, *, actor: Optional[Actor] = No
         raise DeskRefusal("bad_category", f"“{category}”不是来信类别（可用：{'、'.join(CATEGORIES)}）")
     row, found = _find(office, key, actor, "letter_category")
     db = tables(office)
+    correction = {"category": category, "words": _words(office, row), "at": _now(), "actor": actor.history_name}
     with db.transaction():
         db.execute("UPDATE letters SET category = ?, category_source = 'clerk' WHERE document_id = ?",
                    (category, row["id"]))
         db.insert("INSERT INTO letter_corrections(document_id, category, words, at, actor) VALUES (?, ?, ?, ?, ?)",
-                  (row["id"], category, _words(office, row), _now(), actor.history_name))
-    keep_record(office.root, row, category=category, category_source="clerk")
+                  (row["id"], *correction.values()))
+    keep_record(office.root, row, category=category, category_source="clerk", correction=correction)
     office.ledger.note(row["id"], f"来信类别由“{found['category']}”更正为“{category}”", **history_kwargs(office.ledger, actor))
     return letter(office, key, actor=actor)
 
@@ -218,11 +308,41 @@ def transfer(office, key: str, to: str, reason: str, *, actor: Optional[Actor] =
     return letter(office, key, actor=actor)
 
 
+def assign(office, key: str, department: str, reason: Optional[str] = None, *,
+           actor: Optional[Actor] = None) -> LetterEntry:
+    """交办 (again, the clerk): the letter to `department` (desk.route's 改办: its handling record moves, its
+    deadline counted from now). Refused where the page offers no 交办: to the 机要室 (a 来信 never goes there:
+    forbidden), once answered (answered), 转出 (transferred), closed (done), still being taken in (not_finished)."""
+    from ..desk import route
+
+    actor = acting(actor)
+    department = (department or "").strip()
+    if not department:
+        raise DeskRefusal("bad_input", "交办须写明承办部门")
+    row, found = _find(office, key, actor, "letter_assign")
+    if department == CONFIDENTIAL_OFFICE:
+        raise DeskRefusal("forbidden", "群众来信不转机要室")
+    if row["status"] == "transferred":
+        raise DeskRefusal("transferred", f"{found['letter_number']} 已转出（{found['transferred_to']}），不能再交办")
+    if found["answer"]:
+        raise DeskRefusal("answered", f"{found['letter_number']} 已答复来信人，不能再交办")
+    if row["status"] not in ("indexed", "routed"):
+        raise DeskRefusal("not_finished", f"{row['number']} 尚在受理，稍后再交办")
+    head = _head(office, row)
+    if head and head.get("state") in ("done", "archived"):
+        raise DeskRefusal("done", f"{found['letter_number']} 已办结，不能再交办")
+    why = f"文秘人员交办来信：{(reason or '').strip() or '按职责交办'}"
+    route(office, row["number"], department, why, actor=actor)
+    keep_record(office.root, row, department=department, route_reason=why, route_source="clerk")
+    return letter(office, key, actor=actor)
+
+
 @dataclass
 class Replied:
     letter_number: str
     reply_path: Optional[str]  # where the reply to the writer was written (relative to the root), None: no address
     sent_by: str  # "mail" (a reply message for the delivery to send) or "none" (the channel has no way back)
+    step: object = None  # the handling record's 答复 (handling.ops.Step)
 
 
 def reply(office, key: str, text: str, *, actor: Optional[Actor] = None) -> Replied:
@@ -238,7 +358,7 @@ def reply(office, key: str, text: str, *, actor: Optional[Actor] = None) -> Repl
 
     actor = acting(actor)
     row, found = _find(office, key, actor, "reply")
-    handling.answer(office, row["number"], text, actor=actor)
+    step = handling.answer(office, row["number"], text, actor=actor)
     address = next((c for c in (found["contact"] or "").split("、") if "@" in c), None)
     where = None
     if address:
@@ -253,9 +373,11 @@ def reply(office, key: str, text: str, *, actor: Optional[Actor] = None) -> Repl
         path = folder / f"{found['letter_number']}-答复.eml"
         write_bytes_atomically(path, bytes(message))
         where = str(path.relative_to(office.root))
+    answered_at = _now()
     tables(office).execute("UPDATE letters SET answer = ?, answered_at = ?, reply_path = ? WHERE document_id = ?",
-                           (text.strip(), _now(), where, row["id"]))
-    return Replied(found["letter_number"], where, "mail" if where else "none")
+                           (text.strip(), answered_at, where, row["id"]))
+    keep_record(office.root, row, answer=text.strip(), answered_at=answered_at, reply_path=where)
+    return Replied(found["letter_number"], where, "mail" if where else "none", step)
 
 
 @dataclass

@@ -19,6 +19,7 @@ from ..actors import BATCH, Actor, history_kwargs
 from ..disposition import Outcome
 from .categories import out_of_scope, propose
 from .fields import read_fields, redact
+from .files import name_received
 from .store import tables
 from .tell import KIND_ZH, Telling
 
@@ -50,8 +51,10 @@ def record_path(root, row: dict):
 
 def read_record(root, row: dict) -> dict:
     """What was kept beside the registration of a letter ({} for none): letter_number, seq, category,
-    category_source, transferred_to, transfer_reason — so that rebuild-ledger and the next batch give it back
-    its number, the clerk's category and 转出 (no name, telephone or address is kept there)."""
+    category_source, correction (the clerk's, with the redacted words it was made on), transferred_to,
+    transfer_reason, department / route_reason / route_source (交办), answer / answered_at / reply_path (答复),
+    handling (its 承办记录's events: 签收, 答复, 办结 … with when and who) — so that rebuild-ledger and the next
+    batch give it all back (no name, telephone or address is kept there: those are read from the original again)."""
     import json
 
     try:
@@ -68,6 +71,40 @@ def keep_record(root, row: dict, **changes) -> None:
     path = record_path(root, row)
     path.parent.mkdir(parents=True, exist_ok=True)
     write_json_atomically(path, {**read_record(root, row), **changes})
+
+
+def keep_handling(root, row: dict, events: list) -> None:
+    """The letter's 承办记录 (every handling event: 签收, 答复, 办结 … with when, who and the words) kept in its
+    record beside the registration, so that `shouwen rebuild-ledger` and the next batch give it back
+    (restore_handling) as the 机要员's decisions are (secrecy_records)."""
+    keep_record(root, row, handling=[{"seq": e.seq, "kind": e.kind, "at": e.at, "actor": e.actor,
+                                      "on_behalf_of": e.on_behalf_of, "department": e.department, "words": e.words,
+                                      "data": e.data} for e in events])
+
+
+def restore_handling(office, row: dict, kept: dict) -> bool:
+    """A letter taken in again after a rebuilt ledger: its handling record as kept (keep_handling) replaces the
+    one just opened — only where that one is fresh (its opening alone), never over steps taken since. Returns
+    whether it was restored."""
+    from ..handling import ops as handling
+    from ..handling.model import Event
+
+    events = [Event(int(e["seq"]), e["kind"], e["at"], e["actor"], e.get("on_behalf_of"), e.get("department"),
+                    e.get("words"), e.get("data") or {}) for e in kept.get("handling") or () if isinstance(e, dict)]
+    if not events:
+        return False
+    ctx = handling.context(office)
+    head = ctx.db.one("SELECT * FROM handling WHERE document_id = ?", (row["id"],))
+    if head is None or head["last_seq"] != 1:
+        return False
+    current = office.ledger.get(row["id"])
+    with ctx.db.transaction():
+        ctx.db.execute("DELETE FROM handling_events WHERE handling_id = ?", (head["id"],))
+        for event in events:
+            handling._insert_event(ctx, head["id"], event)
+        ctx.db.execute("UPDATE handling SET opened_at = ?, last_seq = 0 WHERE id = ?", (events[0].at, head["id"]))
+        handling._cache(ctx, head["id"], current, events, 0)
+    return True
 
 
 def _draw_number(office, db, document_id: int, year: int, kept: dict) -> tuple[str, int]:
@@ -112,7 +149,7 @@ def take_letter(office, row: dict, read, telling: Telling, channel: Optional[str
     information taken out."""
     from index import IndexUnavailable
 
-    from ..routing import route
+    from ..routing import Route, route
 
     ledger, db = office.ledger, tables(office)
     text = read.text
@@ -137,8 +174,9 @@ def take_letter(office, row: dict, read, telling: Telling, channel: Optional[str
         db.execute("UPDATE documents SET kind = 'letter' WHERE id = ?", (row["id"],))
     keep_record(office.root, row, letter_number=number, year=row["year"], seq=seq, category=category,
                 category_source=source)
+    name_received(office, row, number)  # received/ names it by its number: no telephone in a file name
     note = (f"受理来信 {number}（{where}；{telling.line()}）；类别：{category}"
-            f"（{ {'keywords': '按关键词', 'learned': '按文秘以往更正', 'default': '默认'}[source] }建议）；来信不按公文格式审核，不退文")
+            f"（{ {'keywords': '按关键词建议', 'learned': '按文秘以往更正建议', 'default': '默认建议', 'clerk': '文秘已更正'}.get(source, source) }）；来信不按公文格式审核，不退文")
     version = ledger.set_status(row["id"], "reviewed", note[:600], expect_version=row["version"], title=subject,
                                 doc_type="来信", issuer=None, verdict=None, findings="[]",
                                 **history_kwargs(ledger, actor))
@@ -152,14 +190,24 @@ def take_letter(office, row: dict, read, telling: Telling, channel: Optional[str
         return Outcome(row["number"], row["file"], "transferred", None, None, f"{number} 转出：{to}（{why}）",
                        letter=number)
     body = redact(text, fields)
+    restore_answer(office, db, row, kept)
     routed = route({"title": subject, "doc_type": "来信"}, body, row["channel"], office.rules,
                    model=office.router, departments=office.departments)
+    handled = [e for e in kept.get("handling") or () if isinstance(e, dict) and e.get("department")]
+    department = handled[-1]["department"] if handled else kept.get("department")
+    if department:  # 交办'd before a rebuilt ledger (by the batch, or again by the clerk): where it was
+        routed = Route(department, kept.get("route_reason") or "按来信登记旁的记录恢复交办",
+                       kept.get("route_source") or "rule")
+    keep_record(office.root, row, department=routed.department, route_reason=routed.reason,
+                route_source=routed.source)
     version = ledger.set_status(row["id"], "routed", f"交办：{routed.reason}", expect_version=version,
                                 department=routed.department, route_reason=routed.reason, route_source=routed.source,
                                 route_confidence=routed.confidence, **history_kwargs(ledger, actor))
     if events.wants(events.ROUTED):
         events.emit(events.ROUTED, office, ledger.get(row["id"]), department=routed.department,
                     actor=actor.history_name, reason=routed.reason, source=routed.source)
+        if kept.get("handling"):
+            restore_handling(office, row, kept)
     try:
         office.index.add(row["id"], title=subject, body=body, secrecy=None, number=row["number"], issuer=None,
                          doc_type="来信", department=routed.department, channel=row["channel"], verdict="letter",
@@ -173,6 +221,19 @@ def take_letter(office, row: dict, read, telling: Telling, channel: Optional[str
                       **history_kwargs(ledger, actor))
     return Outcome(row["number"], row["file"], "indexed", None, routed.department, f"{number}：{routed.reason}",
                    letter=number)
+
+
+def restore_answer(office, db, row: dict, kept: dict) -> None:
+    """What a rebuilt ledger lost of the letter's own register: its answer (text, when, the reply file) and the
+    clerk's category correction (learned from again), from its record (kept)."""
+    if kept.get("answer"):
+        db.execute("UPDATE letters SET answer = ?, answered_at = ?, reply_path = ? WHERE document_id = ? "
+                   "AND answer IS NULL", (kept["answer"], kept.get("answered_at"), kept.get("reply_path"), row["id"]))
+    correction = kept.get("correction")
+    if isinstance(correction, dict) and not db.one("SELECT id FROM letter_corrections WHERE document_id = ?",
+                                                   (row["id"],)):
+        db.insert("INSERT INTO letter_corrections(document_id, category, words, at, actor) VALUES (?, ?, ?, ?, ?)",
+                  (row["id"], correction["category"], correction["words"], correction["at"], correction["actor"]))
 
 
 def hold_kind(office, row: dict, telling: Telling, version: int, *, actor: Actor = BATCH) -> Outcome:

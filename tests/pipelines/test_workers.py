@@ -67,3 +67,41 @@ def test_a_worker_that_cannot_open_the_ledger_says_so_per_document_without_a_tra
     assert is_root_fault(raised.value)
     line = describe(raised.value, tmp_path / "office")
     assert "登记簿" in line and "无法" in line and "请检查登记簿数据库服务" in line and no_server in line
+
+
+def test_the_worker_a_batch_will_need_is_started_before_its_flow_and_handed_over(tmp_path):
+    """issue 21: the worker of the first documents is started while the batch's server starts (lanes_waiting),
+    then the flow takes those very workers (workers.started), for the same data root only."""
+    import shutil
+
+    from pipelines.desk.batch_ops import lanes_waiting
+    from pipelines.office import Office
+    from pipelines.workers import handing_over, started
+
+    from .test_batch import SAMPLES
+
+    root = tmp_path / "office"
+    edoc, fax = root / "inbox" / "edoc", root / "inbox" / "fax"
+    edoc.mkdir(parents=True)
+    fax.mkdir()
+    with Office.open(root) as office:
+        assert lanes_waiting(office) == (), "nothing waits: no worker started (one that comes by mail starts its own)"
+        shutil.copy(next((SAMPLES / "fax").iterdir()), fax / "传真.tif")
+        assert lanes_waiting(office) == ("ocr",), "one fax: the OCR worker only"
+        builder.write_docx(builder.conformant_notice(), edoc / "a.docx")
+        assert sorted(lanes_waiting(office)) == ["ocr", "text"], "a fax and an e-document: both"
+        (fax / "传真.tif").unlink()
+        assert lanes_waiting(office) == ("text",), "one e-document: the text worker only"
+        builder.write_docx(builder.conformant_notice(doc_number="筑教发〔2026〕2号"), edoc / "b.docx")
+        assert sorted(lanes_waiting(office)) == ["ocr", "text"], "two e-documents are balanced over both workers"
+
+    with Workers() as workers:
+        workers.root = root.resolve()
+        workers.start(("text",))
+        assert started(root) is None, "nothing handed over outside handing_over"
+        with handing_over(workers):
+            assert started(root) is workers and started(str(root) + "/") is workers
+            assert started(tmp_path / "another") is None, "another data root's batch makes its own workers"
+            first = workers.run("text", pid_or_die, "first")
+        assert started(root) is None
+        assert workers.run("text", pid_or_die, "again")[1] == first[1], "the worker started early did the work"

@@ -47,8 +47,17 @@ KNOWN_FAILURES: dict[str, set[str]] = {
     # (h58: the date and the 主送 inside raw <p> tags: read since the text's HTML is set to lines)
     # (h62: a database's keywords and its "文摘内容" label hid the 主送; h63: "： ?" after the 主送 — both read since)
     # (h63: a Chinese-numeral date glued to the end of the last body line, after "。 ": read since, as a guess)
-    # a 令 whose 发文机关 is only in the site's organ line (吉林省白山市人民政府) and signed "市 长 王 纯": no issuer read
-    "h69": {"issuers"},
+    # (h69: a 令 whose 发文机关 is only in the site's organ line “吉林省白山市人民政府”, its rules' name printed above and
+    # under it: read since branch heldout3, the region's name taken off, as a guess)
+    #
+    # fourth held-out set h71–h91 (added by a tester who had not read extractors/ or validators/: branch heldout3;
+    # measured on main bcc0369 before any fix: 14 of 21 fully right, no false 退文, 9 held for the clerk, one missed
+    # break (h91) — tests/data/real/HELDOUT.md, bench/results/heldout-h71.json). Read since by that branch's parser
+    # changes, made after the misreads were seen (no longer held out): h75, h77, h91's issuer (a law site's organ line
+    # when nothing else names the issuer), h78 (“现予印发”: an 印发通知), h85 (a flattened text's 署名 at the end of the
+    # line above its date, and a date followed by the page's "|"), h86 (a date that lost 年/月/日 under its 署名), h89
+    # (the title's full organ name over a page table's short form), h91 (a 1978 通知's old-style number “（78）交公路字412号”,
+    # read and said to be out of the form of 7.2.5). None is misread now.
 }
 
 

@@ -258,6 +258,30 @@ def test_the_register_filters_by_status_and_pages_with_its_columns(shared):
     assert "筑教呈〔2026〕5号" in c.get("/ledger").text  # the 来文文号 column
 
 
+def test_the_register_says_about_past_the_count_bound_and_pages_on(shared, monkeypatch):
+    """Past ledger.query.COUNT_EXACT_UP_TO (made 4 here) the count is an estimate, said as 约 and never as 共; the
+    pager still leads to every row."""
+    from pipelines.ledger import query as ledger_query
+
+    app, rows = shared
+    c = logged_in(app, "wenmi")
+    monkeypatch.setattr(ledger_query, "COUNT_EXACT_UP_TO", 4)
+    monkeypatch.setattr(ledger_query, "SAMPLE_RANGES", 1)  # SQLite's sample: one id (eight rows are too few to
+    monkeypatch.setattr(ledger_query, "SAMPLE_WIDTH", 1)  # sample otherwise: it would count them, exactly)
+    page = c.get("/ledger?size=2").text
+    assert re.search(r"约 \d+ 件", page) and "共 6 件" not in page  # 6 open registrations: past the bound of 4
+    seen, n = set(), 1
+    while True:  # the next-page link leads through all six, the estimate notwithstanding
+        text = c.get(f"/ledger?size=2&page={n}").text
+        seen |= {r["number"] for r in rows.values() if r["number"] in text}
+        if 'rel="next"' not in text or n > 10:
+            break
+        n += 1
+    assert len(seen) == 6
+    monkeypatch.setattr(ledger_query, "COUNT_EXACT_UP_TO", 6)
+    assert "共 6 件" in c.get("/ledger?size=2").text  # at the bound: exact
+
+
 def test_the_register_exports_to_xlsx_with_the_same_rows(shared):
     from openpyxl import load_workbook
 

@@ -10,6 +10,7 @@ from extractors.elements import (
     DATE,
     DOC_NUMBER,
     DOC_TYPES,
+    OLD_DOC_NUMBER,
     ORDER_NUMBER,
     PRINT_LINE,
     SIGNER,
@@ -85,6 +86,14 @@ def doc_number(ctx):
                       expected=f"第{int(order.group('num'))}号")
         return
     m = DOC_NUMBER.search(found.text)
+    old = OLD_DOC_NUMBER.fullmatch(found.text.strip()) if not m else None
+    if old:  # "（78）交公路字412号": the year before the 机关代字 (the form before GB/T 9704-1999)
+        year = old.group("year")
+        year = year if len(year) == 4 else ("19" if int(year) > 50 else "20") + year
+        yield Hit(f"发文字号格式不规范：年份应在机关代字之后用六角括号“〔〕”括入并写全 4 位，实为“{found.quote}”",
+                  page=found.page, evidence=found.quote, expected=f"{old.group('prefix')}〔{year}〕{int(old.group('num'))}号",
+                  box=found_box(el, found))
+        return
     if not m:
         return
     problems = []

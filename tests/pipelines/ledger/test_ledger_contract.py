@@ -41,7 +41,7 @@ def test_open_ledger_gives_the_backend_the_url_names(url, tmp_path):
     opened = open_ledger(url, tmp_path)
     assert isinstance(opened, Ledger)
     assert type(opened) is (SQLiteLedger if url.startswith("sqlite") else PostgresLedger)
-    assert opened.schema_version == 7 == len(MIGRATIONS) == len(ledger_postgres.MIGRATIONS)
+    assert opened.schema_version == 8 == len(MIGRATIONS) == len(ledger_postgres.MIGRATIONS)
     opened.close()
 
 
@@ -64,7 +64,7 @@ def test_create_false_wants_an_existing_ledger(url, tmp_path):
         open_ledger(url, tmp_path, create=False)
     open_ledger(url, tmp_path).close()
     again = open_ledger(url, tmp_path, create=False)
-    assert again.schema_version == 7
+    assert again.schema_version == 8
     again.close()
 
 
@@ -360,7 +360,7 @@ def test_a_postgres_ledger_at_schema_3_is_migrated(postgres_url, tmp_path):
 
 
 def _check_migrated(ledger) -> None:
-    assert ledger.schema_version == 7
+    assert ledger.schema_version == 8
     row = ledger.find("收〔2026〕5号")
     assert list(row) == COLUMNS
     assert (row["department"], row["version"], row["mail_from"], row["linked_to"]) == ("办公室", 3, None, None)
