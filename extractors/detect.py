@@ -132,3 +132,42 @@ def _plausible(text: str) -> str | None:
     sample = _ESCAPES.sub("", text[:8192])
     stray = len(_CONTROLS.findall(sample))
     return text if stray <= len(sample) // 100 else None
+
+
+# Formats one another's extension may carry without remark: WPS 文字 writes .wps files in the doc container, and
+# Word opens each as the other.
+INTERCHANGEABLE = ({"doc", "wps"},)
+
+
+def _short_zh(fmt: formats.Format) -> str:
+    """"PDF 文件" → " PDF", "纯文本" → "纯文本": as a sentence names it (a blank before a Latin name)."""
+    name = fmt.zh.removesuffix(" 文件")
+    return f" {name}" if name[:1].isascii() else name
+
+
+def extension_mismatch(name: str, fmt: str) -> str | None:
+    """The clerk's note when the file name's extension claims a registered format that the content is not:
+    文件扩展名为 .pdf，但内容不是 PDF（实为纯文本）. None when the extension fits `fmt` (the format detected from the
+    content, detect_format), names no registered format, or is absent (a maildir message has none)."""
+    from pathlib import PurePath
+
+    suffix = PurePath(name or "").suffix
+    claimed = formats.by_extension(suffix) if suffix else None
+    if claimed is None or claimed.name == fmt or any({claimed.name, fmt} <= pair for pair in INTERCHANGEABLE):
+        return None
+    actual = formats.FORMATS.get(fmt)
+    return f"文件扩展名为 {suffix}，但内容不是{_short_zh(claimed)}（实为{_short_zh(actual) if actual else fmt}）"
+
+
+def unusable_with_extension(name: str, exc: UnusableInput) -> UnusableInput:
+    """`exc` (content that is no registered format: code "unsupported") with what the name claimed said first:
+    文件扩展名为 .pdf，但内容不是 PDF：无法识别的文件格式…; any other `exc` as it is."""
+    from pathlib import PurePath
+
+    suffix = PurePath(name or "").suffix
+    claimed = formats.by_extension(suffix) if suffix else None
+    if exc.code != "unsupported" or claimed is None or exc.reason.startswith("文件扩展名为"):
+        return exc
+    said = UnusableInput(f"文件扩展名为 {suffix}，但内容不是{_short_zh(claimed)}：{exc.reason}", exc.code)
+    said.__cause__ = exc
+    return said

@@ -93,6 +93,11 @@ def main(argv: list[str] | None = None) -> int:
         if isinstance(exc, LoginRefused):  # a wrong name or password, a disabled or throttled account
             print(shown(f"shouwen: 登录失败：{exc}"), file=sys.stderr)
             return EXIT_UNUSABLE
+        from .outputs import OutputUnwritable
+
+        if isinstance(exc, OutputUnwritable):  # --out / --xlsx / --site: the path and why, checked before the work
+            print(shown(f"shouwen: {exc}"), file=sys.stderr)
+            return EXIT_UNUSABLE
         line = _fault_line(exc, args)
         if line is not None:
             print(shown(f"shouwen: {line}"), file=sys.stderr)

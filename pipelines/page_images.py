@@ -68,6 +68,29 @@ def _original(paths, row: dict) -> bytes:
     return (paths.root / row["archive_path"]).read_bytes()
 
 
+def document_bytes(paths, row: dict) -> tuple[bytes, str]:
+    """(bytes, format) of the 公文 itself: the archived original, or for a mail message its main attachment's
+    archived copy (ledger column mail_attachments) — never the message's MIME text drawn as pages. NoImages
+    for a message whose 公文 is its body or whose main attachment was not kept."""
+    data = _original(paths, row)
+    from extractors import UnusableInput, detect_format
+
+    try:
+        is_mail = detect_format(data) == "eml"
+    except UnusableInput:  # no format at all: the renderer below says it cannot draw it
+        is_mail = False
+    if not is_mail:
+        return data, _format(paths, row)
+    try:
+        listed = json.loads(row.get("mail_attachments") or "[]")
+    except ValueError:
+        listed = []
+    main = next((e for e in listed if isinstance(e, dict) and e.get("main") and e.get("archive_path")), None)
+    if main is None:
+        raise NoImages("本件为邮件，公文在邮件正文中，没有页面图像")
+    return (paths.root / main["archive_path"]).read_bytes(), main.get("format") or row.get("format") or ""
+
+
 def write_cached(path: Path, data: bytes) -> None:
     """A rendered file, whole or not at all (dataroot's atomic writer)."""
     from .dataroot import write_bytes_atomically
@@ -80,18 +103,20 @@ def _meta(paths, row: dict) -> dict:
     folder = cache_dir(paths, row)
     meta_path = folder / "pages.json"
     try:
-        return json.loads(meta_path.read_text(encoding="utf-8"))
+        cached = json.loads(meta_path.read_text(encoding="utf-8"))
+        # a mail's pages cached before they were drawn from its main attachment were its MIME text: drawn again
+        if not row.get("mail_attachments") or cached.get("drawn_from") == "document":
+            return cached
     except (OSError, ValueError):
         pass
     if row.get("status") == "quarantined":
         raise NoImages("本件已隔离（无法读取），不生成页面图像；可下载原件查看")
-    fmt = _format(paths, row)
+    data, fmt = document_bytes(paths, row)  # a mail's main attachment, not the message
     if fmt not in RENDERED:
         raise NoImages("本件为文本或邮件，没有页面图像")
     from io import BytesIO
 
     images: list[tuple[bytes, tuple[float, float]]] = []
-    data = _original(paths, row)
     if fmt == "ofd":
         from extractors.ofd.reader import open_ofd
         from extractors.ofd.render import render_page
@@ -121,7 +146,7 @@ def _meta(paths, row: dict) -> dict:
         images = _pdf_pages(pdf)
     for n, (png, _) in enumerate(images, start=1):
         write_cached(folder / f"{n}.png", png)
-    meta = {"pages": len(images), "sizes": [list(size) for _, size in images]}
+    meta = {"pages": len(images), "sizes": [list(size) for _, size in images], "drawn_from": "document"}
     write_cached(meta_path, json.dumps(meta).encode("utf-8"))
     return meta
 

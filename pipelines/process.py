@@ -14,6 +14,7 @@ Done again, it goes on where it stopped.
 from __future__ import annotations
 
 from extractors import UnusableInput
+from extractors.detect import extension_mismatch, unusable_with_extension
 
 from . import same_document
 from .disposition import Outcome, hold_for_review, index_or_why, quarantine, return_document, route_and_index, withdraw_notices
@@ -48,7 +49,8 @@ def process(office, document_id: int, rules: list[dict]) -> Outcome:
                 return told
             review = review_document(data, row["file"], channel=row["channel"], profile=office.profile, read=read)
         except UnusableInput as exc:  # a message's sender and attachments are still recorded (mail_intake.py)
-            return quarantine(office, row, exc.reason, **message_fields(office.root, data))
+            said = unusable_with_extension(row["file"], exc)  # 文件扩展名为 .pdf，但内容不是 PDF：…
+            return quarantine(office, row, said.reason, **message_fields(office.root, data))
         report, doc = review.report, review.report["document"]
         decision = decide(review, decision_kind(office.root, row))  # the 机要员's release folded in, once
         extra = review_fields(office.root, review)  # mail sender, date, attachments; OFD seals (mail_intake.py)
@@ -65,6 +67,9 @@ def process(office, document_id: int, rules: list[dict]) -> Outcome:
         warning = SEAL_CHANGED if extra.get("seals_unchanged") == 0 else None
         if warning:
             ledger.note(document_id, warning)
+        mismatch = extension_mismatch(row["file"], "eml" if review.mail is not None else report["format"])
+        if mismatch:  # named .pdf, plain text inside: the document's history says so (the report's notes too)
+            ledger.note(document_id, mismatch)
         if same and same.kind == same_document.LINKED and report["verdict"] != "return":
             # one 来文, registered twice: linked, not routed or indexed again (a copy that fails 初审 is returned as usual)
             line = same.line(row["number"])

@@ -66,8 +66,14 @@ def review_document(data: bytes, file: str, channel: str = "unknown", profile: s
 
     A mail message (.eml, detected from content) is reviewed through its main document (extractors/mail):
     the report says where it came from in `notes` and carries the message's summary as `mail`."""
-    file = shown(file)
-    read = read if read is not None else read_original(data, channel)
+    from extractors.detect import extension_mismatch, unusable_with_extension
+
+    named, file = file, shown(file)
+    if read is None:
+        try:
+            read = read_original(data, channel)
+        except UnusableInput as exc:  # no registered format: what the name claimed is said with the reason
+            raise unusable_with_extension(named, exc) from exc
     document, mail, channel = read.document, read.mail, read.channel
     elements = parse_elements(document)
     findings, skipped = validate(document, elements, profile, channel)
@@ -78,6 +84,9 @@ def review_document(data: bytes, file: str, channel: str = "unknown", profile: s
         report["mail"] = mail.summary()
     if annex is not None:
         report["notes"].append(annex.reason)
+    mismatch = extension_mismatch(named, "eml" if mail is not None else report["format"])
+    if mismatch:  # a file named .pdf that is plain text: reviewed as what it is, and the clerk is told (notes)
+        report["notes"].insert(0, mismatch)
     # body and text normalised (Kangxi radicals, full-width digits: extractors/normalise.py) for routing and search;
     # a text in traditional characters gives the index its simplified form beside the original, so that both
     # 鄂政發 and 鄂政发 find it (the body, for routing, is the simplified one)

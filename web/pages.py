@@ -219,7 +219,7 @@ def _disposition(name: str) -> str:
 DONE = {"routed": "已改办", "confidential": "已转机要室", "released": "已核定为非涉密，转入分办", "resent": "退文通知单已重发",
         "withdrawn": "已撤回退文，转入分办", "registered": "已登记", "step": "已办理",
         "confirm": "已确认退文，退文通知单已生成", "dismiss": "已不予退文，转入分办", "letter": "已确定为群众来信，转入来信登记",
-        "document": "已确定为公文，按公文初审"}
+        "document": "已确定为公文，按公文初审", "delivered": "已登记为已人工送达", "retried": "已重试发送"}
 
 
 @router.get("/documents/{doc_id}")
@@ -243,6 +243,13 @@ def page_image(request: Request, doc_id: int, number: int, who: Actor = Depends(
 @router.get("/documents/{doc_id}/original")
 def original(request: Request, doc_id: int, who: Actor = Depends(actor)):
     path, name = desk.original(office(request), doc_id, actor=who)
+    return FileResponse(path, media_type="application/octet-stream", headers={"Content-Disposition": _disposition(name)})
+
+
+@router.get("/documents/{doc_id}/attachments/{number}")
+def mail_attachment(request: Request, doc_id: int, number: int, who: Actor = Depends(actor)):
+    """A mail document's attachment, as archived (the same access as the original)."""
+    path, name = desk.mail_attachment(office(request), doc_id, number, actor=who)
     return FileResponse(path, media_type="application/octet-stream", headers={"Content-Disposition": _disposition(name)})
 
 
@@ -305,6 +312,30 @@ def withdraw(request: Request, doc_id: int, reason: str = Form(""), who: Actor =
     key = desk.find(office(request), str(doc_id), actor=who)["number"]
     desk.withdraw(office(request), key, _blank(reason) or "文秘人员复核后撤回退文", actor=who)
     return _back(doc_id, "withdrawn")
+
+
+@router.post("/documents/{doc_id}/delivery/delivered")
+def delivery_delivered(request: Request, doc_id: int, notice: str = Form(""), how: str = Form(""),
+                       who: Actor = Depends(actor)):
+    """标记为已人工送达: a notice of this document delivered by hand (公文交换, 传真 …), as `returns --delivered`."""
+    done = desk.mark_delivered(office(request), _notice_of(request, doc_id, notice, who), how, actor=who)
+    return _back(done.row["id"], "delivered")
+
+
+@router.post("/documents/{doc_id}/delivery/retry")
+def delivery_retry(request: Request, doc_id: int, notice: str = Form(""), who: Actor = Depends(actor)):
+    """立即重试发送: a notice of this document whose sending failed, now (as `returns --retry`)."""
+    done = desk.retry_delivery(office(request), _notice_of(request, doc_id, notice, who), actor=who)
+    return _back(done.row["id"], "retried")
+
+
+def _notice_of(request: Request, doc_id: int, notice: str, who: Actor) -> str:
+    """The notice number posted, when it is one of document `doc_id`'s (else not_found: a form cannot act on
+    another document's notice through this one's URL)."""
+    row = desk.find(office(request), str(doc_id), actor=who)
+    if not any(d["number"] == notice.strip() for d in desk.documents.return_delivery(office(request), row, who)):
+        raise DeskRefusal("not_found", f"本件没有编号为“{notice.strip()}”的退文通知")
+    return notice.strip()
 
 
 # -- 待复核 (issue 24 §1): the clerk's queue and decision ------------------------------------------------------

@@ -75,11 +75,13 @@ def _ledger(args) -> int:
         print(f"shouwen: {exc}", file=sys.stderr)
         return EXIT_UNUSABLE
     if args.xlsx:
+        from ..outputs import OutputUnwritable, why, writable_file
+
+        writable_file(args.xlsx)  # its folder exists and takes a new file: else one line naming path and reason
         try:  # opened here, so that a path that cannot be written is one Chinese line, not openpyxl's traceback
             handle = open(args.xlsx, "wb")
         except OSError as exc:
-            print(f"shouwen: 无法写入“{shown(args.xlsx)}”：{_why_unwritable(exc)}", file=sys.stderr)
-            return EXIT_UNUSABLE
+            raise OutputUnwritable(args.xlsx, why(exc)) from None
         try:
             with handle, _office(args) as office:
                 written = desk.ledger_xlsx(office, query, handle, actor=actor)
@@ -358,12 +360,3 @@ REINDEX = Command(
     "按登记簿和归档原件重建检索库（检索库丢失或损坏后使用；完成前旧库照常可查）。\n"
     "Rebuild the search index from the ledger and the archived originals.",
     lambda parser: None, _reindex, action="reindex")
-
-
-def _why_unwritable(exc: OSError) -> str:
-    """Why a file could not be opened for writing, in the clerk's words."""
-    import errno
-
-    return {errno.ENOENT: "文件夹不存在", errno.EACCES: "没有写入权限", errno.EPERM: "没有写入权限",
-            errno.EISDIR: "这是一个文件夹，请给出文件名", errno.ENOTDIR: "路径中有一段不是文件夹",
-            errno.EROFS: "磁盘为只读", errno.ENOSPC: "磁盘已满"}.get(exc.errno, exc.strerror or "无法打开")

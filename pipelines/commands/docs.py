@@ -58,6 +58,10 @@ def _docs(args) -> int:
         print("文档源文件（mkdocs.yml、docs/）随代码仓库提供，本安装中没有；请在代码仓库中运行 shouwen docs",
               file=sys.stderr)
         return EXIT_UNUSABLE
+    if args.site:  # before the build: an unwritable folder is one line naming it (pipelines/outputs.py)
+        from ..outputs import writable_folder
+
+        writable_folder(args.site)
     site = Path(args.site).expanduser().resolve() if args.site else CHECKOUT / "site"
     if args.build or not is_current(site):
         if importlib.util.find_spec("mkdocs") is None or importlib.util.find_spec("material") is None:

@@ -9,6 +9,7 @@ the CLI and the web desk both call these, each rendering the results its own way
     search_page(office, query, SearchFilters, page, size, order, actor=) -> SearchPage   paged, with facets
     document(office, key, actor=)                    -> DocumentView   a document's page: entry, history, findings
     page_png / original / return_notice(office, key, …, actor=)        its files
+    mail_view(office, row) / mail_attachment(office, key, n, actor=)    a mail document: 发件人, 主题, body, 附件
     queue(office, department, page, size, state, actor=) -> QueuePage  what was routed to a department
     quarantine(office, actor=) / dashboard(office, actor=)             the quarantine; the office's figures
     register_counter(office, name, data, issuer, channel, actor=) -> Registered   窗口收文
@@ -18,6 +19,8 @@ the CLI and the web desk both call these, each rendering the results its own way
     release(office, key, reason, actor=)             -> Released       机要员核定非涉密
     resend(office, key, actor=)                      -> Resent         重发 a 退文通知单
     withdraw(office, key, reason, actor=)            -> Withdrawn      撤回 a return: the document is routed and indexed
+    mark_delivered(office, notice, how, actor=)      -> DeliveryDone   a 退文通知's 送达 recorded as done by hand
+    retry_delivery(office, notice, actor=)           -> DeliveryDone   a failed 退文通知 sent again now
     review_queue(office, actor=)                     -> [Held]         the 待复核 documents (a 退文 on a doubtful reading)
     review(office, key, decision, reason, actor=)    -> Reviewed       复核: "confirm" the 退文, or "dismiss" it (分办)
     learn(office, actor=)                            -> dict           retrain the routing model now (its facts)
@@ -56,19 +59,29 @@ from .ledger_views import (
            ledger_walk,
            ledger_xlsx,
 )
+from .mail_view import MailView, mail_attachment, mail_view
 from .maintenance import learn, rebuild_ledger, reindex
 from .queues import QueuePage, quarantine, queue, queue_departments
-from .returns_ops import Resent, Withdrawn, resend, withdraw
+from .returns_ops import (
+           DeliveryDone,
+           Resent,
+           Withdrawn,
+           delivery_actions,
+           mark_delivered,
+           resend,
+           retry_delivery,
+           withdraw,
+)
 from .review_ops import Held, Reviewed, review, review_queue
 from .routing_ops import Released, Routed, known_departments, release, route, to_confidential_office
 from .search import SEARCH_MAX_HITS, URGENCIES, Found, SearchFilters, SearchPage, search, search_page
 
 __all__ = ["Action", "BatchRun", "CHANNEL_ZH", "COLUMNS", "CONFIDENTIAL_COLUMNS", "COUNTER_CHANNELS", "Dashboard",
-           "DeskRefusal", "DocumentView", "Found", "HandlingPanel", "Held", "LedgerEntry", "LedgerPage", "MAX_UPLOAD_BYTES",
+           "DeliveryDone", "DeskRefusal", "DocumentView", "Found", "HandlingPanel", "Held", "LedgerEntry", "LedgerPage", "MailView", "MAX_UPLOAD_BYTES",
            "QueuePage", "Registered", "Released", "Resent", "Reviewed", "Routed", "SEARCH_MAX_HITS", "STEP_LABELS", "SearchFilters",
-           "SearchPage", "URGENCIES", "Validated", "Withdrawn", "actions_for", "channel_zh", "dashboard", "document",
+           "SearchPage", "URGENCIES", "Validated", "Withdrawn", "actions_for", "channel_zh", "dashboard", "delivery_actions", "document",
            "due_list", "find", "handling_file", "handling_panel", "is_confidential", "known_departments", "learn",
-           "ledger_entries", "ledger_page", "ledger_walk", "ledger_xlsx", "named", "office_time", "original",
+           "ledger_entries", "ledger_page", "ledger_walk", "ledger_xlsx", "mail_attachment", "mail_view", "mark_delivered", "named", "office_time", "original",
            "page_png", "quarantine", "queue", "queue_departments", "rebuild_ledger", "register_counter", "reindex",
-           "release", "resend", "return_notice", "review", "review_queue", "route", "run_batch", "search", "search_page", "take_step", "titled",
+           "release", "resend", "retry_delivery", "return_notice", "review", "review_queue", "route", "run_batch", "search", "search_page", "take_step", "titled",
            "to_confidential_office", "validate", "withdraw"]

@@ -50,6 +50,7 @@ class DocumentView:
     actions: list = field(default_factory=list)  # [(action, Chinese label)] the actor may take now
     delivery: list = field(default_factory=list)  # 退文送达: return_delivery(office, row) (the page's #return-delivery)
     original_shown: bool = True  # False: a 来信 whose writer's personal information the actor may not see
+    mail: Optional[object] = None  # mail_view.MailView: a mail document's 发件人, 主题, 日期, body, attachments
 
     @property
     def verdict(self) -> str:
@@ -89,6 +90,7 @@ def document(office, key, *, actor: Optional[Actor] = None, images: bool = True)
     images=False: no page images and no text (the API's entry and findings)."""
     from .. import page_images
     from ..ledger_view import with_marks
+    from .mail_view import mail_view
 
     actor = acting(actor)
     row = _find(office, key, actor)
@@ -122,15 +124,18 @@ def document(office, key, *, actor: Optional[Actor] = None, images: bool = True)
         newer=[linked[n] for n in marks["newer_versions"] if n in linked],
         copies=[linked[n] for n in marks["linked_copies"] if n in linked],
         has_notice=bool(row.get("return_path")), actions=actions_for(actor, row),
-        delivery=return_delivery(office, row) if row.get("return_path") else [],
-        original_shown=not _withheld(actor, row))
+        delivery=return_delivery(office, row, actor) if row.get("return_path") else [],
+        original_shown=not _withheld(actor, row),
+        mail=mail_view(office, row) if images and not _withheld(actor, row) else None)
 
 
-def return_delivery(office, row: dict) -> list[dict]:
+def return_delivery(office, row: dict, actor: Optional[Actor] = None) -> list[dict]:
     """退文送达: how each 退文通知单 of `row` reached (or waits to reach) its sender, newest first, as the document's
     page shows it in its "退文送达" section (template document.html, id="return-delivery"):
     [{"notice": 通知单 name, "state": 待发送/已发送/发送失败/待送达/已送达/已取消, "how": 邮件/公文交换/传真 …,
-      "to": the address or 来文单位, "at": office time, "note": the server's answer or the clerk's words}].
+      "to": the address or 来文单位, "at": office time, "note": the server's answer or the clerk's words,
+      "number": the notice's number (退〔2026〕3号, "" for a reply), "actions": what `actor` may do to this
+      delivery, [(action, label)] (returns_ops.delivery_actions: 标记为已人工送达, 立即重试发送)}].
     Filled from pipelines/returns/ (delivery.deliveries(office, document_id=…)): one entry per notice's delivery
     (退文通知单, each 重发, the 撤回通知); "at" is when it was sent or delivered, else when its state last changed."""
     from datetime import datetime
@@ -138,7 +143,9 @@ def return_delivery(office, row: dict) -> list[dict]:
 
     from ..returns.delivery import deliveries
     from ..returns.issue import notice
+    from .returns_ops import delivery_actions
 
+    actor = acting(actor)
     zone = ZoneInfo(office.config.office.timezone)
     out = []
     for d in deliveries(office, document_id=row["id"]):
@@ -146,7 +153,8 @@ def return_delivery(office, row: dict) -> list[dict]:
         at = datetime.fromisoformat(d.sent_at or d.updated_at).astimezone(zone).strftime("%Y-%m-%d %H:%M")
         out.append({"notice": f"{issued.title}{issued.number}" if issued else d.subject, "state": d.state_zh,
                     "how": d.channel_zh, "to": d.recipient or row.get("issuer") or "", "at": at,
-                    "note": d.last_answer or d.note or ""})
+                    "note": d.last_answer or d.note or "", "number": issued.number if issued else "",
+                    "actions": delivery_actions(actor, row, d.state) if issued else []})
     return out
 
 
@@ -212,7 +220,8 @@ def _text(office, row: dict) -> tuple[str, str]:
     try:
         from extractors import extract
 
-        document = extract((office.root / row["archive_path"]).read_bytes(), row.get("format"), ocr=False)
+        data, fmt = page_images.document_bytes(office.paths, row)  # a mail's 公文: its main attachment
+        document = extract(data, fmt, ocr=False)
         text = "\n".join(line.text for page in document.pages for line in page.lines)
     except Exception as exc:  # an original the readers refuse: said, never a traceback
         return "", f"原件文字无法提取（{getattr(exc, 'reason', type(exc).__name__)}）"

@@ -62,8 +62,7 @@ def route(office, key: str, department: str, reason: Optional[str] = None, *, ac
     if not department:
         raise DeskRefusal("no_department", "请写明改送的承办部门（如：综合科）")
     if not allowed(department, office.departments):
-        raise DeskRefusal("unknown_department", f"“{department}”不是本机关配置的承办部门（shouwen.toml [office] "
-                                                f"departments）：{'、'.join(office.departments)}")
+        raise unknown_department(office, number, department)
     if department == CONFIDENTIAL_OFFICE:  # found classified after all: out of the shared index, then the ledger
         try:
             office.index.remove(row["id"])
@@ -87,6 +86,22 @@ def route(office, key: str, department: str, reason: Optional[str] = None, *, ac
         warnings.append(f"检索库未更新（{exc}），重建检索库可补上")
         actions = (Action("reindex", "重建检索库"),)
     return Routed(row, department, "moved", "；".join(warnings) or None, actions)
+
+
+def unknown_department(office, number: str, department: str) -> DeskRefusal:
+    """The refusal of a 改办 to a name that is not one of [office] departments: the configured list, and the
+    closest names (difflib, as a typo of 综合科 such as 综合处 or 综和科 is) first, each as an Action
+    (改送综合科) the CLI prints as a command and the web desk as a choice."""
+    import difflib
+
+    from ..routing import ALWAYS
+
+    choices = list(dict.fromkeys([*office.departments, *(d for d in ALWAYS if d != CONFIDENTIAL_OFFICE)]))
+    close = difflib.get_close_matches(department, choices, n=3, cutoff=0.5)
+    near = f"相近的有：{'、'.join(close)}；" if close else ""
+    return DeskRefusal("unknown_department", f"“{department}”不是本机关配置的承办部门，不予改办。{near}可选的承办部门："
+                                             f"{'、'.join(choices)}（shouwen.toml [office] departments）",
+                       *(Action("route", f"改送{d}", {"key": number, "department": d}) for d in close))
 
 
 def known_departments(office) -> set[str]:

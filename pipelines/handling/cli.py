@@ -431,8 +431,12 @@ def _to_pdf(paths, out_dir) -> list:
 def _form(args) -> int:
     from pathlib import Path
 
+    from ..outputs import writable_file
     from ..terminal import shown
     from . import forms
+
+    if args.out:  # before the work: an unwritable path is one line naming it (pipelines/outputs.py)
+        writable_file(args.out)
 
     def make(office):
         rec_number = office.ledger.find(args.document)
@@ -452,8 +456,11 @@ def _form(args) -> int:
 def _report(args) -> int:
     from pathlib import Path
 
+    from ..outputs import writable_folder
     from ..terminal import shown
     from . import forms
+
+    writable_folder(args.out)  # before the work: an unwritable folder is one line naming it (pipelines/outputs.py)
 
     def make(office) -> list:
         if args.each and not args.department:

@@ -131,7 +131,7 @@ def test_a_register_export_to_a_folder_that_is_not_there_is_one_chinese_line(tmp
     result = _cli("ledger", "--xlsx", missing, "--root", root)
     assert result.returncode == 2, result.stdout + result.stderr
     assert "Traceback" not in result.stderr and "Error" not in result.stderr, result.stderr
-    assert result.stderr.strip() == f"shouwen: 无法写入“{missing}”：文件夹不存在", result.stderr
+    assert result.stderr.strip() == f"shouwen: 无法写入“{missing}”：文件夹“{missing.parent}”不存在", result.stderr
     assert not missing.parent.exists()
     good = tmp_path / "登记簿.xlsx"
     result = _cli("ledger", "--xlsx", good, "--root", root)

@@ -204,6 +204,43 @@ def test_the_configured_departments_fence_the_clerks_route(office):
         assert desk.route(fenced, letter["number"], "综合科").department == "综合科"
 
 
+def test_a_route_to_a_name_not_configured_is_refused_with_the_closest_names_on_the_cli_and_the_web(office, capsys):
+    """[office] departments = 文秘科, 综合科: 综合处 (a typo of 综合科) is refused — never a warning — by the desk,
+    the CLI (one line, the closest name as the command that would do it, exit 2) and the web desk's 改办 form
+    (a 400 page with the list); the document stays where it was."""
+    from starlette.testclient import TestClient
+
+    from pipelines.accounts import Accounts
+    from pipelines.cli import main
+    from web.app import create_app
+
+    (office.root / "shouwen.toml").write_text('[office]\ndepartments = ["文秘科", "综合科"]\n', encoding="utf-8")
+    with Office.open(office.root, load(office.root, environ={}), create=False) as fenced:
+        letter = _by_file(fenced)[LETTER].row
+        with pytest.raises(desk.DeskRefusal) as refused:
+            desk.route(fenced, letter["number"], "综合处")
+        assert refused.value.code == "unknown_department"
+        assert "相近的有：综合科；可选的承办部门：文秘科、综合科、办公室" in refused.value.message
+        assert [(a.name, a.args["department"]) for a in refused.value.actions] == [("route", "综合科")]
+        Accounts.open(fenced).add("wenmi", "clerk", "文秘科的密码-2026", None)
+        before = fenced.ledger.get(letter["id"])
+    assert main(["route", letter["number"], "综合处", "--root", str(office.root)]) == 2
+    err = capsys.readouterr().err
+    assert "“综合处”不是本机关配置的承办部门，不予改办。相近的有：综合科" in err and "Traceback" not in err
+    assert f"改送综合科：shouwen route {letter['number']} 综合科 --root" in err
+    with Office.open(office.root, load(office.root, environ={}), create=False) as fenced:
+        client = TestClient(create_app(fenced), base_url="https://testserver")
+        client.get("/login")
+        client.post("/login", data={"csrftoken": client.cookies["csrftoken"], "username": "wenmi",
+                                    "password": "文秘科的密码-2026", "next": "/ledger"})
+        answer = client.post(f"/documents/{letter['id']}/route", follow_redirects=False,
+                             data={"csrftoken": client.cookies["csrftoken"], "department": "综合处", "reason": "改送综合处"})
+        assert answer.status_code == 400, answer.text[:500]
+        assert "“综合处”不是本机关配置的承办部门" in answer.text and "相近的有：综合科" in answer.text
+        after = fenced.ledger.get(letter["id"])
+    assert (after["department"], after["version"]) == (before["department"], before["version"])
+
+
 def test_the_batch_reviews_with_the_configured_profile_and_registers_on_the_office_clock(tmp_path):
     """A 成文日期 in Chinese numerals (二〇二六年十一月二十日) is an error under GB/T 9704-2012 7.3.5 (Arabic
     numerals) and accepted under the 1999 edition's profile; the office's clock is UTC+14 all year."""

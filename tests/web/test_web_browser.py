@@ -349,3 +349,44 @@ def test_the_quarantine_lists_a_file_cut_off_in_transfer_with_its_reason(server,
     assert row.split("\t")[-1].strip()  # its reason, in words
     shot(page, "quarantine-wenmi")
     page.context.close()
+
+
+def test_the_clerk_records_a_return_delivered_by_hand_and_the_jiyaoyuan_sees_no_button(server, browser):
+    """退文送达 on the document's page (the CLI's `returns --delivered`, through the same desk function): the
+    returned 汇报's notice waits for the clerk (no mail server, no address), who records it delivered through the
+    公文交换系统; the 机要员, who may read the document but not act on its return (access.py "resend"), sees the
+    delivery without the button, and a post of the form from the 机要员's session (its own CSRF token) is refused."""
+    base, root, rows = server
+    doc = rows[REPORT]
+    watcher = page_of(browser, base, "jiyao")
+    watcher.goto(f"/documents/{doc['id']}")
+    section = watcher.locator("#return-delivery")
+    assert "待送达" in section.inner_text()
+    assert section.locator("button").count() == 0 and "标记为已人工送达" not in section.inner_text()
+    token = watcher.locator("input[name=csrftoken]").first.get_attribute("value")
+    notice = watcher.locator("#return-delivery td").first.inner_text()
+    number = notice[notice.index("退〔"):]
+    refused = watcher.request.post(f"{base}/documents/{doc['id']}/delivery/delivered",
+                                   form={"csrftoken": token, "notice": number, "how": "伪造"})
+    assert refused.status == 403, refused.text()
+    clerk = page_of(browser, base, "wenmi")
+    clerk.goto(f"/documents/{doc['id']}")
+    section = clerk.locator("#return-delivery")
+    assert section.locator("button", has_text="标记为已人工送达").count() == 1
+    assert section.locator("button", has_text="立即重试发送").count() == 0  # nothing failed: nothing to retry
+    assert clerk.locator("#actions button", has_text="重发退文通知单").count() == 1
+    assert clerk.locator("#actions button", has_text="撤回退文").count() == 1
+    section.locator("input[name=how]").fill("公文交换系统")
+    section.scroll_into_view_if_needed()
+    shot(clerk, "return-delivery-wenmi")
+    with clerk.expect_navigation():
+        section.locator("button", has_text="标记为已人工送达").click()
+    assert "已登记为已人工送达" in clerk.inner_text("p.done")
+    row = clerk.locator("#return-delivery tbody tr").first.inner_text()
+    assert "已送达" in row and "公文交换系统" in row and "待送达" not in row
+    assert clerk.locator("#return-delivery button").count() == 0  # delivered: nothing more to do
+    history = clerk.locator("table.history").last.inner_text()  # the document's history names who recorded it
+    line = next(line for line in history.splitlines() if "已送达（公文交换系统）" in line)
+    assert "wenmi" in line, line
+    watcher.context.close()
+    clerk.context.close()

@@ -305,3 +305,46 @@ def test_send_reply_is_one_call_for_other_parts_and_asked_twice_sends_once(tmp_p
         [message] = smtp.messages
     assert message["To"] == "citizen@example.cn" and message["Subject"] == "答复：关于小区路灯的来信"
     assert _attachments(message) == {"答复意见.txt": "已转市教育局办理。"}
+
+
+def test_the_clerk_retries_a_failed_notice_through_the_desk_and_other_roles_are_offered_nothing(tmp_path, cert):
+    """立即重试发送 (the document page's button and `returns --retry` call desk.retry_delivery): a notice whose
+    sending failed during an outage is sent at once when the clerk asks, without waiting for the back-off; the
+    page offers the clerk 标记为已人工送达 and 立即重试发送 for it, a leader (who may read, not act) nothing, and
+    a leader's call is refused."""
+    from pipelines import desk
+    from pipelines.actors import Actor
+    from pipelines.desk.documents import return_delivery
+    from pipelines.returns.delivery import deliveries
+    from pipelines.returns.issue import notice
+
+    clerk, leader = Actor("wenmi", "clerk"), Actor("lingdao", "leader")
+    root = tmp_path / "office"
+    port = mailservers.free_port()  # nothing listens there yet: the server is down
+    _office_toml(root, cert, port, security="tls")
+    _mail_in(root)
+    run_batch(root, config=load(root))
+    office, row = _returned(root)
+    with office:
+        [d] = deliveries(office)
+        assert d.state == "failed"
+        number = notice(office, d.notice_id).number
+        [shown] = return_delivery(office, row, clerk)
+        assert shown["number"] == number and shown["state"] == "发送失败"
+        assert shown["actions"] == [("delivered", "标记为已人工送达"), ("retry", "立即重试发送")]
+        assert return_delivery(office, row, leader)[0]["actions"] == []
+        with pytest.raises(desk.DeskRefusal) as refused:
+            desk.retry_delivery(office, number, actor=leader)
+        assert refused.value.code == "forbidden"
+        with pytest.raises(desk.DeskRefusal) as refused:
+            desk.retry_delivery(office, "退〔1999〕9号", actor=clerk)
+        assert refused.value.code == "not_found"
+        with mailservers.SmtpServer(cert, "tls", port=port, users={"shouwen": PASSWORD}) as smtp:
+            done = desk.retry_delivery(office, number, actor=clerk)  # within the back-off: sent all the same
+            assert len(smtp.messages) == 1 and smtp.messages[0]["In-Reply-To"] == ORIGINAL_ID
+        assert done.state == "已发送" and [sent for sent, _ in done.attempts] == [True]
+        assert done.attempts[0][1].startswith("250 ")
+        assert return_delivery(office, row, clerk)[0]["actions"] == []  # sent: nothing left to do
+        with pytest.raises(desk.DeskRefusal) as refused:
+            desk.mark_delivered(office, number, "传真", actor=clerk)
+        assert refused.value.code == "invalid" and "无需登记送达" in refused.value.message
