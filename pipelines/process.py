@@ -22,12 +22,25 @@ from .mail_intake import message_fields, review_fields
 from .returns.subscribers import finish_withdrawal
 from .review import read_original, review_document
 from .review_records import AS_LETTER, CONFIRMED, DISMISSED, KIND_HELD, review_kind
-from .secrecy import OPEN, decide
+from .secrecy import CLASSIFIED, HELD, OPEN, decide
 from .secrecy_records import decision_kind
 
 # an OFD whose electronic seal no longer matches the files it signed (extractors/ofd/seals.py): read and routed
 # as it is, but the clerk is told in the batch line, the summary and the document's history
 SEAL_CHANGED = "电子印章校验未通过：签章后文件被改动或缺失，所读内容可能不是签章时的原文，请向来文单位核实"
+
+
+def _reviewed_note(report: dict, decision) -> str:
+    """The 初审 line of the history. A classified or held document is never returned (secrecy.py: it goes to the
+    机要室, or waits for the 机要员), nor one the 机要员 released: its line says so instead of 退文."""
+    outcome = report.get("outcome")
+    if report.get("verdict") == "return" and (decision.kind != OPEN or decision.released):
+        if decision.kind == CLASSIFIED:
+            return "初审：格式有误（涉密公文，不退文，转机要室办理）"
+        if decision.kind == HELD:
+            return "初审：格式有误（待机要员核定密级，不退文）"
+        return "初审：格式有误（机要员已核定非涉密，不退文，转分办）"
+    return "初审：" + {"return": "退文", "review_held": "退文理由存疑（待复核）"}.get(outcome, "通过")
 
 
 def process(office, document_id: int, rules: list[dict]) -> Outcome:
@@ -55,7 +68,7 @@ def process(office, document_id: int, rules: list[dict]) -> Outcome:
         same = (same_document.match(ledger, row, doc, review.body or review.text, extra.get("mail_from_name"))
                 if decision.kind == OPEN else None)  # the same 来文 again? (classified ones: the 机要员's)
         version = ledger.set_status(
-            document_id, "reviewed", "初审：" + {"return": "退文", "review_held": "退文理由存疑（待复核）"}.get(report.get("outcome"), "通过"),
+            document_id, "reviewed", _reviewed_note(report, decision),
             expect_version=row["version"], format=report["format"], pages=report["pages"],
             issuer=doc["issuer"] or row["issuer"],  # or the 来文单位 typed at the counter (desk.register_counter)
             doc_number=doc["doc_number"], doc_type=doc["doc_type"], title=doc["title"], urgency=doc["urgency"],
