@@ -65,7 +65,20 @@ def _format(paths, row: dict) -> str:
 
 
 def _original(paths, row: dict) -> bytes:
-    return (paths.root / row["archive_path"]).read_bytes()
+    return document_bytes((paths.root / row["archive_path"]).read_bytes())
+
+
+def document_bytes(data: bytes) -> bytes:
+    """The 公文 an archived original holds: a mail message's 主件 (extractors.mail: the attachment the 初审 read,
+    or its body text), else the bytes themselves. The ledger's `format` and the findings' boxes are the 主件's, so
+    its pages and text are drawn from it, never from the message's MIME source."""
+    from extractors.mail import looks_like_message, unpack
+
+    if looks_like_message(data):
+        main = unpack(data).main
+        if main is not None:
+            return main.data
+    return data
 
 
 def write_cached(path: Path, data: bytes) -> None:

@@ -212,7 +212,8 @@ def _text(office, row: dict) -> tuple[str, str]:
     try:
         from extractors import extract
 
-        document = extract((office.root / row["archive_path"]).read_bytes(), row.get("format"), ocr=False)
+        original = page_images.document_bytes((office.root / row["archive_path"]).read_bytes())  # a mail: its 主件
+        document = extract(original, row.get("format"), ocr=False)
         text = "\n".join(line.text for page in document.pages for line in page.lines)
     except Exception as exc:  # an original the readers refuse: said, never a traceback
         return "", f"原件文字无法提取（{getattr(exc, 'reason', type(exc).__name__)}）"
