@@ -16,14 +16,14 @@ from __future__ import annotations
 from extractors import UnusableInput
 
 from . import same_document
-from .disposition import Outcome, hold_for_review, index_or_why, quarantine, return_document, route_and_index, withdraw_notices
+from .disposition import Outcome, hold, hold_for_review, index_or_why, quarantine, return_document, route_and_index, withdraw_notices
 from .ledger import LedgerConflict
 from .mail_intake import message_fields, review_fields
 from .returns.subscribers import finish_withdrawal
 from .review import read_original, review_document
 from .review_records import AS_LETTER, CONFIRMED, DISMISSED, KIND_HELD, review_kind
-from .secrecy import CLASSIFIED, HELD, OPEN, decide
-from .secrecy_records import decision_kind
+from .secrecy import CLASSIFIED, HELD, OPEN, decide, named_by_sender
+from .secrecy_records import RELEASED, decision_kind
 
 # an OFD whose electronic seal no longer matches the files it signed (extractors/ofd/seals.py): read and routed
 # as it is, but the clerk is told in the batch line, the summary and the document's history
@@ -61,7 +61,12 @@ def process(office, document_id: int, rules: list[dict]) -> Outcome:
                 return told
             review = review_document(data, row["file"], channel=row["channel"], profile=office.profile, read=read)
         except UnusableInput as exc:  # a message's sender and attachments are still recorded (mail_intake.py)
-            return quarantine(office, row, exc.reason, **message_fields(office.root, data))
+            fields = message_fields(office.root, data)
+            named = named_by_sender(row.get("file"), fields.get("mail_subject"))
+            if named and decision_kind(office.root, row) != RELEASED:  # its name may be its title: not for the clerk
+                return hold(office, row, f"{named}，但文件无法读取（{exc.reason}）；暂存待机要员核定，不进入隔离区、"
+                                         "检索，不退文、不分办", **fields)
+            return quarantine(office, row, exc.reason, **fields)
         report, doc = review.report, review.report["document"]
         decision = decide(review, decision_kind(office.root, row))  # the 机要员's release folded in, once
         extra = review_fields(office.root, review)  # mail sender, date, attachments; OFD seals (mail_intake.py)

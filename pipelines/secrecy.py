@@ -86,13 +86,17 @@ def _main_decision(review) -> Decision:
 
 
 def _named_by_sender(report: dict) -> Optional[str]:
+    return named_by_sender(report.get("file"), (report.get("mail") or {}).get("subject"))
+
+
+def named_by_sender(file_name: Optional[str], mail_subject: Optional[str]) -> Optional[str]:
     """Where the sender named a 密级 outside the document (extractors.secrecy.level_named): the mail's subject or
-    the file's name, said for the 机要员; None when neither does."""
-    subject = (report.get("mail") or {}).get("subject")
-    if level_named(subject):
-        return f"邮件主题标有“{level_named(subject)}”"
-    if level_named(report.get("file")):
-        return f"文件名标有“{level_named(report.get('file'))}”"
+    the file's name, said for the 机要员 ("邮件主题标有“机密”"); None when neither does. A document that says so
+    is held for the 机要员 — read or not (an unreadable one is not put in the clerk's 隔离区 under its title)."""
+    if level_named(mail_subject):
+        return f"邮件主题标有“{level_named(mail_subject)}”"
+    if level_named(file_name):
+        return f"文件名标有“{level_named(file_name)}”"
     return None
 
 

@@ -54,3 +54,37 @@ def test_a_mail_whose_subject_says_classified_is_held_not_returned_nor_indexed(t
     assert not list((root / "outbox").rglob("*退文通知单*"))
     from index import open_index
     assert open_index(root).search("水库") == []
+
+
+def test_an_unreadable_file_whose_name_or_subject_says_classified_is_held_not_put_in_the_clerks_quarantine(
+        tmp_path, monkeypatch):
+    """Its name is often its title: the shared 隔离区 (the clerk's and the leader's) would show it. Held for the
+    机要员 instead; released by the 机要员 (not classified after all), it goes to the 隔离区 as any unreadable file."""
+    from pipelines import desk
+    from pipelines.actors import Actor
+    from pipelines.config import load
+    from pipelines.office import Office
+
+    monkeypatch.setenv("SHOUWEN_SETTLE_SECONDS", "0.1")
+    root = tmp_path / "office"
+    (root / "inbox" / "mail").mkdir(parents=True)
+    (root / "inbox" / "edoc").mkdir(parents=True)
+    (root / "inbox" / "edoc" / "秘密-筑公发2026-12号-名单.pdf").write_bytes(b"\x07junk" * 600)
+    m = EmailMessage()
+    m["From"], m["To"], m["Subject"] = "jy@gaj.example.cn", "swb@gov.example.cn", "机密：关于核设施检查的通知"
+    m.set_content("附件为机密文件，请机要员查收。")
+    m.add_attachment(b"\x07junk" * 400, maintype="application", subtype="pdf", filename="核设施检查.pdf")
+    (root / "inbox" / "mail" / "核设施.eml").write_bytes(bytes(m))
+    run_batch(root, config=load(root, environ={}))
+    rows = {r["file"]: r for r in SQLiteLedger(root / "ledger.sqlite3").rows()}
+    assert {name: r["status"] for name, r in rows.items()} == {"秘密-筑公发2026-12号-名单.pdf": "held",
+                                                               "核设施.eml": "held"}
+    assert "文件名标有“秘密”" in rows["秘密-筑公发2026-12号-名单.pdf"]["reason"]
+    assert "邮件主题标有“机密”" in rows["核设施.eml"]["reason"]
+    assert not any((root / "quarantine").glob("*")) if (root / "quarantine").exists() else True
+    with Office.open(root, load(root, environ={}), create=False) as office:
+        assert desk.quarantine(office, actor=Actor("wang", "clerk")) == [] or not any(
+            "秘密" in str(r) or "核设施" in str(r) for r in desk.quarantine(office, actor=Actor("wang", "clerk")))
+        desk.release(office, rows["秘密-筑公发2026-12号-名单.pdf"]["number"], "核定：非涉密",
+                     actor=Actor("li", "confidential"))
+        assert office.ledger.get(rows["秘密-筑公发2026-12号-名单.pdf"]["id"])["status"] == "quarantined"
