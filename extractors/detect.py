@@ -27,7 +27,7 @@ def detect_format(data: bytes) -> str:
     if not data:
         raise UnusableInput("文件为空（0 字节），请来文单位重新发送", "empty")
     if len(data) > MAX_FILE_BYTES:
-        raise UnusableInput(f"文件过大（{len(data) / 1048576:.0f} MB，上限 {MAX_FILE_BYTES // 1048576} MB）", "too-large")
+        raise UnusableInput(f"文件过大（{len(data) / 1048576:.1f} MB，上限 {MAX_FILE_BYTES // 1048576} MB）", "too-large")
     registered = list(formats.FORMATS.values())
     for fmt in registered:
         if fmt.magic_within and any(m in data[:fmt.magic_within] for m in fmt.magic):

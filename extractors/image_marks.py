@@ -88,8 +88,9 @@ def _candidates(page: Page, el) -> list[tuple[Picture, Optional[tuple[float, flo
             height = picture.bottom - picture.top
             crop = (0.0, min(1.0, (limit - picture.top) / height)) if height > 0 and picture.bottom > limit else None
             out.append((picture, crop, _in_mark_position_mm(page, picture)))
-        else:  # a docx: flow order
-            if picture.line is not None and picture.line >= _head_limit_index(page, el, title_line):
+        else:  # a docx: flow order. A picture in an empty paragraph just before the title carries the title's
+            # line index (layout.Picture.line: its paragraph, or the first one after it): it is in the 版头 too
+            if picture.line is not None and picture.line > _head_limit_index(page, el, title_line):
                 continue
             out.append((picture, None, _in_mark_position_flow(page, picture)))
     out.sort(key=lambda c: not c[2])  # the 密级 position first

@@ -296,3 +296,24 @@ def secrecy_decision(elements) -> Decision:
     if mark:
         return Decision(HELD, ANNEX_HELD)
     return Decision(OPEN)
+
+
+# A 密级 the sender put at the head of a mail's subject or of the file's name (机密★1年 关于……, 秘密-筑公发…pdf,
+# 【绝密】…, 转发：机密：……): the level word first (after a forwarding prefix and an opening bracket), then a star,
+# a bracket, a separator or the end — never a word inside a title (关于加强机密文件管理的通知, 秘密通道改造工程).
+_NAMED_LEVEL = re.compile(
+    r"^\s*(?:(?:转发|报送|回复|答复|Fwd?|FW|Re)\s*[:：]\s*)*[【\[〔（(]?\s*"
+    r"(绝\s*密|机\s*密|秘\s*密|絕\s*密|機\s*密|祕\s*密)\s*"
+    rf"(?:[{STARS}]|[】\]〕）)：:\-－—_\s]|$)", re.I)
+_TRADITIONAL = {"絕": "绝", "機": "机", "祕": "秘"}
+
+
+def level_named(name: Optional[str]) -> Optional[str]:
+    """绝密/机密/秘密 when a mail's subject or a file's name begins with a 密级 (`机密★1年 关于……`,
+    `秘密-筑公发2026-12号-名单.pdf`, `【绝密】布防图.docx`, `转发：机 密★6个月 通知`), else None. Not a mark on the
+    document (GB/T 9704-2012 7.2.2 puts that in the 版头): what the sender said about it, for the policy to hold it."""
+    m = _NAMED_LEVEL.match(unicodedata.normalize("NFC", name or ""))
+    if not m:
+        return None
+    word = re.sub(r"\s", "", m[1])
+    return _TRADITIONAL.get(word[0], word[0]) + "密"

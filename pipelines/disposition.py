@@ -107,6 +107,19 @@ def quarantine(office, row: dict, reason: str, *, actor: Actor = BATCH, **fields
     return Outcome(row["number"], row["file"], "quarantined", reason=reason)
 
 
+def hold(office, row: dict, reason: str, verdict: Optional[str] = None, *, actor: Actor = BATCH, **fields) -> Outcome:
+    """待机要员核定: the ledger `held` (compare-and-set on row's version), the decision recorded beside the
+    registration (outlives the ledger: secrecy_records.py), the original out of sight in .secure/. Never indexed,
+    returned or routed. fields: more ledger columns (an unreadable mail's sender and attachments)."""
+    ledger = office.ledger
+    ledger.set_status(row["id"], "held", reason, expect_version=row.get("version"), reason=reason, **fields,
+                      **history_kwargs(ledger, actor))
+    record_decision(office.root, row, RECORD_HELD, reason)
+    secure_original(office, row)
+    _emit(events.HELD, office, row["id"], actor, reason=reason)
+    return Outcome(row["number"], row["file"], "held", verdict, reason=reason, confidential=True)
+
+
 def _copy_for_clerk(original: Path, target: Path) -> None:
     """The quarantined copy of an archived original: a second name for the same read-only file (a hard link:
     a 200 MB file is not stored twice), or a streamed copy where the two folders are on different disks."""
@@ -239,12 +252,7 @@ def route_and_index(office, row: dict, review: Review, rules: list[dict], decisi
     ledger = office.ledger
     report, doc, document_id = review.report, review.report["document"], row["id"]
     if decision.kind == HELD:
-        ledger.set_status(document_id, "held", decision.reason, expect_version=row["version"], reason=decision.reason,
-                          **history_kwargs(ledger, actor))
-        record_decision(office.root, row, RECORD_HELD, decision.reason)  # outlives the ledger (secrecy_records.py)
-        secure_original(office, row)
-        _emit(events.HELD, office, document_id, actor, reason=decision.reason)
-        return Outcome(row["number"], row["file"], "held", report["verdict"], reason=decision.reason, confidential=True)
+        return hold(office, row, decision.reason, report["verdict"], actor=actor)
     classified = decision.kind == CLASSIFIED
     routed = clerk_route if clerk_route is not None and not classified else route(
         doc, review.body, row["channel"], rules, classified=classified,

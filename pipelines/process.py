@@ -17,18 +17,40 @@ from extractors import UnusableInput
 from extractors.detect import extension_mismatch, unusable_with_extension
 
 from . import same_document
-from .disposition import Outcome, hold_for_review, index_or_why, quarantine, return_document, route_and_index, withdraw_notices
+from .disposition import (
+    Outcome,
+    hold,
+    hold_for_review,
+    index_or_why,
+    quarantine,
+    return_document,
+    route_and_index,
+    withdraw_notices,
+)
 from .ledger import LedgerConflict
 from .mail_intake import message_fields, review_fields
 from .returns.subscribers import finish_withdrawal
 from .review import read_original, review_document
 from .review_records import AS_LETTER, CONFIRMED, DISMISSED, KIND_HELD, review_kind
-from .secrecy import OPEN, decide
-from .secrecy_records import decision_kind
+from .secrecy import CLASSIFIED, HELD, OPEN, decide, named_by_sender
+from .secrecy_records import RELEASED, decision_kind
 
 # an OFD whose electronic seal no longer matches the files it signed (extractors/ofd/seals.py): read and routed
 # as it is, but the clerk is told in the batch line, the summary and the document's history
 SEAL_CHANGED = "电子印章校验未通过：签章后文件被改动或缺失，所读内容可能不是签章时的原文，请向来文单位核实"
+
+
+def _reviewed_note(report: dict, decision) -> str:
+    """The 初审 line of the history. A classified or held document is never returned (secrecy.py: it goes to the
+    机要室, or waits for the 机要员), nor one the 机要员 released: its line says so instead of 退文."""
+    outcome = report.get("outcome")
+    if report.get("verdict") == "return" and (decision.kind != OPEN or decision.released):
+        if decision.kind == CLASSIFIED:
+            return "初审：格式有误（涉密公文，不退文，转机要室办理）"
+        if decision.kind == HELD:
+            return "初审：格式有误（待机要员核定密级，不退文）"
+        return "初审：格式有误（机要员已核定非涉密，不退文，转分办）"
+    return "初审：" + {"return": "退文", "review_held": "退文理由存疑（待复核）"}.get(outcome, "通过")
 
 
 def process(office, document_id: int, rules: list[dict]) -> Outcome:
@@ -50,14 +72,19 @@ def process(office, document_id: int, rules: list[dict]) -> Outcome:
             review = review_document(data, row["file"], channel=row["channel"], profile=office.profile, read=read)
         except UnusableInput as exc:  # a message's sender and attachments are still recorded (mail_intake.py)
             said = unusable_with_extension(row["file"], exc)  # 文件扩展名为 .pdf，但内容不是 PDF：…
-            return quarantine(office, row, said.reason, **message_fields(office.root, data))
+            fields = message_fields(office.root, data)
+            named = named_by_sender(row.get("file"), fields.get("mail_subject"))
+            if named and decision_kind(office.root, row) != RELEASED:  # its name may be its title: not for the clerk
+                return hold(office, row, f"{named}，但文件无法读取（{said.reason}）；暂存待机要员核定，不进入隔离区、"
+                                         "检索，不退文、不分办", **fields)
+            return quarantine(office, row, said.reason, **fields)
         report, doc = review.report, review.report["document"]
         decision = decide(review, decision_kind(office.root, row))  # the 机要员's release folded in, once
         extra = review_fields(office.root, review)  # mail sender, date, attachments; OFD seals (mail_intake.py)
         same = (same_document.match(ledger, row, doc, review.body or review.text, extra.get("mail_from_name"))
                 if decision.kind == OPEN else None)  # the same 来文 again? (classified ones: the 机要员's)
         version = ledger.set_status(
-            document_id, "reviewed", "初审：" + {"return": "退文", "review_held": "退文理由存疑（待复核）"}.get(report.get("outcome"), "通过"),
+            document_id, "reviewed", _reviewed_note(report, decision),
             expect_version=row["version"], format=report["format"], pages=report["pages"],
             issuer=doc["issuer"] or row["issuer"],  # or the 来文单位 typed at the counter (desk.register_counter)
             doc_number=doc["doc_number"], doc_type=doc["doc_type"], title=doc["title"], urgency=doc["urgency"],

@@ -26,7 +26,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Optional
 
-from extractors.secrecy import CLASSIFIED, HELD, OPEN, level_of
+from extractors.secrecy import CLASSIFIED, HELD, OPEN, level_named, level_of
 from extractors.secrecy import Decision as Reading
 
 from .secrecy_records import RELEASED
@@ -79,7 +79,25 @@ def _main_decision(review) -> Decision:
     if any(f["rule"] == "security.classified" for f in report["findings"]):  # any other reason the rule fired
         evidence = " ".join(f.get("evidence") or "" for f in report["findings"] if f["rule"] == "security.classified")
         return Decision(CLASSIFIED, CLASSIFIED_REASON, level_of(evidence) or "涉密")
+    named = _named_by_sender(report)
+    if named:  # no mark on the document, but the sender's subject or file name says a level: held, not guessed
+        return Decision(HELD, f"{named}，正文未见密级标志，暂存待机要员核定，不进入检索、不退文、不分办")
     return Decision(OPEN)
+
+
+def _named_by_sender(report: dict) -> Optional[str]:
+    return named_by_sender(report.get("file"), (report.get("mail") or {}).get("subject"))
+
+
+def named_by_sender(file_name: Optional[str], mail_subject: Optional[str]) -> Optional[str]:
+    """Where the sender named a 密级 outside the document (extractors.secrecy.level_named): the mail's subject or
+    the file's name, said for the 机要员 ("邮件主题标有“机密”"); None when neither does. A document that says so
+    is held for the 机要员 — read or not (an unreadable one is not put in the clerk's 隔离区 under its title)."""
+    if level_named(mail_subject):
+        return f"邮件主题标有“{level_named(mail_subject)}”"
+    if level_named(file_name):
+        return f"文件名标有“{level_named(file_name)}”"
+    return None
 
 
 # -- ledger rows ------------------------------------------------------------------------------------------------

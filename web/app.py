@@ -24,6 +24,7 @@ from typing import Optional
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
@@ -177,6 +178,18 @@ def _handlers(app: FastAPI) -> None:
     @app.exception_handler(IndexUnavailable)
     async def no_index(request: Request, exc: IndexUnavailable):
         return page(request, 503, "检索暂不可用", str(exc))
+
+    @app.exception_handler(RequestValidationError)
+    async def malformed(request: Request, exc: RequestValidationError):
+        """An address whose parameters cannot be read (/documents/abc, ?page=abc): a document id that is no
+        number is a document not found; any other parameter is named, in Chinese (never FastAPI's English)."""
+        errors = exc.errors()
+        if any(e.get("loc", ())[:1] == ("path",) for e in errors):
+            return page(request, 404, "未找到", "没有这个页面或这件收文")
+        names = "、".join(dict.fromkeys(str(e.get("loc", ("", "?"))[-1]) for e in errors))
+        if any(e.get("loc", ())[:1] == ("body",) for e in errors):
+            return page(request, 400, "不能办理", f"提交的表单不完整或格式不对（{names}），请返回上一页填写后重新提交")
+        return page(request, 400, "不能办理", f"地址中的参数无效：{names}（应为数字或日期等规定的格式），请返回上一页重试")
 
     @app.exception_handler(404)
     async def missing(request: Request, exc):

@@ -135,6 +135,8 @@ def release(office, key: str, reason: Optional[str] = None, *, actor: Optional[A
     model — and its original leaves .secure/ for received/. Also a document sent to the 机要室 by a 改办 that the 机要员 finds was sent by mistake. Refused for any
     other status; compare-and-set on the row read (LedgerConflict). A document whose level can be read is never
     released: it stays with the 机要室 whatever is said here. The 机要员's role only (access.py)."""
+    from extractors import UnusableInput
+
     from ..disposition import route_and_index, unsecure_original
     from ..review import review_original
     from ..routing import Route
@@ -147,7 +149,15 @@ def release(office, key: str, reason: Optional[str] = None, *, actor: Optional[A
     with_confidential_office = at_confidential_office(row) and row["route_source"] == "classified"
     if row["status"] != "held" and not with_confidential_office:
         raise DeskRefusal("not_held", f"{number} 不是待机要员核定的收文（现为{STATUS_ZH.get(row['status'], row['status'])}），无需核定")
-    review = review_original(office, row)
+    try:
+        review = review_original(office, row)
+    except UnusableInput as exc:  # held for its name or subject and unreadable: not classified, so the 隔离区's
+        from ..disposition import quarantine
+
+        record_decision(office.root, row, RELEASED, reason or "机要员核定：非涉密公文")
+        outcome = quarantine(office, row, exc.reason, actor=actor)
+        unsecure_original(office, row)
+        return Released(row, outcome)
     if with_confidential_office and decide(review).kind == CLASSIFIED:
         raise DeskRefusal("marked", f"{number} 标有密级，是涉密公文，不能转出机要室")
     before = (read_decision(office.root, row["year"], row["seq"]) or {}).get("before")

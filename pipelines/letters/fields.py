@@ -2,7 +2,7 @@
 with the writer's personal information taken out (for the search index and anyone who may not see it).
 
     read_fields(text, mail_from=None, mail_from_name=None, mail_subject=None) -> LetterFields
-    redact(text, fields) -> str       name, telephone, address, mail address replaced by ＊ (个人信息保护法)
+    redact(text, fields) -> str       name, telephone, 身份证号, address, mail address replaced by ＊ (个人信息保护法)
 """
 from __future__ import annotations
 
@@ -17,6 +17,12 @@ NAMED = re.compile(r"(?:姓名|联系人|来信人|反映人|署名)[：:]\s*([\
 TITLED = re.compile(r"(?<![\u4e00-\u9fff])([\u4e00-\u9fff]{1,2}(?:先生|女士|老师|师傅))")
 RESIDENT = re.compile(r"^\s*((?:市民|居民|村民|业主|群众)?[\u4e00-\u9fff]{2,4})\s*(?:电话|手机|联系电话|$)", re.M)
 ADDRESS = re.compile(r"(?:住址|地址|家庭住址|联系地址)[：:]\s*([^\n，,；;]{2,60})")
+# 居民身份证号码 (GB 11643-1999: 18 characters, the last a digit or X; the old 15-digit number): sensitive personal
+# information (个人信息保护法 第二十八条)
+ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])(\d{17}[\dXx]|\d{15})(?![0-9A-Za-z])")
+# a home address in running text: 住在云岩区中华北路88号3单元502室 / 家住…… — only when it names a place
+LIVES = re.compile(r"(?:家住|居住在|住在|住址是|地址是)\s*([^\n，,。；;！!？?]{2,60})")
+PLACE = re.compile(r"[路街道巷弄号村组栋幢楼单元室苑园区县镇乡]")
 MAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
 SUBJECT_LINE = re.compile(r"^\s*(?:标题|主题|事由)[：:]\s*(.{2,60})$", re.M)
 LABEL = re.compile(r"^(电话|手机|联系电话|姓名|联系人|地址|住址)")
@@ -72,17 +78,21 @@ def read_fields(text: str, mail_from: Optional[str] = None, mail_from_name: Opti
             phones.append(m[1])
     contact = "、".join(phones + ([mail_from] if mail_from else [])) or None
     m = ADDRESS.search(text)
-    return LetterFields(writer, contact, m[1].strip() if m else None, _subject(text, mail_subject))
+    address = m[1].strip() if m else next((x[1].strip() for x in LIVES.finditer(text) if PLACE.search(x[1])), None)
+    return LetterFields(writer, contact, address, _subject(text, mail_subject))
 
 
 def redact(text: str, fields: LetterFields) -> str:
-    """`text` without the writer's personal information: telephones, mail addresses, the address, the name
+    """`text` without the writer's personal information: 身份证号, telephones, mail addresses, the address (a
+    住址： line or 住在…… in running text), the name
     (王先生 → 王＊＊; a full name → ＊＊＊) — what the search index and its snippets hold."""
-    out = PHONE.sub(lambda m: "＊" * len(m[1]), text)
+    out = ID_NUMBER.sub(lambda m: "＊" * len(m[1]), text)
+    out = PHONE.sub(lambda m: "＊" * len(m[1]), out)
     out = MAIL.sub("＊＊＊@＊＊＊", out)
     if fields.address:
         out = out.replace(fields.address, "＊＊＊")
     out = ADDRESS.sub(lambda m: m[0].replace(m[1], "＊＊＊"), out)
+    out = LIVES.sub(lambda m: m[0].replace(m[1], "＊＊＊") if PLACE.search(m[1]) else m[0], out)
     if fields.writer:
         if fields.writer.endswith(("先生", "女士", "老师", "师傅")):
             out = out.replace(fields.writer, "＊" + fields.writer[-2:])

@@ -82,3 +82,14 @@ def test_unknown_binary_is_a_clear_error():
     with pytest.raises(UnusableInput) as info:
         detect_format(bytes(range(256)) * 10)
     assert info.value.code == "unsupported" and "无法识别" in info.value.reason
+
+
+def test_a_file_just_over_the_size_bound_is_not_said_to_be_the_bound(monkeypatch):
+    """Found by the tryout of 2026-12-06: a 210,000,016-byte PDF was quarantined as "文件过大（200 MB，上限 200 MB）" —
+    a size equal to its bound. The size is said to a tenth of a MB (bound 1 MB here; 1.25 MiB → 1.3 MB)."""
+    import extractors.detect as detect
+
+    monkeypatch.setattr(detect, "MAX_FILE_BYTES", 1024 * 1024)
+    with pytest.raises(UnusableInput) as caught:
+        detect_format(b"%PDF-1.4\n" + b"\0" * (1024 * 1024 + 262144))
+    assert "文件过大（1.3 MB，上限 1 MB）" in caught.value.reason
