@@ -39,6 +39,10 @@ ADDRESSEE = re.compile(r"^\s*(各[^\n：:]{1,40}|[^\n：:]{2,30}(人民政府|�
 ORGAN_SIGNATURE = re.compile(r"^\s*\S{2,30}(人民政府|委员会|办公厅|办公室|厅|局|委|部|中心|学校|公司|街道办事处)\s*"
                              r"((19|20)\d{2}|[一二〇○零]{4})\s*年", re.M)
 ORGAN_LINE = re.compile(r"^\s*\S{2,30}(人民政府|委员会|办公厅|办公室|局|街道办事处)\s*$", re.M)
+# the same signature run into the text (a page flattened onto one line): after a space or a sentence's end, and
+# followed only by its date at the very end — never a 机关 named inside a citizen's sentence
+ORGAN_SIGNATURE_RUN_IN = re.compile(r"(^|[\s。；;！!])\S{2,30}(人民政府|委员会|办公厅|办公室|局|街道办事处)\s*"
+                                    r"(19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日[\s|｜]*$")
 DATE_LINE = re.compile(r"^\s*((19|20)\d{2}|[一二〇○零]{4})\s*年\s*[\d一二三四五六七八九十]{1,2}\s*月\s*[\d一二三四五六七八九十]{1,3}\s*日\s*$", re.M)
 
 GREETING = re.compile(r"^\s*(尊敬的[^\n：:，,]{1,20}[：:，,]|[^\n：:，,]{0,12}(市长|书记|县长|区长|领导|同志|工作人员|政府)?\s*(您好|你好)[：:，,！!。]?)", re.M)
@@ -83,7 +87,8 @@ def _signs(text: str, mail_subject: str | None) -> tuple[list[str], list[str], l
     if ADDRESSEE.search(head[:800]) and not GREETING.search(head[:300]):
         weak.append("有主送机关")
     tail = text[-600:]
-    if ORGAN_SIGNATURE.search(tail) or (ORGAN_LINE.search(tail) and DATE_LINE.search(tail)):
+    if (ORGAN_SIGNATURE.search(tail) or (ORGAN_LINE.search(tail) and DATE_LINE.search(tail))
+            or ORGAN_SIGNATURE_RUN_IN.search(tail)):
         weak.append("有机关署名和成文日期")
     letter: list[tuple[str, int]] = []
     if GREETING.search(head[:400]):
