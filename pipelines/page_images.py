@@ -218,9 +218,10 @@ class Box:
     top: float  # % of its height
     width: float
     height: float
-    rule: str
+    rule: str  # the rule's id (data-rule), e.g. layout.type-area
     message: str
     severity: str
+    title: str = ""  # the rule's Chinese name, the label a clerk reads on the page (validators.catalog)
 
 
 def _box_mm(box) -> Optional[tuple[float, float, float, float]]:
@@ -239,6 +240,8 @@ def _box_mm(box) -> Optional[tuple[float, float, float, float]]:
 def finding_boxes(findings: list[dict], sizes: list[tuple[float, float]]) -> dict[int, list[Box]]:
     """{page: [Box]} for the findings whose `box` ([x0, y0, x1, y1] mm) lies on a page the original has (its
     `page`, 1 where none is given), as percentages of that page's size."""
+    from validators.catalog import rule_title
+
     drawn: dict[int, list[Box]] = {}
     for finding in findings or ():
         mm = _box_mm(finding.get("box"))
@@ -253,5 +256,5 @@ def finding_boxes(findings: list[dict], sizes: list[tuple[float, float]]) -> dic
         drawn.setdefault(page, []).append(Box(
             round(100 * x / width_mm, 3), round(100 * y / height_mm, 3), round(100 * w / width_mm, 3),
             round(100 * h / height_mm, 3), finding.get("rule", ""), finding.get("message", ""),
-            finding.get("severity", "error")))
+            finding.get("severity", "error"), rule_title(finding.get("rule", ""))))
     return drawn

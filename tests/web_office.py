@@ -65,7 +65,7 @@ def build(root: Path) -> dict:
         rows = {r["file"]: r for r in office.ledger.rows()}
         report = rows[REPORT]
         findings = json.loads(report["findings"] or "[]")
-        findings.insert(0, {"rule": "layout.type-area", "severity": "error", "clause": "GB/T 9704-2012 5.2.1",
+        findings.insert(0, {"rule": "layout.text-block", "severity": "error", "clause": "GB/T 9704-2012 5.2.1",
                             "message": "版心尺寸不符（手工构造的带框意见，供页面标注测试）", "page": 1, "evidence": None,
                             "expected": "156 mm × 225 mm", "box": BOX})
         office.ledger.conn.execute("UPDATE documents SET findings = ? WHERE id = ?",

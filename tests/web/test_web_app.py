@@ -533,7 +533,7 @@ def test_the_dashboard_counts_what_the_role_may_see(shared):
     clerk = desk.dashboard(office, actor=Actor("wenmi", "clerk"))
     assert dict(clerk.departments) == {"办公室": 3, "文秘科": 1} and clerk.total == 6 and clerk.quarantined == 1
     assert sum(n for _, n in clerk.days) == 6
-    assert ("layout.type-area", 1) in clerk.rules  # the hand-made finding of the returned 汇报
+    assert ("layout.text-block", 1) in clerk.rules  # the hand-made finding of the returned 汇报
     sender = next(s for s in clerk.senders if s["issuer"] == "贵阳市教育局")
     assert sender["returned"] == 1 and sender["total"] == 4  # 请示, 汇报 (returned), 通知, the <script> 通知
     confidential = desk.dashboard(office, actor=Actor("jiyao", "confidential"))

@@ -166,7 +166,8 @@ def test_a_finding_is_drawn_on_its_page(server, browser):
     b, i = box.bounding_box(), image.bounding_box()
     # the 版心 box: 28 mm from the left of a 210 mm page, 156 mm wide (web_office.BOX)
     assert abs((b["x"] - i["x"]) / i["width"] - 28 / 210) < 0.01 and abs(b["width"] / i["width"] - 156 / 210) < 0.01
-    assert box.get_attribute("data-rule") == "layout.type-area"
+    assert box.get_attribute("data-rule") == "layout.text-block"
+    assert box.inner_text() == "版心 156mm×225mm"  # the rule's Chinese name (rules.md, 5.2.1), not its id
     shot(page, "document-finding-drawn")
 
 
