@@ -45,7 +45,7 @@ from .ledger.journal import SUFFIX as JOURNAL_SUFFIX
 from .ledger.journal import read as read_journal
 from .ledger.journal import replay
 from .ledger.sqlite import connect_readable
-from .letters.register import SUFFIX as LETTER_SUFFIX
+from .letters.records import SUFFIX as LETTER_SUFFIX
 from .review_records import SUFFIX as REVIEW_SUFFIX
 from .review_records import WAITING as REVIEW_WAITING
 from .review_records import read_review

@@ -419,11 +419,9 @@ def letter_category(request: Request, doc_id: int, category: str = Form(""), who
 @router.post("/letters/{doc_id}/assign")
 def letter_assign(request: Request, doc_id: int, department: str = Form(""), reason: str = Form(""),
                   who: Actor = Depends(actor)):
-    """交办 (again) to a department: letters.ops.assign (the 改办 of desk.route, its deadline the letters' working
+    """交办 (again) to a department: desk.assign_letter (the 改办 of desk.route, its deadline the letters' working
     days)."""
-    from pipelines.letters import ops
-
-    ops.assign(office(request), str(doc_id), department, _blank(reason), actor=who)
+    desk.assign_letter(office(request), str(doc_id), department, _blank(reason), actor=who)
     return _letter_back(doc_id, "assigned")
 
 

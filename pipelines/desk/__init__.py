@@ -47,7 +47,7 @@ from .batch_ops import BatchRun, Validated, run_batch, validate
 from .common import CHANNEL_ZH, channel_zh, find, named, office_time, titled
 from .counter import COUNTER_CHANNELS, MAX_UPLOAD_BYTES, Registered, register_counter
 from .dashboard import Dashboard, dashboard
-from .documents import DocumentView, actions_for, document, original, page_png, return_notice
+from .documents import DocumentView, actions_for, document, mail_attachment, original, page_png, return_notice
 from .handling_desk import STEP_LABELS, HandlingPanel, due_list, handling_file, handling_panel, take_step
 from .ledger_views import (
            COLUMNS,
@@ -59,7 +59,7 @@ from .ledger_views import (
            ledger_walk,
            ledger_xlsx,
 )
-from .mail_view import MailView, mail_attachment, mail_view
+from .mail_view import MailView, mail_view
 from .maintenance import learn, rebuild_ledger, reindex
 from .queues import QueuePage, quarantine, queue, queue_departments
 from .returns_ops import (
@@ -73,13 +73,13 @@ from .returns_ops import (
            withdraw,
 )
 from .review_ops import Held, Reviewed, review, review_queue
-from .routing_ops import Released, Routed, known_departments, release, route, to_confidential_office
+from .routing_ops import Released, Routed, assign_letter, known_departments, release, route, to_confidential_office
 from .search import SEARCH_MAX_HITS, URGENCIES, Found, SearchFilters, SearchPage, search, search_page
 
 __all__ = ["Action", "BatchRun", "CHANNEL_ZH", "COLUMNS", "CONFIDENTIAL_COLUMNS", "COUNTER_CHANNELS", "Dashboard",
            "DeliveryDone", "DeskRefusal", "DocumentView", "Found", "HandlingPanel", "Held", "LedgerEntry", "LedgerPage", "MailView", "MAX_UPLOAD_BYTES",
            "QueuePage", "Registered", "Released", "Resent", "Reviewed", "Routed", "SEARCH_MAX_HITS", "STEP_LABELS", "SearchFilters",
-           "SearchPage", "URGENCIES", "Validated", "Withdrawn", "actions_for", "channel_zh", "dashboard", "delivery_actions", "document",
+           "SearchPage", "URGENCIES", "Validated", "Withdrawn", "actions_for", "assign_letter", "channel_zh", "dashboard", "delivery_actions", "document",
            "due_list", "find", "handling_file", "handling_panel", "is_confidential", "known_departments", "learn",
            "ledger_entries", "ledger_page", "ledger_walk", "ledger_xlsx", "mail_attachment", "mail_view", "mark_delivered", "named", "office_time", "original",
            "page_png", "quarantine", "queue", "queue_departments", "rebuild_ledger", "register_counter", "reindex",

@@ -284,3 +284,20 @@ def return_notice(office, key, *, actor: Optional[Actor] = None) -> tuple[Path, 
     if not path.exists():
         raise DeskRefusal("not_found", f"{row['number']} 的退文通知单已不在发件箱（已撤回？）")
     return path, download_name(row, path, "-退文通知单")
+
+
+def mail_attachment(office, key, number: int, *, actor: Optional[Actor] = None) -> tuple[Path, str]:
+    """The archived copy of attachment `number` (1-based) of mail document `key`, and its download name
+    (收文编号-附件名). not_found where there is no such attachment or no copy; the original's refusals
+    (documents.original: not_found for a document the actor may not see, forbidden for a withheld 来信)."""
+    from .mail_view import listed_attachments
+
+    actor = acting(actor)
+    row = _find(office, key, actor)
+    _refuse_withheld(actor, row)  # the same access as the original itself
+    listed = listed_attachments(row)
+    if not 1 <= number <= len(listed) or not listed[number - 1].get("archive_path"):
+        raise DeskRefusal("not_found", f"{row['number']} 没有第 {number} 个可下载的邮件附件")
+    entry = listed[number - 1]
+    name = Path(str(entry.get("name") or f"附件{number}").replace("\\", "/")).name or f"附件{number}"
+    return office.root / entry["archive_path"], f"{row['number']}-{name}"

@@ -2,7 +2,7 @@
 body as text and the attachments by name, each with a link — never the message's raw MIME text.
 
     mail_view(office, row) -> MailView | None      None: the original is not a mail message
-    mail_attachment(office, key, n, actor=) -> (Path, download name)   the n-th attachment (1-based), as archived
+    listed_attachments(row) -> [dict]   the ledger's mail_attachments list (documents.mail_attachment serves one)
 
 The message is read by the standard library's email package (policy `default`, bounded) through
 extractors.mail.unpack — no MIME parsing here; an HTML-only body comes as text (extractors.mail.decode.html_to_text:
@@ -14,11 +14,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Optional
-
-from ..actors import Actor, acting
-from ..refusals import DeskRefusal
 
 
 @dataclass
@@ -64,7 +60,7 @@ def is_mail(office, row: dict) -> bool:
         return False
 
 
-def _listed(row: dict) -> list[dict]:
+def listed_attachments(row: dict) -> list[dict]:
     try:
         listed = json.loads(row.get("mail_attachments") or "[]")
     except ValueError:
@@ -93,7 +89,7 @@ def mail_view(office, row: dict) -> Optional[MailView]:
 
     attachments = [MailAttachmentView(n, str(e.get("name") or f"附件{n}"), _what(e), bool(e.get("main")),
                                       bool(e.get("archive_path")))
-                   for n, e in enumerate(_listed(row), start=1)]
+                   for n, e in enumerate(listed_attachments(row), start=1)]
     try:
         mail = unpack(_archived(office, row) or b"")
     except UnusableInput as exc:
@@ -102,20 +98,3 @@ def mail_view(office, row: dict) -> Optional[MailView]:
     body = mail.body_text
     return MailView(str(mail.sender or ""), "、".join(str(a) for a in mail.to), "、".join(str(a) for a in mail.cc),
                     mail.subject, office_time(office, mail.date.isoformat()) if mail.date else "", body, attachments)
-
-
-def mail_attachment(office, key, number: int, *, actor: Optional[Actor] = None) -> tuple[Path, str]:
-    """The archived copy of attachment `number` (1-based) of mail document `key`, and its download name
-    (收文编号-附件名). not_found where there is no such attachment or no copy; the original's refusals
-    (documents.original: not_found for a document the actor may not see, forbidden for a withheld 来信)."""
-    from .documents import _find, _refuse_withheld
-
-    actor = acting(actor)
-    row = _find(office, key, actor)
-    _refuse_withheld(actor, row)  # the same access as the original itself
-    listed = _listed(row)
-    if not 1 <= number <= len(listed) or not listed[number - 1].get("archive_path"):
-        raise DeskRefusal("not_found", f"{row['number']} 没有第 {number} 个可下载的邮件附件")
-    entry = listed[number - 1]
-    name = Path(str(entry.get("name") or f"附件{number}").replace("\\", "/")).name or f"附件{number}"
-    return office.root / entry["archive_path"], f"{row['number']}-{name}"

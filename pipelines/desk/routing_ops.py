@@ -175,3 +175,17 @@ def release(office, key: str, reason: Optional[str] = None, *, actor: Optional[A
     if not outcome.confidential:  # open after all: its original back with every other document's
         unsecure_original(office, row)
     return Released(row, outcome)
+
+
+def assign_letter(office, key: str, department: str, reason: Optional[str] = None, *,
+                  actor: Optional[Actor] = None):
+    """交办 (again) of a 来信 to `department` -> letters.ops.LetterEntry: letters.ops.assignment's checks (its
+    refusals), then route's 改办 (the handling record moves, its deadline counted from now), kept in the
+    letter's record for rebuild-ledger. Here, not in letters/, so that letters/ never imports the desk."""
+    from ..letters import ops as letters
+
+    actor = acting(actor)
+    row, department, why = letters.assignment(office, key, department, reason, actor=actor)
+    route(office, row["number"], department, why, actor=actor)
+    letters.keep_assignment(office, row, department, why)
+    return letters.letter(office, key, actor=actor)

@@ -320,7 +320,7 @@ def _append(ctx: Context, row: dict, actor, kind: str, check=None, *, words: Opt
         events.append(event)
         _cache(ctx, head["id"], row, events, head["last_seq"])
     if head["subject"] == "letter":  # kept beside its registration too: a rebuilt ledger gets it back
-        from ..letters.register import keep_handling
+        from ..letters.records import keep_handling
 
         keep_handling(ctx.office.root, row, events)
     return Step(_view(ctx, head, row, events, True), event)

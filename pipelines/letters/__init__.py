@@ -4,6 +4,7 @@
     fields.py     the writer, contact, address, subject read from a letter; redact() for search
     categories.py the 12345 受理范围 category proposed (keywords, then the clerk's corrections), 转出 matters
     store.py      the feature's tables (seam S1): documents.kind, letters, letter_sequences, letter_corrections
+    records.py    the letter's record beside its registration (kept for rebuild-ledger)
     register.py   受理 in the batch: the letter's own number (信〔2026〕N号), its register row, 交办 or 转出
     ops.py        the desk: the register as each role may see it, category, 转出, 答复 (reply file), statistics
     cli.py        `shouwen letters`, `letter`, `letter-category`, `transfer`, `reply`, `letter-stats`

@@ -6,7 +6,7 @@ for. Plain functions taking `actor=`, returning plain data; who sees what is pip
     letters_page(office, filters, page, size, actor=) -> LettersPage    the same a page at a time, filtered
     letter(office, key, actor=)                      -> LetterEntry     one, with its history (who did what)
     set_category(office, key, category, actor=)      -> LetterEntry     更正类别 (the next letters learn from it)
-    assign(office, key, department, reason, actor=)  -> LetterEntry     交办 (again) to a department (desk.route)
+    assignment(office, key, department, reason, actor=) -> (row, department, why)   the checks of a 交办 (desk.assign_letter routes it)
     transfer(office, key, to, reason, actor=)        -> LetterEntry     转出 a letter the procedures send elsewhere
     reply(office, key, text, actor=)                 -> Replied         答复: the handling record's 答复 + the reply file
     stats(office, actor=, since=, until=)            -> LetterStats     per category, per department, on time, days
@@ -308,13 +308,12 @@ def transfer(office, key: str, to: str, reason: str, *, actor: Optional[Actor] =
     return letter(office, key, actor=actor)
 
 
-def assign(office, key: str, department: str, reason: Optional[str] = None, *,
-           actor: Optional[Actor] = None) -> LetterEntry:
-    """交办 (again, the clerk): the letter to `department` (desk.route's 改办: its handling record moves, its
-    deadline counted from now). Refused where the page offers no 交办: to the 机要室 (a 来信 never goes there:
-    forbidden), once answered (answered), 转出 (transferred), closed (done), still being taken in (not_finished)."""
-    from ..desk import route
-
+def assignment(office, key: str, department: str, reason: Optional[str] = None, *,
+               actor: Optional[Actor] = None) -> tuple[dict, str, str]:
+    """The checks of a 交办 (again, the clerk) of letter `key` to `department`: (ledger row, department, why) for
+    desk.assign_letter, which routes it (desk.route's 改办: its handling record moves, its deadline counted from
+    now). Refused where the page offers no 交办: to the 机要室 (a 来信 never goes there: forbidden), once answered
+    (answered), 转出 (transferred), closed (done), still being taken in (not_finished)."""
     actor = acting(actor)
     department = (department or "").strip()
     if not department:
@@ -331,10 +330,12 @@ def assign(office, key: str, department: str, reason: Optional[str] = None, *,
     head = _head(office, row)
     if head and head.get("state") in ("done", "archived"):
         raise DeskRefusal("done", f"{found['letter_number']} 已办结，不能再交办")
-    why = f"文秘人员交办来信：{(reason or '').strip() or '按职责交办'}"
-    route(office, row["number"], department, why, actor=actor)
+    return row, department, f"文秘人员交办来信：{(reason or '').strip() or '按职责交办'}"
+
+
+def keep_assignment(office, row: dict, department: str, why: str) -> None:
+    """The 交办 kept in the letter's record beside its registration (rebuild-ledger gives it back)."""
     keep_record(office.root, row, department=department, route_reason=why, route_source="clerk")
-    return letter(office, key, actor=actor)
 
 
 @dataclass

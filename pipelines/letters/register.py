@@ -20,6 +20,7 @@ from ..disposition import Outcome
 from .categories import out_of_scope, propose
 from .fields import read_fields, redact
 from .files import name_received
+from .records import SUFFIX, keep_handling, keep_record, read_record, record_path  # noqa: F401  (re-exported)
 from .store import tables
 from .tell import KIND_ZH, Telling
 
@@ -38,48 +39,6 @@ def letter_channel(office, row: dict, read) -> Optional[str]:
         if any(address in settings.mailboxes for address in to):
             return settings.mailbox_name
     return None
-
-
-SUFFIX = ".letter.json"  # registrations/<year>/<seq>.letter.json: the register's row without personal information
-
-
-def record_path(root, row: dict):
-    from ..dataroot import DataRoot
-
-    return DataRoot(root).registration(row["year"], row["seq"], SUFFIX)
-
-
-def read_record(root, row: dict) -> dict:
-    """What was kept beside the registration of a letter ({} for none): letter_number, seq, category,
-    category_source, correction (the clerk's, with the redacted words it was made on), transferred_to,
-    transfer_reason, department / route_reason / route_source (交办), answer / answered_at / reply_path (答复),
-    handling (its 承办记录's events: 签收, 答复, 办结 … with when and who) — so that rebuild-ledger and the next
-    batch give it all back (no name, telephone or address is kept there: those are read from the original again)."""
-    import json
-
-    try:
-        record = json.loads(record_path(root, row).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return record if isinstance(record, dict) else {}
-
-
-def keep_record(root, row: dict, **changes) -> None:
-    """Merge `changes` into the letter's record beside its registration (atomically)."""
-    from ..dataroot import write_json_atomically
-
-    path = record_path(root, row)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    write_json_atomically(path, {**read_record(root, row), **changes})
-
-
-def keep_handling(root, row: dict, events: list) -> None:
-    """The letter's 承办记录 (every handling event: 签收, 答复, 办结 … with when, who and the words) kept in its
-    record beside the registration, so that `shouwen rebuild-ledger` and the next batch give it back
-    (restore_handling) as the 机要员's decisions are (secrecy_records)."""
-    keep_record(root, row, handling=[{"seq": e.seq, "kind": e.kind, "at": e.at, "actor": e.actor,
-                                      "on_behalf_of": e.on_behalf_of, "department": e.department, "words": e.words,
-                                      "data": e.data} for e in events])
 
 
 def restore_handling(office, row: dict, kept: dict) -> bool:

@@ -11,6 +11,7 @@ import shutil
 
 import pytest
 
+from pipelines import desk
 from pipelines.actors import Actor
 from pipelines.batch import run_batch
 from pipelines.cli import main
@@ -39,7 +40,7 @@ def test_a_letter_s_handling_answer_and_assignment_survive_rebuild_ledger(root, 
         staff = Actor("zhao", "staff", elsewhere, "赵承办")
         number = ops.letter(office, mail["number"], actor=clerk).letter_number
         ops.set_category(office, number, "求助", actor=clerk)
-        ops.assign(office, number, elsewhere, "属该部门职责", actor=clerk)
+        desk.assign_letter(office, number, elsewhere, "属该部门职责", actor=clerk)
         handling.sign(office, mail["number"], actor=staff)
         ops.reply(office, number, ANSWER, actor=staff)
         handling.done(office, mail["number"], actor=staff, result="已答复来信人")
