@@ -13,13 +13,7 @@ from .. import web_letters_office as wl
 from ..web_letters_office import MAIL
 from .test_web_letters import logged_in, made  # noqa: F401  (the module's office, built once)
 
-
-@pytest.fixture(autouse=True)
-def own_configuration(monkeypatch):
-    monkeypatch.setenv("SHOUWEN_SETTLE_SECONDS", "0.1")
-    for name in ("SHOUWEN_CONFIG", "SHOUWEN_LEDGER_URL", "SHOUWEN_INDEX_URL", "SHOUWEN_PROFILE", "SHOUWEN_TIMEZONE",
-                 "SHOUWEN_WEB_SECURE_COOKIES", "SHOUWEN_ROOT"):
-        monkeypatch.delenv(name, raising=False)
+pytestmark = pytest.mark.usefixtures("letters_configuration")  # tests/web/conftest.py
 
 
 @pytest.fixture(scope="module")
