@@ -11,8 +11,9 @@ first Prefect client when no PREFECT_API_URL is set):
 
 So the batch starts the same uvicorn app itself (create_app below: Prefect's app, loaded with the cyclic garbage
 collector paused), first thing (it loads while our own modules import, on the other core), on a new data root
-from a copy of the machine's migrated empty database (seed_database), without Alembic's migration walk where the database is already at that database's revision (migrated), with the
-services a one-batch server does not need turned off, block-type registration off, a 60 s database timeout,
+from a copy of the machine's migrated empty database (seed_database), without Alembic's migration walk where
+the database is already at that database's revision (migrated), with the services a one-batch server does not
+need turned off, block-type registration off, a 60 s database timeout,
 a generous start-up deadline and a second try when it exits during start-up. The kernel kills it when
 `shouwen run` dies however it dies (PR_SET_PDEATHSIG), and it carries SHOUWEN_BATCH_OF (the data root) in
 its environment so a test can find what a batch left behind.
