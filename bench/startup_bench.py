@@ -12,7 +12,9 @@ each figure is the median of its rounds and its ratio is median / the peer's med
 and run.* run only in the first --run-rounds rounds: their peer is those rounds' peer). The data root is made once
 by a batch over the repository's samples less ONE (not timed); each run.* round works on a fresh copy of it (the
 copy is not timed). Python's bytecode cache is on for every command (as in an installed shouwen). The machine's
-load average is recorded before and after. --baseline DIR runs another checkout's commands (say, main before a
+load average is recorded before and after. Each command's CPU seconds (user + system, its own and those of
+every process it waited for: a batch's Prefect server and workers) are kept beside its wall seconds: on a shared
+machine the wall time is mostly waiting for a core, the CPU time is what the command costs. --baseline DIR runs another checkout's commands (say, main before a
 change: `git archive main | tar -x -C DIR`) beside this one's, in the same rounds.
 
     .venv/bin/python bench/startup_bench.py [--rounds 7] [--run-rounds 3] [--kinds quick,validate,run]
@@ -26,6 +28,7 @@ import argparse
 import itertools
 import json
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -77,10 +80,19 @@ def cases(root: Path) -> dict[str, dict]:
     }
 
 
-def _time(argv: list[str], tree: Path = ROOT) -> tuple[float, int, str]:
-    started = time.perf_counter()
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _time(argv: list[str], tree: Path = ROOT) -> tuple[float, int, str, float]:
+    """(wall seconds, exit status, output's tail, CPU seconds): the CPU time, user and system, of the command
+    and of every process it started and waited for (a batch's Prefect server and its workers) — steadier than
+    the wall time on a shared machine, where the wall time is mostly waiting for a core."""
+    cpu, started = _children_cpu(), time.perf_counter()
     done = subprocess.run(argv, cwd=tree, env=_env(tree), capture_output=True, text=True, timeout=900)
-    return time.perf_counter() - started, done.returncode, (done.stdout + done.stderr)[-300:]
+    return (time.perf_counter() - started, done.returncode, (done.stdout + done.stderr)[-300:],
+            _children_cpu() - cpu)
 
 
 def make_root(work: Path) -> Path:
@@ -91,7 +103,7 @@ def make_root(work: Path) -> Path:
         if path != ONE:
             (root / "inbox" / path.parent.name).mkdir(parents=True, exist_ok=True)
             shutil.copy2(path, root / "inbox" / path.parent.name / path.name)
-    seconds, status, tail = _time(_shouwen("run", "--root", str(root)))
+    seconds, status, tail, _ = _time(_shouwen("run", "--root", str(root)))
     if status != 0:
         sys.exit(f"the samples batch failed ({status}): {tail}")
     print(f"data root made by a samples batch in {seconds:.1f} s", file=sys.stderr)
@@ -112,7 +124,8 @@ def measure(root: Path, work: Path, rounds: int, run_rounds: int, only: list[str
                 table[f"{name} [baseline]"] = table[name]
                 trees[f"{name} [baseline]"] = baseline
                 names.insert(names.index(name), f"{name} [baseline]")
-    out = {n: {"kind": table[n]["kind"], "seconds": [], "failures": [], "argv": None} for n in names}
+    out = {n: {"kind": table[n]["kind"], "seconds": [], "cpu_seconds": [], "failures": [], "argv": None}
+           for n in names}
     timed_rounds = {n: [] for n in names}  # the rounds in which each case was timed (its peer: those rounds')
     for i in range(rounds):
         for name in names:
@@ -127,11 +140,12 @@ def measure(root: Path, work: Path, rounds: int, run_rounds: int, only: list[str
                     shutil.copy2(case["drop"], own / "inbox" / "edoc" / case["drop"].name)
             argv = case["argv"](i, own)
             out[name]["argv"] = " ".join(Path(argv[0]).name if k == 0 else w for k, w in enumerate(argv))
-            seconds, status, tail = _time(argv, trees[name])
+            seconds, status, tail, cpu = _time(argv, trees[name])
             # validate exits 1 for a 退文, 3 for 待复核: a verdict, not a failure
             ok = status == 0 or (case["kind"] == "validate" and status in (1, 3))
             if ok:
                 out[name]["seconds"].append(round(seconds, 3))
+                out[name]["cpu_seconds"].append(round(cpu, 3))
                 timed_rounds[name].append(i)
             else:
                 out[name]["failures"].append({"status": status, "tail": tail})
@@ -141,6 +155,7 @@ def measure(root: Path, work: Path, rounds: int, run_rounds: int, only: list[str
     peer_by_round = dict(zip(timed_rounds["peer: import prefect"], out["peer: import prefect"]["seconds"]))
     for name, entry in out.items():
         entry["median_s"] = round(statistics.median(entry["seconds"]), 3) if entry["seconds"] else None
+        entry["median_cpu_s"] = round(statistics.median(entry["cpu_seconds"]), 3) if entry["cpu_seconds"] else None
         # against the peer of the same rounds: validate and run.* run only in the first run_rounds
         peers = [peer_by_round[i] for i in timed_rounds[name] if i in peer_by_round]
         entry["peer_median_s"] = round(statistics.median(peers), 3) if peers else None
@@ -154,14 +169,15 @@ def measure(root: Path, work: Path, rounds: int, run_rounds: int, only: list[str
 def summary(result: dict) -> str:
     lines = [f"startup, {result['cpus']} CPUs, load {result['load_before'][0]:.1f} before / "
              f"{result['load_after'][0]:.1f} after (1-min averages)",
-             f"{'command':<36}{'median s':>10}{'× peer':>9}{'target':>8}  runs"]
+             f"{'command':<36}{'median s':>10}{'cpu s':>8}{'× peer':>9}{'target':>8}  runs"]
     for name, entry in result["commands"].items():
         median = f"{entry['median_s']:.2f}" if entry["median_s"] else "—"
         ratio = f"{entry['ratio']:.2f}" if entry["ratio"] else "—"
         target = f"≤{entry['target_ratio']}" if entry["target_ratio"] else ""
         mark = {True: " ok", False: " MISSED", None: ""}[entry["meets_target"]]
         failed = f", {len(entry['failures'])} failed" if entry["failures"] else ""
-        lines.append(f"{name:<36}{median:>10}{ratio:>9}{target:>8}  {len(entry['seconds'])}{failed}{mark}")
+        cpu = f"{entry['median_cpu_s']:.2f}" if entry.get("median_cpu_s") else "—"
+        lines.append(f"{name:<36}{median:>10}{cpu:>8}{ratio:>9}{target:>8}  {len(entry['seconds'])}{failed}{mark}")
     return "\n".join(lines)
 
 

@@ -9,10 +9,11 @@ first Prefect client when no PREFECT_API_URL is set):
     "database is locked", and the clerk's batch fails before its first document;
   * a `shouwen run` killed with SIGKILL leaves it running (uvicorn, ~200 MB, a port) with no parent.
 
-So the batch starts the same uvicorn app itself, first thing (it loads while our own modules import, on the
-other core), on a new data root from a copy of the machine's migrated empty database (seed_database), without
-Alembic's migration walk where the database is already at that database's revision (migrated), with the
-services a one-batch server does not need turned off, block-type registration off, a 60 s database timeout,
+So the batch starts the same uvicorn app itself (create_app below: Prefect's app, loaded with the cyclic garbage
+collector paused), first thing (it loads while our own modules import, on the other core), on a new data root
+from a copy of the machine's migrated empty database (seed_database), without Alembic's migration walk where
+the database is already at that database's revision (migrated), with the services a one-batch server does not
+need turned off, block-type registration off, a 60 s database timeout,
 a generous start-up deadline and a second try when it exits during start-up. The kernel kills it when
 `shouwen run` dies however it dies (PR_SET_PDEATHSIG), and it carries SHOUWEN_BATCH_OF (the data root) in
 its environment so a test can find what a batch left behind.
@@ -138,6 +139,19 @@ def migrated(home: Path) -> bool:
     return head is not None and _revision(database) == head
 
 
+def create_app():
+    """uvicorn's factory in the server's process: Prefect's own API app (prefect.server.api.server.create_app,
+    its settings from the environment BatchServer.start gives it), imported and built with the cyclic garbage
+    collector paused (pipelines/loading.py: ~17% of its CPU time) and its objects frozen after, as the process
+    lives for this one server."""
+    from .loading import paused
+
+    with paused(freeze=True):
+        from prefect.server.api.server import create_app as prefect_app
+
+        return prefect_app()
+
+
 class BatchServer:
     """Prefect's API app under uvicorn on 127.0.0.1 for one batch.
 
@@ -168,7 +182,7 @@ class BatchServer:
             env["PREFECT_API_DATABASE_MIGRATE_ON_START"] = "false"
         with open(self.log, "ab") as log:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "uvicorn", "--factory", "prefect.server.api.server:create_app",
+                [sys.executable, "-m", "uvicorn", "--factory", "pipelines.batch_server:create_app",
                  "--host", "127.0.0.1", "--port", str(self.port), "--log-level", "error", "--lifespan", "on"],
                 env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                 start_new_session=True,  # the clerk's Ctrl-C reaches the batch, which then stops the server in order

@@ -194,13 +194,16 @@ def start_worker(root: str, config=None) -> None:
     terminal and start the worker again and again — but by each document (process_in_worker), which the
     batch says once, in Chinese, and stops on."""
     global _office, _start_error
-    from pipelines.office import Office
+    from pipelines.loading import paused
 
-    warm_up()
-    try:
-        _office = Office.open(Path(root), config, check=False)  # the batch checked the ledger before its workers started
-    except Exception as exc:
-        _start_error = exc
+    with paused(freeze=True):  # the models and modules loaded here live as long as this worker (issue 21)
+        from pipelines.office import Office
+
+        warm_up()
+        try:
+            _office = Office.open(Path(root), config, check=False)  # the batch checked the ledger before its workers started
+        except Exception as exc:
+            _start_error = exc
 
 
 def warm_up() -> None:

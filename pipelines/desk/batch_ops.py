@@ -12,6 +12,7 @@ from ..access import require
 from ..actors import Actor, acting
 from ..refusals import DeskRefusal
 
+VERSION_CHECK = "PREFECT_CLIENT_SERVER_VERSION_CHECK_ENABLED"
 SAMPLES = Path(__file__).resolve().parents[2].joinpath("samples", "inbox")  # the repository's, not a data root's
 
 
@@ -125,6 +126,7 @@ def _run_locked(root: Path, samples: bool, say: Callable[[str], None], lanes: tu
     from ..batch_server import MARKER, BatchServer, ServerStartError
     from ..dataroot import DataRoot
     from ..faults import disk_short, interrupted
+    from ..loading import paused
     from ..office import configuration
     from ..prefect_setup import configure
     from ..workers import Workers, handing_over
@@ -144,8 +146,12 @@ def _run_locked(root: Path, samples: bool, say: Callable[[str], None], lanes: tu
         if not os.environ.get("PREFECT_API_URL"):  # no standing server configured: the batch's own, started first
             server = BatchServer(home, root).start()
             os.environ["PREFECT_API_URL"] = server.url
+            # the server is this installation's own Prefect: the client's version check (a request before the
+            # flow run's first) cannot fail; read when Prefect is first imported in this process
+            os.environ[VERSION_CHECK] = "false"
         workers = Workers(root, config=configuration(root)).start(lanes)  # the flow's Office reads the same
-        from flows import ingest
+        with paused():  # Prefect and our modules: the collector off while they load (pipelines/loading.py)
+            from flows import ingest
 
         say(f"数据目录：{root}")
         if server:
@@ -163,6 +169,7 @@ def _run_locked(root: Path, samples: bool, say: Callable[[str], None], lanes: tu
         if server:
             server.stop()
             os.environ.pop("PREFECT_API_URL", None)  # this process's next batch starts its own again
+            os.environ.pop(VERSION_CHECK, None)
 
 
 @dataclass

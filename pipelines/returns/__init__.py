@@ -24,7 +24,6 @@ from types import SimpleNamespace
 from typing import Optional
 
 from ..dataroot import sender_folder
-from .docx_fonts import set_fonts
 
 __all__ = ["set_fonts", "sender_folder", "write_return", "Signatory", "Office", "send_reply"]
 
@@ -38,6 +37,10 @@ def __getattr__(name: str):
         from .delivery import send_reply
 
         return send_reply
+    if name == "set_fonts":  # python-docx: never needed by the batch's own process, which reaches this package
+        from .docx_fonts import set_fonts  # for 送达 and 收取邮件 (issue 21)
+
+        return set_fonts
     raise AttributeError(name)
 
 
