@@ -72,6 +72,7 @@ class RapidOcrEngine:
     name = "rapidocr"
     DET_MAX_SIDE = int(os.environ.get("SHOUWEN_OCR_MAX_SIDE", 1024))
     DET_MARGIN = 64  # px of paper kept round a page's ink for the detector (it needs white round a line)
+    crop_to_ink = True  # the detector sees only a large page's inked part (_detect)
     REC_HEIGHT = 48  # the recogniser's input height (PP-OCR rec_img_shape 3×48×W)
     REC_MIN_WIDTH = 320  # a short crop is padded to this width, as PP-OCR trains its recogniser
     REC_BATCH_PIXELS = int(os.environ.get("SHOUWEN_OCR_REC_BATCH_PIXELS", 48 * 2048))  # 48 × widths summed
@@ -151,7 +152,7 @@ class RapidOcrEngine:
         h, w = image.shape[:2]
         x0 = y0 = 0
         limit = self.DET_MAX_SIDE
-        if max(h, w) > self.DET_MAX_SIDE:
+        if self.crop_to_ink and max(h, w) > self.DET_MAX_SIDE:
             inked = _inked_part(image, margin=self.DET_MARGIN)
             if inked is not None:
                 x0, y0, x1, y1 = inked
