@@ -61,10 +61,12 @@ class RapidOcrEngine:
 
     RapidOCR loads the models and does the pre- and post-processing (DB boxes, CTC decoding); the steps
     around them are ours, because they decide the time and memory of a page on two cores:
-    - the detector sees a page at most DET_MAX_SIDE px on its long side;
+    - the detector sees a page at most DET_MAX_SIDE px on its long side, and of a large page only the part that
+      holds ink, at that same scale (_detect);
     - the recogniser reads a page's lines in batches of similar width (sorted, so little is padding), each
       batch at most REC_BATCH_PIXELS of input (its activations bound the worker's memory);
-    - both models run on `threads` threads (OpenVINO by default, onnxruntime as the fallback);
+    - on OpenVINO (the default) the detector runs on `threads` threads and the recogniser's batches run side by
+      side, one stream a thread (_recogniser_on_streams); onnxruntime, the fallback, runs both on its threads;
     - the angle classifier is off: pages are turned upright beforehand (scan.straighten).
     Both models are loaded, and run once on a blank image, when the engine is built (once per worker).
     """
