@@ -342,3 +342,44 @@ def test_a_dates_month_misread_as_a_day_is_repaired(read, meant):
     from extractors.scan import normalise_ocr_text
 
     assert normalise_ocr_text(read) == meant
+
+
+def test_the_inked_part_of_a_page_is_found_with_its_margin():
+    """_inked_part: the box round a page's ink, widened by the margin and clipped to the page; None when blank."""
+    import numpy as np
+
+    from extractors.ocr import _inked_part
+
+    page = np.full((2339, 1654, 3), 255, np.uint8)
+    assert _inked_part(page, margin=64) is None
+    page[500:540, 300:1300] = 0  # one dark line of text, 1000 px long
+    x0, y0, x1, y1 = _inked_part(page, margin=64)
+    assert 300 - 64 - 4 <= x0 <= 300 - 64 and 500 - 64 - 4 <= y0 <= 500 - 64  # the sampling step widens, never cuts
+    assert 1300 + 64 <= x1 <= 1300 + 64 + 4 and 540 + 64 <= y1 <= 540 + 64 + 4
+    page[2330:, 1640:] = 0  # ink in the corner: the box reaches the page's edge, not past it
+    assert _inked_part(page, margin=64)[2:] == (1654, 2339)
+
+
+def test_the_detector_finds_the_same_lines_on_the_inked_part_as_on_the_whole_page(paper):
+    """The detector sees only a page's inked part, at the whole page's scale: the same lines, at the same
+    places in page pixels, as when it sees the whole page (a wrong offset would move every box)."""
+    import cv2
+    import numpy as np
+    from rapidfuzz.distance import Levenshtein
+
+    engine = get_engine()
+    page = cv2.cvtColor(np.asarray(paper["ok"]["pages"][0].convert("RGB")), cv2.COLOR_RGB2BGR)  # clean paper
+    page = cv2.resize(page, None, fx=200 / DPI, fy=200 / DPI, interpolation=cv2.INTER_AREA)  # as OCR sees it
+    cropped = engine.read(page)
+    engine.crop_to_ink = False
+    try:
+        whole = engine.read(page)
+    finally:
+        engine.crop_to_ink = True
+    assert len(whole) >= 10
+    # the sizes are rounded to 32 px apiece, so the two inputs differ by a few pixels (boxes move by up to 7 px;
+    # the inked part starts 150–250 px into the page, so a wrong offset moves them far more): a space may come or go,
+    # a colon be read half- or full-width
+    for ln in whole:  # each line found again, its words, at its place (a name may stand twice on a page)
+        assert any(Levenshtein.distance(c.text.replace(" ", ""), ln.text.replace(" ", "")) <= 1
+                   and np.allclose(c.box, ln.box, atol=10) for c in cropped), (ln.text, ln.box, [(c.text, c.box) for c in cropped])
