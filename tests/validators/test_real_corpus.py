@@ -38,7 +38,7 @@ KNOWN_FAILURES: dict[str, set[str]] = {
     #
     # third held-out set h41–h70 (added for issue 24 by a tester who never read extractors/ or validators/; measured
     # on main e05f230 before any fix of issue 24: 4 of 30 fully right, h42 falsely returned; tests/data/real/HELDOUT.md
-    # and bench/results/heldout-baseline.json give each misread and each returned reason judged true or untrue).
+    # and tests/data/real/heldout-baseline.json give each misread and each returned reason judged true or untrue).
     # Round 1 of issue 24 read 13 of its 64 misreads; round 2 (branch parser2: page crumbs, menus, clocks, series
     # headings and labels are page lines; pinyin glosses and "?" for lost blanks taken out; 文种 named by the 正文;
     # "∶" read as "："; labels with a qualifier) read 57 more, made after the misreads were seen: no longer held out.
@@ -52,7 +52,7 @@ KNOWN_FAILURES: dict[str, set[str]] = {
     #
     # fourth held-out set h71–h91 (added by a tester who had not read extractors/ or validators/: branch heldout3;
     # measured on main bcc0369 before any fix: 14 of 21 fully right, no false 退文, 9 held for the clerk, one missed
-    # break (h91) — tests/data/real/HELDOUT.md, bench/results/heldout-h71.json). Read since by that branch's parser
+    # break (h91) — tests/data/real/HELDOUT.md, tests/data/real/heldout-h71.json). Read since by that branch's parser
     # changes, made after the misreads were seen (no longer held out): h75, h77, h91's issuer (a law site's organ line
     # when nothing else names the issuer), h78 (“现予印发”: an 印发通知), h85 (a flattened text's 署名 at the end of the
     # line above its date, and a date followed by the page's "|"), h86 (a date that lost 年/月/日 under its 署名), h89
