@@ -16,6 +16,8 @@ from functools import lru_cache
 from operator import add
 from typing import Optional
 
+import numpy as np
+
 CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _UNIT = re.compile(rf"[{CJK}]|[a-z0-9]+")
 # what ends a segment: whitespace and sentence punctuation; anything else that is no unit is dropped in place
@@ -112,8 +114,73 @@ def analyse(title: str, body: str) -> tuple[str, str, str, str]:
     an intersection that skips ahead, where "in the title or in the text" per part is a union that must visit
     every document of both (measured: 11 ms against 0.8 ms for three words and a 文种 at 100,000)."""
     title_segs, body_segs = _clean_segments(title), _clean_segments(body)
-    return (bigram_text("", title_segs), bigram_text("", title_segs + body_segs), unit_text("", title_segs + body_segs),
-            word_text(f"{title}\n{(body or '')[:WORD_CHARS]}"))
+    both, units = _bigrams_and_units(title_segs + body_segs)
+    return bigram_text("", title_segs), both, units, word_text(f"{title}\n{(body or '')[:WORD_CHARS]}")
+
+
+# --- the same two fields, vectorised (the index's build: a third of the Python time per document) ----------------
+# bigram_text and unit_text above are the definition; _bigrams_and_units gives the same strings (tests hold it to
+# them on random text) from one array of code points: each Latin/number run becomes one private-use code point
+# (a placeholder), so every unit is one code point, a bigram is two neighbours within a segment (segments
+# joined by a line break), and the runs are put back in the two strings at the end.
+_PLACE, _PLACES = 0xE000, 0x1900  # placeholders: U+E000–U+F8FF, never in cleaned text (not CJK, not a-z0-9)
+_SPACE, _JOIN_CODE = np.uint32(ord(" ")), np.uint32(ord(JOIN))
+
+
+def _with_runs(codes: np.ndarray, runs: list[str]) -> str:
+    """codes (uint32 code points) as text, each placeholder replaced by its run."""
+    text = codes.tobytes().decode("utf-32-le")
+    if not runs:
+        return text
+    at, pieces = 0, []
+    where = np.flatnonzero((codes >= _PLACE) & (codes < _PLACE + _PLACES))
+    for i, k in zip(where.tolist(), (codes[where] - _PLACE).tolist()):
+        pieces.append(text[at:i])
+        pieces.append(runs[k])
+        at = i + 1
+    pieces.append(text[at:])
+    return "".join(pieces)
+
+
+def _bigrams_and_units(segs: list[str]) -> tuple[str, str]:
+    """(bigram_text("", segs), unit_text("", segs)) of _clean_segments' output, computed on arrays."""
+    if not segs:
+        return "", ""
+    text = "\n".join(segs)
+    c = np.frombuffer(text.encode("utf-32-le"), dtype="<u4").copy()
+    latin = ((c >= ord("a")) & (c <= ord("z"))) | ((c >= ord("0")) & (c <= ord("9")))
+    keep, runs = c != 1, []  # \x01: in-word punctuation, dropped (its neighbours become neighbours)
+    if latin.any():
+        before = np.concatenate(([False], latin[:-1]))
+        starts = np.flatnonzero(latin & ~before)
+        if len(starts) > _PLACES:  # a table of thousands of numbers: the definition, unit by unit
+            return bigram_text("", segs), unit_text("", segs)
+        ends = np.flatnonzero(latin & ~np.concatenate((latin[1:], [False]))) + 1
+        runs = [text[s:e] for s, e in zip(starts.tolist(), ends.tolist())]
+        c[starts] = _PLACE + np.arange(len(starts), dtype="<u4")
+        keep &= ~(latin & before)  # a run's other characters
+    c = c[keep]
+    unit = c != ord("\n")
+    right = np.concatenate((unit[1:], [False]))
+    pair = unit & right  # a unit and its right neighbour in the same segment
+    lone = unit > (right | np.concatenate(([False], unit[:-1])))  # a segment of one unit
+    following = np.concatenate((c[1:], np.zeros(1, dtype="<u4")))
+    out = np.empty((len(c), 4), dtype="<u4")  # per unit: [unit, _ or 0, next unit or space, space or 0]
+    out[:, 0] = c * (pair | lone)
+    if runs:
+        placed = (c >= _PLACE) & (c < _PLACE + _PLACES)
+        out[:, 1] = (pair & (placed | np.concatenate((placed[1:], [False])))) * _JOIN_CODE
+    else:
+        out[:, 1] = 0
+    out[:, 2] = following * pair + lone * _SPACE
+    out[:, 3] = pair * _SPACE
+    flat = out.ravel()
+    bigrams_ = _with_runs(flat[flat != 0][:-1], runs)
+    spaced = np.empty((len(c), 2), dtype="<u4")
+    spaced[:, 0] = c * unit
+    spaced[:, 1] = unit * _SPACE
+    flat = spaced.ravel()
+    return bigrams_, _with_runs(flat[flat != 0][:-1], runs)
 
 
 @dataclass

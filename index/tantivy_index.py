@@ -622,6 +622,16 @@ class TantivyIndex:
     SAMPLE_MIN = 300
     VISIT_MAX = 8_000
     EXACT_VISIT_MAX = 64_000
+    SAMPLE_LEAD = 2
+
+    def _leading(self, documents: int, bound: int) -> int:
+        """The first level whose sample holds at most 1/SAMPLE_LEAD as many documents as the rarest clause (bound):
+        the engine's intersection then walks the sample and checks the phrases only at its documents. A sample
+        about as large as that clause does not lead, and the phrases walk every match of their own (measured
+        at 450,000: three words, level 3 of a bigram in 56,000 documents 11 ms, level 4 2.8 ms)."""
+        if not self.SAMPLE_LEAD:
+            return 0
+        return max(0, min(SAMPLE_LEVELS, math.ceil(math.log2(self.SAMPLE_LEAD * max(1, documents) / max(1, bound)))))
 
     def _expected(self, searcher, parsed, filters) -> tuple[int, float]:
         """(bound, expected): at most `bound` documents can match (no more than hold the rarest bigram or unit of
@@ -671,7 +681,9 @@ class TantivyIndex:
         query = self._matching(parsed, date_from, date_to, filters)
         bound, expected = self._expected(searcher, parsed, filters)
         floor = _level(bound, self.VISIT_MAX, self.VISIT_MAX // 2)  # bound / 2^floor ≤ VISIT_MAX
-        level = 0 if not floor else max(floor, _level(expected, self.EXACT_UP_TO, self.SAMPLE_TARGET))
+        # first the sample that leads the engine's intersection (_leading), where that holds SAMPLE_MIN matches
+        level = 0 if not floor else max(floor, _level(expected, self.EXACT_UP_TO, self.SAMPLE_TARGET),
+                                        self._leading(searcher.num_docs, bound))
         count, counted = self._tally(searcher, query, level, facets, today)
         while level:
             estimate = count << level
@@ -757,7 +769,7 @@ class TantivyIndex:
         key = (tuple((p.text, tuple(p.units)) for p in parsed.parts), date_from, date_to,
                tuple(sorted((k, str(v)) for k, v in filters.items() if v is not None)), facets, today,
                self._seen, searcher.num_docs, self.EXACT_UP_TO, self.SAMPLE_TARGET, self.SAMPLE_MIN, self.VISIT_MAX,
-               self.EXACT_VISIT_MAX)
+               self.EXACT_VISIT_MAX, self.SAMPLE_LEAD)
         with _COUNTER_LOCK:
             kept = self._counts.get(key)
             if kept is not None:

@@ -1,9 +1,22 @@
 """How text and queries are cut for search (检索分词); expected values written by hand from the inputs."""
 from __future__ import annotations
 
+import random
+
 import pytest
 
-from index.analysis import MAX_UNITS, MAX_WORDS, QueryError, bigram_text, parse_query, segments, snippet, unit_text
+from index.analysis import (
+    MAX_UNITS,
+    MAX_WORDS,
+    QueryError,
+    _clean_segments,
+    analyse,
+    bigram_text,
+    parse_query,
+    segments,
+    snippet,
+    unit_text,
+)
 
 
 def test_bigrams_keep_their_order_and_punctuation_inside_a_word_is_dropped():
@@ -16,6 +29,24 @@ def test_bigrams_keep_their_order_and_punctuation_inside_a_word_is_dropped():
 def test_units_and_segments():
     assert segments("全市学校，ＧＢ９７０４") == [["全", "市", "学", "校"], ["gb9704"]]  # full-width to ASCII
     assert unit_text("校舍/维修 2026年") == "校 舍 维 修 2026 年"
+
+
+def test_the_index_build_cuts_text_exactly_as_the_definition_does():
+    # analyse computes the bigram and unit fields on arrays (fast); they must be bigram_text / unit_text's strings
+    # for any text: Latin runs next to CJK, in-word punctuation, one-unit segments, full-width, private-use
+    # characters (the arrays' placeholders), control characters, empty text
+    assert analyse("", "") == ("", "", "", "")
+    assert analyse("筑教发〔2026〕12号", "市。GB/T 9704-2012，校舍/维修")[1:3] == (
+        "筑教 教发 发_2026 2026_12 12_号 市 gb_t 9704_2012 校舍 舍维 维修",
+        "筑 教 发 2026 12 号 市 gb t 9704 2012 校 舍 维 修")
+    rng = random.Random(5)
+    alphabet = "校舍维修市区 ，。/-〔〕ab12XＧ９\n\t①é_\x00\x01\ue001\uf8ff㐀\ufa00"
+    for _ in range(3000):
+        title, body = ("".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40))) for _ in range(2))
+        segs = _clean_segments(title) + _clean_segments(body)
+        assert analyse(title, body)[1:3] == (bigram_text("", segs), unit_text("", segs)), (title, body)
+    many = "，".join(f"第{i}条a{i}" for i in range(4000))  # more Latin runs than placeholders: the definition
+    assert analyse("", many)[1:3] == (bigram_text(many), unit_text(many))
 
 
 def test_queries_words_phrases_and_marks():

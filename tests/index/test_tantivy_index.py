@@ -171,6 +171,17 @@ def test_an_estimate_under_the_threshold_is_counted_again_exactly_where_affordab
     assert again.approximate and again.total_zh.startswith("约 ")
 
 
+def test_the_first_sample_is_at_most_half_the_rarest_clause(tmp_path):
+    # a sample about as large as the query's rarest clause does not lead the engine's intersection (the phrases
+    # then walk all their matches): the first level counted holds at most half as many documents as that clause
+    index = open_index(tmp_path)
+    assert index._leading(1_000_000, 125_000) == 4  # 1,000,000 / 2^4 = 62,500 ≤ 125,000 / 2
+    assert index._leading(1_000_000, 1_000_000) == 1
+    assert index._leading(2000, 666) == 3  # 250 ≤ 333; 2000 / 2^2 = 500 is not
+    index.SAMPLE_LEAD = 0  # off: the levels as before
+    assert index._leading(1_000_000, 125_000) == 0
+
+
 def test_the_samples_are_nested_and_halve(tmp_path):
     from index.tantivy_index import sample_level
 
