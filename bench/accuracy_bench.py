@@ -34,6 +34,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench import machine  # noqa: E402
 from extractors import extract  # noqa: E402
 from extractors.convert import convert_files  # noqa: E402
 from extractors.elements import parse_elements  # noqa: E402
@@ -153,6 +154,7 @@ def main_producers(argv: list[str]) -> None:
 def main() -> None:
     if "--producers" in sys.argv:
         return main_producers(sys.argv[1:])
+    started = machine.before()
     # (name, spec, the rule it breaks, rules its change may also break (neither counted nor held against it), formats)
     documents = [(f"ok-{k}", spec, frozenset(), frozenset(), ("docx", "pdf", "named", "txt")) for k, spec in CONFORMANT.items()]
     documents += [(f"case-{c.id}", c.spec, frozenset({c.rule}), c.also, c.formats) for c in CASES]
@@ -197,7 +199,7 @@ def main() -> None:
             recall = c["tp"] / (c["tp"] + c["fn"]) if c["tp"] + c["fn"] else None
             per_format[fmt] = {**c, "precision": precision, "recall": recall}
         table[rule_id] = per_format
-    out = {"false_returns": returns, "breaking": dict(breaking),
+    out = {"machine": machine.after(started), "false_returns": returns, "breaking": dict(breaking),
            "corpus": {"documents": len(documents), "checks": sum(len(d[4]) for d in documents)},
            "font_findings_on_substituted_pdfs": substituted_font_findings, "rules": table}
     target = ROOT / "bench" / "results" / "accuracy.json"

@@ -33,6 +33,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench import machine  # noqa: E402
 from tests.real_corpus import ALL_FIELDS, DOCS, FIELD_ZH, REAL, expected_value, field_matches, load_cases, normalised  # noqa: E402
 from tests.real_corpus import read_or_unusable as read
 
@@ -68,6 +69,7 @@ def main(argv: list[str]) -> None:
     parser.add_argument("--corpus", type=Path, help="a folder with an expected.toml (default tests/data/real)")
     parser.add_argument("--files", type=Path, help="where the --corpus files are (default its docs/ folder)")
     args = parser.parse_args(argv)
+    began = machine.before()
     if args.corpus:
         cases = load_cases(args.corpus / "expected.toml", args.files or args.corpus / "docs", missing_ok=True)
     else:
@@ -124,6 +126,7 @@ def main(argv: list[str]) -> None:
         missed = [f"{d}:{r}" for d, r in breaks if (d, f"breaks:{r}") in failed]
         result["missed_breaks"][group] = {"breaks": len(breaks), "missed": len(missed), "documents": missed}
     result["failures"] = failures
+    result["machine"] = machine.after(began)
     result["per_document"] = [{
         "document": c.id, "origin": c.origin, "verdict": readings[c.id].verdict,
         "outcome": readings[c.id].outcome, "errors": readings[c.id].errors,

@@ -16,7 +16,6 @@ import argparse
 import json
 import multiprocessing
 import os
-import platform
 import sys
 import tempfile
 import time
@@ -25,6 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench import machine  # noqa: E402
 from pipelines.ledger import open_ledger  # noqa: E402
 from tests.postgres import PostgresServer, bin_dir  # noqa: E402
 
@@ -77,6 +77,7 @@ def main() -> None:
     args = parser.parse_args()
     if bin_dir() is None:
         sys.exit("PostgreSQL server binaries are not installed (scripts/setup.sh --dev)")
+    started = machine.before()
     durable, fast = PostgresServer(bin_dir(), durable=True), PostgresServer(bin_dir())
     results: dict = {}
     try:
@@ -94,7 +95,7 @@ def main() -> None:
         durable.stop()
         fast.stop()
     out = {"benchmark": "ledger", "per_process": args.per_process, "cpus": os.cpu_count(),
-           "machine": platform.platform(), "python": platform.python_version(),
+           "machine": machine.after(started),
            "postgres_bin": str(bin_dir()), "results": results,
            "note": "Unix socket; postgresql: server defaults (fsync on); postgresql_fsync_off: fsync, "
                    "synchronous_commit and full_page_writes off (the tests' harness); sqlite: WAL, synchronous=FULL. "

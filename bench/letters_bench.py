@@ -23,6 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench import machine  # noqa: E402
 from extractors import UnusableInput  # noqa: E402
 from pipelines.letters.tell import tell  # noqa: E402
 from pipelines.review import read_original  # noqa: E402
@@ -49,6 +50,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--out", default=str(ROOT / "bench" / "results" / "letters.json"))
     args = parser.parse_args()
+    began = machine.before()
     started = time.perf_counter()
     result = {"documents": {}, "letters": {}}
     for channel, name in ((None, "ordinary channel"), ("12345", "letter channel")):
@@ -74,6 +76,7 @@ def main() -> int:
     result["seconds"] = round(time.perf_counter() - started, 2)
     result["commit"] = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
                                       text=True).stdout.strip()
+    result["machine"] = machine.after(began)
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     Path(args.out).write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")
     for name, r in result["documents"].items():

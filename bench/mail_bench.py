@@ -18,7 +18,6 @@ import argparse
 import email.policy
 import json
 import os
-import platform
 import statistics
 import sys
 import time
@@ -29,6 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench import machine  # noqa: E402
 from extractors import UnusableInput  # noqa: E402
 from extractors.mail import unpack  # noqa: E402
 
@@ -74,6 +74,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--rounds", type=int, default=20)
     args = ap.parse_args()
+    started = machine.before()
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
     rows = []
@@ -84,7 +85,7 @@ def main() -> None:
                      "unpack_ms": round(ours * 1000, 2), "unpack_mb_per_s": round(len(data) / ours / 1e6, 1)})
     refused = [{"message": name, "bytes": len(data), "unpack_ms": round(timed(unpack, data, 3) * 1000, 1)}
                for name, data in hostile().items()]
-    result = {"python": platform.python_version(), "machine": platform.machine(), "rounds": args.rounds,
+    result = {"machine": machine.after(started), "rounds": args.rounds,
               "samples": rows, "hostile": refused,
               "total": {"stdlib_ms": round(sum(r["stdlib_ms"] for r in rows), 1),
                         "unpack_ms": round(sum(r["unpack_ms"] for r in rows), 1)}}

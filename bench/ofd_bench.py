@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import resource
 import statistics
 import sys
@@ -27,6 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench import machine  # noqa: E402
 from extractors import extract  # noqa: E402
 from extractors.elements import parse_elements  # noqa: E402
 from tests import builder, ofd_builder  # noqa: E402
@@ -78,6 +78,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
+    started = machine.before()
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})  # one core
     with tempfile.TemporaryDirectory(prefix="shouwen-ofd-bench-") as tmp:
@@ -93,7 +94,7 @@ def main() -> None:
     peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     out = {
         "benchmark": "OFD vs PDF: extract + parse + validate, one core, same documents",
-        "machine": {"cpu_count": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
+        "machine": machine.after(started),
         "corpus_build_seconds": round(build_seconds, 1),
         "warmup_seconds": round(warmup, 2),
         "peak_rss_mib": round(peak_mib, 1),

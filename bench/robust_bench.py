@@ -26,6 +26,7 @@ sys.path.insert(0, str(ROOT))
 import cv2  # noqa: E402
 import numpy as np  # noqa: E402
 
+from bench import machine  # noqa: E402
 from extractors import UnusableInput, extract, scan, seals  # noqa: E402
 from extractors.elements import parse_elements  # noqa: E402
 from pipelines.review import review_bytes  # noqa: E402
@@ -110,9 +111,11 @@ def text_bench(work: Path) -> dict:
 
 
 def main() -> None:
+    started = machine.before()
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         result = {"seals": seal_bench(work), "texts": text_bench(work)}
+    result["machine"] = machine.after(started)
     target = ROOT / "bench" / "results" / "robust.json"
     target.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     print("seal finding (ms per page, seals found):")

@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import difflib
 import json
-import platform
 import random
 import statistics
 import sys
@@ -27,6 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench import machine  # noqa: E402
 from pipelines.ledger import SQLiteLedger  # noqa: E402
 from pipelines.same_document import match, similarity  # noqa: E402
 
@@ -48,6 +48,7 @@ def main() -> None:
     parser.add_argument("--chars", type=int, default=3000)
     parser.add_argument("--rounds", type=int, default=20)
     args = parser.parse_args()
+    started = machine.before()
     rng = random.Random(7)
     text = "".join(rng.choice(CHARS) for _ in range(args.chars))
     noisy = "".join(rng.choice(CHARS) if i % 40 == 0 else c for i, c in enumerate(text))
@@ -76,7 +77,7 @@ def main() -> None:
         }
         ledger.close()
     result = {"documents_in_ledger": args.documents, "chars": args.chars, "compare": compare, "match": claims,
-              "machine": platform.platform(), "python": platform.python_version()}
+              "machine": machine.after(started)}
     out = ROOT / "bench" / "results" / "same_document.json"
     out.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     print(f"正文比较（{args.chars} 字，OCR 噪声 1/40，相似度 {compare['similarity']}）："
