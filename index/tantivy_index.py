@@ -490,13 +490,15 @@ class TantivyIndex:
             return None
         result = searcher.search(tantivy.Query.term_query(self.schema, "words", word), limit=2 * limit, count=False)
         pattern, hits = phrase_pattern(part), []
-        for score, addr in result.hits:
+        for score, addr in result.hits:  # read in rank order until `limit` pass: no text read, no snippet cut, past them
             doc_id, title, body, fields = _unpack(searcher.doc(addr))
             if pattern.search(f"{title}\n{body}"):
                 hits.append(Hit(id=doc_id, number=fields.get("number"), title=title, score=round(score, 4),
                                 snippet=snippet(title, body, parsed.parts),
                                 fields={k: fields.get(k) for k in FIELDS if k != "number"}))
-        return hits[:limit] if len(hits) >= limit else None
+                if len(hits) == limit:
+                    return hits
+        return None
 
     def _title_first(self, searcher, parsed, limit, date_from, date_to, filters) -> list:
         """The "title-first" plan (标题优先): first the documents whose title holds every part of the query
@@ -684,7 +686,10 @@ class TantivyIndex:
         # first the sample that leads the engine's intersection (_leading), where that holds SAMPLE_MIN matches
         level = 0 if not floor else max(floor, _level(expected, self.EXACT_UP_TO, self.SAMPLE_TARGET),
                                         self._leading(searcher.num_docs, bound))
-        count, counted = self._tally(searcher, query, level, facets, today)
+        # a probe: a sample so small that not even every holder of the rarest clause would make SAMPLE_MIN there (a
+        # phrase led by its sample) is counted again at a larger level, so its facets would be thrown away: count only
+        probe = facets and level > floor and bound >> level < self.SAMPLE_MIN
+        count, counted = self._tally(searcher, query, level, facets and not probe, today)
         while level:
             estimate = count << level
             if estimate < self.EXACT_UP_TO and bound <= self.EXACT_VISIT_MAX:
@@ -693,6 +698,9 @@ class TantivyIndex:
                 level = max(floor, min(level - 1, _level(estimate, self.EXACT_UP_TO, 2 * self.SAMPLE_MIN)))
             else:
                 break
+            probe = False
+            count, counted = self._tally(searcher, query, level, facets, today)
+        if probe:  # the probe's count stands after all (its sample drew more than its share): its facets too
             count, counted = self._tally(searcher, query, level, facets, today)
         if not level:
             return count, counted, False

@@ -171,6 +171,32 @@ def test_an_estimate_under_the_threshold_is_counted_again_exactly_where_affordab
     assert again.approximate and again.total_zh.startswith("约 ")
 
 
+def test_a_probe_sample_counts_without_facets_and_the_facets_come_from_the_count_kept(tmp_path):
+    # a first sample too small to hold SAMPLE_MIN even if every holder of the rarest clause matched (a probe) is
+    # counted without facets; the facets come from the level whose count is kept, whichever it is
+    index = _counting_index(tmp_path)
+    calls = []
+    tally = index._tally
+    index._tally = lambda s, q, level, facets, today: calls.append((level, facets)) or tally(s, q, level, facets, today)
+    index.SAMPLE_TARGET, index.SAMPLE_MIN = 40, 100  # 校舍: 666 >> 4 = 41 < 100: level 4 is a probe, then level 2
+    moved = index.results("校舍", limit=5)
+    assert calls[0] == (4, False) and calls[-1][1] and calls[-1][0] < 4
+    assert moved.approximate and abs(moved.total - 666) <= 0.35 * 666
+    assert abs(moved.facets["doc_type"]["请示"] - 333) <= 0.4 * 333 and abs(moved.facets["doc_type"]["通知"] - 333) <= 0.4 * 333
+    # level 4's sample (117 of the 2,000) holds more than 666 >> 4 of the 校舍 documents: counted again, with facets
+    from index.tantivy_index import sample_level
+
+    held = sum(1 for i in range(3, 2001, 3) if sample_level(i) >= 4)
+    assert held > 666 >> 4
+    calls.clear()
+    index.SAMPLE_MIN = held
+    index.forget_counts()
+    kept = index.results("校舍", limit=5)
+    assert calls == [(4, False), (4, True)]
+    assert kept.approximate and set(kept.facets["doc_type"]) == {"请示", "通知"}
+    assert sum(kept.facets["doc_type"].values()) == pytest.approx(kept.total, rel=0.05)
+
+
 def test_the_first_sample_is_at_most_half_the_rarest_clause(tmp_path):
     # a sample about as large as the query's rarest clause does not lead the engine's intersection (the phrases
     # then walk all their matches): the first level counted holds at most half as many documents as that clause
