@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -127,16 +128,23 @@ class RapidOcrEngine:
             self._rec_run, self._characters = _recogniser_in_turn(rec.session), rec.postprocess_op.character
         if list(self._det.mean) == [0.5] * 3 and list(self._det.std) == [0.5] * 3:  # PP-OCR's det normalisation
             self._det.get_preprocess = lambda: _DetInput(self._det.limit_side_len, self._det.limit_type)
+        # one page at a time per engine: the web desk registers uploads on a thread pool, and a model's requests
+        # (and the recogniser's streams) serve one caller at a time
+        self._lock = threading.Lock()
         self.read(np.full((64, 256, 3), 255, np.uint8))  # the runtime's first-call set-up belongs to the load
         self._rec_batches([np.full((self.REC_HEIGHT, self.REC_MIN_WIDTH, 3), 255, np.uint8)])
 
     def read(self, image: np.ndarray) -> list[OcrLine]:
+        with self._lock:
+            return self._read(image)
+
+    def _read(self, image: np.ndarray) -> list[OcrLine]:
         from rapidocr.utils.process_img import get_rotate_crop_image
 
         quads = self._detect(image)
         if not quads:
             return []
-        read = self.recognise([get_rotate_crop_image(image, q.copy()) for q in quads])
+        read = self._rec_batches([get_rotate_crop_image(image, q.copy()) for q in quads])
         out = []
         for quad, (text, score) in zip(quads, read):
             if text.strip() and score >= self.TEXT_SCORE:
@@ -171,7 +179,8 @@ class RapidOcrEngine:
 
     def recognise(self, crops: list[np.ndarray]) -> list[tuple[str, float]]:
         """Text and mean confidence of each line image (H×W×3 uint8), in the order given."""
-        return self._rec_batches(crops)
+        with self._lock:
+            return self._rec_batches(crops)
 
     def _rec_batches(self, crops: list[np.ndarray]) -> list[tuple[str, float]]:
         widths = [self._rec_width(c) for c in crops]

@@ -383,3 +383,23 @@ def test_the_detector_finds_the_same_lines_on_the_inked_part_as_on_the_whole_pag
     for ln in whole:  # each line found again, its words, at its place (a name may stand twice on a page)
         assert any(Levenshtein.distance(c.text.replace(" ", ""), ln.text.replace(" ", "")) <= 1
                    and np.allclose(c.box, ln.box, atol=10) for c in cropped), (ln.text, ln.box, [(c.text, c.box) for c in cropped])
+
+
+def test_one_engine_read_from_two_threads_at_once_reads_each_page_whole(paper):
+    """The web desk registers uploads on a thread pool: two pages read at once by the process's one engine each
+    come back as read alone (the recogniser's streams and the models' requests serve one caller at a time)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    import cv2
+    import numpy as np
+
+    engine = get_engine()
+    pages = []
+    for name in ("ok", "bad"):
+        page = cv2.cvtColor(np.asarray(paper[name]["pages"][0].convert("RGB")), cv2.COLOR_RGB2BGR)
+        pages.append(cv2.resize(page, None, fx=200 / DPI, fy=200 / DPI, interpolation=cv2.INTER_AREA))
+    alone = [[ln.text for ln in engine.read(page)] for page in pages]
+    assert alone[0] != alone[1]
+    with ThreadPoolExecutor(2) as pool:
+        together = list(pool.map(lambda page: [ln.text for ln in engine.read(page)], pages * 2))
+    assert together == alone * 2
