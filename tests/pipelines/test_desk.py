@@ -20,6 +20,7 @@ from pipelines.office import NoLedger, Office
 from pipelines.routing import RulesError, load_rules, route
 
 from .. import builder
+from ..environment import office_only
 from ..pipelines.test_batch import SAMPLES
 
 REQUEST = "筑教呈2026-5号-校舍维修资金请示.pdf"
@@ -30,9 +31,7 @@ CUT = "传输中断-半截文件.pdf"
 
 @pytest.fixture(autouse=True)
 def own_configuration(monkeypatch):
-    monkeypatch.setenv("SHOUWEN_SETTLE_SECONDS", "0.1")
-    for name in ("SHOUWEN_CONFIG", "SHOUWEN_LEDGER_URL", "SHOUWEN_INDEX_URL", "SHOUWEN_PROFILE", "SHOUWEN_TIMEZONE"):
-        monkeypatch.delenv(name, raising=False)
+    office_only(monkeypatch)
 
 
 @pytest.fixture(scope="module")

@@ -15,6 +15,7 @@ from pipelines.batch import run_batch
 from pipelines.config import load
 from pipelines.office import Office
 
+from ..environment import office_only
 from .test_batch import SAMPLES
 
 SECRET = "机密-筑教发2026-15号-高考试卷保密管理.eml"
@@ -22,9 +23,7 @@ SECRET = "机密-筑教发2026-15号-高考试卷保密管理.eml"
 
 @pytest.fixture(autouse=True)
 def own_configuration(monkeypatch):
-    monkeypatch.setenv("SHOUWEN_SETTLE_SECONDS", "0.1")
-    for name in ("SHOUWEN_CONFIG", "SHOUWEN_LEDGER_URL", "SHOUWEN_INDEX_URL", "SHOUWEN_PROFILE", "SHOUWEN_TIMEZONE"):
-        monkeypatch.delenv(name, raising=False)
+    office_only(monkeypatch)
 
 
 def test_a_mails_page_shows_its_attached_document_not_the_message_source(tmp_path):

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import pytest
 
+from ..environment import office_only
+
 
 @pytest.fixture(scope="module")
 def browser():
@@ -20,7 +22,4 @@ def browser():
 def letters_configuration(monkeypatch):
     """The letters' web tests read only their own office's shouwen.toml: no ledger, index, profile or root named
     by the environment, and a short settle time for files dropped into the inbox."""
-    monkeypatch.setenv("SHOUWEN_SETTLE_SECONDS", "0.1")
-    for name in ("SHOUWEN_CONFIG", "SHOUWEN_LEDGER_URL", "SHOUWEN_INDEX_URL", "SHOUWEN_PROFILE", "SHOUWEN_TIMEZONE",
-                 "SHOUWEN_WEB_SECURE_COOKIES", "SHOUWEN_ROOT"):
-        monkeypatch.delenv(name, raising=False)
+    office_only(monkeypatch, "SHOUWEN_WEB_SECURE_COOKIES", "SHOUWEN_ROOT")

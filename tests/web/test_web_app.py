@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from .. import web_office
+from ..environment import office_only
 from ..web_office import ACCOUNTS, HELD_TITLE, LETTER, REPORT, REQUEST, SECRET_TITLE
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -23,10 +24,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @pytest.fixture(autouse=True)
 def own_configuration(monkeypatch):
-    monkeypatch.setenv("SHOUWEN_SETTLE_SECONDS", "0.1")
-    for name in ("SHOUWEN_CONFIG", "SHOUWEN_LEDGER_URL", "SHOUWEN_INDEX_URL", "SHOUWEN_PROFILE", "SHOUWEN_TIMEZONE",
-                 "SHOUWEN_WEB_SECURE_COOKIES"):
-        monkeypatch.delenv(name, raising=False)
+    office_only(monkeypatch, "SHOUWEN_WEB_SECURE_COOKIES")
 
 
 @pytest.fixture(scope="module")

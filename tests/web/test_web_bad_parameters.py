@@ -6,15 +6,13 @@ from __future__ import annotations
 
 import pytest
 
+from ..environment import office_only
 from ..web_office import ACCOUNTS
 
 
 @pytest.fixture(autouse=True)
 def own_configuration(monkeypatch):
-    monkeypatch.setenv("SHOUWEN_SETTLE_SECONDS", "0.1")
-    for name in ("SHOUWEN_CONFIG", "SHOUWEN_LEDGER_URL", "SHOUWEN_INDEX_URL", "SHOUWEN_PROFILE", "SHOUWEN_TIMEZONE",
-                 "SHOUWEN_WEB_SECURE_COOKIES"):
-        monkeypatch.delenv(name, raising=False)
+    office_only(monkeypatch, "SHOUWEN_WEB_SECURE_COOKIES")
 
 
 @pytest.fixture

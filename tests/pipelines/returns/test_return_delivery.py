@@ -10,7 +10,6 @@ configuration built here.
 from __future__ import annotations
 
 import io
-import os
 import shutil
 from datetime import datetime, timedelta, timezone
 from email.message import EmailMessage
@@ -38,19 +37,6 @@ PASSWORD = "s3cret-Never-Shown"
 @pytest.fixture(autouse=True)
 def quick_settle(monkeypatch):
     monkeypatch.setenv("SHOUWEN_SETTLE_SECONDS", "0.1")
-
-
-@pytest.fixture(autouse=True)
-def own_configuration():
-    """The CLI run in this process activates its root's configuration ($SHOUWEN_CONFIG, $SHOUWEN_ROOT …): undone
-    after each test, so that no later test reads this one's shouwen.toml."""
-    from pipelines import config as cfg
-
-    environ, current = dict(os.environ), cfg._current
-    yield
-    os.environ.clear()
-    os.environ.update(environ)
-    cfg._current = current
 
 
 @pytest.fixture(scope="module")
