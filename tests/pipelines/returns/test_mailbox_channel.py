@@ -29,7 +29,6 @@ from ...pipelines.returns.test_return_delivery import (  # noqa: F401
     _attachments,
     _mail_in,
     _office_toml,
-    own_configuration,
 )
 
 USERS = {"office": "office-pw-1", "bgs": "bgs-pw-2"}  # the office's mailbox; the sender's (bgs@gyjy.example.cn)
