@@ -255,7 +255,18 @@ def mail_attachment(request: Request, doc_id: int, number: int, who: Actor = Dep
 
 @router.get("/documents/{doc_id}/notice")
 def notice(request: Request, doc_id: int, who: Actor = Depends(actor)):
-    path, name = desk.return_notice(office(request), doc_id, actor=who)
+    """The latest 退文通知单 (or 重发) of the document, wherever it is kept (outbox/, or withdrawn/ once withdrawn)."""
+    return _notice_file(request, doc_id, None, who)
+
+
+@router.get("/documents/{doc_id}/notices/{notice_id}")
+def notice_by_id(request: Request, doc_id: int, notice_id: int, who: Actor = Depends(actor)):
+    """One notice of the document, as the page lists them (desk.documents.notice_files): 退文通知单, 重发, 撤回通知."""
+    return _notice_file(request, doc_id, notice_id, who)
+
+
+def _notice_file(request: Request, doc_id: int, notice_id, who: Actor):
+    path, name = desk.return_notice(office(request), doc_id, notice_id, actor=who)
     return FileResponse(path, media_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
                         headers={"Content-Disposition": _disposition(name)})
 
@@ -310,7 +321,7 @@ def resend(request: Request, doc_id: int, who: Actor = Depends(actor)):
 @router.post("/documents/{doc_id}/withdraw")
 def withdraw(request: Request, doc_id: int, reason: str = Form(""), who: Actor = Depends(actor)):
     key = desk.find(office(request), str(doc_id), actor=who)["number"]
-    desk.withdraw(office(request), key, _blank(reason) or "文秘人员复核后撤回退文", actor=who)
+    desk.withdraw(office(request), key, reason, actor=who)  # no reason: refused there, as on the command line
     return _back(doc_id, "withdrawn")
 
 
