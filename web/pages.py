@@ -495,14 +495,28 @@ async def handling_step(request: Request, doc_id: int, step: str, who: Actor = D
             path = folder / (Path(upload.filename.replace("\\", "/")).name or "附件")
             path.write_bytes(data)
             paths.append(path)
-        await run_in_threadpool(desk.take_step, office(request), doc_id, step, actor=who, readers=readers,
-                                files=paths, **fields)
+        try:
+            await run_in_threadpool(desk.take_step, office(request), doc_id, step, actor=who, readers=readers,
+                                    files=paths, **fields)
+        except DeskRefusal as exc:  # (a HandlingRefusal is one)
+            return _said_in_form(request, exc)
     # a new URL each time (the step and a stamp): htmx's HX-Redirect to the page's own URL plus a fragment would
     # only scroll, never reload the page with the step recorded
     target = f"/documents/{doc_id}?done=step&step={step}&t={time.time_ns() // 1_000_000}#handling"
     if request.headers.get("hx-request"):
         return Response(status_code=200, headers={"HX-Redirect": target})
     return RedirectResponse(target, status_code=303)
+
+
+def _said_in_form(request: Request, exc: DeskRefusal) -> Response:
+    """A refusal of a form htmx posted (窗口收文, 办理情况), said in the form's error box: htmx swaps a 200 answer
+    only, so the Chinese reason is sent as one (a 4xx would show nothing). Without htmx, and for forbidden or
+    not_found (the error page), the refusal goes on to the desk's error page."""
+    if request.headers.get("hx-request") and exc.code not in ("forbidden", "not_found"):
+        from markupsafe import escape
+
+        return Response(f'<p class="error" role="alert">{escape(exc.message)}</p>', media_type="text/html")
+    raise exc
 
 
 @router.get("/due")
@@ -546,15 +560,26 @@ async def register(request: Request, issuer: str = Form(""), channel: str = Form
         done = await run_in_threadpool(desk.register_counter, office(request), file.filename or "", data, issuer,
                                        channel, actor=who)
     except DeskRefusal as exc:
-        if request.headers.get("hx-request") and exc.code not in ("forbidden", "not_found"):  # said in the form
-            from markupsafe import escape
-
-            return Response(f'<p class="error" role="alert">{escape(exc.message)}</p>', media_type="text/html")
-        raise
+        return _said_in_form(request, exc)
+    if not done.created:  # registered before: said on the form (with the link), never passed off as 已登记
+        return _already_registered(request, who, done, issuer)
     target = f"/documents/{done.row['id']}?done=registered"
     if request.headers.get("hx-request"):  # htmx: the browser goes to the new document's page
         return Response(status_code=200, headers={"HX-Redirect": target})
     return RedirectResponse(target, status_code=303)
+
+
+def _already_registered(request: Request, who: Actor, done, issuer: str) -> Response:
+    """The form again, saying the file was registered before (desk.counter.already_registered) and linking to that
+    registration: in the form's box for htmx, else the whole page."""
+    from markupsafe import Markup
+
+    said = Markup('<p class="error" role="alert">{}　<a href="/documents/{}">查看 {}</a></p>').format(
+        done.note, done.row["id"], done.row["number"])
+    if request.headers.get("hx-request"):
+        return Response(str(said), media_type="text/html")
+    return render(request, "register.html", who, channels=desk.COUNTER_CHANNELS, error=done.note,
+                  issuer=issuer)
 
 
 @router.get("/dashboard")

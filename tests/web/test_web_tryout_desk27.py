@@ -84,3 +84,37 @@ def test_a_number_too_large_for_the_ledger_is_unknown_on_the_command_line(made, 
     assert main([command[0], "--root", str(root), *command[1:]]) == unknown
     said = capsys.readouterr().err
     assert "OverflowError" not in said and "程序内部错误" not in said and ("没有" in said), said
+
+
+def test_a_handling_form_posted_by_htmx_gets_its_chinese_reason_in_the_form(desk):
+    """The 办理情况 form is posted by htmx, which swaps a 200 answer only: a refusal (only spaces typed) comes back
+    as the form's error, in Chinese, not as a 400 the page never shows."""
+    app, rows = desk
+    doc = rows[REQUEST]["id"]
+    staff = logged_in(app, "keyan")
+    assert post(staff, f"/documents/{doc}/handling/sign").status_code == 303
+    r = staff.post(f"/documents/{doc}/handling/progress", data={"words": "   "},
+                   headers={"x-csrftoken": staff.cookies["csrftoken"], "hx-request": "true"}, follow_redirects=False)
+    assert r.status_code == 200 and "HX-Redirect" not in r.headers
+    assert r.text.startswith('<p class="error" role="alert">') and "办理情况" in r.text, r.text
+    assert post(staff, f"/documents/{doc}/handling/progress", words="   ").status_code == 400  # without htmx: the page
+
+
+def test_a_file_registered_before_is_said_as_such_at_the_counter_and_the_typed_issuer_is_not_passed_off(desk):
+    """The same file (same sha256) handed in again: the form says when and as which number it was registered, that
+    it is not registered again, and that the 来文单位 typed was not applied; nothing registered, nothing changed."""
+    from .. import web_office
+
+    app, rows = desk
+    first = rows[REQUEST]
+    c = logged_in(app, "wenmi")
+    data = (web_office.SAMPLES / REQUEST).read_bytes()  # the very file the batch registered
+    r = c.post("/register", data={"issuer": "贵阳市花溪区人民政府", "channel": "edoc"},
+               files={"file": ("又一份.pdf", data, "application/pdf")},
+               headers={"x-csrftoken": c.cookies["csrftoken"], "hx-request": "true"})
+    assert r.status_code == 200 and "HX-Redirect" not in r.headers, r.headers
+    assert f"登记为 {first['number']}，不重复登记" in r.text and "该文件已于 2026-" in r.text
+    assert "“贵阳市花溪区人民政府”未采用" in r.text and f'href="/documents/{first["id"]}"' in r.text
+    ledger = app.app.state.office.ledger
+    assert ledger.get(first["id"])["issuer"] == first["issuer"]
+    assert not any(row["issuer"] == "贵阳市花溪区人民政府" for row in ledger.rows())
