@@ -222,8 +222,18 @@ DONE = {"routed": "已改办", "confidential": "已转机要室", "released": "�
         "document": "已确定为公文，按公文初审", "delivered": "已登记为已人工送达", "retried": "已重试发送"}
 
 
-@router.get("/documents/{doc_id}")
-def document(request: Request, doc_id: int, done: str = "", who: Actor = Depends(actor)):
+@router.get("/documents/{key}")
+def document(request: Request, key: str, done: str = "", who: Actor = Depends(actor)):
+    """A document's page by its id; a 收文编号 typed into the address (收〔2026〕3号, 2026-3: the command line's
+    forms, one parser: ledger.parse_key) is sent on to its id's address."""
+    from pipelines.ledger import parse_key
+
+    parsed = parse_key(key)
+    if parsed is None:
+        raise DeskRefusal("not_found", "没有这个页面或这件收文")
+    if parsed[0] == "number":
+        return RedirectResponse(f"/documents/{desk.find(office(request), key, actor=who)['id']}", status_code=303)
+    doc_id = parsed[1][0]
     view = desk.document(office(request), doc_id, actor=who)
     panel = desk.handling_panel(office(request), doc_id, actor=who)
     departments = ([d for d in desk.queue_departments(office(request), actor=who) if d != access.CONFIDENTIAL_OFFICE]

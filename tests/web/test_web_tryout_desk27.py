@@ -118,3 +118,16 @@ def test_a_file_registered_before_is_said_as_such_at_the_counter_and_the_typed_i
     ledger = app.app.state.office.ledger
     assert ledger.get(first["id"])["issuer"] == first["issuer"]
     assert not any(row["issuer"] == "贵阳市花溪区人民政府" for row in ledger.rows())
+
+
+@pytest.mark.parametrize("typed", ["{year}-{seq}", "收〔{year}〕{seq}号", " 收[{year}]{seq} "])
+def test_a_number_typed_into_the_address_goes_to_the_documents_page_as_on_the_command_line(desk, typed):
+    app, rows = desk
+    row = rows[REPORT]
+    c = logged_in(app, "wenmi")
+    r = c.get("/documents/" + typed.format(year=row["year"], seq=row["seq"]), follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == f"/documents/{row['id']}"
+    assert row["number"] in c.get(r.headers["location"]).text
+    # one the reader may not see is not found, as by its id
+    staff = logged_in(app, "keyan")
+    assert staff.get(f"/documents/{row['year']}-{row['seq']}").status_code == 404
