@@ -4,6 +4,7 @@ or may do what: the menu and the buttons are what access allows (access.may, des
 panel's steps)."""
 from __future__ import annotations
 
+import functools
 import tempfile
 import time
 from datetime import datetime
@@ -613,8 +614,13 @@ def dashboard(request: Request, who: Actor = Depends(actor)):
 @router.get("/accounts")
 def accounts_page(request: Request, who: Actor = Depends(actor)):
     access.require(who, "accounts")
-    book = accounts(request)
-    return render(request, "accounts.html", who, accounts=book.list(), tokens=book.tokens())
+    import dataclasses
+
+    book, at = accounts(request), functools.partial(desk.office_time, office(request))  # Beijing time, as elsewhere
+    listed = [dataclasses.replace(a, created_at=at(a.created_at)) for a in book.list()]
+    tokens = [{**t, "created_at": at(t["created_at"]), "last_used": at(t["last_used"]), "revoked_at": at(t["revoked_at"])}
+              for t in book.tokens()]
+    return render(request, "accounts.html", who, accounts=listed, tokens=tokens)
 
 
 @router.get("/favicon.ico")

@@ -131,3 +131,28 @@ def test_a_number_typed_into_the_address_goes_to_the_documents_page_as_on_the_co
     # one the reader may not see is not found, as by its id
     staff = logged_in(app, "keyan")
     assert staff.get(f"/documents/{row['year']}-{row['seq']}").status_code == 404
+
+
+def _beijing(iso: str) -> str:
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    return datetime.fromisoformat(iso).astimezone(ZoneInfo("Asia/Shanghai")).strftime("%Y-%m-%d %H:%M")
+
+
+def test_accounts_and_tokens_are_listed_in_beijing_time_as_everywhere_else(desk, capsys):
+    from pipelines.accounts import Accounts
+
+    app, _ = desk
+    office = app.app.state.office
+    book = Accounts.open(office)
+    token_id, _ = book.add_token("wenmi", "测试令牌")
+    token = next(t for t in book.tokens() if t["id"] == token_id)
+    assert token["created_at"].endswith("+00:00")  # stored in UTC: the case this is about
+    account = book.get("keyan")
+    page = logged_in(app, "guanli").get("/accounts").text
+    assert "+00:00" not in page and f"<td>{_beijing(account.created_at)}</td>" in page
+    assert f"<td>{_beijing(token['created_at'])}</td>" in page
+    assert main(["user", "--root", str(office.root), "token", "list"]) == 0
+    listed = capsys.readouterr().out
+    assert "+00:00" not in listed and f"建于 {_beijing(token['created_at'])}" in listed
