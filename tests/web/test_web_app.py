@@ -324,6 +324,15 @@ def test_the_register_exports_to_xlsx_with_the_same_rows(shared):
     assert [v[0] for v in list(staff.values)[1:]] == [rows[REQUEST]["number"]]
 
 
+def test_the_history_names_the_channel_in_chinese(shared):
+    """The 流转记录 said 签收于edoc收件箱 (review, desk27): the clerk reads the channel's Chinese name, as the page's
+    来文渠道 and the 登记簿's column say it."""
+    app, rows = shared
+    page = logged_in(app, "wenmi").get(f"/documents/{rows[REQUEST]['id']}").text
+    assert "签收于电子公文收件箱" in page and "<th>来文渠道</th><td>电子公文</td>" in page
+    assert not re.search(r"签收于(edoc|fax|scan|mail)", page)
+
+
 def test_a_finding_with_a_box_is_drawn_on_its_page(shared):
     app, rows = shared
     c = logged_in(app, "wenmi")
