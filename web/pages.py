@@ -228,8 +228,7 @@ DONE = {"routed": "已改办", "confidential": "已转机要室", "released": "�
 def document(request: Request, doc_id: int, done: str = "", who: Actor = Depends(actor)):
     view = desk.document(office(request), doc_id, actor=who)
     panel = desk.handling_panel(office(request), doc_id, actor=who)
-    departments = ([d for d in desk.queue_departments(office(request), actor=who) if d != access.CONFIDENTIAL_OFFICE]
-                   if any(name == "route" for name, _ in view.actions) else [])
+    departments = desk.route_departments(office(request)) if any(name == "route" for name, _ in view.actions) else []
     held = next((h for h in desk.review_queue(office(request), actor=who) if h.number == view.row["number"]), None) \
         if view.row["status"] == "review_held" and access.may(who, "review", view.row) else None
     return render(request, "document.html", who, v=view, row=view.row, done=DONE.get(done), departments=departments,
@@ -399,8 +398,7 @@ def letter(request: Request, doc_id: int, done: str = "", who: Actor = Depends(a
     row = desk.find(office(request), str(doc_id), actor=who)
     panel = desk.handling_panel(office(request), doc_id, actor=who)
     may = {a: access.may(who, a, row) for a in ("letter_category", "transfer", "letter_assign", "reply")}
-    departments = ([d for d in desk.queue_departments(office(request), actor=who) if d != access.CONFIDENTIAL_OFFICE]
-                   if may["letter_assign"] else [])
+    departments = desk.route_departments(office(request)) if may["letter_assign"] else []
     return render(request, "letter.html", who, e=entry, h=panel, may=may, departments=departments,
                   categories=CATEGORIES, done=LETTER_DONE.get(done), status_zh=STATUS_ZH,
                   working_days=office(request).config.settings.handling.letter_working_days)
