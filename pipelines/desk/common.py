@@ -36,6 +36,14 @@ def named(row: dict, actor: Optional[Actor] = None) -> str:
 from ..dataroot import CHANNEL_ZH, channel_zh  # noqa: E402,F401  (named beside the channels themselves)
 
 
+def named_findings(findings: list) -> list[dict]:
+    """Findings as a page lists them: each with `named`, its rule's Chinese name beside the id
+    (validators.catalog.rule_named: 版心 156mm×225mm（layout.text-block）), never the bare id."""
+    from validators.catalog import rule_named
+
+    return [{**f, "named": rule_named(f.get("rule") or "")} for f in findings if isinstance(f, dict)]
+
+
 def known_channel(office, channel: Optional[str]) -> None:
     """DeskRefusal "bad_input" (Chinese, with the office's channels) for a 来文渠道 the office has not: a link
     carrying one must not answer 共 0 件 as if nothing had come that way."""
