@@ -39,10 +39,15 @@ def search(office, query: str, *, limit: int = 20, date_from: Optional[str] = No
     in the index at all). Raises QueryError (nothing searchable), IndexUnavailable, ValueError (a date not
     YYYY-MM-DD), DeskRefusal (an empty index while the ledger shows documents indexed; a department not the
     actor's)."""
+    from ..filters import chosen
     from ..ledger_view import version_mark
 
     actor = acting(actor)
     require(actor, "read")
+    parsed = SearchFilters(*(filters.get(k) for k in ("doc_type", "issuer", "department", "status", "channel",
+                                                       "received_from", "received_to", "urgency")))
+    known_channel(office, parsed.channel)  # (全部 or empty: no filter; an unknown status or channel: said)
+    filters = {**filters, **parsed.index_filters(), "verdict": chosen(filters.get("verdict"))}
     scope = ledger_scope(actor)
     if scope.departments is not None:
         asked = filters.get("department")

@@ -86,6 +86,20 @@ def test_search_gives_hits_with_their_ledger_rows_and_filters(office):
     assert [h.number for h in desk.search(office, "公路", department="办公室").hits] == [_by_file(office)[LETTER].row["number"]]
 
 
+def test_search_takes_all_as_no_filter_and_says_an_unknown_status_or_channel(office):
+    """`shouwen search … --status 全部` found nothing (the index has no status 全部): as on the desk's pages, 全部 is
+    no filter, a status may be named in Chinese, and a value no document can have is said in Chinese."""
+    every = [h.id for h in desk.search(office, "校舍 维修").hits]
+    assert len(every) == 2
+    assert [h.id for h in desk.search(office, "校舍 维修", status="全部", channel="全部", verdict="全部").hits] == every
+    assert [h.id for h in desk.search(office, "校舍 维修", status="已退文").hits] == every[1:]
+    assert [h.id for h in desk.search(office, "校舍 维修", channel="电子公文").hits] == every
+    with pytest.raises(ValueError, match="没有这种状态：丢失"):
+        desk.search(office, "校舍", status="丢失")
+    with pytest.raises(desk.DeskRefusal, match="没有这种来文渠道：信鸽"):
+        desk.search(office, "校舍", channel="信鸽")
+
+
 def test_route_moves_a_document_and_search_follows(office):
     letter = _by_file(office)[LETTER].row
     routed = desk.route(office, letter["number"], "综合科")
