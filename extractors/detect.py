@@ -10,7 +10,7 @@ import re
 import zipfile
 
 from . import formats
-from .errors import UnusableInput
+from .errors import UnusableInput, technical
 from .limits import MAX_FILE_BYTES
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -54,7 +54,7 @@ def _zip_format(data: bytes) -> str:
     try:
         names = set(zipfile.ZipFile(io.BytesIO(data)).namelist())
     except (zipfile.BadZipFile, ValueError, OSError) as exc:
-        raise UnusableInput(f"压缩包结构损坏，无法打开（{type(exc).__name__}）", "corrupt") from exc
+        raise UnusableInput("压缩包结构损坏，无法打开", "corrupt", technical(exc)) from exc
     for fmt in formats.FORMATS.values():
         if fmt.zip_member and fmt.zip_member in names:
             return fmt.name
@@ -168,6 +168,6 @@ def unusable_with_extension(name: str, exc: UnusableInput) -> UnusableInput:
     claimed = formats.by_extension(suffix) if suffix else None
     if exc.code != "unsupported" or claimed is None or exc.reason.startswith("文件扩展名为"):
         return exc
-    said = UnusableInput(f"文件扩展名为 {suffix}，但内容不是{_short_zh(claimed)}：{exc.reason}", exc.code)
+    said = UnusableInput(f"文件扩展名为 {suffix}，但内容不是{_short_zh(claimed)}：{exc.reason}", exc.code, exc.detail)
     said.__cause__ = exc
     return said

@@ -18,7 +18,7 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from lxml import etree
 
 from . import limits
-from .errors import UnusableInput
+from .errors import UnusableInput, technical
 from .fonts import family_of
 from .layout import Document, Line, Page, Picture, Run
 
@@ -44,7 +44,7 @@ def check_package(data: bytes) -> None:
         zf = zipfile.ZipFile(io.BytesIO(data))
         infos = zf.infolist()
     except (zipfile.BadZipFile, ValueError, OSError) as exc:
-        raise UnusableInput(f"docx 文件损坏，压缩结构无法读取（{type(exc).__name__}）") from exc
+        raise UnusableInput("docx 文件损坏，压缩结构无法读取", "corrupt", technical(exc)) from exc
     limits.check_zip_members(infos, "docx", (".xml", ".rels"))
     for info in infos:
         if info.filename.endswith((".xml", ".rels")):
@@ -524,9 +524,9 @@ def read_docx(data: bytes) -> Document:
     except etree.XMLSyntaxError as exc:
         if "depth" in str(exc).lower() or "huge" in str(exc).lower():
             raise UnusableInput("docx 的 XML 嵌套层级过深（超过 256 层），疑似恶意构造", "hostile") from exc
-        raise UnusableInput(f"docx 内容 XML 损坏：{exc}") from exc
+        raise UnusableInput("docx 内容 XML 损坏，无法读取", "corrupt", technical(exc)) from exc
     except (KeyError, ValueError, zipfile.BadZipFile) as exc:
-        raise UnusableInput(f"docx 文件结构不完整或损坏（{type(exc).__name__}）") from exc
+        raise UnusableInput("docx 文件结构不完整或损坏", "corrupt", technical(exc)) from exc
 
     styles = _Styles(document)
     reader = _ParagraphReader(styles)

@@ -20,7 +20,7 @@ import pypdfium2.raw as pdfium_c
 from . import limits
 from .assemble import Piece, assemble_page, merge_chars
 from .complete import PDF_TAIL, pdf_ends
-from .errors import UnusableInput
+from .errors import UnusableInput, technical
 from .fonts import looks_substituted, stand_in_note, without_subset_prefix
 from .layout import Document, Page, Picture, Rule, pt_to_mm
 
@@ -45,7 +45,7 @@ def _open(data: bytes) -> pdfium.PdfDocument:
     except pdfium.PdfiumError as exc:
         if getattr(exc, "err_code", None) == PDFIUM_PASSWORD_ERROR:
             raise UnusableInput("PDF 已加密（需要打开密码），无法读取；请来文单位去除密码后重新报送", "encrypted") from exc
-        raise UnusableInput("PDF 文件损坏或不完整，无法打开；请来文单位重新发送", "corrupt") from exc
+        raise UnusableInput("PDF 文件损坏或不完整，无法打开；请来文单位重新发送", "corrupt", technical(exc)) from exc
 
 
 def _needs_ocr(page: Page, pdf_page) -> bool:
@@ -250,7 +250,7 @@ def read_pdf_pdfplumber(data: bytes) -> Document:
     except PDFPasswordIncorrect as exc:
         raise UnusableInput("PDF 已加密（需要打开密码），无法读取", "encrypted") from exc
     except Exception as exc:  # pdfminer raises many unrelated types for broken files
-        raise UnusableInput(f"PDF 文件损坏或不完整，无法打开（{type(exc).__name__}）") from exc
+        raise UnusableInput("PDF 文件损坏或不完整，无法打开", "corrupt", technical(exc)) from exc
     doc = Document(format="pdf", geometry=True, producer=(pdf.metadata or {}).get("Producer"))
     fonts: set[str] = set()
     with pdf, limits.time_limit(what="读取 PDF"):

@@ -23,7 +23,7 @@ from PIL import Image, ImageSequence
 
 from . import limits, seals
 from .assemble import Piece, assemble_page
-from .errors import UnusableInput
+from .errors import UnusableInput, technical
 from .layout import Document, Page, Rule
 from .ocr import OcrLine, get_engine
 
@@ -85,7 +85,7 @@ def open_images(data: bytes) -> Iterator[PageImage]:
         except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
             raise UnusableInput("图像像素数超出上限，疑似解压炸弹，已拒绝处理", "hostile") from exc
         except (OSError, ValueError, SyntaxError) as exc:
-            raise UnusableInput(f"图像文件损坏或不完整，无法打开（{type(exc).__name__}）", "corrupt") from exc
+            raise UnusableInput("图像文件损坏或不完整，无法打开", "corrupt", technical(exc)) from exc
         count = getattr(image, "n_frames", 1)
         if count > limits.MAX_PAGES:
             raise UnusableInput(f"图像页数过多（{count} 页，上限 {limits.MAX_PAGES} 页）", "too-large")
@@ -95,7 +95,7 @@ def open_images(data: bytes) -> Iterator[PageImage]:
         except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
             raise UnusableInput("图像像素数超出上限，疑似解压炸弹，已拒绝处理", "hostile") from exc
         except (OSError, ValueError, SyntaxError, EOFError) as exc:
-            raise UnusableInput(f"图像数据不完整（可能在传输中被截断）：{type(exc).__name__}", "corrupt") from exc
+            raise UnusableInput("图像数据不完整（可能在传输中被截断）", "corrupt", technical(exc)) from exc
 
 
 def _page_image(frame: Image.Image) -> PageImage:

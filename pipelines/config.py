@@ -138,7 +138,7 @@ class OfficeSettings(_Section):
     name: str = Field(DEFAULT_OFFICE, description="机关名称：印在每一份退文通知单上")
     contact: str = Field("文秘科", description="退文通知单上的联系人（科室或姓名）")
     phone: str = Field("", description="退文通知单上的联系电话")
-    departments: list[str] = Field([], description="承办部门：收文可分办到的部门名称（改办时只接受这些名称；为空时不限制）")
+    departments: list[str] = Field([], description="承办部门：收文可分办到的部门名称（改办时只接受这些名称；为空时以分办规则中的部门和办公室为准）")
     timezone: str = Field("Asia/Shanghai", description="机关所在时区（IANA 名称），用于定时批处理和显示时间")
     profile: str = Field("gb9704-2012", description="初审配置：随程序提供的名称（见初审配置页）或机关自己的 TOML 文件路径")
 

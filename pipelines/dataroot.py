@@ -2,7 +2,7 @@
 the writers that put files there whole or not at all.
 
     paths = DataRoot(root)              # office.paths is one
-    paths.inbox("edoc")                 inbox/edoc/            what arrives, per channel (CHANNELS)
+    paths.inbox("edoc")                 inbox/edoc/            what arrives, per channel (CHANNELS; CHANNEL_ZH names them)
     paths.received("mail")              received/mail/         inbox files once taken in, <year>-<seq>-<name>
     paths.counter                       inbox/.counter/        a paper document's upload at the counter (窗口收文),
                                                                for the instant it is taken in (not a channel)
@@ -36,6 +36,16 @@ from pathlib import Path
 from typing import Callable, Iterator, Optional
 
 CHANNELS = ("fax", "edoc", "scan", "mail")
+# 来文渠道 as the office names them: the one place (the 登记簿, the pages, the history lines, the filters' menus); a
+# letter channel (an inbox folder of [letters], 12345, 市长信箱 …) is named by its folder and shown as it is
+CHANNEL_ZH = {"edoc": "电子公文", "fax": "传真", "scan": "纸质扫描", "mail": "电子邮件"}
+
+
+def channel_zh(channel: Optional[str]) -> str:
+    """来文渠道 in Chinese: 电子公文, 传真, 纸质扫描, 电子邮件; a letter channel's folder (12345) as it is; "—" for none."""
+    return CHANNEL_ZH.get(channel or "", channel or "—")
+
+
 DEFAULT_ROOT = Path("shouwen-data")
 NAME_MAX = 255  # bytes in one file name (ext4, xfs, tmpfs)
 TEMP_PREFIX = ".incoming-"

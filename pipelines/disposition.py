@@ -20,6 +20,7 @@ pipelines/secrecy.decide and handed in: nothing here decides it again.
 """
 from __future__ import annotations
 
+import logging
 import os
 import re
 import shutil
@@ -43,6 +44,8 @@ from .terminal import shown
 
 if TYPE_CHECKING:
     from .review import Review
+
+log = logging.getLogger("shouwen.disposition")
 
 
 # The 退文通知单's writer (python-docx) and the reviewer (the element parser) are imported when a document is
@@ -93,15 +96,21 @@ def _emit(event: str, office, document_id: int, actor: Actor, department: Option
 
 # -- 隔离 --------------------------------------------------------------------------------------------------------
 
-def quarantine(office, row: dict, reason: str, *, actor: Actor = BATCH, **fields) -> Outcome:
+def quarantine(office, row: dict, reason: str, *, actor: Actor = BATCH, detail: Optional[str] = None,
+               **fields) -> Outcome:
     """A file that cannot be read: a copy and its reason go to quarantine/, the original stays archived.
+    reason: the clerk's, Chinese only (the ledger, the 隔离区 page); detail: the technical cause (UnusableInput's
+    detail: "BadZipFile: …"), logged and written under the reason in the .原因.txt for the administrator only.
     fields: more ledger columns to record (a mail message's sender and attachments)."""
     folder = DataRoot(office.root).quarantine
     name = safe_name(numbered(row["year"], row["seq"]), row["file"], limit=NAME_MAX - len(".原因.txt".encode()))
     folder.mkdir(parents=True, exist_ok=True)
     _copy_for_clerk(office.root / row["archive_path"], folder / name)
+    technical = f"技术细节（供系统管理员）：{shown(detail)}\n" if detail else ""
     (folder / f"{name}.原因.txt").write_text(
-        f"{shown(reason)}\n原文件名：{shown(row['file'])}\n收文编号：{row['number']}\n", encoding="utf-8")
+        f"{shown(reason)}\n原文件名：{shown(row['file'])}\n收文编号：{row['number']}\n{technical}", encoding="utf-8")
+    if detail:
+        log.warning("%s quarantined: %s (%s)", row["number"], reason, detail)
     office.ledger.set_status(row["id"], "quarantined", reason, expect_version=row.get("version"), reason=reason,
                              **fields, **history_kwargs(office.ledger, actor))
     return Outcome(row["number"], row["file"], "quarantined", reason=reason)

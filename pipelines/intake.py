@@ -28,6 +28,7 @@ from .dataroot import (
     SECURE_FILE_MODE,
     TEMP_PREFIX,
     DataRoot,
+    channel_zh,
     numbered,
     safe_name,
     suffix_of,
@@ -136,7 +137,7 @@ def take_one(office, arrival: Arrival, actor: str = "batch") -> tuple[bool, bool
     confidential = duplicate and is_confidential(row)
     if duplicate:  # the same paper sent twice (also under the same name): one registration, the copy kept beside
         target = folder / safe_name(numbered(row["year"], row["seq"]), stored, f"-重复{arrival.st.st_mtime_ns}")
-        ledger.note(row["id"], f"再次收到同一文件（{arrival.channel}/{shown(arrival.name)}），不重复登记")
+        ledger.note(row["id"], f"再次收到同一文件（{channel_zh(arrival.channel)}收件箱：{shown(arrival.name)}），不重复登记")
     if confidential:  # its name may be its title: beside the first copy, under the 收文编号 only
         folder = paths.secure_folder()
         target = paths.secured(row["year"], row["seq"], suffix_of(arrival.name), f"-重复{arrival.st.st_mtime_ns}")

@@ -77,7 +77,7 @@ def process(office, document_id: int, rules: list[dict]) -> Outcome:
             if named and decision_kind(office.root, row) != RELEASED:  # its name may be its title: not for the clerk
                 return hold(office, row, f"{named}，但文件无法读取（{said.reason}）；暂存待机要员核定，不进入隔离区、"
                                          "检索，不退文、不分办", **fields)
-            return quarantine(office, row, said.reason, **fields)
+            return quarantine(office, row, said.reason, detail=said.detail, **fields)
         report, doc = review.report, review.report["document"]
         decision = decide(review, decision_kind(office.root, row))  # the 机要员's release folded in, once
         extra = review_fields(office.root, review)  # mail sender, date, attachments; OFD seals (mail_intake.py)

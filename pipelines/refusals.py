@@ -7,7 +7,7 @@ desk operation with its arguments: the CLI renders it as a command line (shouwen
 the web desk as a button or a link. str(refusal) is the message (the CLI prints it, exit 2).
 
 Codes: not_found, forbidden, held, classified, not_finished, not_returned, returned, quarantined, bad_department,
-no_department, unknown_department, index_unavailable, too_few_examples, no_root, ledger_in_database,
+no_department, no_departments, unknown_department, index_unavailable, too_few_examples, no_root, ledger_in_database,
 ledger_elsewhere, ledger_healthy, unreadable_original, not_held, marked, no_ledger.
 """
 from __future__ import annotations

@@ -21,6 +21,14 @@ def rule_title(rule_id: str) -> str:
     return found.title if found else rule_id
 
 
+def rule_named(rule_id: str) -> str:
+    """A rule as the clerk reads it: its Chinese name with its id beside it, 版心尺寸（layout.text-block）; the id
+    alone only where no rule has it (an older report). The id is the contract (shared/spec/rules.md), never shown
+    without the name."""
+    title = rule_title(rule_id)
+    return f"{title}（{rule_id}）" if title != rule_id else rule_id
+
+
 def render_catalog(fmt: str = "text") -> str:
     entries = catalog_entries()
     if fmt == "json":

@@ -84,6 +84,8 @@ def decide_doubt(report: dict) -> Doubt:
         return Doubt(True, [])
     doc = report.get("document") or {}
     readings = doc.get("readings")
+    from .catalog import rule_named  # (the catalog imports every rule module: not at import time)
+
     reasons: list[str] = []
     placeholders = doc.get("placeholders") or []
     if len(placeholders) >= THRESHOLDS["template_placeholders"]:
@@ -100,10 +102,10 @@ def decide_doubt(report: dict) -> Doubt:
                 continue
             zh = ELEMENT_ZH.get(name, name)
             if reading.get("how") == "absent":
-                reasons.append(f"{finding['rule']}：依据是“未见{zh}”，可能是未能识别，而非原文没有")
+                reasons.append(f"{rule_named(finding['rule'])}：依据是“未见{zh}”，可能是未能识别，而非原文没有")
             elif reading.get("confidence", 1.0) < THRESHOLDS["min_confidence"]:
                 why = "；".join(reading.get("why") or []) or {"guess": "系推测所得"}.get(reading.get("how"), "识读把握不足")
-                reasons.append(f"{finding['rule']}：所依据的{zh}识读把握不足（{reading.get('confidence'):.2f}，{why}）")
+                reasons.append(f"{rule_named(finding['rule'])}：所依据的{zh}识读把握不足（{reading.get('confidence'):.2f}，{why}）")
             else:
                 continue
             break  # one reason per finding

@@ -37,9 +37,8 @@ def _entry(row: dict) -> dict:
 def search(request: Request, q: str, page: int = 1, size: int = 20, order: str = "relevance", doc_type: str = "",
            issuer: str = "", department: str = "", status: str = "", channel: str = "", urgency: str = "",
            date_from: str = "", date_to: str = "", who: Actor = Depends(api_actor)):
-    filters = desk.SearchFilters(doc_type or None, issuer or None, department or None, status or None, channel or None,
-                                 date_from or None, date_to or None, urgency or None)
-    try:
+    try:  # (全部 or an empty value is no filter: desk.SearchFilters)
+        filters = desk.SearchFilters(doc_type, issuer, department, status, channel, date_from, date_to, urgency)
         found = desk.search_page(office(request), q, filters, page, size, order, actor=who)
     except ValueError as exc:  # a date not YYYY-MM-DD, an order not known (QueryError is the app's 400)
         raise DeskRefusal("bad_input", str(exc)) from None

@@ -107,10 +107,12 @@ def search(request: Request, q: str = "", page: int = 1, order: str = "relevance
     from index import QueryError
 
     access.require(who, "search")
-    filters = desk.SearchFilters(_blank(doc_type), _blank(issuer), _blank(department), _blank(status), _blank(channel),
-                                 _blank(date_from), _blank(date_to), _blank(urgency))
     result, error = None, None
-    if q.strip():
+    try:  # (全部 or an empty value is no filter: desk.SearchFilters; an unknown status is said on the page)
+        filters = desk.SearchFilters(doc_type, issuer, department, status, channel, date_from, date_to, urgency)
+    except ValueError as exc:
+        filters, error = desk.SearchFilters(), str(exc)
+    if q.strip() and error is None:
         try:
             result = desk.search_page(office(request), q, filters, page, 20, order if order == "date" else "relevance",
                                       actor=who)
@@ -237,8 +239,7 @@ def document(request: Request, key: str, done: str = "", who: Actor = Depends(ac
     doc_id = parsed[1][0]
     view = desk.document(office(request), doc_id, actor=who)
     panel = desk.handling_panel(office(request), doc_id, actor=who)
-    departments = ([d for d in desk.queue_departments(office(request), actor=who) if d != access.CONFIDENTIAL_OFFICE]
-                   if any(name == "route" for name, _ in view.actions) else [])
+    departments = desk.route_departments(office(request)) if any(name == "route" for name, _ in view.actions) else []
     held = next((h for h in desk.review_queue(office(request), actor=who) if h.number == view.row["number"]), None) \
         if view.row["status"] == "review_held" and access.may(who, "review", view.row) else None
     return render(request, "document.html", who, v=view, row=view.row, done=DONE.get(done), departments=departments,
@@ -419,8 +420,7 @@ def letter(request: Request, doc_id: int, done: str = "", who: Actor = Depends(a
     row = desk.find(office(request), str(doc_id), actor=who)
     panel = desk.handling_panel(office(request), doc_id, actor=who)
     may = {a: access.may(who, a, row) for a in ("letter_category", "transfer", "letter_assign", "reply")}
-    departments = ([d for d in desk.queue_departments(office(request), actor=who) if d != access.CONFIDENTIAL_OFFICE]
-                   if may["letter_assign"] else [])
+    departments = desk.route_departments(office(request)) if may["letter_assign"] else []
     return render(request, "letter.html", who, e=entry, h=panel, may=may, departments=departments,
                   categories=CATEGORIES, done=LETTER_DONE.get(done), status_zh=STATUS_ZH,
                   working_days=office(request).config.settings.handling.letter_working_days)
@@ -532,13 +532,17 @@ def _said_in_form(request: Request, exc: DeskRefusal) -> Response:
 
 @router.get("/due")
 def due(request: Request, days: str = "", department: str = "", leader: str = "", who: Actor = Depends(actor)):
-    try:
-        window = int(days) if days.strip() else None
+    from pipelines.filters import chosen
+
+    try:  # (empty or 全部: the office's own window, [handling] remind_working_days)
+        window = int(chosen(days)) if chosen(days) else None
+        if window is not None and window < 0:
+            raise ValueError
     except ValueError:
         raise DeskRefusal("bad_input", f"天数应为 0 或正整数，而不是“{days}”") from None
     if leader == "mine":  # a leader's own instructions
         leader = who.display or who.name
-    found = desk.due_list(office(request), actor=who, days=window, department=_blank(department), leader=_blank(leader))
+    found = desk.due_list(office(request), actor=who, days=window, department=chosen(department), leader=chosen(leader))
     return render(request, "due.html", who, d=found, department=department, leader=leader, days=days)
 
 

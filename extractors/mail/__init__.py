@@ -27,7 +27,7 @@ How intake registers a message (登记; for pipelines/intake.py and ledger.py, t
 """
 from __future__ import annotations
 
-from ..errors import UnusableInput
+from ..errors import UnusableInput, technical
 from ..layout import Document
 from ..limits import PARSE_SECONDS, time_limit
 from .maildir import MaildirMessage, is_maildir, list_maildir
@@ -48,7 +48,7 @@ def unpack(data: bytes) -> MailMessage:
     except UnusableInput:
         raise
     except Exception as exc:  # the email package on hostile input (HeaderParseError, …): a reason, not a traceback
-        raise UnusableInput(f"邮件结构损坏，无法拆解（{type(exc).__name__}）", "corrupt") from exc
+        raise UnusableInput("邮件结构损坏，无法拆解", "corrupt", technical(exc)) from exc
 
 
 def read_message(data: bytes) -> tuple[MailMessage, Document]:
@@ -64,7 +64,7 @@ def read_message(data: bytes) -> tuple[MailMessage, Document]:
         document = extract(main.data, main.format)
     except UnusableInput as exc:
         where = "邮件正文" if main.from_body else f"邮件中的公文附件“{main.name}”"
-        raise UnusableInput(f"{where}无法处理：{exc.reason}", exc.code) from exc
+        raise UnusableInput(f"{where}无法处理：{exc.reason}", exc.code, exc.detail) from exc
     document.notes[:0] = mail.notes_zh()
     return mail, document
 

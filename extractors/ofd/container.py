@@ -14,7 +14,7 @@ import zipfile
 from lxml import etree
 
 from .. import limits
-from ..errors import UnusableInput
+from ..errors import UnusableInput, technical
 
 MAX_XML_DEPTH = 200  # libxml2 itself stops at 256 without huge_tree; a real page nests under 20
 _SAFE_XML = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False,
@@ -52,7 +52,7 @@ class Package:
             self.zip = zipfile.ZipFile(io.BytesIO(data))
             infos = self.zip.infolist()
         except (zipfile.BadZipFile, ValueError, OSError) as exc:
-            raise UnusableInput(f"OFD 文件损坏，压缩结构无法读取（{type(exc).__name__}）", "corrupt") from exc
+            raise UnusableInput("OFD 文件损坏，压缩结构无法读取", "corrupt", technical(exc)) from exc
         limits.check_zip_members(infos, "OFD")
         # names are matched case-insensitively too: producers write "Doc_0/Res" and refer to "/doc_0/res"
         self.names = {i.filename.replace("\\", "/").lstrip("/"): i for i in infos if not i.is_dir()}
@@ -72,7 +72,7 @@ class Package:
         try:
             return self.zip.read(info)
         except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:  # CRC error, truncated member
-            raise UnusableInput(f"OFD 内部文件“{name}”损坏，无法解压（{type(exc).__name__}）", "corrupt") from exc
+            raise UnusableInput(f"OFD 内部文件“{name}”损坏，无法解压", "corrupt", technical(exc)) from exc
 
     def xml(self, name: str) -> etree._Element:
         """Parse one XML part with entities off, namespaces stripped (tags become local names)."""
@@ -89,8 +89,7 @@ def parse_xml(data: bytes, name: str) -> etree._Element:
     except etree.XMLSyntaxError as exc:
         if "depth" in str(exc).lower() or "nest" in str(exc).lower():
             raise UnusableInput(f"OFD 内部文件“{name}”的 XML 嵌套过深，疑似恶意构造", "hostile") from exc
-        raise UnusableInput(f"OFD 内部文件“{name}”不是合法的 XML（{exc.msg if hasattr(exc, 'msg') else exc}）",
-                            "corrupt") from exc
+        raise UnusableInput(f"OFD 内部文件“{name}”不是合法的 XML", "corrupt", technical(exc)) from exc
     if root is None:
         raise UnusableInput(f"OFD 内部文件“{name}”为空", "corrupt")
     for el in root.iter():

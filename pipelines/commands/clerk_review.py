@@ -32,7 +32,7 @@ def _run(args) -> int:
                 if "letter" in held.choices and "document" in held.choices:
                     print("  请核对：是来信（--letter）还是公文（--document）")
                 for finding in held.findings:
-                    print(shown(f"  拟退文理由：{finding.get('message', '')}（{finding.get('rule', '')}）"))
+                    print(shown(f"  拟退文理由：{finding.get('message', '')}（{finding.get('named', '')}）"))
             print(f"待复核 {len(queue)} 件" + ("：核对原件后用 shouwen review 收文编号 --confirm（确认退文）或 --dismiss"
                                               "（不予退文，转分办）" if queue else ""))
             return EXIT_ACCEPTED

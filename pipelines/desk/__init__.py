@@ -73,7 +73,16 @@ from .returns_ops import (
            withdraw,
 )
 from .review_ops import Held, Reviewed, review, review_queue
-from .routing_ops import Released, Routed, assign_letter, known_departments, release, route, to_confidential_office
+from .routing_ops import (
+           Released,
+           Routed,
+           assign_letter,
+           known_departments,
+           release,
+           route,
+           route_departments,
+           to_confidential_office,
+)
 from .search import SEARCH_MAX_HITS, URGENCIES, Found, SearchFilters, SearchPage, search, search_page
 
 __all__ = ["Action", "BatchRun", "CHANNEL_ZH", "COLUMNS", "CONFIDENTIAL_COLUMNS", "COUNTER_CHANNELS", "Dashboard",
@@ -82,6 +91,6 @@ __all__ = ["Action", "BatchRun", "CHANNEL_ZH", "COLUMNS", "CONFIDENTIAL_COLUMNS"
            "SearchPage", "URGENCIES", "Validated", "Withdrawn", "actions_for", "assign_letter", "channel_zh", "dashboard", "delivery_actions", "document",
            "due_list", "find", "handling_file", "handling_panel", "is_confidential", "known_departments", "learn",
            "ledger_entries", "ledger_page", "ledger_walk", "ledger_xlsx", "mail_attachment", "mail_view", "mark_delivered", "named", "office_time", "original",
-           "page_png", "quarantine", "queue", "queue_departments", "rebuild_ledger", "register_counter", "reindex",
+           "page_png", "quarantine", "queue", "queue_departments", "route_departments", "rebuild_ledger", "register_counter", "reindex",
            "release", "resend", "retry_delivery", "return_notice", "review", "review_queue", "route", "run_batch", "search", "search_page", "take_step", "titled",
            "to_confidential_office", "validate", "withdraw"]

@@ -33,12 +33,26 @@ def named(row: dict, actor: Optional[Actor] = None) -> str:
 
 # -- how the office writes times, channels and 密级 --------------------------------------------------------------
 
-CHANNEL_ZH = {"edoc": "电子公文", "fax": "传真", "scan": "纸质扫描", "mail": "电子邮件"}
+from ..dataroot import CHANNEL_ZH, channel_zh  # noqa: E402,F401  (named beside the channels themselves)
 
 
-def channel_zh(channel: Optional[str]) -> str:
-    """来文渠道 in Chinese: 电子公文, 传真, 纸质扫描, 电子邮件 (an unknown one as it is)."""
-    return CHANNEL_ZH.get(channel or "", channel or "—")
+def named_findings(findings: list) -> list[dict]:
+    """Findings as a page lists them: each with `named`, its rule's Chinese name beside the id
+    (validators.catalog.rule_named: 版心 156mm×225mm（layout.text-block）), never the bare id."""
+    from validators.catalog import rule_named
+
+    return [{**f, "named": rule_named(f.get("rule") or "")} for f in findings if isinstance(f, dict)]
+
+
+def known_channel(office, channel: Optional[str]) -> None:
+    """DeskRefusal "bad_input" (Chinese, with the office's channels) for a 来文渠道 the office has not: a link
+    carrying one must not answer 共 0 件 as if nothing had come that way."""
+    from ..dataroot import CHANNELS
+
+    known = {**{c: CHANNEL_ZH.get(c, c) for c in CHANNELS}, **{f: f for f in office.config.settings.letters.folders}}
+    if channel is not None and channel not in known:
+        listed = "、".join(known.values())
+        raise DeskRefusal("bad_input", f"没有这种来文渠道：{channel}（可用：{listed}；不限则选“全部”）")
 
 
 def office_time(office, iso: Optional[str]) -> str:

@@ -22,7 +22,7 @@ from ..access import can_see, may, sees_confidential, shows_original
 from ..actors import Actor, acting
 from ..ledger import STATUS_ZH
 from ..refusals import DeskRefusal
-from .common import channel_zh, find, named, office_time, secrecy_parts
+from .common import channel_zh, find, named, named_findings, office_time, secrecy_parts
 
 TEXT_LIMIT = 200_000  # characters of extracted text shown on the page
 VERDICT_ZH = {"accept": "通过", "return": "退文"}
@@ -101,8 +101,8 @@ def document(office, key, *, actor: Optional[Actor] = None, images: bool = True)
     history = [{"at": office_time(office, h["at"]), "status": STATUS_ZH.get(h["status"], h["status"]),
                 "note": h.get("note") or "", "actor": labels.get(h.get("actor"), h.get("actor") or "")} for h in lines]
     try:
-        findings = json.loads(row["findings"] or "[]")
-    except ValueError:
+        findings = named_findings(json.loads(row["findings"] or "[]"))  # (the rule's name beside its id)
+    except (TypeError, ValueError):
         findings = []
     pages, note, boxes, text, text_note = 0, "", {}, "", ""
     if images:

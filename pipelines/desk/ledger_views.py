@@ -18,7 +18,7 @@ from ..access import Scope, can_see, ledger_scope, require, sees_confidential, s
 from ..actors import Actor, acting
 from ..ledger import STATUS_ZH, LedgerQuery
 from ..ledger.query import MAX_LIMIT, count_zh
-from .common import channel_zh, office_time, secrecy_parts
+from .common import channel_zh, known_channel, office_time, secrecy_parts
 
 RETURN_STATES = {"resent": "（已重发）", "withdrawn": "（退文已撤回）"}
 LEDGER_FIELDS = ("number", "received_at", "channel", "file", "sha256", "issuer", "doc_number", "doc_type", "title",
@@ -113,6 +113,7 @@ def ledger_page(office, query: LedgerQuery, *, actor: Optional[Actor] = None) ->
 
     actor = acting(actor)
     require(actor, "ledger")
+    known_channel(office, query.channel)
     query = scoped(query, ledger_scope(actor))
     ledger = office.ledger
     page = ledger.page(query)

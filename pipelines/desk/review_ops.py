@@ -18,7 +18,7 @@ from ..access import can_see, require
 from ..actors import Actor, acting, history_kwargs
 from ..ledger import STATUS_ZH
 from ..refusals import DeskRefusal
-from .common import find
+from .common import find, named_findings
 
 CONFIRM, DISMISS, LETTER, DOCUMENT = "confirm", "dismiss", "letter", "document"
 DECISION_ZH = {CONFIRM: "确认退文", DISMISS: "不予退文，转分办", LETTER: "是来信（不按公文格式审核）", DOCUMENT: "是公文（按公文初审）"}
@@ -50,7 +50,7 @@ def _proposed(row: dict) -> list[dict]:
         findings = json.loads(row.get("findings") or "[]")
     except (TypeError, ValueError):
         return []
-    return [f for f in findings if isinstance(f, dict) and f.get("severity") == "error"]
+    return named_findings([f for f in findings if isinstance(f, dict) and f.get("severity") == "error"])
 
 
 def review_queue(office, *, actor: Optional[Actor] = None) -> list[Held]:

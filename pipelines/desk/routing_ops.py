@@ -32,7 +32,6 @@ def route(office, key: str, department: str, reason: Optional[str] = None, *, ac
     from index import IndexUnavailable
 
     from ..disposition import to_confidential_office as send_to_confidential_office
-    from ..routing import allowed
 
     actor = acting(actor)
     department = (department or "").strip()
@@ -61,7 +60,11 @@ def route(office, key: str, department: str, reason: Optional[str] = None, *, ac
         raise DeskRefusal("not_finished", f"{number} 本件正在初审，稍后再改办（批处理完成后可改办）")
     if not department:
         raise DeskRefusal("no_department", "请写明改送的承办部门（如：综合科）")
-    if not allowed(department, office.departments):
+    choices = route_departments(office)
+    if not choices:  # never free text: a typo would open a department nobody reads
+        raise DeskRefusal("no_departments", "本机关尚未配置承办部门（shouwen.toml [office] departments，或分办规则 "
+                                            "routing.toml 中的部门），不能改办；请系统管理员先列出承办部门")
+    if department != CONFIDENTIAL_OFFICE and department not in choices:
         raise unknown_department(office, number, department)
     if department == CONFIDENTIAL_OFFICE:  # found classified after all: out of the shared index, then the ledger
         try:
@@ -70,7 +73,6 @@ def route(office, key: str, department: str, reason: Optional[str] = None, *, ac
             raise DeskRefusal("index_unavailable", f"检索服务不可用（{exc}），未能撤出检索，本次未改办；请稍后再试") from exc
         send_to_confidential_office(office, row, reason or "文秘人员认定为涉密公文，改送机要室，已撤出共享检索", actor=actor)
         return Routed(row, CONFIDENTIAL_OFFICE, "confidential")
-    new = not office.departments and department not in known_departments(office)
     reason = reason or f"文秘人员改办：由{row['department'] or '未分办'}改送{department}"
     office.ledger.set_status(row["id"], "indexed", reason, expect_version=row["version"], expect_status=("indexed",),
                              department=department, route_reason=reason, route_source="clerk", route_confidence=None,
@@ -78,7 +80,7 @@ def route(office, key: str, department: str, reason: Optional[str] = None, *, ac
     if events.wants(events.REROUTED):
         events.emit(events.REROUTED, office, office.ledger.get(row["id"]), department=department,
                     actor=actor.history_name, previous=row["department"], reason=reason)
-    warnings = [f"注意：“{department}”此前没有收文分办过，分办规则中也没有；如是笔误，请再改办一次"] if new else []
+    warnings = []
     actions: tuple = ()
     try:
         office.index.update(row["id"], department=department)
@@ -88,19 +90,31 @@ def route(office, key: str, department: str, reason: Optional[str] = None, *, ac
     return Routed(row, department, "moved", "；".join(warnings) or None, actions)
 
 
-def unknown_department(office, number: str, department: str) -> DeskRefusal:
-    """The refusal of a 改办 to a name that is not one of [office] departments: the configured list, and the
-    closest names (difflib, as a typo of 综合科 such as 综合处 or 综和科 is) first, each as an Action
-    (改送综合科) the CLI prints as a command and the web desk as a choice."""
-    import difflib
-
+def route_departments(office) -> list[str]:
+    """The 承办部门 a 改办 (or a 来信's 交办) may name, in order: [office] departments, else those the 分办 rules
+    (routing.toml, or the shipped rules) send documents to; with either, the 办公室 (routing.ALWAYS). Empty when
+    the office has configured none: a 改办 is then refused (no_departments), never taken as free text. The
+    机要室 is the 机要员's own button and is not listed."""
     from ..routing import ALWAYS
 
-    choices = list(dict.fromkeys([*office.departments, *(d for d in ALWAYS if d != CONFIDENTIAL_OFFICE)]))
+    named = list(office.departments) or [r["department"] for r in office.rules if r.get("department")]
+    if not named:
+        return []
+    return [d for d in dict.fromkeys([*named, *ALWAYS]) if d != CONFIDENTIAL_OFFICE]
+
+
+def unknown_department(office, number: str, department: str) -> DeskRefusal:
+    """The refusal of a 改办 to a name that is not one of route_departments: the list, and the closest names
+    (difflib, as a typo of 综合科 such as 综合处 or 综和科 is) first, each as an Action (改送综合科) the CLI prints
+    as a command and the web desk as a choice."""
+    import difflib
+
+    choices = route_departments(office)
     close = difflib.get_close_matches(department, choices, n=3, cutoff=0.5)
     near = f"相近的有：{'、'.join(close)}；" if close else ""
+    where = "shouwen.toml [office] departments" if office.departments else "分办规则 routing.toml；也可在 shouwen.toml [office] departments 中列出"
     return DeskRefusal("unknown_department", f"“{department}”不是本机关配置的承办部门，不予改办。{near}可选的承办部门："
-                                             f"{'、'.join(choices)}（shouwen.toml [office] departments）",
+                                             f"{'、'.join(choices)}（{where}）",
                        *(Action("route", f"改送{d}", {"key": number, "department": d}) for d in close))
 
 

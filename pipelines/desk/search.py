@@ -7,6 +7,7 @@ from typing import Optional
 from ..access import can_see, ledger_scope, require, search_filters
 from ..actors import Actor, acting
 from ..refusals import Action, DeskRefusal
+from .common import known_channel
 from .ledger_views import LEDGER_FIELDS
 
 
@@ -38,10 +39,15 @@ def search(office, query: str, *, limit: int = 20, date_from: Optional[str] = No
     in the index at all). Raises QueryError (nothing searchable), IndexUnavailable, ValueError (a date not
     YYYY-MM-DD), DeskRefusal (an empty index while the ledger shows documents indexed; a department not the
     actor's)."""
+    from ..filters import chosen
     from ..ledger_view import version_mark
 
     actor = acting(actor)
     require(actor, "read")
+    parsed = SearchFilters(*(filters.get(k) for k in ("doc_type", "issuer", "department", "status", "channel",
+                                                       "received_from", "received_to", "urgency")))
+    known_channel(office, parsed.channel)  # (全部 or empty: no filter; an unknown status or channel: said)
+    filters = {**filters, **parsed.index_filters(), "verdict": chosen(filters.get("verdict"))}
     scope = ledger_scope(actor)
     if scope.departments is not None:
         asked = filters.get("department")
@@ -93,6 +99,21 @@ class SearchFilters:
     received_to: Optional[str] = None
     urgency: Optional[str] = None
 
+    def __post_init__(self) -> None:
+        """Empty or 全部: no filter (pipelines/filters.py); status and channel by code or Chinese name (the status
+        one the index holds, else ValueError in Chinese)."""
+        from index.base import STATUSES
+
+        from ..dataroot import CHANNEL_ZH
+        from ..filters import chosen, one_of
+        from ..ledger import STATUS_ZH
+
+        for name in ("doc_type", "issuer", "department", "received_from", "received_to", "urgency"):
+            object.__setattr__(self, name, chosen(getattr(self, name)))
+        object.__setattr__(self, "status", one_of(self.status, {s: STATUS_ZH[s] for s in STATUSES}, "状态"))
+        channel = chosen(self.channel)
+        object.__setattr__(self, "channel", {v: k for k, v in CHANNEL_ZH.items()}.get(channel, channel))
+
     def index_filters(self) -> dict:
         return {k: getattr(self, k) for k in ("doc_type", "issuer", "department", "status", "channel", "urgency",
                                               "received_from", "received_to")}
@@ -142,6 +163,7 @@ def search_page(office, query: str, filters: SearchFilters = SearchFilters(), pa
     scope = search_filters(actor)
     if order not in ("relevance", "date"):
         raise ValueError(f"排序方式“{order}”无效（relevance 或 date）")
+    known_channel(office, filters.channel)
     if scope.get("department") and filters.department not in (None, scope["department"]):
         raise DeskRefusal("forbidden", f"只能检索本部门（{scope['department']}）的收文")
     size = max(1, min(100, int(size)))

@@ -29,6 +29,7 @@ from __future__ import annotations
 from contextlib import contextmanager
 from typing import Callable, Iterable, Iterator, Mapping, Optional, TypeVar
 
+from ..dataroot import channel_zh
 from .core import (
     BATCH_ACTOR,
     FINAL,
@@ -252,7 +253,7 @@ class SQLLedger:
                             "INSERT INTO documents(year, seq, number, received_at, channel, file, sha256, archive_path,"
                             " status, file_raw) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'registered', ?)",
                             (year, seq, number, received_at, channel, file, sha256, archive_path, file_raw))
-                        note = f"签收于{channel}收件箱"
+                        note = f"签收于{channel_zh(channel)}收件箱"  # 传真, not fax: the history is the clerk's
                         self._execute("INSERT INTO history(document_id, status, at, note, actor)"
                                       " VALUES (?, 'registered', ?, ?, ?)", (doc_id, received_at, note, actor))
                         self._journal(year, seq, {

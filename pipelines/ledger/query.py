@@ -25,7 +25,9 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Optional, Sequence
 
-from .core import STATUS_ZH, STATUSES
+from ..dataroot import CHANNEL_ZH
+from ..filters import chosen, one_of
+from .core import STATUS_ZH
 
 MAX_LIMIT = 1000
 COUNT_EXACT_UP_TO = 5_000  # a 登记簿 page counts exactly up to this many matching rows; past it an estimate (约)
@@ -100,9 +102,15 @@ class LedgerQuery:
                     date.fromisoformat(value)
                 except ValueError:
                     raise ValueError(f"日期“{value}”无效，应为 YYYY-MM-DD") from None
-        unknown = [s for s in self.statuses if s not in STATUSES]
-        if unknown:
-            raise ValueError(f"没有这种状态：{'、'.join(map(str, unknown))}（可用：{'、'.join(f'{k}（{v}）' for k, v in STATUS_ZH.items())}）")
+        # 全部 (or an empty value) is no filter; a status by its code or its Chinese name (filters.one_of)
+        statuses = tuple(s for s in (one_of(s, STATUS_ZH, "状态") for s in self.statuses) if s is not None)
+        object.__setattr__(self, "statuses", statuses)
+        if self.departments is not None and self.departments and all(chosen(d) is None for d in self.departments):
+            object.__setattr__(self, "departments", None)  # 承办部门 全部: any (an empty list still matches nothing)
+        for name in ("issuer", "urgency", "kind"):
+            object.__setattr__(self, name, chosen(getattr(self, name)))
+        channel = chosen(self.channel)  # 传真 as fax; a letter channel (12345) as it is: the desk knows the office's
+        object.__setattr__(self, "channel", {v: k for k, v in CHANNEL_ZH.items()}.get(channel, channel))
         if self.order not in ORDERS:
             raise ValueError(f"排序方式“{self.order}”无效（可用：{'、'.join(ORDERS)}）")
         if not (isinstance(self.limit, int) and 1 <= self.limit <= MAX_LIMIT):
@@ -113,8 +121,8 @@ class LedgerQuery:
             raise ValueError("after 应为上一页的 next_after")
         if not self.include_confidential and self.confidential_only:
             raise ValueError("不能既排除又只要涉密收文")
-        if self.issuer_contains is not None and not self.issuer_contains.strip():
-            object.__setattr__(self, "issuer_contains", None)  # an empty box on a form: no filter
+        if self.issuer_contains is not None and chosen(self.issuer_contains) is None:
+            object.__setattr__(self, "issuer_contains", None)  # an empty box on a form (or 全部): no filter
         if self.issuer_contains is not None and len(self.issuer_contains) > 100:
             raise ValueError("来文单位检索词过长（至多 100 字）")
 

@@ -141,6 +141,10 @@ class LetterFilters:
     def __post_init__(self):
         from datetime import date
 
+        from ..filters import chosen
+
+        for name in ("date_from", "date_to", "category", "channel", "department", "stage"):
+            object.__setattr__(self, name, chosen(getattr(self, name)))  # empty or 全部: no filter
         for day in (self.date_from, self.date_to):
             if day:
                 try:

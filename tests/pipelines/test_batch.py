@@ -86,7 +86,7 @@ def test_the_same_file_again_is_not_registered_twice(office):
     assert len(ledger.rows()) == 9
     first = next(r for r in ledger.rows() if r["file"] == "筑教发2026-12号-冬季学校安全工作通知.docx")
     assert f"  重复收到 再次发送.docx：与 {first['number']} 为同一文件，未再登记" in summary.lines()  # which, said
-    assert any("再次收到同一文件（mail/再次发送.docx）" in (h["note"] or "") for h in ledger.history(first["id"]))
+    assert any("再次收到同一文件（电子邮件收件箱：再次发送.docx）" in (h["note"] or "") for h in ledger.history(first["id"]))
 
 
 def test_routing_follows_the_rules_and_says_why():

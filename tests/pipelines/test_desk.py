@@ -86,6 +86,20 @@ def test_search_gives_hits_with_their_ledger_rows_and_filters(office):
     assert [h.number for h in desk.search(office, "公路", department="办公室").hits] == [_by_file(office)[LETTER].row["number"]]
 
 
+def test_search_takes_all_as_no_filter_and_says_an_unknown_status_or_channel(office):
+    """`shouwen search … --status 全部` found nothing (the index has no status 全部): as on the desk's pages, 全部 is
+    no filter, a status may be named in Chinese, and a value no document can have is said in Chinese."""
+    every = [h.id for h in desk.search(office, "校舍 维修").hits]
+    assert len(every) == 2
+    assert [h.id for h in desk.search(office, "校舍 维修", status="全部", channel="全部", verdict="全部").hits] == every
+    assert [h.id for h in desk.search(office, "校舍 维修", status="已退文").hits] == every[1:]
+    assert [h.id for h in desk.search(office, "校舍 维修", channel="电子公文").hits] == every
+    with pytest.raises(ValueError, match="没有这种状态：丢失"):
+        desk.search(office, "校舍", status="丢失")
+    with pytest.raises(desk.DeskRefusal, match="没有这种来文渠道：信鸽"):
+        desk.search(office, "校舍", channel="信鸽")
+
+
 def test_route_moves_a_document_and_search_follows(office):
     letter = _by_file(office)[LETTER].row
     routed = desk.route(office, letter["number"], "综合科")
@@ -258,14 +272,39 @@ def test_the_batch_reviews_with_the_configured_profile_and_registers_on_the_offi
             assert row["year"] == int(row["received_at"][:4])  # the 收文编号's year is the office's year
 
 
-def test_a_clerk_routing_to_a_department_never_used_is_warned_of_a_possible_typo(office):
+def test_without_configured_departments_a_reroute_takes_only_those_the_routing_rules_name(office):
+    """No [office] departments: a 改办 to a name no 分办 rule sends documents to (a typo: 综合课) was taken as free
+    text, with a warning (review, desk27); it is refused in Chinese, the close names offered."""
     from pipelines import desk
 
+    assert not office.departments
     number = _by_file(office)[LETTER].row["number"]
-    typo = desk.route(office, number, "综合课")  # 综合科 mistyped
-    assert typo.warning and "“综合课”此前没有收文分办过" in typo.warning
-    known = desk.route(office, number, "综合科")  # named by a 分办 rule
-    assert known.warning is None
+    before = office.ledger.get(_by_file(office)[LETTER].row["id"])
+    with pytest.raises(desk.DeskRefusal) as refused:
+        desk.route(office, number, "综合课")  # 综合科 mistyped
+    assert refused.value.code == "unknown_department" and "“综合课”不是本机关配置的承办部门" in refused.value.message
+    assert "相近的有：综合科" in refused.value.message and "routing.toml" in refused.value.message
+    assert office.ledger.get(before["id"])["version"] == before["version"]
+    known = desk.route(office, number, "综合科")  # named by a 分办 rule (the shipped routing_rules.toml)
+    assert known.warning is None and office.ledger.get(before["id"])["department"] == "综合科"
+    assert "综合科" in desk.route_departments(office) and "机要室" not in desk.route_departments(office)
+
+
+def test_with_no_departments_configured_at_all_a_reroute_says_so(made, tmp_path):
+    """No [office] departments and a routing.toml that names none: the clerk is told the office must list its
+    departments first, whatever name is typed."""
+    from pipelines import desk
+
+    root = tmp_path / "office"
+    shutil.copytree(made, root, ignore=shutil.ignore_patterns(".batch.lock"))
+    (root / "routing.toml").write_text("# 本机关暂未写分办规则\n", encoding="utf-8")
+    with Office.open(root, load(root, environ={}), create=False) as office:
+        assert desk.route_departments(office) == []
+        row = _by_file(office)[LETTER].row
+        with pytest.raises(desk.DeskRefusal) as refused:
+            desk.route(office, row["number"], "办公室")
+        assert refused.value.code == "no_departments" and "尚未配置承办部门" in refused.value.message
+        assert office.ledger.get(row["id"])["version"] == row["version"]
 
 
 @pytest.mark.parametrize("row, said", [

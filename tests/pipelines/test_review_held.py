@@ -53,6 +53,29 @@ def test_a_doubtful_return_is_held_for_the_clerk_not_returned_nor_routed(held, c
     assert row["number"] in out and "拟退文理由" in out and "待复核 1 件" in out
 
 
+def test_the_held_reason_and_the_queue_name_each_rule_in_chinese_beside_its_id(held, capsys):
+    """The 存疑原因 and the 拟退文理由 showed bare rule ids (element.date：…) to the clerk (review, desk27): the id is
+    the contract (shared/spec/rules.md) and stays, beside the rule's Chinese name from the catalog."""
+    import re
+
+    from pipelines import desk
+    from pipelines.office import Office
+    from validators.registry import all_rules
+
+    root, _, row, _ = held
+    rules = all_rules()
+    ids = [i for i in re.findall(r"[a-z]+\.[a-z][a-z-]*", row["reason"]) if i in rules]
+    assert ids, row["reason"]
+    for rule_id in ids:  # every id in the reason, and each right after its name
+        assert row["reason"].count(rule_id) == row["reason"].count(f"{rules[rule_id].title}（{rule_id}）"), row["reason"]
+    with Office.open(root) as office:
+        (queued,) = desk.review_queue(office)
+    assert queued.findings and all(f["named"] == f"{rules[f['rule']].title}（{f['rule']}）" for f in queued.findings)
+    assert main(["review", "--root", str(root)]) == 0
+    out = capsys.readouterr().out
+    assert all(f"{rules[f['rule']].title}（{f['rule']}）" in out for f in queued.findings)
+
+
 def test_confirm_writes_the_notice_and_names_the_clerk(held, capsys):
     root, ledger, row, _ = held
     assert main(["review", row["number"], "--confirm", "--reason", "核对原件，确未写成文日期", "--root", str(root)]) == 0

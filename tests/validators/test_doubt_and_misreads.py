@@ -13,6 +13,7 @@ from extractors.elements import parse_elements
 from pipelines.review import review_document
 from validators import validate
 from validators.doubt import decide_doubt
+from validators.registry import all_rules
 from validators.report import build_report
 
 from .. import builder, thirdparty_docx
@@ -60,7 +61,9 @@ def test_a_return_resting_on_an_absence_is_held_for_the_clerk():
     assert errors(report) == {"element.date"} and report["verdict"] == "return"
     doubt = decide_doubt(report)
     assert not doubt.sure and report["outcome"] == "review_held"
-    assert doubt.reasons == ["element.date：依据是“未见成文日期”，可能是未能识别，而非原文没有"]
+    # the rule's Chinese name first, its id beside it (never the bare id: review, desk27)
+    title = all_rules()["element.date"].title
+    assert doubt.reasons == [f"{title}（element.date）：依据是“未见成文日期”，可能是未能识别，而非原文没有"]
 
 
 def test_a_return_resting_on_a_title_read_among_a_sites_chrome_is_held():

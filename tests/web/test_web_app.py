@@ -256,6 +256,33 @@ def test_the_register_filters_by_status_and_pages_with_its_columns(shared):
     assert "筑教呈〔2026〕5号" in c.get("/ledger").text  # the 来文文号 column
 
 
+def test_all_in_a_filter_is_no_filter_and_an_unknown_value_is_said_in_chinese(shared):
+    """/ledger?status=全部 answered 400 (review, desk27): 全部 picked in a menu, or carried by a link, is no filter
+    on every list page; a value not on a closed list is said back in Chinese on the desk's page."""
+    app, rows = shared
+    c = logged_in(app, "wenmi")
+    everything = c.get("/ledger")
+    for url in ("/ledger?status=全部", "/ledger?status=全部&channel=全部&urgency=全部&department=全部&issuer=全部",
+                "/ledger?status="):
+        r = c.get(url)
+        assert r.status_code == 200 and "共 6 件" in r.text and rows[REPORT]["number"] in r.text, url
+    assert "共 6 件" in everything.text
+    named = c.get("/ledger?status=已退文").text  # a status by its Chinese name, as the menu shows it
+    assert "共 1 件" in named and rows[REPORT]["number"] in named
+    assert rows[REQUEST]["number"] in c.get("/ledger?channel=电子公文").text
+    for url, said in (("/ledger?status=丢失", "没有这种状态：丢失"), ("/ledger?channel=信鸽", "没有这种来文渠道：信鸽"),
+                      ("/letters?stage=丢失", "不是来信状态")):
+        r = c.get(url)
+        assert r.status_code == 400 and said in r.text and "返回上一页" in r.text, url
+    assert c.get("/ledger.xlsx?status=全部").status_code == 200
+    for url in ("/letters?stage=全部&category=全部&channel=全部&department=全部", "/due?days=全部&department=全部"):
+        assert c.get(url).status_code == 200, url
+    plain, every = c.get("/search?q=校舍").text, c.get("/search?q=校舍&status=全部&channel=全部&doc_type=全部").text
+    assert rows[REQUEST]["number"] in every and re.search(r"共 (\d+) 条", every)[1] == re.search(r"共 (\d+) 条", plain)[1]
+    unknown = c.get("/search?q=校舍&status=丢失")
+    assert unknown.status_code == 200 and "没有这种状态：丢失" in unknown.text and rows[REQUEST]["number"] not in unknown.text
+
+
 def test_the_register_says_about_past_the_count_bound_and_pages_on(shared, monkeypatch):
     """Past ledger.query.COUNT_EXACT_UP_TO (made 4 here) the count is an estimate, said as 约 and never as 共; the
     pager still leads to every row."""
@@ -295,6 +322,15 @@ def test_the_register_exports_to_xlsx_with_the_same_rows(shared):
     assert not any("鸬鹚" in str(v) for v in values)
     staff = load_workbook(io.BytesIO(logged_in(app, "keyan").get("/ledger.xlsx").content)).active
     assert [v[0] for v in list(staff.values)[1:]] == [rows[REQUEST]["number"]]
+
+
+def test_the_history_names_the_channel_in_chinese(shared):
+    """The 流转记录 said 签收于edoc收件箱 (review, desk27): the clerk reads the channel's Chinese name, as the page's
+    来文渠道 and the 登记簿's column say it."""
+    app, rows = shared
+    page = logged_in(app, "wenmi").get(f"/documents/{rows[REQUEST]['id']}").text
+    assert "签收于电子公文收件箱" in page and "<th>来文渠道</th><td>电子公文</td>" in page
+    assert not re.search(r"签收于(edoc|fax|scan|mail)", page)
 
 
 def test_a_finding_with_a_box_is_drawn_on_its_page(shared):

@@ -104,7 +104,7 @@ def test_a_new_registration_row_and_its_types(ledger):
         "file": "传真.tif", "sha256": sha(7), "archive_path": "archive/ab/7.tif", "status": "registered", "version": 0,
         "file_raw": "b4abd5e6", "verdict": None, "findings": None}
     assert type(row["id"]) is int and type(row["year"]) is int
-    assert ledger.history(r.id) == [{"status": "registered", "at": DAY, "note": "签收于fax收件箱", "actor": "batch"}]
+    assert ledger.history(r.id) == [{"status": "registered", "at": DAY, "note": "签收于传真收件箱", "actor": "batch"}]
 
 
 def test_a_registration_that_fails_gives_its_number_back(ledger):
@@ -181,7 +181,7 @@ def test_status_changes_fields_and_history_in_order(ledger):
     assert row["findings"] == '[{"rule": "element.date", "说明": "成文日期"}]'  # JSON text, Chinese kept
     history = ledger.history(r.id)
     assert [(h["status"], h["note"]) for h in history] == [
-        ("registered", "签收于edoc收件箱"), ("reviewed", None), ("reviewed", "机要员已阅"),
+        ("registered", "签收于电子公文收件箱"), ("reviewed", None), ("reviewed", "机要员已阅"),
         ("returned", "退文通知单已放入发件箱")]
     assert all(isinstance(h["at"], str) and h["at"][:2] == "20" for h in history)
 

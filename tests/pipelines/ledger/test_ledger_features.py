@@ -171,7 +171,7 @@ def test_a_transaction_commits_all_or_nothing_with_the_ledgers_own_changes(ledge
             ledger.note(r.id, "已督办", actor="wangli")
             ledger.set_status(r.id, "indexed", expect_version=0)  # stale: refused, and the whole transaction with it
     assert [t["note"] for t in db.query("SELECT note FROM tasks")] == ["承办：办公室"]
-    assert [h["note"] for h in ledger.history(r.id)] == ["签收于edoc收件箱", "转办公室承办"]
+    assert [h["note"] for h in ledger.history(r.id)] == ["签收于电子公文收件箱", "转办公室承办"]
     with pytest.raises(RuntimeError, match="give up"):
         with db.transaction():
             db.execute("UPDATE tasks SET due = ?", ("2026-03-09T17:00:00+08:00",))
@@ -195,7 +195,7 @@ def test_history_names_who_made_each_change(ledger):
     ledger.note(r.id, "已电话告知承办人", actor="cli:zhang")
     ledger.note(r.id, "检索库稍后补入")
     assert [(h["status"], h["note"], h["actor"]) for h in ledger.history(r.id)] == [
-        ("registered", "签收于edoc收件箱", "batch"), ("reviewed", None, "batch"), ("routed", "改送综合科", "wangli"),
+        ("registered", "签收于电子公文收件箱", "batch"), ("reviewed", None, "batch"), ("routed", "改送综合科", "wangli"),
         ("routed", "已电话告知承办人", "cli:zhang"), ("routed", "检索库稍后补入", "batch")]
 
 

@@ -47,7 +47,7 @@ def test_every_committed_change_is_a_line_beside_its_registration(tmp_path):
     ledger.set_status(second.id, "linked", "同 收〔2026〕1号", linked_to=first.id, similarity=0.97)
     ledger.claim_same_document(first.id, "筑教发〔2026〕12号", "正文")
     assert lines(tmp_path, 2026, 1) == [
-        {"op": "register", "at": DAY, "status": "registered", "note": "签收于edoc收件箱", "actor": "batch", "version": 0,
+        {"op": "register", "at": DAY, "status": "registered", "note": "签收于电子公文收件箱", "actor": "batch", "version": 0,
          "row": {"id": first.id, "number": "收〔2026〕1号", "year": 2026, "seq": 1, "received_at": DAY, "channel": "edoc",
                  "file": "来文1.pdf", "file_raw": None, "sha256": f"{1:064x}", "archive_path": "archive/1"}},
         {"op": "status", "at": lines(tmp_path, 2026, 1)[1]["at"], "status": "reviewed", "note": "初审：通过",

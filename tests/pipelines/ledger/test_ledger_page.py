@@ -130,6 +130,17 @@ def test_a_bad_filter_is_said_in_chinese(bad, message):
         LedgerQuery(**bad)
 
 
+def test_all_or_an_empty_value_is_no_filter_and_a_status_may_be_named_in_chinese():
+    """A menu's 全部 (or a link carrying it) asks for no filter, never for rows whose value is 全部."""
+    assert LedgerQuery(statuses=("全部",)).statuses == ()
+    assert LedgerQuery(statuses=("", "returned")).statuses == ("returned",)
+    assert LedgerQuery(statuses=("已退文",)).statuses == ("returned",)
+    assert LedgerQuery(departments=("全部",)).departments is None
+    assert LedgerQuery(departments=()).departments == ()  # an empty list still matches nothing
+    assert (LedgerQuery(channel="全部").channel, LedgerQuery(channel="传真").channel) == (None, "fax")
+    assert LedgerQuery(urgency=" 全部 ", issuer_contains="全部").urgency is None
+
+
 def test_confidential_means_the_same_in_python_and_sql_on_every_status(ledger):
     """Every status × every route source: the rows the SQL calls confidential are exactly those is_confidential
     (and desk.is_confidential) names; by hand: classified whatever the status, or held whatever the source."""

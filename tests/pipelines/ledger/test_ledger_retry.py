@@ -91,7 +91,7 @@ def test_a_restart_mid_batch_is_waited_for_and_nothing_is_done_twice(server, url
     assert [(r["number"], r["status"], r["version"]) for r in ledger.rows()] == [
         ("收〔2026〕1号", "reviewed", 1), ("收〔2026〕2号", "returned", 1), ("收〔2026〕3号", "reviewed", 1)]
     assert [(h["status"], h["note"]) for h in ledger.history(third.id)] == [
-        ("registered", "签收于edoc收件箱"), ("reviewed", "初审完毕"), ("reviewed", "重启后继续")]
+        ("registered", "签收于电子公文收件箱"), ("reviewed", "初审完毕"), ("reviewed", "重启后继续")]
     assert reg(ledger, 4).number == "收〔2026〕4号"
     ledger.close()
 
@@ -126,7 +126,7 @@ def test_a_restart_during_a_stream_of_work_loses_and_repeats_nothing(server, url
     assert all(r["status"] == "reviewed" and r["version"] == 1 for r in rows)
     for r in rows:
         assert [(h["status"], h["note"]) for h in ledger.history(r["id"])] == [
-            ("registered", "签收于edoc收件箱"), ("reviewed", None), ("reviewed", f"第{r['seq']}件")]
+            ("registered", "签收于电子公文收件箱"), ("reviewed", None), ("reviewed", f"第{r['seq']}件")]
     ledger.close()
 
 
@@ -210,7 +210,7 @@ def test_a_lost_commit_answer_is_checked_not_repeated_injected(postgres_url, tmp
     lost.clear()
     assert ledger.set_status(first.id, "returned", "退文") == 2  # without a version: the last history line tells
     assert [(h["status"], h["note"]) for h in ledger.history(first.id)] == [
-        ("registered", "签收于edoc收件箱"), ("reviewed", "初审完毕"), ("reviewed", "已阅"), ("returned", "退文")]
+        ("registered", "签收于电子公文收件箱"), ("reviewed", "初审完毕"), ("reviewed", "已阅"), ("returned", "退文")]
     assert [r["number"] for r in ledger.rows()] == ["收〔2026〕1号"] and ledger.get(first.id)["version"] == 2
     ledger.ensure(NOTES)
     lost.clear()
