@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Optional
 
 from ..access import can_see, may, sees_confidential, shows_original
-from ..actors import Actor, acting
+from ..actors import Actor, acting, actor_label
 from ..ledger import STATUS_ZH
 from ..refusals import DeskRefusal
 from .common import channel_zh, find, named, named_findings, office_time, secrecy_parts
@@ -180,17 +180,15 @@ def _visible(office, actor: Actor, ids: list, numbers: list) -> dict:
 
 
 def actor_labels(office, names: set) -> dict:
-    """How a history shows who acted: an account as 姓名（角色）, the batch as 批处理, the terminal as 命令行（user）;
+    """How a history shows who acted: an account as 姓名（角色）, the batch as 批处理, the terminal as 命令行操作员 user;
     a name no account has any more, as it was written."""
     from ..accounts import Accounts
 
     accounts = Accounts.open(office)
     labels = {}
     for name in names:
-        if name == "batch":
-            labels[name] = "批处理"
-        elif name.startswith("cli:"):
-            labels[name] = f"命令行（{name[4:]}）"
+        if name == "batch" or name.startswith("cli:"):
+            labels[name] = actor_label(name)  # 批处理, 命令行操作员 root
         else:
             account = accounts.get(name) if name else None
             labels[name] = account.actor.shown if account else name

@@ -156,3 +156,32 @@ def test_accounts_and_tokens_are_listed_in_beijing_time_as_everywhere_else(desk,
     assert main(["user", "--root", str(office.root), "token", "list"]) == 0
     listed = capsys.readouterr().out
     assert "+00:00" not in listed and f"建于 {_beijing(token['created_at'])}" in listed
+
+
+def test_the_command_line_names_channels_and_actors_as_the_desk_does(made, tmp_path, capsys):
+    """Search facets name the channels 电子公文/传真/纸质扫描 (as the register and the web), `shouwen handling` names
+    the batch 批处理, and a refusal names the terminal's person 命令行操作员 (as --user's help does), never a code."""
+    from .. import web_office
+
+    root = str(web_office.copy(made[0], tmp_path / "office"))
+    assert main(["search", "通知", "--root", root]) == 0
+    facets = capsys.readouterr().err
+    channels = next(line for line in facets.splitlines() if "来文渠道：" in line)
+    assert "电子公文" in channels and "edoc" not in channels, facets
+    assert main(["handling", made[1][REQUEST]["number"], "--root", root]) == 0
+    said = capsys.readouterr().out
+    assert "批处理" in said and "batch" not in said, said
+    assert main(["ledger", "--confidential", "--root", root]) != 0
+    refused = capsys.readouterr().err
+    assert "命令行操作员" in refused and "cli:" not in refused, refused
+
+
+def test_a_forms_address_opened_directly_goes_back_to_the_page_or_is_said_in_chinese(desk):
+    app, rows = desk
+    doc = rows[REQUEST]["id"]
+    c = logged_in(app, "wenmi")
+    for step in ("route", "withdraw", "handling/progress"):
+        r = c.get(f"/documents/{doc}/{step}", follow_redirects=False)
+        assert r.status_code == 303 and r.headers["location"] == f"/documents/{doc}", (step, r.status_code, r.text[:200])
+    r = c.get("/logout", follow_redirects=False)
+    assert r.status_code == 405 and "Method Not Allowed" not in r.text and "表单" in r.text, r.text[:300]
