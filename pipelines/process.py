@@ -65,7 +65,7 @@ def process(office, document_id: int, rules: list[dict]) -> Outcome:
         data = (office.root / row["archive_path"]).read_bytes()
         clerk = review_kind(office.root, row)  # the clerk's 复核 (review_records.py): a rerun keeps to it
         try:
-            read = read_original(data, row["channel"])
+            read = read_original(data, row["channel"], row["file"])
             told = _tell(office, row, read, clerk)  # 来信 or 公文 (pipelines/letters/): a 来信 is never 初审'd
             if told is not None:
                 return told
