@@ -153,4 +153,19 @@ def review_path(path: Path, channel: str = "unknown", profile: str = DEFAULT_PRO
         raise UnusableInput(f"没有读取权限：{shown(path)}", "missing") from exc
     except OSError as exc:
         raise UnusableInput(f"无法读取文件：{shown(path)}（{exc.strerror or type(exc).__name__}）", "missing") from exc
-    return review_bytes(data, Path(path).name, channel, profile)
+    return as_the_office_acts(review_document(data, Path(path).name, channel, profile))
+
+
+def as_the_office_acts(review: Review) -> dict:
+    """The report with the 机要 policy applied as the batch applies it (pipelines/secrecy.decide, the one decision;
+    outside the office no 机要员 decision is recorded): a 退文 the policy stops — a classified document goes to the
+    机要室, one whose 密级 cannot be read waits for the 机要员 — has outcome "confidential" and, as
+    `confidential`, the batch's words for it (secrecy.conclusion: 格式有误（涉密公文，不退文，转机要室办理）)."""
+    from .secrecy import conclusion, decide, not_returned
+
+    report = review.report
+    decision = decide(review)
+    if not_returned(report, decision):
+        report["outcome"] = "confidential"
+        report["confidential"] = conclusion(report, decision)
+    return report

@@ -115,7 +115,7 @@ def render_text(report: dict) -> str:
     doc = report["document"]
     outcome = report.get("outcome") or report["verdict"]
     lines = [f"文件：{report['file']}",
-             f"初审结论：{OUTCOME_ZH.get(outcome, VERDICT_ZH[report['verdict']])}"
+             f"初审结论：{report.get('confidential') or OUTCOME_ZH.get(outcome, VERDICT_ZH[report['verdict']])}"
              f"（错误 {sum(f['severity'] == 'error' for f in report['findings'])} 项，"
              f"提示 {sum(f['severity'] == 'warning' for f in report['findings'])} 项）",
              f"格式：{report['format']}  页数：{report['pages']}  渠道：{CHANNEL_ZH.get(report['channel'], report['channel'])}  审核配置：{report['profile']}"]
