@@ -164,20 +164,6 @@ def _to_pdf(data: bytes, fmt: str) -> bytes:
         return outputs[0].read_bytes()
 
 
-def rendered_page_count(data: bytes, fmt: str) -> int:
-    """Pages of a Word or WPS document (`fmt` in CONVERTED) as LibreOffice lays it out — the same conversion the
-    page images are drawn from, so the 页数 recorded and the 原件's pages agree. Nothing is cached (a classified
-    document's pages are not yet known to be one's). Raises UnusableInput (no LibreOffice, conversion failed)
-    or pdfium's error."""
-    import pypdfium2 as pdfium
-
-    document = pdfium.PdfDocument(_to_pdf(data, fmt))
-    try:
-        return len(document)
-    finally:
-        document.close()
-
-
 def _pdf_pages(pdf: bytes) -> list[tuple[bytes, tuple[float, float]]]:
     from io import BytesIO
 

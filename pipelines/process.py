@@ -30,7 +30,7 @@ from .disposition import (
 from .ledger import LedgerConflict
 from .mail_intake import message_fields, review_fields
 from .returns.subscribers import finish_withdrawal
-from .review import count_pages, read_original, review_document
+from .review import read_original, review_document
 from .review_records import AS_LETTER, CONFIRMED, DISMISSED, KIND_HELD, review_kind
 from .secrecy import OPEN, conclusion, decide, named_by_sender
 from .secrecy_records import RELEASED, decision_kind
@@ -70,7 +70,6 @@ def process(office, document_id: int, rules: list[dict]) -> Outcome:
                 return hold(office, row, f"{named}，但文件无法读取（{said.reason}）；暂存待机要员核定，不进入隔离区、"
                                          "检索，不退文、不分办", **fields)
             return quarantine(office, row, said.reason, detail=said.detail, **fields)
-        count_pages(review, data)  # a docx's 页数 as LibreOffice lays it out: the 原件's pages
         report, doc = review.report, review.report["document"]
         decision = decide(review, decision_kind(office.root, row))  # the 机要员's release folded in, once
         extra = review_fields(office.root, review)  # mail sender, date, attachments; OFD seals (mail_intake.py)

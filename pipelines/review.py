@@ -153,34 +153,7 @@ def review_path(path: Path, channel: str = "unknown", profile: str = DEFAULT_PRO
         raise UnusableInput(f"没有读取权限：{shown(path)}", "missing") from exc
     except OSError as exc:
         raise UnusableInput(f"无法读取文件：{shown(path)}（{exc.strerror or type(exc).__name__}）", "missing") from exc
-    review = review_document(data, Path(path).name, channel, profile)
-    count_pages(review, data)
-    return as_the_office_acts(review)
-
-
-def count_pages(review: Review, data: bytes) -> None:
-    """The report's `pages` made the original's real page count where the reader cannot know it: a docx (and a
-    .doc or .wps, read through a docx) holds no pages, only paragraphs — the reader splits them at explicit page
-    breaks, so a 版记 that flows onto page 2 was "页数 1" beside "原件（2 页）". The count is LibreOffice's layout,
-    the one the 原件's page images are drawn from (page_images.rendered_page_count). The document's own statistics
-    (docProps/app.xml <Pages>) are not used: tools that write docx from a template (python-docx…) leave the
-    template's <Pages>1</Pages>, as the bundled samples show. PDF and OFD count their page trees already; a
-    mail's report is its 主件's and is left as it is. Where LibreOffice cannot lay it out, the reader's count
-    stands (logged)."""
-    fmt = review.report.get("format")
-    if review.mail is not None or fmt not in ("docx", "doc", "wps"):
-        return
-    from .page_images import rendered_page_count
-
-    try:
-        pages = rendered_page_count(data, fmt)
-    except Exception as exc:  # no LibreOffice, a conversion that failed or timed out: the reader's count stands
-        import logging
-
-        logging.getLogger("shouwen.review").warning("page count by LibreOffice failed: %s: %s", type(exc).__name__, exc)
-        return
-    if pages > 0:
-        review.report["pages"] = pages
+    return as_the_office_acts(review_document(data, Path(path).name, channel, profile))
 
 
 def as_the_office_acts(review: Review) -> dict:
