@@ -55,6 +55,24 @@ def decide(review, recorded: Optional[str] = None) -> Decision:
 RELEASED_REASON = "机要员核定：非涉密公文"
 
 
+def conclusion(report: dict, decision: Decision) -> str:
+    """The 初审 conclusion as the office acts on it (the history's 初审 line, `shouwen validate`'s 初审结论): a
+    classified or held document is never returned (it goes to the 机要室, or waits for the 机要员), nor one the
+    机要员 released — its line says so instead of 退文. One wording for the batch and validate."""
+    if report.get("verdict") == "return" and (decision.kind != OPEN or decision.released):
+        if decision.kind == CLASSIFIED:
+            return "格式有误（涉密公文，不退文，转机要室办理）"
+        if decision.kind == HELD:
+            return "格式有误（待机要员核定密级，不退文）"
+        return "格式有误（机要员已核定非涉密，不退文，转分办）"
+    return {"return": "退文", "review_held": "退文理由存疑（待复核）"}.get(report.get("outcome"), "通过")
+
+
+def not_returned(report: dict, decision: Decision) -> bool:
+    """True when the 初审 says 退文 but the 机要 policy keeps the document from being returned (conclusion)."""
+    return report.get("verdict") == "return" and (decision.kind != OPEN or decision.released)
+
+
 def index_decision(review) -> Decision:
     """OPEN, CLASSIFIED or HELD for a Review from the text alone (no recorded decision: use decide()). A mail
     whose 主件 is open but one of whose 附件 is classified (or held) is classified (held) as a whole

@@ -53,6 +53,13 @@ class DocumentView:
     mail: Optional[object] = None  # mail_view.MailView: a mail document's 发件人, 主题, 日期, body, attachments
 
     @property
+    def page_count(self) -> Optional[int]:
+        """页数 as the page says it: the original's pages as drawn (a docx holds no pages, only paragraphs, and
+        the reader counts only its explicit page breaks — a 版记 that flows onto page 2 was "页数 1" beside
+        "原件（2 页）"), else the reader's count; None where neither is known."""
+        return self.pages or self.row.get("pages") or None
+
+    @property
     def verdict(self) -> str:
         """初审结论 as the page says it. A classified document is never returned (it goes to the 机要室 whatever
         its format): a "return" verdict on it is said as what happened, not as a 退文."""
