@@ -7,7 +7,8 @@ a CLI command. Every face (the CLI, the web desk's pages, its exports and its AP
                                             ever listed with its title masked)
     sees_confidential(actor)     -> bool    the 机要员's view: classified and held documents, their 密级 and 保密期限
     ledger_scope(actor)          -> Scope   what a ledger query must add for this actor (departments; classified
-                                            and held rows shown or excluded; nothing at all)
+                                            and held rows shown or excluded; nothing at all); Scope.sql(alias)
+                                            says it as WHERE clauses, for every list and every count
     search_filters(actor)        -> dict    what a search must add ({"department": …} for staff; {} for the rest)
     may(actor, action, row=None) -> bool    require() without the refusal (what a face offers as a button)
     shows_personal(actor, row)   -> bool    whether a 来信's writer, telephone and address are shown (个人信息保护法)
@@ -50,7 +51,7 @@ from typing import Optional
 
 from .actors import SYSTEM, Actor
 from .refusals import DeskRefusal
-from .secrecy import CONFIDENTIAL_OFFICE, is_confidential
+from .secrecy import CONFIDENTIAL_OFFICE, confidential_sql, is_confidential
 
 SEES_CONFIDENTIAL = ("confidential", SYSTEM)
 READS_ALL_OPEN = ("clerk", "confidential", "leader", SYSTEM)
@@ -175,6 +176,20 @@ class Scope:
         if self.departments is not None and row.get("department") not in self.departments:
             return False
         return self.confidential == "shown" or not is_confidential(row)
+
+    def sql(self, alias: str = "d") -> tuple[list[str], list]:
+        """The same constraint as SQL on the documents row `alias`: (WHERE clauses to AND, their parameters). Every
+        count a face shows comes from a query with these clauses, as its rows do (a count and a list never differ)."""
+        if self.nothing:
+            return ["1 = 0"], []
+        where, params = [], []
+        if self.departments is not None:
+            where.append(f"{alias}.department IN ({', '.join('?' * len(self.departments))})" if self.departments
+                         else "1 = 0")
+            params += list(self.departments)
+        if self.confidential != "shown":
+            where.append(f"NOT {confidential_sql(alias)}")
+        return where, params
 
 
 def ledger_scope(actor: Actor) -> Scope:
