@@ -22,6 +22,7 @@ from ..access import can_see, may, sees_confidential, shows_original
 from ..actors import Actor, acting
 from ..ledger import STATUS_ZH
 from ..refusals import DeskRefusal
+from ..secrecy import releasable
 from .common import channel_zh, find, named_findings, office_time, secrecy_parts
 
 TEXT_LIMIT = 200_000  # characters of extracted text shown on the page
@@ -82,8 +83,7 @@ def actions_for(actor: Actor, row: dict) -> list[tuple[str, str]]:
         out.append(("route", "改办"))
     if status in ("indexed", "held") and may(actor, "to_confidential", row):
         out.append(("to_confidential", "转机要室"))
-    at_office = status == "routed" and row.get("route_source") == "classified"
-    if (status == "held" or at_office) and may(actor, "release", row):
+    if releasable(row) and may(actor, "release", row):  # the rule desk.release refuses by (secrecy.releasable)
         out.append(("release", "核定非涉密，转入分办"))
     if status == "returned" and row.get("return_state") != "withdrawn" and may(actor, "resend", row):
         out.append(("resend", "重发退文通知单"))
