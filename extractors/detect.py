@@ -159,6 +159,55 @@ def extension_mismatch(name: str, fmt: str) -> str | None:
     return f"文件扩展名为 {suffix}，但内容不是{_short_zh(claimed)}（实为{_short_zh(actual) if actual else fmt}）"
 
 
+# Chinese characters (CJK Unified Ideographs and Extension A): a 公文's text has them
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
+
+
+def _claimed_kind(name: str) -> tuple[str, bool] | None:
+    """What a file name's extension says the file is, when that is not text: (how a sentence names it, whether
+    it is one of our formats). A registered format other than txt (.docx → Word 文档（docx）, True); any other
+    extension the standard table (Python's built-in mimetypes, not the machine's) gives a type other than text
+    or mail (.exe, .zip → 程序或其他文件, False). None: no extension, .txt, a text type, or one nobody registered
+    (a maildir message's .mailhost, a title with a dot in it)."""
+    import mimetypes
+    from pathlib import PurePath
+
+    suffix = PurePath(name or "").suffix
+    if not suffix:
+        return None
+    claimed = formats.by_extension(suffix)
+    if claimed is not None:
+        return None if claimed.kind == formats.TEXT else (_short_zh(claimed), True)
+    mime = mimetypes.MimeTypes().guess_type("x" + suffix.lower(), strict=False)[0]
+    if mime is None or mime.startswith(("text/", "message/")):
+        return None
+    return (suffix, False)
+
+
+def check_claim(name: str, fmt: str, data: bytes) -> None:
+    """Raise UnusableInput when the content was told only as plain text (`fmt` "txt", the weakest test: any few
+    bytes of ASCII pass it) but the name says another kind of file, and the text is no 公文 text either:
+    a .docx holding "not a zip", a .doc holding "xx" is a damaged file (code "corrupt"), never a 公文 without
+    标题 or 成文日期 to be returned. A type we do not take (.exe, .zip) is refused whatever text it holds (code
+    "unsupported"). A text with Chinese in it under a format's name (a notice saved as .pdf) is read as text,
+    and the clerk told (extension_mismatch). Any other `fmt`, or a name that claims nothing, passes."""
+    if fmt != "txt":
+        return
+    claim = _claimed_kind(name)
+    if claim is None:
+        return
+    from pathlib import PurePath
+
+    said, ours = claim
+    suffix = PurePath(name).suffix
+    if not ours:
+        raise UnusableInput(f"不受理的文件类型（{suffix}）：只受理 docx、doc、wps、PDF、OFD、图像、文本和邮件形式的公文；"
+                            "未作为公文处理，请来文单位以公文格式重新报送", "unsupported")
+    if not _HAN.search(decode_text(data)):
+        raise UnusableInput(f"文件扩展名为 {suffix}，但内容不是{said}，也不是公文文本（{len(data)} 字节，无汉字）："
+                            "文件已损坏或不是公文，请来文单位重新报送", "corrupt")
+
+
 def unusable_with_extension(name: str, exc: UnusableInput) -> UnusableInput:
     """`exc` (content that is no registered format: code "unsupported") with what the name claimed said first:
     文件扩展名为 .pdf，但内容不是 PDF：无法识别的文件格式…; any other `exc` as it is."""

@@ -7,7 +7,8 @@ a CLI command. Every face (the CLI, the web desk's pages, its exports and its AP
                                             ever listed with its title masked)
     sees_confidential(actor)     -> bool    the 机要员's view: classified and held documents, their 密级 and 保密期限
     ledger_scope(actor)          -> Scope   what a ledger query must add for this actor (departments; classified
-                                            and held rows shown or excluded; nothing at all)
+                                            and held rows shown or excluded; nothing at all); Scope.sql(alias)
+                                            says it as WHERE clauses, for every list and every count
     search_filters(actor)        -> dict    what a search must add ({"department": …} for staff; {} for the rest)
     may(actor, action, row=None) -> bool    require() without the refusal (what a face offers as a button)
     shows_personal(actor, row)   -> bool    whether a 来信's writer, telephone and address are shown (个人信息保护法)
@@ -25,8 +26,12 @@ Roles (pipelines/actors.py; issue 17 item 2, 18 item 4):
                                                          (for a leader), 改定, 传阅, 归档, and a department's steps
                                                          on its behalf (签收 … 办结, as the office's 督办)
     承办人员 staff   their own department's open documents 签收, 退回, 办理情况, 延期, 答复, 办结, 已阅
-    机要员          everything, classified and held too,   核定非涉密 (release), 转机要室, 改办; the steps of the
-    confidential   with their 密级 and 保密期限             机要室's own documents
+    机要员          everything, classified and held too,   核定非涉密 (release), 转机要室; on classified and held
+    confidential   with their 密级 and 保密期限             documents only (the design card's 机要员; the 文秘 never
+                                                         sees them) the 文秘's handling work — 拟办, 批办 (for a
+                                                         leader), 改定, 传阅, 归档 (CLASSIFIED_WORK) — and the steps
+                                                         of the 机要室's own documents; never the 文秘's 复核,
+                                                         窗口收文, 重发/撤回退文, nor any of it on an open document
     领导 leader     every open document                   批办 (their own), 已阅, 督办 lists
     管理员 admin    none                                  accounts and configuration
     批处理 system   everything                            everything
@@ -50,7 +55,7 @@ from typing import Optional
 
 from .actors import SYSTEM, Actor
 from .refusals import DeskRefusal
-from .secrecy import CONFIDENTIAL_OFFICE, is_confidential
+from .secrecy import CONFIDENTIAL_OFFICE, confidential_sql, is_confidential
 
 SEES_CONFIDENTIAL = ("confidential", SYSTEM)
 READS_ALL_OPEN = ("clerk", "confidential", "leader", SYSTEM)
@@ -101,6 +106,9 @@ MAY = {
     "reply": ("clerk", "staff", SYSTEM),  # 答复 a 来信 (its department, or the clerk for it)
     "letter_stats": ("clerk", "leader", SYSTEM),  # 来信统计 (counts only, no personal information)
 }
+# the 文秘's work the 机要员 does on classified and held documents only (nobody else may see them); on an open
+# document it is the 文秘's (DESIGN.md: the 机要员 has classified and held documents, release or keep)
+CLASSIFIED_WORK = ("route", "propose", "instruct", "classify", "circulate", "archive")
 SEES_PERSONAL = ("clerk", SYSTEM)  # a 来信's writer, telephone, address: these roles, and the letter's department
 DEPARTMENT_STEPS = ("sign", "give_back", "progress", "extend", "answer", "done")
 HANDLING_STEPS = ("propose", "instruct", "classify", *DEPARTMENT_STEPS, "circulate", "read_mark", "archive")
@@ -176,6 +184,20 @@ class Scope:
             return False
         return self.confidential == "shown" or not is_confidential(row)
 
+    def sql(self, alias: str = "d") -> tuple[list[str], list]:
+        """The same constraint as SQL on the documents row `alias`: (WHERE clauses to AND, their parameters). Every
+        count a face shows comes from a query with these clauses, as its rows do (a count and a list never differ)."""
+        if self.nothing:
+            return ["1 = 0"], []
+        where, params = [], []
+        if self.departments is not None:
+            where.append(f"{alias}.department IN ({', '.join('?' * len(self.departments))})" if self.departments
+                         else "1 = 0")
+            params += list(self.departments)
+        if self.confidential != "shown":
+            where.append(f"NOT {confidential_sql(alias)}")
+        return where, params
+
 
 def ledger_scope(actor: Actor) -> Scope:
     """The constraints of `actor`'s ledger view (admits(row) == can_see(actor, row) for every row)."""
@@ -219,6 +241,9 @@ def require(actor: Actor, action: str, row: Optional[dict] = None, key: Optional
         raise DeskRefusal("not_found", f"登记簿中没有“{key or row.get('number')}”")
     if actor.role not in allowed:
         raise DeskRefusal("forbidden", f"{actor.shown}无权{ACTION_ZH.get(action, action)}")
+    if row is not None and actor.role == "confidential" and action in CLASSIFIED_WORK and not is_confidential(row):
+        raise DeskRefusal("forbidden", f"{actor.shown}只办理涉密和待核定的收文，{key or row.get('number')} 不是，"
+                                       f"无权{ACTION_ZH[action]}；请文秘办理")
 
 
 def require_step(actor: Actor, step: str, row: dict, department: Optional[str], key: Optional[str] = None) -> None:
@@ -248,6 +273,6 @@ def handling_steps(actor: Actor, row: dict, department: Optional[str]) -> tuple[
     return tuple(out)
 
 
-__all__ = ["ACTION_ZH", "CONFIDENTIAL_OFFICE", "DEPARTMENT_STEPS", "HANDLING_STEPS", "MAY", "Scope", "can_see",
+__all__ = ["ACTION_ZH", "CLASSIFIED_WORK", "CONFIDENTIAL_OFFICE", "DEPARTMENT_STEPS", "HANDLING_STEPS", "MAY", "Scope", "can_see",
            "handling_steps", "is_confidential", "ledger_scope", "may", "require", "require_step", "search_filters",
            "sees_confidential", "shows_title"]

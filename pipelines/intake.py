@@ -50,7 +50,7 @@ from .inbox import (
     stray,
 )
 from .ledger import Ledger, Registration
-from .secrecy import is_confidential
+from .secrecy import is_confidential, name_shown, named_by_sender
 from .steps import step
 from .summary import Summary
 from .terminal import shown
@@ -134,10 +134,16 @@ def take_one(office, arrival: Arrival, actor: str = "batch") -> tuple[bool, bool
     resumed = (not registration.created and row["file"] == arrival.name and row["channel"] == arrival.channel
                and not target.exists() and not kept.exists())  # registered, then killed before the move: not a copy
     duplicate = not registration.created and not resumed
-    confidential = duplicate and is_confidential(row)
+    # the secrecy decision before the duplicate's: the registration's (classified, held) or this copy's own name
+    # (a 密级 in it: named_by_sender, as for a new file) — the same bytes under 秘密-… are not folded in as open
+    named = named_by_sender(arrival.name, None) if duplicate else None
+    confidential = duplicate and (is_confidential(row) or bool(named))
     if duplicate:  # the same paper sent twice (also under the same name): one registration, the copy kept beside
         target = folder / safe_name(numbered(row["year"], row["seq"]), stored, f"-重复{arrival.st.st_mtime_ns}")
-        ledger.note(row["id"], f"再次收到同一文件（{channel_zh(arrival.channel)}收件箱：{shown(arrival.name)}），不重复登记")
+        where = f"{channel_zh(arrival.channel)}收件箱"
+        said = (f"{where}：{shown(arrival.name)}" if is_confidential(row) or not named  # the row's readers
+                else f"{where}，{name_shown(arrival.name).strip('（）')}")
+        ledger.note(row["id"], f"再次收到同一文件（{said}），不重复登记")
     if confidential:  # its name may be its title: beside the first copy, under the 收文编号 only
         folder = paths.secure_folder()
         target = paths.secured(row["year"], row["seq"], suffix_of(arrival.name), f"-重复{arrival.st.st_mtime_ns}")
@@ -151,7 +157,28 @@ def take_one(office, arrival: Arrival, actor: str = "batch") -> tuple[bool, bool
         os.unlink(arrival.path)
     if confidential:
         os.chmod(target, SECURE_FILE_MODE)
+    if named and not is_confidential(row):
+        _hold_for_name(office, row, named, actor)
     return registration.created, duplicate, row["number"], confidential
+
+
+HOLDABLE = ("registered", "reviewed", "quarantined")  # nobody has acted on its content yet: the 机要员 decides first
+
+
+def _hold_for_name(office, row: dict, named: str, actor: str) -> None:
+    """A copy of open registration `row` came again under a name that says a 密级 (`named`, secrecy's words): the
+    sender calls these bytes classified. Where nobody has acted on the registration yet (HOLDABLE: not routed,
+    indexed, returned or linked), it is held for the 机要员 as a new file so named would be (disposition.hold:
+    out of the shared views, its originals in .secure/); the 机要员 releases it if it is open. Otherwise (already
+    given out) the registration stays, and a line in its history asks the 机要员 to look (no file name in it)."""
+    from .disposition import hold  # the batch's step (disposition imports the index): only when it is needed
+
+    reason = f"再次收到同一文件，{named}，暂存待机要员核定，不进入检索、不退文、不分办"
+    current = office.ledger.get(row["id"]) or row
+    if current["status"] in HOLDABLE:
+        hold(office, current, reason)  # by the policy (the batch's name in the history), whoever handed it in
+    else:
+        office.ledger.note(row["id"], f"再次收到同一文件，{named}；副本已存入机要件目录，请机要员核定", actor=actor)
 
 
 def _refuse(office, arrival: Arrival, reason: str) -> Refused:

@@ -32,7 +32,7 @@ from .mail_intake import message_fields, review_fields
 from .returns.subscribers import finish_withdrawal
 from .review import read_original, review_document
 from .review_records import AS_LETTER, CONFIRMED, DISMISSED, KIND_HELD, review_kind
-from .secrecy import CLASSIFIED, HELD, OPEN, decide, named_by_sender
+from .secrecy import OPEN, conclusion, decide, named_by_sender
 from .secrecy_records import RELEASED, decision_kind
 
 # an OFD whose electronic seal no longer matches the files it signed (extractors/ofd/seals.py): read and routed
@@ -41,16 +41,8 @@ SEAL_CHANGED = "电子印章校验未通过：签章后文件被改动或缺失�
 
 
 def _reviewed_note(report: dict, decision) -> str:
-    """The 初审 line of the history. A classified or held document is never returned (secrecy.py: it goes to the
-    机要室, or waits for the 机要员), nor one the 机要员 released: its line says so instead of 退文."""
-    outcome = report.get("outcome")
-    if report.get("verdict") == "return" and (decision.kind != OPEN or decision.released):
-        if decision.kind == CLASSIFIED:
-            return "初审：格式有误（涉密公文，不退文，转机要室办理）"
-        if decision.kind == HELD:
-            return "初审：格式有误（待机要员核定密级，不退文）"
-        return "初审：格式有误（机要员已核定非涉密，不退文，转分办）"
-    return "初审：" + {"return": "退文", "review_held": "退文理由存疑（待复核）"}.get(outcome, "通过")
+    """The 初审 line of the history (secrecy.conclusion: a classified, held or released document is not returned)."""
+    return "初审：" + conclusion(report, decision)
 
 
 def process(office, document_id: int, rules: list[dict]) -> Outcome:
@@ -65,7 +57,7 @@ def process(office, document_id: int, rules: list[dict]) -> Outcome:
         data = (office.root / row["archive_path"]).read_bytes()
         clerk = review_kind(office.root, row)  # the clerk's 复核 (review_records.py): a rerun keeps to it
         try:
-            read = read_original(data, row["channel"])
+            read = read_original(data, row["channel"], row["file"])
             told = _tell(office, row, read, clerk)  # 来信 or 公文 (pipelines/letters/): a 来信 is never 初审'd
             if told is not None:
                 return told

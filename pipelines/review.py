@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Optional
 
 from extractors import UnusableInput, detect_format, extract, formats
+from extractors.detect import check_claim
 from extractors.elements import Elements, parse_elements
 from extractors.normalise import normalise
 from extractors.secrecy import CLASSIFIED, OPEN, Decision, secrecy_decision, unreadable_mark
@@ -45,9 +46,13 @@ class Read:
         return normalise(self.document.text())
 
 
-def read_original(data: bytes, channel: str = "unknown") -> Read:
-    """Read one file's bytes (a mail through its main document); raises UnusableInput. Nothing is checked."""
+def read_original(data: bytes, channel: str = "unknown", name: Optional[str] = None) -> Read:
+    """Read one file's bytes (a mail through its main document); raises UnusableInput. Nothing is checked but
+    what the file is: `name` (as received) given, a few bytes of text under a .docx, .doc … name, or a type we do
+    not take (.exe), is refused here as unreadable (extractors/detect.check_claim), never read as a 公文."""
     fmt = detect_format(data)
+    if name is not None:
+        check_claim(name, fmt, data)
     mail = None
     if fmt == "eml":
         from extractors.mail import read_message
@@ -71,7 +76,7 @@ def review_document(data: bytes, file: str, channel: str = "unknown", profile: s
     named, file = file, shown(file)
     if read is None:
         try:
-            read = read_original(data, channel)
+            read = read_original(data, channel, named)
         except UnusableInput as exc:  # no registered format: what the name claimed is said with the reason
             raise unusable_with_extension(named, exc) from exc
     document, mail, channel = read.document, read.mail, read.channel
@@ -148,4 +153,19 @@ def review_path(path: Path, channel: str = "unknown", profile: str = DEFAULT_PRO
         raise UnusableInput(f"没有读取权限：{shown(path)}", "missing") from exc
     except OSError as exc:
         raise UnusableInput(f"无法读取文件：{shown(path)}（{exc.strerror or type(exc).__name__}）", "missing") from exc
-    return review_bytes(data, Path(path).name, channel, profile)
+    return as_the_office_acts(review_document(data, Path(path).name, channel, profile))
+
+
+def as_the_office_acts(review: Review) -> dict:
+    """The report with the 机要 policy applied as the batch applies it (pipelines/secrecy.decide, the one decision;
+    outside the office no 机要员 decision is recorded): a 退文 the policy stops — a classified document goes to the
+    机要室, one whose 密级 cannot be read waits for the 机要员 — has outcome "confidential" and, as
+    `confidential`, the batch's words for it (secrecy.conclusion: 格式有误（涉密公文，不退文，转机要室办理）)."""
+    from .secrecy import conclusion, decide, not_returned
+
+    report = review.report
+    decision = decide(review)
+    if not_returned(report, decision):
+        report["outcome"] = "confidential"
+        report["confidential"] = conclusion(report, decision)
+    return report

@@ -12,6 +12,12 @@ whether a ledger row is confidential.
                                            机要室, or a level named in its 密级 field (the ledger's definition,
                                            beside its SQL form; access.py decides who sees it)
     kept_from_index(row)                   never in the shared index: is_confidential (one predicate)
+    releasable(row)                        whether the 机要员's 核定非涉密 can succeed: held, or with the 机要室
+                                           with no level that can be read (reads_a_level: its 密级 field or its
+                                           初审's security.classified) — the desk's release refuses what this
+                                           refuses, and the page offers the button only where it is True
+    name_shown(name)                       a file name as the batch's output, a history line or a file name may
+                                           say it: NAME_WITHHELD where the name says a 密级 (named_by_sender)
     CONFIDENTIAL_OFFICE                    "机要室"
 
 The batch, 撤回 (withdraw), 改办 (route), release and any re-indexing ask decide(); the search index refuses
@@ -53,6 +59,24 @@ def decide(review, recorded: Optional[str] = None) -> Decision:
 
 
 RELEASED_REASON = "机要员核定：非涉密公文"
+
+
+def conclusion(report: dict, decision: Decision) -> str:
+    """The 初审 conclusion as the office acts on it (the history's 初审 line, `shouwen validate`'s 初审结论): a
+    classified or held document is never returned (it goes to the 机要室, or waits for the 机要员), nor one the
+    机要员 released — its line says so instead of 退文. One wording for the batch and validate."""
+    if report.get("verdict") == "return" and (decision.kind != OPEN or decision.released):
+        if decision.kind == CLASSIFIED:
+            return "格式有误（涉密公文，不退文，转机要室办理）"
+        if decision.kind == HELD:
+            return "格式有误（待机要员核定密级，不退文）"
+        return "格式有误（机要员已核定非涉密，不退文，转分办）"
+    return {"return": "退文", "review_held": "退文理由存疑（待复核）"}.get(report.get("outcome"), "通过")
+
+
+def not_returned(report: dict, decision: Decision) -> bool:
+    """True when the 初审 says 退文 but the 机要 policy keeps the document from being returned (conclusion)."""
+    return report.get("verdict") == "return" and (decision.kind != OPEN or decision.released)
 
 
 def index_decision(review) -> Decision:
@@ -100,6 +124,17 @@ def named_by_sender(file_name: Optional[str], mail_subject: Optional[str]) -> Op
     return None
 
 
+NAME_WITHHELD = "（文件名标有密级，不予显示）"
+
+
+def name_shown(name: Optional[str]) -> str:
+    """`name` (an inbox file's name) as anything but the 机要员's own view may say it — the batch's output, a line
+    in a registration's history: NAME_WITHHELD where the name itself says a 密级 (named_by_sender: it may be the
+    title of a classified document), else the name unchanged."""
+    core = (name or "").lstrip(".").removeprefix("~$")  # a writer's temporary (.name, ~$name) names the same
+    return NAME_WITHHELD if named_by_sender(core, None) else (name or "")
+
+
 # -- ledger rows ------------------------------------------------------------------------------------------------
 
 # A 密级 field that names a level: one of these characters, then 密 somewhere after it — 机密, 机　密★1年, 密级：绝密,
@@ -141,3 +176,26 @@ def kept_from_index(row: dict) -> bool:
 def at_confidential_office(row: dict) -> bool:
     """Routed to the 机要室 (its final step in the batch: pending() leaves it there)."""
     return row.get("status") == "routed" and row.get("department") == CONFIDENTIAL_OFFICE
+
+
+def releasable(row: dict) -> bool:
+    """Whether the 机要员's 核定非涉密 (release) can succeed on ledger row `row`: a held row (its mark unreadable:
+    decide() keeps a readable level with the 机要室 whatever the 机要员 says), or one sent to the 机要室
+    (route_source 'classified') whose level cannot be read (reads_a_level). The desk's release refuses what this
+    refuses, and a page offers the button only where this is True: one rule for both."""
+    if row.get("status") == "held":
+        return True
+    return at_confidential_office(row) and row.get("route_source") == "classified" and not reads_a_level(row)
+
+
+def reads_a_level(row: dict) -> bool:
+    """True when the row's recorded readings say a level: its 密级 field (extractors.secrecy.level_of) or its 初审's
+    security.classified finding — where decide() starts from; such a document never leaves the 机要室."""
+    import json
+
+    try:
+        findings = json.loads(row.get("findings") or "[]")
+    except (TypeError, ValueError):
+        findings = []
+    return bool(level_of(row.get("secrecy"))) or any(
+        isinstance(f, dict) and f.get("rule") == "security.classified" for f in (findings if isinstance(findings, list) else []))

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Optional
 
 from .dataroot import CHANNELS
-from .secrecy import CONFIDENTIAL_OFFICE
+from .secrecy import CONFIDENTIAL_OFFICE, name_shown
 from .terminal import shown
 
 if TYPE_CHECKING:
@@ -70,14 +70,15 @@ class Summary:
             out.append(f"  拒收 {len(self.refused) - moved} 件（未读取，未能移入隔离区，仍在原处）")
         if self.waiting:
             out.append(f"  仍在传入 {self.waiting} 件，下批再收")
-        out.extend(f"  仍在传入 {channel}/{shown(name)}：{why}" for channel, name, why in self.arriving)
-        out.extend(f"  未收 {channel}/{shown(name)}：{why}" for channel, name, why in self.left)
+        # a name that says a 密级 is not printed (secrecy.name_shown): it may be a classified document's title
+        out.extend(f"  仍在传入 {channel}/{shown(name_shown(name))}：{why}" for channel, name, why in self.arriving)
+        out.extend(f"  未收 {channel}/{shown(name_shown(name))}：{why}" for channel, name, why in self.left)
         if self.stray:
             out.append(f"  inbox/ 根目录下的文件不会收文，请放入渠道文件夹（{'、'.join(f'inbox/{c}/' for c in CHANNELS)}），"
-                       f"现留在原处：{'、'.join(shown(name) for name in self.stray)}")
+                       f"现留在原处：{'、'.join(shown(name_shown(name)) for name in self.stray)}")
         if self.count("linked"):
             out.append(f"  同一来文已关联 {self.count('linked')} 件（不重复分办、不重复入检索）")
-        out.extend(f"  重复收到 {shown(name)}：与 {number} 为同一文件，未再登记" for name, number in self.duplicate_of)
+        out.extend(f"  重复收到 {shown(name_shown(name))}：与 {number} 为同一文件，未再登记" for name, number in self.duplicate_of)
         out.extend(f"  {o.same}" for o in self.outcomes if o.same)  # same_document.py: each link or new version
         out.extend(f"  注意：{o.number} {o.warning}" for o in self.outcomes if o.warning)
         for department, n in sorted(self.departments().items(), key=lambda kv: -kv[1]):

@@ -17,6 +17,14 @@ VERDICT_ZH = {"accept": "通过初审", "return": "退文"}
 CHANNEL_ZH = {"edoc": "电子公文", "fax": "传真", "scan": "扫描件", "mail": "邮件", "unknown": "未注明"}
 
 
+def _pages(report: dict) -> str:
+    """A Word document holds paragraphs, not pages: its count is of explicit page breaks (分页符), said so — the
+    pages it lays out to are on the desk's 原件 (docx, doc, wps)."""
+    if report.get("format") in ("docx", "doc", "wps"):
+        return f"{report['pages']}（按分页符计，实际页数以排版为准）"
+    return str(report["pages"])
+
+
 def verdict_of(findings: list[Finding]) -> str:
     return "return" if any(f.severity == "error" for f in findings) else "accept"
 
@@ -115,10 +123,10 @@ def render_text(report: dict) -> str:
     doc = report["document"]
     outcome = report.get("outcome") or report["verdict"]
     lines = [f"文件：{report['file']}",
-             f"初审结论：{OUTCOME_ZH.get(outcome, VERDICT_ZH[report['verdict']])}"
+             f"初审结论：{report.get('confidential') or OUTCOME_ZH.get(outcome, VERDICT_ZH[report['verdict']])}"
              f"（错误 {sum(f['severity'] == 'error' for f in report['findings'])} 项，"
              f"提示 {sum(f['severity'] == 'warning' for f in report['findings'])} 项）",
-             f"格式：{report['format']}  页数：{report['pages']}  渠道：{CHANNEL_ZH.get(report['channel'], report['channel'])}  审核配置：{report['profile']}"]
+             f"格式：{report['format']}  页数：{_pages(report)}  渠道：{CHANNEL_ZH.get(report['channel'], report['channel'])}  审核配置：{report['profile']}"]
     if doc.get("format") and doc["format"] != "standard":
         lines.append(f"公文格式：{FORMAT_NAMES_ZH.get(doc['format'], doc['format'])}")
     for label, key in (("文种", "doc_type"), ("发文机关", "issuer"), ("发文字号", "doc_number"), ("标题", "title"), ("成文日期", "date")):

@@ -182,8 +182,8 @@ class Validated:
     @property
     def outcome(self) -> Optional[str]:
         """accept, return (a sure 退文), review_held (待复核: the return rests on a doubtful reading,
-        validators/doubt.py) or template (not a 公文: validators/template.py); None when the file could not be
-        reviewed."""
+        validators/doubt.py), template (not a 公文: validators/template.py) or confidential (a 退文 the 机要 policy
+        stops: pipelines/review.as_the_office_acts); None when the file could not be reviewed."""
         return (self.report.get("outcome") or self.report["verdict"]) if self.report else None
 
     @property

@@ -45,17 +45,8 @@ class Dashboard:
 
 
 def _scope_sql(actor: Actor) -> tuple[list[str], list]:
-    """access.ledger_scope as WHERE clauses on `documents d`."""
-    scope = ledger_scope(actor)
-    if scope.nothing:
-        return ["1 = 0"], []
-    where, params = [], []
-    if scope.departments is not None:
-        where.append(f"d.department IN ({', '.join('?' * len(scope.departments))})" if scope.departments else "1 = 0")
-        params += list(scope.departments)
-    if scope.confidential != "shown":
-        where.append(f"NOT {confidential_sql('d')}")
-    return where, params
+    """access.ledger_scope as WHERE clauses on `documents d` (Scope.sql)."""
+    return ledger_scope(actor).sql("d")
 
 
 def dashboard(office, *, actor: Optional[Actor] = None) -> Dashboard:

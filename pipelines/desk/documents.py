@@ -22,6 +22,7 @@ from ..access import can_see, may, sees_confidential, shows_original
 from ..actors import Actor, acting, actor_label
 from ..ledger import STATUS_ZH
 from ..refusals import DeskRefusal
+from ..secrecy import releasable
 from .common import channel_zh, find, named, named_findings, office_time, secrecy_parts
 
 TEXT_LIMIT = 200_000  # characters of extracted text shown on the page
@@ -54,6 +55,13 @@ class DocumentView:
     mail: Optional[object] = None  # mail_view.MailView: a mail document's 发件人, 主题, 日期, body, attachments
 
     @property
+    def page_count(self) -> Optional[int]:
+        """页数 as the page says it: the original's pages as drawn (a docx holds no pages, only paragraphs, and
+        the reader counts only its explicit page breaks — a 版记 that flows onto page 2 was "页数 1" beside
+        "原件（2 页）"), else the reader's count; None where neither is known."""
+        return self.pages or self.row.get("pages") or None
+
+    @property
     def verdict(self) -> str:
         """初审结论 as the page says it. A classified document is never returned (it goes to the 机要室 whatever
         its format): a "return" verdict on it is said as what happened, not as a 退文."""
@@ -76,8 +84,7 @@ def actions_for(actor: Actor, row: dict) -> list[tuple[str, str]]:
         out.append(("route", "改办"))
     if status in ("indexed", "held") and may(actor, "to_confidential", row):
         out.append(("to_confidential", "转机要室"))
-    at_office = status == "routed" and row.get("route_source") == "classified"
-    if (status == "held" or at_office) and may(actor, "release", row):
+    if releasable(row) and may(actor, "release", row):  # the rule desk.release refuses by (secrecy.releasable)
         out.append(("release", "核定非涉密，转入分办"))
     if status == "returned" and row.get("return_state") != "withdrawn" and may(actor, "resend", row):
         out.append(("resend", "重发退文通知单"))

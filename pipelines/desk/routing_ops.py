@@ -154,7 +154,7 @@ def release(office, key: str, reason: Optional[str] = None, *, actor: Optional[A
     from ..disposition import route_and_index, unsecure_original
     from ..review import review_original
     from ..routing import Route
-    from ..secrecy import CLASSIFIED, at_confidential_office, decide
+    from ..secrecy import CLASSIFIED, at_confidential_office, decide, releasable
     from ..secrecy_records import RELEASED, read_decision, record_decision
 
     actor = acting(actor)
@@ -163,6 +163,8 @@ def release(office, key: str, reason: Optional[str] = None, *, actor: Optional[A
     with_confidential_office = at_confidential_office(row) and row["route_source"] == "classified"
     if row["status"] != "held" and not with_confidential_office:
         raise DeskRefusal("not_held", f"{number} 不是待机要员核定的收文（现为{STATUS_ZH.get(row['status'], row['status'])}），无需核定")
+    if not releasable(row):  # with the 机要室, its level read (the page offers no button for it: the same rule)
+        raise DeskRefusal("marked", f"{number} 标有密级，是涉密公文，不能转出机要室")
     try:
         review = review_original(office, row)
     except UnusableInput as exc:  # held for its name or subject and unreadable: not classified, so the 隔离区's
@@ -172,7 +174,7 @@ def release(office, key: str, reason: Optional[str] = None, *, actor: Optional[A
         outcome = quarantine(office, row, exc.reason, actor=actor)
         unsecure_original(office, row)
         return Released(row, outcome)
-    if with_confidential_office and decide(review).kind == CLASSIFIED:
+    if with_confidential_office and decide(review).kind == CLASSIFIED:  # read again now: the second lock
         raise DeskRefusal("marked", f"{number} 标有密级，是涉密公文，不能转出机要室")
     before = (read_decision(office.root, row["year"], row["seq"]) or {}).get("before")
     office.ledger.set_status(row["id"], "reviewed", reason or "机要员核定：非涉密公文，转入分办和检索",

@@ -168,3 +168,47 @@ def test_the_history_names_who_acted(office):
     desk.route(office, letter["number"], "综合科", actor=CLERK)
     last = office.ledger.history(letter["id"])[-1]
     assert (last["actor"], last["status"]) == ("wang", "indexed") and "综合科" in last["note"]
+
+
+def test_the_confidential_clerk_does_the_clerks_handling_work_on_classified_and_held_documents_only():
+    """The design card's 机要员: classified and held documents, release or keep. The 文秘 never sees those, so the
+    机要员 does the 文秘's handling work on them (拟办, 批办 for a leader, 改定, 传阅, 归档: CLASSIFIED_WORK) — and
+    on no open document, which is the 文秘's; the 文秘's 复核, 窗口收文, 重发 and 撤回 are never the 机要员's."""
+    for action in ("propose", "instruct", "classify", "circulate", "archive"):
+        assert access.may(CONFIDENTIAL, action, CLASSIFIED_ROW) and access.may(CONFIDENTIAL, action, HELD_ROW), action
+        assert access.may(CLERK, action, OPEN_ROW), action
+        with pytest.raises(desk.DeskRefusal) as refused:
+            access.require(CONFIDENTIAL, action, OPEN_ROW)
+        assert refused.value.code == "forbidden" and "请文秘办理" in refused.value.message, action
+    assert not access.may(CONFIDENTIAL, "route", OPEN_ROW) and access.may(CLERK, "route", OPEN_ROW)
+    assert access.may(CONFIDENTIAL, "to_confidential", OPEN_ROW)  # 转机要室: the 机要员's own decision
+    for action in ("review", "register", "resend", "withdraw"):
+        assert not access.may(CONFIDENTIAL, action, CLASSIFIED_ROW) and not access.may(CONFIDENTIAL, action, OPEN_ROW)
+    assert access.handling_steps(CONFIDENTIAL, OPEN_ROW, "综合科") == ("read_mark",)
+
+
+MANUAL_WORDS = {"待复核": "review", "窗口收文": "register", "重发": "resend", "撤回": "withdraw", "拟办": "propose",
+                "批办": "instruct", "传阅": "circulate", "归档": "archive", "核定": "release", "隔离区": "quarantine",
+                "改办": "route"}
+
+
+def test_the_manuals_role_table_says_what_access_allows_the_confidential_clerk():
+    """docs/manual/index.md's role table said the 机要员 does "以及文秘的各项工作" while 复核, 窗口收文, 重发 and 撤回
+    are the 文秘's alone: the manual and access.py must agree. What the 机要员's cell names before "。" the 机要员
+    may do (on a classified document); what it names after (the 文秘's), the 机要员 may not do on an open one."""
+    from pathlib import Path
+
+    manual = (Path(__file__).resolve().parents[2] / "docs" / "manual" / "index.md").read_text(encoding="utf-8")
+    cells = {line.split("|")[1].strip(): line.split("|")[3].strip() for line in manual.splitlines()
+             if line.startswith("| ") and line.count("|") == 4}
+    said = cells["机要员"]
+    clerk_only = [a for a, roles in access.MAY.items() if "clerk" in roles and "confidential" not in roles]
+    assert ("文秘的各项工作" in said) == (clerk_only == []), said
+    does, _, not_theirs = said.partition("。")
+    assert not_theirs, "the cell says what is the 文秘's, not the 机要员's"
+    for word, action in MANUAL_WORDS.items():
+        if word in does:
+            assert access.may(CONFIDENTIAL, action, HELD_ROW if action == "release" else CLASSIFIED_ROW), word
+        if word in not_theirs:
+            assert not access.may(CONFIDENTIAL, action, OPEN_ROW), word
+    assert all(word in not_theirs for word in ("待复核", "窗口收文", "重发", "撤回"))

@@ -322,3 +322,15 @@ def test_the_document_page_says_a_classified_documents_verdict_as_what_happened(
     view = DocumentView(row=row, received="", channel="", status="", history=[], findings=[], pages=0, images_note="", boxes={}, text="",
                         text_note="")
     assert said in view.verdict
+
+
+@pytest.mark.skipif(not (shutil.which("soffice") or shutil.which("libreoffice")),
+                    reason="LibreOffice lays out a docx's pages")
+def test_the_document_page_gives_the_pages_the_original_lays_out_to(office):
+    """A docx holds paragraphs, not pages: the reader counts its explicit page breaks, so the sample 工作汇报 (正文
+    and 落款 on page 1; its 版记 — 联系人, 抄送, 印发机关和印发日期 — flows onto page 2: two pages, by hand from the
+    file) was "页数 1" beside "原件（2 页）". The page says the pages as drawn; without them, the reader's count."""
+    row = _by_file(office)[REPORT].row
+    assert row["pages"] == 1  # the reader's count of page breaks, as stored
+    assert desk.document(office, row["id"]).page_count == 2
+    assert desk.document(office, row["id"], images=False).page_count == 1

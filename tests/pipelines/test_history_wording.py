@@ -37,3 +37,31 @@ def test_a_classified_documents_history_never_says_it_was_returned(tmp_path):
     row, history = _history(root, REPORT)
     assert row["status"] == "returned"
     assert [note for status, note in history if status == "reviewed"] == ["初审：退文"]
+
+
+def test_validate_reaches_the_batchs_verdict_on_the_classified_sample(report_schema):
+    """`shouwen validate` on the same sample said 初审结论：退文 (security.classified) and exited 1 (有退文): it now
+    asks the batch's 机要 decision (pipelines/secrecy.decide) and says the batch's words, exit 0 (not returned,
+    not 待复核: README/commands.md's codes). The open sample it returns still exits 1."""
+    import json
+    import subprocess
+    import sys
+
+    import jsonschema
+
+    from .test_cli import ROOT
+
+    def validate(*args):
+        return subprocess.run([sys.executable, "-m", "pipelines.cli", "validate", *args], capture_output=True,
+                              text=True, timeout=600, cwd=ROOT)
+
+    done = validate(str(SAMPLES / "mail" / SECRET))
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "初审结论：格式有误（涉密公文，不退文，转机要室办理）" in done.stdout, done.stdout
+    assert "初审结论：退文" not in done.stdout
+    done = validate("--format", "json", str(SAMPLES / "mail" / SECRET))
+    report = json.loads(done.stdout)
+    jsonschema.validate(report, report_schema)
+    assert (report["verdict"], report["outcome"]) == ("return", "confidential")
+    done = validate(str(SAMPLES / "edoc" / REPORT))
+    assert done.returncode == 1 and "初审结论：退文" in done.stdout, done.stdout

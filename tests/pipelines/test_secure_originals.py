@@ -121,3 +121,54 @@ def test_a_clerks_reroute_survives_a_trip_to_the_confidential_office_and_back(tm
     # open after all: its original is back where every open document's is, readable as theirs
     assert received.is_file() and list((root / ".secure").iterdir()) == []
     assert _mode(root / after["archive_path"]) == 0o444
+
+
+def test_a_copy_of_an_open_file_named_secret_is_secured_its_name_hidden_and_held_for_the_jiyaoyuan(tmp_path):
+    """The secrecy decision before the duplicate's (found by a fresh user): an empty 空文件.docx is quarantined;
+    the same (empty) bytes then come as 秘密-….pdf. The copy goes to .secure/ (0400), not received/; its name is in
+    no batch line, history line (the clerk would read it in the first file's history) or file name outside
+    .secure/; and the registration, on which nobody has acted yet, is held for the 机要员 — out of the clerk's
+    隔离区 and ledger, in the 机要员's — who releases it back to the 隔离区 (an empty file is not classified)."""
+    secret = "秘密-筑教发2026-99号-招生考试命题安排.pdf"
+    root = tmp_path / "office"
+    inbox = root / "inbox" / "edoc"
+    inbox.mkdir(parents=True)
+    (inbox / "空文件.docx").write_bytes(b"")
+    run_batch(root, config=load(root, environ={}))
+    (first,) = SQLiteLedger(root / "ledger.sqlite3").rows()
+    assert first["status"] == "quarantined"
+    (inbox / secret).write_bytes(b"")
+    summary = run_batch(root, config=load(root, environ={}))
+    assert summary.duplicates == 1
+    assert not any("招生考试" in line for line in summary.lines()), summary.lines()
+    outside = [p for p in root.rglob("*") if "招生考试" in p.name and ".secure" not in p.relative_to(root).parts]
+    assert outside == []
+    copies = [p for p in (root / ".secure").iterdir() if "-重复" in p.name]
+    assert len(copies) == 1 and copies[0].suffix == ".pdf" and _mode(copies[0]) == 0o400
+    ledger = SQLiteLedger(root / "ledger.sqlite3")
+    assert not any("招生考试" in (h["note"] or "") for h in ledger.history(first["id"]))
+    row = ledger.get(first["id"])
+    assert row["status"] == "held" and "文件名标有“秘密”" in row["reason"]
+    clerk = Actor("wang", "clerk")
+    with Office.open(root, load(root, environ={}), create=False) as office:
+        assert desk.quarantine(office, actor=clerk) == []
+        assert [e.row["number"] for e in desk.ledger_entries(office, actor=clerk)] == []
+        assert [e.row["number"] for e in desk.ledger_entries(office, actor=CONFIDENTIAL)] == [first["number"]]
+        queue = desk.queue(office, "机要室", actor=CONFIDENTIAL)
+        assert [r.row["number"] for r in queue.rows] == [first["number"]] and queue.total == 1
+        desk.release(office, first["number"], "核定：空文件，非涉密", actor=CONFIDENTIAL)
+        assert office.ledger.get(first["id"])["status"] == "quarantined"
+        assert [r["number"] for r in desk.quarantine(office, actor=clerk)] == [first["number"]]
+
+
+def test_a_file_named_secret_still_arriving_is_not_named_in_the_batch_output():
+    """仍在传入 and 未收 lines say no name that says a 密级 (secrecy.name_shown); an open name is said as before."""
+    from pipelines.summary import Summary
+
+    summary = Summary()
+    summary.arriving.append(("edoc", "秘密-筑教发2026-99号-招生考试命题安排.pdf", "PDF 文件尚不完整"))
+    summary.arriving.append(("edoc", "请示.pdf", "PDF 文件尚不完整"))
+    summary.left.append(("edoc", "~$机密★1年 布防图.docx", "编辑器的临时文件"))
+    lines = "\n".join(summary.lines())
+    assert "招生考试" not in lines and "布防图" not in lines and "仍在传入 edoc/请示.pdf" in lines
+    assert "仍在传入 edoc/（文件名标有密级，不予显示）" in lines

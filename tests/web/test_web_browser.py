@@ -396,3 +396,47 @@ def test_the_clerk_records_a_return_delivered_by_hand_and_the_jiyaoyuan_sees_no_
     assert "wenmi" in line, line
     watcher.context.close()
     clerk.context.close()
+
+
+def test_a_confidential_office_staff_member_sees_no_classified_count_in_their_queue(server, browser):
+    """A 承办人员 of the 机要室 (no clearance: access.py lets only the 机要员 see classified and held documents) opens
+    待办: the 机要室's queue holds the classified 鸬鹚 通知 and the held 白鹭 通知, and the page said "机要室：共 1 件"
+    over an empty table (the count was of another query than the rows). Neither the documents nor their number:
+    共 0 件. The 机要员 sees both, counted as listed."""
+    from pipelines.accounts import Accounts
+    from pipelines.config import load
+    from pipelines.office import Office
+
+    base, root, rows = server
+    with Office.open(root, load(root, environ={}), create=False) as office:
+        Accounts.open(office).add("jiyaoshi", "staff", "机要室科员的密码-2026", "机要室")
+    staff = page_of(browser, base)
+    login(staff, "jiyaoshi", "机要室科员的密码-2026")
+    staff.goto("/queue")
+    assert staff.inner_text("p.count") == "机要室：共 0 件"
+    assert "暂无" in staff.inner_text("table.register")
+    staff.goto("/queue?state=all")
+    assert staff.inner_text("p.count") == "机要室：共 0 件"
+    assert SECRET_TITLE not in staff.content() and HELD_TITLE not in staff.content()
+    confidential = page_of(browser, base, "jiyao")
+    confidential.goto("/queue?department=机要室&state=all")
+    listed = confidential.locator("table.register tbody tr").count()
+    assert confidential.inner_text("p.count") == f"机要室：共 {listed} 件" and listed >= 2
+    assert SECRET_TITLE in confidential.content() and HELD_TITLE in confidential.content()
+    staff.context.close()
+    confidential.context.close()
+
+
+def test_the_jiyaoyuan_is_offered_release_only_where_it_can_succeed(server, browser):
+    """The 机要员 opens the 鸬鹚 通知, whose 密级 (机密★1年) can be read: it never leaves the 机要室, so the page
+    offers no "核定非涉密，转入分办" (it was offered and always failed with "标有密级，是涉密公文，不能转出机要室");
+    on the held 白鹭 通知 (密级 unreadable) it is offered, as secrecy.releasable says for both."""
+    base, root, rows = server
+    confidential = page_of(browser, base, "jiyao")
+    confidential.goto(f"/documents/{rows['机密-鸬鹚保护.txt']['id']}")
+    assert SECRET_TITLE in confidential.inner_text("h1.doctitle")
+    assert confidential.locator("button", has_text="核定非涉密").count() == 0
+    confidential.goto(f"/documents/{rows['白鹭观测.txt']['id']}")
+    assert HELD_TITLE in confidential.inner_text("h1.doctitle")
+    assert confidential.locator("#actions button", has_text="核定非涉密").count() == 1
+    confidential.context.close()

@@ -177,6 +177,10 @@ def test_the_confidential_view_of_the_handling_commands_needs_a_confidential_acc
     assert code == 2 and "登录失败" in err
     monkeypatch.setenv("SHOUWEN_PASSWORD", "Jiyao-pass-2026")
     assert shouwen(office, capsys, "due", "--confidential")[0] == 0
-    assert shouwen(office, capsys, "propose", n, "--words", "拟请张市长阅示")[0] == 0
-    code, out, _ = shouwen(office, capsys, "handling", n, "--json")
+    # the 文秘's 拟办 on an open document is the 文秘's (access.CLASSIFIED_WORK); on a classified one, the 机要员's
+    code, _, err = shouwen(office, capsys, "propose", n, "--words", "拟请张市长阅示")
+    assert code == 2 and "请文秘办理" in err
+    secret = route(office, clock, "关于某项涉密工作的通知", "机要室", classified=True)["number"]
+    assert shouwen(office, capsys, "propose", secret, "--words", "拟请张市长阅示", "--confidential")[0] == 0
+    code, out, _ = shouwen(office, capsys, "handling", secret, "--json", "--confidential")
     assert [e["actor"] for e in json.loads(out)["events"]] == ["batch", "jiyao"]
