@@ -292,7 +292,11 @@ class Accounts:
         return token_id, token
 
     def revoke_token(self, token_id: int) -> None:
-        if not self.db.execute("UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL",
+        """Revoke token `token_id`; AccountError where there is no such live token (an id too large to be one
+        included: core.in_range)."""
+        from .ledger.core import in_range
+
+        if not in_range(int(token_id)) or not self.db.execute("UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL",
                                (_iso(_now()), int(token_id))):
             raise AccountError(f"没有有效的令牌 {token_id}")
 

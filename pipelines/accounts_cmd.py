@@ -126,13 +126,13 @@ def run_user(args) -> int:
     with Office.open(data_root(args.root), current()) as office:
         accounts = Accounts.open(office)
         try:
-            return _run(accounts, args, command, password)
+            return _run(accounts, args, command, password, office)
         except AccountError as exc:
             print(f"shouwen: {exc}", file=sys.stderr)
             return 2
 
 
-def _run(accounts, args, command: str, password) -> int:
+def _run(accounts, args, command: str, password, office) -> int:
     if command == "add":
         account = accounts.add(args.username, args.role, password, args.department, args.display)
         print(f"已新建账户 {account.username}（{account.role_zh}"
@@ -155,11 +155,13 @@ def _run(accounts, args, command: str, password) -> int:
     elif command == "reset":
         print(f"已重置 {accounts.reset(args.username, password).username} 的密码，其登录会话已结束")
     elif command == "token":
-        return _token(accounts, args)
+        return _token(accounts, args, office)
     return 0
 
 
-def _token(accounts, args) -> int:
+def _token(accounts, args, office) -> int:
+    from .desk.common import office_time  # the office's one way to write a time (Beijing time, to the minute)
+
     if args.token_command == "add":
         token_id, token = accounts.add_token(args.username, args.label)
         print(f"令牌 {token_id}（{args.label}）：{token}")
@@ -167,8 +169,9 @@ def _token(accounts, args) -> int:
               file=sys.stderr)
     elif args.token_command == "list":
         for t in accounts.tokens(args.username):
-            state = f"已吊销 {t['revoked_at']}" if t["revoked_at"] else f"最近使用 {t['last_used'] or '从未'}"
-            print(f"{t['id']}  {t['username']}  {t['name']}  建于 {t['created_at']}  {state}")
+            state = (f"已吊销 {office_time(office, t['revoked_at'])}" if t["revoked_at"]
+                     else f"最近使用 {office_time(office, t['last_used']) or '从未'}")
+            print(f"{t['id']}  {t['username']}  {t['name']}  建于 {office_time(office, t['created_at'])}  {state}")
     elif args.token_command == "revoke":
         accounts.revoke_token(args.token_id)
         print(f"令牌 {args.token_id} 已吊销")

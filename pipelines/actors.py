@@ -41,8 +41,18 @@ class Actor:
 
     @property
     def shown(self) -> str:
-        """姓名（角色）, for a person reading a history."""
-        return f"{self.display or self.name}（{ROLE_ZH.get(self.role, self.role)}）"
+        """姓名（角色）, for a person reading a history or a refusal: 命令行操作员 root（文秘） for the terminal."""
+        return f"{self.display or actor_label(self.name)}（{ROLE_ZH.get(self.role, self.role)}）"
+
+
+def actor_label(name: str) -> str:
+    """How a history or a message names who acted, where no account says more: 批处理 for the batch, 命令行操作员 root
+    for the terminal (cli:root; the name --user's help gives it), any other name (an account's) as it is."""
+    if name == "batch":
+        return "批处理"
+    if name.startswith("cli:"):
+        return f"命令行操作员 {name[4:]}"
+    return name
 
 
 BATCH = Actor("batch", SYSTEM)

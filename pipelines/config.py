@@ -604,6 +604,36 @@ def find_file(root: Path, explicit: Optional[str], environ=os.environ) -> Option
     return default.resolve() if default.is_file() else None
 
 
+TOML_FAULTS = {  # tomllib's messages (Python 3.11's own, English only), by their start, in Chinese
+    "Expected ']' at the end of a table declaration": "表名（[…]）缺少结尾的“]”",
+    "Expected ']]' at the end of an array declaration": "表数组名（[[…]]）缺少结尾的“]]”",
+    "Expected '=' after a key": "键名后缺少“=”",
+    "Expected newline or end of document after a statement": "一行只能写一项（值之后还有多余的内容）",
+    "Invalid initial character for a key part": "键名的开头字符无效（中文等键名须加引号）",
+    "Invalid statement": "无法识别的一行（应为 键 = 值 或 [表名]）",
+    "Invalid value": "值无效（文字须加引号，如 name = \"市政府办公室\"）",
+    "Invalid date or datetime": "日期或时间无效",
+    "Unclosed array": "数组（[…]）没有结尾的“]”",
+    "Unclosed inline table": "内联表（{…}）没有结尾的“}”",
+    "Unterminated string": "字符串缺少结尾的引号",
+    "Cannot overwrite a value": "同一个键写了两次",
+    "Cannot declare": "同一个表写了两次",
+    "Illegal character": "含有不允许的字符",
+}
+
+
+def toml_fault(exc: Exception) -> str:
+    """Where and what of a TOML syntax error, in Chinese: 第 3 行第 7 列：表名（[…]）缺少结尾的“]” (文件末尾 where the
+    parser ran out); the library's own words only where there is no Chinese for them."""
+    text = str(exc)
+    m = re.fullmatch(r"(.*) \(at (?:line (\d+), column (\d+)|end of document)\)", text, re.S)
+    what, line, column = (m[1], m[2], m[3]) if m else (text, None, None)
+    said = next((zh for start, zh in TOML_FAULTS.items() if what.startswith(start)), f"（TOML 解析器原文）{what}")
+    if not m:
+        return said
+    return f"{f'第 {line} 行第 {column} 列' if line else '文件末尾'}：{said}"
+
+
 def load(root: Path, explicit: Optional[str] = None, environ=os.environ) -> Config:
     """Read, merge and validate: ConfigError (Chinese, naming the key and the file or variable) on any fault."""
     root = Path(root).resolve()
@@ -613,7 +643,7 @@ def load(root: Path, explicit: Optional[str] = None, environ=os.environ) -> Conf
         try:
             raw = tomllib.loads(path.read_text(encoding="utf-8"))
         except tomllib.TOMLDecodeError as exc:
-            raise ConfigError(f"配置文件 {path} 不是有效的 TOML：{exc}") from None
+            raise ConfigError(f"配置文件 {path} 不是有效的 TOML：{toml_fault(exc)}") from None
         except (OSError, UnicodeDecodeError) as exc:
             raise ConfigError(f"配置文件 {path} 无法读取：{exc}") from None
     sources: dict = {}

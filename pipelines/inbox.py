@@ -183,6 +183,22 @@ def scan(root: Path, left: Optional[list] = None,
     return files, refused
 
 
+def stray(root: Path, letter_folders: tuple[str, ...] = ()) -> list[str]:
+    """The names (as shown) of what lies directly in inbox/ beside the channel folders: files put there are never
+    taken in (a channel is its folder), so the batch says them, and leaves them in place. A writer's temporaries
+    and the channel and letter folders themselves are not listed; an inbox/ that is a link is the scan's to refuse."""
+    inbox = DataRoot(root).inbox()
+    if inbox.is_symlink():
+        return []
+    folders = {os.fsencode(c) for c in CHANNELS + tuple(letter_folders)}
+    try:
+        entries = sorted(os.scandir(os.fsencode(inbox)), key=lambda e: e.name)
+    except FileNotFoundError:
+        return []
+    return [display_name(e.name)[0] + ("/" if e.is_dir(follow_symlinks=False) else "") for e in entries
+            if e.name not in folders and not _skipped(e.name)]
+
+
 def inbox_files(root: Path) -> list[tuple[str, Path]]:
     """(channel, path) of every regular file waiting in the inboxes, oldest first; hidden and partial files skipped."""
     return [(a.channel, Path(os.fsdecode(a.path))) for a in scan(root)[0]]

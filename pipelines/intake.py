@@ -47,6 +47,7 @@ from .inbox import (
     display_name,
     scan,
     settled,
+    stray,
 )
 from .ledger import Ledger, Registration
 from .secrecy import is_confidential, name_shown, named_by_sender
@@ -75,6 +76,7 @@ def take_in(office, summary: Optional[Summary] = None, clock: Callable[[], float
         if not DataRoot(office.root).inbox().is_symlink():
             DataRoot(office.root).inbox(folder).mkdir(parents=True, exist_ok=True)
     files, strange = scan(office.root, summary.left, letter_folders)
+    summary.stray.extend(stray(office.root, letter_folders))  # inbox/ itself is no channel: said, left in place
     for arrival, reason in strange:
         summary.refused.append(_refuse(office, arrival, reason))
     ready, waiting = settled(files)

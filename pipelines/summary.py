@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Optional
 
+from .dataroot import CHANNELS
 from .secrecy import CONFIDENTIAL_OFFICE, name_shown
 from .terminal import shown
 
@@ -31,6 +32,7 @@ class Summary:
     arriving: list[tuple[str, str, str]] = field(default_factory=list)  # (channel, name, why): cut off, waiting
     left: list[tuple[str, str, str]] = field(default_factory=list)  # (channel, name, why): temporaries left alone
     duplicate_of: list[tuple[str, str]] = field(default_factory=list)  # (file name, 收文编号 it repeats)
+    stray: list[str] = field(default_factory=list)  # names directly in inbox/ (not in a channel folder): not taken in
     reminded: Optional[object] = None  # pipelines.handling.remind.Reminded: the 催办 of this batch, if it ran
     fetched: Optional[object] = None  # pipelines.returns.mailbox.Fetched: the office mailbox's messages taken
     delivered: Optional[object] = None  # pipelines.returns.delivery.Delivered: the notices sent (送达)
@@ -59,7 +61,8 @@ class Summary:
         if unsure:
             out.append(f"  待复核 {unsure} 件（是群众来信还是公文无法判定；请文秘核对：shouwen review 收文编号 --letter 或 --document）")
         if self.count("held"):
-            out.append(f"  待机要员核定密级 {self.count('held')} 件（未入检索，请机要员查看：shouwen ledger）")
+            out.append(f"  待机要员核定密级 {self.count('held')} 件（未入检索，请机要员查看："
+                       "shouwen ledger --confidential --user 机要员用户名 --password-stdin）")
         moved = sum(1 for r in self.refused if r.where)
         if moved:
             out.append(f"  拒收 {moved} 件（不是普通文件或无法签收，已移入隔离区，原因见 .原因.txt）")
@@ -70,6 +73,9 @@ class Summary:
         # a name that says a 密级 is not printed (secrecy.name_shown): it may be a classified document's title
         out.extend(f"  仍在传入 {channel}/{shown(name_shown(name))}：{why}" for channel, name, why in self.arriving)
         out.extend(f"  未收 {channel}/{shown(name_shown(name))}：{why}" for channel, name, why in self.left)
+        if self.stray:
+            out.append(f"  inbox/ 根目录下的文件不会收文，请放入渠道文件夹（{'、'.join(f'inbox/{c}/' for c in CHANNELS)}），"
+                       f"现留在原处：{'、'.join(shown(name_shown(name)) for name in self.stray)}")
         if self.count("linked"):
             out.append(f"  同一来文已关联 {self.count('linked')} 件（不重复分办、不重复入检索）")
         out.extend(f"  重复收到 {shown(name_shown(name))}：与 {number} 为同一文件，未再登记" for name, number in self.duplicate_of)

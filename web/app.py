@@ -195,6 +195,17 @@ def _handlers(app: FastAPI) -> None:
     async def missing(request: Request, exc):
         return page(request, 404, "未找到", "没有这个页面或这件收文")
 
+    @app.exception_handler(405)
+    async def not_a_form(request: Request, exc):
+        """A form's address opened directly (left in the address bar after an error page: GET /documents/4/route):
+        back to the document's page; any other address that only takes a form, said in Chinese."""
+        import re
+
+        m = re.match(r"/(documents|letters)/(\d+)/", request.url.path)
+        if request.method in ("GET", "HEAD") and m and not request.url.path.startswith("/api/"):
+            return RedirectResponse(f"/{m[1]}/{m[2]}", status_code=303)
+        return page(request, 405, "不能这样打开", "这个地址只接受页面上的表单提交，不能直接打开；请返回上一页，在页面上办理")
+
     @app.exception_handler(Exception)
     async def fault(request: Request, exc: Exception):
         log.exception("web desk fault on %s", request.url.path)

@@ -4,6 +4,7 @@ or may do what: the menu and the buttons are what access allows (access.may, des
 panel's steps)."""
 from __future__ import annotations
 
+import functools
 import tempfile
 import time
 from datetime import datetime
@@ -224,8 +225,18 @@ DONE = {"routed": "已改办", "confidential": "已转机要室", "released": "�
         "document": "已确定为公文，按公文初审", "delivered": "已登记为已人工送达", "retried": "已重试发送"}
 
 
-@router.get("/documents/{doc_id}")
-def document(request: Request, doc_id: int, done: str = "", who: Actor = Depends(actor)):
+@router.get("/documents/{key}")
+def document(request: Request, key: str, done: str = "", who: Actor = Depends(actor)):
+    """A document's page by its id; a 收文编号 typed into the address (收〔2026〕3号, 2026-3: the command line's
+    forms, one parser: ledger.parse_key) is sent on to its id's address."""
+    from pipelines.ledger import parse_key
+
+    parsed = parse_key(key)
+    if parsed is None:
+        raise DeskRefusal("not_found", "没有这个页面或这件收文")
+    if parsed[0] == "number":
+        return RedirectResponse(f"/documents/{desk.find(office(request), key, actor=who)['id']}", status_code=303)
+    doc_id = parsed[1][0]
     view = desk.document(office(request), doc_id, actor=who)
     panel = desk.handling_panel(office(request), doc_id, actor=who)
     departments = desk.route_departments(office(request)) if any(name == "route" for name, _ in view.actions) else []
@@ -256,7 +267,18 @@ def mail_attachment(request: Request, doc_id: int, number: int, who: Actor = Dep
 
 @router.get("/documents/{doc_id}/notice")
 def notice(request: Request, doc_id: int, who: Actor = Depends(actor)):
-    path, name = desk.return_notice(office(request), doc_id, actor=who)
+    """The latest 退文通知单 (or 重发) of the document, wherever it is kept (outbox/, or withdrawn/ once withdrawn)."""
+    return _notice_file(request, doc_id, None, who)
+
+
+@router.get("/documents/{doc_id}/notices/{notice_id}")
+def notice_by_id(request: Request, doc_id: int, notice_id: int, who: Actor = Depends(actor)):
+    """One notice of the document, as the page lists them (desk.documents.notice_files): 退文通知单, 重发, 撤回通知."""
+    return _notice_file(request, doc_id, notice_id, who)
+
+
+def _notice_file(request: Request, doc_id: int, notice_id, who: Actor):
+    path, name = desk.return_notice(office(request), doc_id, notice_id, actor=who)
     return FileResponse(path, media_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
                         headers={"Content-Disposition": _disposition(name)})
 
@@ -311,7 +333,7 @@ def resend(request: Request, doc_id: int, who: Actor = Depends(actor)):
 @router.post("/documents/{doc_id}/withdraw")
 def withdraw(request: Request, doc_id: int, reason: str = Form(""), who: Actor = Depends(actor)):
     key = desk.find(office(request), str(doc_id), actor=who)["number"]
-    desk.withdraw(office(request), key, _blank(reason) or "文秘人员复核后撤回退文", actor=who)
+    desk.withdraw(office(request), key, reason, actor=who)  # no reason: refused there, as on the command line
     return _back(doc_id, "withdrawn")
 
 
@@ -484,14 +506,28 @@ async def handling_step(request: Request, doc_id: int, step: str, who: Actor = D
             path = folder / (Path(upload.filename.replace("\\", "/")).name or "附件")
             path.write_bytes(data)
             paths.append(path)
-        await run_in_threadpool(desk.take_step, office(request), doc_id, step, actor=who, readers=readers,
-                                files=paths, **fields)
+        try:
+            await run_in_threadpool(desk.take_step, office(request), doc_id, step, actor=who, readers=readers,
+                                    files=paths, **fields)
+        except DeskRefusal as exc:  # (a HandlingRefusal is one)
+            return _said_in_form(request, exc)
     # a new URL each time (the step and a stamp): htmx's HX-Redirect to the page's own URL plus a fragment would
     # only scroll, never reload the page with the step recorded
     target = f"/documents/{doc_id}?done=step&step={step}&t={time.time_ns() // 1_000_000}#handling"
     if request.headers.get("hx-request"):
         return Response(status_code=200, headers={"HX-Redirect": target})
     return RedirectResponse(target, status_code=303)
+
+
+def _said_in_form(request: Request, exc: DeskRefusal) -> Response:
+    """A refusal of a form htmx posted (窗口收文, 办理情况), said in the form's error box: htmx swaps a 200 answer
+    only, so the Chinese reason is sent as one (a 4xx would show nothing). Without htmx, and for forbidden or
+    not_found (the error page), the refusal goes on to the desk's error page."""
+    if request.headers.get("hx-request") and exc.code not in ("forbidden", "not_found"):
+        from markupsafe import escape
+
+        return Response(f'<p class="error" role="alert">{escape(exc.message)}</p>', media_type="text/html")
+    raise exc
 
 
 @router.get("/due")
@@ -539,15 +575,26 @@ async def register(request: Request, issuer: str = Form(""), channel: str = Form
         done = await run_in_threadpool(desk.register_counter, office(request), file.filename or "", data, issuer,
                                        channel, actor=who)
     except DeskRefusal as exc:
-        if request.headers.get("hx-request") and exc.code not in ("forbidden", "not_found"):  # said in the form
-            from markupsafe import escape
-
-            return Response(f'<p class="error" role="alert">{escape(exc.message)}</p>', media_type="text/html")
-        raise
+        return _said_in_form(request, exc)
+    if not done.created:  # registered before: said on the form (with the link), never passed off as 已登记
+        return _already_registered(request, who, done, issuer)
     target = f"/documents/{done.row['id']}?done=registered"
     if request.headers.get("hx-request"):  # htmx: the browser goes to the new document's page
         return Response(status_code=200, headers={"HX-Redirect": target})
     return RedirectResponse(target, status_code=303)
+
+
+def _already_registered(request: Request, who: Actor, done, issuer: str) -> Response:
+    """The form again, saying the file was registered before (desk.counter.already_registered) and linking to that
+    registration: in the form's box for htmx, else the whole page."""
+    from markupsafe import Markup
+
+    said = Markup('<p class="error" role="alert">{}　<a href="/documents/{}">查看 {}</a></p>').format(
+        done.note, done.row["id"], done.row["number"])
+    if request.headers.get("hx-request"):
+        return Response(str(said), media_type="text/html")
+    return render(request, "register.html", who, channels=desk.COUNTER_CHANNELS, error=done.note,
+                  issuer=issuer)
 
 
 @router.get("/dashboard")
@@ -571,8 +618,13 @@ def dashboard(request: Request, who: Actor = Depends(actor)):
 @router.get("/accounts")
 def accounts_page(request: Request, who: Actor = Depends(actor)):
     access.require(who, "accounts")
-    book = accounts(request)
-    return render(request, "accounts.html", who, accounts=book.list(), tokens=book.tokens())
+    import dataclasses
+
+    book, at = accounts(request), functools.partial(desk.office_time, office(request))  # Beijing time, as elsewhere
+    listed = [dataclasses.replace(a, created_at=at(a.created_at)) for a in book.list()]
+    tokens = [{**t, "created_at": at(t["created_at"]), "last_used": at(t["last_used"]), "revoked_at": at(t["revoked_at"])}
+              for t in book.tokens()]
+    return render(request, "accounts.html", who, accounts=listed, tokens=tokens)
 
 
 @router.get("/favicon.ico")

@@ -159,6 +159,8 @@ def _search(args) -> int:
     from index import FACET_ZH, FACETS
     from index.base import STATUS_ZH as INDEX_STATUS_ZH
 
+    from ..dataroot import CHANNEL_ZH
+
     for hit in found.hits:
         if args.json:
             print(json.dumps({**found.record(hit), "file": shown(found.record(hit)["file"])}, ensure_ascii=False))
@@ -171,7 +173,7 @@ def _search(args) -> int:
               file=sys.stderr)
         for name in FACETS:
             if results.facets.get(name):
-                names = INDEX_STATUS_ZH if name == "status" else {}
+                names = INDEX_STATUS_ZH if name == "status" else CHANNEL_ZH if name == "channel" else {}  # as the web says
                 print(f"  {FACET_ZH[name]}：" + "，".join(f"{shown(names.get(k, k))} {results.count_zh(v)}"
                                                         for k, v in results.facets[name].items()), file=sys.stderr)
     return EXIT_ACCEPTED

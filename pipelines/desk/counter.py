@@ -2,6 +2,7 @@
 its 来文单位 typed in, registered at once in the same 收文编号 sequence as everything the batch takes in.
 
     register_counter(office, file_name, data, issuer, channel="scan", actor=) -> Registered
+    already_registered(office, row, issuer) -> str   what a file registered before is said as
 """
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from typing import Optional
 from ..access import can_see, require
 from ..actors import Actor, acting, history_kwargs
 from ..refusals import DeskRefusal
+from .common import office_time
 
 COUNTER_CHANNELS = {"scan": "纸质公文扫描件", "edoc": "电子文件（U盘、光盘等）"}
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024
@@ -24,6 +26,7 @@ MAX_ISSUER = 100  # characters of a typed 来文单位
 class Registered:
     row: dict
     created: bool  # False: the same file was registered before (its number is given)
+    note: str = ""  # for a file registered before: already_registered(…), what the clerk must be told
 
 
 def register_counter(office, file_name: str, data: bytes, issuer: str, channel: str = "scan", *,
@@ -68,7 +71,17 @@ def register_counter(office, file_name: str, data: bytes, issuer: str, channel: 
     if not created:
         if not can_see(actor, row):  # registered before, and not this person's to know
             raise DeskRefusal("duplicate", "此文件此前已登记，不重复登记")
-        return Registered(row, False)
+        return Registered(row, False, already_registered(office, row, issuer))
     office.ledger.set_status(row["id"], "registered", f"窗口收文，来文单位（登记人填写）：{issuer}",
                              expect_version=row["version"], issuer=issuer, **history_kwargs(office.ledger, actor))
     return Registered(office.ledger.get(row["id"]), True)
+
+
+def already_registered(office, row: dict, issuer: str = "") -> str:
+    """What the clerk is told of a file registered before (as the batch says it: not registered again):
+    该文件已于 2026-12-07 09:39 登记为 收〔2026〕9号，不重复登记; and, where the 来文单位 typed differs from the
+    registration's, that it was not applied (the registration is left as it is)."""
+    said = f"该文件已于 {office_time(office, row['received_at'])} 登记为 {row['number']}，不重复登记"
+    if issuer and issuer != (row.get("issuer") or ""):
+        said += f"；填写的来文单位“{issuer}”未采用（该件登记的来文单位：{row.get('issuer') or '未填'}）"
+    return said

@@ -6,7 +6,7 @@
                                                                   actions the actor may take now
     page_png(office, key, n, actor=)          -> Path    the n-th page image (rendered once, cached)
     original(office, key, actor=)             -> (Path, download name)
-    return_notice(office, key, actor=)        -> (Path, download name)   the 退文通知单
+    return_notice(office, key, notice_id, actor=) -> (Path, download name)   a 退文通知单 / 撤回通知
 
 `key`: 收文编号 (收〔2026〕12号, 2026-12) or a ledger id. A document the actor may not see is DeskRefusal
 "not_found", worded as for a number that does not exist (a URL never tells that a number exists).
@@ -19,11 +19,11 @@ from pathlib import Path
 from typing import Optional
 
 from ..access import can_see, may, sees_confidential, shows_original
-from ..actors import Actor, acting
+from ..actors import Actor, acting, actor_label
 from ..ledger import STATUS_ZH
 from ..refusals import DeskRefusal
 from ..secrecy import releasable
-from .common import channel_zh, find, named_findings, office_time, secrecy_parts
+from .common import channel_zh, find, named, named_findings, office_time, secrecy_parts
 
 TEXT_LIMIT = 200_000  # characters of extracted text shown on the page
 VERDICT_ZH = {"accept": "通过", "return": "退文"}
@@ -47,7 +47,8 @@ class DocumentView:
     newer: list = field(default_factory=list)  # [{"id", "number"}] later versions the actor may see
     copies: list = field(default_factory=list)  # later copies of the same 来文 (linked to this one)
     linked_to: Optional[dict] = None  # the registration this one is a copy of
-    has_notice: bool = False  # a 退文通知单 to download
+    has_notice: bool = False  # a 退文通知单 issued (the page's 退文送达 section)
+    notices: list = field(default_factory=list)  # notice_files(office, row): the notices there are to download
     actions: list = field(default_factory=list)  # [(action, Chinese label)] the actor may take now
     delivery: list = field(default_factory=list)  # 退文送达: return_delivery(office, row) (the page's #return-delivery)
     original_shown: bool = True  # False: a 来信 whose writer's personal information the actor may not see
@@ -130,7 +131,7 @@ def document(office, key, *, actor: Optional[Actor] = None, images: bool = True)
         revision_of=linked.get(row.get("revision_of")), linked_to=linked.get(row.get("linked_to")),
         newer=[linked[n] for n in marks["newer_versions"] if n in linked],
         copies=[linked[n] for n in marks["linked_copies"] if n in linked],
-        has_notice=bool(row.get("return_path")), actions=actions_for(actor, row),
+        has_notice=bool(row.get("return_path")), notices=notice_files(office, row), actions=actions_for(actor, row),
         delivery=return_delivery(office, row, actor) if row.get("return_path") else [],
         original_shown=not _withheld(actor, row),
         mail=mail_view(office, row) if images and not _withheld(actor, row) else None)
@@ -186,17 +187,15 @@ def _visible(office, actor: Actor, ids: list, numbers: list) -> dict:
 
 
 def actor_labels(office, names: set) -> dict:
-    """How a history shows who acted: an account as 姓名（角色）, the batch as 批处理, the terminal as 命令行（user）;
+    """How a history shows who acted: an account as 姓名（角色）, the batch as 批处理, the terminal as 命令行操作员 user;
     a name no account has any more, as it was written."""
     from ..accounts import Accounts
 
     accounts = Accounts.open(office)
     labels = {}
     for name in names:
-        if name == "batch":
-            labels[name] = "批处理"
-        elif name.startswith("cli:"):
-            labels[name] = f"命令行（{name[4:]}）"
+        if name == "batch" or name.startswith("cli:"):
+            labels[name] = actor_label(name)  # 批处理, 命令行操作员 root
         else:
             account = accounts.get(name) if name else None
             labels[name] = account.actor.shown if account else name
@@ -282,15 +281,42 @@ def original(office, key, *, actor: Optional[Actor] = None) -> tuple[Path, str]:
     return path, download_name(row, path)
 
 
-def return_notice(office, key, *, actor: Optional[Actor] = None) -> tuple[Path, str]:
-    """The 退文通知单 of document `key` (docx) and its download name; not_found where there is none (withdrawn)."""
-    row = _find(office, key, acting(actor))
-    if not row.get("return_path"):
-        raise DeskRefusal("not_found", f"{row['number']} 没有退文通知单")
-    path = office.root / row["return_path"]
-    if not path.exists():
-        raise DeskRefusal("not_found", f"{row['number']} 的退文通知单已不在发件箱（已撤回？）")
-    return path, download_name(row, path, "-退文通知单")
+def notice_files(office, row: dict) -> list[dict]:
+    """The notices of `row` whose file exists, oldest first, as the page offers them for download:
+    [{"id": the notice's id, "label": 退文通知单 退〔2026〕1号 (+ "（已撤回）" for one a withdrawal took back),
+    "name": its download name}]. A withdrawn return's notices are kept in withdrawn/ (their recorded paths follow
+    them: returns.issue.follow_moved), so they stay here beside the 撤回通知; nothing is offered that is gone."""
+    from ..returns.issue import WITHDRAWAL, notices
+
+    withdrawn = row.get("return_state") == "withdrawn"
+    out = []
+    for n in notices(office, row["id"]):
+        path = office.root / n.path
+        if not path.is_file():
+            continue
+        taken_back = "（已撤回）" if withdrawn and n.kind != WITHDRAWAL else ""
+        out.append({"id": n.id, "label": f"{n.title} {n.number}{taken_back}",
+                    "name": f"{row['number']}-{n.title}{n.number}{taken_back}{path.suffix}"})
+    return out
+
+
+def return_notice(office, key, notice_id: Optional[int] = None, *,
+                  actor: Optional[Actor] = None) -> tuple[Path, str]:
+    """A notice of document `key` (docx) and its download name: notice `notice_id` (one of notice_files), or,
+    without it, the latest 退文通知单 (or 重发) there is. not_found where there is none (or `notice_id` is not
+    this document's)."""
+    from ..returns.issue import WITHDRAWAL, notice, notices
+
+    actor = acting(actor)
+    row = _find(office, key, actor)
+    files = {n["id"]: n for n in notice_files(office, row)}
+    if notice_id is None:
+        returns = [n.id for n in notices(office, row["id"]) if n.kind != WITHDRAWAL and n.id in files]
+        notice_id = returns[-1] if returns else None
+    if notice_id is None or notice_id not in files:
+        said = "该通知" if notice_id is not None else "退文通知单"
+        raise DeskRefusal("not_found", f"{named(row, actor)}没有可下载的{said}")
+    return office.root / notice(office, notice_id).path, files[notice_id]["name"]
 
 
 def mail_attachment(office, key, number: int, *, actor: Optional[Actor] = None) -> tuple[Path, str]:

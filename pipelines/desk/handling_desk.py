@@ -91,11 +91,7 @@ def handling_panel(office, key, *, actor: Optional[Actor] = None) -> HandlingPan
     labels = actor_labels(office, {e.actor for e in rec.events})
     events = []
     for e in rec.events:
-        who, details = ops.event_parts(e)
-        if who == e.actor:
-            who = labels.get(e.actor, e.actor)
-        elif e.on_behalf_of:  # 批办 typed by the clerk for the leader: name the clerk as the desk does
-            who = f"{e.data.get('leader') or e.on_behalf_of}（由 {labels.get(e.actor, e.actor)} 代录）"
+        who, details = ops.event_parts(e, lambda name: labels.get(name, name))  # accounts as 姓名（角色）
         events.append({"at": office_time(office, e.at), "kind": e.zh, "who": who, "words": e.words or "",
                        "details": "；".join(details), "files": e.data.get("files") or []})
     steps = tuple(s for s in handling_steps(actor, row, rec.department) if _state_allows(s, rec, actor))

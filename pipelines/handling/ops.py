@@ -34,8 +34,9 @@ import weakref
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Iterable, Optional
+from typing import Callable, Iterable, Optional
 
+from ..actors import actor_label
 from .calendar import WorkCalendar, parse_day
 from .deadlines import CATEGORIES, Deadline, deadline
 from .model import EVENTS, Event, Folded, fold
@@ -696,14 +697,15 @@ def remind_one(office, head: dict, row: dict, *, actor, notice: str, overdue_day
         k: v for k, v in {"due": head.get("due_on"), "overdue_days": overdue_days, "notice": notice}.items() if v is not None})
 
 
-def event_parts(event: Event) -> tuple[str, list[str]]:
+def event_parts(event: Event, label: Callable[[str], str] = actor_label) -> tuple[str, list[str]]:
     """(who, [details]) of one event, as its history line says them: the leader of a 批办 (代录 by whom), the
-    reader of a 已阅, the department, the new deadline and its approver, the readers, the files …"""
-    who = event.actor
+    reader of a 已阅, the department, the new deadline and its approver, the readers, the files … Who acted is
+    named by `label` (actors.actor_label: 批处理, 命令行操作员 root; the desk's gives accounts 姓名（角色）)."""
+    who = label(event.actor)
     if event.kind == "instructed":
         who = event.data.get("leader") or who
         if event.on_behalf_of:
-            who += f"（由 {event.actor} 代录）"
+            who = f"{event.data.get('leader') or event.on_behalf_of}（由 {label(event.actor)} 代录）"
     elif event.kind == "read":
         who = event.data.get("reader") or who
     extra = []

@@ -39,6 +39,7 @@ from .core import (
     Registration,
     conflict,
     format_number,
+    in_range,
     iter_table,
     now,
     pages,
@@ -377,6 +378,9 @@ class SQLLedger:
         return None
 
     def get(self, document_id: int) -> Optional[dict]:
+        """A document by its database id; None for none (and for an id too large to be one: core.in_range)."""
+        if not in_range(int(document_id)):
+            return None
         return self._one("SELECT * FROM documents WHERE id = ?", (document_id,))
 
     def by_sha256(self, sha256: str) -> Optional[dict]:

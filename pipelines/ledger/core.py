@@ -77,13 +77,25 @@ PAGE_ROWS = 1000  # rows per page when a whole table is read or written
 MAX_TRAINING_ROWS = 5000  # the routing model's newest examples (pipelines/router_model.py)
 
 
+MAX_ID = 2 ** 63 - 1  # the largest INTEGER / BIGINT either backend stores: any number past it names no row
+
+
+def in_range(*numbers: int) -> bool:
+    """Whether every number fits the ledger's integer columns (0 .. MAX_ID): one past it is no row, never a query
+    (SQLite raises OverflowError, PostgreSQL an out-of-range error)."""
+    return all(0 <= n <= MAX_ID for n in numbers)
+
+
 def parse_key(key: str) -> Optional[tuple[str, tuple[int, ...]]]:
-    """What `find` looks up: ("number", (year, seq)) for 收〔2026〕12号 or 2026-12, ("id", (n,)) for digits, else None."""
+    """What `find` looks up: ("number", (year, seq)) for 收〔2026〕12号 or 2026-12, ("id", (n,)) for digits, else None
+    (also for a number too large to be any row's: see in_range)."""
     m = NUMBER_KEY.fullmatch(key)
     if m:
-        return "number", (int(m[1]), int(m[2]))
+        found = int(m[1]), int(m[2])
+        return ("number", found) if in_range(*found) else None
     if key.strip().isdigit():
-        return "id", (int(key),)
+        n = int(key)
+        return ("id", (n,)) if in_range(n) else None
     return None
 
 

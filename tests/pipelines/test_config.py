@@ -129,8 +129,11 @@ def test_a_wrong_value_names_the_key_and_the_file(tmp_path, text, key, reason):
 
 def test_a_file_that_is_not_toml_is_refused(tmp_path):
     _write(tmp_path / "shouwen.toml", "[office\nname = 贵阳\n")
-    with pytest.raises(ConfigError, match="不是有效的 TOML"):
+    with pytest.raises(ConfigError, match="不是有效的 TOML") as caught:
         load(tmp_path, environ={})
+    # where and what in Chinese (the line ends after "[office", column 8), not the parser's English
+    assert "第 1 行第 8 列" in str(caught.value) and "缺少结尾的“]”" in str(caught.value), caught.value
+    assert "Expected" not in str(caught.value)
 
 
 def test_environment_variables_override_the_file(tmp_path):

@@ -50,4 +50,4 @@ def test_a_malformed_address_gets_the_chinese_error_page(clerk, url):
     assert r.headers["content-type"].startswith("text/html")
     assert "Input should be" not in r.text and "int_parsing" not in r.text
     assert "返回上一页" in r.text  # the desk's error page
-    assert "无效" in r.text or "没有这个页面或这件收文" in r.text
+    assert "无效" in r.text or "没有这个页面或这件收文" in r.text or "登记簿中没有“收〔2026〕5号”" in r.text

@@ -257,6 +257,11 @@ def test_the_handling_main_path_by_role(server, browser):
     staff.goto(f"/documents/{doc['id']}")
     assert staff.locator("form[data-step=propose]").count() == 0 and staff.locator("form[data-step=instruct]").count() == 0
     _take(staff, "sign")
+    # only spaces typed (the form's `required` lets them by): the server's Chinese reason is shown in the form
+    staff.fill("form[data-step=progress] [name=words]", "   ")
+    staff.click("form[data-step=progress] button[type=submit]")
+    said = staff.wait_for_selector("#handling-error p.error").inner_text()
+    assert said and "办理情况" in said, said
     attachment = root.parent / "维修方案.txt"
     attachment.write_text("校舍维修方案（初稿）", encoding="utf-8")
     _take(staff, "progress", words="已完成现场勘查，拟定维修方案", files=str(attachment))
