@@ -1,4 +1,4 @@
-"""Defects a fresh user found at the web desk and the command line (tryout of 2026-12-07): a withdrawal without a
+"""Rough edges a fresh user found at the web desk and the command line (2026-12-07): a withdrawal without a
 reason, dead notice links after it, numbers too large for the ledger, and the desk's other rough edges. Each test
 failed on main before its fix. The office is tests/web_office.py's (a real batch over the samples, real accounts):
 the 汇报 (REPORT) is returned with a 退文通知单."""
