@@ -21,11 +21,14 @@ ADDRESS = re.compile(r"(?:住址|地址|家庭住址|联系地址)[：:]\s*([^\n
 # information (个人信息保护法 第二十八条)
 ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])(\d{17}[\dXx]|\d{15})(?![0-9A-Za-z])")
 # a home address in running text: 住在云岩区中华北路88号3单元502室 / 家住…… — only when it names a place
-LIVES = re.compile(r"(?:家住|居住在|住在|住址是|地址是)\s*([^\n，,。；;！!？?]{2,60})")
+LIVES = re.compile(r"(?:家住在|家住|居住在|住在|住址是|地址是)\s*([^\n，,。；;！!？?]{2,60})")
 PLACE = re.compile(r"[路街道巷弄号村组栋幢楼单元室苑园区县镇乡]")
 MAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
 SUBJECT_LINE = re.compile(r"^\s*(?:标题|主题|事由)[：:]\s*(.{2,60})$", re.M)
 LABEL = re.compile(r"^(电话|手机|联系电话|姓名|联系人|地址|住址)")
+# a letter's closing formula on a line of its own (此致 / 敬礼 / 顺祝…): two to four characters alone near the end, as a
+# name is, but never the writer
+CLOSING = re.compile(r"^\s*(此致|敬礼|致礼|致敬|此致敬礼|顺祝|祝好|谢谢|感谢|多谢|盼复|盼回复|期盼回复|静候回复)[！!。.]?\s*$")
 
 
 @dataclass(frozen=True)
@@ -67,7 +70,7 @@ def read_fields(text: str, mail_from: Optional[str] = None, mail_from_name: Opti
     if writer is None:
         for line in reversed(tail.splitlines()):
             m = RESIDENT.match(line)
-            if m and not LABEL.match(m[1]) and not GREETING.match(line):
+            if m and not LABEL.match(m[1]) and not GREETING.match(line) and not CLOSING.match(line):
                 writer = m[1]
                 break
     if writer is None and mail_from_name:

@@ -39,3 +39,22 @@ def test_the_subject_taken_from_the_first_sentence_carries_no_id_number():
 def test_a_sum_of_money_or_a_document_number_is_not_taken_for_an_id_number():
     text = "我单位欠薪共计12000元，依据筑府办发〔2013〕33号文件，住在这里的人很多。"
     assert redact(text, read_fields(text)) == text
+
+
+def test_a_closing_formula_is_not_taken_for_the_writer_and_an_address_starts_at_the_place():
+    """此致 / 敬礼 alone on the last lines look like a name (two characters on a line of their own): the leader read
+    "此致 ＊＊". And 我家住在…: the address is the place, not "在…". Found by the fresh-user tryout of 2026-12-07."""
+    text = "市长您好：\n我家住在云岩区某小区，楼下餐馆油烟扰民，恳请处理。\n此致\n敬礼\n"
+    fields = read_fields(text)
+    assert fields.writer is None
+    assert fields.address == "云岩区某小区"
+    out = redact(text, fields)
+    assert out.endswith("此致\n敬礼\n")
+    assert "云岩区某小区" not in out
+
+
+def test_a_name_below_the_closing_formula_is_still_the_writer():
+    text = "市长您好：\n小区门口道路破损多年，恳请修缮。\n此致\n敬礼！\n李建国\n2026年12月2日\n"
+    fields = read_fields(text)
+    assert fields.writer == "李建国"
+    assert "李建国" not in redact(text, fields) and "敬礼" in redact(text, fields)
