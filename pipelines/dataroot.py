@@ -46,6 +46,12 @@ def channel_zh(channel: Optional[str]) -> str:
     return CHANNEL_ZH.get(channel or "", channel or "—")
 
 
+def channel_code(value: Optional[str]) -> Optional[str]:
+    """The channel a filter names, by its code or its Chinese name (传真 → fax); anything else (a letter channel's
+    folder, an unknown value for the caller to refuse) as it is."""
+    return {zh: code for code, zh in CHANNEL_ZH.items()}.get(value, value) if value is not None else None
+
+
 DEFAULT_ROOT = Path("shouwen-data")
 NAME_MAX = 255  # bytes in one file name (ext4, xfs, tmpfs)
 TEMP_PREFIX = ".incoming-"

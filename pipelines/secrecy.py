@@ -65,7 +65,7 @@ def conclusion(report: dict, decision: Decision) -> str:
     """The 初审 conclusion as the office acts on it (the history's 初审 line, `shouwen validate`'s 初审结论): a
     classified or held document is never returned (it goes to the 机要室, or waits for the 机要员), nor one the
     机要员 released — its line says so instead of 退文. One wording for the batch and validate."""
-    if report.get("verdict") == "return" and (decision.kind != OPEN or decision.released):
+    if not_returned(report, decision):
         if decision.kind == CLASSIFIED:
             return "格式有误（涉密公文，不退文，转机要室办理）"
         if decision.kind == HELD:

@@ -44,15 +44,10 @@ class Dashboard:
     overdue: list = field(default_factory=list)  # [{"id", "number", "title", "department", "due", "days", "leader"}]
 
 
-def _scope_sql(actor: Actor) -> tuple[list[str], list]:
-    """access.ledger_scope as WHERE clauses on `documents d` (Scope.sql)."""
-    return ledger_scope(actor).sql("d")
-
-
 def dashboard(office, *, actor: Optional[Actor] = None) -> Dashboard:
     actor = acting(actor)
     require(actor, "dashboard")
-    base, params = _scope_sql(actor)
+    base, params = ledger_scope(actor).sql("d")  # WHERE clauses on `documents d`
     db = office.ledger.store
 
     def where(*extra: str) -> str:

@@ -104,15 +104,14 @@ class SearchFilters:
         one the index holds, else ValueError in Chinese)."""
         from index.base import STATUSES
 
-        from ..dataroot import CHANNEL_ZH
+        from ..dataroot import channel_code
         from ..filters import chosen, one_of
         from ..ledger import STATUS_ZH
 
         for name in ("doc_type", "issuer", "department", "received_from", "received_to", "urgency"):
             object.__setattr__(self, name, chosen(getattr(self, name)))
         object.__setattr__(self, "status", one_of(self.status, {s: STATUS_ZH[s] for s in STATUSES}, "状态"))
-        channel = chosen(self.channel)
-        object.__setattr__(self, "channel", {v: k for k, v in CHANNEL_ZH.items()}.get(channel, channel))
+        object.__setattr__(self, "channel", channel_code(chosen(self.channel)))
 
     def index_filters(self) -> dict:
         return {k: getattr(self, k) for k in ("doc_type", "issuer", "department", "status", "channel", "urgency",

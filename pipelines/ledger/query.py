@@ -25,7 +25,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Optional, Sequence
 
-from ..dataroot import CHANNEL_ZH
+from ..dataroot import channel_code
 from ..filters import chosen, one_of
 from .core import STATUS_ZH
 
@@ -105,12 +105,12 @@ class LedgerQuery:
         # 全部 (or an empty value) is no filter; a status by its code or its Chinese name (filters.one_of)
         statuses = tuple(s for s in (one_of(s, STATUS_ZH, "状态") for s in self.statuses) if s is not None)
         object.__setattr__(self, "statuses", statuses)
-        if self.departments is not None and self.departments and all(chosen(d) is None for d in self.departments):
+        if self.departments and all(chosen(d) is None for d in self.departments):
             object.__setattr__(self, "departments", None)  # 承办部门 全部: any (an empty list still matches nothing)
         for name in ("issuer", "urgency", "kind"):
             object.__setattr__(self, name, chosen(getattr(self, name)))
-        channel = chosen(self.channel)  # 传真 as fax; a letter channel (12345) as it is: the desk knows the office's
-        object.__setattr__(self, "channel", {v: k for k, v in CHANNEL_ZH.items()}.get(channel, channel))
+        # 传真 as fax; a letter channel (12345) as it is: the desk knows the office's
+        object.__setattr__(self, "channel", channel_code(chosen(self.channel)))
         if self.order not in ORDERS:
             raise ValueError(f"排序方式“{self.order}”无效（可用：{'、'.join(ORDERS)}）")
         if not (isinstance(self.limit, int) and 1 <= self.limit <= MAX_LIMIT):
